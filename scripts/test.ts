@@ -1,0 +1,44 @@
+/**
+ * `npm test`: starts one embedded PostgreSQL for the whole run (each suite makes its own database
+ * in it), then runs every `*.test.ts` under src/ with node's test runner. DATABASE_URL, when set,
+ * adds the external server as the second target.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startEmbedded } from '../src/db/embedded.ts';
+
+function findTests(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : findTests(full);
+    return entry.name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+const filters = process.argv.slice(2);
+const files = findTests('src')
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'kizuna-test-'));
+const server = await startEmbedded(dataDir);
+console.log(`embedded PostgreSQL for tests: ${dataDir}`);
+console.log(process.env.DATABASE_URL ? `external PostgreSQL: ${new URL(process.env.DATABASE_URL).host}` : 'DATABASE_URL not set: embedded server only');
+
+const code = await new Promise<number>((resolve) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+    stdio: 'inherit',
+    env: { ...process.env, KIZUNA_TEST_EMBEDDED_URL: server.url },
+  });
+  child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+});
+
+await server.stop();
+rmSync(dataDir, { recursive: true, force: true });
+process.exit(code);

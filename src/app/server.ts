@@ -1,0 +1,98 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from '../config.ts';
+import { KizunaError, ValidationError, type FieldIssue } from './errors.ts';
+import { registerRoutes } from './routes.ts';
+import type { Services } from './services.ts';
+
+export type App = FastifyInstance;
+export type ZodApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+/** Assembles the HTTP server: validation, OpenAPI (`/openapi.json`, `/docs`), error mapping, module routes. */
+export async function buildServer(services: Services, config: Config): Promise<App> {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((err, request, reply) => {
+    const body = errorBody(err);
+    if (body.statusCode >= 500) request.log.error({ err }, 'request failed');
+    return reply.code(body.statusCode).send(body);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Kizuna API', description: 'Retention marketing platform', version: '0.1.0' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => {
+    await services.db.query('SELECT 1');
+    return { ok: true };
+  });
+
+  await registerRoutes(app.withTypeProvider<ZodTypeProvider>(), services);
+  return app;
+}
+
+/** invalid_text_representation, invalid_datetime_format, datetime_field_overflow, numeric_value_out_of_range. */
+const PG_CLIENT_ERRORS = new Set(['22P02', '22007', '22008', '22003']);
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  issues?: FieldIssue[];
+}
+
+/** Client mistakes keep their 4xx; only our own faults become 500, and those never leak internals. */
+function errorBody(err: unknown): ErrorBody {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = (err as { validationContext?: string }).validationContext ?? 'body';
+    const issues: FieldIssue[] = err.validation.map((v) => ({
+      path: [where, ...v.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p))],
+      message: v.message ?? 'invalid',
+    }));
+    return { statusCode: 400, error: 'validation_failed', message: `Invalid request ${where}`, issues };
+  }
+  if (err instanceof ValidationError) {
+    return { statusCode: 400, error: err.code, message: err.message, issues: err.issues };
+  }
+  if (err instanceof KizunaError) return { statusCode: err.status, error: err.code, message: err.message };
+  const e = err as { statusCode?: number; code?: string; message?: string };
+  // Postgres rejecting a malformed value (an id that is not a uuid, an impossible date) is the client's mistake.
+  if (e.code && PG_CLIENT_ERRORS.has(e.code)) {
+    return { statusCode: 400, error: 'validation_failed', message: 'A value in the request has an invalid format' };
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return { statusCode: e.statusCode, error: e.code ?? 'bad_request', message: e.message ?? 'Bad request' };
+  }
+  return { statusCode: 500, error: 'internal', message: 'Internal server error' };
+}

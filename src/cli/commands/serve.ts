@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { buildServer } from '../../app/server.ts';
+import { createServices } from '../../app/services.ts';
+import { loadConfig } from '../../config.ts';
+import { openDatabase } from '../../db/open.ts';
+import type { DataDirOption } from '../context.ts';
+
+interface ServeOptions extends DataDirOption {
+  port?: string;
+  host?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('start the API and web app (no demo data)')
+    .option('--port <port>', 'HTTP port (env PORT)')
+    .option('--host <host>', 'address to listen on (env HOST)')
+    .option('--data-dir <dir>', 'embedded database directory (env KIZUNA_DATA_DIR)')
+    .action(async (opts: ServeOptions) => {
+      await serve(opts);
+    });
+}
+
+/**
+ * Runs until SIGINT/SIGTERM, then closes the HTTP server first (in-flight requests finish and are
+ * acknowledged) and the database after.
+ */
+export async function serve(opts: ServeOptions, beforeListen?: (services: ReturnType<typeof createServices>) => Promise<string[]>): Promise<void> {
+  const config = loadConfig({
+    port: opts.port === undefined ? undefined : Number(opts.port),
+    host: opts.host,
+    dataDir: opts.dataDir ? new URL(opts.dataDir, `file://${process.cwd()}/`).pathname : undefined,
+  });
+  const open = await openDatabase(config, { poolSize: 20 });
+  const services = createServices(open.db);
+  const notes = beforeListen ? await beforeListen(services) : [];
+  const app = await buildServer(services, config);
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = address.replace('127.0.0.1', 'localhost');
+  process.stdout.write(`\nKizuna is running at ${url}  (database: ${open.where})\n  API docs: ${url}/docs\n`);
+  for (const line of notes) process.stdout.write(`  ${line}\n`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.close();
+    await open.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

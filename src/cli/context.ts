@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { loadConfig, type Config } from '../config.ts';
+import { createServices, type Services } from '../app/services.ts';
+import { openDatabase } from '../db/open.ts';
+
+export interface DataDirOption {
+  dataDir?: string;
+}
+
+/** Adds the option every database command takes. */
+export function dataDirOption(cmd: Command): Command {
+  return cmd.option('--data-dir <dir>', 'where the embedded database keeps its data (env KIZUNA_DATA_DIR)', undefined);
+}
+
+/** Opens the database (embedded or DATABASE_URL), runs `fn` with the services, always closes. */
+export async function withServices<T>(
+  opts: DataDirOption,
+  fn: (services: Services, config: Config) => Promise<T>,
+  options: { poolSize?: number } = {},
+): Promise<T> {
+  const config = loadConfig({ dataDir: opts.dataDir ? resolveDir(opts.dataDir) : undefined });
+  const open = await openDatabase(config, options);
+  try {
+    return await fn(createServices(open.db), config);
+  } finally {
+    await open.close();
+  }
+}
+
+function resolveDir(dir: string): string {
+  return new URL(dir, `file://${process.cwd()}/`).pathname;
+}

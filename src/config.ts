@@ -1,0 +1,28 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every setting, read once from the environment; CLI flags override through `loadConfig(overrides)`. */
+const configSchema = z.object({
+  databaseUrl: z.string().url().optional(),
+  dataDir: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65535),
+  host: z.string().min(1),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** Largest accepted HTTP body; Segment's batch limit is 500 KB, ours is roomier for CSV uploads. */
+  bodyLimitBytes: z.coerce.number().int().positive(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function loadConfig(overrides: Partial<Config> = {}): Config {
+  const env = process.env;
+  return configSchema.parse({
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.KIZUNA_DATA_DIR || '.kizuna'),
+    port: env.PORT ?? 3000,
+    host: env.HOST ?? '127.0.0.1',
+    logLevel: env.LOG_LEVEL ?? 'info',
+    bodyLimitBytes: env.KIZUNA_BODY_LIMIT ?? 8 * 1024 * 1024,
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+  });
+}

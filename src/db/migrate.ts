@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import type { Db } from './database.ts';
+
+/**
+ * Each module keeps its SQL in `src/modules/<module>/migrations/NNN_name.sql`. Modules are applied in
+ * dependency order (a module's tables may reference only the modules before it), files in name order.
+ * A migration runs once, in its own transaction, under an advisory lock so two processes starting
+ * together do not race.
+ */
+export const MODULE_ORDER = [
+  'workspaces',
+  'customers',
+  'catalog',
+  'orders',
+  'events',
+  'accounts',
+] as const;
+
+const MODULES_DIR = new URL('../modules/', import.meta.url);
+const LOCK_ID = 0x6b697a75; // "kizu"
+
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+export function listMigrations(modules: readonly string[] = MODULE_ORDER): Migration[] {
+  return modules.flatMap((module) => {
+    const dir = new URL(`${module}/migrations/`, MODULES_DIR);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()
+      .map((file) => ({ id: `${module}/${file}`, sql: readFileSync(new URL(file, dir), 'utf8') }));
+  });
+}
+
+export async function migrate(db: Db): Promise<string[]> {
+  return db.tx(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_ID]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS kizuna_migrations (
+      id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const done = new Set((await tx.query<{ id: string }>('SELECT id FROM kizuna_migrations')).rows.map((r) => r.id));
+    const applied: string[] = [];
+    for (const m of listMigrations()) {
+      if (done.has(m.id)) continue;
+      await tx.query(m.sql);
+      await tx.query('INSERT INTO kizuna_migrations (id) VALUES ($1)', [m.id]);
+      applied.push(m.id);
+    }
+    return applied;
+  });
+}

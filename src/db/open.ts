@@ -1,0 +1,49 @@
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { connect, waitForServer, withDatabase, type Db } from './database.ts';
+import { startEmbedded } from './embedded.ts';
+import { migrate } from './migrate.ts';
+
+export interface OpenDatabase {
+  db: Db;
+  /** Where the data lives, for messages to the user ("embedded in ./.kizuna" or the URL's host). */
+  where: string;
+  close(): Promise<void>;
+}
+
+/**
+ * DATABASE_URL when set, otherwise the embedded server in the data dir (database `kizuna`).
+ * Migrations are applied on every open: they are idempotent and take a lock.
+ */
+export async function openDatabase(config: Config, options: { poolSize?: number } = {}): Promise<OpenDatabase> {
+  if (config.databaseUrl) {
+    await waitForServer(config.databaseUrl);
+    const db = connect(config.databaseUrl, { max: options.poolSize });
+    await migrate(db);
+    return { db, where: new URL(config.databaseUrl).host, close: () => db.close() };
+  }
+  const server = await startEmbedded(config.dataDir);
+  await waitForServer(server.url);
+  await ensureDatabase(server.url, 'kizuna');
+  const db = connect(withDatabase(server.url, 'kizuna'), { max: options.poolSize });
+  await migrate(db);
+  return {
+    db,
+    where: `embedded PostgreSQL in ${config.dataDir}`,
+    close: async () => {
+      await db.close();
+      await server.stop();
+    },
+  };
+}
+
+export async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+}
