@@ -1,4 +1,9 @@
 import type { Db } from '../db/database.ts';
+import { AccountService } from '../modules/accounts/service.ts';
+import { CatalogService } from '../modules/catalog/service.ts';
+import { CustomerService } from '../modules/customers/service.ts';
+import { EventService } from '../modules/events/service.ts';
+import { OrderService } from '../modules/orders/service.ts';
 import { WorkspaceService } from '../modules/workspaces/service.ts';
 
 /**
@@ -8,9 +13,19 @@ import { WorkspaceService } from '../modules/workspaces/service.ts';
 export interface Services {
   db: Db;
   workspaces: WorkspaceService;
+  accounts: AccountService;
+  customers: CustomerService;
+  catalog: CatalogService;
+  orders: OrderService;
+  events: EventService;
 }
 
 export function createServices(db: Db): Services {
   const workspaces = new WorkspaceService(db);
-  return { db, workspaces };
+  const accounts = new AccountService(db);
+  const customers = new CustomerService(db, accounts);
+  const catalog = new CatalogService(db);
+  const orders = new OrderService(db, customers, catalog);
+  const events = new EventService(db, customers);
+  return { db, workspaces, accounts, customers, catalog, orders, events };
 }

@@ -1,0 +1,258 @@
+import { createHash } from 'node:crypto';
+import { NotFoundError, ValidationError } from '../../app/errors.ts';
+import type { Queryable } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
+import { resolveKeys, upsertByKey, type UpsertField, type UpsertResult } from '../../db/upsert.ts';
+import type { AccountService } from '../accounts/service.ts';
+import { CUSTOMER_COLUMNS, toCustomer } from './rows.ts';
+import type { ConsentChannel, ConsentInput, Customer, CustomerInput } from './types.ts';
+
+const FIELDS: UpsertField[] = [
+  { key: 'email', column: 'email', type: 'text' },
+  { key: 'phone', column: 'phone', type: 'text' },
+  { key: 'lineUserId', column: 'line_user_id', type: 'text' },
+  { key: 'familyName', column: 'family_name', type: 'text' },
+  { key: 'givenName', column: 'given_name', type: 'text' },
+  { key: 'familyNameKana', column: 'family_name_kana', type: 'text' },
+  { key: 'givenNameKana', column: 'given_name_kana', type: 'text' },
+  { key: 'birthday', column: 'birthday', type: 'date' },
+  { key: 'postalCode', column: 'postal_code', type: 'char(7)' },
+  { key: 'prefecture', column: 'prefecture', type: 'text' },
+  { key: 'city', column: 'city', type: 'text' },
+  { key: 'addressLine1', column: 'address_line1', type: 'text' },
+  { key: 'addressLine2', column: 'address_line2', type: 'text' },
+  { key: 'country', column: 'country', type: 'char(2)' },
+  { key: 'locale', column: 'locale', type: 'text' },
+  { key: 'timeZone', column: 'time_zone', type: 'text' },
+  { key: 'accountId', column: 'account_id', type: 'uuid' },
+  { key: 'attributes', column: 'attributes', type: 'jsonb', merge: true, insertDefault: `'{}'::jsonb` },
+  { key: 'createdAt', column: 'created_at', type: 'timestamptz', insertDefault: 'now()' },
+];
+
+export interface ConsentState {
+  channel: ConsentChannel;
+  status: 'opted_in' | 'opted_out';
+  source: string;
+  recordedAt: Date;
+}
+
+export interface ListCustomersQuery {
+  limit: number;
+  /** Opaque cursor from the previous page (the last id: ids are UUIDv7, so id order is creation order). */
+  cursor?: string;
+  email?: string;
+  search?: string;
+  accountId?: string;
+  updatedSince?: Date;
+}
+
+/** Customers: profiles, aliases, consent history and erasure. */
+export class CustomerService {
+  constructor(
+    private readonly db: Queryable,
+    private readonly accounts: AccountService,
+  ) {}
+
+  async upsertMany(workspaceId: string, inputs: CustomerInput[], q: Queryable = this.db): Promise<UpsertResult> {
+    const accountKeys = inputs.flatMap((i) => (i.accountExternalId ? [i.accountExternalId] : []));
+    const accountIds = await this.accounts.resolveIds(workspaceId, accountKeys, q);
+    const rows = inputs.map(({ consents: _c, anonymousId: _a, accountExternalId, ...fields }) => ({
+      ...fields,
+      accountId: accountExternalId === undefined ? undefined : accountExternalId === null ? null : accountIds.get(accountExternalId),
+    }));
+    const result = await upsertByKey(q, CUSTOMERS, workspaceId, rows);
+
+    const aliases = inputs.flatMap((i) => (i.anonymousId ? [{ alias: i.anonymousId, customerId: result.ids.get(i.externalId)! }] : []));
+    if (aliases.length > 0) {
+      await q.query(
+        `INSERT INTO customer_aliases (workspace_id, alias, customer_id)
+         SELECT $1, alias, customer_id FROM unnest($2::text[], $3::uuid[]) AS t(alias, customer_id)
+         ON CONFLICT (workspace_id, alias) DO NOTHING`,
+        [workspaceId, aliases.map((a) => a.alias), aliases.map((a) => a.customerId)],
+      );
+    }
+    const consents = inputs.flatMap((i) => (i.consents ?? []).map((c) => ({ ...c, customerId: result.ids.get(i.externalId)! })));
+    await this.insertConsents(workspaceId, consents, q);
+    return result;
+  }
+
+  /** Ids for external ids, creating bare customers for unknown ones (an order from a new buyer). */
+  resolveIds(workspaceId: string, externalIds: string[], q: Queryable = this.db): Promise<Map<string, string>> {
+    return resolveKeys(q, 'customers', 'external_id', workspaceId, externalIds);
+  }
+
+  /** Ids for Segment anonymousIds, creating an anonymous customer (no external id) for each new one. */
+  async resolveAliases(workspaceId: string, aliases: string[], q: Queryable = this.db): Promise<Map<string, string>> {
+    const unique = [...new Set(aliases)];
+    const ids = new Map<string, string>();
+    if (unique.length === 0) return ids;
+    const known = await q.query<{ alias: string; customer_id: string }>(
+      'SELECT alias, customer_id FROM customer_aliases WHERE workspace_id = $1 AND alias = ANY($2::text[])',
+      [workspaceId, unique],
+    );
+    for (const r of known.rows) ids.set(r.alias, r.customer_id);
+    const missing = unique.filter((a) => !ids.has(a));
+    if (missing.length === 0) return ids;
+    const fresh = missing.map(() => newId());
+    await q.query(
+      `INSERT INTO customers (workspace_id, id) SELECT $1, unnest($2::uuid[])`,
+      [workspaceId, fresh],
+    );
+    // A concurrent request may have claimed an alias meanwhile: ours is then an orphan row, which is
+    // harmless (no events point at it) and cheaper than a lock per alias.
+    const claimed = await q.query<{ alias: string; customer_id: string }>(
+      `WITH input AS (SELECT * FROM unnest($2::text[], $3::uuid[]) AS t(alias, customer_id)),
+            ins AS (INSERT INTO customer_aliases (workspace_id, alias, customer_id) SELECT $1, alias, customer_id FROM input
+                    ON CONFLICT (workspace_id, alias) DO NOTHING RETURNING alias, customer_id)
+       SELECT alias, customer_id FROM ins
+       UNION ALL
+       SELECT a.alias, a.customer_id FROM customer_aliases a JOIN input USING (alias) WHERE a.workspace_id = $1`,
+      [workspaceId, missing, fresh],
+    );
+    for (const r of claimed.rows) ids.set(r.alias, r.customer_id);
+    return ids;
+  }
+
+  async insertConsents(
+    workspaceId: string,
+    consents: (ConsentInput & { customerId: string })[],
+    q: Queryable = this.db,
+  ): Promise<void> {
+    if (consents.length === 0) return;
+    // Re-importing the same file must not duplicate the history: identical records are skipped.
+    await q.query(
+      `INSERT INTO consents (workspace_id, customer_id, id, channel, status, source, recorded_at)
+       SELECT $1, x.customer_id, x.id, x.channel, x.status, x.source, x.recorded_at
+       FROM jsonb_to_recordset($2::jsonb) AS x(customer_id uuid, id uuid, channel text, status text, source text, recorded_at timestamptz)
+       WHERE NOT EXISTS (SELECT 1 FROM consents c WHERE c.workspace_id = $1 AND c.customer_id = x.customer_id
+                           AND c.channel = x.channel AND c.status = x.status AND c.recorded_at = x.recorded_at)`,
+      [
+        workspaceId,
+        JSON.stringify(
+          consents.map((c) => ({ customer_id: c.customerId, id: newId(), channel: c.channel, status: c.status, source: c.source, recorded_at: c.recordedAt })),
+        ),
+      ],
+    );
+  }
+
+  /** The latest consent per channel: what the delivery gate checks. */
+  async consentState(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<ConsentState[]> {
+    const { rows } = await q.query<{ channel: ConsentChannel; status: 'opted_in' | 'opted_out'; source: string; recorded_at: Date }>(
+      `SELECT DISTINCT ON (channel) channel, status, source, recorded_at FROM consents
+       WHERE workspace_id = $1 AND customer_id = $2 ORDER BY channel, recorded_at DESC, created_at DESC`,
+      [workspaceId, customerId],
+    );
+    return rows.map((r) => ({ channel: r.channel, status: r.status, source: r.source, recordedAt: r.recorded_at }));
+  }
+
+  async consentHistory(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<ConsentState[]> {
+    const { rows } = await q.query<{ channel: ConsentChannel; status: 'opted_in' | 'opted_out'; source: string; recorded_at: Date }>(
+      `SELECT channel, status, source, recorded_at FROM consents WHERE workspace_id = $1 AND customer_id = $2 ORDER BY recorded_at`,
+      [workspaceId, customerId],
+    );
+    return rows.map((r) => ({ channel: r.channel, status: r.status, source: r.source, recordedAt: r.recorded_at }));
+  }
+
+  async get(workspaceId: string, id: string, q: Queryable = this.db): Promise<Customer> {
+    const { rows } = await q.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
+    if (!rows[0]) throw new NotFoundError(`customer ${id} not found`);
+    return toCustomer(rows[0]);
+  }
+
+  /** By our id or, failing that, by the client's external id: clients know theirs. */
+  async find(workspaceId: string, idOrExternalId: string, q: Queryable = this.db): Promise<Customer> {
+    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrExternalId);
+    const { rows } = await q.query(
+      `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 AND (external_id = $2 ${isUuid ? 'OR id = $2::uuid' : ''})
+       ORDER BY (external_id = $2) DESC LIMIT 1`,
+      [workspaceId, idOrExternalId],
+    );
+    if (!rows[0]) throw new NotFoundError(`customer ${idOrExternalId} not found`);
+    return toCustomer(rows[0]);
+  }
+
+  async list(workspaceId: string, query: ListCustomersQuery): Promise<{ data: Customer[]; nextCursor: string | null }> {
+    const where = ['workspace_id = $1', 'erased_at IS NULL'];
+    const values: unknown[] = [workspaceId];
+    const add = (sql: string, value: unknown) => {
+      values.push(value);
+      where.push(sql.replace('?', `$${values.length}`));
+    };
+    if (query.cursor) add('id > ?::uuid', decodeCursor(query.cursor));
+    if (query.email) add('lower(email) = lower(?)', query.email);
+    if (query.accountId) add('account_id = ?::uuid', query.accountId);
+    if (query.updatedSince) add('updated_at >= ?', query.updatedSince);
+    if (query.search) {
+      add(
+        `(email ILIKE ? OR external_id ILIKE $${values.length} OR family_name || coalesce(given_name, '') ILIKE $${values.length}
+          OR family_name_kana || coalesce(given_name_kana, '') ILIKE $${values.length})`,
+        `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\s+/g, '')}%`,
+      );
+    }
+    values.push(query.limit + 1);
+    const { rows } = await this.db.query(
+      `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${values.length}`,
+      values,
+    );
+    const page = rows.slice(0, query.limit).map(toCustomer);
+    return { data: page, nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null };
+  }
+
+  /**
+   * Erasure (APPI/GDPR): personal fields are wiped, the row stays under its random id so that
+   * orders keep counting in KPIs, aliases and consents go, and hashes of the email and phone go on
+   * the suppression list so nothing is ever sent to them again.
+   */
+  async erase(workspaceId: string, id: string, q: Queryable = this.db): Promise<void> {
+    const customer = await this.get(workspaceId, id, q);
+    const hashes = [
+      customer.email && { kind: 'email', hash: contactHash(customer.email) },
+      customer.phone && { kind: 'phone', hash: contactHash(customer.phone) },
+      customer.lineUserId && { kind: 'line', hash: contactHash(customer.lineUserId) },
+    ].filter((h): h is { kind: string; hash: string } => Boolean(h));
+    if (hashes.length > 0) {
+      await q.query(
+        `INSERT INTO suppressions (workspace_id, value_hash, kind, reason)
+         SELECT $1, hash, kind, 'erased' FROM unnest($2::text[], $3::text[]) AS t(hash, kind)
+         ON CONFLICT (workspace_id, value_hash) DO NOTHING`,
+        [workspaceId, hashes.map((h) => h.hash), hashes.map((h) => h.kind)],
+      );
+    }
+    await q.query('DELETE FROM customer_aliases WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, id]);
+    await q.query('DELETE FROM consents WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, id]);
+    await q.query(
+      `UPDATE customers SET external_id = NULL, email = NULL, phone = NULL, line_user_id = NULL, family_name = NULL,
+         given_name = NULL, family_name_kana = NULL, given_name_kana = NULL, birthday = NULL, postal_code = NULL,
+         prefecture = NULL, city = NULL, address_line1 = NULL, address_line2 = NULL, attributes = '{}',
+         erased_at = now(), updated_at = now()
+       WHERE workspace_id = $1 AND id = $2`,
+      [workspaceId, id],
+    );
+  }
+
+  /** Whether an email, phone or LINE id was erased or suppressed; the delivery gate asks this. */
+  async isSuppressed(workspaceId: string, value: string, q: Queryable = this.db): Promise<boolean> {
+    const { rowCount } = await q.query('SELECT 1 FROM suppressions WHERE workspace_id = $1 AND value_hash = $2', [
+      workspaceId,
+      contactHash(value),
+    ]);
+    return (rowCount ?? 0) > 0;
+  }
+}
+
+const CUSTOMERS = { table: 'customers', keyColumn: 'external_id', keyField: 'externalId', fields: FIELDS, touch: 'updated_at = now()' };
+
+/** Addresses are hashed in one normal form so that "Foo@Example.com" and "foo@example.com" match. */
+export function contactHash(value: string): string {
+  return createHash('sha256').update(value.trim().toLowerCase()).digest('hex');
+}
+
+export function encodeCursor(id: string): string {
+  return Buffer.from(id).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[0-9a-f-]{36}$/.test(id)) throw new ValidationError('Invalid cursor', [{ path: ['query', 'cursor'], message: 'not a cursor from a previous page' }]);
+  return id;
+}

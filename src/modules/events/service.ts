@@ -1,0 +1,75 @@
+import { ValidationError, type FieldIssue } from '../../app/errors.ts';
+import type { Queryable } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
+import type { CustomerService } from '../customers/service.ts';
+import type { EventInput, StoredEvent } from './types.ts';
+
+/** Behavioural events, stored once per messageId. */
+export class EventService {
+  constructor(
+    private readonly db: Queryable,
+    private readonly customers: CustomerService,
+  ) {}
+
+  async insertMany(workspaceId: string, inputs: EventInput[], q: Queryable = this.db): Promise<{ inserted: number; duplicates: number }> {
+    if (inputs.length === 0) return { inserted: 0, duplicates: 0 };
+    const issues: FieldIssue[] = [];
+    inputs.forEach((e, index) => {
+      if (!e.customerExternalId && !e.anonymousId) issues.push({ path: [index, 'userId'], message: 'userId or anonymousId is required' });
+    });
+    if (issues.length > 0) throw new ValidationError('Events need a person', issues);
+
+    const known = await this.customers.resolveIds(workspaceId, inputs.flatMap((e) => (e.customerExternalId ? [e.customerExternalId] : [])), q);
+    const anonymous = await this.customers.resolveAliases(
+      workspaceId,
+      inputs.flatMap((e) => (!e.customerExternalId && e.anonymousId ? [e.anonymousId] : [])),
+      q,
+    );
+    const rows = inputs.map((e) => ({
+      customer_id: e.customerExternalId ? known.get(e.customerExternalId) : anonymous.get(e.anonymousId!),
+      id: newId(),
+      message_id: e.messageId,
+      name: e.name,
+      properties: e.properties,
+      context: e.context ?? null,
+      occurred_at: e.occurredAt,
+    }));
+    const { rows: result } = await q.query<{ inserted: number }>(
+      `WITH ins AS (
+         INSERT INTO events (workspace_id, customer_id, id, message_id, name, properties, context, occurred_at)
+         SELECT $1, x.customer_id, x.id, x.message_id, x.name, x.properties, x.context, x.occurred_at
+         FROM jsonb_to_recordset($2::jsonb) AS x(customer_id uuid, id uuid, message_id text, name text, properties jsonb,
+           context jsonb, occurred_at timestamptz)
+         ON CONFLICT (workspace_id, message_id) DO NOTHING
+         RETURNING 1)
+       SELECT count(*)::int AS inserted FROM ins`,
+      [workspaceId, JSON.stringify(rows)],
+    );
+    const inserted = result[0]!.inserted;
+    return { inserted, duplicates: inputs.length - inserted };
+  }
+
+  /** A customer's events, newest first (the 360 timeline). */
+  async forCustomer(
+    workspaceId: string,
+    customerId: string,
+    options: { limit: number; before?: Date } = { limit: 100 },
+    q: Queryable = this.db,
+  ): Promise<StoredEvent[]> {
+    const { rows } = await q.query(
+      `SELECT id, customer_id, message_id, name, properties, occurred_at, received_at FROM events
+       WHERE workspace_id = $1 AND customer_id = $2 AND ($3::timestamptz IS NULL OR occurred_at < $3)
+       ORDER BY occurred_at DESC LIMIT $4`,
+      [workspaceId, customerId, options.before ?? null, options.limit],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      customerId: r.customer_id as string,
+      messageId: r.message_id as string,
+      name: r.name as string,
+      properties: r.properties as Record<string, unknown>,
+      occurredAt: r.occurred_at as Date,
+      receivedAt: r.received_at as Date,
+    }));
+  }
+}
