@@ -3,6 +3,7 @@ import { AccountService } from '../modules/accounts/service.ts';
 import { CatalogService } from '../modules/catalog/service.ts';
 import { CustomerService } from '../modules/customers/service.ts';
 import { EventService } from '../modules/events/service.ts';
+import { IngestService } from '../modules/ingest/service.ts';
 import { OrderService } from '../modules/orders/service.ts';
 import { WorkspaceService } from '../modules/workspaces/service.ts';
 
@@ -18,6 +19,7 @@ export interface Services {
   catalog: CatalogService;
   orders: OrderService;
   events: EventService;
+  ingest: IngestService;
 }
 
 export function createServices(db: Db): Services {
@@ -27,5 +29,6 @@ export function createServices(db: Db): Services {
   const catalog = new CatalogService(db);
   const orders = new OrderService(db, customers, catalog);
   const events = new EventService(db, customers);
-  return { db, workspaces, accounts, customers, catalog, orders, events };
+  const ingest = new IngestService(db, { workspaces, customers, accounts, catalog, orders, events });
+  return { db, workspaces, accounts, customers, catalog, orders, events, ingest };
 }

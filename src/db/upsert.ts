@@ -85,11 +85,20 @@ export async function upsertByKey(
   const updated = await q.query<{ id: string; key: string }>(
     `UPDATE ${spec.table} t SET ${assignments.join(', ')}
      FROM ${source}
-     WHERE t.workspace_id = $1 AND t.${spec.keyColumn} = x._key AND NOT (x._key = ANY($3::text[]))
+     WHERE t.workspace_id = $1 AND t.${spec.keyColumn} = x._key AND cardinality(x._set) > 0 AND NOT (x._key = ANY($3::text[]))
      RETURNING t.id, t.${spec.keyColumn} AS key`,
     [workspaceId, batch, inserted.rows.map((r) => r.key)],
   );
   for (const r of updated.rows) ids.set(r.key, r.id);
+  // Rows sent with no fields (a bare reference) are not rewritten, but the caller still needs their ids.
+  const untouched = [...byKey.keys()].filter((k) => !ids.has(k));
+  if (untouched.length > 0) {
+    const { rows } = await q.query<{ id: string; key: string }>(
+      `SELECT id, ${spec.keyColumn} AS key FROM ${spec.table} WHERE workspace_id = $1 AND ${spec.keyColumn} = ANY($2::text[])`,
+      [workspaceId, untouched],
+    );
+    for (const r of rows) ids.set(r.key, r.id);
+  }
   return { ids, created: inserted.rows.length, updated: updated.rows.length };
 }
 

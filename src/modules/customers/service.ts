@@ -53,7 +53,16 @@ export class CustomerService {
     private readonly accounts: AccountService,
   ) {}
 
-  async upsertMany(workspaceId: string, inputs: CustomerInput[], q: Queryable = this.db): Promise<UpsertResult> {
+  /**
+   * Creates or updates customers by external id. An `anonymousId` is claimed for the customer
+   * (see `claimAliases`); the returned `merges` name anonymous visitors whose events and orders the
+   * caller must move before `removeAnonymous`.
+   */
+  async upsertMany(
+    workspaceId: string,
+    inputs: CustomerInput[],
+    q: Queryable = this.db,
+  ): Promise<UpsertResult & { merges: { from: string; to: string }[] }> {
     const accountKeys = inputs.flatMap((i) => (i.accountExternalId ? [i.accountExternalId] : []));
     const accountIds = await this.accounts.resolveIds(workspaceId, accountKeys, q);
     const rows = inputs.map(({ consents: _c, anonymousId: _a, accountExternalId, ...fields }) => ({
@@ -62,18 +71,10 @@ export class CustomerService {
     }));
     const result = await upsertByKey(q, CUSTOMERS, workspaceId, rows);
 
-    const aliases = inputs.flatMap((i) => (i.anonymousId ? [{ alias: i.anonymousId, customerId: result.ids.get(i.externalId)! }] : []));
-    if (aliases.length > 0) {
-      await q.query(
-        `INSERT INTO customer_aliases (workspace_id, alias, customer_id)
-         SELECT $1, alias, customer_id FROM unnest($2::text[], $3::uuid[]) AS t(alias, customer_id)
-         ON CONFLICT (workspace_id, alias) DO NOTHING`,
-        [workspaceId, aliases.map((a) => a.alias), aliases.map((a) => a.customerId)],
-      );
-    }
     const consents = inputs.flatMap((i) => (i.consents ?? []).map((c) => ({ ...c, customerId: result.ids.get(i.externalId)! })));
     await this.insertConsents(workspaceId, consents, q);
-    return result;
+    const claims = inputs.flatMap((i) => (i.anonymousId ? [{ alias: i.anonymousId, customerId: result.ids.get(i.externalId)! }] : []));
+    return { ...result, merges: await this.claimAliases(workspaceId, claims, q) };
   }
 
   /** Ids for external ids, creating bare customers for unknown ones (an order from a new buyer). */
@@ -111,6 +112,46 @@ export class CustomerService {
     );
     for (const r of claimed.rows) ids.set(r.alias, r.customer_id);
     return ids;
+  }
+
+  /**
+   * Points each alias at its identified customer. Where an alias belonged to an anonymous visitor
+   * (no external id), that visitor's other aliases and consents move too, and the pair is returned
+   * so the caller can move the visitor's events and orders before `removeAnonymous`. An alias that
+   * already belongs to another identified customer (a shared device) is left alone.
+   */
+  async claimAliases(
+    workspaceId: string,
+    claims: { alias: string; customerId: string }[],
+    q: Queryable = this.db,
+  ): Promise<{ from: string; to: string }[]> {
+    if (claims.length === 0) return [];
+    const { rows } = await q.query<{ from_id: string; to_id: string }>(
+      `SELECT DISTINCT a.customer_id AS from_id, x.customer_id AS to_id
+       FROM unnest($2::text[], $3::uuid[]) AS x(alias, customer_id)
+       JOIN customer_aliases a ON a.workspace_id = $1 AND a.alias = x.alias
+       JOIN customers c ON c.workspace_id = $1 AND c.id = a.customer_id
+       WHERE c.external_id IS NULL AND c.erased_at IS NULL AND a.customer_id <> x.customer_id`,
+      [workspaceId, claims.map((c) => c.alias), claims.map((c) => c.customerId)],
+    );
+    const merges = rows.map((r) => ({ from: r.from_id, to: r.to_id }));
+    for (const m of merges) {
+      await q.query('UPDATE customer_aliases SET customer_id = $3 WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, m.from, m.to]);
+      await q.query('UPDATE consents SET customer_id = $3 WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, m.from, m.to]);
+    }
+    await q.query(
+      `INSERT INTO customer_aliases (workspace_id, alias, customer_id)
+       SELECT $1, alias, customer_id FROM unnest($2::text[], $3::uuid[]) AS t(alias, customer_id)
+       ON CONFLICT (workspace_id, alias) DO NOTHING`,
+      [workspaceId, claims.map((c) => c.alias), claims.map((c) => c.customerId)],
+    );
+    return merges;
+  }
+
+  /** Deletes anonymous visitors whose data was moved to an identified customer. */
+  async removeAnonymous(workspaceId: string, ids: string[], q: Queryable = this.db): Promise<void> {
+    if (ids.length === 0) return;
+    await q.query('DELETE FROM customers WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND external_id IS NULL', [workspaceId, ids]);
   }
 
   async insertConsents(

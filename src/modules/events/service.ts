@@ -49,6 +49,11 @@ export class EventService {
     return { inserted, duplicates: inputs.length - inserted };
   }
 
+  /** Moves an anonymous visitor's events to the customer they turned out to be. */
+  async moveCustomer(workspaceId: string, fromCustomerId: string, toCustomerId: string, q: Queryable = this.db): Promise<void> {
+    await q.query('UPDATE events SET customer_id = $3 WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, fromCustomerId, toCustomerId]);
+  }
+
   /** A customer's events, newest first (the 360 timeline). */
   async forCustomer(
     workspaceId: string,

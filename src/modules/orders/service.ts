@@ -31,12 +31,12 @@ export class OrderService {
   async upsertMany(workspaceId: string, inputs: OrderInput[], q: Queryable = this.db): Promise<{ created: number; updated: number }> {
     if (inputs.length === 0) return { created: 0, updated: 0 };
     const latest = [...new Map(inputs.map((o) => [o.externalId, o])).values()];
-    const customerIds = await this.customers.resolveIds(workspaceId, latest.map((o) => o.customerExternalId), q);
+    const customerIds = await this.customers.resolveIds(workspaceId, latest.flatMap((o) => (o.customerId ? [] : [o.customerExternalId!])), q);
     const productIds = await this.catalog.idsBySku(workspaceId, latest.flatMap((o) => o.lines.flatMap((l) => (l.sku ? [l.sku] : []))), q);
 
     const orders = latest.map((o) => ({
       id: newId(),
-      customer_id: customerIds.get(o.customerExternalId),
+      customer_id: o.customerId ?? customerIds.get(o.customerExternalId!),
       external_id: o.externalId,
       status: o.status,
       currency: o.currency,
@@ -160,6 +160,15 @@ export class OrderService {
       [workspaceId, changed.map(([id]) => id), changed.map(([, sum]) => sum)],
     );
     return { created: fresh.length, duplicates: inputs.length - fresh.length };
+  }
+
+  /** Moves an anonymous visitor's orders to the customer they turned out to be (lines and refunds follow by cascade). */
+  async moveCustomer(workspaceId: string, fromCustomerId: string, toCustomerId: string, q: Queryable = this.db): Promise<void> {
+    await q.query('UPDATE orders SET customer_id = $3, updated_at = now() WHERE workspace_id = $1 AND customer_id = $2', [
+      workspaceId,
+      fromCustomerId,
+      toCustomerId,
+    ]);
   }
 
   /** Marks orders cancelled by external id (Segment's "Order Cancelled"); unknown orders are an error. */

@@ -15,7 +15,9 @@ export type OrderLineInput = z.infer<typeof orderLineInput>;
 export const orderInput = z
   .object({
     externalId: z.string().trim().min(1).max(255),
-    customerExternalId: z.string().trim().min(1).max(255),
+    customerExternalId: z.string().trim().min(1).max(255).optional(),
+    /** Our id, when the caller already resolved the customer (an anonymous visitor has no external id). */
+    customerId: z.uuid().optional(),
     status: z.enum(['pending', 'completed', 'cancelled']).default('completed'),
     currency: z.string().regex(/^[A-Z]{3}$/),
     orderedAt: z.coerce.date(),
@@ -28,6 +30,10 @@ export const orderInput = z
     couponCode: z.string().trim().max(100).nullable().optional(),
     lines: z.array(orderLineInput).max(1000).default([]),
     attributes: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((o) => o.customerExternalId !== undefined || o.customerId !== undefined, {
+    message: 'give customerExternalId (or customerId)',
+    path: ['customerExternalId'],
   })
   .refine((o) => o.totalMinor !== undefined || o.subtotalMinor !== undefined || o.lines.length > 0, {
     message: 'give totalMinor, subtotalMinor or lines',

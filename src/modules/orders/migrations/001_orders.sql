@@ -26,6 +26,7 @@ CREATE TABLE orders (
 CREATE INDEX orders_customer_time ON orders (workspace_id, customer_id, ordered_at);
 CREATE INDEX orders_time ON orders (workspace_id, ordered_at);
 
+-- Children follow ON UPDATE CASCADE when an anonymous visitor's orders move to the identified customer.
 CREATE TABLE order_lines (
   workspace_id      uuid NOT NULL,
   customer_id       uuid NOT NULL,
@@ -39,7 +40,7 @@ CREATE TABLE order_lines (
   unit_price_minor  bigint NOT NULL,
   total_minor       bigint NOT NULL,
   PRIMARY KEY (workspace_id, customer_id, order_id, line_no),
-  FOREIGN KEY (workspace_id, customer_id, order_id) REFERENCES orders (workspace_id, customer_id, id) ON DELETE CASCADE
+  FOREIGN KEY (workspace_id, customer_id, order_id) REFERENCES orders (workspace_id, customer_id, id) ON DELETE CASCADE ON UPDATE CASCADE
 );
 CREATE INDEX order_lines_product ON order_lines (workspace_id, product_id);
 
@@ -55,5 +56,5 @@ CREATE TABLE refunds (
   created_at     timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (workspace_id, customer_id, id),
   UNIQUE (workspace_id, external_id),
-  FOREIGN KEY (workspace_id, customer_id, order_id) REFERENCES orders (workspace_id, customer_id, id) ON DELETE CASCADE
+  FOREIGN KEY (workspace_id, customer_id, order_id) REFERENCES orders (workspace_id, customer_id, id) ON DELETE CASCADE ON UPDATE CASCADE
 );

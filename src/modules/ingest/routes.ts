@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { requireScope, workspaceOf } from '../../app/auth.ts';
+import type { ZodApp } from '../../app/server.ts';
+import type { Services } from '../../app/services.ts';
+import { idempotency } from './idempotency.ts';
+import {
+  aliasMessage,
+  batchRequest,
+  groupMessage,
+  identifyMessage,
+  pageMessage,
+  screenMessage,
+  trackMessage,
+  withoutType,
+  type SegmentMessage,
+} from './segmentSpec.ts';
+
+const ingestResponse = z.object({
+  success: z.literal(true),
+  events: z.object({ inserted: z.number(), duplicates: z.number() }),
+  customers: z.number(),
+  orders: z.number(),
+  refunds: z.number(),
+});
+
+/** Segment HTTP tracking API: point Segment, RudderStack or Jitsu at Kizuna with an ingest key. */
+export async function ingestRoutes(app: ZodApp, services: Services): Promise<void> {
+  const auth = requireScope(services, 'ingest');
+  const { preHandler, onSend } = idempotency(services.db);
+  const single = [
+    ['identify', identifyMessage, 'Identify a person and set traits'],
+    ['track', trackMessage, 'Record an event (ecommerce events also write orders, refunds, products)'],
+    ['page', pageMessage, 'Record a page view'],
+    ['screen', screenMessage, 'Record a screen view'],
+    ['group', groupMessage, 'Link a person to a B2B account'],
+    ['alias', aliasMessage, 'Merge a previous id into a user id'],
+  ] as const;
+
+  for (const [type, schema, summary] of single) {
+    app.post(
+      `/v1/${type}`,
+      {
+        preHandler: [auth, preHandler],
+        onSend,
+        schema: { tags: ['ingest'], summary, body: withoutType(schema), response: { 200: ingestResponse } },
+      },
+      async (request) => {
+        const message = { ...(request.body as object), type } as SegmentMessage;
+        return { success: true as const, ...(await services.ingest.ingest(workspaceOf(request), [message], [])) };
+      },
+    );
+  }
+
+  app.post(
+    '/v1/batch',
+    {
+      preHandler: [auth, preHandler],
+      onSend,
+      schema: {
+        tags: ['ingest'],
+        summary: 'Many messages at once; all-or-nothing (one invalid message rejects the batch)',
+        body: batchRequest,
+        response: { 200: ingestResponse },
+      },
+    },
+    async (request) => {
+      const { batch, context } = request.body;
+      // Batch-level context applies to every message that has none of its own (Segment's behaviour).
+      const messages = context ? batch.map((m) => ({ ...m, context: m.context ?? context })) : batch;
+      return { success: true as const, ...(await services.ingest.ingest(workspaceOf(request), messages, ['batch'])) };
+    },
+  );
+}

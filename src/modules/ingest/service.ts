@@ -1,0 +1,106 @@
+import { ValidationError } from '../../app/errors.ts';
+import type { Db, Queryable } from '../../db/database.ts';
+import type { AccountService } from '../accounts/service.ts';
+import type { CatalogService } from '../catalog/service.ts';
+import type { CustomerService } from '../customers/service.ts';
+import type { EventService } from '../events/service.ts';
+import type { OrderService } from '../orders/service.ts';
+import { orderInput, type OrderInput } from '../orders/types.ts';
+import type { WorkspaceService } from '../workspaces/service.ts';
+import type { SegmentMessage } from './segmentSpec.ts';
+import { planIngest, zodIssues, type IngestPlan } from './segmentMapper.ts';
+
+export interface IngestResult {
+  messages: number;
+  events: { inserted: number; duplicates: number };
+  customers: number;
+  orders: number;
+  refunds: number;
+}
+
+interface Modules {
+  workspaces: WorkspaceService;
+  customers: CustomerService;
+  accounts: AccountService;
+  catalog: CatalogService;
+  orders: OrderService;
+  events: EventService;
+}
+
+/**
+ * Segment-compatible ingest. A batch is one transaction: every message is validated and mapped
+ * first, and one bad message rejects the batch with nothing written. The caller acknowledges only
+ * after this returns, i.e. after COMMIT.
+ */
+export class IngestService {
+  private readonly currencies = new Map<string, { currency: string; until: number }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly m: Modules,
+  ) {}
+
+  async ingest(workspaceId: string, messages: SegmentMessage[], pathPrefix: (string | number)[] = []): Promise<IngestResult> {
+    const { plan, issues } = planIngest(messages, await this.currencyOf(workspaceId), new Date(), pathPrefix);
+    if (issues.length > 0) throw new ValidationError(`${issues.length} invalid field(s) in the request`, issues);
+    return this.db.tx((tx) => this.apply(workspaceId, plan, tx, pathPrefix));
+  }
+
+  private async apply(ws: string, plan: IngestPlan, tx: Queryable, pathPrefix: (string | number)[]): Promise<IngestResult> {
+    const { customers, accounts, catalog, orders, events } = this.m;
+    if (plan.accounts.length > 0) await accounts.upsertAccounts(ws, plan.accounts, tx);
+    const upserted = await customers.upsertMany(ws, plan.customers, tx);
+    // An anonymous visitor who turns out to be a known customer: their history moves to that customer.
+    for (const { from, to } of upserted.merges) {
+      await events.moveCustomer(ws, from, to, tx);
+      await orders.moveCustomer(ws, from, to, tx);
+    }
+    await customers.removeAnonymous(ws, upserted.merges.map((m) => m.from), tx);
+    if (plan.products.length > 0) await catalog.upsertMany(ws, plan.products, tx);
+
+    if (plan.orders.length > 0) {
+      const anonymous = await customers.resolveAliases(ws, plan.orders.flatMap((o) => (o.anonymousId ? [o.anonymousId] : [])), tx);
+      const inputs: OrderInput[] = plan.orders.map(({ anonymousId, ...o }, i) => {
+        const parsed = orderInput.safeParse({ ...o, customerId: anonymousId ? anonymous.get(anonymousId) : undefined });
+        if (!parsed.success) throw new ValidationError('Invalid order', zodIssues(parsed.error, [...pathPrefix, 'orders', i]));
+        return parsed.data;
+      });
+      await orders.upsertMany(ws, inputs, tx);
+    }
+    if (plan.cancellations.length > 0) await orders.cancelMany(ws, plan.cancellations.map((c) => c.orderExternalId), tx);
+
+    let refunds = 0;
+    if (plan.refunds.length > 0) {
+      const refundInputs = [];
+      for (const r of plan.refunds) {
+        // No amount given means a full refund of what is left.
+        const amountMinor = r.amountMinor ?? (await this.remaining(ws, r.orderExternalId, tx));
+        if (amountMinor > 0) refundInputs.push({ externalId: r.externalId, orderExternalId: r.orderExternalId, amountMinor, refundedAt: r.refundedAt });
+      }
+      refunds = (await orders.refundMany(ws, refundInputs, tx)).created;
+    }
+    const stored = await events.insertMany(ws, plan.events, tx);
+    return {
+      messages: plan.events.length,
+      events: stored,
+      customers: upserted.created + upserted.updated,
+      orders: plan.orders.length,
+      refunds,
+    };
+  }
+
+  private async remaining(ws: string, orderExternalId: string, tx: Queryable): Promise<number> {
+    const order = await this.m.orders.get(ws, orderExternalId, tx).catch(() => undefined);
+    if (!order) throw new ValidationError('Refund for an unknown order', [{ path: ['properties', 'order_id'], message: `order ${orderExternalId} is unknown` }]);
+    return order.totalMinor - order.refundedMinor;
+  }
+
+  /** The workspace currency is the default for amounts without one; cached briefly (it rarely changes). */
+  private async currencyOf(workspaceId: string): Promise<string> {
+    const cached = this.currencies.get(workspaceId);
+    if (cached && cached.until > Date.now()) return cached.currency;
+    const { currency } = await this.m.workspaces.get(workspaceId);
+    this.currencies.set(workspaceId, { currency, until: Date.now() + 60_000 });
+    return currency;
+  }
+}
