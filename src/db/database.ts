@@ -11,7 +11,10 @@ export interface Queryable {
 export interface Db extends Queryable {
   readonly pool: pg.Pool;
   readonly url: string;
-  /** Runs `fn` in a transaction; rolls back if it throws. Nested calls reuse the outer transaction. */
+  /**
+   * Runs `fn` in a transaction; rolls back if it throws. A deadlock or serialization failure is
+   * retried (a few times, with jitter), so `fn` must do nothing outside the database.
+   */
   tx<T>(fn: (client: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -25,6 +28,10 @@ export interface Tx extends Queryable {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
+/** deadlock_detected, serialization_failure: the server asks us to try again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const MAX_ATTEMPTS = 4;
+
 export function connect(url: string, options: { max?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   // An idle client losing its connection (server restart) must not crash the process.
@@ -34,17 +41,23 @@ export function connect(url: string, options: { max?: number } = {}): Db {
     url,
     query: (text, values) => pool.query(text, values),
     async tx(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await fn({ client, query: (text, values) => client.query(text, values) });
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
+      for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const result = await fn({ client, query: (text, values) => client.query(text, values) });
+          await client.query('COMMIT');
+          return result;
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => {});
+          if (attempt < MAX_ATTEMPTS && RETRYABLE.has((err as { code?: string }).code ?? '')) {
+            await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+            continue;
+          }
+          throw err;
+        } finally {
+          client.release();
+        }
       }
     },
     close: () => pool.end(),

@@ -20,7 +20,10 @@ interface Credentials {
   password: string;
 }
 
-export async function startEmbedded(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedServer> {
+/** KIZUNA_PG_LOG=1 shows the embedded server's own log on stderr, for diagnosing it. */
+const logToStderr = (line: string) => process.env.KIZUNA_PG_LOG && process.stderr.write(line);
+
+export async function startEmbedded(dataDir: string, log: (line: string) => void = logToStderr): Promise<EmbeddedServer> {
   const pgDir = path.join(dataDir, 'pg');
   mkdirSync(dataDir, { recursive: true });
   const asRoot = process.getuid?.() === 0;

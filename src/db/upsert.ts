@@ -51,8 +51,9 @@ export async function upsertByKey(
     const previous = byKey.get(key);
     byKey.set(key, previous ? mergeInputs(previous, input, spec.fields) : input);
   }
+  // Sorted by key so concurrent batches lock rows in one order and cannot deadlock.
   const batch = JSON.stringify(
-    [...byKey].map(([key, input]) => {
+    [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, input]) => {
       const row: Record<string, unknown> = { _id: newId(), _key: key, _set: [] as string[] };
       for (const f of spec.fields) {
         if (input[f.key] === undefined) continue;
@@ -77,20 +78,24 @@ export async function upsertByKey(
   );
   for (const r of inserted.rows) ids.set(r.key, r.id);
 
-  const assignments = spec.fields.map((f) => {
+  const newValues = spec.fields.map((f) => {
     const value = f.merge ? `t.${f.column} || coalesce(x."${f.key}", '{}'::jsonb)` : `x."${f.key}"`;
-    return `${f.column} = CASE WHEN x._set @> ARRAY['${f.key}'] THEN ${value} ELSE t.${f.column} END`;
+    return `CASE WHEN x._set @> ARRAY['${f.key}'] THEN ${value} ELSE t.${f.column} END`;
   });
+  const assignments = spec.fields.map((f, i) => `${f.column} = ${newValues[i]}`);
   if (spec.touch) assignments.push(spec.touch);
+  // Rows whose values would not change are skipped: a stream of "Product Viewed" events re-sends
+  // the same product, and rewriting (and locking) it every batch would serialise ingest on it.
   const updated = await q.query<{ id: string; key: string }>(
     `UPDATE ${spec.table} t SET ${assignments.join(', ')}
      FROM ${source}
      WHERE t.workspace_id = $1 AND t.${spec.keyColumn} = x._key AND cardinality(x._set) > 0 AND NOT (x._key = ANY($3::text[]))
+       AND ROW(${newValues.join(', ')}) IS DISTINCT FROM ROW(${spec.fields.map((f) => `t.${f.column}`).join(', ')})
      RETURNING t.id, t.${spec.keyColumn} AS key`,
     [workspaceId, batch, inserted.rows.map((r) => r.key)],
   );
   for (const r of updated.rows) ids.set(r.key, r.id);
-  // Rows sent with no fields (a bare reference) are not rewritten, but the caller still needs their ids.
+  // Rows sent with no fields (a bare reference) or no changes are not rewritten, but the caller still needs their ids.
   const untouched = [...byKey.keys()].filter((k) => !ids.has(k));
   if (untouched.length > 0) {
     const { rows } = await q.query<{ id: string; key: string }>(
@@ -116,8 +121,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /**
  * Ids for client keys, creating bare rows for the unknown ones (an order for a customer we have not
- * seen yet). A row inserted concurrently by another transaction after our snapshot is picked up by
- * a second look.
+ * seen yet). Known keys are the common case, so they are looked up first and only the rest are
+ * inserted; a row inserted concurrently by another transaction is picked up by the last look.
  */
 export async function resolveKeys(
   q: Queryable,
@@ -126,27 +131,29 @@ export async function resolveKeys(
   workspaceId: string,
   keys: string[],
 ): Promise<Map<string, string>> {
-  const unique = [...new Set(keys)];
+  // Sorted, so that concurrent batches take the unique-index locks in one order and cannot deadlock.
+  const unique = [...new Set(keys)].sort();
   const ids = new Map<string, string>();
   if (unique.length === 0) return ids;
+  const lookup = async (wanted: string[]) => {
+    const { rows } = await q.query<{ key: string; id: string }>(
+      `SELECT ${keyColumn} AS key, id FROM ${table} WHERE workspace_id = $1 AND ${keyColumn} = ANY($2::text[])`,
+      [workspaceId, wanted],
+    );
+    for (const r of rows) ids.set(r.key, r.id);
+  };
+  await lookup(unique);
+  let missing = unique.filter((k) => !ids.has(k));
+  if (missing.length === 0) return ids;
   const { rows } = await q.query<{ key: string; id: string }>(
-    `WITH input AS (SELECT * FROM unnest($2::text[], $3::uuid[]) AS t(key, id)),
-          ins AS (INSERT INTO ${table} (workspace_id, id, ${keyColumn})
-                  SELECT $1, id, key FROM input ON CONFLICT (workspace_id, ${keyColumn}) DO NOTHING
-                  RETURNING ${keyColumn} AS key, id)
-     SELECT key, id FROM ins
-     UNION ALL
-     SELECT t.${keyColumn}, t.id FROM ${table} t JOIN input ON t.${keyColumn} = input.key WHERE t.workspace_id = $1`,
-    [workspaceId, unique, unique.map(() => newId())],
+    `INSERT INTO ${table} (workspace_id, id, ${keyColumn})
+     SELECT $1, id, key FROM unnest($2::text[], $3::uuid[]) AS t(key, id)
+     ON CONFLICT (workspace_id, ${keyColumn}) DO NOTHING
+     RETURNING ${keyColumn} AS key, id`,
+    [workspaceId, missing, missing.map(() => newId())],
   );
   for (const r of rows) ids.set(r.key, r.id);
-  const missing = unique.filter((k) => !ids.has(k));
-  if (missing.length > 0) {
-    const again = await q.query<{ key: string; id: string }>(
-      `SELECT ${keyColumn} AS key, id FROM ${table} WHERE workspace_id = $1 AND ${keyColumn} = ANY($2::text[])`,
-      [workspaceId, missing],
-    );
-    for (const r of again.rows) ids.set(r.key, r.id);
-  }
+  missing = missing.filter((k) => !ids.has(k));
+  if (missing.length > 0) await lookup(missing);
   return ids;
 }

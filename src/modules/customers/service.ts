@@ -84,7 +84,7 @@ export class CustomerService {
 
   /** Ids for Segment anonymousIds, creating an anonymous customer (no external id) for each new one. */
   async resolveAliases(workspaceId: string, aliases: string[], q: Queryable = this.db): Promise<Map<string, string>> {
-    const unique = [...new Set(aliases)];
+    const unique = [...new Set(aliases)].sort();
     const ids = new Map<string, string>();
     if (unique.length === 0) return ids;
     const known = await q.query<{ alias: string; customer_id: string }>(
@@ -269,6 +269,15 @@ export class CustomerService {
        WHERE workspace_id = $1 AND id = $2`,
       [workspaceId, id],
     );
+  }
+
+  /** The Segment anonymousIds (and alias previousIds) that point at a customer. */
+  async aliases(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<{ alias: string; createdAt: Date }[]> {
+    const { rows } = await q.query<{ alias: string; created_at: Date }>(
+      'SELECT alias, created_at FROM customer_aliases WHERE workspace_id = $1 AND customer_id = $2 ORDER BY created_at, alias',
+      [workspaceId, customerId],
+    );
+    return rows.map((r) => ({ alias: r.alias, createdAt: r.created_at }));
   }
 
   /** Whether an email, phone or LINE id was erased or suppressed; the delivery gate asks this. */
