@@ -1,0 +1,104 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ValidationError, describeIssue } from '../../app/errors.ts';
+import { parseDateCell, readSummaryCsv, readTransactionsCsv } from './clvCsv.ts';
+import { loadClvInput } from './clvInput.ts';
+import { dayNumber } from '../models/summary.ts';
+
+describe('CLV CSV readers', () => {
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kizuna-csv-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string): string => {
+    const f = join(dir, name);
+    writeFileSync(f, text);
+    return f;
+  };
+  /** The issues of the ValidationError thrown, formatted as the CLI prints them. */
+  const issuesOf = (f: () => unknown): string[] => {
+    try {
+      f();
+    } catch (err) {
+      assert.ok(err instanceof ValidationError, String(err));
+      return err.issues.map(describeIssue);
+    }
+    assert.fail('no error thrown');
+  };
+
+  test('reads lifetimes columns, ignores extra columns, accepts x/t_x/zbar aliases', () => {
+    const s = readSummaryCsv(file('ok.csv', 'id,frequency,recency,T,note\n7,2,3.5,10,hi\n8,0,0,9,\n'));
+    assert.deepEqual(Array.from(s.frequency), [2, 0]);
+    assert.deepEqual(Array.from(s.recency), [3.5, 0]);
+    assert.equal(s.table.rows.length, 2);
+    const a = readSummaryCsv(file('alias.csv', 'ID,x,t_x,T,zbar\n1,2,30.43,38.86,22.35\n2,0,0,38.86,0\n'), { monetary: true });
+    assert.deepEqual(Array.from(a.monetaryValue!), [22.35, 0]);
+  });
+
+  test('missing column', () => {
+    assert.deepEqual(issuesOf(() => readSummaryCsv(file('m.csv', 'frequency,T\n1,10\n'))), [
+      'line 1, column recency: missing column "recency" (also accepted: t_x); header is: frequency,T',
+    ]);
+    assert.match(issuesOf(() => readSummaryCsv(file('m2.csv', 'frequency,recency,T\n1,1,10\n'), { monetary: true }))[0], /monetary_value/);
+  });
+
+  test('negative recency, recency > T, non-numeric cells, fractional frequency — every bad cell reported', () => {
+    const issues = issuesOf(() =>
+      readSummaryCsv(file('bad.csv', 'frequency,recency,T\n1,2,10\n1,-1,10\n\n1,12,10\n2.5,1,10\nx,1,10\n1,,10\n0,3,10\n')),
+    );
+    assert.deepEqual(issues, [
+      'line 3, column recency: must be >= 0 (got -1)',
+      'line 5, column recency: recency 12 exceeds T 10',
+      'line 6, column frequency: must be a whole number >= 0 (got 2.5)',
+      'line 7, column frequency: not a number: "x"',
+      'line 8, column recency: not a number: ""',
+      'line 9, column recency: must be 0 when frequency is 0 (got 3)',
+    ]);
+  });
+
+  test('empty file and header-only file', () => {
+    assert.match(issuesOf(() => readSummaryCsv(file('e.csv', '')))[0], /line 1: no header row/);
+    assert.match(issuesOf(() => readSummaryCsv(file('h.csv', 'frequency,recency,T\n')))[0], /line 2: no data rows/);
+    assert.match(issuesOf(() => readSummaryCsv(join(dir, 'nope.csv')))[0], /not readable/);
+  });
+
+  test('zero spend for a repeat customer is rejected for Gamma-Gamma', () => {
+    assert.deepEqual(issuesOf(() => readSummaryCsv(file('z.csv', 'frequency,recency,T,monetary_value\n2,3,10,0\n'), { monetary: true })), [
+      'line 2, column monetary_value: must be > 0 for a customer with repeat purchases',
+    ]);
+  });
+
+  test('transactions: dates in three forms, bad dates and amounts located', () => {
+    assert.equal(parseDateCell('1997-01-01'), dayNumber('1997-01-01'));
+    assert.equal(parseDateCell('19970101'), dayNumber('1997-01-01'));
+    assert.equal(parseDateCell('2014-03-08 00:00:00'), dayNumber('2014-03-08'));
+    assert.equal(parseDateCell('2014-03-08T10:00:00Z'), dayNumber('2014-03-08'));
+    assert.ok(Number.isNaN(parseDateCell('08/03/2014')));
+    const t = readTransactionsCsv(file('t.csv', 'date,id,amt\n2014-03-08,a,5\n2014-03-09,b,6\n'), { customerCol: 'id', dateCol: 'date', amountCol: 'amt' });
+    assert.deepEqual(t.customer, ['a', 'b']);
+    assert.deepEqual(
+      issuesOf(() => readTransactionsCsv(file('tb.csv', 'date,id,amt\n2014-13-08,a,5\n2014-03-09,,x\n'), { customerCol: 'id', dateCol: 'date', amountCol: 'amt' })),
+      [
+        'line 2, column date: not a date (YYYY-MM-DD, YYYYMMDD or ISO date-time): "2014-13-08"',
+        'line 3, column id: empty customer id',
+        'line 3, column amt: not a number: "x"',
+      ],
+    );
+  });
+
+  test('loadClvInput builds a summary from lifetimes\' example transactions', () => {
+    const input = loadClvInput(
+      { transactions: fileURLToPath(new URL('../../../../shared/data/clv/example_transactions.csv', import.meta.url)), customerCol: 'id', dateCol: 'date', unit: 'days' },
+      false,
+    );
+    assert.equal(input.frequency.length, 5000);
+    assert.deepEqual(input.header, ['customer_id', 'frequency', 'recency', 'T']);
+    assert.match(issuesOf(() => loadClvInput({ transactions: 'x.csv' }, false)).join('\n'), /--customer-col/);
+    assert.match(issuesOf(() => loadClvInput({}, false))[0], /missing/);
+  });
+});

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compressPatterns, scatter, summaryProblem, uniqueRows, uniqueValues } from './patterns.ts';
+
+test('compresses identical (x, t_x, T) rows into weighted patterns and scatters back', () => {
+  const s = { frequency: [0, 2, 0, 2, 1, 2], recency: [0, 5, 0, 5, 3, 5], T: [10, 10, 10, 10, 10, 12] };
+  const p = compressPatterns(s);
+  assert.equal(p.size, 4);
+  assert.equal(p.totalWeight, 6);
+  assert.deepEqual(Array.from(p.weight), [2, 2, 1, 1]);
+  assert.deepEqual(Array.from(p.index), [0, 1, 0, 1, 2, 3]);
+  const values = Float64Array.from([10, 20, 30, 40]);
+  assert.deepEqual(Array.from(scatter(values, p.index)), [10, 20, 10, 20, 30, 40]);
+  const weighted = compressPatterns({ ...s, weights: [1, 2, 3, 4, 5, 6] });
+  assert.deepEqual(Array.from(weighted.weight), [4, 6, 5, 6]);
+});
+
+test('uniqueRows treats +0 and -0 alike and scales to many rows', () => {
+  const u = uniqueValues([0, -0, 1.5, 1.5, 2]);
+  assert.deepEqual(Array.from(u.values), [0, 1.5, 2]);
+  const n = 200_000;
+  const a = Float64Array.from({ length: n }, (_, i) => i % 1000);
+  const b = Float64Array.from({ length: n }, (_, i) => (i % 7) / 7);
+  const r = uniqueRows([a, b]);
+  assert.equal(r.size, 7000);
+});
+
+test('summaryProblem flags the inputs the models cannot take', () => {
+  assert.equal(summaryProblem({ frequency: [1], recency: [2], T: [3] }), null);
+  assert.match(summaryProblem({ frequency: [1], recency: [4], T: [3] })!, /<= T/);
+  assert.match(summaryProblem({ frequency: [1.5], recency: [1], T: [3] })!, /whole number/);
+  assert.match(summaryProblem({ frequency: [0], recency: [1], T: [3] })!, /0 when frequency is 0/);
+  assert.match(summaryProblem({ frequency: [1], recency: [-1], T: [3] })!, />= 0/);
+});

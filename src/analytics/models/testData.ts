@@ -1,0 +1,76 @@
+/**
+ * Test helpers: loading the CDNOW reference files from shared/data/clv and comparing with
+ * published values. Not a test file itself (no .test.ts suffix).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { dayNumber } from './summary.ts';
+
+/** shared/data/clv beside the repository (CI clones main with shared/ next to it). */
+export const CLV_DATA_DIR = fileURLToPath(new URL('../../../../shared/data/clv/', import.meta.url));
+
+function readRows(file: string): number[][] {
+  return readFileSync(CLV_DATA_DIR + file, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',').map(Number));
+}
+
+/** cdnow_customers_summary.csv: ID,frequency,recency,T (weeks). */
+export function cdnowSummary(): { id: number[]; frequency: number[]; recency: number[]; T: number[] } {
+  const rows = readRows('cdnow_customers_summary.csv');
+  return { id: rows.map((r) => r[0]), frequency: rows.map((r) => r[1]), recency: rows.map((r) => r[2]), T: rows.map((r) => r[3]) };
+}
+
+/** cdnow_customers_summary_with_transactions.csv: ID,x,t_x,T,zbar mapped to lifetimes' names. */
+export function cdnowWithSpend(): { id: number[]; frequency: number[]; recency: number[]; T: number[]; monetaryValue: number[] } {
+  const rows = readRows('cdnow_customers_summary_with_transactions.csv');
+  return {
+    id: rows.map((r) => r[0]),
+    frequency: rows.map((r) => r[1]),
+    recency: rows.map((r) => r[2]),
+    T: rows.map((r) => r[3]),
+    monetaryValue: rows.map((r) => r[4]),
+  };
+}
+
+/**
+ * A published value reproduced "to `decimals` places" in the sense numpy's assert_almost_equal (and
+ * so lifetimes' tests) uses: |actual − published| < 1.5 · 10^(−decimals).
+ */
+export function assertPublished(actual: number, published: number, decimals: number, what: string): void {
+  const tol = 1.5 * 10 ** -decimals;
+  assert.ok(Math.abs(actual - published) < tol, `${what}: got ${actual}, published ${published} (tolerance ${tol})`);
+}
+
+/** |actual − expected| <= atol. */
+export function assertClose(actual: number, expected: number, atol: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) <= atol, `${what}: got ${actual}, expected ${expected} ± ${atol}`);
+}
+
+/** Parameter recovery: every estimate within k standard errors of the truth. */
+export function assertRecovered(fit: { params: Record<string, number>; standardErrors: Record<string, number> }, truth: Record<string, number>, k = 3): void {
+  for (const [name, value] of Object.entries(truth)) {
+    const est = fit.params[name];
+    const se = fit.standardErrors[name];
+    assert.ok(se > 0 && Number.isFinite(se), `${name}: standard error ${se}`);
+    assert.ok(Math.abs(est - value) <= k * se, `${name}: estimate ${est} is ${(Math.abs(est - value) / se).toFixed(2)} SE from ${value} (SE ${se})`);
+  }
+}
+
+/** CDNOW_sample.txt: master id, sample id, YYYYMMDD, CDs, dollars (whitespace-separated). */
+export function cdnowTransactions(): { customer: number[]; day: number[]; amount: number[] } {
+  const customer: number[] = [];
+  const day: number[] = [];
+  const amount: number[] = [];
+  for (const line of readFileSync(`${CLV_DATA_DIR}CDNOW_sample.txt`, 'utf8').trim().split('\n')) {
+    const f = line.trim().split(/\s+/);
+    customer.push(Number(f[1]));
+    day.push(dayNumber(`${f[2].slice(0, 4)}-${f[2].slice(4, 6)}-${f[2].slice(6)}`));
+    amount.push(Number(f[4]));
+  }
+  return { customer, day, amount };
+}
+

@@ -1,0 +1,61 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { kizuna } from '../clvTestKit.ts';
+import { fileURLToPath } from 'node:url';
+
+const DATA = join(fileURLToPath(new URL('../../../', import.meta.url)), '..', 'shared', 'data', 'clv');
+
+describe('kizuna predict (end to end)', { concurrency: 3 }, () => {
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kizuna-predict-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('predict bgnbd writes one row per input row with expected_purchases and p_alive', async () => {
+    const out = join(dir, 'bg.csv');
+    const r = await kizuna(['predict', 'bgnbd', '--summary', join(DATA, 'cdnow_customers_summary.csv'), '--horizon', '39', '--out', out, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[];
+    assert.equal(rows.length, 2357);
+    assert.deepEqual(Object.keys(rows[0]), ['ID', 'frequency', 'recency', 'T', 'expected_purchases', 'p_alive']);
+    // customer 1: (2, 30.43, 38.86) → 1.226 (FHL 2005 / lifetimes)
+    assert.ok(Math.abs(Number(rows[0].expected_purchases) - 1.226) < 0.001);
+    assert.equal(Number(rows[2].p_alive), 1); // x = 0
+    const summary = JSON.parse(r.stdout);
+    assert.equal(summary.customers, 2357);
+  });
+
+  test('predict with --params from fit output and --clv with margin and discount rate', async () => {
+    const params = join(dir, 'pnbd.json');
+    const fit = await kizuna(['fit', 'paretonbd', '--summary', join(DATA, 'cdnow_customers_summary.csv'), '--json']);
+    assert.equal(fit.code, 0, fit.stderr);
+    writeFileSync(params, fit.stdout);
+    const out = join(dir, 'pnbd.csv');
+    const r = await kizuna([
+      'predict', 'paretonbd', '--summary', join(DATA, 'cdnow_customers_summary_with_transactions.csv'), '--params', params,
+      '--horizon', '52', '--out', out, '--clv', '--discount-rate', '0.01', '--margin', '0.3', '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[];
+    assert.equal(rows.length, 2357);
+    assert.deepEqual(Object.keys(rows[0]).slice(-4), ['expected_purchases', 'p_alive', 'expected_avg_value', 'clv']);
+    for (const row of rows.slice(0, 50)) {
+      const clv = Number(row.clv);
+      assert.ok(clv >= 0 && clv <= Number(row.expected_purchases) * Number(row.expected_avg_value) * 0.3 + 1e-9);
+    }
+    assert.ok(Math.abs(Number(rows[0].expected_avg_value) - 24.65) < 0.1);
+  });
+
+  test('predict errors exit 2', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ model: 'bgnbd', params: { r: 1, alpha: -2, a: 1, b: 1 } }));
+    const r = await kizuna(['predict', 'bgnbd', '--summary', join(DATA, 'cdnow_customers_summary.csv'), '--params', bad, '--horizon', '39', '--out', join(dir, 'x.csv')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /alpha/);
+  });
+});
