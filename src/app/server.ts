@@ -64,9 +64,6 @@ export async function buildServer(services: Services, config: Config): Promise<A
   return app;
 }
 
-/** invalid_text_representation, invalid_datetime_format, datetime_field_overflow, numeric_value_out_of_range. */
-const PG_CLIENT_ERRORS = new Set(['22P02', '22007', '22008', '22003']);
-
 interface ErrorBody {
   statusCode: number;
   error: string;
@@ -89,8 +86,9 @@ function errorBody(err: unknown): ErrorBody {
   }
   if (err instanceof KizunaError) return { statusCode: err.status, error: err.code, message: err.message };
   const e = err as { statusCode?: number; code?: string; message?: string };
-  // Postgres rejecting a malformed value (an id that is not a uuid, an impossible date) is the client's mistake.
-  if (e.code && PG_CLIENT_ERRORS.has(e.code)) {
+  // Postgres rejecting a malformed value (class 22, data exception: an id that is not a uuid, an
+  // impossible date, a NUL byte in text) is the client's mistake: requests carry all our data.
+  if (e.code?.startsWith('22')) {
     return { statusCode: 400, error: 'validation_failed', message: 'A value in the request has an invalid format' };
   }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {

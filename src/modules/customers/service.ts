@@ -217,7 +217,7 @@ export class CustomerService {
     const values: unknown[] = [workspaceId];
     const add = (sql: string, value: unknown) => {
       values.push(value);
-      where.push(sql.replace('?', `$${values.length}`));
+      where.push(sql.replaceAll('?', `$${values.length}`));
     };
     if (query.cursor) add('id > ?::uuid', decodeCursor(query.cursor));
     if (query.email) add('lower(email) = lower(?)', query.email);
@@ -225,8 +225,8 @@ export class CustomerService {
     if (query.updatedSince) add('updated_at >= ?', query.updatedSince);
     if (query.search) {
       add(
-        `(email ILIKE ? OR external_id ILIKE $${values.length} OR family_name || coalesce(given_name, '') ILIKE $${values.length}
-          OR family_name_kana || coalesce(given_name_kana, '') ILIKE $${values.length})`,
+        `(email ILIKE ? OR external_id ILIKE ? OR coalesce(family_name, '') || coalesce(given_name, '') ILIKE ?
+          OR coalesce(family_name_kana, '') || coalesce(given_name_kana, '') ILIKE ?)`,
         `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\s+/g, '')}%`,
       );
     }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { timeZone } from '../../lib/timeZone.ts';
+import { instant } from '../../lib/instant.ts';
 
 /**
  * What a client may say about a customer. Every field is optional on update: a field that is
@@ -15,7 +17,7 @@ export const consentInput = z.object({
   status: z.enum(['opted_in', 'opted_out']),
   /** Where the consent was given: "signup_form", "csv_import", "line_follow", … (特定電子メール法 asks for the record). */
   source: z.string().trim().min(1).max(200),
-  recordedAt: z.coerce.date(),
+  recordedAt: instant(),
 });
 export type ConsentInput = z.infer<typeof consentInput>;
 
@@ -36,11 +38,11 @@ export const customerInput = z.object({
   addressLine2: nullableText(200),
   country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code').nullable().optional(),
   locale: nullableText(35),
-  timeZone: nullableText(64),
+  timeZone: timeZone().nullable().optional(),
   /** Free attributes, merged key by key into what is stored. */
   attributes: z.record(z.string(), z.unknown()).optional(),
   /** When the customer was first seen, if the source knows it (a CSV's 登録日). */
-  createdAt: z.coerce.date().optional(),
+  createdAt: instant().optional(),
   consents: z.array(consentInput).optional(),
   anonymousId: z.string().trim().min(1).max(255).optional(),
   accountExternalId: z.string().trim().min(1).max(255).nullable().optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant } from '../../lib/instant.ts';
 
 export const eventInput = z.object({
   /** Unique per workspace: a repeated messageId is stored once (Segment's dedup key). */
@@ -8,7 +9,7 @@ export const eventInput = z.object({
   name: z.string().trim().min(1).max(255),
   properties: z.record(z.string(), z.unknown()).default({}),
   context: z.record(z.string(), z.unknown()).optional(),
-  occurredAt: z.coerce.date(),
+  occurredAt: instant(),
 });
 export type EventInput = z.infer<typeof eventInput>;
 

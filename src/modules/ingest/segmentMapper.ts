@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { FieldIssue } from '../../app/errors.ts';
+import { parseInstant } from '../../lib/instant.ts';
 import { toMinor } from '../../lib/money.ts';
 import { normalizePhone, normalizePostalCode, normalizeWidth } from '../../lib/japanese.ts';
 import type { AccountInput } from '../accounts/types.ts';
@@ -63,7 +64,7 @@ export function planIngest(messages: SegmentMessage[], defaultCurrency: string, 
   messages.forEach((m, index) => {
     const at = (...path: (string | number)[]) => [...pathPrefix, index, ...path];
     const issue = (message: string, ...path: (string | number)[]) => issues.push({ path: at(...path), message });
-    const occurredAt = parseTimestamp(m.timestamp ?? m.originalTimestamp) ?? receivedAt;
+    const occurredAt = parseInstantOrUndefined(m.timestamp ?? m.originalTimestamp) ?? receivedAt;
     const messageId = m.messageId ?? derivedMessageId(m);
     if (m.type !== 'alias' && !m.userId && !m.anonymousId) issue('userId or anonymousId is required', 'userId');
 
@@ -251,7 +252,7 @@ export function customerFromTraits(
   const birthday = pick('birthday');
   if (birthday !== undefined) draft.birthday = birthday.slice(0, 10).replace(/\//g, '-');
   const createdAt = pick('createdAt', 'created_at');
-  if (createdAt !== undefined) draft.createdAt = parseTimestamp(createdAt) ?? createdAt;
+  if (createdAt !== undefined) draft.createdAt = parseInstantOrUndefined(createdAt) ?? createdAt;
 
   const address = traits.address;
   if (address && typeof address === 'object') {
@@ -290,6 +291,8 @@ export function zodIssues(error: z.ZodError, prefix: (string | number)[] = []): 
   return error.issues.map((i) => ({ path: [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message }));
 }
 
+const parseInstantOrUndefined = (v: string | undefined) => (v ? parseInstant(v) : undefined);
+
 function idOf(v: unknown): string | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   if (typeof v === 'string' && v.trim() !== '') return v.trim();
@@ -310,14 +313,6 @@ function amount(v: unknown, currency: string, issue: (message: string) => void):
     return undefined;
   }
   return toMinor(n, currency);
-}
-
-/** Timestamps without an offset are taken as UTC, never as the server's local time. */
-export function parseTimestamp(v: string | undefined): Date | undefined {
-  if (!v) return undefined;
-  const hasZone = /([zZ]|[+-]\d\d:?\d\d)$/.test(v);
-  const d = new Date(v.includes('T') && !hasZone ? `${v}Z` : v);
-  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
 /** Libraries always send messageId; for one that did not, the content itself is the key, so a retry dedupes. */

@@ -2,6 +2,7 @@ import { ValidationError } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { CatalogService } from '../catalog/service.ts';
+import { upsertCustomers } from '../customers/identify.ts';
 import type { CustomerService } from '../customers/service.ts';
 import type { EventService } from '../events/service.ts';
 import type { OrderService } from '../orders/service.ts';
@@ -49,13 +50,8 @@ export class IngestService {
   private async apply(ws: string, plan: IngestPlan, tx: Queryable, pathPrefix: (string | number)[]): Promise<IngestResult> {
     const { customers, accounts, catalog, orders, events } = this.m;
     if (plan.accounts.length > 0) await accounts.upsertAccounts(ws, plan.accounts, tx);
-    const upserted = await customers.upsertMany(ws, plan.customers, tx);
     // An anonymous visitor who turns out to be a known customer: their history moves to that customer.
-    for (const { from, to } of upserted.merges) {
-      await events.moveCustomer(ws, from, to, tx);
-      await orders.moveCustomer(ws, from, to, tx);
-    }
-    await customers.removeAnonymous(ws, upserted.merges.map((m) => m.from), tx);
+    const upserted = await upsertCustomers(this.m, ws, plan.customers, tx);
     if (plan.products.length > 0) await catalog.upsertMany(ws, plan.products, tx);
 
     if (plan.orders.length > 0) {

@@ -5,7 +5,7 @@ import type { CatalogService } from '../catalog/service.ts';
 import type { CustomerService } from '../customers/service.ts';
 import { decodeCursor, encodeCursor } from '../customers/service.ts';
 import { orderTotals } from './totals.ts';
-import type { Order, OrderInput, OrderLine, RefundInput } from './types.ts';
+import type { Order, OrderInput, OrderLine, Refund, RefundInput } from './types.ts';
 
 export interface ListOrdersQuery {
   limit: number;
@@ -210,6 +210,40 @@ export class OrderService {
     const { rows } = await q.query(`SELECT * FROM orders WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${values.length}`, values);
     const page = await this.withLines(workspaceId, rows.slice(0, query.limit), q);
     return { data: page, nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null };
+  }
+
+  /** Every order of one customer, oldest first, lines included (the privacy export). */
+  async forCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<Order[]> {
+    const { rows } = await q.query('SELECT * FROM orders WHERE workspace_id = $1 AND customer_id = $2 ORDER BY ordered_at, id', [
+      workspaceId,
+      customerId,
+    ]);
+    return this.withLines(workspaceId, rows, q);
+  }
+
+  async refundsForCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<Refund[]> {
+    const { rows } = await q.query(
+      'SELECT * FROM refunds WHERE workspace_id = $1 AND customer_id = $2 ORDER BY refunded_at, id',
+      [workspaceId, customerId],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      externalId: r.external_id as string,
+      orderId: r.order_id as string,
+      amountMinor: r.amount_minor as number,
+      reason: r.reason as string | null,
+      refundedAt: r.refunded_at as Date,
+      createdAt: r.created_at as Date,
+    }));
+  }
+
+  /**
+   * Erasure: amounts, dates and lines stay (KPIs must stay true), but free-form text that may
+   * name the person (order attributes such as a shipping address, refund reasons) goes.
+   */
+  async eraseCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<void> {
+    await q.query(`UPDATE orders SET attributes = '{}', updated_at = now() WHERE workspace_id = $1 AND customer_id = $2`, [workspaceId, customerId]);
+    await q.query('UPDATE refunds SET reason = NULL WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, customerId]);
   }
 
   private async withLines(workspaceId: string, rows: Record<string, unknown>[], q: Queryable): Promise<Order[]> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant } from '../../lib/instant.ts';
 
 const minor = z.number().int();
 
@@ -20,7 +21,7 @@ export const orderInput = z
     customerId: z.uuid().optional(),
     status: z.enum(['pending', 'completed', 'cancelled']).default('completed'),
     currency: z.string().regex(/^[A-Z]{3}$/),
-    orderedAt: z.coerce.date(),
+    orderedAt: instant(),
     subtotalMinor: minor.nonnegative().optional(),
     discountMinor: minor.nonnegative().default(0),
     taxMinor: minor.nonnegative().default(0),
@@ -47,7 +48,7 @@ export const refundInput = z.object({
   orderExternalId: z.string().trim().min(1).max(255),
   amountMinor: minor.positive(),
   reason: z.string().trim().max(500).optional(),
-  refundedAt: z.coerce.date(),
+  refundedAt: instant(),
 });
 export type RefundInput = z.infer<typeof refundInput>;
 
@@ -82,4 +83,14 @@ export interface Order {
   lines: OrderLine[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface Refund {
+  id: string;
+  externalId: string;
+  orderId: string;
+  amountMinor: number;
+  reason: string | null;
+  refundedAt: Date;
+  createdAt: Date;
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { timeZone } from '../../lib/timeZone.ts';
 import { AuthError, NotFoundError } from '../../app/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
@@ -10,9 +11,7 @@ export type Scope = (typeof SCOPES)[number];
 export const workspaceInput = z.object({
   name: z.string().trim().min(1).max(200),
   currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as JPY').default('JPY'),
-  timeZone: z
-    .string()
-    .refine(isTimeZone, 'an IANA time zone such as Asia/Tokyo')
+  timeZone: timeZone()
     .default('Asia/Tokyo'),
   locale: z.string().min(2).max(35).default('ja'),
 });
@@ -41,15 +40,6 @@ export interface Principal {
   workspaceId: string;
   keyId: string;
   scopes: Scope[];
-}
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');

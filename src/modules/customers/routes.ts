@@ -1,0 +1,240 @@
+import { z } from 'zod';
+import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { ConflictError } from '../../app/errors.ts';
+import { oneOrMany } from '../../app/oneOrMany.ts';
+import { instant, page, pageQuery } from '../../app/listQuery.ts';
+import type { ZodApp } from '../../app/server.ts';
+import type { Services } from '../../app/services.ts';
+import { idempotency } from '../ingest/idempotency.ts';
+import { orderView, refundView } from '../orders/routes.ts';
+import { upsertCustomers } from './identify.ts';
+import { eraseCustomer, exportCustomer } from './privacy.ts';
+import type { Customer } from './types.ts';
+import { CONSENT_CHANNELS, consentInput, customerInput } from './types.ts';
+
+const text = z.string().nullable();
+const json = z.record(z.string(), z.unknown());
+
+const customerView = z.object({
+  id: z.string(),
+  externalId: text,
+  email: text,
+  phone: text,
+  lineUserId: text,
+  familyName: text,
+  givenName: text,
+  familyNameKana: text,
+  givenNameKana: text,
+  birthday: text,
+  postalCode: text,
+  prefecture: text,
+  city: text,
+  addressLine1: text,
+  addressLine2: text,
+  country: text,
+  locale: text,
+  timeZone: text,
+  accountId: text,
+  attributes: json,
+  erasedAt: z.date().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+const consentView = z.object({
+  channel: z.enum(CONSENT_CHANNELS),
+  status: z.enum(['opted_in', 'opted_out']),
+  source: z.string(),
+  recordedAt: z.date(),
+});
+const consentsView = z.object({
+  current: z.array(consentView).describe('the latest record per channel: what sending obeys'),
+  history: z.array(consentView),
+});
+
+const exportView = z.object({
+  exportedAt: z.date(),
+  customer: customerView,
+  aliases: z.array(z.object({ alias: z.string(), createdAt: z.date() })),
+  consents: z.array(consentView),
+  orders: z.array(orderView),
+  refunds: z.array(refundView),
+  events: z.array(
+    z.object({
+      id: z.string(),
+      messageId: z.string(),
+      name: z.string(),
+      properties: json,
+      context: json.nullable(),
+      occurredAt: z.date(),
+      receivedAt: z.date(),
+    }),
+  ),
+  account: z
+    .object({ id: z.string(), externalId: z.string(), name: text, domain: text, attributes: json, createdAt: z.date(), updatedAt: z.date() })
+    .nullable(),
+  subscriptions: z.array(
+    z.object({
+      id: z.string(),
+      externalId: z.string(),
+      plan: z.string(),
+      seats: z.number().int(),
+      mrrMinor: z.number().int(),
+      currency: z.string(),
+      status: z.string(),
+      startedAt: z.date(),
+      renewsAt: z.date().nullable(),
+      canceledAt: z.date().nullable(),
+    }),
+  ),
+});
+
+const upsertResult = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  ids: z.record(z.string(), z.string()).describe('our id for each externalId'),
+});
+
+const idParams = z.object({ id: z.string().min(1).max(255).describe('our id or your external id') });
+
+export async function customerRoutes(app: ZodApp, services: Services): Promise<void> {
+  const { customers } = services;
+  const read = requireScope(services, 'read');
+  const ingest = requireScope(services, 'ingest');
+  // Erasure cannot be undone: not for a tracking key in a web page, nor a read-only dashboard key.
+  const admin = requireScope(services, 'admin');
+  const idem = idempotency(services.db);
+
+  /** Writing to an erased person would recreate what was erased. */
+  const notErased = (customer: Customer): Customer => {
+    if (customer.erasedAt) throw new ConflictError(`customer ${customer.id} was erased`);
+    return customer;
+  };
+
+  app.get(
+    '/v1/customers',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['customers'],
+        summary: 'List customers (erased ones excluded), oldest first',
+        querystring: pageQuery.extend({
+          email: z.string().trim().min(1).max(320).optional(),
+          search: z.string().trim().min(1).max(200).optional().describe('part of the name, kana, email or external id'),
+          accountId: z.uuid().optional(),
+          updatedSince: instant().optional(),
+        }),
+        response: { 200: page(customerView) },
+      },
+    },
+    async (request) => customers.list(workspaceOf(request), request.query),
+  );
+
+  app.get(
+    '/v1/customers/:id',
+    { preHandler: read, schema: { tags: ['customers'], summary: 'One customer', params: idParams, response: { 200: customerView } } },
+    async (request) => customers.find(workspaceOf(request), request.params.id),
+  );
+
+  app.post(
+    '/v1/customers',
+    {
+      preHandler: [ingest, idem.preHandler],
+      onSend: idem.onSend,
+      schema: {
+        tags: ['customers'],
+        summary: 'Create or update customers by externalId; absent fields keep their value, null clears; a batch is all-or-nothing',
+        body: oneOrMany('customers', customerInput),
+        response: { 200: upsertResult },
+      },
+    },
+    async (request) => {
+      const ws = workspaceOf(request);
+      const result = await services.db.tx((tx) => upsertCustomers(services, ws, request.body, tx));
+      return { created: result.created, updated: result.updated, ids: Object.fromEntries(result.ids) };
+    },
+  );
+
+  app.patch(
+    '/v1/customers/:id',
+    {
+      preHandler: ingest,
+      schema: {
+        tags: ['customers'],
+        summary: 'Update some fields of a customer',
+        params: idParams,
+        body: customerInput.omit({ externalId: true }),
+        response: { 200: customerView },
+      },
+    },
+    async (request) => {
+      const ws = workspaceOf(request);
+      return services.db.tx(async (tx) => {
+        const { externalId, id } = notErased(await customers.find(ws, request.params.id, tx));
+        // Customers are written by external id; an anonymous visitor gets one through POST with its anonymousId.
+        if (!externalId) throw new ConflictError(`customer ${id} is an anonymous visitor: identify it with POST /v1/customers and anonymousId`);
+        await upsertCustomers(services, ws, [{ ...request.body, externalId }], tx);
+        return customers.get(ws, id, tx);
+      });
+    },
+  );
+
+  app.delete(
+    '/v1/customers/:id',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['customers', 'privacy'],
+        summary: 'Erase a person (APPI/GDPR): personal data goes everywhere, orders stay anonymous, the email/phone is suppressed',
+        params: idParams,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await eraseCustomer(services, workspaceOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/v1/customers/:id/export',
+    {
+      preHandler: read,
+      schema: { tags: ['customers', 'privacy'], summary: 'Everything held on a person (APPI/GDPR access request)', params: idParams, response: { 200: exportView } },
+    },
+    async (request) => exportCustomer(services, workspaceOf(request), request.params.id),
+  );
+
+  app.get(
+    '/v1/customers/:id/consents',
+    { preHandler: read, schema: { tags: ['customers'], summary: 'Consent per channel and its full history', params: idParams, response: { 200: consentsView } } },
+    async (request) => {
+      const ws = workspaceOf(request);
+      const { id } = await customers.find(ws, request.params.id);
+      return { current: await customers.consentState(ws, id), history: await customers.consentHistory(ws, id) };
+    },
+  );
+
+  app.post(
+    '/v1/customers/:id/consents',
+    {
+      preHandler: [ingest, idem.preHandler],
+      onSend: idem.onSend,
+      schema: {
+        tags: ['customers'],
+        summary: 'Record consents (opt-in or opt-out); the history is kept, identical records once',
+        params: idParams,
+        body: oneOrMany('consents', consentInput),
+        response: { 200: consentsView },
+      },
+    },
+    async (request) => {
+      const ws = workspaceOf(request);
+      return services.db.tx(async (tx) => {
+        const { id } = notErased(await customers.find(ws, request.params.id, tx));
+        await customers.insertConsents(ws, request.body.map((c) => ({ ...c, customerId: id })), tx);
+        return { current: await customers.consentState(ws, id, tx), history: await customers.consentHistory(ws, id, tx) };
+      });
+    },
+  );
+}
