@@ -153,7 +153,8 @@ export class OrderService {
         ),
       ],
     );
-    const changed = [...refunded].filter(([id, sum]) => sum !== orders.find((o) => o.id === id)!.refunded_minor);
+    const before = new Map(orders.map((o) => [o.id, o.refunded_minor]));
+    const changed = [...refunded].filter(([id, sum]) => sum !== before.get(id));
     await q.query(
       `UPDATE orders o SET refunded_minor = x.refunded, updated_at = now()
        FROM unnest($2::uuid[], $3::bigint[]) AS x(id, refunded) WHERE o.workspace_id = $1 AND o.id = x.id`,
