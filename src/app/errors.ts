@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * One error type per kind of failure. The HTTP layer maps them to status codes and the CLI to
  * exit codes; nothing else throws raw strings.
@@ -64,4 +66,9 @@ export function describeIssue(issue: FieldIssue): string {
   if (issue.column !== undefined) where.push(`column ${issue.column}`);
   if (where.length === 0 && issue.path.length > 0) where.push(issue.path.join('.'));
   return where.length > 0 ? `${where.join(', ')}: ${issue.message}` : issue.message;
+}
+
+/** Zod issues as FieldIssues, under `prefix` (e.g. the batch index of the item). */
+export function zodIssues(error: z.ZodError, prefix: (string | number)[] = []): FieldIssue[] {
+  return error.issues.map((i) => ({ path: [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message }));
 }

@@ -6,6 +6,14 @@ import { ingestRoutes } from '../modules/ingest/routes.ts';
 import { customerRoutes } from '../modules/customers/routes.ts';
 import { orderRoutes } from '../modules/orders/routes.ts';
 import { catalogRoutes } from '../modules/catalog/routes.ts';
+import { couponRoutes } from '../modules/coupons/routes.ts';
+import { recommendationRoutes } from '../modules/recommendations/routes.ts';
+import { userRoutes } from '../modules/users/routes.ts';
+import { segmentRoutes } from '../modules/segments/routes.ts';
+import { webhookRoutes } from '../modules/webhooks/routes.ts';
+import { intelligenceRoutes } from '../modules/intelligence/routes.ts';
+import { loyaltyRoutes } from '../modules/loyalty/routes.ts';
+import { messagingRoutes } from '../modules/messaging/routes.ts';
 
 /** Each module contributes its routes here; they are thin: validate, call one service method, shape. */
 export async function registerRoutes(app: ZodApp, services: Services): Promise<void> {
@@ -15,4 +23,12 @@ export async function registerRoutes(app: ZodApp, services: Services): Promise<v
   await app.register(async (scope) => customerRoutes(scope.withTypeProvider(), services));
   await app.register(async (scope) => orderRoutes(scope.withTypeProvider(), services));
   await app.register(async (scope) => catalogRoutes(scope.withTypeProvider(), services));
+  await app.register(async (scope) => userRoutes(scope.withTypeProvider(), services));
+  await app.register(async (scope) => recommendationRoutes(scope.withTypeProvider(), services));
+  await app.register(async (scope) => couponRoutes(scope.withTypeProvider(), services));
+  await app.register(async (scope) => segmentRoutes(scope.withTypeProvider(), services));
+  await app.register(async (scope) => webhookRoutes(scope.withTypeProvider(), services));
+  await app.register(async (scope) => intelligenceRoutes(scope.withTypeProvider(), services));
+  await app.register(async (scope) => loyaltyRoutes(scope.withTypeProvider(), services));
+  await app.register(async (scope) => messagingRoutes(scope.withTypeProvider(), services));
 }

@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, {
@@ -19,6 +20,7 @@ import type { Config } from '../config.ts';
 import { KizunaError, ValidationError, type FieldIssue } from './errors.ts';
 import { registerRoutes } from './routes.ts';
 import type { Services } from './services.ts';
+import { registerWebApp } from './webApp.ts';
 
 export type App = FastifyInstance;
 export type ZodApp = FastifyInstance<
@@ -60,7 +62,9 @@ export async function buildServer(services: Services, config: Config): Promise<A
     return { ok: true };
   });
 
+  await app.register(fastifyCookie);
   await registerRoutes(app.withTypeProvider<ZodTypeProvider>(), services);
+  await registerWebApp(app);
   return app;
 }
 

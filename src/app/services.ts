@@ -1,10 +1,19 @@
 import type { Db } from '../db/database.ts';
 import { AccountService } from '../modules/accounts/service.ts';
 import { CatalogService } from '../modules/catalog/service.ts';
+import { CouponService } from '../modules/coupons/service.ts';
 import { CustomerService } from '../modules/customers/service.ts';
 import { EventService } from '../modules/events/service.ts';
 import { IngestService } from '../modules/ingest/service.ts';
+import { IntelligenceService } from '../modules/intelligence/service.ts';
+import { LoyaltyService } from '../modules/loyalty/service.ts';
+import { MessagingService } from '../modules/messaging/service.ts';
+import { JobService } from '../modules/jobs/service.ts';
 import { OrderService } from '../modules/orders/service.ts';
+import { RecommendationService } from '../modules/recommendations/service.ts';
+import { SegmentService } from '../modules/segments/service.ts';
+import { UserService } from '../modules/users/service.ts';
+import { WebhookService } from '../modules/webhooks/service.ts';
 import { WorkspaceService } from '../modules/workspaces/service.ts';
 
 /**
@@ -20,6 +29,15 @@ export interface Services {
   orders: OrderService;
   events: EventService;
   ingest: IngestService;
+  recommendations: RecommendationService;
+  coupons: CouponService;
+  users: UserService;
+  intelligence: IntelligenceService;
+  jobs: JobService;
+  webhooks: WebhookService;
+  segments: SegmentService;
+  loyalty: LoyaltyService;
+  messaging: MessagingService;
 }
 
 export function createServices(db: Db): Services {
@@ -29,6 +47,15 @@ export function createServices(db: Db): Services {
   const catalog = new CatalogService(db);
   const orders = new OrderService(db, customers, catalog);
   const events = new EventService(db, customers);
-  const ingest = new IngestService(db, { workspaces, customers, accounts, catalog, orders, events });
-  return { db, workspaces, accounts, customers, catalog, orders, events, ingest };
+  const users = new UserService(db);
+  const recommendations = new RecommendationService(db, { customers, orders, events, catalog });
+  const intelligence = new IntelligenceService(db, workspaces, events);
+  const jobs = new JobService(db);
+  const webhooks = new WebhookService(db, jobs);
+  const segments = new SegmentService(db, { workspaces, events, webhooks, jobs, intelligence });
+  const ingest = new IngestService(db, { workspaces, customers, accounts, catalog, orders, events, segments });
+  const coupons = new CouponService(db, { workspaces, customers, segments });
+  const loyalty = new LoyaltyService(db, { workspaces, customers, events, coupons, segments });
+  const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations });
+  return { db, workspaces, accounts, customers, catalog, orders, events, ingest, users, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging };
 }

@@ -9,11 +9,20 @@ import type { Db } from './database.ts';
  */
 export const MODULE_ORDER = [
   'workspaces',
+  'users',
   'customers',
   'catalog',
   'orders',
   'events',
   'accounts',
+  'intelligence',
+  'jobs',
+  'recommendations',
+  'coupons',
+  'segments',
+  'webhooks',
+  'loyalty',
+  'messaging',
 ] as const;
 
 const MODULES_DIR = new URL('../modules/', import.meta.url);

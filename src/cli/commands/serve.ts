@@ -4,10 +4,13 @@ import { createServices } from '../../app/services.ts';
 import { loadConfig } from '../../config.ts';
 import { openDatabase } from '../../db/open.ts';
 import type { DataDirOption } from '../context.ts';
+import { startWorker } from '../../worker/worker.ts';
 
 interface ServeOptions extends DataDirOption {
   port?: string;
   host?: string;
+  /** commander's --no-worker sets false; absent (kizuna start) means run the in-process worker. */
+  worker?: boolean;
 }
 
 export function register(program: Command): void {
@@ -17,6 +20,7 @@ export function register(program: Command): void {
     .option('--port <port>', 'HTTP port (env PORT)')
     .option('--host <host>', 'address to listen on (env HOST)')
     .option('--data-dir <dir>', 'embedded database directory (env KIZUNA_DATA_DIR)')
+    .option('--no-worker', 'do not run background jobs (scoring) in this process; run `kizuna worker` instead')
     .action(async (opts: ServeOptions) => {
       await serve(opts);
     });
@@ -37,6 +41,7 @@ export async function serve(opts: ServeOptions, beforeListen?: (services: Return
   const notes = beforeListen ? await beforeListen(services) : [];
   const app = await buildServer(services, config);
   const address = await app.listen({ port: config.port, host: config.host });
+  const worker = opts.worker === false ? null : startWorker(services, { log: (line) => app.log.info(line) });
   const url = address.replace('127.0.0.1', 'localhost');
   process.stdout.write(`\nKizuna is running at ${url}  (database: ${open.where})\n  API docs: ${url}/docs\n`);
   for (const line of notes) process.stdout.write(`  ${line}\n`);
@@ -46,6 +51,7 @@ export async function serve(opts: ServeOptions, beforeListen?: (services: Return
     if (stopping) return;
     stopping = true;
     await app.close();
+    await worker?.stop();
     await open.close();
     process.exit(0);
   };

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DEMO_WORKSPACE, ensureDemoWorkspace } from '../../modules/demo/demo.ts';
+import { ensureDemoUser } from '../../modules/users/demoUser.ts';
 import type { DataDirOption } from '../context.ts';
 import { progressBar } from './generate.ts';
 import { serve } from './serve.ts';
@@ -28,7 +29,7 @@ export function register(program: Command): void {
           },
           onProgress: (done) => bar?.update(done),
           onGenerated: () => bar?.stop(),
-        }),
+        }).then(async (lines) => [...lines, ...(await ensureDemoUser(services))]),
       );
     });
 }

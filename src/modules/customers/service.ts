@@ -4,7 +4,7 @@ import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { resolveKeys, upsertByKey, type UpsertField, type UpsertResult } from '../../db/upsert.ts';
 import type { AccountService } from '../accounts/service.ts';
-import { CUSTOMER_COLUMNS, toCustomer } from './rows.ts';
+import { CUSTOMER_COLUMNS, SEARCH_TEXT, toCustomer } from './rows.ts';
 import type { ConsentChannel, ConsentInput, Customer, CustomerInput } from './types.ts';
 
 const FIELDS: UpsertField[] = [
@@ -225,8 +225,7 @@ export class CustomerService {
     if (query.updatedSince) add('updated_at >= ?', query.updatedSince);
     if (query.search) {
       add(
-        `(email ILIKE ? OR external_id ILIKE ? OR coalesce(family_name, '') || coalesce(given_name, '') ILIKE ?
-          OR coalesce(family_name_kana, '') || coalesce(given_name_kana, '') ILIKE ?)`,
+        `${SEARCH_TEXT} ILIKE ?`,
         `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\s+/g, '')}%`,
       );
     }

@@ -7,7 +7,7 @@ import type { EventInput } from '../events/types.ts';
 import type { OrderInput, RefundInput } from '../orders/types.ts';
 import type { DemoAccounts } from './accounts.ts';
 import { browsingEvents } from './activity.ts';
-import { fillBasket } from './basket.ts';
+import { drawTaste, fillBasket, type Taste } from './basket.ts';
 import type { DemoCatalog } from './catalog.ts';
 import { chance, intBetween, streamFor, Weighted } from './choose.ts';
 import { makePersonalData } from './profile.ts';
@@ -73,13 +73,15 @@ export function makeCustomer(world: World, index: number): CustomerRecords {
     : -1;
   const personal = makePersonalData(rng, externalId, index, end, accountIndex >= 0 ? world.accounts.domains[accountIndex] : undefined);
   const favourites = [world.catalog.categoryMix.pick(rng), world.catalog.categoryMix.pick(rng)];
+  const taste = drawTaste(rng, world.catalog, favourites);
+  const owned = new Set<string>();
 
-  const orders: OrderInput[] = times.map((t, k) => order(rng, world, favourites, `${externalId}-${k + 1}`, externalId, t, Math.round(spends[k]!), 'completed'));
+  const orders: OrderInput[] = times.map((t, k) => order(rng, world, taste, owned, `${externalId}-${k + 1}`, externalId, t, Math.round(spends[k]!), 'completed'));
   const lastAt = times[times.length - 1]!;
   if (chance(rng, 0.03)) {
     const at = times[0]! + rng.next() * (Math.min(end.getTime(), lastAt + 60 * DAY) - times[0]!);
     const [value] = sampleGammaGammaSpend(world.gammagamma, 1, rng);
-    orders.push(order(rng, world, favourites, `${externalId}-c1`, externalId, at, Math.round(value!), 'cancelled'));
+    orders.push(order(rng, world, taste, owned, `${externalId}-c1`, externalId, at, Math.round(value!), 'cancelled'));
   }
   const refunds = orders.flatMap((o) => (o.status === 'completed' && chance(rng, 0.01) ? refund(rng, o, end) : []));
 
@@ -107,14 +109,15 @@ function atShopHours(rng: Rng, t: number, end: Date): number {
 function order(
   rng: Rng,
   world: World,
-  favourites: string[],
+  taste: Taste,
+  owned: Set<string>,
   externalId: string,
   customerExternalId: string,
   at: number,
   totalMinor: number,
   status: 'completed' | 'cancelled',
 ): OrderInput {
-  const basket = fillBasket(rng, world.catalog, favourites, totalMinor);
+  const basket = fillBasket(rng, world.catalog, taste, owned, totalMinor);
   return {
     externalId,
     customerExternalId,

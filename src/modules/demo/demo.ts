@@ -51,7 +51,6 @@ export async function ensureDemoWorkspace(services: Services, options: DemoStart
   lines.push(
     `Demo workspace: ${workspace.id}`,
     `Demo API key (new on every start; the previous one is revoked): ${key}`,
-    'Demo login: web sign-in arrives with the web app; until then use the API key in the API docs ("Authorize")',
   );
   return lines;
 }

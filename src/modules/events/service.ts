@@ -49,6 +49,42 @@ export class EventService {
     return { inserted, duplicates: inputs.length - inserted };
   }
 
+  /**
+   * Events the platform derives about customers it already knows by id (e.g. "Lifecycle Stage
+   * Changed" from a scoring run), many at once; a repeated messageId is stored once.
+   */
+  async insertForCustomers(
+    workspaceId: string,
+    events: { customerId: string; messageId: string; name: string; properties: Record<string, unknown>; occurredAt: Date }[],
+    q: Queryable = this.db,
+  ): Promise<{ inserted: number; duplicates: number }> {
+    let inserted = 0;
+    for (let i = 0; i < events.length; i += 10_000) {
+      const chunk = events.slice(i, i + 10_000);
+      const { rows } = await q.query<{ inserted: number }>(
+        `WITH ins AS (
+           INSERT INTO events (workspace_id, customer_id, id, message_id, name, properties, occurred_at)
+           SELECT $1, x.customer_id, x.id, x.message_id, x.name, x.properties, x.occurred_at
+           FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::jsonb[], $7::timestamptz[])
+             AS x(customer_id, id, message_id, name, properties, occurred_at)
+           ON CONFLICT (workspace_id, message_id) DO NOTHING
+           RETURNING 1)
+         SELECT count(*)::int AS inserted FROM ins`,
+        [
+          workspaceId,
+          chunk.map((e) => e.customerId),
+          chunk.map(() => newId()),
+          chunk.map((e) => e.messageId),
+          chunk.map((e) => e.name),
+          chunk.map((e) => JSON.stringify(e.properties)),
+          chunk.map((e) => e.occurredAt),
+        ],
+      );
+      inserted += rows[0]!.inserted;
+    }
+    return { inserted, duplicates: events.length - inserted };
+  }
+
   /** Moves an anonymous visitor's events to the customer they turned out to be. */
   async moveCustomer(workspaceId: string, fromCustomerId: string, toCustomerId: string, q: Queryable = this.db): Promise<void> {
     await q.query('UPDATE events SET customer_id = $3 WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, fromCustomerId, toCustomerId]);

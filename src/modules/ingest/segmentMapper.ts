@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
-import type { FieldIssue } from '../../app/errors.ts';
+import { zodIssues, type FieldIssue } from '../../app/errors.ts';
 import { parseInstant } from '../../lib/instant.ts';
 import { toMinor } from '../../lib/money.ts';
 import { normalizePhone, normalizePostalCode, normalizeWidth } from '../../lib/japanese.ts';
@@ -286,10 +285,6 @@ export function customerFromTraits(
 
 /** Traits consumed above under another name, which should not also land in attributes. */
 const RESERVED_TRAITS = new Set(['userId', 'id']);
-
-export function zodIssues(error: z.ZodError, prefix: (string | number)[] = []): FieldIssue[] {
-  return error.issues.map((i) => ({ path: [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message }));
-}
 
 const parseInstantOrUndefined = (v: string | undefined) => (v ? parseInstant(v) : undefined);
 

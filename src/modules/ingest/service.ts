@@ -1,4 +1,4 @@
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError, zodIssues } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { CatalogService } from '../catalog/service.ts';
@@ -9,7 +9,7 @@ import type { OrderService } from '../orders/service.ts';
 import { orderInput, type OrderInput } from '../orders/types.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
 import type { SegmentMessage } from './segmentSpec.ts';
-import { planIngest, zodIssues, type IngestPlan } from './segmentMapper.ts';
+import { planIngest, type IngestPlan } from './segmentMapper.ts';
 
 export interface IngestResult {
   messages: number;
@@ -21,6 +21,8 @@ export interface IngestResult {
 
 interface Modules {
   workspaces: WorkspaceService;
+  /** Live segments are refreshed soon after new data (the request is debounced to one job per few minutes). */
+  segments: { requestRefresh(workspaceId: string): Promise<unknown> };
   customers: CustomerService;
   accounts: AccountService;
   catalog: CatalogService;
@@ -44,7 +46,11 @@ export class IngestService {
   async ingest(workspaceId: string, messages: SegmentMessage[], pathPrefix: (string | number)[] = []): Promise<IngestResult> {
     const { plan, issues } = planIngest(messages, await this.currencyOf(workspaceId), new Date(), pathPrefix);
     if (issues.length > 0) throw new ValidationError(`${issues.length} invalid field(s) in the request`, issues);
-    return this.db.tx((tx) => this.apply(workspaceId, plan, tx, pathPrefix));
+    const result = await this.db.tx((tx) => this.apply(workspaceId, plan, tx, pathPrefix));
+    // After commit and outside the batch's transaction: concurrent batches share the debounced job
+    // row, and waiting on it inside the transaction would serialise them.
+    await this.m.segments.requestRefresh(workspaceId);
+    return result;
   }
 
   private async apply(ws: string, plan: IngestPlan, tx: Queryable, pathPrefix: (string | number)[]): Promise<IngestResult> {

@@ -1,0 +1,97 @@
+/**
+ * `npm run bench:coupons -- [--codes 1000000] [--redemptions 2000] [--concurrency 10]`
+ *
+ * Issues a million codes into one campaign of a fresh database (drawing them, inserting them in
+ * chunks with ON CONFLICT DO NOTHING, redrawing any clash), then redeems a sample of them from
+ * concurrent clients. With DATABASE_URL the database is created on that server and dropped
+ * afterwards; otherwise a throw-away embedded server is used.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createServices } from '../src/app/services.ts';
+import { connect, waitForServer, withDatabase } from '../src/db/database.ts';
+import { startEmbedded } from '../src/db/embedded.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { randomCodes } from '../src/modules/coupons/codes.ts';
+import { campaignInput, issueInput, redeemInput } from '../src/modules/coupons/types.ts';
+
+const { values } = parseArgs({
+  options: {
+    codes: { type: 'string', default: '1000000' },
+    redemptions: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '10' },
+  },
+});
+const count = Number(values.codes);
+const redemptions = Number(values.redemptions);
+const concurrency = Number(values.concurrency);
+
+const external = process.env.DATABASE_URL;
+let tempDir: string | undefined;
+let stopServer = async () => {};
+let serverUrl: string;
+if (external) {
+  serverUrl = external;
+} else {
+  tempDir = mkdtempSync(path.join(tmpdir(), 'kizuna-bench-'));
+  const server = await startEmbedded(tempDir);
+  serverUrl = server.url;
+  stopServer = server.stop;
+}
+await waitForServer(serverUrl);
+const database = `kizuna_bench_${Date.now().toString(36)}`;
+await admin(serverUrl, `CREATE DATABASE ${database}`);
+const db = connect(withDatabase(serverUrl, database), { max: concurrency + 1 });
+try {
+  await migrate(db);
+  const services = createServices(db);
+  console.log(`coupon benchmark on ${external ? new URL(external).host : 'the embedded server'}, node ${process.version}`);
+
+  let t = performance.now();
+  randomCodes(count);
+  const drawMs = performance.now() - t;
+  console.log(`  draw ${count.toLocaleString('en')} codes (CSPRNG, no database): ${Math.round(drawMs)} ms`);
+
+  const { workspace } = await services.workspaces.create({ name: 'bench' });
+  const campaign = await services.coupons.createCampaign(workspace.id, campaignInput.parse({ name: 'bench', kind: 'percent', value: 10 }));
+  t = performance.now();
+  const result = await services.coupons.issue(workspace.id, campaign.id, issueInput.parse({ count }));
+  const issueMs = performance.now() - t;
+  const stored = await services.coupons.stats(workspace.id, campaign.id);
+  console.log(`  issue ${result.issued.toLocaleString('en')} codes: ${(issueMs / 1000).toFixed(2)} s (${Math.round(result.issued / (issueMs / 1000)).toLocaleString('en')} codes/s); stored ${stored.issued.toLocaleString('en')}`);
+
+  const sample = result.codes.slice(0, redemptions);
+  let next = 0;
+  t = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < sample.length; i = next++) {
+        await services.coupons.redeem(
+          workspace.id,
+          redeemInput.parse({ code: sample[i]!.code, customerExternalId: `c-${i % 500}`, orderExternalId: `o-${i}`, orderTotalMinor: 5000, idempotencyKey: `k-${i}` }),
+        );
+      }
+    }),
+  );
+  const redeemMs = performance.now() - t;
+  console.log(`  redeem ${sample.length.toLocaleString('en')} codes from ${concurrency} clients: ${Math.round(sample.length / (redeemMs / 1000)).toLocaleString('en')} redemptions/s`);
+  console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+} finally {
+  await db.close();
+  await admin(serverUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await stopServer();
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+}
+
+async function admin(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { test } from 'node:test';
+import { createServices } from '../../app/services.ts';
+import { describeEachDatabase } from '../../db/testDatabase.ts';
+import { customerInput } from '../../modules/customers/types.ts';
+
+const bin = new URL('../../../bin/kizuna.js', import.meta.url).pathname;
+
+describeEachDatabase('kizuna loyalty', (t) => {
+  const kizuna = (...args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [bin, 'loyalty', ...args], { env: { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent' } }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  test('adjust, process and report; bad input exits 2 naming the option', async () => {
+    const services = createServices(t.db);
+    const { workspace } = await services.workspaces.create({ name: 'cli' });
+    await services.customers.upsertMany(workspace.id, [customerInput.parse({ externalId: 'C-1' })]);
+
+    const add = await kizuna('adjust', '--customer', 'C-1', '--points', '500', '--reason', 'apology', '--key', 'a1', '--json');
+    assert.equal(add.code, 0, add.stderr);
+    assert.equal(JSON.parse(add.stdout).account.balance, 500);
+    assert.match((await kizuna('adjust', '--customer', 'C-1', '--points', '500', '--reason', 'apology', '--key', 'a1')).stdout, /already adjusted/);
+    const take = await kizuna('adjust', '--customer', 'C-1', '--points', '-800', '--reason', 'too much');
+    assert.equal(take.code, 2);
+    assert.match(take.stderr, /Not enough points: the balance is 500, 800 needed/);
+    const bad = await kizuna('adjust', '--customer', 'C-1', '--points', '1.5', '--reason', 'x');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--points: a whole number other than 0/);
+
+    assert.equal((await kizuna('process', '--json')).code, 0);
+    const report = await kizuna('report', '--json');
+    assert.equal(report.code, 0, report.stderr);
+    assert.deepEqual([JSON.parse(report.stdout).outstandingPoints, JSON.parse(report.stdout).liabilityMinor], [500, 500]);
+    assert.match((await kizuna('report')).stdout, /Outstanding: 500 points = 500 JPY liability/);
+  });
+});

@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { NotFoundError, ValidationError } from '../../app/errors.ts';
+import type { Services } from '../../app/services.ts';
+import { parseInstant } from '../../lib/instant.ts';
+import type { ScoreMode, ScoreRunResult } from '../../modules/intelligence/scoringRun.ts';
+import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
+import { emit } from '../output.ts';
+
+interface ScoreFlags extends DataDirOption {
+  workspace?: string;
+  asOf?: string;
+  full?: boolean;
+  incremental?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  dataDirOption(
+    program
+      .command('score')
+      .description('score every customer: RFM, P(alive), expected purchases, CLV, churn risk, lifecycle stage (refits the models when due)')
+      .option('--workspace <id>', 'workspace id or name (env KIZUNA_WORKSPACE); optional when there is only one')
+      .option('--as-of <instant>', 'end of observation, e.g. 2026-11-01T00:00:00+09:00 (default: now)')
+      .option('--full', 'refit the models and rescore everyone')
+      .option('--incremental', 'only rescore customers with new data since the last run, with the last fit')
+      .option('--json', 'print the run as JSON (fitted parameters, counts per stage and RFM segment)'),
+  ).action(async (flags: ScoreFlags) => {
+    if (flags.full && flags.incremental) throw new ValidationError('Invalid options', [{ path: ['--full'], message: 'give --full or --incremental, not both' }]);
+    const asOf = flags.asOf === undefined ? undefined : parseInstant(flags.asOf);
+    if (flags.asOf !== undefined && !asOf) throw new ValidationError('Invalid options', [{ path: ['--as-of'], message: 'must be a date-time' }]);
+    const mode: ScoreMode = flags.full ? 'full' : flags.incremental ? 'incremental' : 'auto';
+    const result = await withServices(flags, async (services) => {
+      const ws = await resolveWorkspace(services, flags.workspace ?? process.env.KIZUNA_WORKSPACE);
+      return services.intelligence.score(ws, { asOf, mode });
+    });
+    emit(flags.json, result, () => describeRun(result));
+  });
+}
+
+function describeRun(r: ScoreRunResult): string {
+  const n = (v: number) => v.toLocaleString('en');
+  const bg = r.fits?.bgnbd?.params;
+  const gg = r.fits?.gammagamma?.params;
+  const fmt = (o: Record<string, number> | undefined) => (o ? Object.entries(o).map(([k, v]) => `${k}=${v.toPrecision(4)}`).join(' ') : 'not fitted');
+  return [
+    `${r.kind === 'full' ? 'Full' : 'Incremental'} scoring run ${r.runId} as of ${r.asOf}: ${n(r.recomputed)} customers rescored in ${r.seconds} s`,
+    `  BG/NBD (weeks): ${fmt(bg)}${r.kind === 'incremental' ? ` (fit of run ${r.fitRunId})` : ''}`,
+    `  Gamma-Gamma: ${fmt(gg)}`,
+    ...(r.fits?.notes ?? []).map((note) => `  note: ${note}`),
+    `  stages: ${Object.entries(r.counts.stages).map(([k, v]) => `${k} ${n(v)}`).join(', ')}`,
+    `  RFM segments: ${Object.entries(r.counts.segments).map(([k, v]) => `${k} ${n(v)}`).join(', ')}`,
+    `  changes: ${n(r.events.stageChanged)} stage, ${n(r.events.segmentChanged)} segment (events written); ${n(r.snapshots)} history snapshots`,
+  ].join('\n');
+}
+
+/**
+ * --workspace by id or name; without it the only workspace. (import.ts has the same rule privately;
+ * the score, backtest and worker commands share this one.)
+ */
+export async function resolveWorkspace(services: Services, wanted: string | undefined): Promise<string> {
+  const all = await services.workspaces.list();
+  if (wanted) {
+    const found = all.find((w) => w.id === wanted || w.name === wanted);
+    if (!found) throw new NotFoundError(`workspace ${wanted} not found`);
+    return found.id;
+  }
+  if (all.length === 1) return all[0]!.id;
+  if (all.length === 0) throw new ValidationError('There is no workspace yet: create one with `kizuna workspace create --name <name>`');
+  throw new ValidationError(`There are ${all.length} workspaces; choose one with --workspace (${all.map((w) => w.name).join(', ')})`);
+}

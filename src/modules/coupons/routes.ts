@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { page, pageQuery } from '../../app/listQuery.ts';
+import type { ZodApp } from '../../app/server.ts';
+import type { Services } from '../../app/services.ts';
+import { idempotency } from '../ingest/idempotency.ts';
+import { CAMPAIGN_STATUSES, COUPON_KINDS, campaignInput, campaignPatch, issueInputUpTo, redeemInput } from './types.ts';
+
+const minor = z.number().int();
+const when = z.date().nullable();
+
+const campaignView = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(COUPON_KINDS),
+  value: minor,
+  currency: z.string(),
+  minSpendMinor: minor,
+  startsAt: z.date(),
+  endsAt: when,
+  validDays: minor.nullable(),
+  perCustomerLimit: minor.nullable(),
+  budgetMinor: minor.nullable(),
+  maxRedemptions: minor.nullable(),
+  spentMinor: minor.describe('discount given so far'),
+  redemptions: minor,
+  codePrefix: z.string(),
+  codeLength: minor,
+  status: z.enum(CAMPAIGN_STATUSES),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+const codeView = z.object({ code: z.string(), customerId: z.string().nullable(), expiresAt: when });
+
+const redemptionView = z.object({
+  id: z.string(),
+  code: z.string(),
+  campaignId: z.string(),
+  customerId: z.string(),
+  orderExternalId: z.string(),
+  orderTotalMinor: minor,
+  discountMinor: minor,
+  currency: z.string(),
+  redeemedAt: z.date(),
+  replayed: z.boolean().describe('true when this repeats the result of an earlier request with the same idempotencyKey'),
+});
+
+const idParams = z.object({ id: z.string().min(1).max(100) });
+
+export async function couponRoutes(app: ZodApp, services: Services): Promise<void> {
+  const { coupons } = services;
+  const read = requireScope(services, 'read');
+  // Campaigns and redemptions move money: admin keys only (ingest keys may sit in browsers).
+  const admin = requireScope(services, 'admin');
+  const idem = idempotency(services.db);
+  const tags = ['coupons'];
+
+  app.post(
+    '/v1/coupon-campaigns',
+    {
+      preHandler: [admin, idem.preHandler],
+      onSend: idem.onSend,
+      schema: { tags, summary: 'Create a coupon campaign', body: campaignInput, response: { 200: campaignView } },
+    },
+    async (request) => coupons.createCampaign(workspaceOf(request), request.body),
+  );
+
+  app.get(
+    '/v1/coupon-campaigns',
+    {
+      preHandler: read,
+      schema: { tags, summary: 'List coupon campaigns, oldest first', querystring: pageQuery.extend({ status: z.enum(CAMPAIGN_STATUSES).optional() }), response: { 200: page(campaignView) } },
+    },
+    async (request) => coupons.listCampaigns(workspaceOf(request), request.query),
+  );
+
+  app.get(
+    '/v1/coupon-campaigns/:id',
+    { preHandler: read, schema: { tags, summary: 'One coupon campaign', params: idParams, response: { 200: campaignView } } },
+    async (request) => coupons.getCampaign(workspaceOf(request), request.params.id),
+  );
+
+  app.patch(
+    '/v1/coupon-campaigns/:id',
+    {
+      preHandler: admin,
+      schema: { tags, summary: 'Change the name, status (active, paused, ended) or limits of a campaign', params: idParams, body: campaignPatch, response: { 200: campaignView } },
+    },
+    async (request) => coupons.updateCampaign(workspaceOf(request), request.params.id, request.body),
+  );
+
+  app.delete(
+    '/v1/coupon-campaigns/:id',
+    { preHandler: admin, schema: { tags, summary: 'Delete a campaign nobody redeemed yet, with its codes', params: idParams, response: { 204: z.null() } } },
+    async (request, reply) => {
+      await coupons.deleteCampaign(workspaceOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/v1/coupon-campaigns/:id/codes',
+    {
+      preHandler: [admin, idem.preHandler],
+      onSend: idem.onSend,
+      schema: {
+        tags,
+        summary: 'Issue codes: `count` unassigned ones (up to 100,000 per request; the CLI does a million), or one to each of `customers` or of the members of `segmentId` who has none yet',
+        params: idParams,
+        body: issueInputUpTo(100_000),
+        response: { 200: z.object({ issued: minor, skipped: minor.describe('customers who already held a code'), codes: z.array(codeView) }) },
+      },
+    },
+    async (request) => coupons.issue(workspaceOf(request), request.params.id, request.body),
+  );
+
+  app.get(
+    '/v1/coupon-campaigns/:id/codes',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: "A campaign's codes, in code order",
+        params: idParams,
+        querystring: pageQuery.extend({ limit: z.coerce.number().int().min(1).max(10_000).default(1000) }),
+        response: { 200: page(codeView.extend({ issuedAt: z.date(), redeemedAt: when })) },
+      },
+    },
+    async (request) => coupons.listCodes(workspaceOf(request), request.params.id, request.query),
+  );
+
+  app.get(
+    '/v1/coupon-campaigns/:id/stats',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'Issued, redeemed, expired, discount given, and the orders that used the codes with their net revenue',
+        params: idParams,
+        response: {
+          200: z.object({
+            campaignId: z.string(),
+            issued: minor,
+            assigned: minor,
+            redeemed: minor,
+            expired: minor,
+            redemptionRate: z.number(),
+            discountMinor: minor,
+            budgetRemainingMinor: minor.nullable(),
+            orders: minor,
+            revenueMinor: minor,
+            currency: z.string(),
+          }),
+        },
+      },
+    },
+    async (request) => coupons.stats(workspaceOf(request), request.params.id),
+  );
+
+  app.post(
+    '/v1/coupons/redeem',
+    {
+      preHandler: admin,
+      schema: {
+        tags,
+        summary: 'Redeem a code for an order: at most once per code, within the campaign window, minimum spend, per-customer limit and budget; the same idempotencyKey returns the same result',
+        body: redeemInput,
+        response: { 200: redemptionView },
+      },
+    },
+    async (request) => coupons.redeem(workspaceOf(request), request.body),
+  );
+
+  app.get(
+    '/v1/coupons/:code',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'A code: its campaign, owner, validity and redemption (spaces, hyphens and full-width characters are ignored)',
+        params: z.object({ code: z.string().min(1).max(100) }),
+        response: {
+          200: z.object({
+            code: z.string(),
+            campaign: campaignView.pick({ id: true, name: true, kind: true, value: true, currency: true, minSpendMinor: true, status: true, startsAt: true, endsAt: true }),
+            customerId: z.string().nullable(),
+            issuedAt: z.date(),
+            expiresAt: when,
+            redeemedAt: when,
+            status: z.enum(['available', 'redeemed', 'expired', 'not_started', 'inactive']),
+            redemption: redemptionView.omit({ code: true, campaignId: true, replayed: true }).nullable(),
+          }),
+        },
+      },
+    },
+    async (request) => coupons.lookup(workspaceOf(request), request.params.code),
+  );
+}

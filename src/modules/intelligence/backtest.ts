@@ -1,0 +1,117 @@
+import { bgnbdExpectedPurchases, bgnbdPredict } from '../../analytics/models/bgnbd.ts';
+import { gammaGammaConditionalExpectedValues } from '../../analytics/models/gammagamma.ts';
+import { compressPatterns } from '../../analytics/models/patterns.ts';
+import { holdoutReport, trackingCurve, type HoldoutReport } from '../../analytics/models/validation.ts';
+import { ValidationError } from '../../app/errors.ts';
+import type { Db } from '../../db/database.ts';
+import type { Workspace } from '../workspaces/service.ts';
+import { copyOut } from './copy.ts';
+import { fitModels, modelInput, type Fits } from './modelScores.ts';
+import { localDaySql, purchasesWhere, readSummary } from './summarySql.ts';
+
+/**
+ * Trust check on the workspace's own data (FHL 2005 §4): fit on the calibration period (up to
+ * as-of − holdout), predict each calibration customer's purchases and revenue in the holdout, and
+ * compare with what they did: per-customer MAE and correlation, totals, and the tracking curve of
+ * cumulative repeat purchases over calendar weeks against Σᵢ E[X(τ − birthᵢ)].
+ */
+export interface BacktestOptions {
+  holdoutDays: number;
+  asOf?: Date;
+}
+
+export interface BacktestReport {
+  calibrationEnd: string;
+  observationEnd: string;
+  holdoutDays: number;
+  customers: number;
+  fits: Pick<Fits, 'bgnbd' | 'gammagamma' | 'notes'>;
+  purchases: HoldoutReport;
+  revenue: HoldoutReport;
+  /** Cumulative repeat purchases (purchase days after the first) since the first calibration purchase. */
+  tracking: { week: string[]; actual: number[]; expected: number[]; calibrationEndWeek: number };
+}
+
+const MAX_POINTS = 200;
+const DAY_MS = 86_400_000;
+
+export async function runBacktest(db: Db, workspace: Workspace, options: BacktestOptions): Promise<BacktestReport> {
+  const { holdoutDays } = options;
+  if (!Number.isInteger(holdoutDays) || holdoutDays < 7 || holdoutDays > 3650) {
+    throw new ValidationError('Invalid holdout', [{ path: ['holdoutDays'], message: 'must be a whole number of days from 7 to 3650' }]);
+  }
+  const asOf = options.asOf ?? new Date();
+  const calibrationEnd = new Date(asOf.getTime() - holdoutDays * DAY_MS);
+  const scope = { workspaceId: workspace.id, currency: workspace.currency, timeZone: workspace.timeZone };
+  const calibration = await readSummary(db.pool, { ...scope, asOf: calibrationEnd });
+  const input = modelInput(calibration);
+  const fits = fitModels(input);
+  if (!fits.bgnbd) throw new ValidationError(`Cannot backtest: ${fits.notes.join('; ')}`);
+
+  // Holdout actuals per calibration buyer, and repeat purchase days per day for the tracking curve.
+  const position = new Map<string, number>();
+  input.row.forEach((row, k) => position.set(calibration.customerId[row], k));
+  const actualCount = new Float64Array(input.row.length);
+  const actualRevenue = new Float64Array(input.row.length);
+  const repeatsPerDay = new Map<number, number>();
+  const client = await db.pool.connect();
+  try {
+    const days = `SELECT o.customer_id, ${localDaySql('o.ordered_at', workspace.timeZone)} AS day, sum(o.total_minor - o.refunded_minor) AS amount
+      FROM orders o WHERE ${purchasesWhere({ ...scope, asOf })} GROUP BY 1, 2`;
+    const calEndDay = calibration.endDay;
+    await copyOut(
+      client,
+      `WITH d AS (${days}), f AS (SELECT customer_id, min(day) AS first FROM d GROUP BY 1 HAVING min(day) < ${calEndDay})
+       SELECT 'h', d.customer_id, count(*), sum(amount) FROM d JOIN f USING (customer_id) WHERE d.day >= ${calEndDay} GROUP BY d.customer_id
+       UNION ALL SELECT 'r', NULL, d.day, count(*) FROM d JOIN f USING (customer_id) WHERE d.day > f.first GROUP BY d.day`,
+      (f) => {
+        if (f[0] === 'h') {
+          const k = position.get(f[1]);
+          if (k === undefined) return;
+          actualCount[k] = Number(f[2]);
+          actualRevenue[k] = Number(f[3]);
+        } else repeatsPerDay.set(Number(f[2]), Number(f[3]));
+      },
+    );
+  } finally {
+    client.release();
+  }
+
+  const bg = fits.bgnbd.params;
+  const holdoutWeeks = holdoutDays / 7;
+  const predicted = bgnbdPredict(bg, compressPatterns(input), [holdoutWeeks]).expected[0];
+  const aov = fits.gammagamma
+    ? gammaGammaConditionalExpectedValues(fits.gammagamma.params, input.frequency, input.monetaryValue)
+    : Float64Array.from(input.row, (row) => calibration.revenue[row] / calibration.purchaseDays[row]);
+  const predictedRevenue = predicted.map((v, k) => v * aov[k]);
+
+  // Tracking curve in weeks since the first calibration purchase.
+  let origin = Infinity;
+  for (const row of input.row) origin = Math.min(origin, calibration.firstDay[row]);
+  const endDay = calibration.endDay + holdoutDays;
+  const births = Float64Array.from(input.row, (row) => (calibration.firstDay[row] - origin) / 7);
+  const repeatTimes: number[] = [];
+  for (const [day, count] of repeatsPerDay) for (let c = 0; c < count; c++) repeatTimes.push((day - origin) / 7);
+  const spanWeeks = (endDay - origin) / 7;
+  const step = Math.max(1, Math.ceil(spanWeeks / MAX_POINTS));
+  const grid: number[] = [];
+  for (let w = step; w < spanWeeks; w += step) grid.push(w);
+  grid.push(spanWeeks);
+  const curve = trackingCurve(births, repeatTimes, (t) => bgnbdExpectedPurchases(bg, t), grid);
+
+  return {
+    calibrationEnd: calibrationEnd.toISOString(),
+    observationEnd: asOf.toISOString(),
+    holdoutDays,
+    customers: input.row.length,
+    fits: { bgnbd: fits.bgnbd, gammagamma: fits.gammagamma, notes: fits.notes },
+    purchases: holdoutReport(actualCount, predicted),
+    revenue: holdoutReport(actualRevenue, predictedRevenue),
+    tracking: {
+      week: grid.map((w) => new Date((origin + w * 7) * DAY_MS).toISOString().slice(0, 10)),
+      actual: Array.from(curve.actual),
+      expected: Array.from(curve.expected, (v) => Math.round(v * 10) / 10),
+      calibrationEndWeek: (calibration.endDay - origin) / 7,
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The KPI catalogue, written once: the API lists it, docs/metrics.md explains it with the same
+ * keys. "Purchase" everywhere means a completed order with positive net revenue (total − refunds)
+ * in the workspace currency; periods are calendar days, ISO weeks, months or quarters in the
+ * workspace time zone; W = activeWithinDays (default 365), D = dormantAfterDays (default 180),
+ * N = f2WindowDays (default 90).
+ */
+export const KPI_KEYS = [
+  'active_customers',
+  'new_customers',
+  'retention_rate',
+  'churn_rate',
+  'repeat_purchase_rate',
+  'f2_conversion',
+  'purchase_frequency',
+  'average_order_value',
+  'revenue',
+  'revenue_existing_customers',
+  'revenue_new_customers',
+  'historic_ltv',
+  'predicted_ltv',
+  'dormant_share',
+  'top20_revenue_share',
+  'mrr',
+  'logo_churn',
+  'revenue_churn',
+  'net_revenue_retention',
+  'nps',
+] as const;
+export type KpiKey = (typeof KPI_KEYS)[number];
+
+export interface KpiDefinition {
+  key: KpiKey;
+  label: string;
+  unit: 'customers' | 'ratio' | 'orders per customer' | 'minor units' | 'score';
+  /** Whether a higher value is better: attainment is value/target, or target/value when lower is better. */
+  higherIsBetter: boolean;
+  formula: string;
+}
+
+const d = (key: KpiKey, label: string, unit: KpiDefinition['unit'], higherIsBetter: boolean, formula: string): KpiDefinition => ({
+  key,
+  label,
+  unit,
+  higherIsBetter,
+  formula,
+});
+
+export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
+  d('active_customers', 'Active customers', 'customers', true, '|E|, E = customers with a purchase in [end − W, end)'),
+  d('new_customers', 'New customers', 'customers', true, 'customers whose first purchase is in [start, end)'),
+  d('retention_rate', 'Retention rate', 'ratio', true, '|S ∩ E| / |S|, S = customers with a purchase in [start − W, start)'),
+  d('churn_rate', 'Churn rate', 'ratio', false, '|S \\ E| / |S| = 1 − retention rate'),
+  d('repeat_purchase_rate', 'Repeat purchase rate', 'ratio', true, 'customers with purchases on ≥ 2 days before end / customers with a purchase before end'),
+  d('f2_conversion', 'F2 conversion', 'ratio', true, 'customers first buying in the period whose second purchase day is within N days of the first / customers first buying in the period'),
+  d('purchase_frequency', 'Purchase frequency', 'orders per customer', true, 'purchases in the period / customers with a purchase in the period'),
+  d('average_order_value', 'Average order value', 'minor units', true, 'net revenue in the period / purchases in the period'),
+  d('revenue', 'Revenue', 'minor units', true, 'Σ net revenue of purchases in the period'),
+  d('revenue_existing_customers', 'Revenue from existing customers', 'minor units', true, 'net revenue in the period from customers whose first purchase was before start'),
+  d('revenue_new_customers', 'Revenue from new customers', 'minor units', true, 'net revenue in the period from customers whose first purchase is in the period'),
+  d('historic_ltv', 'Historic LTV', 'minor units', true, 'Σ net revenue before end / customers with a purchase before end'),
+  d('predicted_ltv', 'Predicted LTV', 'minor units', true, 'mean over scored buyers of (revenue so far + predicted 12-month CLV), from the latest scoring run; only for the period containing its as-of'),
+  d('dormant_share', 'Dormant share', 'ratio', false, 'customers whose last purchase before end is at least D days before end / customers with a purchase before end'),
+  d('top20_revenue_share', 'Revenue share of the top 20 %', 'ratio', false, 'net revenue in the period of the top ⌈0.2 n⌉ of its n buying customers / net revenue in the period'),
+  d('mrr', 'MRR', 'minor units', true, 'Σ mrr of subscriptions (workspace currency) started before end and not canceled by end'),
+  d('logo_churn', 'Logo churn', 'ratio', false, 'accounts with MRR > 0 at start and 0 at end / accounts with MRR > 0 at start'),
+  d('revenue_churn', 'Gross revenue churn', 'ratio', false, 'Σ max(MRR_start − MRR_end, 0) / Σ MRR_start, over accounts with MRR > 0 at start'),
+  d('net_revenue_retention', 'Net revenue retention', 'ratio', true, 'Σ MRR_end / Σ MRR_start, over accounts with MRR > 0 at start'),
+  d('nps', 'NPS', 'score', true, '% promoters (9–10) − % detractors (0–6) of survey answers in the period; null until surveys exist'),
+];
+
+export const GRANULARITIES = ['day', 'week', 'month', 'quarter'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];

@@ -1,0 +1,304 @@
+import { z } from 'zod';
+import { requireScope, workspaceOf } from '../../app/auth.ts';
+import type { ZodApp } from '../../app/server.ts';
+import type { Services } from '../../app/services.ts';
+import { instant } from '../../lib/instant.ts';
+import { GRANULARITIES, KPI_DEFINITIONS, KPI_KEYS } from './kpiDefinitions.ts';
+import { HEALTH_SIGNALS } from './settings.ts';
+import { STAGES } from './stages.ts';
+
+const date = z.iso.date().describe('YYYY-MM-DD');
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM');
+const num = z.number().nullable();
+const json = z.record(z.string(), z.unknown());
+
+const currentScores = z.object({
+  customerId: z.string(),
+  runId: z.string(),
+  computedAt: z.date(),
+  firstOrderAt: z.date().nullable(),
+  lastOrderAt: z.date().nullable(),
+  ordersCount: z.number().int(),
+  revenueMinor: z.number().int(),
+  recencyDays: z.number().int().nullable(),
+  frequency: z.number().int().describe('repeat purchase days (BG/NBD x)'),
+  recency: z.number().describe('weeks from the first to the last purchase day (t_x)'),
+  T: z.number().describe('weeks from the first purchase day to the as-of day'),
+  monetaryMinor: z.number().int(),
+  rScore: num,
+  fScore: num,
+  mScore: num,
+  rfmSegment: z.string().nullable(),
+  pAlive: num,
+  expectedPurchases90d: num,
+  expectedPurchases365d: num,
+  expectedAovMinor: num,
+  clv12mMinor: num,
+  nextPurchaseAt: z.date().nullable(),
+  churnRisk: num,
+  stage: z.enum(STAGES),
+  stageSince: z.date(),
+});
+
+const snapshot = z.object({
+  runId: z.string(),
+  computedAt: z.date(),
+  ordersCount: z.number().int(),
+  revenueMinor: z.number().int(),
+  rScore: num,
+  fScore: num,
+  mScore: num,
+  rfmSegment: z.string().nullable(),
+  pAlive: num,
+  expectedPurchases365d: num,
+  clv12mMinor: num,
+  churnRisk: num,
+  stage: z.enum(STAGES),
+});
+
+const kpiValue = z.object({ value: num, target: num, attainment: num, change: num });
+const holdout = z.object({ customers: z.number(), actualTotal: z.number(), predictedTotal: z.number(), mae: z.number(), rmse: z.number(), correlation: num });
+
+const health = z.object({
+  accountId: z.string(),
+  externalId: z.string(),
+  name: z.string().nullable(),
+  score: z.number(),
+  status: z.enum(['green', 'amber', 'red']),
+  mrrMinor: z.number(),
+  seats: z.number(),
+  renewsAt: z.date().nullable(),
+  mrrAtRiskMinor: z.number(),
+  signals: z.array(
+    z.object({ signal: z.enum(HEALTH_SIGNALS), raw: num, score: num, weight: z.number(), points: z.number(), lostPoints: z.number() }),
+  ),
+});
+
+const runResult = z.object({
+  runId: z.string(),
+  kind: z.enum(['full', 'incremental']),
+  asOf: z.string(),
+  fitRunId: z.string().nullable(),
+  fits: z.unknown(),
+  recomputed: z.number(),
+  snapshots: z.number(),
+  events: z.object({ stageChanged: z.number(), segmentChanged: z.number() }),
+  counts: z.object({ customers: z.number(), stages: z.record(z.string(), z.number()), segments: z.record(z.string(), z.number()) }),
+  diagnostics: z.unknown(),
+  seconds: z.number(),
+});
+
+const backtestReport = z.object({
+  calibrationEnd: z.string(),
+  observationEnd: z.string(),
+  holdoutDays: z.number(),
+  customers: z.number(),
+  fits: json,
+  purchases: holdout,
+  revenue: holdout,
+  tracking: z.object({ week: z.array(z.string()), actual: z.array(z.number()), expected: z.array(z.number()), calibrationEndWeek: z.number() }),
+});
+
+const target = z.object({ kpi: z.enum(KPI_KEYS), granularity: z.enum(GRANULARITIES), periodStart: date, target: z.number() });
+
+export async function intelligenceRoutes(app: ZodApp, services: Services): Promise<void> {
+  const { intelligence } = services;
+  const read = requireScope(services, 'read');
+  const admin = requireScope(services, 'admin');
+  const tags = ['intelligence'];
+
+  app.get(
+    '/v1/customers/:id/scores',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'Current scores of a customer (RFM, P(alive), expected purchases, CLV, churn risk, stage) and their history, newest first',
+        params: z.object({ id: z.string().min(1).max(255).describe('our id or your external id') }),
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+        response: { 200: z.object({ current: currentScores.nullable(), history: z.array(snapshot) }) },
+      },
+    },
+    async (request) => {
+      const ws = workspaceOf(request);
+      const customer = await services.customers.find(ws, request.params.id);
+      return intelligence.scoreHistory(ws, customer.id, request.query.limit);
+    },
+  );
+
+  app.get(
+    '/v1/segments/rfm',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'Customers and net revenue per RFM segment and per R × FM cell (current scores)',
+        response: {
+          200: z.object({
+            customers: z.number(),
+            revenueMinor: z.number(),
+            segments: z.array(z.object({ segment: z.string(), customers: z.number(), revenueMinor: z.number(), share: z.number(), revenueShare: z.number() })),
+            cells: z.array(z.object({ r: z.number(), fm: z.number(), segment: z.string(), customers: z.number(), revenueMinor: z.number() })),
+          }),
+        },
+      },
+    },
+    async (request) => intelligence.rfmSegments(workspaceOf(request)),
+  );
+
+  app.get(
+    '/v1/kpis',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'KPIs per period with target, attainment and change vs the previous period (definitions: docs/metrics.md)',
+        querystring: z.object({ from: date, to: date, granularity: z.enum(GRANULARITIES).default('month') }),
+        response: {
+          200: z.object({
+            granularity: z.enum(GRANULARITIES),
+            currency: z.string(),
+            definitions: z.array(z.object({ key: z.string(), label: z.string(), unit: z.string(), higherIsBetter: z.boolean(), formula: z.string() })),
+            periods: z.array(z.object({ start: z.string(), end: z.string(), kpis: z.record(z.string(), kpiValue) })),
+          }),
+        },
+      },
+    },
+    async (request) => ({ ...(await intelligence.kpis(workspaceOf(request), request.query)), definitions: [...KPI_DEFINITIONS] }),
+  );
+
+  app.get(
+    '/v1/kpi-targets',
+    { preHandler: read, schema: { tags, summary: 'KPI targets per period', response: { 200: z.object({ data: z.array(target) }) } } },
+    async (request) => ({ data: await intelligence.kpiTargets(workspaceOf(request)) }),
+  );
+
+  app.put(
+    '/v1/kpi-targets',
+    {
+      preHandler: admin,
+      schema: {
+        tags,
+        summary: 'Set targets (one per KPI, granularity and period start; an existing one is replaced)',
+        body: z.object({ targets: z.array(target).min(1).max(10_000) }),
+        response: { 200: z.object({ saved: z.number() }) },
+      },
+    },
+    async (request) => ({ saved: await intelligence.setKpiTargets(workspaceOf(request), request.body.targets) }),
+  );
+
+  app.get(
+    '/v1/cohorts',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'Acquisition-month cohorts × months since first purchase (retention, revenue per customer); subscription cohorts with sBG projections',
+        querystring: z.object({ from: month, to: month, projectMonths: z.coerce.number().int().min(1).max(120).default(24) }),
+        response: {
+          200: z.object({
+            currency: z.string(),
+            purchases: z.array(
+              z.object({
+                cohort: z.string(),
+                size: z.number(),
+                retention: z.array(z.number()),
+                revenuePerCustomer: z.array(z.number()),
+                cumulativeRevenuePerCustomer: z.array(z.number()),
+              }),
+            ),
+            subscriptions: z.array(
+              z.object({
+                cohort: z.string(),
+                accounts: z.number(),
+                survival: z.array(z.number()),
+                projected: z.array(z.number()).nullable(),
+                sbg: z.object({ alpha: z.number(), beta: z.number() }).nullable(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => intelligence.cohorts(workspaceOf(request), request.query),
+  );
+
+  app.get(
+    '/v1/models',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'Fitted model parameters with standard errors and diagnostics, the last run, the last backtest',
+        response: { 200: z.object({ fit: z.unknown(), lastRun: z.unknown(), backtest: z.unknown() }) },
+      },
+    },
+    async (request) => intelligence.models(workspaceOf(request)),
+  );
+
+  app.post(
+    '/v1/models/score',
+    {
+      preHandler: admin,
+      schema: {
+        tags,
+        summary: 'Run scoring now (what `kizuna score` and the daily job do); refits when due unless mode says otherwise',
+        body: z.object({ asOf: instant().optional(), mode: z.enum(['auto', 'full', 'incremental']).default('auto') }).default({ mode: 'auto' }),
+        response: { 200: runResult },
+      },
+    },
+    async (request) => intelligence.score(workspaceOf(request), { asOf: request.body.asOf, mode: request.body.mode }),
+  );
+
+  app.post(
+    '/v1/models/backtest',
+    {
+      preHandler: admin,
+      schema: {
+        tags,
+        summary: 'Refit on the calibration period and compare predictions with the holdout (kept for GET /v1/models)',
+        body: z.object({ holdoutDays: z.number().int().min(7).max(3650).default(180), asOf: instant().optional() }),
+        response: { 200: backtestReport.extend({ id: z.string() }) },
+      },
+    },
+    async (request) => intelligence.backtest(workspaceOf(request), request.body),
+  );
+
+  app.get(
+    '/v1/accounts/renewal-risk',
+    {
+      preHandler: read,
+      schema: { tags, summary: 'Paying accounts that are amber or red, ordered by MRR at risk', response: { 200: z.object({ data: z.array(health) }) } },
+    },
+    async (request) => ({ data: await intelligence.renewalRisk(workspaceOf(request)) }),
+  );
+
+  app.get(
+    '/v1/accounts/:id/health',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'Account health 0–100 with the contribution of each signal',
+        params: z.object({ id: z.string().min(1).max(255).describe('our id or your external id') }),
+        response: { 200: health },
+      },
+    },
+    async (request) => intelligence.accountHealth(workspaceOf(request), request.params.id),
+  );
+
+  app.get(
+    '/v1/intelligence/settings',
+    { preHandler: read, schema: { tags, summary: 'Stage rules, CLV, KPI and health settings in effect (defaults: docs/metrics.md)', response: { 200: json } } },
+    async (request) => intelligence.settings(workspaceOf(request)),
+  );
+
+  app.put(
+    '/v1/intelligence/settings',
+    {
+      preHandler: admin,
+      schema: { tags, summary: 'Replace the overrides (absent keys take the defaults)', body: json, response: { 200: json } },
+    },
+    async (request) => intelligence.updateSettings(workspaceOf(request), request.body),
+  );
+}

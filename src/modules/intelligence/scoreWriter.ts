@@ -1,0 +1,151 @@
+import type pg from 'pg';
+import type { EventService } from '../events/service.ts';
+import { copyIn } from './copy.ts';
+import type { Scores } from './modelScores.ts';
+import type { PurchaseSummary } from './summarySql.ts';
+
+/** History snapshots are taken on every stage or segment change, and at least this often otherwise. */
+export const SNAPSHOT_EVERY_DAYS = 28;
+
+export interface WriteContext {
+  workspaceId: string;
+  runId: string;
+  asOf: Date;
+  /** The workspace's first run sets the baseline: no change events for it. */
+  emitChanges: boolean;
+  /** The batch holds every customer of the workspace (a full run). */
+  everyone: boolean;
+}
+
+export interface WriteResult {
+  written: number;
+  snapshots: number;
+  stageChanges: number;
+  segmentChanges: number;
+  /** Milliseconds per step, for the run's diagnostics. */
+  timings: Record<string, number>;
+}
+
+// Times travel as epoch milliseconds (cheaper to print than ISO strings) and become timestamptz in SQL.
+const BATCH_COLUMNS = `customer_id uuid, first_order_ms float8, last_order_ms float8, orders_count int, revenue_minor bigint,
+  recency_days int, frequency int, recency double precision, t double precision, monetary_minor bigint, r_score smallint, f_score smallint,
+  m_score smallint, rfm_segment text, p_alive double precision, expected_purchases_90d double precision, expected_purchases_365d double precision,
+  expected_aov_minor bigint, clv_12m_minor bigint, next_purchase_ms float8, churn_risk double precision, stage text`;
+const ms = (c: string) => `to_timestamp(b.${c}_ms / 1000.0)`;
+/** Score columns and how each is read from the batch. */
+const COLUMNS: [string, string][] = BATCH_COLUMNS.split(',').map((c) => {
+  const name = c.trim().split(' ')[0]!;
+  return name.endsWith('_ms') ? [name.replace(/_ms$/, '_at'), ms(name.replace(/_ms$/, ''))] : [name, `b.${name}`];
+});
+
+const N = '\\N';
+const num = (v: number) => (Number.isFinite(v) ? String(v) : N);
+const int = (v: number) => (Number.isFinite(v) ? String(Math.round(v)) : N);
+const score = (v: number) => (v === 0 ? N : String(v));
+
+/** One COPY text line per summary row, built by concatenation: a million of them is on the critical path. */
+function* lines(s: PurchaseSummary, sc: Scores): Generator<string> {
+  for (let i = 0; i < s.size; i++) {
+    yield `${s.customerId[i]}\t${num(s.firstOrderAt[i])}\t${num(s.lastOrderAt[i])}\t${s.ordersCount[i]}\t${int(s.revenue[i])}\t${int(sc.recencyDays[i])}\t${sc.frequency[i]}\t${sc.recency[i]}\t${sc.T[i]}\t${int(sc.monetary[i])}\t${score(sc.r[i])}\t${score(sc.f[i])}\t${score(sc.m[i])}\t${sc.segment[i] ?? N}\t${num(sc.pAlive[i])}\t${num(sc.expected90[i])}\t${num(sc.expected365[i])}\t${int(sc.expectedAov[i])}\t${int(sc.clv12[i])}\t${num(sc.nextPurchaseAt[i])}\t${num(sc.churnRisk[i])}\t${sc.stage[i]}`;
+  }
+}
+
+/**
+ * Writes a run's scores in the caller's transaction: COPY into a temporary table, then set-based
+ * statements — change events, history snapshots, and one INSERT … ON CONFLICT into customer_scores.
+ */
+export async function writeScores(
+  client: pg.PoolClient,
+  events: EventService,
+  ctx: WriteContext,
+  s: PurchaseSummary,
+  sc: Scores,
+): Promise<WriteResult> {
+  const q = { query: (text: string, values?: unknown[]) => client.query(text, values) };
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string) => {
+    timings[name] = Math.round(performance.now() - t);
+    t = performance.now();
+  };
+  await client.query(`CREATE TEMP TABLE score_batch (${BATCH_COLUMNS}) ON COMMIT DROP`);
+  await copyIn(client, 'score_batch', lines(s, sc));
+  await client.query('ANALYZE score_batch');
+  lap('copyMs');
+  const params = [ctx.workspaceId, ctx.asOf];
+  const previous = `score_batch b LEFT JOIN customer_scores cs ON cs.workspace_id = $1 AND cs.customer_id = b.customer_id`;
+
+  let stageChanges = 0;
+  let segmentChanges = 0;
+  if (ctx.emitChanges) {
+    const { rows } = await client.query<{ customer_id: string; from_stage: string; to_stage: string; from_segment: string | null; to_segment: string | null }>(
+      `SELECT b.customer_id, coalesce(cs.stage, 'prospect') AS from_stage, b.stage AS to_stage, cs.rfm_segment AS from_segment, b.rfm_segment AS to_segment
+       FROM ${previous}
+       WHERE coalesce(cs.stage, 'prospect') <> b.stage OR cs.rfm_segment IS DISTINCT FROM b.rfm_segment`,
+      [ctx.workspaceId],
+    );
+    const changes = rows.flatMap((r) => {
+      const out = [];
+      if (r.from_stage !== r.to_stage) {
+        stageChanges++;
+        out.push({
+          customerId: r.customer_id,
+          messageId: `stage:${ctx.runId}:${r.customer_id}`,
+          name: 'Lifecycle Stage Changed',
+          properties: { from: r.from_stage, to: r.to_stage, runId: ctx.runId },
+          occurredAt: ctx.asOf,
+        });
+      }
+      if (r.from_segment !== r.to_segment) {
+        segmentChanges++;
+        out.push({
+          customerId: r.customer_id,
+          messageId: `rfm:${ctx.runId}:${r.customer_id}`,
+          name: 'RFM Segment Changed',
+          properties: { from: r.from_segment, to: r.to_segment, runId: ctx.runId },
+          occurredAt: ctx.asOf,
+        });
+      }
+      return out;
+    });
+    await events.insertForCustomers(ctx.workspaceId, changes, q);
+    lap('eventsMs');
+  }
+
+  const snapshot = await client.query(
+    `INSERT INTO customer_score_history (workspace_id, customer_id, run_id, computed_at, orders_count, revenue_minor, r_score, f_score, m_score,
+       rfm_segment, p_alive, expected_purchases_365d, clv_12m_minor, churn_risk, stage)
+     SELECT $1, b.customer_id, $3, $2, b.orders_count, b.revenue_minor, b.r_score, b.f_score, b.m_score, b.rfm_segment, b.p_alive,
+       b.expected_purchases_365d, b.clv_12m_minor, b.churn_risk, b.stage
+     FROM ${previous}
+     WHERE cs.customer_id IS NULL OR cs.stage <> b.stage OR cs.rfm_segment IS DISTINCT FROM b.rfm_segment
+       OR cs.snapshot_at <= $2::timestamptz - make_interval(days => ${SNAPSHOT_EVERY_DAYS})
+     ON CONFLICT DO NOTHING`,
+    [...params, ctx.runId],
+  );
+  lap('historyMs');
+
+  const updates = COLUMNS.filter(([c]) => c !== 'customer_id').map(([c]) => `${c} = EXCLUDED.${c}`);
+  const written = await client.query(
+    `INSERT INTO customer_scores AS cs (workspace_id, computed_at, run_id, ${COLUMNS.map(([c]) => c).join(', ')}, stage_since, snapshot_at)
+     SELECT $1, $2, $3, ${COLUMNS.map(([, v]) => v).join(', ')}, $2, $2 FROM score_batch b
+     ON CONFLICT (workspace_id, customer_id) DO UPDATE SET computed_at = EXCLUDED.computed_at, run_id = EXCLUDED.run_id, ${updates.join(', ')},
+       stage_since = CASE WHEN cs.stage = EXCLUDED.stage THEN cs.stage_since ELSE EXCLUDED.stage_since END,
+       snapshot_at = CASE WHEN cs.stage <> EXCLUDED.stage OR cs.rfm_segment IS DISTINCT FROM EXCLUDED.rfm_segment
+         OR cs.snapshot_at <= EXCLUDED.snapshot_at - make_interval(days => ${SNAPSHOT_EVERY_DAYS}) THEN EXCLUDED.snapshot_at ELSE cs.snapshot_at END`,
+    [...params, ctx.runId],
+  );
+  lap('upsertMs');
+  if (ctx.everyone) {
+    // A full run scores every customer: rows of customers deleted since (merged visitors) go.
+    await client.query(
+      `WITH gone AS (
+         DELETE FROM customer_scores s WHERE s.workspace_id = $1 AND NOT EXISTS (SELECT 1 FROM score_batch b WHERE b.customer_id = s.customer_id)
+         RETURNING customer_id)
+       DELETE FROM customer_score_history h USING gone WHERE h.workspace_id = $1 AND h.customer_id = gone.customer_id`,
+      [ctx.workspaceId],
+    );
+    lap('cleanupMs');
+  }
+  return { written: written.rowCount ?? 0, snapshots: snapshot.rowCount ?? 0, stageChanges, segmentChanges, timings };
+}

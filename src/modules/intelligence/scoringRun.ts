@@ -1,0 +1,258 @@
+import type pg from 'pg';
+import { ConflictError, ValidationError } from '../../app/errors.ts';
+import type { Db } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
+import type { EventService } from '../events/service.ts';
+import type { Workspace } from '../workspaces/service.ts';
+import { computeScores, fitModels, modelInput, type Fits, type Params, type RfmScales } from './modelScores.ts';
+import { writeScores, type WriteResult } from './scoreWriter.ts';
+import type { IntelligenceSettings } from './settings.ts';
+import { readSummary } from './summarySql.ts';
+import { STAGES } from './stages.ts';
+import { RFM_SEGMENTS } from '../../analytics/models/rfm.ts';
+
+/**
+ * A scoring run: read the purchase summary (SQL), fit (TypeScript, on patterns), score, write (COPY
+ * + set-based SQL), all under a per-workspace advisory lock so two runs never interleave.
+ *
+ * Full runs refit the models and rescore every customer. Incremental runs reuse the last fit and
+ * rescore only customers whose orders or profile changed since the previous run began. Writers stamp
+ * updated_at with their transaction's start, and a transaction open when a run began may commit
+ * after the run read the data; so the point a run hands to the next is the start of the oldest
+ * transaction open at that moment (rescoring a customer twice is harmless; missing one is not).
+ */
+export type ScoreMode = 'auto' | 'full' | 'incremental';
+
+export interface ScoreOptions {
+  /** End of observation; default now. */
+  asOf?: Date;
+  mode?: ScoreMode;
+}
+
+export interface ScoreRunResult {
+  runId: string;
+  kind: 'full' | 'incremental';
+  asOf: string;
+  /** The run whose fitted parameters scored the customers (this run for a full run). */
+  fitRunId: string | null;
+  fits: StoredFits | null;
+  recomputed: number;
+  snapshots: number;
+  events: { stageChanged: number; segmentChanged: number };
+  counts: RunCounts;
+  diagnostics: Record<string, unknown>;
+  seconds: number;
+}
+
+export interface StoredFits {
+  bgnbd: Fits['bgnbd'];
+  gammagamma: Fits['gammagamma'];
+  notes: string[];
+  unit: 'weeks';
+  currency: string;
+}
+
+export interface RunCounts {
+  customers: number;
+  stages: Record<string, number>;
+  segments: Record<string, number>;
+}
+
+interface PreviousRun {
+  id: string;
+  as_of: Date;
+  changes_since: Date;
+}
+
+export async function runScoring(
+  db: Db,
+  events: EventService,
+  workspace: Workspace,
+  settings: IntelligenceSettings,
+  options: ScoreOptions = {},
+): Promise<ScoreRunResult> {
+  const started = performance.now();
+  const asOf = options.asOf ?? new Date();
+  if (Number.isNaN(asOf.getTime())) throw new ValidationError('as-of must be a date', [{ path: ['asOf'], message: 'not a date' }]);
+  const ws = workspace.id;
+  const client = await db.pool.connect();
+  const lockKey = `kizuna:score:${ws}`;
+  try {
+    const { rows: lock } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [lockKey]);
+    if (!lock[0]!.ok) throw new ConflictError(`a scoring run is already in progress for workspace ${ws}`);
+    try {
+      const { rows: prev } = await client.query<PreviousRun>(
+        `SELECT id, as_of, changes_since FROM model_runs WHERE workspace_id = $1 AND status = 'succeeded' ORDER BY started_at DESC LIMIT 1`,
+        [ws],
+      );
+      const last = prev[0];
+      const { rows: fitRows } = await client.query<{ id: string; started_at: Date; fits: StoredFits; rfm_breakpoints: RfmScales | null }>(
+        `SELECT id, started_at, fits, rfm_breakpoints FROM model_runs WHERE workspace_id = $1 AND status = 'succeeded' AND kind = 'full'
+         ORDER BY started_at DESC LIMIT 1`,
+        [ws],
+      );
+      const lastFit = fitRows[0];
+      const stale = !lastFit || Date.now() - lastFit.started_at.getTime() > settings.refitAfterHours * 3_600_000;
+      const backwards = last !== undefined && asOf < last.as_of;
+      let kind: 'full' | 'incremental';
+      if (options.mode === 'incremental') {
+        if (!lastFit || !last) throw new ConflictError('no full run yet: run a full scoring first');
+        if (backwards) throw new ConflictError(`as-of ${asOf.toISOString()} is before the last run's ${last.as_of.toISOString()}: run a full scoring`);
+        kind = 'incremental';
+      } else kind = options.mode === 'full' || stale || backwards || !last ? 'full' : 'incremental';
+
+      const runId = newId();
+      await client.query(
+        `INSERT INTO model_runs (workspace_id, id, kind, status, as_of, fit_run_id, changes_since)
+         SELECT $1, $2, $3, 'running', $4, $5, least(now(), (
+           SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL))`,
+        [ws, runId, kind, asOf, kind === 'full' ? runId : lastFit!.id],
+      );
+      try {
+        const result = await scoreAndWrite(db, client, events, workspace, settings, {
+          runId,
+          kind,
+          asOf,
+          since: kind === 'incremental' ? last!.changes_since : null,
+          lastFit: kind === 'incremental' ? lastFit! : null,
+          emitChanges: last !== undefined,
+        });
+        return { ...result, seconds: Math.round(performance.now() - started) / 1000 };
+      } catch (err) {
+        await client.query(`UPDATE model_runs SET status = 'failed', error = $3, finished_at = now() WHERE workspace_id = $1 AND id = $2`, [
+          ws,
+          runId,
+          err instanceof Error ? err.message : String(err),
+        ]);
+        throw err;
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+interface RunPlan {
+  runId: string;
+  kind: 'full' | 'incremental';
+  asOf: Date;
+  since: Date | null;
+  lastFit: { id: string; fits: StoredFits; rfm_breakpoints: RfmScales | null } | null;
+  emitChanges: boolean;
+}
+
+async function scoreAndWrite(
+  db: Db,
+  client: pg.PoolClient,
+  events: EventService,
+  workspace: Workspace,
+  settings: IntelligenceSettings,
+  plan: RunPlan,
+): Promise<Omit<ScoreRunResult, 'seconds'>> {
+  const ws = workspace.id;
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - t);
+    t = now;
+  };
+  const scope = { workspaceId: ws, currency: workspace.currency, timeZone: workspace.timeZone, asOf: plan.asOf };
+
+  let customerIds: string[] | undefined;
+  if (plan.since) {
+    const { rows } = await client.query<{ id: string }>(
+      `SELECT customer_id AS id FROM orders WHERE workspace_id = $1 AND updated_at >= $2
+       UNION SELECT id FROM customers WHERE workspace_id = $1 AND updated_at >= $2`,
+      [ws, plan.since],
+    );
+    customerIds = rows.map((r) => r.id);
+  }
+  const [summary, excluded] = await Promise.all([
+    customerIds?.length === 0 ? null : readSummary(db.pool, { ...scope, customerIds }, customerIds?.length ?? 1 << 16),
+    plan.kind === 'full' ? countOtherCurrencyOrders(db, scope) : Promise.resolve(null),
+  ]);
+  lap('summaryMs');
+
+  let fits: StoredFits | null = null;
+  let params: Params;
+  let scales: RfmScales | null = null;
+  const diagnostics: Record<string, unknown> = { timings };
+  if (excluded !== null) diagnostics.excludedOrders = { otherCurrency: excluded };
+  if (plan.kind === 'full') {
+    const input = summary ? modelInput(summary) : null;
+    const f = input ? fitModels(input) : { bgnbd: null, gammagamma: null, notes: ['no customers'] };
+    fits = { bgnbd: f.bgnbd, gammagamma: f.gammagamma, notes: f.notes, unit: 'weeks', currency: workspace.currency };
+    params = { bgnbd: f.bgnbd?.params ?? null, gammagamma: f.gammagamma?.params ?? null };
+    if (input) {
+      let repeaters = 0;
+      for (const x of input.frequency) if (x > 0) repeaters++;
+      Object.assign(diagnostics, { buyers: input.frequency.length, repeatBuyers: repeaters });
+    }
+    lap('fitMs');
+  } else {
+    const stored = plan.lastFit!;
+    params = { bgnbd: stored.fits.bgnbd?.params ?? null, gammagamma: stored.fits.gammagamma?.params ?? null };
+    scales = stored.rfm_breakpoints;
+  }
+
+  let written: WriteResult = { written: 0, snapshots: 0, stageChanges: 0, segmentChanges: 0, timings: {} };
+  await client.query('BEGIN');
+  try {
+    if (summary && summary.size > 0) {
+      const scored = computeScores(summary, params, scales, settings, plan.asOf.getTime());
+      scales = scored.scales;
+      lap('scoreMs');
+      written = await writeScores(client, events, { workspaceId: ws, runId: plan.runId, asOf: plan.asOf, emitChanges: plan.emitChanges, everyone: plan.kind === 'full' }, summary, scored.scores);
+      lap('writeMs');
+      diagnostics.writeTimings = written.timings;
+    }
+    const counts = await runCounts(client, ws);
+    diagnostics.recomputed = summary?.size ?? 0;
+    await client.query(
+      `UPDATE model_runs SET status = 'succeeded', finished_at = now(), fits = $3, rfm_breakpoints = $4, diagnostics = $5, counts = $6
+       WHERE workspace_id = $1 AND id = $2`,
+      [ws, plan.runId, fits && JSON.stringify(fits), plan.kind === 'full' && scales ? JSON.stringify(scales) : null, JSON.stringify(diagnostics), JSON.stringify(counts)],
+    );
+    await client.query('COMMIT');
+    return {
+      runId: plan.runId,
+      kind: plan.kind,
+      asOf: plan.asOf.toISOString(),
+      fitRunId: plan.kind === 'full' ? plan.runId : plan.lastFit!.id,
+      fits: fits ?? plan.lastFit!.fits,
+      recomputed: summary?.size ?? 0,
+      snapshots: written.snapshots,
+      events: { stageChanged: written.stageChanges, segmentChanged: written.segmentChanges },
+      counts,
+      diagnostics,
+    };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
+}
+
+async function countOtherCurrencyOrders(db: Db, scope: { workspaceId: string; currency: string; asOf: Date }): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM orders WHERE workspace_id = $1 AND status = 'completed' AND currency <> $2 AND ordered_at < $3`,
+    [scope.workspaceId, scope.currency, scope.asOf],
+  );
+  return rows[0]!.n;
+}
+
+export async function runCounts(q: { query: Db['query'] }, workspaceId: string): Promise<RunCounts> {
+  const { rows } = await q.query<{ kind: string; key: string | null; n: number }>(
+    `SELECT 'stage' AS kind, stage AS key, count(*)::int AS n FROM customer_scores WHERE workspace_id = $1 GROUP BY stage
+     UNION ALL SELECT 'segment', rfm_segment, count(*)::int FROM customer_scores WHERE workspace_id = $1 AND rfm_segment IS NOT NULL GROUP BY rfm_segment`,
+    [workspaceId],
+  );
+  const counts: RunCounts = { customers: 0, stages: {}, segments: {} };
+  const n = (kind: string, key: string) => rows.find((r) => r.kind === kind && r.key === key)?.n ?? 0;
+  for (const stage of STAGES) counts.customers += counts.stages[stage] = n('stage', stage);
+  for (const segment of RFM_SEGMENTS) counts.segments[segment] = n('segment', segment);
+  return counts;
+}
+

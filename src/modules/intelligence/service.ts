@@ -1,0 +1,180 @@
+import { NotFoundError, ValidationError } from '../../app/errors.ts';
+import type { Db, Queryable } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
+import type { EventService } from '../events/service.ts';
+import type { WorkspaceService } from '../workspaces/service.ts';
+import { runBacktest, type BacktestOptions, type BacktestReport } from './backtest.ts';
+import { purchaseCohorts, subscriptionCohorts, type CohortQuery } from './cohorts.ts';
+import { accountHealth, renewalRisk, type AccountHealth } from './health.ts';
+import type { Granularity, KpiKey } from './kpiDefinitions.ts';
+import { computeKpis, type KpiQuery } from './kpis.ts';
+import { CURRENT_COLUMNS, HISTORY_COLUMNS, rfmCells, toCurrentScores, toHistory, type CurrentScores, type RfmSegmentsReport, type ScoreSnapshot } from './scoreViews.ts';
+import { runScoring, type ScoreOptions, type ScoreRunResult } from './scoringRun.ts';
+import { intelligenceSettingsSchema, type IntelligenceSettings } from './settings.ts';
+
+export interface KpiTargetInput {
+  kpi: KpiKey;
+  granularity: Granularity;
+  /** First day of the period (YYYY-MM-DD). */
+  periodStart: string;
+  target: number;
+}
+
+export interface ModelsReport {
+  /** The latest full run: fitted parameters with standard errors and diagnostics. */
+  fit: { runId: string; asOf: Date; fits: unknown; diagnostics: unknown; finishedAt: Date | null } | null;
+  /** The latest run of any kind. */
+  lastRun: { runId: string; kind: string; status: string; asOf: Date; counts: unknown; diagnostics: unknown; error: string | null } | null;
+  backtest: (BacktestReport & { id: string; createdAt: Date }) | null;
+}
+
+/**
+ * Customer intelligence: per-customer scores and lifecycle stages, fitted models and backtests,
+ * KPIs with targets, cohorts and B2B account health. The public face of src/modules/intelligence;
+ * other modules read scores only through it (the segments rule compiler's join on customer_scores
+ * is the one sanctioned exception).
+ */
+export class IntelligenceService {
+  constructor(
+    private readonly db: Db,
+    private readonly workspaces: WorkspaceService,
+    private readonly events: EventService,
+  ) {}
+
+  async settings(workspaceId: string, q: Queryable = this.db): Promise<IntelligenceSettings> {
+    const { rows } = await q.query<{ settings: unknown }>('SELECT settings FROM intelligence_settings WHERE workspace_id = $1', [workspaceId]);
+    return intelligenceSettingsSchema.parse(rows[0]?.settings ?? {});
+  }
+
+  /** Replaces the workspace's overrides (validated; absent keys take the defaults) and returns the effective settings. */
+  async updateSettings(workspaceId: string, overrides: unknown): Promise<IntelligenceSettings> {
+    const parsed = intelligenceSettingsSchema.safeParse(overrides);
+    if (!parsed.success) {
+      throw new ValidationError(
+        'Invalid intelligence settings',
+        parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })),
+      );
+    }
+    await this.db.query(
+      `INSERT INTO intelligence_settings (workspace_id, settings) VALUES ($1, $2)
+       ON CONFLICT (workspace_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()`,
+      [workspaceId, JSON.stringify(overrides)],
+    );
+    return parsed.data;
+  }
+
+  /** A scoring run (full or incremental, see scoringRun.ts). */
+  async score(workspaceId: string, options: ScoreOptions = {}): Promise<ScoreRunResult> {
+    const workspace = await this.workspaces.get(workspaceId);
+    return runScoring(this.db, this.events, workspace, await this.settings(workspaceId), options);
+  }
+
+  /** A customer's current scores (null before the first run) — what other modules read. */
+  async scoresFor(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<CurrentScores | null> {
+    const { rows } = await q.query(`SELECT ${CURRENT_COLUMNS} FROM customer_scores WHERE workspace_id = $1 AND customer_id = $2`, [workspaceId, customerId]);
+    return rows[0] ? toCurrentScores(rows[0]) : null;
+  }
+
+  /** Current scores and the snapshot history (newest first) of a customer. */
+  async scoreHistory(workspaceId: string, customerId: string, limit = 100): Promise<{ current: CurrentScores | null; history: ScoreSnapshot[] }> {
+    const current = await this.scoresFor(workspaceId, customerId);
+    const { rows } = await this.db.query(
+      `SELECT ${HISTORY_COLUMNS} FROM customer_score_history WHERE workspace_id = $1 AND customer_id = $2 ORDER BY computed_at DESC, run_id DESC LIMIT $3`,
+      [workspaceId, customerId, limit],
+    );
+    return { current, history: rows.map(toHistory) };
+  }
+
+  /** Customers and revenue per RFM segment and per R × FM cell, from the current scores. */
+  async rfmSegments(workspaceId: string): Promise<RfmSegmentsReport> {
+    return rfmCells(this.db, workspaceId);
+  }
+
+  async kpis(workspaceId: string, query: KpiQuery) {
+    const workspace = await this.workspaces.get(workspaceId);
+    return { granularity: query.granularity, currency: workspace.currency, periods: await computeKpis(this.db, workspace, await this.settings(workspaceId), query) };
+  }
+
+  async setKpiTargets(workspaceId: string, targets: KpiTargetInput[]): Promise<number> {
+    if (targets.length === 0) return 0;
+    const { rowCount } = await this.db.query(
+      `INSERT INTO kpi_targets (workspace_id, kpi, granularity, period_start, target)
+       SELECT $1, x.kpi, x.granularity, x.period_start, x.target
+       FROM unnest($2::text[], $3::text[], $4::date[], $5::float8[]) AS x(kpi, granularity, period_start, target)
+       ON CONFLICT (workspace_id, kpi, granularity, period_start) DO UPDATE SET target = EXCLUDED.target, updated_at = now()`,
+      [workspaceId, targets.map((t) => t.kpi), targets.map((t) => t.granularity), targets.map((t) => t.periodStart), targets.map((t) => t.target)],
+    );
+    return rowCount ?? 0;
+  }
+
+  async kpiTargets(workspaceId: string): Promise<KpiTargetInput[]> {
+    const { rows } = await this.db.query<{ kpi: KpiKey; granularity: Granularity; period_start: string; target: number }>(
+      'SELECT kpi, granularity, period_start::text, target FROM kpi_targets WHERE workspace_id = $1 ORDER BY kpi, granularity, period_start',
+      [workspaceId],
+    );
+    return rows.map((r) => ({ kpi: r.kpi, granularity: r.granularity, periodStart: r.period_start, target: r.target }));
+  }
+
+  async cohorts(workspaceId: string, query: CohortQuery) {
+    const workspace = await this.workspaces.get(workspaceId);
+    const [purchases, subscriptions] = await Promise.all([purchaseCohorts(this.db, workspace, query), subscriptionCohorts(this.db, workspace, query)]);
+    return { currency: workspace.currency, purchases, subscriptions };
+  }
+
+  /** Refits on the calibration period and compares with the holdout; the report is kept for /v1/models. */
+  async backtest(workspaceId: string, options: BacktestOptions): Promise<BacktestReport & { id: string }> {
+    const workspace = await this.workspaces.get(workspaceId);
+    const report = await runBacktest(this.db, workspace, options);
+    const id = newId();
+    await this.db.query(
+      `INSERT INTO model_backtests (workspace_id, id, holdout_days, calibration_end, observation_end, report) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [workspaceId, id, report.holdoutDays, report.calibrationEnd, report.observationEnd, JSON.stringify(report)],
+    );
+    return { id, ...report };
+  }
+
+  async models(workspaceId: string): Promise<ModelsReport> {
+    const [fit, last, backtest] = await Promise.all([
+      this.db.query(
+        `SELECT id, as_of, fits, diagnostics, finished_at FROM model_runs WHERE workspace_id = $1 AND status = 'succeeded' AND kind = 'full'
+         ORDER BY started_at DESC LIMIT 1`,
+        [workspaceId],
+      ),
+      this.db.query(`SELECT id, kind, status, as_of, counts, diagnostics, error FROM model_runs WHERE workspace_id = $1 ORDER BY started_at DESC LIMIT 1`, [
+        workspaceId,
+      ]),
+      this.db.query(`SELECT id, report, created_at FROM model_backtests WHERE workspace_id = $1 ORDER BY created_at DESC LIMIT 1`, [workspaceId]),
+    ]);
+    const f = fit.rows[0];
+    const l = last.rows[0];
+    const b = backtest.rows[0];
+    return {
+      fit: f ? { runId: f.id as string, asOf: f.as_of as Date, fits: f.fits, diagnostics: f.diagnostics, finishedAt: f.finished_at as Date | null } : null,
+      lastRun: l
+        ? { runId: l.id as string, kind: l.kind as string, status: l.status as string, asOf: l.as_of as Date, counts: l.counts, diagnostics: l.diagnostics, error: l.error as string | null }
+        : null,
+      backtest: b ? { ...(b.report as BacktestReport), id: b.id as string, createdAt: b.created_at as Date } : null,
+    };
+  }
+
+  async accountHealth(workspaceId: string, accountId: string, now?: Date): Promise<AccountHealth> {
+    const workspace = await this.workspaces.get(workspaceId);
+    const [health] = await accountHealth(this.db, workspace, (await this.settings(workspaceId)).health, { accountId, now });
+    if (!health) throw new NotFoundError(`account ${accountId} not found`);
+    return health;
+  }
+
+  /** Paying accounts that are amber or red, ordered by MRR at risk. */
+  async renewalRisk(workspaceId: string, now?: Date): Promise<AccountHealth[]> {
+    const workspace = await this.workspaces.get(workspaceId);
+    return renewalRisk(await accountHealth(this.db, workspace, (await this.settings(workspaceId)).health, { now }));
+  }
+
+  /** Workspaces and their daily scoring hour, for the worker's schedule. */
+  async dailySchedules(): Promise<{ workspaceId: string; timeZone: string; hour: number }[]> {
+    const { rows } = await this.db.query<{ id: string; time_zone: string; settings: unknown }>(
+      'SELECT w.id, w.time_zone, s.settings FROM workspaces w LEFT JOIN intelligence_settings s ON s.workspace_id = w.id',
+    );
+    return rows.map((r) => ({ workspaceId: r.id, timeZone: r.time_zone, hour: intelligenceSettingsSchema.parse(r.settings ?? {}).dailyScoreHour }));
+  }
+}

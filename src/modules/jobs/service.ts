@@ -1,0 +1,111 @@
+import type { Queryable } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
+
+export interface JobInput {
+  kind: string;
+  payload?: Record<string, unknown>;
+  /** Enqueueing again with the same key (per workspace) is a no-op, even after the job ran. */
+  dedupeKey?: string;
+  runAt?: Date;
+  maxAttempts?: number;
+}
+
+export interface Job {
+  workspaceId: string;
+  id: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  dedupeKey: string | null;
+  runAt: Date;
+  attempts: number;
+  maxAttempts: number;
+  lastError: string | null;
+}
+
+/** Retry delay after the n-th failed attempt: 30 s, 1 min, 2 min, … capped at an hour. */
+export function backoffMs(attempts: number): number {
+  return Math.min(3_600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/** A job queue in PostgreSQL (table `jobs`). */
+export class JobService {
+  constructor(private readonly db: Queryable) {}
+
+  /** Returns the new job's id, or null when a job with the same dedupe key exists. */
+  async enqueue(workspaceId: string, input: JobInput, q: Queryable = this.db): Promise<string | null> {
+    const { rows } = await q.query<{ id: string }>(
+      `INSERT INTO jobs (workspace_id, id, kind, payload, dedupe_key, run_at, max_attempts)
+       VALUES ($1, $2, $3, $4, $5, coalesce($6, now()), $7)
+       ON CONFLICT (workspace_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING RETURNING id`,
+      [workspaceId, newId(), input.kind, JSON.stringify(input.payload ?? {}), input.dedupeKey ?? null, input.runAt ?? null, input.maxAttempts ?? 5],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /**
+   * Takes up to `limit` due jobs for `worker` and locks them for `lockMs`. SKIP LOCKED: concurrent
+   * claimers pass over each other's rows instead of waiting, and never get the same job.
+   */
+  async claim(worker: string, options: { limit?: number; lockMs?: number; kinds?: string[] } = {}): Promise<Job[]> {
+    const { rows } = await this.db.query(
+      `UPDATE jobs j SET locked_until = now() + make_interval(secs => $2::float8 / 1000), locked_by = $1, attempts = j.attempts + 1
+       FROM (SELECT workspace_id, id FROM jobs
+             WHERE completed_at IS NULL AND failed_at IS NULL AND run_at <= now() AND (locked_until IS NULL OR locked_until < now())
+               AND ($4::text[] IS NULL OR kind = ANY($4))
+             ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
+       WHERE j.workspace_id = due.workspace_id AND j.id = due.id
+       RETURNING j.*`,
+      [worker, options.lockMs ?? 15 * 60_000, options.limit ?? 1, options.kinds ?? null],
+    );
+    return rows.map((r) => ({
+      workspaceId: r.workspace_id as string,
+      id: r.id as string,
+      kind: r.kind as string,
+      payload: r.payload as Record<string, unknown>,
+      dedupeKey: r.dedupe_key as string | null,
+      runAt: r.run_at as Date,
+      attempts: r.attempts as number,
+      maxAttempts: r.max_attempts as number,
+      lastError: r.last_error as string | null,
+    }));
+  }
+
+  async complete(job: Job, worker: string): Promise<void> {
+    await this.db.query(`UPDATE jobs SET completed_at = now(), locked_until = NULL WHERE workspace_id = $1 AND id = $2 AND locked_by = $3`, [
+      job.workspaceId,
+      job.id,
+      worker,
+    ]);
+  }
+
+  /** Records the error; the job runs again after a backoff, or is given up after its last attempt. */
+  async fail(job: Job, worker: string, error: string): Promise<'retry' | 'failed'> {
+    const final = job.attempts >= job.maxAttempts;
+    await this.db.query(
+      `UPDATE jobs SET last_error = $4, locked_until = NULL,
+         failed_at = CASE WHEN $5 THEN now() END, run_at = CASE WHEN $5 THEN run_at ELSE now() + make_interval(secs => $6::float8 / 1000) END
+       WHERE workspace_id = $1 AND id = $2 AND locked_by = $3`,
+      [job.workspaceId, job.id, worker, error.slice(0, 2000), final, backoffMs(job.attempts)],
+    );
+    return final ? 'failed' : 'retry';
+  }
+
+  async get(workspaceId: string, id: string): Promise<(Job & { completedAt: Date | null; failedAt: Date | null }) | null> {
+    const { rows } = await this.db.query('SELECT * FROM jobs WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      workspaceId: r.workspace_id as string,
+      id: r.id as string,
+      kind: r.kind as string,
+      payload: r.payload as Record<string, unknown>,
+      dedupeKey: r.dedupe_key as string | null,
+      runAt: r.run_at as Date,
+      attempts: r.attempts as number,
+      maxAttempts: r.max_attempts as number,
+      lastError: r.last_error as string | null,
+      completedAt: r.completed_at as Date | null,
+      failedAt: r.failed_at as Date | null,
+    };
+  }
+}

@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { ConflictError, NotFoundError } from '../../app/errors.ts';
+import type { Db, Queryable } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
+import { instant } from '../../lib/instant.ts';
+import type { CouponService } from '../coupons/service.ts';
+import { credit, debit } from './ledger.ts';
+import type { LoyaltySettings } from './settings.ts';
+
+export const REWARD_KINDS = ['coupon', 'gift', 'event'] as const;
+
+export const rewardInput = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    kind: z.enum(REWARD_KINDS).describe('coupon: a code of couponCampaignId; gift: a physical gift; event: a seat at an exclusive event'),
+    costPoints: z.number().int().nonnegative(),
+    couponCampaignId: z.uuid().nullable().default(null),
+    stock: z.number().int().nonnegative().nullable().default(null).describe('null: unlimited'),
+    minTier: z.string().trim().min(1).max(50).nullable().default(null).describe('members of this tier or above only'),
+    eventAt: instant().nullable().default(null),
+    active: z.boolean().default(true),
+  })
+  .refine((r) => (r.kind === 'coupon') === (r.couponCampaignId !== null), { message: 'a coupon reward needs couponCampaignId, other kinds none', path: ['couponCampaignId'] });
+export type RewardInput = z.infer<typeof rewardInput>;
+
+export const rewardPatch = z.object({ active: z.boolean().optional(), stock: z.number().int().nonnegative().nullable().optional(), costPoints: z.number().int().nonnegative().optional() });
+export type RewardPatch = z.infer<typeof rewardPatch>;
+
+export interface Reward {
+  id: string;
+  name: string;
+  kind: (typeof REWARD_KINDS)[number];
+  costPoints: number;
+  couponCampaignId: string | null;
+  stock: number | null;
+  minTier: string | null;
+  eventAt: Date | null;
+  active: boolean;
+  createdAt: Date;
+}
+
+export interface Claim {
+  id: string;
+  customerId: string;
+  rewardId: string;
+  points: number;
+  status: 'claimed' | 'failed';
+  couponCode: string | null;
+  createdAt: Date;
+  replayed: boolean;
+}
+
+export const toReward = (r: Record<string, unknown>): Reward => ({
+  id: r.id as string,
+  name: r.name as string,
+  kind: r.kind as Reward['kind'],
+  costPoints: r.cost_points as number,
+  couponCampaignId: r.coupon_campaign_id as string | null,
+  stock: r.stock as number | null,
+  minTier: r.min_tier as string | null,
+  eventAt: r.event_at as Date | null,
+  active: r.active as boolean,
+  createdAt: r.created_at as Date,
+});
+
+const toClaim = (r: Record<string, unknown>, replayed: boolean): Claim => ({
+  id: r.id as string,
+  customerId: r.customer_id as string,
+  rewardId: r.reward_id as string,
+  points: r.points as number,
+  status: r.status as Claim['status'],
+  couponCode: r.coupon_code as string | null,
+  createdAt: r.created_at as Date,
+  replayed,
+});
+
+export async function getReward(q: Queryable, workspaceId: string, id: string): Promise<Reward> {
+  const { rows } = await q.query('SELECT * FROM loyalty_rewards WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+  if (!rows[0]) throw new NotFoundError(`reward ${id} not found`);
+  return toReward(rows[0]);
+}
+
+/** A tier's rank (-1 below the lowest): rewards for a tier are open to the tiers above it too. */
+export const tierRank = (settings: LoyaltySettings, tier: string | null): number => (tier === null ? -1 : settings.tiers.findIndex((t) => t.name === tier));
+
+export interface ClaimRequest {
+  customerId: string;
+  rewardId: string;
+  idempotencyKey: string;
+  /** Surprise and delight: granted, not bought. */
+  free: boolean;
+}
+
+/**
+ * Claims a reward: the stock (when limited) is lowered by a conditional UPDATE and the points are
+ * debited in one transaction, so neither can be oversold by concurrent claims; a repeated
+ * idempotency key returns the first claim. A coupon reward then gets its code from the coupon
+ * module; if that fails, the points and the stock are given back and the claim marked failed.
+ */
+export async function claimReward(
+  db: Db,
+  coupons: Pick<CouponService, 'issue'>,
+  workspaceId: string,
+  settings: LoyaltySettings,
+  req: ClaimRequest,
+  now: Date,
+): Promise<Claim> {
+  const claimed = await db.tx(async (tx) => {
+    const { rows: previous } = await tx.query('SELECT * FROM loyalty_reward_claims WHERE workspace_id = $1 AND idempotency_key = $2', [workspaceId, req.idempotencyKey]);
+    if (previous[0]) return { claim: toClaim(previous[0], true), reward: null };
+    const reward = await getReward(tx, workspaceId, req.rewardId);
+    if (!reward.active) throw new ConflictError(`reward ${reward.name} is not available`);
+    if (reward.minTier !== null) {
+      const { rows } = await tx.query<{ tier: string | null }>('SELECT tier FROM loyalty_members WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, req.customerId]);
+      if (tierRank(settings, rows[0]?.tier ?? null) < tierRank(settings, reward.minTier)) throw new ConflictError(`reward ${reward.name} is for ${reward.minTier} members and above`);
+    }
+    if (reward.stock !== null) {
+      const { rowCount } = await tx.query('UPDATE loyalty_rewards SET stock = stock - 1 WHERE workspace_id = $1 AND id = $2 AND stock > 0', [workspaceId, reward.id]);
+      if (rowCount !== 1) throw new ConflictError(`reward ${reward.name} is out of stock`);
+    }
+    const points = req.free ? 0 : reward.costPoints;
+    const { rows } = await tx.query(
+      `INSERT INTO loyalty_reward_claims (workspace_id, customer_id, id, reward_id, points, idempotency_key, status, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'claimed', $7) RETURNING *`,
+      [workspaceId, req.customerId, newId(), reward.id, points, req.idempotencyKey, now],
+    );
+    const claim = toClaim(rows[0]!, false);
+    if (points > 0) await debit(tx, workspaceId, { customerId: req.customerId, kind: 'redeem', points, sourceType: 'reward_claim', sourceId: claim.id, reason: reward.name }, now);
+    return { claim, reward };
+  });
+  const { claim, reward } = claimed;
+  if (!reward || reward.couponCampaignId === null) return claim;
+  try {
+    // One unassigned code per claim: the coupon module gives each customer one assigned code per
+    // campaign, and a member may claim the same reward many times. The code is recorded on the claim.
+    const issued = await coupons.issue(workspaceId, reward.couponCampaignId, { count: 1 });
+    const code = issued.codes[0]!.code;
+    await db.query('UPDATE loyalty_reward_claims SET coupon_code = $3 WHERE workspace_id = $1 AND id = $2', [workspaceId, claim.id, code]);
+    return { ...claim, couponCode: code };
+  } catch (err) {
+    await db.tx(async (tx) => {
+      await tx.query(`UPDATE loyalty_reward_claims SET status = 'failed' WHERE workspace_id = $1 AND id = $2`, [workspaceId, claim.id]);
+      if (reward.stock !== null) await tx.query('UPDATE loyalty_rewards SET stock = stock + 1 WHERE workspace_id = $1 AND id = $2', [workspaceId, reward.id]);
+      if (claim.points > 0) {
+        await credit(
+          tx,
+          workspaceId,
+          [{ customerId: claim.customerId, kind: 'adjust', points: claim.points, sourceType: 'reward_claim', sourceId: claim.id, reason: 'coupon could not be issued', availableAt: now, expiresAt: null }],
+          now,
+        );
+      }
+    });
+    throw err;
+  }
+}
+
+export const surpriseRuleInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  rewardId: z.uuid(),
+  segmentId: z.uuid().describe("the segment's current members get the reward (e.g. a segment of the top customers by predicted CLV)"),
+  period: z.enum(['month', 'quarter', 'year']).describe('each member gets the reward at most once per period'),
+  active: z.boolean().default(true),
+});
+export type SurpriseRuleInput = z.infer<typeof surpriseRuleInput>;
+
+export interface SurpriseRule extends SurpriseRuleInput {
+  id: string;
+  createdAt: Date;
+}
+
+export const toSurpriseRule = (r: Record<string, unknown>): SurpriseRule => ({
+  id: r.id as string,
+  name: r.name as string,
+  rewardId: r.reward_id as string,
+  segmentId: r.segment_id as string,
+  period: r.period as SurpriseRule['period'],
+  active: r.active as boolean,
+  createdAt: r.created_at as Date,
+});
+
+/** The period a date falls in, in the workspace's time zone: '2026-11', '2026-Q4', '2026'. */
+export function periodKey(period: SurpriseRule['period'], at: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(at);
+  const year = parts.find((p) => p.type === 'year')!.value;
+  const month = Number(parts.find((p) => p.type === 'month')!.value);
+  if (period === 'year') return year;
+  if (period === 'quarter') return `${year}-Q${Math.ceil(month / 3)}`;
+  return `${year}-${String(month).padStart(2, '0')}`;
+}

@@ -1,0 +1,267 @@
+import type { Db } from '../../db/database.ts';
+import { contactHash } from '../customers/service.ts';
+import type { RecommendationService } from '../recommendations/service.ts';
+import type { WorkspaceService } from '../workspaces/service.ts';
+import { capWindowDays, CONSENT_CHANNEL, decide } from './deliveryGate.ts';
+import { addressOf, customerScope, loadRecipients, loadSuppressions, postalOf, suppressionKind, type Recipient } from './facts.ts';
+import { ProviderError, type Messenger, type OutboundMessage } from './messenger.ts';
+import { createMessenger } from './messengers.ts';
+import { claim, finishCampaigns, retryDelayMs, settle, type Claimed, type Outcome } from './queue.ts';
+import { RateLimiter } from './rateLimiter.ts';
+import { compileTemplate, type CompiledTemplate, type RenderScope } from './render.ts';
+import type { MessagingSettings } from './settings.ts';
+import { addSuppressions } from './suppressions.ts';
+import { trackingUrls } from './tokens.ts';
+import type { Campaign } from './types.ts';
+
+const DAY = 86_400_000;
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+export interface DrainOptions {
+  /** The clock (tests move it to reach deferrals and retries). */
+  now?: Date;
+  /** Most deliveries claimed in this pass. */
+  limit?: number;
+  workspaceId?: string;
+  /** Messages in flight at once. */
+  concurrency?: number;
+  /** How long claimed rows stay ours; after it another worker may claim them (this one is presumed dead). */
+  leaseMs?: number;
+}
+
+export interface DrainResult {
+  claimed: number;
+  sent: number;
+  deferred: number;
+  suppressed: number;
+  failed: number;
+  retrying: number;
+  /** Milliseconds spent loading facts and deciding (the gate), and in the whole pass. */
+  gateMs: number;
+  totalMs: number;
+}
+
+export interface WorkspaceMessaging {
+  settings: MessagingSettings;
+  linkSecret: string;
+  version: string;
+}
+
+interface Deps {
+  workspaces: Pick<WorkspaceService, 'get'>;
+  recommendations: Pick<RecommendationService, 'forCustomer'>;
+  settingsOf(workspaceId: string): Promise<WorkspaceMessaging>;
+  campaignOf(workspaceId: string, campaignId: string): Promise<Campaign>;
+}
+
+/**
+ * The worker side: claims due deliveries, puts each through the delivery gate over facts loaded in
+ * bulk, renders and hands the survivors to their channel's messenger, and settles every row with
+ * its reason. Holds per-process caches (messengers with their SMTP pools, compiled templates,
+ * rate limiters); `close` releases them.
+ */
+export class Dispatcher {
+  private readonly messengers = new Map<string, { version: string; messenger: Messenger }>();
+  private readonly templates = new Map<string, Promise<CompiledTemplate>>();
+  private readonly limiters = new Map<string, RateLimiter>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly deps: Deps,
+  ) {}
+
+  async drain(options: DrainOptions = {}): Promise<DrainResult> {
+    const started = performance.now();
+    const now = options.now ?? new Date();
+    const result: DrainResult = { claimed: 0, sent: 0, deferred: 0, suppressed: 0, failed: 0, retrying: 0, gateMs: 0, totalMs: 0 };
+    const claimed = await claim(this.db, now, options.limit ?? 500, options.workspaceId ?? null, options.leaseMs);
+    result.claimed = claimed.length;
+    const byWorkspace = groupBy(claimed, (c) => c.workspace_id);
+    for (const [workspaceId, rows] of byWorkspace) await this.dispatchWorkspace(workspaceId, rows, now, options.concurrency ?? 16, result);
+    const campaigns = [...new Map(claimed.map((c) => [`${c.workspace_id}:${c.campaign_id}`, { workspaceId: c.workspace_id, campaignId: c.campaign_id }])).values()];
+    await finishCampaigns(this.db, campaigns);
+    result.totalMs = performance.now() - started;
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.messengers.values()].map((m) => m.messenger.close()));
+    this.messengers.clear();
+    this.templates.clear();
+  }
+
+  private async dispatchWorkspace(workspaceId: string, rows: Claimed[], now: Date, concurrency: number, result: DrainResult): Promise<void> {
+    const gateStarted = performance.now();
+    const ws = await this.deps.settingsOf(workspaceId);
+    const policy = ws.settings.policy;
+    const { timeZone } = await this.deps.workspaces.get(workspaceId);
+    const recipients = await loadRecipients(this.db, workspaceId, rows.map((r) => r.customer_id), new Date(now.getTime() - capWindowDays(policy) * DAY));
+    const addresses = new Map(rows.map((r) => [r.id, recipients.get(r.customer_id) ? addressOf(recipients.get(r.customer_id)!, r.channel) : null]));
+    const suppressed = await loadSuppressions(
+      this.db,
+      workspaceId,
+      rows.flatMap((r) => (suppressionKind(r.channel) && addresses.get(r.id) ? [addresses.get(r.id)!] : [])),
+    );
+
+    const settled: Outcome[] = [];
+    const toSend: { row: Claimed; recipient: Recipient; address: string }[] = [];
+    // Customer order, so a second message to the same customer in this batch sees the first one's cap.
+    for (const row of [...rows].sort((a, b) => a.customer_id.localeCompare(b.customer_id))) {
+      const recipient = recipients.get(row.customer_id);
+      const address = addresses.get(row.id) ?? null;
+      const base = { id: row.id, customerId: row.customer_id, attempts: row.attempts };
+      if (!recipient) {
+        settled.push({ ...base, state: 'suppressed', reason: 'customer_deleted' });
+        continue;
+      }
+      const consentChannel = CONSENT_CHANNEL[row.channel];
+      const decision = decide(
+        {
+          channel: row.channel,
+          class: row.class,
+          address,
+          erased: recipient.erased,
+          consent: consentChannel ? (recipient.consents.get(consentChannel) ?? null) : null,
+          suppression: address && suppressionKind(row.channel) ? (suppressed.get(contactHash(address)) ?? null) : null,
+          recentSends: recipient.recentSends,
+          timeZone: recipient.timeZone ?? timeZone,
+        },
+        policy,
+        now,
+      );
+      if (decision.action === 'suppress') settled.push({ ...base, state: 'suppressed', reason: decision.reason });
+      else if (decision.action === 'defer') settled.push({ ...base, state: 'deferred', reason: decision.reason, dueAt: decision.until });
+      else {
+        if (row.class === 'marketing') recipient.recentSends.push({ channel: row.channel, at: now });
+        toSend.push({ row, recipient, address: address! });
+      }
+    }
+    await settle(this.db, workspaceId, settled, now);
+    for (const o of settled) result[o.state === 'deferred' ? 'deferred' : 'suppressed']++;
+    result.gateMs += performance.now() - gateStarted;
+
+    for (const [channel, group] of groupBy(toSend, (s) => s.row.channel)) {
+      const messenger = this.messenger(workspaceId, ws, channel);
+      if (!messenger) {
+        const failed = group.map((s) => ({ id: s.row.id, customerId: s.row.customer_id, attempts: s.row.attempts, state: 'failed' as const, reason: `not_configured:${channel}` }));
+        result.failed += await settle(this.db, workspaceId, failed, now);
+        continue;
+      }
+      const messages: { row: Claimed; message: OutboundMessage | ProviderError }[] = [];
+      for (const s of group) messages.push({ row: s.row, message: await this.compose(workspaceId, ws, s.row, s.recipient, s.address).catch((err: Error) => new ProviderError(`render: ${err.message}`, 'render_failed', false)) });
+      const limiter = this.limiter(workspaceId, channel, ws.settings.policy.ratePerSecond[channel]);
+      // Outcomes are written in small groups (one statement per `concurrency` messages, not per
+      // message): a worker killed between a provider's acceptance and the flush resends at most
+      // that many, with the same idempotency key.
+      let pending: Outcome[] = [];
+      const flush = async () => {
+        const batch = pending;
+        pending = [];
+        if (batch.length === 0) return;
+        await settle(this.db, workspaceId, batch, now);
+        for (const o of batch) result[o.state === 'sent' ? 'sent' : o.state === 'failed' ? 'failed' : 'retrying']++;
+      };
+      const record = async (row: Claimed, outcome: { providerId: string } | ProviderError) => {
+        const o = this.outcome(row, outcome, ws.settings.policy.maxAttempts, now);
+        if (outcome instanceof ProviderError && outcome.code === 'invalid_recipient' && suppressionKind(row.channel) === 'email') {
+          await addSuppressions(this.db, workspaceId, [{ kind: 'email', value: addresses.get(row.id)!, reason: 'hard_bounce' }]);
+        }
+        pending.push(o);
+        if (pending.length >= concurrency) await flush();
+      };
+      if (messenger.sendBatch) {
+        const ready = messages.filter((m): m is { row: Claimed; message: OutboundMessage } => !(m.message instanceof ProviderError));
+        const outcomes = ready.length > 0 ? await messenger.sendBatch(ready.map((m) => m.message)) : [];
+        const byId = new Map(ready.map((m, i) => [m.row.id, outcomes[i]!]));
+        for (const m of messages) await record(m.row, m.message instanceof ProviderError ? m.message : byId.get(m.row.id)!);
+        await flush();
+        continue;
+      }
+      const queue = [...messages];
+      const worker = async () => {
+        for (let m = queue.shift(); m; m = queue.shift()) {
+          if (m.message instanceof ProviderError) {
+            await record(m.row, m.message);
+            continue;
+          }
+          if (limiter) await limiter.take();
+          const outcome = await messenger.send(m.message).catch((err: unknown) => (err instanceof ProviderError ? err : new ProviderError((err as Error).message, 'error', true)));
+          await record(m.row, outcome);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, messages.length) }, worker));
+      await flush();
+    }
+  }
+
+  private outcome(row: Claimed, sent: { providerId: string } | ProviderError, maxAttempts: number, now: Date): Outcome {
+    const base = { id: row.id, customerId: row.customer_id, attempts: row.attempts };
+    if (!(sent instanceof ProviderError)) return { ...base, state: 'sent', reason: null, providerId: sent.providerId };
+    if (sent.retryable && row.attempts < maxAttempts) {
+      return { ...base, state: 'queued', reason: `retry:${sent.code}`, dueAt: new Date(now.getTime() + retryDelayMs(row.attempts)) };
+    }
+    return { ...base, state: 'failed', reason: `provider:${sent.code}` };
+  }
+
+  private async compose(workspaceId: string, ws: WorkspaceMessaging, row: Claimed, recipient: Recipient, address: string): Promise<OutboundMessage> {
+    const campaign = await this.deps.campaignOf(workspaceId, row.campaign_id);
+    // The footer comes from the settings: a settings change recompiles.
+    const cacheKey = `${campaign.id}:${ws.version}`;
+    let template = this.templates.get(cacheKey);
+    if (!template) {
+      template = compileTemplate(campaign.template, ws.settings);
+      this.templates.set(cacheKey, template);
+    }
+    const compiled = await template;
+    const urls = trackingUrls(ws.settings.publicBaseUrl, ws.linkSecret, { workspaceId, deliveryId: row.id });
+    const marketing = row.class === 'marketing';
+    const recommendations = compiled.usesRecommendations ? (await this.deps.recommendations.forCustomer(workspaceId, recipient.id, 3)).data : [];
+    const scope: RenderScope = {
+      customer: customerScope(recipient),
+      coupon: typeof row.vars.couponCode === 'string' ? { code: row.vars.couponCode } : null,
+      recommendations: recommendations.map((r) => ({ name: r.product.name, sku: r.product.sku, category: r.product.category, price: r.product.priceMinor })),
+      campaign: { id: campaign.id, name: campaign.name },
+      sender: { name: ws.settings.sender.name, postal_address: ws.settings.sender.postalAddress },
+      unsubscribe_url: marketing ? urls.unsubscribe : null,
+    };
+    const content = compiled.render(scope, { tracking: row.channel === 'email' ? urls : undefined, postal: postalOf(recipient) ?? undefined });
+    return {
+      key: row.id,
+      channel: row.channel,
+      class: row.class,
+      to: address,
+      content,
+      unsubscribeUrl: marketing ? urls.unsubscribe : undefined,
+      about: { workspaceId, campaignId: campaign.id, customerId: recipient.id, externalId: recipient.externalId },
+    };
+  }
+
+  private messenger(workspaceId: string, ws: WorkspaceMessaging, channel: Campaign['channel']): Messenger | undefined {
+    const key = `${workspaceId}:${channel}`;
+    const cached = this.messengers.get(key);
+    if (cached?.version === ws.version) return cached.messenger;
+    if (cached) void cached.messenger.close();
+    const messenger = createMessenger(channel, ws.settings);
+    if (messenger) this.messengers.set(key, { version: ws.version, messenger });
+    else this.messengers.delete(key);
+    return messenger;
+  }
+
+  private limiter(workspaceId: string, channel: string, perSecond: number | undefined): RateLimiter | undefined {
+    if (!perSecond) return undefined;
+    const key = `${workspaceId}:${channel}:${perSecond}`;
+    let limiter = this.limiters.get(key);
+    if (!limiter) this.limiters.set(key, (limiter = new RateLimiter(perSecond)));
+    return limiter;
+  }
+}

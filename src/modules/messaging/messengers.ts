@@ -1,0 +1,27 @@
+import { EmailMessenger } from './channels/email.ts';
+import { LineMessenger } from './channels/line.ts';
+import { PaperDmMessenger } from './channels/paperDm.ts';
+import { PushMessenger } from './channels/push.ts';
+import { SmsMessenger } from './channels/sms.ts';
+import { WebhookMessenger } from './channels/webhook.ts';
+import type { Messenger } from './messenger.ts';
+import type { MessagingSettings } from './settings.ts';
+import type { Channel } from './types.ts';
+
+/** The messenger of a channel as the workspace configured it; undefined when the channel is not set up. */
+export function createMessenger(channel: Channel, settings: MessagingSettings): Messenger | undefined {
+  switch (channel) {
+    case 'email':
+      return settings.email && new EmailMessenger(settings.email, settings.sender);
+    case 'line':
+      return settings.line && new LineMessenger(settings.line);
+    case 'sms':
+      return settings.sms && new SmsMessenger(settings.sms);
+    case 'push':
+      return settings.push && new PushMessenger(settings.push);
+    case 'webhook':
+      return settings.webhook && new WebhookMessenger(settings.webhook);
+    case 'dm':
+      return settings.dm && new PaperDmMessenger(settings.dm, settings.sender);
+  }
+}

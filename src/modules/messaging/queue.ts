@@ -1,0 +1,135 @@
+import type { Queryable } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
+import type { Arm, Channel, DeliveryState, MessageClass } from './types.ts';
+
+/**
+ * The deliveries table as a durable queue. Rows are enqueued once per (campaign, step, customer)
+ * (the unique key makes a second enqueue a no-op), claimed with FOR UPDATE SKIP LOCKED under a
+ * lease (a killed worker's rows are claimed again when it runs out), and settled with a guard on
+ * the attempt number so a worker that lost its lease cannot overwrite a newer outcome.
+ */
+export const LEASE_MS = 60_000;
+const FIRST_RETRY_MS = 30_000;
+const MAX_RETRY_MS = 3_600_000;
+
+export function retryDelayMs(attempts: number): number {
+  return Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS);
+}
+
+export interface NewDelivery {
+  customerId: string;
+  arm: Arm;
+  vars: Record<string, unknown>;
+}
+
+/** Inserts the campaign's deliveries (held-out ones already settled) and logs the first decision. */
+export async function enqueue(
+  q: Queryable,
+  workspaceId: string,
+  campaign: { id: string; channel: Channel; class: MessageClass; step: string; dueAt: Date },
+  rows: NewDelivery[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const { rows: inserted } = await q.query<{ n: number }>(
+    `WITH input AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, customer_id uuid, arm text, vars jsonb)),
+     ins AS (
+       INSERT INTO deliveries (workspace_id, id, campaign_id, step, customer_id, channel, class, arm, state, reason, due_at, vars)
+       SELECT $1, id, $2, $4, customer_id, $5, $6, arm,
+         CASE WHEN arm = 'treatment' THEN 'queued' ELSE 'held_out' END,
+         CASE WHEN arm = 'treatment' THEN NULL ELSE arm END, $7, vars
+       FROM input
+       ON CONFLICT (workspace_id, campaign_id, step, customer_id) DO NOTHING
+       RETURNING id, customer_id, state, reason),
+     logged AS (INSERT INTO delivery_log (workspace_id, delivery_id, customer_id, kind, reason) SELECT $1, id, customer_id, state, reason FROM ins)
+     SELECT count(*)::int AS n FROM ins`,
+    [
+      workspaceId,
+      campaign.id,
+      JSON.stringify(rows.map((r) => ({ id: newId(), customer_id: r.customerId, arm: r.arm, vars: r.vars }))),
+      campaign.step,
+      campaign.channel,
+      campaign.class,
+      campaign.dueAt,
+    ],
+  );
+  return inserted[0]!.n;
+}
+
+export interface Claimed {
+  workspace_id: string;
+  id: string;
+  campaign_id: string;
+  customer_id: string;
+  channel: Channel;
+  class: MessageClass;
+  attempts: number;
+  vars: Record<string, unknown>;
+}
+
+/** Due rows (queued, deferred and due, or sending with an expired lease), oldest first. */
+export async function claim(q: Queryable, now: Date, limit: number, workspaceId: string | null, leaseMs = LEASE_MS): Promise<Claimed[]> {
+  const { rows } = await q.query<Claimed>(
+    `WITH due AS (
+       SELECT workspace_id, id FROM deliveries
+       WHERE due_at <= $1 AND (state IN ('queued', 'deferred') OR (state = 'sending' AND lease_until < $1))
+         AND ($3::uuid IS NULL OR workspace_id = $3)
+       ORDER BY due_at LIMIT $2
+       FOR UPDATE SKIP LOCKED)
+     UPDATE deliveries d SET state = 'sending', attempts = d.attempts + 1, lease_until = $4
+     FROM due WHERE d.workspace_id = due.workspace_id AND d.id = due.id
+     RETURNING d.workspace_id, d.id, d.campaign_id, d.customer_id, d.channel, d.class, d.attempts, d.vars`,
+    [now, limit, workspaceId, new Date(now.getTime() + leaseMs)],
+  );
+  return rows;
+}
+
+export interface Outcome {
+  id: string;
+  customerId: string;
+  /** The attempt this worker claimed; the update is skipped if the row was claimed again since. */
+  attempts: number;
+  state: Exclude<DeliveryState, 'queued' | 'sending' | 'held_out'> | 'queued';
+  reason: string | null;
+  dueAt?: Date;
+  providerId?: string;
+}
+
+/** Settles claimed rows and logs each decision, in one statement. */
+export async function settle(q: Queryable, workspaceId: string, outcomes: Outcome[], now: Date): Promise<number> {
+  if (outcomes.length === 0) return 0;
+  const { rows } = await q.query<{ n: number }>(
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, customer_id uuid, attempts int, state text, reason text, due_at timestamptz, provider_id text)),
+     upd AS (
+       UPDATE deliveries d SET state = i.state, reason = i.reason, lease_until = NULL, due_at = coalesce(i.due_at, d.due_at),
+         provider_id = coalesce(i.provider_id, d.provider_id), sent_at = CASE WHEN i.state = 'sent' THEN $3::timestamptz ELSE d.sent_at END
+       FROM input i
+       WHERE d.workspace_id = $1 AND d.id = i.id AND d.state = 'sending' AND d.attempts = i.attempts
+       RETURNING d.id, d.customer_id, i.state, i.reason),
+     logged AS (
+       INSERT INTO delivery_log (workspace_id, delivery_id, customer_id, at, kind, reason)
+       SELECT $1, id, customer_id, $3, CASE WHEN state = 'queued' THEN 'retry' ELSE state END, reason FROM upd)
+     SELECT count(*)::int AS n FROM upd`,
+    [
+      workspaceId,
+      JSON.stringify(
+        outcomes.map((o) => ({ id: o.id, customer_id: o.customerId, attempts: o.attempts, state: o.state, reason: o.reason, due_at: o.dueAt ?? null, provider_id: o.providerId ?? null })),
+      ),
+      now,
+    ],
+  );
+  return rows[0]!.n;
+}
+
+/** Campaigns whose every delivery is settled become `sent`. */
+export async function finishCampaigns(q: Queryable, campaignKeys: { workspaceId: string; campaignId: string }[]): Promise<void> {
+  if (campaignKeys.length === 0) return;
+  await q.query(
+    `UPDATE campaigns c SET status = 'sent', finished_at = now(), updated_at = now()
+     FROM unnest($1::uuid[], $2::uuid[]) AS k(workspace_id, id)
+     WHERE c.workspace_id = k.workspace_id AND c.id = k.id AND c.status = 'sending' AND c.enqueued_at IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.workspace_id = c.workspace_id AND d.campaign_id = c.id
+                       AND d.state IN ('queued', 'sending', 'deferred'))`,
+    [campaignKeys.map((k) => k.workspaceId), campaignKeys.map((k) => k.campaignId)],
+  );
+}

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { instant } from '../../app/listQuery.ts';
+import type { ZodApp } from '../../app/server.ts';
+import type { Services } from '../../app/services.ts';
+import { unsubscribePage } from './unsubscribePage.ts';
+import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES } from './types.ts';
+
+const idParams = z.object({ id: z.uuid() });
+const customerParams = z.object({ id: z.string().min(1).max(255).describe('our id or your external id') });
+const tokenParams = z.object({ token: z.string().min(10).max(200) });
+/** A 1×1 transparent GIF. */
+const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+const campaignView = z.object({
+  id: z.string(),
+  name: z.string(),
+  channel: z.enum(CHANNELS),
+  class: z.enum(MESSAGE_CLASSES),
+  segmentId: z.string(),
+  template: z.record(z.string(), z.unknown()),
+  holdoutPercent: z.number(),
+  couponCampaignId: z.string().nullable(),
+  conversionWindowDays: z.number().int(),
+  status: z.string(),
+  scheduledAt: z.date().nullable(),
+  startedAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+  createdAt: z.date(),
+});
+
+const messageView = z.object({
+  deliveryId: z.string(),
+  campaignId: z.string(),
+  campaignName: z.string(),
+  channel: z.enum(CHANNELS),
+  class: z.enum(MESSAGE_CLASSES),
+  arm: z.enum(['treatment', 'holdout', 'global_control']),
+  state: z.enum(DELIVERY_STATES),
+  reason: z.string().nullable().describe('why: the gate rule that suppressed or deferred, or the provider error'),
+  createdAt: z.date(),
+  sentAt: z.date().nullable(),
+  openedAt: z.date().nullable(),
+  clickedAt: z.date().nullable(),
+  log: z.array(z.object({ at: z.date(), kind: z.string(), reason: z.string().nullable() })),
+});
+
+export async function messagingRoutes(app: ZodApp, services: Services): Promise<void> {
+  const { messaging } = services;
+  const read = requireScope(services, 'read');
+  // Marketers (ingest + read) run campaigns; provider credentials are for admins.
+  const write = requireScope(services, 'ingest');
+  const admin = requireScope(services, 'admin');
+
+  // RFC 8058 one-click posts are form-encoded; mail providers may send any content type.
+  app.addContentTypeParser(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+
+  app.put(
+    '/v1/messaging/settings',
+    { preHandler: admin, schema: { tags: ['messaging'], summary: 'Set sender identity, provider credentials and the delivery gate policy', body: z.record(z.string(), z.unknown()) } },
+    async (request) => messaging.putSettings(workspaceOf(request), request.body),
+  );
+  app.get(
+    '/v1/messaging/settings',
+    { preHandler: admin, schema: { tags: ['messaging'], summary: 'The messaging settings, secrets redacted' } },
+    async (request) => messaging.getSettings(workspaceOf(request)),
+  );
+
+  app.post(
+    '/v1/campaigns',
+    { preHandler: write, schema: { tags: ['messaging'], summary: 'Create a campaign to a segment (a draft, or scheduled with scheduledAt)', body: campaignInput, response: { 200: campaignView } } },
+    async (request) => messaging.createCampaign(workspaceOf(request), request.body),
+  );
+  app.get(
+    '/v1/campaigns',
+    { preHandler: read, schema: { tags: ['messaging'], summary: 'Campaigns, newest first, with delivery counts by state', response: { 200: z.object({ data: z.array(campaignView.extend({ counts: z.record(z.string(), z.number()) })) }) } } },
+    async (request) => ({ data: await messaging.listCampaigns(workspaceOf(request)) }),
+  );
+  app.get(
+    '/v1/campaigns/:id',
+    { preHandler: read, schema: { tags: ['messaging'], summary: 'One campaign', params: idParams, response: { 200: campaignView } } },
+    async (request) => messaging.getCampaign(workspaceOf(request), request.params.id),
+  );
+  app.post(
+    '/v1/campaigns/:id/send',
+    { preHandler: write, schema: { tags: ['messaging'], summary: 'Send now: enqueue a delivery per segment member (the workers send them)', params: idParams } },
+    async (request) => messaging.send(workspaceOf(request), request.params.id),
+  );
+  app.post(
+    '/v1/campaigns/:id/cancel',
+    { preHandler: write, schema: { tags: ['messaging'], summary: 'Stop a campaign; unsent deliveries are suppressed as cancelled', params: idParams, response: { 200: campaignView } } },
+    async (request) => messaging.cancel(workspaceOf(request), request.params.id),
+  );
+  app.post(
+    '/v1/campaigns/:id/preview',
+    { preHandler: read, schema: { tags: ['messaging'], summary: 'Render the campaign for a real customer', params: idParams, body: z.object({ customer: z.string().min(1).max(255) }) } },
+    async (request) => messaging.preview(workspaceOf(request), request.params.id, request.body.customer),
+  );
+  app.post(
+    '/v1/campaigns/:id/test',
+    {
+      preHandler: write,
+      schema: { tags: ['messaging'], summary: "Send the preview for a customer to a staff address ('[TEST]')", params: idParams, body: z.object({ customer: z.string().min(1).max(255), to: z.string().min(1).max(320) }) },
+    },
+    async (request) => messaging.testSend(workspaceOf(request), request.params.id, request.body),
+  );
+  app.get(
+    '/v1/campaigns/:id/report',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['messaging'],
+        summary: 'Conversions and revenue per arm; lift with 95 % intervals (Newcombe for rates, Welch for revenue per recipient)',
+        params: idParams,
+        querystring: z.object({ windowDays: z.coerce.number().int().min(1).max(365).optional() }),
+      },
+    },
+    async (request) => messaging.report(workspaceOf(request), request.params.id, { windowDays: request.query.windowDays }),
+  );
+  app.get(
+    '/v1/messaging/global-control',
+    {
+      preHandler: read,
+      schema: { tags: ['messaging'], summary: 'The global control group against everyone targeted, month by month', querystring: z.object({ from: instant(), to: instant() }) },
+    },
+    async (request) => ({ data: await messaging.globalControlReport(workspaceOf(request), request.query.from, request.query.to) }),
+  );
+  app.get(
+    '/v1/customers/:id/messages',
+    {
+      preHandler: read,
+      schema: { tags: ['messaging', 'customers'], summary: "A customer's messages and every gate decision about them, newest first", params: customerParams, response: { 200: z.object({ data: z.array(messageView) }) } },
+    },
+    async (request) => {
+      const ws = workspaceOf(request);
+      const customer = await services.customers.find(ws, request.params.id);
+      return { data: await messaging.messagesFor(ws, customer.id) };
+    },
+  );
+  app.post(
+    '/v1/messaging/reports',
+    {
+      preHandler: write,
+      schema: {
+        tags: ['messaging'],
+        summary: "A provider's bounce or complaint: hard bounces and complaints add suppressions",
+        body: z.object({ type: z.enum(['hard_bounce', 'soft_bounce', 'complaint']), email: z.email().optional(), phone: z.string().max(20).optional(), deliveryId: z.uuid().optional() }),
+      },
+    },
+    async (request) => messaging.tracking.report(workspaceOf(request), request.body),
+  );
+
+  // Public: what recipients' mail clients and browsers reach, authorised by the signed token alone.
+  app.get('/m/o/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
+    await messaging.tracking.open(request.params.token.replace(/\.gif$/, ''));
+    return reply.header('content-type', 'image/gif').header('cache-control', 'no-store').send(PIXEL);
+  });
+  app.get('/m/c/:token', { schema: { hide: true, params: tokenParams, querystring: z.object({ u: z.url() }) } }, async (request, reply) => {
+    return reply.redirect(await messaging.tracking.click(request.params.token, request.query.u), 302);
+  });
+  app.get('/m/u/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
+    const valid = await messaging.tracking.check(request.params.token, 'unsubscribe');
+    return reply.code(valid ? 200 : 400).type('text/html; charset=utf-8').send(unsubscribePage(valid ? 'confirm' : 'invalid'));
+  });
+  app.post('/m/u/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
+    // RFC 8058: the mail client posts "List-Unsubscribe=One-Click"; our page's button posts the same.
+    await messaging.tracking.unsubscribe(request.params.token);
+    return reply.type('text/html; charset=utf-8').send(unsubscribePage('done'));
+  });
+}

@@ -1,0 +1,354 @@
+import { randomBytes } from 'node:crypto';
+import { ConflictError, NotFoundError, ValidationError } from '../../app/errors.ts';
+import type { Db, Queryable } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
+import type { CouponService } from '../coupons/service.ts';
+import type { CustomerService } from '../customers/service.ts';
+import type { RecommendationService } from '../recommendations/service.ts';
+import type { SegmentService } from '../segments/service.ts';
+import type { WorkspaceService } from '../workspaces/service.ts';
+import { toCampaign } from './campaignRows.ts';
+import { Dispatcher, type DrainOptions, type DrainResult, type WorkspaceMessaging } from './dispatch.ts';
+import { customerScope, loadRecipients, postalOf } from './facts.ts';
+import { assignArm } from './holdout.ts';
+import type { Content } from './messenger.ts';
+import { createMessenger } from './messengers.ts';
+import { enqueue, type NewDelivery } from './queue.ts';
+import { compileTemplate } from './render.ts';
+import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
+import { Tracking } from './tracking.ts';
+import { messagingSettingsInput, redact, type MessagingSettings } from './settings.ts';
+import { campaignInput, type Campaign, type CampaignInput, type CustomerMessage } from './types.ts';
+
+interface Modules {
+  workspaces: WorkspaceService;
+  customers: CustomerService;
+  segments: SegmentService;
+  coupons: CouponService;
+  recommendations: RecommendationService;
+}
+
+const MEMBER_PAGE = 1000;
+const ENQUEUE_CHUNK = 2000;
+/** A launch still unfinished after this long was cut short (its process died): another worker resumes it. */
+const STALLED_LAUNCH_MS = 5 * 60_000;
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+/**
+ * Messaging: campaigns to a segment on any channel, through the delivery gate, with holdouts,
+ * tracking and lift reports. `drain` is the worker's entry point.
+ */
+export class MessagingService {
+  private readonly dispatcher: Dispatcher;
+  /** Opens, clicks, unsubscribes, bounce and complaint reports. */
+  readonly tracking: Tracking;
+
+  constructor(
+    private readonly db: Db,
+    private readonly m: Modules,
+  ) {
+    this.dispatcher = new Dispatcher(db, {
+      workspaces: m.workspaces,
+      recommendations: m.recommendations,
+      settingsOf: (ws) => this.settingsOf(ws),
+      campaignOf: (ws, id) => this.getCampaign(ws, id),
+    });
+    this.tracking = new Tracking(db, {
+      customers: m.customers,
+      linkSecretOf: async (ws) => (await db.query<{ link_secret: string }>('SELECT link_secret FROM messaging_settings WHERE workspace_id = $1', [ws])).rows[0]?.link_secret,
+    });
+  }
+
+  // ── settings ──────────────────────────────────────────────────────────────
+
+  async putSettings(workspaceId: string, input: unknown): Promise<MessagingSettings> {
+    const parsed = messagingSettingsInput.safeParse(input);
+    if (!parsed.success) {
+      throw new ValidationError('Invalid messaging settings', parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })));
+    }
+    await this.db.query(
+      `INSERT INTO messaging_settings (workspace_id, settings, link_secret) VALUES ($1, $2, $3)
+       ON CONFLICT (workspace_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()`,
+      [workspaceId, JSON.stringify(parsed.data), randomBytes(32).toString('base64url')],
+    );
+    return redact(parsed.data);
+  }
+
+  /** The settings with secrets redacted (what the API shows). */
+  async getSettings(workspaceId: string): Promise<MessagingSettings> {
+    return redact((await this.settingsOf(workspaceId)).settings);
+  }
+
+  /** @internal the settings with their secrets, for the dispatcher and tracking. */
+  async settingsOf(workspaceId: string, q: Queryable = this.db): Promise<WorkspaceMessaging> {
+    const { rows } = await q.query<{ settings: unknown; link_secret: string; updated_at: Date }>(
+      'SELECT settings, link_secret, updated_at FROM messaging_settings WHERE workspace_id = $1',
+      [workspaceId],
+    );
+    if (!rows[0]) throw new ConflictError('Messaging is not configured for this workspace: PUT /v1/messaging/settings first');
+    return { settings: messagingSettingsInput.parse(rows[0].settings), linkSecret: rows[0].link_secret, version: rows[0].updated_at.toISOString() };
+  }
+
+  // ── campaigns ─────────────────────────────────────────────────────────────
+
+  async createCampaign(workspaceId: string, input: CampaignInput): Promise<Campaign> {
+    const parsed = campaignInput.safeParse(input);
+    if (!parsed.success) {
+      throw new ValidationError('Invalid campaign', parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })));
+    }
+    const c = parsed.data;
+    const { settings } = await this.settingsOf(workspaceId);
+    await compileTemplate(c.template, settings, true);
+    await this.m.segments.get(workspaceId, c.segmentId);
+    if (c.couponCampaignId) await this.m.coupons.getCampaign(workspaceId, c.couponCampaignId);
+    const { rows } = await this.db.query(
+      `INSERT INTO campaigns (workspace_id, id, name, channel, class, segment_id, template, holdout_percent, coupon_campaign_id,
+         conversion_window_days, status, scheduled_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+      [
+        workspaceId, newId(), c.name, c.template.channel, c.class, c.segmentId, JSON.stringify(c.template), c.holdoutPercent,
+        c.couponCampaignId ?? null, c.conversionWindowDays, c.scheduledAt ? 'scheduled' : 'draft', c.scheduledAt ?? null,
+      ],
+    );
+    return toCampaign(rows[0]!);
+  }
+
+  async getCampaign(workspaceId: string, id: string, q: Queryable = this.db): Promise<Campaign> {
+    const { rows } = isUuid(id) ? await q.query('SELECT * FROM campaigns WHERE workspace_id = $1 AND id = $2', [workspaceId, id]) : { rows: [] };
+    if (!rows[0]) throw new NotFoundError(`campaign ${id} not found`);
+    return toCampaign(rows[0]);
+  }
+
+  /** Newest first, with delivery counts by state. */
+  async listCampaigns(workspaceId: string): Promise<(Campaign & { counts: Record<string, number> })[]> {
+    const { rows } = await this.db.query<Record<string, unknown> & { counts: Record<string, number> | null }>(
+      `SELECT c.*, (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM deliveries d
+                      WHERE d.workspace_id = c.workspace_id AND d.campaign_id = c.id GROUP BY state) s) AS counts
+       FROM campaigns c WHERE c.workspace_id = $1 ORDER BY c.created_at DESC, c.id DESC`,
+      [workspaceId],
+    );
+    return rows.map((r) => ({ ...toCampaign(r), counts: r.counts ?? {} }));
+  }
+
+  /** Stops a campaign: deliveries not yet sent are settled as suppressed ("cancelled"). */
+  async cancel(workspaceId: string, id: string): Promise<Campaign> {
+    return this.db.tx(async (tx) => {
+      const { rows } = await tx.query(
+        `UPDATE campaigns SET status = 'cancelled', finished_at = now(), updated_at = now()
+         WHERE workspace_id = $1 AND id = $2 AND status IN ('draft', 'scheduled', 'sending') RETURNING *`,
+        [workspaceId, id],
+      );
+      if (!rows[0]) throw new ConflictError(`campaign ${id} cannot be cancelled (${(await this.getCampaign(workspaceId, id, tx)).status})`);
+      await tx.query(
+        `WITH upd AS (UPDATE deliveries SET state = 'suppressed', reason = 'cancelled', lease_until = NULL
+                      WHERE workspace_id = $1 AND campaign_id = $2 AND state IN ('queued', 'deferred') RETURNING id, customer_id)
+         INSERT INTO delivery_log (workspace_id, delivery_id, customer_id, kind, reason) SELECT $1, id, customer_id, 'suppressed', 'cancelled' FROM upd`,
+        [workspaceId, id],
+      );
+      return toCampaign(rows[0]);
+    });
+  }
+
+  /**
+   * Starts a campaign now: every current member of the segment gets a delivery row (held-out ones
+   * settled at once), which the workers then send. Safe to call again: a cut-short launch resumes,
+   * a finished one changes nothing.
+   */
+  async send(workspaceId: string, id: string): Promise<{ campaign: Campaign; enqueued: number; heldOut: number }> {
+    const { rows } = await this.db.query(
+      `UPDATE campaigns SET status = 'sending', started_at = coalesce(started_at, now()), updated_at = now()
+       WHERE workspace_id = $1 AND id = $2 AND status IN ('draft', 'scheduled', 'sending') RETURNING *`,
+      [workspaceId, id],
+    );
+    if (!rows[0]) throw new ConflictError(`campaign ${id} was already ${(await this.getCampaign(workspaceId, id)).status}`);
+    const counts = await this.enqueueMembers(workspaceId, toCampaign(rows[0]));
+    return { campaign: await this.getCampaign(workspaceId, id), ...counts };
+  }
+
+  private async enqueueMembers(workspaceId: string, campaign: Campaign): Promise<{ enqueued: number; heldOut: number }> {
+    const { settings } = await this.settingsOf(workspaceId);
+    const segment = await this.m.segments.get(workspaceId, campaign.segmentId);
+    if (!segment.refreshedAt) await this.m.segments.refresh(workspaceId, segment.id);
+    const members: NewDelivery[] = [];
+    for (let cursor: string | undefined; ; ) {
+      const page = await this.m.segments.members(workspaceId, segment.id, { limit: MEMBER_PAGE, cursor });
+      for (const member of page.data) {
+        const arm = assignArm({
+          workspaceId,
+          campaignId: campaign.id,
+          customerId: member.customerId,
+          holdoutPercent: campaign.holdoutPercent,
+          globalControlPercent: settings.policy.globalControlPercent,
+          transactional: campaign.class === 'transactional',
+        });
+        members.push({ customerId: member.customerId, arm, vars: {} });
+      }
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    if (campaign.couponCampaignId) await this.attachCoupons(workspaceId, campaign.couponCampaignId, members);
+    let enqueued = 0;
+    for (let i = 0; i < members.length; i += ENQUEUE_CHUNK) {
+      enqueued += await enqueue(
+        this.db,
+        workspaceId,
+        { id: campaign.id, channel: campaign.channel, class: campaign.class, step: 'main', dueAt: new Date() },
+        members.slice(i, i + ENQUEUE_CHUNK),
+      );
+    }
+    await this.db.query('UPDATE campaigns SET enqueued_at = now() WHERE workspace_id = $1 AND id = $2', [workspaceId, campaign.id]);
+    return { enqueued, heldOut: members.filter((m) => m.arm !== 'treatment').length };
+  }
+
+  /** One coupon code per treated customer (the coupons service skips those who hold one already). */
+  private async attachCoupons(workspaceId: string, couponCampaignId: string, members: NewDelivery[]): Promise<void> {
+    const treated = members.filter((m) => m.arm === 'treatment');
+    for (let i = 0; i < treated.length; i += 100_000) {
+      await this.m.coupons.issue(workspaceId, couponCampaignId, { customers: treated.slice(i, i + 100_000).map((m) => m.customerId) });
+    }
+    const codes = new Map<string, string>();
+    for (let cursor: string | undefined; ; ) {
+      const page = await this.m.coupons.listCodes(workspaceId, couponCampaignId, { limit: 500, cursor });
+      for (const c of page.data) if (c.customerId && !codes.has(c.customerId)) codes.set(c.customerId, c.code);
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    for (const m of treated) {
+      const code = codes.get(m.customerId);
+      if (code) m.vars = { couponCode: code };
+    }
+  }
+
+  /** What a real customer would receive (without tracking), to check a template before sending. */
+  async preview(workspaceId: string, campaignId: string, customerIdOrExternalId: string): Promise<Content> {
+    const campaign = await this.getCampaign(workspaceId, campaignId);
+    const customer = await this.m.customers.find(workspaceId, customerIdOrExternalId);
+    const { settings } = await this.settingsOf(workspaceId);
+    const compiled = await compileTemplate(campaign.template, settings);
+    const recipient = (await loadRecipients(this.db, workspaceId, [customer.id], new Date())).get(customer.id)!;
+    const recommendations = compiled.usesRecommendations ? (await this.m.recommendations.forCustomer(workspaceId, customer.id, 3)).data : [];
+    return compiled.render(
+      {
+        customer: customerScope(recipient),
+        coupon: campaign.couponCampaignId ? { code: 'PREVIEW-CODE' } : null,
+        recommendations: recommendations.map((r) => ({ name: r.product.name, sku: r.product.sku, category: r.product.category, price: r.product.priceMinor })),
+        campaign: { id: campaign.id, name: campaign.name },
+        sender: { name: settings.sender.name, postal_address: settings.sender.postalAddress },
+        unsubscribe_url: campaign.class === 'marketing' ? `${settings.publicBaseUrl.replace(/\/+$/, '')}/m/u/preview` : null,
+      },
+      { postal: postalOf(recipient) ?? undefined },
+    );
+  }
+
+  /**
+   * A test send: the preview for a real customer, sent to a staff address (`to`), subject marked
+   * [TEST]. It reaches no customer, so it is not a delivery and skips the gate.
+   */
+  async testSend(workspaceId: string, campaignId: string, input: { customer: string; to: string }): Promise<{ providerId: string }> {
+    const campaign = await this.getCampaign(workspaceId, campaignId);
+    const content = await this.preview(workspaceId, campaignId, input.customer);
+    const { settings } = await this.settingsOf(workspaceId);
+    const messenger = createMessenger(campaign.channel, settings);
+    if (!messenger) throw new ConflictError(`The ${campaign.channel} channel is not configured`);
+    try {
+      const customer = await this.m.customers.find(workspaceId, input.customer);
+      return await messenger.send({
+        key: newId(),
+        channel: campaign.channel,
+        class: 'transactional',
+        to: input.to,
+        content: content.channel === 'email' ? { ...content, subject: `[TEST] ${content.subject}` } : content,
+        about: { workspaceId, campaignId, customerId: customer.id, externalId: customer.externalId },
+      });
+    } finally {
+      await messenger.close();
+    }
+  }
+
+  // ── the worker ────────────────────────────────────────────────────────────
+
+  /**
+   * One worker pass: starts due scheduled campaigns (and resumes launches cut short), then claims
+   * and dispatches due deliveries. Call it in a loop (see `work`).
+   */
+  async drain(options: DrainOptions = {}): Promise<DrainResult & { launched: number }> {
+    const now = options.now ?? new Date();
+    const { rows } = await this.db.query(
+      `UPDATE campaigns SET status = 'sending', started_at = $1, updated_at = now()
+       WHERE (status = 'scheduled' AND scheduled_at <= $1 OR status = 'sending' AND enqueued_at IS NULL AND started_at < $2)
+         AND ($3::uuid IS NULL OR workspace_id = $3)
+       RETURNING *`,
+      [now, new Date(now.getTime() - STALLED_LAUNCH_MS), options.workspaceId ?? null],
+    );
+    for (const r of rows) await this.enqueueMembers(r.workspace_id as string, toCampaign(r));
+    return { launched: rows.length, ...(await this.dispatcher.drain(options)) };
+  }
+
+  /** Workspaces with deliveries or scheduled campaigns due (what the worker's schedule asks). */
+  async workspacesWithDueWork(now = new Date()): Promise<string[]> {
+    const { rows } = await this.db.query<{ workspace_id: string }>(
+      `SELECT DISTINCT workspace_id FROM deliveries
+       WHERE due_at <= $1 AND (state IN ('queued', 'deferred') OR (state = 'sending' AND lease_until < $1))
+       UNION
+       SELECT workspace_id FROM campaigns
+       WHERE status = 'scheduled' AND scheduled_at <= $1 OR status = 'sending' AND enqueued_at IS NULL AND started_at < $2`,
+      [now, new Date(now.getTime() - STALLED_LAUNCH_MS)],
+    );
+    return rows.map((r) => r.workspace_id);
+  }
+
+  /** Drains until `signal` aborts, sleeping `idleMs` when there was nothing to do. */
+  async work(options: DrainOptions & { signal?: AbortSignal; idleMs?: number; onPass?: (r: DrainResult) => void } = {}): Promise<void> {
+    while (!options.signal?.aborted) {
+      const result = await this.drain({ ...options, now: undefined });
+      options.onPass?.(result);
+      if (result.claimed === 0 && result.launched === 0) await new Promise((r) => setTimeout(r, options.idleMs ?? 1000));
+    }
+  }
+
+  // ── reports ───────────────────────────────────────────────────────────────
+
+  /** Conversions and revenue per arm, and lift against the holdout and the global control group. */
+  async report(workspaceId: string, campaignId: string, options: { windowDays?: number; confidence?: number } = {}): Promise<CampaignReport> {
+    const campaign = await this.getCampaign(workspaceId, campaignId);
+    return campaignReport(this.db, workspaceId, campaign.id, options.windowDays ?? campaign.conversionWindowDays, options.confidence);
+  }
+
+  /** The global control group against everyone targeted, month by month. */
+  globalControlReport(workspaceId: string, from: Date, to: Date): ReturnType<typeof globalControlReport> {
+    return globalControlReport(this.db, workspaceId, from, to);
+  }
+
+  // ── the customer 360 ──────────────────────────────────────────────────────
+
+  /** A customer's deliveries, newest first, each with its decision log. */
+  async messagesFor(workspaceId: string, customerId: string, limit = 50): Promise<CustomerMessage[]> {
+    const { rows } = await this.db.query<Record<string, unknown> & { log: { at: string; kind: string; reason: string | null }[] }>(
+      `SELECT d.*, c.name AS campaign_name,
+         (SELECT jsonb_agg(jsonb_build_object('at', l.at, 'kind', l.kind, 'reason', l.reason) ORDER BY l.seq)
+          FROM delivery_log l WHERE l.workspace_id = d.workspace_id AND l.delivery_id = d.id) AS log
+       FROM deliveries d JOIN campaigns c ON c.workspace_id = d.workspace_id AND c.id = d.campaign_id
+       WHERE d.workspace_id = $1 AND d.customer_id = $2 ORDER BY d.created_at DESC, d.id DESC LIMIT $3`,
+      [workspaceId, customerId, limit],
+    );
+    return rows.map((r) => ({
+      deliveryId: r.id as string,
+      campaignId: r.campaign_id as string,
+      campaignName: r.campaign_name as string,
+      channel: r.channel as CustomerMessage['channel'],
+      class: r.class as CustomerMessage['class'],
+      arm: r.arm as CustomerMessage['arm'],
+      state: r.state as CustomerMessage['state'],
+      reason: (r.reason as string | null) ?? null,
+      createdAt: r.created_at as Date,
+      sentAt: (r.sent_at as Date | null) ?? null,
+      openedAt: (r.opened_at as Date | null) ?? null,
+      clickedAt: (r.clicked_at as Date | null) ?? null,
+      log: (r.log ?? []).map((l) => ({ at: new Date(l.at), kind: l.kind, reason: l.reason })),
+    }));
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { instant } from '../../lib/instant.ts';
+
+export const CHANNELS = ['email', 'line', 'sms', 'push', 'webhook', 'dm'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** Marketing needs consent and obeys caps and quiet hours; transactional (receipts, password mails) does not. */
+export const MESSAGE_CLASSES = ['marketing', 'transactional'] as const;
+export type MessageClass = (typeof MESSAGE_CLASSES)[number];
+
+export const DELIVERY_STATES = ['queued', 'sending', 'sent', 'deferred', 'suppressed', 'failed', 'held_out'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+export type Arm = 'treatment' | 'holdout' | 'global_control';
+
+/**
+ * What a campaign says, per channel. Text fields are Liquid templates (customer, coupon,
+ * recommendations, campaign in scope); `mjml` is an MJML document with Liquid inside.
+ */
+export const emailTemplate = z.object({
+  channel: z.literal('email'),
+  subject: z.string().min(1).max(500),
+  mjml: z.string().min(1).max(500_000),
+});
+export const lineTemplate = z.object({
+  channel: z.literal('line'),
+  text: z.string().min(1).max(5000).optional(),
+  /** A flex message container (JSON with Liquid in its strings); `altText` is required with it. */
+  flex: z.record(z.string(), z.unknown()).optional(),
+  altText: z.string().min(1).max(400).optional(),
+}).refine((t) => (t.text !== undefined) !== (t.flex !== undefined), { message: 'give text or flex', path: ['text'] })
+  .refine((t) => t.flex === undefined || t.altText !== undefined, { message: 'altText is required with flex', path: ['altText'] });
+export const smsTemplate = z.object({ channel: z.literal('sms'), text: z.string().min(1).max(1600) });
+export const pushTemplate = z.object({
+  channel: z.literal('push'),
+  title: z.string().min(1).max(200),
+  body: z.string().min(1).max(2000),
+  data: z.record(z.string(), z.string()).optional(),
+});
+export const webhookTemplate = z.object({ channel: z.literal('webhook'), payload: z.record(z.string(), z.unknown()) });
+export const dmTemplate = z.object({
+  channel: z.literal('dm'),
+  card: z.enum(['birthday', 'coupon']),
+  /** The card's message (Liquid); a coupon card also prints `coupon.code`. */
+  message: z.string().min(1).max(1000),
+});
+export const templateInput = z.union([emailTemplate, lineTemplate, smsTemplate, pushTemplate, webhookTemplate, dmTemplate]);
+export type Template = z.infer<typeof templateInput>;
+export type EmailTemplate = z.infer<typeof emailTemplate>;
+
+export const campaignInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  segmentId: z.uuid(),
+  class: z.enum(MESSAGE_CLASSES).default('marketing'),
+  template: templateInput,
+  /** Share of the segment kept as this campaign's random holdout (0–99). */
+  holdoutPercent: z.number().min(0).max(99).default(0),
+  /** Issue one code of this coupon campaign to each recipient (`coupon.code` in templates). */
+  couponCampaignId: z.uuid().optional(),
+  conversionWindowDays: z.number().int().min(1).max(365).default(7),
+  /** Send at this time (by the worker) instead of when `send` is called. */
+  scheduledAt: instant().optional(),
+});
+export type CampaignInput = z.input<typeof campaignInput>;
+
+export interface Campaign {
+  id: string;
+  name: string;
+  channel: Channel;
+  class: MessageClass;
+  segmentId: string;
+  template: Template;
+  holdoutPercent: number;
+  couponCampaignId: string | null;
+  conversionWindowDays: number;
+  status: 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
+  scheduledAt: Date | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  createdAt: Date;
+}
+
+/** A delivery and its decision log, as the customer 360 shows them. */
+export interface CustomerMessage {
+  deliveryId: string;
+  campaignId: string;
+  campaignName: string;
+  channel: Channel;
+  class: MessageClass;
+  arm: Arm;
+  state: DeliveryState;
+  reason: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+  openedAt: Date | null;
+  clickedAt: Date | null;
+  log: { at: Date; kind: string; reason: string | null }[];
+}

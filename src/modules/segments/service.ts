@@ -1,0 +1,480 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { z } from 'zod';
+import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../app/errors.ts';
+import type { Db, Queryable } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
+import { decodeCursor, encodeCursor } from '../customers/service.ts';
+import type { EventService } from '../events/service.ts';
+import { zodIssues } from '../../app/errors.ts';
+import type { IntelligenceService } from '../intelligence/service.ts';
+import type { JobService } from '../jobs/service.ts';
+import type { WebhookService } from '../webhooks/service.ts';
+import type { WorkspaceService } from '../workspaces/service.ts';
+import { AUDIENCE_HEADER, audienceLine, hashEmail, hashPhone } from './audience.ts';
+import { BUILTIN_SEGMENTS } from './builtins.ts';
+import { compileRule, type CompileContext } from './compile.ts';
+import { parseRule, referencedSegments, ruleSchema, uses, type Rule } from './rule.ts';
+import {
+  segmentInput,
+  segmentPatch,
+  type AudienceFormat,
+  type Member,
+  type MembershipChange,
+  type Preview,
+  type RefreshResult,
+  type Segment,
+  type SegmentInput,
+  type SegmentPatch,
+} from './types.ts';
+
+interface Modules {
+  workspaces: WorkspaceService;
+  events: EventService;
+  webhooks: WebhookService;
+  jobs: JobService;
+  intelligence: Pick<IntelligenceService, 'renewalRisk'>;
+}
+
+export const SEGMENT_ENTERED = 'Segment Entered';
+export const SEGMENT_EXITED = 'Segment Exited';
+/** The worker job that runs `refreshAll` for a workspace. */
+export const REFRESH_JOB = 'segments.refresh';
+/** Refresh requests within one such window share one job, run at its end. */
+const DEBOUNCE_MS = 5 * 60_000;
+/** Membership is recomputed at least this often: time windows move even when no data arrives. */
+const MAX_AGE_MS = 3_600_000;
+/** Membership changes per webhook delivery. */
+const WEBHOOK_CHUNK = 1000;
+const EXPORT_CHUNK = 5000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Segment queries are set operations over a whole workspace: hash joins and hashed sub-plans of
+ * customer ids. PostgreSQL's default 4 MB work_mem would make them spill (or fall back to per-row
+ * sub-plans) around 100k customers. Nested loops are turned off because the row counts of
+ * aggregate conditions (`HAVING count(*) = 1`) are guessed badly, and a nested loop over a side
+ * guessed at 1 row and holding 40k is quadratic; a hash plan is linear whatever the guess. A
+ * timeout keeps one bad rule from holding a connection for long.
+ */
+const QUERY_SETTINGS = [`SET LOCAL work_mem = '64MB'`, `SET LOCAL enable_nestloop = off`, `SET LOCAL statement_timeout = '60s'`];
+
+/**
+ * Segments: versioned rules, preview, materialized membership with history, Segment Entered/Exited
+ * events and webhooks, audience export, built-ins.
+ */
+export class SegmentService {
+  constructor(
+    private readonly db: Db,
+    private readonly m: Modules,
+  ) {}
+
+  async create(workspaceId: string, input: SegmentInput): Promise<Segment> {
+    input = valid(segmentInput, input);
+    const rule = parseRule(input.rule);
+    return this.db.tx(async (tx) => {
+      await this.checkReferences(workspaceId, rule, undefined, tx);
+      const id = newId();
+      await tx.query(
+        `INSERT INTO segments (workspace_id, id, name, description, rule) VALUES ($1, $2, $3, $4, $5)`,
+        [workspaceId, id, input.name, input.description ?? null, JSON.stringify(rule)],
+      );
+      await tx.query('INSERT INTO segment_versions (workspace_id, segment_id, version, rule) VALUES ($1, $2, 1, $3)', [workspaceId, id, JSON.stringify(rule)]);
+      await this.requestRefresh(workspaceId, new Date(), tx);
+      return this.get(workspaceId, id, tx);
+    });
+  }
+
+  /** Changes name, description or rule; a changed rule becomes a new version (the old one is kept). */
+  async update(workspaceId: string, id: string, patch: SegmentPatch): Promise<Segment> {
+    patch = valid(segmentPatch, patch);
+    const rule = patch.rule === undefined ? undefined : parseRule(patch.rule);
+    return this.db.tx(async (tx) => {
+      const current = await this.get(workspaceId, id, tx, { lock: true });
+      let version = current.version;
+      if (rule && !isDeepStrictEqual(rule, current.rule)) {
+        await this.checkReferences(workspaceId, rule, id, tx);
+        version++;
+        await tx.query('INSERT INTO segment_versions (workspace_id, segment_id, version, rule) VALUES ($1, $2, $3, $4)', [
+          workspaceId,
+          id,
+          version,
+          JSON.stringify(rule),
+        ]);
+        await this.requestRefresh(workspaceId, new Date(), tx);
+      }
+      await tx.query(
+        `UPDATE segments SET name = $3, description = $4, rule = $5, version = $6, updated_at = now() WHERE workspace_id = $1 AND id = $2`,
+        [
+          workspaceId,
+          id,
+          patch.name ?? current.name,
+          patch.description === undefined ? current.description : patch.description,
+          JSON.stringify(rule ?? current.rule),
+          version,
+        ],
+      );
+      return this.get(workspaceId, id, tx);
+    });
+  }
+
+  async remove(workspaceId: string, id: string): Promise<void> {
+    await this.db.tx(async (tx) => {
+      const segment = await this.get(workspaceId, id, tx, { lock: true });
+      if (segment.key) throw new ConflictError(`"${segment.name}" is built in: it cannot be deleted (its rule can be changed)`);
+      const users = (await this.all(workspaceId, tx)).filter((s) => referencedSegments(s.rule.match).some((r) => r.segmentId === id));
+      if (users.length > 0) throw new ConflictError(`segment ${id} is used by ${users.map((s) => `"${s.name}"`).join(', ')}`);
+      await tx.query('DELETE FROM segments WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+    });
+  }
+
+  async get(workspaceId: string, id: string, q: Queryable = this.db, options: { lock?: boolean } = {}): Promise<Segment> {
+    if (!UUID.test(id)) throw new NotFoundError(`segment ${id} not found`);
+    const { rows } = await q.query(`SELECT * FROM segments WHERE workspace_id = $1 AND id = $2 ${options.lock ? 'FOR UPDATE' : ''}`, [workspaceId, id]);
+    if (!rows[0]) throw new NotFoundError(`segment ${id} not found`);
+    return toSegment(rows[0]);
+  }
+
+  /** Every segment of the workspace, built-ins first (they are created here on first use). */
+  async list(workspaceId: string): Promise<Segment[]> {
+    await this.ensureBuiltins(workspaceId);
+    return this.all(workspaceId);
+  }
+
+  async versions(workspaceId: string, id: string): Promise<{ version: number; rule: Rule; createdAt: Date }[]> {
+    await this.get(workspaceId, id);
+    const { rows } = await this.db.query<{ version: number; rule: Rule; created_at: Date }>(
+      'SELECT version, rule, created_at FROM segment_versions WHERE workspace_id = $1 AND segment_id = $2 ORDER BY version',
+      [workspaceId, id],
+    );
+    return rows.map((r) => ({ version: r.version, rule: r.rule, createdAt: r.created_at }));
+  }
+
+  /** Creates the built-in segments the workspace lacks; safe to call any number of times. */
+  async ensureBuiltins(workspaceId: string, q: Queryable = this.db): Promise<void> {
+    const input = BUILTIN_SEGMENTS.map((b) => ({ id: newId(), key: b.key, name: b.name, description: b.description, rule: b.rule }));
+    await q.query(
+      `WITH ins AS (
+         INSERT INTO segments (workspace_id, id, key, name, description, rule)
+         SELECT $1, x.id, x.key, x.name, x.description, x.rule
+         FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, key text, name text, description text, rule jsonb)
+         ON CONFLICT (workspace_id, key) DO NOTHING
+         RETURNING id, rule)
+       INSERT INTO segment_versions (workspace_id, segment_id, version, rule) SELECT $1, id, 1, rule FROM ins`,
+      [workspaceId, JSON.stringify(input)],
+    );
+  }
+
+  /** How many customers match a rule now (or at `asOf`), and the first few of them. */
+  async preview(workspaceId: string, ruleInput: unknown, options: { asOf?: Date; sampleSize?: number } = {}): Promise<Preview> {
+    const rule = parseRule(ruleInput);
+    await this.checkReferences(workspaceId, rule);
+    const { sql, params } = compileRule(rule, await this.context(workspaceId, rule, options.asOf));
+    const sampleSize = Math.max(1, Math.min(options.sampleSize ?? 10, 100));
+    const { rows } = await this.db.tx(async (tx) => {
+      for (const s of QUERY_SETTINGS) await tx.query(s);
+      // The window count runs over every match before the LIMIT keeps the sample.
+      return tx.query<{ customer_id: string; total: number }>(
+        `SELECT m.customer_id, count(*) OVER () AS total FROM (${sql}) m ORDER BY m.customer_id LIMIT $${params.length + 1}`,
+        [...params, sampleSize],
+      );
+    });
+    const { rows: customers } = await this.db.query<{ id: string; external_id: string; email: string | null; family_name: string | null; given_name: string | null }>(
+      'SELECT id, external_id, email, family_name, given_name FROM customers WHERE workspace_id = $1 AND id = ANY($2::uuid[]) ORDER BY id',
+      [workspaceId, rows.map((r) => r.customer_id)],
+    );
+    return {
+      count: rows[0]?.total ?? 0,
+      sample: customers.map((r) => ({ id: r.id, externalId: r.external_id, email: r.email, familyName: r.family_name, givenName: r.given_name })),
+    };
+  }
+
+  /**
+   * Recomputes membership in one statement: matches not yet members enter, members that no longer
+   * match exit, both are logged in the history, then `Segment Entered`/`Segment Exited` events (with
+   * messageIds numbered by the history, so nothing is written twice) and webhook deliveries are
+   * written in the same transaction.
+   *
+   * The difference is a FULL JOIN of the matches with the current members: PostgreSQL can only hash
+   * or merge it, whatever its (often poor) estimate of how many customers a rule matches; an
+   * anti-join planned as a nested loop over a misestimated side turned a 4k-member refresh into
+   * seconds. Exits are deleted by key (= ANY), no join either.
+   */
+  async refresh(workspaceId: string, segmentId: string, options: { asOf?: Date } = {}): Promise<RefreshResult> {
+    const started = performance.now();
+    return this.db.tx(async (tx) => {
+      const segment = await this.get(workspaceId, segmentId, tx, { lock: true });
+      const ctx = await this.context(workspaceId, segment.rule, options.asOf);
+      for (const s of QUERY_SETTINGS) await tx.query(s);
+      const { sql, params } = compileRule(segment.rule, ctx);
+      const n = params.length;
+      const [seg, at, version] = [`$${n + 1}::uuid`, `$${n + 2}::timestamptz`, `$${n + 3}::int`];
+      const { rows } = await tx.query<{ change: 'entered' | 'exited'; customer_id: string; seq: number; external_id: string | null; email: string | null; phone: string | null }>(
+        `WITH matched AS MATERIALIZED (${sql}),
+         diff AS MATERIALIZED (
+           SELECT coalesce(m.customer_id, cur.customer_id) AS customer_id, cur.customer_id IS NULL AS entering
+           FROM matched m
+           FULL JOIN (SELECT customer_id FROM segment_members WHERE workspace_id = $1 AND segment_id = ${seg}) cur ON cur.customer_id = m.customer_id
+           WHERE m.customer_id IS NULL OR cur.customer_id IS NULL),
+         entered AS (
+           INSERT INTO segment_members (workspace_id, segment_id, customer_id, entered_at, seq)
+           SELECT $1, ${seg}, d.customer_id, ${at},
+             coalesce((SELECT max(h.seq) FROM segment_membership_history h
+                       WHERE h.workspace_id = $1 AND h.segment_id = ${seg} AND h.customer_id = d.customer_id), 0) + 1
+           FROM diff d WHERE d.entering
+           RETURNING customer_id, seq),
+         exited AS (
+           DELETE FROM segment_members sm
+           WHERE sm.workspace_id = $1 AND sm.segment_id = ${seg} AND sm.customer_id = ANY (ARRAY(SELECT d.customer_id FROM diff d WHERE NOT d.entering))
+           RETURNING sm.customer_id, sm.seq + 1 AS seq),
+         changes AS (
+           SELECT 'entered'::text AS change, customer_id, seq FROM entered
+           UNION ALL SELECT 'exited'::text, customer_id, seq FROM exited),
+         logged AS (
+           INSERT INTO segment_membership_history (workspace_id, segment_id, customer_id, seq, change, at, segment_version)
+           SELECT $1, ${seg}, customer_id, seq, change, ${at}, ${version} FROM changes)
+         SELECT ch.change, ch.customer_id, ch.seq, cu.external_id, cu.email, cu.phone
+         FROM changes ch JOIN customers cu ON cu.workspace_id = $1 AND cu.id = ch.customer_id
+         ORDER BY ch.customer_id`,
+        [...params, segment.id, ctx.asOf, segment.version],
+      );
+      const { rows: counted } = await tx.query<{ member_count: number }>(
+        `UPDATE segments SET member_count = (SELECT count(*) FROM segment_members WHERE workspace_id = $1 AND segment_id = $2), refreshed_at = now()
+         WHERE workspace_id = $1 AND id = $2 RETURNING member_count`,
+        [workspaceId, segment.id],
+      );
+
+      const about = { segmentId: segment.id, segmentKey: segment.key, segmentName: segment.name, segmentVersion: segment.version };
+      await this.m.events.insertForCustomers(
+        workspaceId,
+        rows.map((r) => ({
+          customerId: r.customer_id,
+          messageId: `segment:${segment.id}:${r.customer_id}:${r.seq}`,
+          name: r.change === 'entered' ? SEGMENT_ENTERED : SEGMENT_EXITED,
+          properties: about,
+          occurredAt: ctx.asOf,
+        })),
+        tx,
+      );
+      const payloads = [];
+      for (let i = 0; i < rows.length; i += WEBHOOK_CHUNK) {
+        const chunk = rows.slice(i, i + WEBHOOK_CHUNK).map((r) => ({
+          change: r.change,
+          customerId: r.customer_id,
+          externalId: r.external_id,
+          emailSha256: hashEmail(r.email),
+          phoneSha256: hashPhone(r.phone, 'meta'),
+        }));
+        payloads.push({
+          segment: { id: segment.id, key: segment.key, name: segment.name, version: segment.version },
+          at: ctx.asOf.toISOString(),
+          entered: chunk.filter((c) => c.change === 'entered').map(({ change: _, ...c }) => c),
+          exited: chunk.filter((c) => c.change === 'exited').map(({ change: _, ...c }) => c),
+        });
+      }
+      await this.m.webhooks.enqueue(workspaceId, 'segment.membership_changed', payloads, tx, { segmentId: segment.id });
+
+      const entered = rows.filter((r) => r.change === 'entered').length;
+      return { segmentId: segment.id, entered, exited: rows.length - entered, members: counted[0]!.member_count, ms: Math.round(performance.now() - started) };
+    });
+  }
+
+  /**
+   * Refreshes every segment of the workspace (built-ins included), each in its own transaction, a
+   * segment after the segments its rule refers to. What the worker's schedule and the CLI call.
+   */
+  async refreshAll(workspaceId: string, options: { asOf?: Date } = {}): Promise<RefreshResult[]> {
+    await this.ensureBuiltins(workspaceId);
+    const results: RefreshResult[] = [];
+    for (const segment of dependencyOrder(await this.all(workspaceId))) results.push(await this.refresh(workspaceId, segment.id, options));
+    return results;
+  }
+
+  /**
+   * Asks the worker to refresh the workspace's segments soon: requests within the same 5 minutes
+   * share one job, which runs at the end of them (a burst of ingest batches costs one refresh).
+   */
+  async requestRefresh(workspaceId: string, now = new Date(), q: Queryable = this.db): Promise<boolean> {
+    const bucket = Math.floor(now.getTime() / DEBOUNCE_MS) * DEBOUNCE_MS;
+    const job = await this.m.jobs.enqueue(
+      workspaceId,
+      { kind: REFRESH_JOB, dedupeKey: `${REFRESH_JOB}:${new Date(bucket).toISOString()}`, runAt: new Date(bucket + DEBOUNCE_MS), maxAttempts: 3 },
+      q,
+    );
+    return job !== null;
+  }
+
+  /**
+   * Whether membership may be out of date: a segment was never computed or not for an hour, or
+   * customers or orders changed since the oldest refresh. (Events have no cheap "changed since"
+   * signal; event conditions are caught by the hourly refresh or by `requestRefresh` from ingest.)
+   */
+  async needsRefresh(workspaceId: string, now = new Date()): Promise<boolean> {
+    const { rows } = await this.db.query<{ stale: boolean }>(
+      `WITH s AS (SELECT count(*) AS n, count(refreshed_at) AS computed, min(refreshed_at) AS oldest FROM segments WHERE workspace_id = $1)
+       SELECT s.n = 0 OR s.computed < s.n OR s.oldest < $2
+         OR (SELECT max(updated_at) FROM customers WHERE workspace_id = $1) > s.oldest
+         OR (SELECT max(updated_at) FROM orders WHERE workspace_id = $1) > s.oldest AS stale
+       FROM s`,
+      [workspaceId, new Date(now.getTime() - MAX_AGE_MS)],
+    );
+    return rows[0]!.stale;
+  }
+
+  /** Current members (erased customers left out), in id order. */
+  async members(workspaceId: string, segmentId: string, page: { limit: number; cursor?: string }): Promise<{ data: Member[]; nextCursor: string | null }> {
+    await this.get(workspaceId, segmentId);
+    const { rows } = await this.db.query<{ customer_id: string; external_id: string | null; entered_at: Date }>(
+      `SELECT m.customer_id, cu.external_id, m.entered_at FROM segment_members m
+       JOIN customers cu ON cu.workspace_id = m.workspace_id AND cu.id = m.customer_id
+       WHERE m.workspace_id = $1 AND m.segment_id = $2 AND cu.erased_at IS NULL AND ($3::uuid IS NULL OR m.customer_id > $3)
+       ORDER BY m.customer_id LIMIT $4`,
+      [workspaceId, segmentId, page.cursor ? decodeCursor(page.cursor) : null, page.limit + 1],
+    );
+    const data = rows.slice(0, page.limit).map((r) => ({ customerId: r.customer_id, externalId: r.external_id, enteredAt: r.entered_at }));
+    return { data, nextCursor: rows.length > page.limit ? encodeCursor(data[data.length - 1]!.customerId) : null };
+  }
+
+  /** Entered/exited changes, newest first; optionally of one customer. */
+  async history(
+    workspaceId: string,
+    segmentId: string,
+    page: { limit: number; cursor?: string; customerId?: string },
+  ): Promise<{ data: MembershipChange[]; nextCursor: string | null }> {
+    await this.get(workspaceId, segmentId);
+    const after = page.cursor ? decodeHistoryCursor(page.cursor) : null;
+    const { rows } = await this.db.query<{ customer_id: string; seq: number; change: 'entered' | 'exited'; at: Date; segment_version: number }>(
+      `SELECT customer_id, seq, change, at, segment_version FROM segment_membership_history
+       WHERE workspace_id = $1 AND segment_id = $2 AND ($3::uuid IS NULL OR customer_id = $3)
+         AND ($4::timestamptz IS NULL OR (at, customer_id, seq) < ($4, $5::uuid, $6::int))
+       ORDER BY at DESC, customer_id DESC, seq DESC LIMIT $7`,
+      [workspaceId, segmentId, page.customerId ?? null, after?.at ?? null, after?.customerId ?? null, after?.seq ?? null, page.limit + 1],
+    );
+    const kept = rows.slice(0, page.limit);
+    const last = kept[kept.length - 1];
+    return {
+      data: kept.map((r) => ({ customerId: r.customer_id, change: r.change, at: r.at, segmentVersion: r.segment_version })),
+      nextCursor: rows.length > page.limit && last ? encodeHistoryCursor(last.at, last.customer_id, last.seq) : null,
+    };
+  }
+
+  /**
+   * The audience file of a segment's current members (see audience.ts and docs/segments.md):
+   * a header, then one line per customer with an email or phone; erased customers never appear.
+   */
+  async audience(workspaceId: string, segmentId: string, format: AudienceFormat): Promise<{ segment: Segment; lines: AsyncIterable<string> }> {
+    const segment = await this.get(workspaceId, segmentId);
+    if (!segment.refreshedAt) throw new ConflictError(`segment ${segmentId} has not been computed yet: refresh it first`);
+    const db = this.db;
+    async function* lines(): AsyncGenerator<string> {
+      yield `${AUDIENCE_HEADER}\n`;
+      let after: string | null = null;
+      for (;;) {
+        const { rows }: { rows: { customer_id: string; email: string | null; phone: string | null }[] } = await db.query(
+          `SELECT m.customer_id, cu.email, cu.phone FROM segment_members m
+           JOIN customers cu ON cu.workspace_id = m.workspace_id AND cu.id = m.customer_id
+           WHERE m.workspace_id = $1 AND m.segment_id = $2 AND cu.erased_at IS NULL AND ($3::uuid IS NULL OR m.customer_id > $3)
+           ORDER BY m.customer_id LIMIT $4`,
+          [workspaceId, segmentId, after, EXPORT_CHUNK],
+        );
+        const text = rows.flatMap((r) => audienceLine(r.email, r.phone, format) ?? []).join('\n');
+        if (text) yield `${text}\n`;
+        if (rows.length < EXPORT_CHUNK) return;
+        after = rows[rows.length - 1]!.customer_id;
+      }
+    }
+    return { segment, lines: lines() };
+  }
+
+  private async all(workspaceId: string, q: Queryable = this.db): Promise<Segment[]> {
+    const { rows } = await q.query('SELECT * FROM segments WHERE workspace_id = $1 ORDER BY key IS NULL, created_at, id', [workspaceId]);
+    return rows.map(toSegment);
+  }
+
+  private async context(workspaceId: string, rule: Rule, asOf: Date = new Date()): Promise<CompileContext> {
+    const { timeZone } = await this.m.workspaces.get(workspaceId);
+    if (!uses(rule.match, 'accountHealth')) return { workspaceId, asOf, timeZone };
+    const risky = await this.m.intelligence.renewalRisk(workspaceId, asOf);
+    const ids = (status: 'red' | 'amber') => risky.filter((a) => a.status === status).map((a) => a.accountId);
+    return { workspaceId, asOf, timeZone, accountsByHealth: { red: ids('red'), amber: ids('amber') } };
+  }
+
+  /** Segments a rule refers to must exist in the workspace and must not lead back to `selfId`. */
+  private async checkReferences(workspaceId: string, rule: Rule, selfId?: string, q: Queryable = this.db): Promise<void> {
+    const refs = referencedSegments(rule.match);
+    if (refs.length === 0) return;
+    const byId = new Map((await this.all(workspaceId, q)).map((s) => [s.id, s]));
+    const issues: FieldIssue[] = [];
+    for (const ref of refs) {
+      const path = ['rule', ...ref.path];
+      if (!byId.has(ref.segmentId)) issues.push({ path, message: `segment ${ref.segmentId} does not exist` });
+      else if (selfId && leadsTo(ref.segmentId, selfId, byId)) issues.push({ path, message: 'a segment cannot refer to itself, directly or through other segments' });
+    }
+    if (issues.length > 0) throw new ValidationError('Invalid segment rule', issues);
+  }
+}
+
+/** Input checked by its schema (the routes have done it; the CLI and other callers may not have). */
+function valid<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new ValidationError('Invalid segment', zodIssues(result.error));
+  }
+  return result.data;
+}
+
+function leadsTo(from: string, target: string, byId: Map<string, Segment>, seen = new Set<string>()): boolean {
+  if (from === target) return true;
+  if (seen.has(from)) return false;
+  seen.add(from);
+  const segment = byId.get(from);
+  return !!segment && referencedSegments(segment.rule.match).some((r) => leadsTo(r.segmentId, target, byId, seen));
+}
+
+/** Segments after the segments they refer to (rules cannot form cycles: see checkReferences). */
+function dependencyOrder(segments: Segment[]): Segment[] {
+  const byId = new Map(segments.map((s) => [s.id, s]));
+  const ordered: Segment[] = [];
+  const done = new Set<string>();
+  const visit = (s: Segment) => {
+    if (done.has(s.id)) return;
+    done.add(s.id);
+    for (const r of referencedSegments(s.rule.match)) {
+      const dep = byId.get(r.segmentId);
+      if (dep) visit(dep);
+    }
+    ordered.push(s);
+  };
+  segments.forEach(visit);
+  return ordered;
+}
+
+function encodeHistoryCursor(at: Date, customerId: string, seq: number): string {
+  return Buffer.from(JSON.stringify([at.toISOString(), customerId, seq])).toString('base64url');
+}
+
+function decodeHistoryCursor(cursor: string): { at: Date; customerId: string; seq: number } {
+  try {
+    const [at, customerId, seq] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string, number];
+    const date = new Date(at);
+    if (!Number.isNaN(date.getTime()) && /^[0-9a-f-]{36}$/.test(customerId) && Number.isInteger(seq)) return { at: date, customerId, seq };
+  } catch {
+    // fall through to the validation error
+  }
+  throw new ValidationError('Invalid cursor', [{ path: ['query', 'cursor'], message: 'not a cursor from a previous page' }]);
+}
+
+function toSegment(r: Record<string, unknown>): Segment {
+  return {
+    id: r.id as string,
+    key: (r.key as string | null) ?? null,
+    name: r.name as string,
+    description: (r.description as string | null) ?? null,
+    // Stored rules were validated on the way in; parsing again restores defaults and key order.
+    rule: ruleSchema.parse(r.rule),
+    version: r.version as number,
+    memberCount: r.member_count as number,
+    refreshedAt: (r.refreshed_at as Date | null) ?? null,
+    createdAt: r.created_at as Date,
+    updatedAt: r.updated_at as Date,
+  };
+}

@@ -1,0 +1,177 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { AuthError, ConflictError, NotFoundError, ValidationError } from '../../app/errors.ts';
+import type { Queryable } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
+import type { Scope } from '../workspaces/service.ts';
+import { hashPassword, verifyDecoy, verifyPassword } from './password.ts';
+
+export const ROLES = ['admin', 'marketer', 'analyst'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What a signed-in person may do, in the API keys' terms (admin implies the others). */
+export const ROLE_SCOPES: Record<Role, Scope[]> = {
+  admin: ['admin'],
+  marketer: ['ingest', 'read'],
+  analyst: ['read'],
+};
+
+/** Sessions end a week after sign-in. */
+const SESSION_DAYS = 7;
+
+export const userInput = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email()),
+  name: z.string().trim().min(1).max(200).optional(),
+  role: z.enum(ROLES),
+  password: z.string().min(12, 'at least 12 characters').max(1024),
+});
+export type UserInput = z.input<typeof userInput>;
+
+export interface User {
+  workspaceId: string;
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}
+
+export interface Session {
+  workspaceId: string;
+  id: string;
+  userId: string;
+  /** Mutating requests authenticated by the cookie must echo it in `X-CSRF-Token`. */
+  csrfToken: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+const USER_COLUMNS = 'u.workspace_id, u.id, u.email, u.name, u.role, u.created_at, u.last_login_at';
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** People who sign in to the web app, and their sessions. */
+export class UserService {
+  constructor(private readonly db: Queryable) {}
+
+  async create(workspaceId: string, input: UserInput, q: Queryable = this.db): Promise<User> {
+    const u = parse(userInput, input);
+    const passwordHash = await hashPassword(u.password);
+    try {
+      const { rows } = await q.query(
+        `INSERT INTO users AS u (workspace_id, id, email, name, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)
+         RETURNING ${USER_COLUMNS}`,
+        [workspaceId, newId(), u.email, u.name ?? null, u.role, passwordHash],
+      );
+      return toUser(rows[0]!);
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') throw new ConflictError(`a user with email ${u.email} already exists`);
+      throw err;
+    }
+  }
+
+  async findByEmail(email: string, q: Queryable = this.db): Promise<User | undefined> {
+    const { rows } = await q.query(`SELECT ${USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1)`, [email.trim()]);
+    return rows[0] ? toUser(rows[0]) : undefined;
+  }
+
+  async setPassword(workspaceId: string, userId: string, password: string): Promise<void> {
+    const parsed = parse(userInput.shape.password, password, ['password']);
+    const { rowCount } = await this.db.query('UPDATE users SET password_hash = $3 WHERE workspace_id = $1 AND id = $2', [
+      workspaceId,
+      userId,
+      await hashPassword(parsed),
+    ]);
+    if (!rowCount) throw new NotFoundError(`user ${userId} not found`);
+  }
+
+  /** One message for an unknown email and a wrong password, after the same work: no account probing. */
+  async authenticate(email: string, password: string): Promise<User> {
+    const { rows } = await this.db.query(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.email) = lower($1)`, [
+      email.trim(),
+    ]);
+    const row = rows[0];
+    const ok = row ? await verifyPassword(row.password_hash as string, password) : await verifyDecoy(password);
+    if (!row || !ok) throw new AuthError('Email or password is incorrect');
+    await this.db.query('UPDATE users SET last_login_at = now() WHERE workspace_id = $1 AND id = $2', [row.workspace_id, row.id]);
+    return { ...toUser(row), lastLoginAt: new Date() };
+  }
+
+  /** Starts a session; the token (for the cookie) is returned here only. Ended sessions of the user are cleared. */
+  async createSession(user: User): Promise<{ token: string; session: Session }> {
+    const token = randomBytes(32).toString('base64url');
+    await this.db.query(
+      'DELETE FROM sessions WHERE workspace_id = $1 AND user_id = $2 AND (expires_at < now() OR revoked_at IS NOT NULL)',
+      [user.workspaceId, user.id],
+    );
+    const { rows } = await this.db.query(
+      `INSERT INTO sessions (workspace_id, id, user_id, token_hash, csrf_token, expires_at)
+       VALUES ($1, $2, $3, $4, $5, now() + make_interval(days => $6)) RETURNING *`,
+      [user.workspaceId, newId(), user.id, hashToken(token), randomBytes(32).toString('base64url'), SESSION_DAYS],
+    );
+    return { token, session: toSession(rows[0]!) };
+  }
+
+  /** The live session of a cookie's token and its user. */
+  async lookupSession(token: string): Promise<{ session: Session; user: User }> {
+    const { rows } = await this.db.query(
+      `SELECT ${USER_COLUMNS}, s.id AS session_id, s.csrf_token, s.created_at AS session_created_at, s.expires_at
+       FROM sessions s JOIN users u ON u.workspace_id = s.workspace_id AND u.id = s.user_id
+       WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+      [hashToken(token)],
+    );
+    const r = rows[0];
+    if (!r) throw new AuthError('Your session has ended; sign in again');
+    const user = toUser(r);
+    return {
+      user,
+      session: {
+        workspaceId: user.workspaceId,
+        id: r.session_id as string,
+        userId: user.id,
+        csrfToken: r.csrf_token as string,
+        createdAt: r.session_created_at as Date,
+        expiresAt: r.expires_at as Date,
+      },
+    };
+  }
+
+  async revokeSession(workspaceId: string, sessionId: string): Promise<void> {
+    await this.db.query('UPDATE sessions SET revoked_at = coalesce(revoked_at, now()) WHERE workspace_id = $1 AND id = $2', [
+      workspaceId,
+      sessionId,
+    ]);
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, input: unknown, at: (string | number)[] = []): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => ({ path: [...at, ...i.path.map((p) => (typeof p === 'number' ? p : String(p)))], message: i.message }));
+    throw new ValidationError('Invalid user', issues);
+  }
+  return result.data;
+}
+
+function toUser(r: Record<string, unknown>): User {
+  return {
+    workspaceId: r.workspace_id as string,
+    id: r.id as string,
+    email: r.email as string,
+    name: (r.name as string | null) ?? null,
+    role: r.role as Role,
+    createdAt: r.created_at as Date,
+    lastLoginAt: (r.last_login_at as Date | null) ?? null,
+  };
+}
+
+function toSession(r: Record<string, unknown>): Session {
+  return {
+    workspaceId: r.workspace_id as string,
+    id: r.id as string,
+    userId: r.user_id as string,
+    csrfToken: r.csrf_token as string,
+    createdAt: r.created_at as Date,
+    expiresAt: r.expires_at as Date,
+  };
+}

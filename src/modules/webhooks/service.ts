@@ -1,0 +1,229 @@
+import { NotFoundError } from '../../app/errors.ts';
+import type { Queryable } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
+import type { JobService } from '../jobs/service.ts';
+import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, newSecret, sign } from './signature.ts';
+import { webhookInput, type Delivery, type Webhook, type WebhookEvent, type WebhookInput } from './types.ts';
+
+/** The job kind that runs `deliverDueWebhooks` for a workspace. */
+export const DELIVER_JOB = 'webhooks.deliver';
+/** Attempts before a delivery is given up (about 4 h of retries with the schedule below). */
+export const MAX_ATTEMPTS = 10;
+const FIRST_RETRY_MS = 30_000;
+const MAX_RETRY_MS = 6 * 3_600_000;
+/** A claimed delivery is not claimed again for this long: a worker that died mid-request is retried after it. */
+const LEASE_MS = 5 * 60_000;
+
+/** Delay before attempt n + 1 after n failed attempts: 30 s, 1 min, 2 min, … capped at 6 h. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS);
+}
+
+export interface DeliverOptions {
+  /** The clock (tests move it forward to reach retries). */
+  now?: Date;
+  /** Most deliveries claimed in one call. */
+  limit?: number;
+  /** Only this workspace's deliveries (the worker passes none: it serves every workspace). */
+  workspaceId?: string;
+  timeoutMs?: number;
+  concurrency?: number;
+}
+
+export interface DeliverResult {
+  attempted: number;
+  delivered: number;
+  retrying: number;
+  failed: number;
+}
+
+interface Claimed {
+  workspace_id: string;
+  id: string;
+  event_type: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  created_at: Date;
+  url: string;
+  secret: string;
+}
+
+/**
+ * Outgoing webhooks through an outbox: `enqueue` writes deliveries in the caller's transaction, so a
+ * change and its notification commit together; `deliverDueWebhooks` (called by the worker) posts
+ * them, signed, and retries failures with exponential backoff. Delivery is at least once; the
+ * delivery id (X-Kizuna-Delivery, also `id` in the body) is the receiver's idempotency key.
+ */
+export class WebhookService {
+  constructor(
+    private readonly db: Queryable,
+    private readonly jobs: JobService,
+  ) {}
+
+  async create(workspaceId: string, input: WebhookInput): Promise<{ webhook: Webhook; secret: string }> {
+    const w = webhookInput.parse(input);
+    const secret = newSecret();
+    const { rows } = await this.db.query(
+      `INSERT INTO webhooks (workspace_id, id, url, secret, events, segment_ids, description)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [workspaceId, newId(), w.url, secret, w.events, w.segmentIds ?? null, w.description ?? null],
+    );
+    return { webhook: toWebhook(rows[0]!), secret };
+  }
+
+  async list(workspaceId: string): Promise<Webhook[]> {
+    const { rows } = await this.db.query('SELECT * FROM webhooks WHERE workspace_id = $1 ORDER BY id', [workspaceId]);
+    return rows.map(toWebhook);
+  }
+
+  async remove(workspaceId: string, id: string): Promise<void> {
+    const { rowCount } = await this.db.query('DELETE FROM webhooks WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+    if (!rowCount) throw new NotFoundError(`webhook ${id} not found`);
+  }
+
+  /** The latest deliveries of an endpoint, newest first. */
+  async deliveries(workspaceId: string, webhookId: string, limit = 50): Promise<Delivery[]> {
+    const { rowCount } = await this.db.query('SELECT 1 FROM webhooks WHERE workspace_id = $1 AND id = $2', [workspaceId, webhookId]);
+    if (!rowCount) throw new NotFoundError(`webhook ${webhookId} not found`);
+    const { rows } = await this.db.query(
+      'SELECT * FROM webhook_deliveries WHERE workspace_id = $1 AND webhook_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3',
+      [workspaceId, webhookId, limit],
+    );
+    return rows.map(toDelivery);
+  }
+
+  /**
+   * One delivery per payload for every active endpoint subscribed to `type` (and, when the change
+   * concerns a segment, to that segment). Call it inside the transaction that made the change.
+   */
+  async enqueue(
+    workspaceId: string,
+    type: WebhookEvent,
+    payloads: Record<string, unknown>[],
+    q: Queryable = this.db,
+    about: { segmentId?: string } = {},
+  ): Promise<number> {
+    if (payloads.length === 0) return 0;
+    const { rows: hooks } = await q.query<{ id: string }>(
+      `SELECT id FROM webhooks WHERE workspace_id = $1 AND active AND $2 = ANY(events)
+         AND (segment_ids IS NULL OR $3::uuid = ANY(segment_ids))`,
+      [workspaceId, type, about.segmentId ?? null],
+    );
+    if (hooks.length === 0) return 0;
+    const rows = hooks.flatMap((h) => payloads.map((payload) => ({ id: newId(), webhook_id: h.id, payload })));
+    await q.query(
+      `INSERT INTO webhook_deliveries (workspace_id, id, webhook_id, event_type, payload, next_attempt_at)
+       SELECT $1, x.id, x.webhook_id, $2, x.payload, $4
+       FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, webhook_id uuid, payload jsonb)`,
+      [workspaceId, type, JSON.stringify(rows), new Date()],
+    );
+    // The worker posts them right away; retries are picked up by the schedule (see jobs.ts).
+    await this.jobs.enqueue(workspaceId, { kind: DELIVER_JOB, dedupeKey: `${DELIVER_JOB}:${rows[0]!.id}` }, q);
+    return rows.length;
+  }
+
+  /** Workspaces with deliveries due at `now` (the schedule enqueues a delivery job for each). */
+  async workspacesWithDueDeliveries(now = new Date()): Promise<string[]> {
+    const { rows } = await this.db.query<{ workspace_id: string }>(
+      `SELECT DISTINCT workspace_id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1`,
+      [now],
+    );
+    return rows.map((r) => r.workspace_id);
+  }
+
+  /** Posts the deliveries that are due; returns what happened. The worker calls it every few seconds. */
+  async deliverDueWebhooks(options: DeliverOptions = {}): Promise<DeliverResult> {
+    const now = options.now ?? new Date();
+    const { rows } = await this.db.query<Claimed>(
+      `WITH due AS (
+         SELECT d.workspace_id, d.id FROM webhook_deliveries d
+         JOIN webhooks w ON w.workspace_id = d.workspace_id AND w.id = d.webhook_id AND w.active
+         WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND ($3::uuid IS NULL OR d.workspace_id = $3)
+         ORDER BY d.next_attempt_at LIMIT $2
+         FOR UPDATE OF d SKIP LOCKED)
+       UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_attempt_at = $4
+       FROM due, webhooks w
+       WHERE d.workspace_id = due.workspace_id AND d.id = due.id AND w.workspace_id = d.workspace_id AND w.id = d.webhook_id
+       RETURNING d.workspace_id, d.id, d.event_type, d.payload, d.attempts, d.created_at, w.url, w.secret`,
+      [now, options.limit ?? 100, options.workspaceId ?? null, new Date(now.getTime() + LEASE_MS)],
+    );
+    const result: DeliverResult = { attempted: rows.length, delivered: 0, retrying: 0, failed: 0 };
+    const queue = [...rows];
+    const worker = async () => {
+      for (let d = queue.shift(); d; d = queue.shift()) {
+        const outcome = await this.post(d, now, options.timeoutMs ?? 10_000);
+        await this.record(d, outcome, now);
+        if (outcome.ok) result.delivered++;
+        else if (d.attempts >= MAX_ATTEMPTS) result.failed++;
+        else result.retrying++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, rows.length) }, worker));
+    return result;
+  }
+
+  private async post(d: Claimed, now: Date, timeoutMs: number): Promise<{ ok: boolean; status: number | null; error: string | null }> {
+    const body = JSON.stringify({ id: d.id, type: d.event_type, createdAt: d.created_at.toISOString(), data: d.payload });
+    try {
+      const res = await fetch(d.url, {
+        method: 'POST',
+        body,
+        // Redirects are not followed: the endpoint is the URL that was registered.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Kizuna-Webhooks/1',
+          [DELIVERY_HEADER]: d.id,
+          [EVENT_HEADER]: d.event_type,
+          [TIMESTAMP_HEADER]: String(Math.floor(now.getTime() / 1000)),
+          [SIGNATURE_HEADER]: sign(d.secret, body),
+        },
+      });
+      await res.body?.cancel();
+      const ok = res.status >= 200 && res.status < 300;
+      return { ok, status: res.status, error: ok ? null : `HTTP ${res.status}` };
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string; message?: string } };
+      return { ok: false, status: null, error: (e.cause?.code ?? e.cause?.message ?? e.message).slice(0, 500) };
+    }
+  }
+
+  private async record(d: Claimed, outcome: { ok: boolean; status: number | null; error: string | null }, now: Date): Promise<void> {
+    const status = outcome.ok ? 'delivered' : d.attempts >= MAX_ATTEMPTS ? 'failed' : 'pending';
+    await this.db.query(
+      `UPDATE webhook_deliveries SET status = $3, last_status = $4, last_error = $5, next_attempt_at = $6,
+         delivered_at = CASE WHEN $3 = 'delivered' THEN $7::timestamptz END
+       WHERE workspace_id = $1 AND id = $2`,
+      [d.workspace_id, d.id, status, outcome.status, outcome.error, new Date(now.getTime() + retryDelayMs(d.attempts)), now],
+    );
+  }
+}
+
+function toWebhook(r: Record<string, unknown>): Webhook {
+  return {
+    id: r.id as string,
+    url: r.url as string,
+    events: r.events as WebhookEvent[],
+    segmentIds: (r.segment_ids as string[] | null) ?? null,
+    description: (r.description as string | null) ?? null,
+    active: r.active as boolean,
+    secretPrefix: (r.secret as string).slice(0, 12),
+    createdAt: r.created_at as Date,
+  };
+}
+
+function toDelivery(r: Record<string, unknown>): Delivery {
+  return {
+    id: r.id as string,
+    webhookId: r.webhook_id as string,
+    eventType: r.event_type as string,
+    status: r.status as Delivery['status'],
+    attempts: r.attempts as number,
+    nextAttemptAt: r.next_attempt_at as Date,
+    lastStatus: (r.last_status as number | null) ?? null,
+    lastError: (r.last_error as string | null) ?? null,
+    createdAt: r.created_at as Date,
+    deliveredAt: (r.delivered_at as Date | null) ?? null,
+  };
+}

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { createServices, type Services } from '../app/services.ts';
+import { describeEachDatabase } from '../db/testDatabase.ts';
+import { dailyScoreKey, enqueueDueJobs } from './schedule.ts';
+import { runOneJob } from './worker.ts';
+
+test('the daily key is the local date once the local hour has come', () => {
+  const at = new Date('2026-11-22T17:30:00Z'); // 02:30 on the 23rd in Tokyo, 18:30 on the 22nd in London
+  assert.equal(dailyScoreKey(at, 'Asia/Tokyo', 3), null);
+  assert.equal(dailyScoreKey(at, 'Asia/Tokyo', 2), 'score:daily:2026-11-23');
+  assert.equal(dailyScoreKey(at, 'Europe/London', 3), 'score:daily:2026-11-22');
+});
+
+describeEachDatabase('worker', (t) => {
+  let services: Services;
+  let ws: string;
+
+  before(async () => {
+    services = createServices(t.db);
+    ws = (await services.workspaces.create({ name: 'worker' })).workspace.id;
+    await services.orders.upsertMany(ws, [
+      { externalId: 'o1', customerExternalId: 'c1', status: 'completed', currency: 'JPY', orderedAt: new Date('2026-01-05T03:00:00Z'), totalMinor: 1200, discountMinor: 0, taxMinor: 0, shippingMinor: 0, lines: [] },
+    ]);
+  });
+
+  test('the schedule enqueues a first and a daily score once; a worker runs them', async () => {
+    const noon = new Date('2026-11-23T03:00:00Z'); // 12:00 in Tokyo
+    const scoreJobs = async () =>
+      (await t.db.query<{ key: string }>(`SELECT dedupe_key AS key FROM jobs WHERE kind = 'score' ORDER BY 1`)).rows.map((r) => r.key);
+    await enqueueDueJobs(services, noon);
+    await enqueueDueJobs(services, noon);
+    assert.deepEqual(await scoreJobs(), ['score:daily:2026-11-23', 'score:first']);
+    let ran = 0;
+    while (await runOneJob(services, 'test-worker')) ran++;
+    assert.ok(ran >= 2);
+    const { rows } = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE kind = 'score' AND completed_at IS NOT NULL`);
+    assert.equal(rows[0]!.n, 2);
+    const models = await services.intelligence.models(ws);
+    assert.equal(models.lastRun!.status, 'succeeded');
+    assert.equal((await services.intelligence.scoresFor(ws, (await services.customers.find(ws, 'c1')).id))!.ordersCount, 1);
+  });
+});

@@ -1,0 +1,96 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import { useI18n } from '../i18n/index.tsx';
+import { LanguageSelect } from './LanguageSelect.tsx';
+import { hasScope, NAV } from '../nav.ts';
+import { Link, useLocation } from '../router.tsx';
+import { useSession } from '../session.tsx';
+
+/** Sidebar navigation, account and language; the page in `main`, focused on every navigation. */
+export function Shell({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const { path } = useLocation();
+  const session = useSession();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+
+  useEffect(() => {
+    // Screen readers and keyboards start at the new page, not in the sidebar they just used.
+    if (first.current) first.current = false;
+    else main.current?.focus();
+  }, [path]);
+
+  const current = (to: string) => path === to || path.startsWith(`${to}/`);
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      <aside className="sidebar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            絆
+          </span>
+          <span>
+            <span className="brand-name">{t('app.name')}</span>
+            <span className="brand-tagline">{t('app.tagline')}</span>
+          </span>
+        </div>
+        <p className="workspace-name">
+          <span className="visually-hidden">{t('shell.workspace')}: </span>
+          {session.workspace.name}
+        </p>
+        <nav aria-label={t('nav.label')}>
+          {NAV.map((section, i) => {
+            const items = section.items.filter((item) => hasScope(session.scopes, item.scope));
+            if (items.length === 0) return null;
+            return (
+              <div className="nav-section" key={i}>
+                {section.label && <h2 className="nav-heading">{t(section.label)}</h2>}
+                <ul>
+                  {items.map((item) => (
+                    <li key={item.to}>
+                      <Link to={item.to} className="nav-link" aria-current={current(item.to) ? 'page' : undefined}>
+                        {t(item.label)}
+                      </Link>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            );
+          })}
+        </nav>
+        <div className="sidebar-footer">
+          <section aria-label={t('shell.account')} className="account">
+            <p className="account-email">{session.user.email}</p>
+            <p className="account-role">{t(`role.${session.user.role}`)}</p>
+          </section>
+          <LanguageSelect id="language-shell" />
+          <button type="button" className="button button-ghost" onClick={() => void session.signOut()}>
+            {t('shell.signOut')}
+          </button>
+        </div>
+      </aside>
+      <main id="main" ref={main} tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}
+
+/** The page's heading; also the window title. */
+export function PageHeader({ title, subtitle, children }: { title: string; subtitle?: ReactNode; children?: ReactNode }) {
+  const { t } = useI18n();
+  useEffect(() => {
+    document.title = `${title} · ${t('app.name')}`;
+  }, [title, t]);
+  return (
+    <header className="page-header">
+      <div>
+        <h1>{title}</h1>
+        {subtitle && <div className="page-subtitle">{subtitle}</div>}
+      </div>
+      {children && <div className="page-actions">{children}</div>}
+    </header>
+  );
+}

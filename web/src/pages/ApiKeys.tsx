@@ -1,0 +1,220 @@
+import { useState, type FormEvent } from 'react';
+import { api } from '../api.ts';
+import { CodeBlock } from '../components/CodeBlock.tsx';
+import { ErrorNotice, Loading } from '../components/Feedback.tsx';
+import { PageHeader } from '../components/Shell.tsx';
+import { useFormat } from '../format.ts';
+import { useI18n } from '../i18n/index.tsx';
+import { hasScope } from '../nav.ts';
+import { useSession } from '../session.tsx';
+import type { ApiKey, Scope } from '../types.ts';
+import { useApi } from '../useApi.ts';
+
+const SCOPES: Scope[] = ['ingest', 'read', 'admin'];
+
+export function ApiKeys() {
+  const { t } = useI18n();
+  const { scopes } = useSession();
+  return (
+    <>
+      <PageHeader title={t('apiKeys.title')} subtitle={t('apiKeys.intro')} />
+      {hasScope(scopes, 'admin') ? (
+        <KeyManager />
+      ) : (
+        <p className="notice notice-info" role="status">
+          {t('apiKeys.adminOnly')}
+        </p>
+      )}
+    </>
+  );
+}
+
+function KeyManager() {
+  const { data, error, loading, reload } = useApi<{ data: ApiKey[] }>('/v1/api-keys');
+  const [created, setCreated] = useState<{ name: string; secret: string }>();
+  return (
+    <>
+      {created && <NewSecret name={created.name} secret={created.secret} onDone={() => setCreated(undefined)} />}
+      <CreateKey
+        onCreated={(name, secret) => {
+          setCreated({ name, secret });
+          reload();
+        }}
+      />
+      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
+      {data === undefined && loading && <Loading />}
+      {data && <KeyTable keys={data.data} onChanged={reload} />}
+    </>
+  );
+}
+
+/** The secret, once: the server keeps only its hash. */
+function NewSecret({ name, secret, onDone }: { name: string; secret: string; onDone: () => void }) {
+  const { t } = useI18n();
+  return (
+    <section className="card card-highlight" aria-labelledby="secret-title" role="status">
+      <h2 id="secret-title">{t('apiKeys.secret.title', { name })}</h2>
+      <p>{t('apiKeys.secret.warning')}</p>
+      <CodeBlock code={secret} label={t('apiKeys.secret.label')} />
+      <button type="button" className="button button-primary" onClick={onDone}>
+        {t('apiKeys.secret.done')}
+      </button>
+    </section>
+  );
+}
+
+function CreateKey({ onCreated }: { onCreated: (name: string, secret: string) => void }) {
+  const { t } = useI18n();
+  const [name, setName] = useState('');
+  const [chosen, setChosen] = useState<Scope[]>(['ingest']);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [missingScope, setMissingScope] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (chosen.length === 0) {
+      setMissingScope(true);
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await api<{ key: string; apiKey: ApiKey }>('/v1/api-keys', { method: 'POST', body: { name: name.trim(), scopes: chosen } });
+      onCreated(result.apiKey.name, result.key);
+      setName('');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const toggle = (scope: Scope, on: boolean) => {
+    setMissingScope(false);
+    setChosen((current) => (on ? [...current, scope] : current.filter((s) => s !== scope)));
+  };
+
+  return (
+    <section className="card" aria-labelledby="create-key-title">
+      <h2 id="create-key-title">{t('apiKeys.create.title')}</h2>
+      {error !== undefined && <ErrorNotice error={error} />}
+      <form onSubmit={submit} className="form form-inline">
+        <div className="field">
+          <label htmlFor="key-name">{t('apiKeys.create.name')}</label>
+          <input
+            id="key-name"
+            required
+            maxLength={100}
+            value={name}
+            placeholder={t('apiKeys.create.namePlaceholder')}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </div>
+        <fieldset className="field" aria-describedby={missingScope ? 'scope-error' : undefined}>
+          <legend>{t('apiKeys.create.scopes')}</legend>
+          {SCOPES.map((scope) => (
+            <label key={scope} className="checkbox">
+              <input type="checkbox" name="scope" value={scope} checked={chosen.includes(scope)} onChange={(e) => toggle(scope, e.target.checked)} />
+              <span>
+                <span className="strong">{t(`scope.${scope}`)}</span> <span className="muted">— {t(`scope.desc.${scope}`)}</span>
+              </span>
+            </label>
+          ))}
+          {missingScope && (
+            <p id="scope-error" className="field-error" role="alert">
+              {t('apiKeys.create.needScope')}
+            </p>
+          )}
+        </fieldset>
+        <div>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {t('apiKeys.create.submit')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function KeyTable({ keys, onChanged }: { keys: ApiKey[]; onChanged: () => void }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const [confirming, setConfirming] = useState<string>();
+  const [error, setError] = useState<unknown>();
+
+  const revoke = async (key: ApiKey) => {
+    setError(undefined);
+    try {
+      await api(`/v1/api-keys/${key.id}`, { method: 'DELETE' });
+      setConfirming(undefined);
+      onChanged();
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  if (keys.length === 0) return <p className="muted">{t('apiKeys.empty')}</p>;
+  // Active keys first, newest first within each group.
+  const sorted = [...keys].sort((a, b) => Number(a.revokedAt !== null) - Number(b.revokedAt !== null) || b.createdAt.localeCompare(a.createdAt));
+  return (
+    <>
+      {error !== undefined && <ErrorNotice error={error} />}
+      <div className="table-wrap">
+        <table className="table">
+          <caption className="visually-hidden">{t('apiKeys.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('apiKeys.col.name')}</th>
+              <th scope="col">{t('apiKeys.col.key')}</th>
+              <th scope="col">{t('apiKeys.col.scopes')}</th>
+              <th scope="col">{t('apiKeys.col.created')}</th>
+              <th scope="col">{t('apiKeys.col.lastUsed')}</th>
+              <th scope="col">{t('apiKeys.col.status')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('apiKeys.col.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((key) => (
+              <tr key={key.id} className={key.revokedAt ? 'row-muted' : undefined}>
+                <td className="strong">{key.name}</td>
+                <td className="mono">{key.prefix}…</td>
+                <td>{key.scopes.map((s) => t(`scope.${s}`)).join(', ')}</td>
+                <td className="nowrap">{format.date(key.createdAt)}</td>
+                <td className="nowrap">{key.lastUsedAt ? format.dateTime(key.lastUsedAt) : t('apiKeys.never')}</td>
+                <td>
+                  {key.revokedAt ? (
+                    <span className="badge badge-neutral">{t('apiKeys.revoked', { date: format.date(key.revokedAt) })}</span>
+                  ) : (
+                    <span className="badge badge-positive">{t('apiKeys.active')}</span>
+                  )}
+                </td>
+                <td className="actions">
+                  {!key.revokedAt && confirming !== key.id && (
+                    <button type="button" className="button button-small button-danger-ghost" onClick={() => setConfirming(key.id)}>
+                      {t('apiKeys.revoke')}
+                      <span className="visually-hidden"> {key.name}</span>
+                    </button>
+                  )}
+                  {confirming === key.id && (
+                    <div className="confirm" role="group" aria-label={t('apiKeys.revoke.confirm', { name: key.name })}>
+                      <p>{t('apiKeys.revoke.confirm', { name: key.name })}</p>
+                      <button type="button" className="button button-small button-danger" onClick={() => void revoke(key)} autoFocus>
+                        {t('apiKeys.revoke.yes')}
+                      </button>
+                      <button type="button" className="button button-small button-ghost" onClick={() => setConfirming(undefined)}>
+                        {t('common.cancel')}
+                      </button>
+                    </div>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

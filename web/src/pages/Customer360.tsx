@@ -1,0 +1,269 @@
+import { useMemo } from 'react';
+import { ErrorNotice, Loading } from '../components/Feedback.tsx';
+import { PageHeader } from '../components/Shell.tsx';
+import { TrackSnippet } from '../components/Snippets.tsx';
+import { Timeline, timelineOf } from '../components/Timeline.tsx';
+import { useFormat } from '../format.ts';
+import { useI18n } from '../i18n/index.tsx';
+import { fullKana, fullName } from '../names.ts';
+import { Link } from '../router.tsx';
+import type { Consent, ConsentChannel, CustomerExport } from '../types.ts';
+import { useApi } from '../useApi.ts';
+
+/**
+ * One customer on one page: profile, consents, a summary of their orders, and every order, refund
+ * and event on one timeline. Scores, recommendations and coupons join here as those modules land.
+ */
+export function Customer360({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { data, error, loading, reload } = useApi<CustomerExport>(`/v1/customers/${encodeURIComponent(id)}/export`);
+  const current = data?.customer.id === id || data?.customer.externalId === id ? data : undefined;
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/customers">← {t('c360.back')}</Link>
+      </p>
+      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
+      {!current && loading && <Loading />}
+      {current && <Profile360 data={current} />}
+    </>
+  );
+}
+
+function Profile360({ data }: { data: CustomerExport }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const c = data.customer;
+  const name = fullName(c);
+  const kana = fullKana(c);
+  const title = name ?? c.externalId ?? t('customers.anonymous');
+  return (
+    <>
+      <PageHeader
+        title={title}
+        subtitle={
+          <>
+            {kana && <span className="kana-large">{kana}</span>}
+            {c.externalId && name && <span className="badge badge-neutral mono">{c.externalId}</span>}
+            {data.account && <span className="badge badge-accent">{data.account.name ?? data.account.externalId}</span>}
+          </>
+        }
+      />
+      {c.erasedAt && (
+        <p className="notice notice-info" role="status">
+          {t('c360.erased', { date: format.date(c.erasedAt) })}
+        </p>
+      )}
+      <Summary data={data} />
+      <div className="grid-360">
+        <div className="stack">
+          <ProfileCard data={data} />
+          <Consents history={data.consents} />
+          {data.account && <AccountCard data={data} />}
+        </div>
+        <section className="card" aria-labelledby="timeline-title">
+          <h2 id="timeline-title">{t('c360.timeline')}</h2>
+          <Timeline items={timelineOf(data)} empty={<EmptyTimeline userId={c.externalId} />} />
+        </section>
+      </div>
+    </>
+  );
+}
+
+function Summary({ data }: { data: CustomerExport }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const counted = data.orders.filter((o) => o.status !== 'cancelled');
+  // Orders can be in several currencies; each is summed on its own, never converted.
+  const net = new Map<string, number>();
+  for (const o of counted) net.set(o.currency, (net.get(o.currency) ?? 0) + o.netMinor);
+  const times = counted.map((o) => o.orderedAt).sort();
+  const stats: [string, string][] = [
+    [t('c360.summary.orders'), format.number(counted.length)],
+    [t('c360.summary.net'), net.size === 0 ? format.money(0) : [...net].map(([currency, minor]) => format.money(minor, currency)).join(' + ')],
+    [t('c360.summary.first'), times.length > 0 ? format.date(times[0]!) : t('common.none')],
+    [t('c360.summary.last'), times.length > 0 ? format.date(times[times.length - 1]!) : t('common.none')],
+    [t('c360.summary.events'), format.number(data.events.length)],
+  ];
+  return (
+    <section aria-label={t('c360.summary.label')}>
+      <dl className="stats">
+        {stats.map(([label, value]) => (
+          <div className="stat" key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function ProfileCard({ data }: { data: CustomerExport }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const c = data.customer;
+  const postal = c.postalCode ? `〒${c.postalCode.slice(0, 3)}-${c.postalCode.slice(3)}` : null;
+  const address = [postal, [c.prefecture, c.city, c.addressLine1].filter(Boolean).join(''), c.addressLine2].filter(Boolean).join(' ');
+  const rows: [string, string | null][] = [
+    [t('c360.field.externalId'), c.externalId],
+    [t('c360.field.email'), c.email],
+    [t('c360.field.phone'), c.phone],
+    [t('c360.field.line'), c.lineUserId],
+    [t('c360.field.birthday'), c.birthday && format.day(c.birthday)],
+    [t('c360.field.address'), address || null],
+    [t('c360.field.country'), c.country],
+    [t('c360.field.locale'), c.locale],
+    [t('c360.field.timeZone'), c.timeZone],
+    [t('c360.field.since'), format.date(c.createdAt)],
+    [t('c360.field.updated'), format.dateTime(c.updatedAt)],
+  ];
+  if (data.aliases.length > 0) rows.push([t('c360.field.aliases'), data.aliases.map((a) => a.alias).join(', ')]);
+  const attributes = Object.entries(c.attributes);
+  return (
+    <section className="card" aria-labelledby="profile-title">
+      <h2 id="profile-title">{t('c360.profile')}</h2>
+      <dl className="fields">
+        {rows.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value ?? <span className="muted">{t('common.none')}</span>}</dd>
+          </div>
+        ))}
+      </dl>
+      {attributes.length > 0 && (
+        <>
+          <h3>{t('c360.attributes')}</h3>
+          <dl className="fields">
+            {attributes.map(([key, value]) => (
+              <div key={key}>
+                <dt className="mono">{key}</dt>
+                <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+              </div>
+            ))}
+          </dl>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Consents({ history }: { history: Consent[] }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  // What sending obeys: the latest record per channel.
+  const current = useMemo(() => {
+    const latest = new Map<ConsentChannel, Consent>();
+    for (const c of history) {
+      const seen = latest.get(c.channel);
+      if (!seen || seen.recordedAt <= c.recordedAt) latest.set(c.channel, c);
+    }
+    return [...latest.values()];
+  }, [history]);
+  const newestFirst = [...history].sort((a, b) => b.recordedAt.localeCompare(a.recordedAt));
+  return (
+    <section className="card" aria-labelledby="consents-title">
+      <h2 id="consents-title">{t('c360.consents')}</h2>
+      {history.length === 0 ? (
+        <p className="muted">{t('c360.consents.none')}</p>
+      ) : (
+        <>
+          <ul className="consent-list" aria-label={t('c360.consents.current')}>
+            {current.map((c) => (
+              <li key={c.channel}>
+                <span className="consent-channel">{t(`consent.channel.${c.channel}`)}</span>
+                <span className={`badge ${c.status === 'opted_in' ? 'badge-positive' : 'badge-negative'}`}>{t(`consent.status.${c.status}`)}</span>
+                <span className="muted small">{format.date(c.recordedAt)}</span>
+              </li>
+            ))}
+          </ul>
+          <details className="disclosure">
+            <summary>
+              {t('c360.consents.history')} ({format.number(history.length)})
+            </summary>
+            <table className="table table-compact">
+              <thead>
+                <tr>
+                  <th scope="col">{t('c360.col.channel')}</th>
+                  <th scope="col">{t('c360.col.status')}</th>
+                  <th scope="col">{t('c360.col.source')}</th>
+                  <th scope="col">{t('c360.col.recordedAt')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {newestFirst.map((c, i) => (
+                  <tr key={i}>
+                    <td>{t(`consent.channel.${c.channel}`)}</td>
+                    <td>{t(`consent.status.${c.status}`)}</td>
+                    <td className="mono">{c.source}</td>
+                    <td>{format.dateTime(c.recordedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        </>
+      )}
+    </section>
+  );
+}
+
+function AccountCard({ data }: { data: CustomerExport }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const account = data.account!;
+  return (
+    <section className="card" aria-labelledby="account-title">
+      <h2 id="account-title">{t('c360.account')}</h2>
+      <p className="strong">{account.name ?? account.externalId}</p>
+      {account.domain && (
+        <p className="muted">
+          {t('c360.account.domain')}: {account.domain}
+        </p>
+      )}
+      {data.subscriptions.length > 0 && (
+        <table className="table table-compact">
+          <thead>
+            <tr>
+              <th scope="col">{t('c360.sub.plan')}</th>
+              <th scope="col" className="numeric">
+                {t('c360.sub.seats')}
+              </th>
+              <th scope="col" className="numeric">
+                {t('c360.sub.mrr')}
+              </th>
+              <th scope="col">{t('c360.sub.status')}</th>
+              <th scope="col">{t('c360.sub.renews')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.subscriptions.map((s) => (
+              <tr key={s.id}>
+                <td>{s.plan}</td>
+                <td className="numeric">{format.number(s.seats)}</td>
+                <td className="numeric">{format.money(s.mrrMinor, s.currency)}</td>
+                <td>{s.status}</td>
+                <td>{s.renewsAt ? format.date(s.renewsAt) : t('common.none')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function EmptyTimeline({ userId }: { userId: string | null }) {
+  const { t } = useI18n();
+  return (
+    <div className="empty empty-compact">
+      <p className="empty-title">{t('c360.timeline.empty')}</p>
+      {userId && (
+        <>
+          <p className="muted">{t('c360.timeline.emptyHint')}</p>
+          <TrackSnippet userId={userId} />
+        </>
+      )}
+    </div>
+  );
+}

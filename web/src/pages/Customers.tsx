@@ -1,0 +1,197 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { ErrorNotice, Loading } from '../components/Feedback.tsx';
+import { ImportCommand, TrackSnippet } from '../components/Snippets.tsx';
+import { PageHeader } from '../components/Shell.tsx';
+import { useFormat } from '../format.ts';
+import { useI18n } from '../i18n/index.tsx';
+import { fullKana, fullName } from '../names.ts';
+import { hasScope } from '../nav.ts';
+import { Link, navigate, useLocation } from '../router.tsx';
+import { useSession } from '../session.tsx';
+import type { Customer, Page } from '../types.ts';
+import { useApi } from '../useApi.ts';
+
+const PAGE_SIZE = 50;
+
+/**
+ * Where each visited page came from, so Previous works after opening a customer and coming back
+ * (the cursor is in the URL; the API pages forward only). Kept for the life of the tab.
+ */
+const trail = new Map<string, { previous: string; index: number }>();
+const trailKey = (search: string, cursor: string) => `${search}\n${cursor}`;
+
+function customersUrl(search: string, cursor = ''): string {
+  const query = new URLSearchParams();
+  if (search) query.set('search', search);
+  if (cursor) query.set('cursor', cursor);
+  const qs = query.toString();
+  return qs ? `/customers?${qs}` : '/customers';
+}
+
+export function Customers() {
+  const { t } = useI18n();
+  const { query } = useLocation();
+  const search = query.get('search') ?? '';
+  const cursor = query.get('cursor') ?? '';
+  const apiQuery = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if (search) apiQuery.set('search', search);
+  if (cursor) apiQuery.set('cursor', cursor);
+  const { data, error, loading, reload } = useApi<Page<Customer>>(`/v1/customers?${apiQuery}`);
+
+  const here = trail.get(trailKey(search, cursor)) ?? (cursor ? undefined : { previous: '', index: 0 });
+  const next = () => {
+    if (!data?.nextCursor) return;
+    trail.set(trailKey(search, data.nextCursor), { previous: cursor, index: (here?.index ?? -1) + 1 });
+    navigate(customersUrl(search, data.nextCursor));
+  };
+  const previous = () => navigate(customersUrl(search, here?.previous ?? ''));
+
+  const isEmptyWorkspace = data && data.data.length === 0 && !search && !cursor;
+  return (
+    <>
+      <PageHeader title={t('customers.title')} />
+      {!isEmptyWorkspace && <SearchForm initial={search} />}
+      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
+      {data === undefined && loading && <Loading />}
+      {isEmptyWorkspace && <Onboarding />}
+      {data && data.data.length === 0 && search && (
+        <div className="empty">
+          <p className="empty-title">{t('customers.noMatch', { query: search })}</p>
+          <p className="muted">{t('customers.noMatchHint')}</p>
+        </div>
+      )}
+      {data && data.data.length > 0 && (
+        <>
+          <CustomerTable customers={data.data} busy={loading} />
+          {(cursor || data.nextCursor) && (
+          <nav className="pager" aria-label={t('common.pagination')}>
+            <button type="button" className="button button-secondary" onClick={previous} disabled={!cursor || loading}>
+              {t('common.previous')}
+            </button>
+            {here && (
+              <span className="muted" aria-live="polite">
+                {t('customers.range', { from: here.index * PAGE_SIZE + 1, to: here.index * PAGE_SIZE + data.data.length })}
+              </span>
+            )}
+            <button type="button" className="button button-secondary" onClick={next} disabled={!data.nextCursor || loading}>
+              {t('common.next')}
+            </button>
+          </nav>
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
+function SearchForm({ initial }: { initial: string }) {
+  const { t } = useI18n();
+  const [value, setValue] = useState(initial);
+  useEffect(() => setValue(initial), [initial]);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    navigate(customersUrl(value.trim()));
+  };
+  return (
+    <form role="search" className="search" onSubmit={submit}>
+      <label htmlFor="customer-search" className="visually-hidden">
+        {t('customers.search.label')}
+      </label>
+      <input
+        id="customer-search"
+        type="search"
+        value={value}
+        placeholder={t('customers.search.placeholder')}
+        onChange={(e) => setValue(e.target.value)}
+        maxLength={200}
+      />
+      <button type="submit" className="button button-primary">
+        {t('customers.search.submit')}
+      </button>
+      {initial && (
+        <button type="button" className="button button-ghost" onClick={() => navigate(customersUrl(''))}>
+          {t('customers.search.clear')}
+        </button>
+      )}
+    </form>
+  );
+}
+
+function CustomerTable({ customers, busy }: { customers: Customer[]; busy: boolean }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  return (
+    <div className="table-wrap" aria-busy={busy}>
+      <table className="table">
+        <caption className="visually-hidden">{t('customers.caption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('customers.col.name')}</th>
+            <th scope="col">{t('customers.col.email')}</th>
+            <th scope="col">{t('customers.col.prefecture')}</th>
+            <th scope="col">{t('customers.col.externalId')}</th>
+            <th scope="col" className="numeric">
+              {t('customers.col.since')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {customers.map((c) => {
+            const kana = fullKana(c);
+            return (
+              <tr key={c.id}>
+                <td>
+                  <Link to={`/customers/${c.id}`} className="strong-link">
+                    {fullName(c) ?? (c.externalId ? t('customers.noName') : t('customers.anonymous'))}
+                  </Link>
+                  {kana && <span className="kana">{kana}</span>}
+                </td>
+                <td>{c.email ?? t('common.none')}</td>
+                <td>{c.prefecture ?? t('common.none')}</td>
+                <td className="mono">{c.externalId ?? t('common.none')}</td>
+                <td className="numeric">{format.date(c.createdAt)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A new workspace: the three ways to bring data in, with the exact commands. */
+function Onboarding() {
+  const { t } = useI18n();
+  const { scopes } = useSession();
+  return (
+    <section className="empty onboarding" aria-labelledby="onboarding-title">
+      <h2 id="onboarding-title" className="empty-title">
+        {t('empty.customers.title')}
+      </h2>
+      <p className="muted">{t('empty.customers.body')}</p>
+      <div className="onboarding-steps">
+        <div className="card">
+          <h3>{t('empty.import.title')}</h3>
+          <p>{t('empty.import.body')}</p>
+          {hasScope(scopes, 'ingest') ? (
+            <Link to="/import" className="button button-primary">
+              {t('empty.import.link')}
+            </Link>
+          ) : (
+            <p className="muted small">{t('error.forbidden')}</p>
+          )}
+        </div>
+        <div className="card">
+          <h3>{t('empty.cli.title')}</h3>
+          <p>{t('empty.cli.body')}</p>
+          <ImportCommand kind="customers" />
+        </div>
+        <div className="card">
+          <h3>{t('empty.track.title')}</h3>
+          <p>{t('empty.track.body')}</p>
+          <TrackSnippet userId="customer-1" />
+        </div>
+      </div>
+    </section>
+  );
+}
