@@ -76,7 +76,7 @@ async function* reportProgress(input: AsyncIterable<Buffer>, total: number, sinc
     read += chunk.length;
     if (performance.now() - last > 10_000) {
       last = performance.now();
-      console.log(`  ${Math.round((100 * read) / total)}% after ${seconds(since)} s, RSS ${Math.round(process.memoryUsage.rss() / 1e6)} MB heap ${Math.round(process.memoryUsage().heapUsed / 1e6)}/${Math.round(process.memoryUsage().heapTotal / 1e6)} ext ${Math.round(process.memoryUsage().external / 1e6)}`);
+      console.log(`  ${Math.round((100 * read) / total)}% after ${seconds(since)} s, RSS ${Math.round(process.memoryUsage.rss() / 1e6)} MB`);
     }
     yield chunk;
   }
@@ -117,7 +117,7 @@ async function writeOrders(target: string, count: number, shiftJis: boolean): Pr
       batch.push(`O${order},${customer},${date},${product.sku},${product.name},${product.category},${quantity},${product.price},${shipping},"${total.toLocaleString('en')}",${status}\r\n`);
     }
     written += lineCount;
-    if (batch.length >= 10_000) {
+    if (batch.length >= 1000) {
       await write(batch.join(''));
       batch = [];
     }

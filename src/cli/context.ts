@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { openDatabase } from '../db/open.ts';
+import { NotFoundError, ValidationError } from '../app/errors.ts';
 
 export interface DataDirOption {
   dataDir?: string;
@@ -29,4 +30,17 @@ export async function withServices<T>(
 
 function resolveDir(dir: string): string {
   return new URL(dir, `file://${process.cwd()}/`).pathname;
+}
+
+/** The workspace a command works on: `--workspace` (id or name), or the only one there is. */
+export async function resolveWorkspace(services: Services, wanted: string | undefined): Promise<string> {
+  const all = await services.workspaces.list();
+  if (wanted) {
+    const found = all.find((w) => w.id === wanted || w.name === wanted);
+    if (!found) throw new NotFoundError(`workspace ${wanted} not found`);
+    return found.id;
+  }
+  if (all.length === 1) return all[0]!.id;
+  if (all.length === 0) throw new ValidationError('There is no workspace yet: create one with `kizuna workspace create --name <name>`');
+  throw new ValidationError(`There are ${all.length} workspaces; choose one with --workspace (${all.map((w) => w.name).join(', ')})`);
 }

@@ -8,7 +8,7 @@ import type { DrainResult } from '../../modules/messaging/dispatch.ts';
 import { CHANNELS, type CampaignInput, type Channel } from '../../modules/messaging/types.ts';
 import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
-import { resolveWorkspace } from './score.ts';
+import { resolveWorkspace } from '../context.ts';
 
 interface SendFlags extends DataDirOption {
   workspace?: string;

@@ -8,9 +8,8 @@ import type { Services } from '../../app/services.ts';
 import { fromMinor, toMinor } from '../../lib/money.ts';
 import type { IssueResult } from '../../modules/coupons/service.ts';
 import { campaignInput, campaignPatch, issueInput, redeemInput, type Campaign } from '../../modules/coupons/types.ts';
-import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
+import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
-import { resolveWorkspace } from './score.ts';
 
 interface Flags extends DataDirOption {
   workspace?: string;

@@ -2,12 +2,11 @@ import { createReadStream, statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { Argument, Option, type Command } from 'commander';
 import { NotFoundError, ValidationError } from '../../app/errors.ts';
-import type { Services } from '../../app/services.ts';
 import { ENCODINGS, type EncodingOption } from '../../modules/ingest/csv/encoding.ts';
 import { importCsv, type ImportSummary } from '../../modules/ingest/csv/importer.ts';
 import { favorMemoryOverSpeed } from '../../modules/ingest/csv/memory.ts';
 import { IMPORT_KINDS, type ImportKind } from '../../modules/ingest/csv/kind.ts';
-import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
+import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 
 interface ImportOptions extends DataDirOption {
@@ -72,19 +71,6 @@ function fileSize(file: string): number {
   }
 }
 
-/** --workspace by id or name; without it the only workspace, so a single-shop install needs no flag. */
-async function resolveWorkspace(services: Services, wanted: string | undefined): Promise<string> {
-  const all = await services.workspaces.list();
-  if (wanted) {
-    const found = all.find((w) => w.id === wanted || w.name === wanted);
-    if (!found) throw new NotFoundError(`workspace ${wanted} not found`);
-    return found.id;
-  }
-  if (all.length === 1) return all[0]!.id;
-  if (all.length === 0) throw new ValidationError('There is no workspace yet: create one with `kizuna workspace create --name <name>`');
-  throw new ValidationError(`There are ${all.length} workspaces; choose one with --workspace (${all.map((w) => w.name).join(', ')})`);
-}
-
 async function* countBytes(input: AsyncIterable<Buffer>, onBytes: (total: number) => void): AsyncGenerator<Buffer> {
   let total = 0;
   for await (const chunk of input) {
@@ -96,20 +82,27 @@ async function* countBytes(input: AsyncIterable<Buffer>, onBytes: (total: number
 
 function progressBar(size: number): cliProgress.SingleBar {
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: 'importing {bar} {percentage}% | {value}/{total} bytes | ETA {eta_formatted}', hideCursor: true },
+    {
+      stream: process.stderr,
+      format: 'importing {bar} {percentage}% | {value}/{total} MB | ETA {eta_formatted}',
+      formatValue: (v, _options, type) => (type === 'value' || type === 'total' ? (v / 1e6).toFixed(1) : String(v)),
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(size, 0);
   return bar;
 }
 
+const n = (value: number) => value.toLocaleString('en');
+
 function describe(file: string, s: ImportSummary): string {
   const lines = [
-    `${file} (${s.encoding}): ${s.rows} rows, ${s.imported} imported, ${s.rejected} rejected`,
-    `  ${s.kind}: ${s.created} created, ${s.updated} updated${s.duplicates ? `, ${s.duplicates} already stored` : ''}`,
+    `${file} (${s.encoding}): ${n(s.rows)} rows, ${n(s.imported)} imported, ${n(s.rejected)} rejected`,
+    `  ${s.kind}: ${n(s.created)} created, ${n(s.updated)} updated${s.duplicates ? `, ${n(s.duplicates)} already stored` : ''}`,
   ];
   for (const e of s.errors.slice(0, 10)) lines.push(`  line ${e.line}${e.column ? `, column ${e.column}` : ''}: ${e.message}`);
-  if (s.errors.length > 10) lines.push(`  … ${s.rejected} rejected rows in all`);
+  if (s.errors.length > 10) lines.push(`  … ${n(s.rejected)} rejected rows in all`);
   if (s.errorFile) lines.push(`  rejected rows written to ${s.errorFile}`);
   if (s.dryRun) lines.push('  dry run: nothing was written');
   return lines.join('\n');

@@ -4,7 +4,7 @@ import { parseInstant } from '../../lib/instant.ts';
 import type { LoyaltyReport } from '../../modules/loyalty/report.ts';
 import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
-import { resolveWorkspace } from './score.ts';
+import { resolveWorkspace } from '../context.ts';
 
 interface Flags extends DataDirOption {
   workspace?: string;

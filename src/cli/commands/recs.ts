@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../app/errors.ts';
 import type { RecommendationList } from '../../modules/recommendations/service.ts';
-import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
+import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
-import { resolveWorkspace } from './score.ts';
 
 interface Flags extends DataDirOption {
   workspace?: string;

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { NotFoundError, ValidationError } from '../../app/errors.ts';
-import type { Services } from '../../app/services.ts';
+import { ValidationError } from '../../app/errors.ts';
 import { parseInstant } from '../../lib/instant.ts';
 import type { ScoreMode, ScoreRunResult } from '../../modules/intelligence/scoringRun.ts';
-import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
+import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 
 interface ScoreFlags extends DataDirOption {
@@ -57,14 +56,3 @@ function describeRun(r: ScoreRunResult): string {
  * --workspace by id or name; without it the only workspace. (import.ts has the same rule privately;
  * the score, backtest and worker commands share this one.)
  */
-export async function resolveWorkspace(services: Services, wanted: string | undefined): Promise<string> {
-  const all = await services.workspaces.list();
-  if (wanted) {
-    const found = all.find((w) => w.id === wanted || w.name === wanted);
-    if (!found) throw new NotFoundError(`workspace ${wanted} not found`);
-    return found.id;
-  }
-  if (all.length === 1) return all[0]!.id;
-  if (all.length === 0) throw new ValidationError('There is no workspace yet: create one with `kizuna workspace create --name <name>`');
-  throw new ValidationError(`There are ${all.length} workspaces; choose one with --workspace (${all.map((w) => w.name).join(', ')})`);
-}

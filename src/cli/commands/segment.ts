@@ -3,11 +3,10 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { NotFoundError, ValidationError } from '../../app/errors.ts';
-import type { Services } from '../../app/services.ts';
 import { parseInstant } from '../../lib/instant.ts';
 import { parseJsonText } from '../../modules/segments/ruleJson.ts';
 import { AUDIENCE_FORMATS, type AudienceFormat } from '../../modules/segments/types.ts';
-import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
+import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 
 interface Common extends DataDirOption {
@@ -134,14 +133,3 @@ function parseAsOf(value: string | undefined): Date | undefined {
 }
 
 /** --workspace by id or name; without it the only workspace, so a single-shop install needs no flag. */
-async function resolveWorkspace(services: Services, wanted: string | undefined): Promise<string> {
-  const all = await services.workspaces.list();
-  if (wanted) {
-    const found = all.find((w) => w.id === wanted || w.name === wanted);
-    if (!found) throw new NotFoundError(`workspace ${wanted} not found`);
-    return found.id;
-  }
-  if (all.length === 1) return all[0]!.id;
-  if (all.length === 0) throw new ValidationError('There is no workspace yet: create one with `kizuna workspace create --name <name>`');
-  throw new ValidationError(`There are ${all.length} workspaces; choose one with --workspace`, [{ path: ['--workspace'], message: 'required' }]);
-}

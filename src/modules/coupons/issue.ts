@@ -54,7 +54,8 @@ export async function issueAnonymous(
 /**
  * One code to each customer (our ids) who has none in this campaign yet; the partial unique index
  * on (campaign, customer) makes that hold under concurrent assignments too. A customer skipped by
- * a code clash, not by already holding a code, gets a fresh draw.
+ * a code clash, not by already holding a code, gets a fresh draw. The customers' rows are held
+ * FOR KEY SHARE until `q` commits, as a foreign key check would hold them.
  */
 export async function issueToCustomers(
   q: Queryable,
@@ -67,8 +68,13 @@ export async function issueToCustomers(
   const issued: IssuedCode[] = [];
   let skipped = 0;
   const made = progress();
-  // Sorted, so that concurrent assignments to overlapping customers take index locks in one order.
+  // Sorted, so that concurrent assignments to overlapping customers take locks in one order.
   let pending = [...new Set(customerIds)].sort();
+  const { rows: present } = await q.query<{ id: string }>(
+    'SELECT id FROM customers WHERE workspace_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR KEY SHARE',
+    [workspaceId, pending],
+  );
+  if (present.length !== pending.length) throw new ConflictError('Some of the customers were deleted meanwhile; try again');
   while (pending.length > 0) {
     const chunk = pending.slice(0, CHUNK);
     const codes = source(chunk.length, campaign.codeLength, campaign.codePrefix);

@@ -68,9 +68,10 @@ describeEachDatabase('coupons API', (t) => {
     assert.equal((await call('DELETE', `/v1/coupon-campaigns/${campaign.id}`)).statusCode, 409, 'redeemed campaigns are kept');
 
     const unused = (await call('POST', '/v1/coupon-campaigns', { name: 'unused', kind: 'amount', value: 300 })).json();
-    await call('POST', `/v1/coupon-campaigns/${unused.id}/codes`, { count: 2 });
+    const [gone] = (await call('POST', `/v1/coupon-campaigns/${unused.id}/codes`, { count: 2 })).json().codes;
     assert.equal((await call('DELETE', `/v1/coupon-campaigns/${unused.id}`)).statusCode, 204);
     assert.equal((await call('GET', `/v1/coupon-campaigns/${unused.id}`, undefined, 'read')).statusCode, 404);
+    assert.equal((await call('GET', `/v1/coupons/${gone.code}`, undefined, 'read')).statusCode, 404, 'its codes went with it');
   });
 
   test('20 concurrent HTTP redemptions of one code: one 200, nineteen 409', async () => {

@@ -51,9 +51,10 @@ export class CouponService {
     return toCampaign(rows[0]!);
   }
 
-  async getCampaign(workspaceId: string, id: string, q: Queryable = this.db): Promise<Campaign> {
+  /** `lock` holds the row against deletion until the transaction `q` ends (what a foreign key check does). */
+  async getCampaign(workspaceId: string, id: string, q: Queryable = this.db, options: { lock?: boolean } = {}): Promise<Campaign> {
     const { rows } = isUuid(id)
-      ? await q.query('SELECT * FROM coupon_campaigns WHERE workspace_id = $1 AND id = $2', [workspaceId, id])
+      ? await q.query(`SELECT * FROM coupon_campaigns WHERE workspace_id = $1 AND id = $2 ${options.lock ? 'FOR KEY SHARE' : ''}`, [workspaceId, id])
       : { rows: [] };
     if (!rows[0]) throw new NotFoundError(`coupon campaign ${id} not found`);
     return toCampaign(rows[0]);
@@ -112,19 +113,21 @@ export class CouponService {
 
   /** Issues codes: a number of unassigned ones, or one to each customer or segment member who has none yet. All or nothing. */
   async issue(workspaceId: string, campaignId: string, input: IssueInput): Promise<IssueResult> {
-    const campaign = await this.getCampaign(workspaceId, campaignId);
-    if (campaign.status === 'ended' || (campaign.endsAt && campaign.endsAt <= new Date())) {
-      throw new ConflictError('The campaign has ended: no more codes can be issued');
-    }
-    const expiresAt = input.expiresAt ?? (campaign.validDays ? new Date(Date.now() + campaign.validDays * DAY) : null);
-    if (input.count !== undefined) {
-      const count = input.count;
-      const codes = await this.db.tx((tx) => issueAnonymous(tx, workspaceId, campaign, count, expiresAt, this.codeSource));
-      return { issued: codes.length, skipped: 0, codes };
-    }
-    const customerIds = input.segmentId ? await this.segmentMembers(workspaceId, input.segmentId) : await this.customerIds(workspaceId, input.customers ?? []);
-    const { issued, skipped } = await this.db.tx((tx) => issueToCustomers(tx, workspaceId, campaign, customerIds, expiresAt, this.codeSource));
-    return { issued: issued.length, skipped, codes: issued };
+    return this.db.tx(async (tx) => {
+      // Held until commit: the campaign cannot be deleted under codes being inserted for it.
+      const campaign = await this.getCampaign(workspaceId, campaignId, tx, { lock: true });
+      if (campaign.status === 'ended' || (campaign.endsAt && campaign.endsAt <= new Date())) {
+        throw new ConflictError('The campaign has ended: no more codes can be issued');
+      }
+      const expiresAt = input.expiresAt ?? (campaign.validDays ? new Date(Date.now() + campaign.validDays * DAY) : null);
+      if (input.count !== undefined) {
+        const codes = await issueAnonymous(tx, workspaceId, campaign, input.count, expiresAt, this.codeSource);
+        return { issued: codes.length, skipped: 0, codes };
+      }
+      const customerIds = input.segmentId ? await this.segmentMembers(workspaceId, input.segmentId) : await this.customerIds(workspaceId, input.customers ?? []);
+      const { issued, skipped } = await issueToCustomers(tx, workspaceId, campaign, customerIds, expiresAt, this.codeSource);
+      return { issued: issued.length, skipped, codes: issued };
+    });
   }
 
   async listCodes(

@@ -17,6 +17,7 @@ import { localDaySql, purchasesWhere, readSummary } from './summarySql.ts';
  */
 export interface BacktestOptions {
   holdoutDays: number;
+  /** The holdout ends at the start of this instant's day (workspace time zone); default now. */
   asOf?: Date;
 }
 
@@ -40,8 +41,13 @@ export async function runBacktest(db: Db, workspace: Workspace, options: Backtes
   if (!Number.isInteger(holdoutDays) || holdoutDays < 7 || holdoutDays > 3650) {
     throw new ValidationError('Invalid holdout', [{ path: ['holdoutDays'], message: 'must be a whole number of days from 7 to 3650' }]);
   }
-  const asOf = options.asOf ?? new Date();
-  const calibrationEnd = new Date(asOf.getTime() - holdoutDays * DAY_MS);
+  // Both ends at local midnight, so that no day is split between calibration and holdout.
+  const { rows: ends } = await db.query<{ as_of: Date; calibration_end: Date }>(
+    `SELECT date_trunc('day', $1::timestamptz AT TIME ZONE $2) AT TIME ZONE $2 AS as_of,
+            (date_trunc('day', $1::timestamptz AT TIME ZONE $2) - make_interval(days => $3)) AT TIME ZONE $2 AS calibration_end`,
+    [options.asOf ?? new Date(), workspace.timeZone, holdoutDays],
+  );
+  const { as_of: asOf, calibration_end: calibrationEnd } = ends[0]!;
   const scope = { workspaceId: workspace.id, currency: workspace.currency, timeZone: workspace.timeZone };
   const calibration = await readSummary(db.pool, { ...scope, asOf: calibrationEnd });
   const input = modelInput(calibration);

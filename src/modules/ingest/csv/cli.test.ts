@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import iconv from 'iconv-lite';
 import { createServices } from '../../../app/services.ts';
 import { describeEachDatabase } from '../../../db/testDatabase.ts';
@@ -11,11 +11,13 @@ import { describeEachDatabase } from '../../../db/testDatabase.ts';
 const BIN = new URL('../../../../bin/kizuna.js', import.meta.url).pathname;
 
 describeEachDatabase('kizuna import (CLI)', (t) => {
-  /** Runs the real CLI against this suite's database. */
+  const dir = mkdtempSync(path.join(tmpdir(), 'kizuna-csv-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs the real CLI against this suite's database (DATABASE_URL wins over the embedded data dir). */
   const cli = (args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const dataDir = mkdtempSync(path.join(tmpdir(), 'kizuna-cli-'));
-      execFile(process.execPath, [BIN, ...args, '--data-dir', dataDir], { env: { ...process.env, DATABASE_URL: t.db.url } }, (err, stdout, stderr) =>
+      execFile(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: t.db.url } }, (err, stdout, stderr) =>
         resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
       );
     });
@@ -23,7 +25,6 @@ describeEachDatabase('kizuna import (CLI)', (t) => {
   test('imports a Shift_JIS orders file and prints a JSON summary; rejects a bad one naming the line', async () => {
     const services = createServices(t.db);
     const { workspace } = await services.workspaces.create({ name: 'cli-shop' });
-    const dir = mkdtempSync(path.join(tmpdir(), 'kizuna-csv-'));
     const good = path.join(dir, 'orders.csv');
     writeFileSync(good, iconv.encode('受注番号,会員ID,注文日,金額\r\nX1,C1,2024/02/01,１２００\r\nX2,C2,2024/02/02,800\r\n', 'cp932'));
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import iconv from 'iconv-lite';
 import { ValidationError } from '../../../app/errors.ts';
 import { createServices } from '../../../app/services.ts';
@@ -15,11 +15,14 @@ const utf8Bom = (text: string) => Buffer.concat([BOM, Buffer.from(text)]);
 const sjis = (text: string) => iconv.encode(text.replace(/\n/g, '\r\n'), 'cp932');
 
 describeEachDatabase('CSV import', (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kizuna-csv-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
   const setup = async () => {
     const services = createServices(t.db);
     const { workspace } = await services.workspaces.create({ name: `csv-${Math.random().toString(36).slice(2)}` });
-    const run = (kind: ImportOptions['kind'], file: Buffer | string, options: Partial<ImportOptions> = {}) =>
-      importCsv(services, Readable.from([typeof file === 'string' ? Buffer.from(file) : file]), { kind, workspaceId: workspace.id, ...options });
+    /** `file` as one chunk, or as the given chunks. */
+    const run = (kind: ImportOptions['kind'], file: Buffer | string | string[], options: Partial<ImportOptions> = {}) =>
+      importCsv(services, Readable.from((Array.isArray(file) ? file : [file]).map((c) => Buffer.from(c))), { kind, workspaceId: workspace.id, ...options });
     const count = async (table: string) =>
       (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE workspace_id = $1`, [workspace.id])).rows[0]!.n;
     return { services, workspace, run, count };
@@ -87,6 +90,15 @@ describeEachDatabase('CSV import', (t) => {
     assert.equal((await services.orders.get(workspace.id, 'A-2')).refundedMinor, 500);
   });
 
+  test('chunks never split an order', async () => {
+    const { services, workspace, run } = await setup();
+    const rows = ['注文番号,顧客ID,購入日,数量,単価'];
+    for (let order = 1; order <= 5; order++) for (let line = 1; line <= 3; line++) rows.push(`K${order},C${order},2024/01/0${order},${line},100`);
+    const summary = await run('orders', rows.join('\n'), { chunkRows: 2 });
+    assert.deepEqual([summary.imported, summary.created], [15, 5]);
+    for (let order = 1; order <= 5; order++) assert.equal((await services.orders.get(workspace.id, `K${order}`)).totalMinor, 600);
+  });
+
   test('a bad row rejects the file, names line and column, and leaves the database as it was', async () => {
     const { run, count } = await setup();
     await run('customers', '顧客ID,メールアドレス\nKEEP,keep@example.com\n');
@@ -113,6 +125,16 @@ describeEachDatabase('CSV import', (t) => {
     assert.equal(await count('customers'), 1);
   });
 
+  test('a CSV syntax error late in the file rolls back what was written, even with --skip-invalid', async () => {
+    const { run, count } = await setup();
+    const rows = ['顧客ID,メールアドレス', ...Array.from({ length: 2000 }, (_, i) => `Z${i},z${i}@example.com`), 'Z9999,"unclosed'];
+    await assert.rejects(
+      run('customers', rows.map((r) => `${r}\n`), { chunkRows: 100, skipInvalid: true }),
+      (err: unknown) => err instanceof ValidationError && err.issues[0]!.line === 2002,
+    );
+    assert.equal(await count('customers'), 0);
+  });
+
   test('a missing required column is an error before any row is read', async () => {
     const { run } = await setup();
     await assert.rejects(
@@ -123,7 +145,6 @@ describeEachDatabase('CSV import', (t) => {
 
   test('--skip-invalid imports the valid rows and writes the rejects with line and error', async () => {
     const { run, count } = await setup();
-    const dir = mkdtempSync(path.join(tmpdir(), 'kizuna-csv-'));
     const errorsOut = path.join(dir, 'orders.errors.csv');
     const csv = [
       '注文番号,顧客ID,購入日,数量,単価',

@@ -152,6 +152,18 @@ class ImportRun {
   }
 
   async consume(records: AsyncIterable<{ cells: string[]; line: number }>, tx: Queryable): Promise<void> {
+    try {
+      await this.readAll(records, tx);
+    } catch (err) {
+      // The transaction rolls back once this throws: the write in flight must be over by then, or
+      // its next statement would run after the ROLLBACK, outside any transaction.
+      await this.writing.catch(() => {});
+      throw err;
+    }
+    await this.writing;
+  }
+
+  private async readAll(records: AsyncIterable<{ cells: string[]; line: number }>, tx: Queryable): Promise<void> {
     const { kind, map } = this;
     const chunkRows = this.options.chunkRows ?? CHUNK_ROWS;
     let current: Unit | undefined;
@@ -181,7 +193,6 @@ class ImportRun {
     }
     if (current) this.chunk.push(current);
     await this.flush(tx);
-    await this.writing;
   }
 
   private async flush(tx: Queryable): Promise<void> {
