@@ -13,7 +13,9 @@ export interface Db extends Queryable {
   readonly url: string;
   /**
    * Runs `fn` in a transaction; rolls back if it throws. A deadlock or serialization failure is
-   * retried (a few times, with jitter), so `fn` must do nothing outside the database.
+   * retried (a few times, with jitter), so `fn` must do nothing outside the database. `fn` must
+   * await every query it starts before it returns or throws: a query still in flight would run
+   * after the ROLLBACK, outside the transaction.
    */
   tx<T>(fn: (client: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;

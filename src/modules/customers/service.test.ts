@@ -40,6 +40,8 @@ describeEachDatabase('customers service', (t) => {
     const input = customerInput.parse({ externalId: 'c1', consents: [consent] });
     await services.customers.upsertMany(ws, [input]);
     await services.customers.upsertMany(ws, [input]);
+    // The same status again at a later time (a re-imported file without dates) is not a change.
+    await services.customers.upsertMany(ws, [customerInput.parse({ externalId: 'c1', consents: [{ ...consent, recordedAt: '2024-01-15T00:00:00Z' }] })]);
     await services.customers.upsertMany(ws, [
       customerInput.parse({ externalId: 'c1', consents: [{ ...consent, status: 'opted_out', source: 'unsubscribe_link', recordedAt: '2024-02-01T00:00:00Z' }] }),
     ]);

@@ -160,13 +160,15 @@ export class CustomerService {
     q: Queryable = this.db,
   ): Promise<void> {
     if (consents.length === 0) return;
-    // Re-importing the same file must not duplicate the history: identical records are skipped.
+    // The history records changes: a record that repeats the customer's current status on that
+    // channel (a re-imported file, a form submitted twice) adds nothing and is skipped.
     await q.query(
       `INSERT INTO consents (workspace_id, customer_id, id, channel, status, source, recorded_at)
        SELECT $1, x.customer_id, x.id, x.channel, x.status, x.source, x.recorded_at
        FROM jsonb_to_recordset($2::jsonb) AS x(customer_id uuid, id uuid, channel text, status text, source text, recorded_at timestamptz)
-       WHERE NOT EXISTS (SELECT 1 FROM consents c WHERE c.workspace_id = $1 AND c.customer_id = x.customer_id
-                           AND c.channel = x.channel AND c.status = x.status AND c.recorded_at = x.recorded_at)`,
+       WHERE x.status IS DISTINCT FROM (SELECT c.status FROM consents c
+                                        WHERE c.workspace_id = $1 AND c.customer_id = x.customer_id AND c.channel = x.channel
+                                        ORDER BY c.recorded_at DESC, c.created_at DESC LIMIT 1)`,
       [
         workspaceId,
         JSON.stringify(
