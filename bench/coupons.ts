@@ -6,15 +6,9 @@
  * concurrent clients. With DATABASE_URL the database is created on that server and dropped
  * afterwards; otherwise a throw-away embedded server is used.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createServices } from '../src/app/services.ts';
-import { connect, waitForServer, withDatabase } from '../src/db/database.ts';
-import { startEmbedded } from '../src/db/embedded.ts';
-import { migrate } from '../src/db/migrate.ts';
+import { openBenchDatabase } from './benchDatabase.ts';
 import { randomCodes } from '../src/modules/coupons/codes.ts';
 import { campaignInput, issueInput, redeemInput } from '../src/modules/coupons/types.ts';
 
@@ -29,26 +23,11 @@ const count = Number(values.codes);
 const redemptions = Number(values.redemptions);
 const concurrency = Number(values.concurrency);
 
-const external = process.env.DATABASE_URL;
-let tempDir: string | undefined;
-let stopServer = async () => {};
-let serverUrl: string;
-if (external) {
-  serverUrl = external;
-} else {
-  tempDir = mkdtempSync(path.join(tmpdir(), 'kizuna-bench-'));
-  const server = await startEmbedded(tempDir);
-  serverUrl = server.url;
-  stopServer = server.stop;
-}
-await waitForServer(serverUrl);
-const database = `kizuna_bench_${Date.now().toString(36)}`;
-await admin(serverUrl, `CREATE DATABASE ${database}`);
-const db = connect(withDatabase(serverUrl, database), { max: concurrency + 1 });
+const bench = await openBenchDatabase({ poolSize: concurrency + 1 });
+const { db } = bench;
 try {
-  await migrate(db);
   const services = createServices(db);
-  console.log(`coupon benchmark on ${external ? new URL(external).host : 'the embedded server'}, node ${process.version}`);
+  console.log(`coupon benchmark on ${bench.where}, node ${process.version}`);
 
   let t = performance.now();
   randomCodes(count);
@@ -80,18 +59,5 @@ try {
   console.log(`  redeem ${sample.length.toLocaleString('en')} codes from ${concurrency} clients: ${Math.round(sample.length / (redeemMs / 1000)).toLocaleString('en')} redemptions/s`);
   console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 } finally {
-  await db.close();
-  await admin(serverUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await stopServer();
-  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-}
-
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+  await bench.close();
 }

@@ -5,15 +5,9 @@
  * DATABASE_URL the database is created on that server and dropped afterwards; otherwise a
  * throw-away embedded server is started in a temporary directory.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createServices } from '../src/app/services.ts';
-import { connect, waitForServer, withDatabase } from '../src/db/database.ts';
-import { startEmbedded } from '../src/db/embedded.ts';
-import { migrate } from '../src/db/migrate.ts';
+import { openBenchDatabase } from './benchDatabase.ts';
 import { generateDemo } from '../src/modules/demo/generate.ts';
 import { DEFAULT_END, observationEnd } from '../src/modules/demo/generator.ts';
 
@@ -27,26 +21,11 @@ const { values } = parseArgs({
   },
 });
 
-const external = process.env.DATABASE_URL;
-let tempDir: string | undefined;
-let stopServer = async () => {};
-let serverUrl: string;
-if (external) {
-  serverUrl = external;
-} else {
-  tempDir = mkdtempSync(path.join(tmpdir(), 'kizuna-bench-'));
-  const server = await startEmbedded(tempDir);
-  serverUrl = server.url;
-  stopServer = server.stop;
-}
-await waitForServer(serverUrl);
-const database = `kizuna_bench_${Date.now().toString(36)}`;
-await admin(serverUrl, `CREATE DATABASE ${database}`);
-const db = connect(withDatabase(serverUrl, database));
+const bench = await openBenchDatabase();
+const { db } = bench;
 try {
-  await migrate(db);
   const customers = Number(values.customers);
-  console.log(`generating ${customers} customers on ${external ? new URL(external).host : 'the embedded server'} (database ${database})`);
+  console.log(`generating ${customers} customers on ${bench.where}`);
   const startedAt = performance.now();
   let lastReport = startedAt;
   const summary = await generateDemo(
@@ -68,18 +47,5 @@ try {
   console.log(`wall ${seconds} s; customers ${rate(summary.counts.customers)}/s; orders ${rate(summary.counts.orders)}/s; ` +
     `events ${rate(summary.counts.events)}/s; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 } finally {
-  await db.close();
-  await admin(serverUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await stopServer();
-  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-}
-
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+  await bench.close();
 }

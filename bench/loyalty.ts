@@ -16,7 +16,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { ConflictError } from '../src/app/errors.ts';
 import { createServices } from '../src/app/services.ts';
 import { connect, waitForServer, withDatabase, type Db, type Queryable } from '../src/db/database.ts';
@@ -25,6 +24,7 @@ import { newId } from '../src/db/ids.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { checkInvariants, confirmDue, credit, debit, expireDue, reverseEarning } from '../src/modules/loyalty/ledger.ts';
 import { orderInput } from '../src/modules/orders/types.ts';
+import { adminQuery } from './benchDatabase.ts';
 
 const { values } = parseArgs({
   options: {
@@ -53,20 +53,10 @@ function rng(seed: number): () => number {
   };
 }
 
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 async function bench(label: string, serverUrl: string): Promise<boolean> {
   await waitForServer(serverUrl);
   const database = `kizuna_bench_loyalty_${Date.now().toString(36)}`;
-  await admin(serverUrl, `CREATE DATABASE ${database}`);
+  await adminQuery(serverUrl, `CREATE DATABASE ${database}`);
   const db = connect(withDatabase(serverUrl, database), { max: CONCURRENCY + 2 });
   try {
     await migrate(db);
@@ -75,7 +65,7 @@ async function bench(label: string, serverUrl: string): Promise<boolean> {
     return await run(db);
   } finally {
     await db.close();
-    await admin(serverUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   }
 }
 

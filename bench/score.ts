@@ -21,6 +21,7 @@ import { generateDemo } from '../src/modules/demo/generate.ts';
 import { DEFAULT_END, observationEnd } from '../src/modules/demo/generator.ts';
 import type { OrderInput } from '../src/modules/orders/types.ts';
 import { rmSync } from 'node:fs';
+import { adminQuery } from './benchDatabase.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,16 +44,6 @@ const DERIVED = ['Lifecycle Stage Changed', 'RFM Segment Changed'];
 
 const rss = () => `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The bench workspace with `customers` generated customers, generating (or finishing) it when needed. */
 async function dataSet(services: Services, customers: number): Promise<string> {
@@ -173,13 +164,13 @@ if (values['skip-external']) {
       await client.end();
     }
   })();
-  if (rows.length === 0) await admin(external, `CREATE DATABASE ${database}`);
+  if (rows.length === 0) await adminQuery(external, `CREATE DATABASE ${database}`);
   const db = connect(withDatabase(external, database), { max: 6 });
   try {
     await migrate(db);
     await measure(`external server ${new URL(external).host}, ${n.toLocaleString('en')} customers (database ${database})`, db, n);
   } finally {
     await db.close();
-    if (values.drop) await admin(external, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    if (values.drop) await adminQuery(external, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   }
 }

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { withDatabase } from '../src/db/database.ts';
+import { adminQuery } from './benchDatabase.ts';
 
 /**
  * A Kizuna server in a child process for benchmarks, on the embedded database (fresh data dir) or
@@ -25,20 +25,14 @@ export async function benchTargets(): Promise<BenchTarget[]> {
   const external = process.env.DATABASE_URL;
   if (external) {
     const name = `kizuna_bench_${randomBytes(4).toString('hex')}`;
-    await admin(external, `CREATE DATABASE ${name}`);
+    await adminQuery(external, `CREATE DATABASE ${name}`);
     targets.push({
       name: 'external',
       env: { ...process.env, DATABASE_URL: withDatabase(external, name) },
-      cleanup: () => admin(external, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+      cleanup: () => adminQuery(external, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
     });
   }
   return targets;
-}
-
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
 }
 
 /** Runs the CLI to completion and returns its stdout. */
