@@ -23,11 +23,9 @@ export function fromMinor(minor: number, currency: string): number {
   return minor / 10 ** currencyExponent(currency);
 }
 
+/** ISO 4217 codes the runtime knows; Intl.NumberFormat alone accepts any three letters ("XXQ"). */
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
 export function isCurrency(code: string): boolean {
-  try {
-    currencyExponent(code);
-    return /^[A-Z]{3}$/.test(code);
-  } catch {
-    return false;
-  }
+  return KNOWN_CURRENCIES.has(code);
 }
