@@ -14,6 +14,9 @@ import { webhookRoutes } from '../modules/webhooks/routes.ts';
 import { intelligenceRoutes } from '../modules/intelligence/routes.ts';
 import { loyaltyRoutes } from '../modules/loyalty/routes.ts';
 import { messagingRoutes } from '../modules/messaging/routes.ts';
+import { journeysRoutes } from '../modules/journeys/routes.ts';
+import { surveysRoutes } from '../modules/surveys/routes.ts';
+import { ugcRoutes } from '../modules/ugc/routes.ts';
 
 /** Each module contributes its routes here; they are thin: validate, call one service method, shape. */
 export async function registerRoutes(app: ZodApp, services: Services): Promise<void> {
@@ -31,4 +34,7 @@ export async function registerRoutes(app: ZodApp, services: Services): Promise<v
   await app.register(async (scope) => intelligenceRoutes(scope.withTypeProvider(), services));
   await app.register(async (scope) => loyaltyRoutes(scope.withTypeProvider(), services));
   await app.register(async (scope) => messagingRoutes(scope.withTypeProvider(), services));
+  await app.register(async (scope) => journeysRoutes(scope.withTypeProvider(), services));
+  await app.register(async (scope) => surveysRoutes(scope.withTypeProvider(), services));
+  await app.register(async (scope) => ugcRoutes(scope.withTypeProvider(), services));
 }

@@ -15,6 +15,9 @@ import { SegmentService } from '../modules/segments/service.ts';
 import { UserService } from '../modules/users/service.ts';
 import { WebhookService } from '../modules/webhooks/service.ts';
 import { WorkspaceService } from '../modules/workspaces/service.ts';
+import { JourneyService } from '../modules/journeys/service.ts';
+import { SurveyService } from '../modules/surveys/service.ts';
+import { UgcService } from '../modules/ugc/service.ts';
 
 /**
  * The module services, built once per process over one database handle. Modules reach each other
@@ -38,6 +41,9 @@ export interface Services {
   segments: SegmentService;
   loyalty: LoyaltyService;
   messaging: MessagingService;
+  journeys: JourneyService;
+  surveys: SurveyService;
+  ugc: UgcService;
 }
 
 export function createServices(db: Db): Services {
@@ -57,5 +63,8 @@ export function createServices(db: Db): Services {
   const coupons = new CouponService(db, { workspaces, customers, segments });
   const loyalty = new LoyaltyService(db, { workspaces, customers, events, coupons, segments });
   const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations });
-  return { db, workspaces, accounts, customers, catalog, orders, events, ingest, users, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging };
+  const journeys = new JourneyService(db);
+  const surveys = new SurveyService(db);
+  const ugc = new UgcService(db);
+  return { db, workspaces, accounts, customers, catalog, orders, events, ingest, users, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc };
 }

@@ -23,6 +23,9 @@ export const MODULE_ORDER = [
   'webhooks',
   'loyalty',
   'messaging',
+  'journeys',
+  'surveys',
+  'ugc',
 ] as const;
 
 const MODULES_DIR = new URL('../modules/', import.meta.url);

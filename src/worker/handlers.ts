@@ -6,6 +6,9 @@ import { MESSAGING_JOB_HANDLERS } from '../modules/messaging/jobs.ts';
 import { RECOMMENDATION_JOB_HANDLERS } from '../modules/recommendations/jobs.ts';
 import { SEGMENT_JOB_HANDLERS } from '../modules/segments/jobs.ts';
 import { WEBHOOK_JOB_HANDLERS } from '../modules/webhooks/jobs.ts';
+import { JOURNEY_JOB_HANDLERS } from '../modules/journeys/jobs.ts';
+import { SURVEY_JOB_HANDLERS } from '../modules/surveys/jobs.ts';
+import { UGC_JOB_HANDLERS } from '../modules/ugc/jobs.ts';
 
 /** What each job kind does; handlers only call services. */
 export const HANDLERS: Record<string, (services: Services, job: Job) => Promise<unknown>> = {
@@ -21,4 +24,7 @@ export const HANDLERS: Record<string, (services: Services, job: Job) => Promise<
   ...LOYALTY_JOB_HANDLERS,
   ...MESSAGING_JOB_HANDLERS,
   ...RECOMMENDATION_JOB_HANDLERS,
+  ...JOURNEY_JOB_HANDLERS,
+  ...SURVEY_JOB_HANDLERS,
+  ...UGC_JOB_HANDLERS,
 };

@@ -4,6 +4,9 @@ import { enqueueMessagingSends } from '../modules/messaging/jobs.ts';
 import { enqueueRecommendationRebuilds } from '../modules/recommendations/jobs.ts';
 import { enqueueSegmentRefreshes } from '../modules/segments/jobs.ts';
 import { enqueueWebhookDeliveries } from '../modules/webhooks/jobs.ts';
+import { enqueueJourneyWork } from '../modules/journeys/jobs.ts';
+import { enqueueSurveyWork } from '../modules/surveys/jobs.ts';
+import { enqueueUgcWork } from '../modules/ugc/jobs.ts';
 
 /**
  * The schedule: every workspace is scored once a day at its `dailyScoreHour` in its own time zone
@@ -35,5 +38,8 @@ export async function enqueueDueJobs(services: Services, now = new Date()): Prom
   enqueued += await enqueueLoyaltyProcessing(services, now);
   enqueued += await enqueueMessagingSends(services, now);
   enqueued += await enqueueRecommendationRebuilds(services, now);
+  enqueued += await enqueueJourneyWork(services, now);
+  enqueued += await enqueueSurveyWork(services, now);
+  enqueued += await enqueueUgcWork(services, now);
   return enqueued;
 }

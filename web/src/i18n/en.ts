@@ -5,6 +5,7 @@ export const en = {
 
   'nav.label': 'Main',
   'nav.customers': 'Customers',
+  'nav.engage': 'Engage',
   'nav.data': 'Data',
   'nav.import': 'Import',
   'nav.settings': 'Settings',

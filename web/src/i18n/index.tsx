@@ -1,12 +1,13 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { en, type MessageKey } from './en.ts';
-import { ja } from './ja.ts';
+import { AREA_EN, AREA_JA } from '../areas/messages.ts';
+import { en as coreEn } from './en.ts';
+import { ja as coreJa } from './ja.ts';
 
 export const LOCALES = ['ja', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
-export type { MessageKey };
-
-const DICTIONARIES = { ja, en };
+const en = { ...coreEn, ...AREA_EN };
+export type MessageKey = keyof typeof en;
+const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { ja: { ...coreJa, ...AREA_JA }, en };
 /** Each language is named in itself, so a person who cannot read the current one still finds theirs. */
 export const LOCALE_NAMES: Record<Locale, string> = { ja: '日本語', en: 'English' };
 const STORAGE_KEY = 'kizuna.locale';

@@ -7,6 +7,7 @@ export const ja: Messages = {
 
   'nav.label': 'メイン',
   'nav.customers': '顧客',
+  'nav.engage': '施策',
   'nav.data': 'データ',
   'nav.import': 'インポート',
   'nav.settings': '設定',

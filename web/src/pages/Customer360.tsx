@@ -6,13 +6,16 @@ import { Timeline, timelineOf } from '../components/Timeline.tsx';
 import { useFormat } from '../format.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { fullKana, fullName } from '../names.ts';
+import { AREAS } from '../areas/index.ts';
 import { Link } from '../router.tsx';
 import type { Consent, ConsentChannel, CustomerExport } from '../types.ts';
 import { useApi } from '../useApi.ts';
 
+const CUSTOMER_PANELS = AREAS.flatMap((area) => area.customerPanels ?? []);
+
 /**
  * One customer on one page: profile, consents, a summary of their orders, and every order, refund
- * and event on one timeline. Scores, recommendations and coupons join here as those modules land.
+ * and event on one timeline. Each area adds its own panels below (scores, loyalty, messages, journeys, feedback).
  */
 export function Customer360({ id }: { id: string }) {
   const { t } = useI18n();
@@ -66,6 +69,9 @@ function Profile360({ data }: { data: CustomerExport }) {
           <Timeline items={timelineOf(data)} empty={<EmptyTimeline userId={c.externalId} />} />
         </section>
       </div>
+      {CUSTOMER_PANELS.map((Panel, i) => (
+        <Panel key={i} customerId={c.id} />
+      ))}
     </>
   );
 }

@@ -1,0 +1,4 @@
+import type { ZodApp } from '../../app/server.ts';
+import type { Services } from '../../app/services.ts';
+
+export async function ugcRoutes(_app: ZodApp, _services: Services): Promise<void> {}
