@@ -2,7 +2,8 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { ValidationError, type FieldIssue } from '../../app/errors.ts';
 import { generateDemo, type DemoSummary } from '../../modules/demo/generate.ts';
-import { DEFAULT_END, observationEnd } from '../../modules/demo/generator.ts';
+import type { BgNbdParams } from '../../analytics/models/bgnbd.ts';
+import { DEFAULT_END, observationEnd, type GenerateOptions } from '../../modules/demo/generator.ts';
 import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 
@@ -13,6 +14,7 @@ interface GenerateFlags extends DataDirOption {
   end: string;
   workspace?: string;
   name?: string;
+  bgnbd?: string;
   json?: boolean;
 }
 
@@ -30,6 +32,7 @@ export function register(program: Command): void {
       .option('--end <date>', `last day of data, exclusive (YYYY-MM-DD, midnight in Japan, or "today")`, DEFAULT_END)
       .option('--workspace <id>', 'fill this existing workspace instead of creating one')
       .option('--name <name>', 'name of the workspace to create')
+      .option('--bgnbd <r,alpha,a,b>', 'other BG/NBD ground truth (weeks), e.g. 0.6,10,0.8,8 for more loyal customers and more orders')
       .option('--json', 'print the summary, with the ground-truth parameters, as JSON'),
   ).action(async (flags: GenerateFlags) => {
     const options = parseFlags(flags);
@@ -48,7 +51,7 @@ export function register(program: Command): void {
   });
 }
 
-function parseFlags(flags: GenerateFlags): { customers: number; months: number; seed: number; end: Date } {
+function parseFlags(flags: GenerateFlags): GenerateOptions {
   const issues: FieldIssue[] = [];
   const integer = (name: string, value: string, min: number, max: number): number => {
     const n = Number(value);
@@ -67,8 +70,20 @@ function parseFlags(flags: GenerateFlags): { customers: number; months: number; 
   if (flags.workspace !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(flags.workspace)) {
     issues.push({ path: ['--workspace'], message: 'must be a workspace id (see `kizuna workspace list`)' });
   }
+  const bgnbd = flags.bgnbd === undefined ? undefined : parseBgNbd(flags.bgnbd, issues);
   if (issues.length > 0) throw new ValidationError('Invalid options', issues);
-  return { customers, months, seed, end };
+  return { customers, months, seed, end, ...(bgnbd ? { bgnbd } : {}) };
+}
+
+/** `r,alpha,a,b`, each a positive number. */
+export function parseBgNbd(text: string, issues: FieldIssue[]): BgNbdParams | undefined {
+  const values = text.split(',').map(Number);
+  if (values.length !== 4 || values.some((v) => !(v > 0) || !Number.isFinite(v))) {
+    issues.push({ path: ['--bgnbd'], message: 'must be four positive numbers r,alpha,a,b (weeks), e.g. 0.6,10,0.8,8' });
+    return undefined;
+  }
+  const [r, alpha, a, b] = values as [number, number, number, number];
+  return { r, alpha, a, b };
 }
 
 /** Today's date in Japan. */

@@ -1,3 +1,5 @@
+import type { BgNbdParams } from '../../analytics/models/bgnbd.ts';
+import type { GammaGammaParams } from '../../analytics/models/gammagamma.ts';
 import type { Services } from '../../app/services.ts';
 import { GROUND_TRUTH, planDemo, type GenerateOptions } from './generator.ts';
 import { writeDemo, type DemoCounts, type WriteOptions } from './writer.ts';
@@ -10,7 +12,7 @@ export interface DemoSummary {
   months: number;
   currency: 'JPY';
   observation: { start: string; end: string };
-  groundTruth: typeof GROUND_TRUTH;
+  groundTruth: { bgnbd: BgNbdParams & { unit: 'weeks' }; gammagamma: GammaGammaParams };
   counts: DemoCounts;
   seconds: number;
 }
@@ -40,7 +42,7 @@ export async function generateDemo(
     months: options.months,
     currency: 'JPY',
     observation: { start: plan.start.toISOString(), end: plan.end.toISOString() },
-    groundTruth: GROUND_TRUTH,
+    groundTruth: { ...GROUND_TRUTH, bgnbd: { ...(options.bgnbd ?? GROUND_TRUTH.bgnbd), unit: 'weeks' } },
     counts,
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };

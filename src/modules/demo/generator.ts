@@ -15,6 +15,8 @@ export interface GenerateOptions {
   seed: number;
   /** End of the observation period; see `observationEnd`. */
   end: Date;
+  /** Other BG/NBD parameters (weeks) than GROUND_TRUTH's, e.g. more loyal customers for a bigger order history. */
+  bgnbd?: BgNbdParams;
 }
 
 /**
@@ -89,7 +91,7 @@ export function planDemo(options: GenerateOptions): DemoPlan {
       seed: options.seed,
       start,
       end,
-      bgnbd: GROUND_TRUTH.bgnbd,
+      bgnbd: options.bgnbd ?? GROUND_TRUTH.bgnbd,
       gammagamma: GROUND_TRUTH.gammagamma,
       catalog,
       accounts,
