@@ -3,7 +3,8 @@
  *
  * Points-ledger throughput on real PostgreSQL: the server in DATABASE_URL (when set) and a
  * throw-away embedded server, each with a fresh database that is dropped afterwards.
- *   1. single operations from concurrent clients, one transaction each: earn (some pending, some
+ *   1. single operations from concurrent clients, each one statement (a credit CTE or a ledger
+ *      function call, atomic on its own): earn (some pending, some
  *      repeating an earlier source, which must not earn twice), redeem (refused when the balance is
  *      short), adjust, and reversals;
  *      then the set-based path: credits 500 to a statement;
@@ -13,7 +14,7 @@
  * earned twice); the run fails if they do not hold.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConflictError } from '../src/app/errors.ts';
@@ -61,7 +62,7 @@ async function bench(label: string, serverUrl: string): Promise<boolean> {
   try {
     await migrate(db);
     const { rows: version } = await db.query<{ server_version: string }>('SHOW server_version');
-    console.log(`\n${label} (PostgreSQL ${version[0]!.server_version}), ${CONCURRENCY} clients`);
+    console.log(`\n${label} (PostgreSQL ${version[0]!.server_version}), ${CONCURRENCY} clients; load average ${loadavg()[0]!.toFixed(1)} on this machine at the start`);
     return await run(db);
   } finally {
     await db.close();
@@ -103,7 +104,8 @@ async function run(db: Db): Promise<boolean> {
           counts.repeat++;
         } else if (op.r < 0.85) {
           try {
-            await db.tx((tx) => debit(tx, ws, { customerId: op.customer, kind: 'redeem', points: op.amount, sourceType: 'bench', sourceId: `redeem-${op.i}` }, now));
+            // One statement (the points_debit function), atomic without an explicit transaction.
+            await debit(db, ws, { customerId: op.customer, kind: 'redeem', points: op.amount, sourceType: 'bench', sourceId: `redeem-${op.i}` }, now);
             counts.redeem++;
           } catch (err) {
             if (!(err instanceof ConflictError)) throw err;
@@ -114,9 +116,7 @@ async function run(db: Db): Promise<boolean> {
           counts.adjust++;
         } else if (earned.length > 0) {
           const e = earned[op.i % earned.length]!;
-          await db.tx((tx) =>
-            reverseEarning(tx, ws, { customerId: e.customer, earnedSourceType: 'order', earnedSourceId: e.source, points: op.amount, sourceType: 'refund', sourceId: `refund-${op.i}`, reason: 'bench' }, now),
-          );
+          await reverseEarning(db, ws, { customerId: e.customer, earnedSourceType: 'order', earnedSourceId: e.source, points: op.amount, sourceType: 'refund', sourceId: `refund-${op.i}`, reason: 'bench' }, now);
           counts.reverse++;
         }
       }

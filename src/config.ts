@@ -10,6 +10,12 @@ const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Largest accepted HTTP body; Segment's batch limit is 500 KB, ours is roomier for CSV uploads. */
   bodyLimitBytes: z.coerce.number().int().positive(),
+  /**
+   * Behind a load balancer, the proxies whose X-Forwarded-For is believed (`true`, or their
+   * addresses/CIDRs comma-separated): per-client limits (sign-in, anonymous surveys and entries)
+   * then count clients, not the proxy. Empty: the connection's address.
+   */
+  trustProxy: z.string(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -23,6 +29,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     host: env.HOST ?? '127.0.0.1',
     logLevel: env.LOG_LEVEL ?? 'info',
     bodyLimitBytes: env.KIZUNA_BODY_LIMIT ?? 8 * 1024 * 1024,
+    trustProxy: env.KIZUNA_TRUST_PROXY ?? '',
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   });
 }

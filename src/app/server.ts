@@ -36,6 +36,8 @@ export async function buildServer(services: Services, config: Config): Promise<A
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
+    // `true` believes every hop; otherwise the proxies' addresses or CIDRs, comma-separated.
+    ...(config.trustProxy ? { trustProxy: config.trustProxy === 'true' ? true : config.trustProxy } : {}),
     // One log line per request would dominate a busy ingest pipeline; debug/trace turn them on.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });

@@ -47,6 +47,17 @@ const redemptionView = z.object({
 });
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
+const codeStatusView = z.enum(['available', 'redeemed', 'expired', 'not_started', 'inactive']);
+const campaignTermsView = campaignView.pick({ id: true, name: true, kind: true, value: true, currency: true, minSpendMinor: true, status: true, startsAt: true, endsAt: true });
+const customerCodeView = z.object({
+  code: z.string(),
+  campaign: campaignTermsView,
+  customerId: z.string().nullable(),
+  issuedAt: z.date(),
+  expiresAt: when,
+  redeemedAt: when,
+  status: codeStatusView,
+});
 
 export async function couponRoutes(app: ZodApp, services: Services): Promise<void> {
   const { coupons } = services;
@@ -173,6 +184,24 @@ export async function couponRoutes(app: ZodApp, services: Services): Promise<voi
   );
 
   app.get(
+    '/v1/customers/:id/coupons',
+    {
+      preHandler: read,
+      schema: {
+        tags: [...tags, 'customers'],
+        summary: "The codes a customer holds, newest first, with each campaign's terms and the code's status",
+        params: z.object({ id: z.string().min(1).max(255).describe('our id or your external id') }),
+        response: { 200: z.object({ data: z.array(customerCodeView) }) },
+      },
+    },
+    async (request) => {
+      const ws = workspaceOf(request);
+      const customer = await services.customers.find(ws, request.params.id);
+      return { data: await coupons.codesOfCustomer(ws, customer.id) };
+    },
+  );
+
+  app.get(
     '/v1/coupons/:code',
     {
       preHandler: read,
@@ -183,12 +212,12 @@ export async function couponRoutes(app: ZodApp, services: Services): Promise<voi
         response: {
           200: z.object({
             code: z.string(),
-            campaign: campaignView.pick({ id: true, name: true, kind: true, value: true, currency: true, minSpendMinor: true, status: true, startsAt: true, endsAt: true }),
+            campaign: campaignTermsView,
             customerId: z.string().nullable(),
             issuedAt: z.date(),
             expiresAt: when,
             redeemedAt: when,
-            status: z.enum(['available', 'redeemed', 'expired', 'not_started', 'inactive']),
+            status: codeStatusView,
             redemption: redemptionView.omit({ code: true, campaignId: true, replayed: true }).nullable(),
           }),
         },

@@ -5,7 +5,7 @@ import { createServices } from '../../app/services.ts';
 import { connect, type Db } from '../../db/database.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { randomCodes } from './codes.ts';
-import { CouponService } from './service.ts';
+import { CouponService, orderCouponCode } from './service.ts';
 import { campaignInput, issueInput, redeemInput, type RedeemInput } from './types.ts';
 
 const DAY = 86_400_000;
@@ -181,5 +181,15 @@ describeEachDatabase('coupons', (t) => {
       revenueMinor: 9000 + 5000 + 2000,
       currency: 'JPY',
     });
+    // The stats' lookup of orders by their reported code can use the expression index (migration 003).
+    const plan = await t.db.tx(async (tx) => {
+      await tx.query('SET LOCAL enable_seqscan = off');
+      const { rows } = await tx.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN SELECT x.id FROM orders x WHERE x.workspace_id = $1 AND x.coupon_code IS NOT NULL AND ${orderCouponCode('x')} = $2`,
+        [ws, codes[2]!.code],
+      );
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    assert.match(plan, /orders_coupon_code_normalized/);
   });
 });

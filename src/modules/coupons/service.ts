@@ -13,6 +13,9 @@ import { codeStatus } from './rules.ts';
 import type { Campaign, CampaignInput, CampaignPatch, CampaignStats, CampaignStatus, CodeInfo, IssueInput, IssuedCode, RedeemInput, Redemption } from './types.ts';
 
 const DAY = 86_400_000;
+
+/** An order's reported coupon code normalized like stored codes; migration 003 indexes exactly this expression. */
+export const orderCouponCode = (alias: string) => `upper(regexp_replace(${alias}.coupon_code, '[\\s-]', '', 'g'))`;
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 export interface CouponDeps {
@@ -113,21 +116,27 @@ export class CouponService {
 
   /** Issues codes: a number of unassigned ones, or one to each customer or segment member who has none yet. All or nothing. */
   async issue(workspaceId: string, campaignId: string, input: IssueInput): Promise<IssueResult> {
-    return this.db.tx(async (tx) => {
-      // Held until commit: the campaign cannot be deleted under codes being inserted for it.
-      const campaign = await this.getCampaign(workspaceId, campaignId, tx, { lock: true });
-      if (campaign.status === 'ended' || (campaign.endsAt && campaign.endsAt <= new Date())) {
-        throw new ConflictError('The campaign has ended: no more codes can be issued');
-      }
-      const expiresAt = input.expiresAt ?? (campaign.validDays ? new Date(Date.now() + campaign.validDays * DAY) : null);
-      if (input.count !== undefined) {
-        const codes = await issueAnonymous(tx, workspaceId, campaign, input.count, expiresAt, this.codeSource);
-        return { issued: codes.length, skipped: 0, codes };
-      }
-      const customerIds = input.segmentId ? await this.segmentMembers(workspaceId, input.segmentId) : await this.customerIds(workspaceId, input.customers ?? []);
-      const { issued, skipped } = await issueToCustomers(tx, workspaceId, campaign, customerIds, expiresAt, this.codeSource);
-      return { issued: issued.length, skipped, codes: issued };
-    });
+    return this.db.tx((tx) => this.issueIn(tx, workspaceId, campaignId, input));
+  }
+
+  /**
+   * `issue` inside the caller's transaction `tx`, so the codes commit or roll back with the caller's
+   * other writes (a loyalty reward: the points spent and its coupon, both or neither).
+   */
+  async issueIn(tx: Queryable, workspaceId: string, campaignId: string, input: IssueInput): Promise<IssueResult> {
+    // Held until commit: the campaign cannot be deleted under codes being inserted for it.
+    const campaign = await this.getCampaign(workspaceId, campaignId, tx, { lock: true });
+    if (campaign.status === 'ended' || (campaign.endsAt && campaign.endsAt <= new Date())) {
+      throw new ConflictError('The campaign has ended: no more codes can be issued');
+    }
+    const expiresAt = input.expiresAt ?? (campaign.validDays ? new Date(Date.now() + campaign.validDays * DAY) : null);
+    if (input.count !== undefined) {
+      const codes = await issueAnonymous(tx, workspaceId, campaign, input.count, expiresAt, this.codeSource);
+      return { issued: codes.length, skipped: 0, codes };
+    }
+    const customerIds = input.segmentId ? await this.segmentMembers(workspaceId, input.segmentId) : await this.customerIds(workspaceId, input.customers ?? []);
+    const { issued, skipped } = await issueToCustomers(tx, workspaceId, campaign, customerIds, expiresAt, this.codeSource);
+    return { issued: issued.length, skipped, codes: issued };
   }
 
   async listCodes(
@@ -149,6 +158,36 @@ export class CouponService {
       redeemedAt: r.redeemed_at,
     }));
     return { data, nextCursor: rows.length > query.limit ? data[data.length - 1]!.code : null };
+  }
+
+  /**
+   * The codes a customer holds, newest first, with their campaign's terms and status (the customer
+   * 360). One probe per campaign on the (campaign, customer) index: campaigns are few, codes many.
+   */
+  async codesOfCustomer(workspaceId: string, customerId: string): Promise<Omit<CodeInfo, 'redemption'>[]> {
+    const customer = await this.deps.customers.get(workspaceId, customerId);
+    const { rows } = await this.db.query<{ code: string; campaign_id: string; issued_at: Date; expires_at: Date | null; redeemed_at: Date | null }>(
+      `SELECT k.code, k.campaign_id, k.issued_at, k.expires_at, k.redeemed_at FROM coupon_campaigns c
+       JOIN LATERAL (SELECT * FROM coupon_codes WHERE workspace_id = c.workspace_id AND campaign_id = c.id AND customer_id = $2) k ON true
+       WHERE c.workspace_id = $1 ORDER BY k.issued_at DESC, k.code`,
+      [workspaceId, customer.id],
+    );
+    const campaigns = new Map<string, Campaign>();
+    for (const id of new Set(rows.map((r) => r.campaign_id))) campaigns.set(id, await this.getCampaign(workspaceId, id));
+    const now = new Date();
+    return rows.map((r) => {
+      const campaign = campaigns.get(r.campaign_id)!;
+      const { id, name, kind, value, currency, minSpendMinor, status, startsAt, endsAt } = campaign;
+      return {
+        code: r.code,
+        campaign: { id, name, kind, value, currency, minSpendMinor, status, startsAt, endsAt },
+        customerId: customer.id,
+        issuedAt: r.issued_at,
+        expiresAt: r.expires_at,
+        redeemedAt: r.redeemed_at,
+        status: codeStatus(campaign, { expiresAt: r.expires_at, redeemedAt: r.redeemed_at }, now),
+      };
+    });
   }
 
   /** See redeem.ts: race-safe, idempotent by `idempotencyKey`. */
@@ -221,7 +260,7 @@ export class CouponService {
          SELECT x.id FROM coupon_redemptions r JOIN orders x ON x.workspace_id = r.workspace_id AND x.external_id = r.order_external_id
          WHERE r.workspace_id = $1 AND r.campaign_id = $2
          UNION
-         SELECT x.id FROM orders x JOIN coupon_codes k ON k.workspace_id = x.workspace_id AND k.code = upper(regexp_replace(x.coupon_code, '[\\s-]', '', 'g'))
+         SELECT x.id FROM orders x JOIN coupon_codes k ON k.workspace_id = x.workspace_id AND k.code = ${orderCouponCode('x')}
          WHERE x.workspace_id = $1 AND x.coupon_code IS NOT NULL AND k.campaign_id = $2)`,
       [workspaceId, campaign.id, campaign.currency],
     );

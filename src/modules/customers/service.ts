@@ -281,6 +281,35 @@ export class CustomerService {
     return rows.map((r) => ({ alias: r.alias, createdAt: r.created_at }));
   }
 
+  /**
+   * Adds contact values to the suppression list in bulk (messaging's unsubscribes, hard bounces and
+   * complaints), inside the caller's transaction `q`. Static: the list is this module's table, and
+   * callers that hold only a Queryable (a worker's transaction) write it through here. An existing
+   * entry keeps its reason unless the new one is stronger (a hard bounce beats an unsubscribe; an
+   * erasure is never overwritten).
+   */
+  static async addSuppressions(q: Queryable, workspaceId: string, entries: { kind: 'email' | 'phone' | 'line'; value: string; reason: 'unsubscribed' | 'hard_bounce' | 'complaint' }[]): Promise<void> {
+    if (entries.length === 0) return;
+    await q.query(
+      `INSERT INTO suppressions (workspace_id, value_hash, kind, reason)
+       SELECT $1, hash, kind, reason FROM unnest($2::text[], $3::text[], $4::text[]) AS t(hash, kind, reason)
+       ON CONFLICT (workspace_id, value_hash) DO UPDATE SET reason = EXCLUDED.reason
+         WHERE suppressions.reason NOT IN ('erased', 'hard_bounce') AND EXCLUDED.reason = 'hard_bounce'`,
+      [workspaceId, entries.map((e) => contactHash(e.value)), entries.map((e) => e.kind), entries.map((e) => e.reason)],
+    );
+  }
+
+  /** Why each of `values` is suppressed, keyed by contactHash (absent: not suppressed), in one query whatever their number. */
+  static async suppressionReasons(q: Queryable, workspaceId: string, values: string[]): Promise<Map<string, string>> {
+    const hashes = [...new Set(values.map(contactHash))];
+    if (hashes.length === 0) return new Map();
+    const { rows } = await q.query<{ value_hash: string; reason: string }>(
+      'SELECT value_hash, reason FROM suppressions WHERE workspace_id = $1 AND value_hash = ANY($2::text[])',
+      [workspaceId, hashes],
+    );
+    return new Map(rows.map((r) => [r.value_hash, r.reason]));
+  }
+
   /** Whether an email, phone or LINE id was erased or suppressed; the delivery gate asks this. */
   async isSuppressed(workspaceId: string, value: string, q: Queryable = this.db): Promise<boolean> {
     const { rowCount } = await q.query('SELECT 1 FROM suppressions WHERE workspace_id = $1 AND value_hash = $2', [

@@ -23,6 +23,8 @@ interface Modules {
   workspaces: WorkspaceService;
   /** Live segments are refreshed soon after new data (the request is debounced to one job per few minutes). */
   segments: { requestRefresh(workspaceId: string): Promise<unknown> };
+  /** Orders, refunds and cancellations earn or take back points soon, not at the next hourly run. */
+  loyalty: { requestProcessing(workspaceId: string): Promise<unknown> };
   customers: CustomerService;
   accounts: AccountService;
   catalog: CatalogService;
@@ -50,6 +52,7 @@ export class IngestService {
     // After commit and outside the batch's transaction: concurrent batches share the debounced job
     // row, and waiting on it inside the transaction would serialise them.
     await this.m.segments.requestRefresh(workspaceId);
+    if (plan.orders.length + plan.refunds.length + plan.cancellations.length > 0) await this.m.loyalty.requestProcessing(workspaceId);
     return result;
   }
 

@@ -70,53 +70,30 @@ export function toEntry(r: Record<string, unknown>): LedgerEntry {
 }
 
 /**
- * Writes credits in one statement (atomic on its own; inside a caller's transaction when part of
- * more): entries whose key already exists are skipped (that is the
- * idempotency: an order earns once however often it is synced), lots are opened for the rest and
- * balances raised. Returns the entries actually written.
+ * Writes credits in one call of `points_credit` (atomic on its own; inside a caller's transaction
+ * when part of more): entries whose key already exists are skipped (that is the idempotency: an
+ * order earns once however often it is synced), lots are opened for the rest and balances raised.
+ * Returns the entries actually written.
  */
 export async function credit(q: Queryable, workspaceId: string, credits: Credit[], now: Date): Promise<LedgerEntry[]> {
   if (credits.length === 0) return [];
   // Sorted by customer, so concurrent batches take balance locks in one order.
   const sorted = [...credits].sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
   const kinds = sorted.map((c) => (c.kind === 'earn' && c.availableAt > now ? 'pending' : c.kind));
-  const { rows } = await q.query(
-    `WITH x AS (
-       SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[])
-         AS x(customer_id, id, lot_id, kind, points, source_type, source_id, reason, available_at, expires_at)),
-     ins AS (
-       INSERT INTO points_ledger (workspace_id, customer_id, id, kind, points, pending, lot_id, source_type, source_id, reason, available_at, expires_at, created_at)
-       SELECT $1, customer_id, id, kind, CASE WHEN kind = 'pending' THEN 0 ELSE points END, CASE WHEN kind = 'pending' THEN points ELSE 0 END,
-              CASE WHEN points > 0 THEN lot_id END, source_type, source_id, reason, available_at, expires_at, $12
-       FROM x
-       ON CONFLICT DO NOTHING
-       RETURNING ${ENTRY_COLUMNS}),
-     lots AS (
-       INSERT INTO points_lots (workspace_id, customer_id, id, points, remaining, status, source_type, source_id, available_at, expires_at, created_at)
-       SELECT $1, customer_id, lot_id, points + pending, points + pending, CASE WHEN pending > 0 THEN 'pending' ELSE 'available' END,
-              source_type, source_id, available_at, expires_at, created_at
-       FROM ins WHERE lot_id IS NOT NULL),
-     bal AS (
-       INSERT INTO points_balances AS b (workspace_id, customer_id, balance, pending)
-       SELECT $1, customer_id, sum(points), sum(pending) FROM ins GROUP BY customer_id ORDER BY customer_id
-       ON CONFLICT (workspace_id, customer_id) DO UPDATE
-         SET balance = b.balance + EXCLUDED.balance, pending = b.pending + EXCLUDED.pending, updated_at = now())
-     SELECT * FROM ins`,
-    [
-      workspaceId,
-      sorted.map((c) => c.customerId),
-      sorted.map(() => newId()),
-      sorted.map(() => newId()),
-      kinds,
-      sorted.map((c) => c.points),
-      sorted.map((c) => c.sourceType),
-      sorted.map((c) => c.sourceId),
-      sorted.map((c) => c.reason ?? null),
-      sorted.map((c) => c.availableAt),
-      sorted.map((c) => c.expiresAt),
-      now,
-    ],
-  );
+  const { rows } = await q.query(`SELECT * FROM points_credit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
+    workspaceId,
+    now,
+    sorted.map((c) => c.customerId),
+    sorted.map(() => newId()),
+    sorted.map(() => newId()),
+    kinds,
+    sorted.map((c) => c.points),
+    sorted.map((c) => c.sourceType),
+    sorted.map((c) => c.sourceId),
+    sorted.map((c) => c.reason ?? null),
+    sorted.map((c) => c.availableAt),
+    sorted.map((c) => c.expiresAt),
+  ]);
   return rows.map(toEntry);
 }
 
@@ -135,66 +112,26 @@ export async function lockBalances(q: Queryable, workspaceId: string, customerId
 }
 
 /**
- * Takes points from one customer's available balance (run it inside a transaction). A repeated
- * key returns the entry already written (`replayed`); too few points is a ConflictError, and the
- * balance CHECK stops any overspend that got past the conditional UPDATE.
+ * Takes points from one customer's available balance, first-expiring lots first: one call of the
+ * `points_debit` function (migration 002), so atomic on its own and one round trip. A repeated key
+ * returns the entry already written (`replayed`); too few points is a ConflictError with nothing
+ * written, and the balance CHECK stops any overspend regardless.
  */
 export async function debit(q: Queryable, workspaceId: string, d: Debit, now: Date): Promise<{ entry: LedgerEntry; replayed: boolean }> {
-  // One statement writes the entry and lowers the balance only if the entry is new and the balance
-  // suffices; the UPDATE waits for a concurrent redemption's lock and re-checks the balance after it.
-  const { rows } = await q.query<Record<string, unknown> & { balance_after: number | null }>(
-    `WITH ins AS (
-       INSERT INTO points_ledger (workspace_id, customer_id, id, kind, points, source_type, source_id, reason, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING ${ENTRY_COLUMNS}),
-     bal AS (
-       UPDATE points_balances SET balance = balance + $5, updated_at = now()
-       WHERE workspace_id = $1 AND customer_id = $2 AND balance >= -$5 AND EXISTS (SELECT 1 FROM ins) RETURNING balance)
-     SELECT ins.*, (SELECT balance FROM bal) AS balance_after FROM ins`,
-    [workspaceId, d.customerId, newId(), d.kind, -d.points, d.sourceType, d.sourceId, d.reason ?? null, now],
+  const { rows } = await q.query<Record<string, unknown> & { outcome: 'written' | 'replayed' | 'short'; balance_after: number }>(
+    `SELECT d.outcome, d.balance_after, (d.entry).* FROM points_debit($1, $2, $3, $4, $5, $6, $7, $8, $9) d`,
+    [workspaceId, d.customerId, newId(), d.kind, d.points, d.sourceType, d.sourceId, d.reason ?? null, now],
   );
-  const inserted = rows[0];
-  if (!inserted) {
-    const { rows: previous } = await q.query(`SELECT ${ENTRY_COLUMNS} FROM points_ledger WHERE workspace_id = $1 AND source_type = $2 AND source_id = $3 AND kind = $4`, [
-      workspaceId,
-      d.sourceType,
-      d.sourceId,
-      d.kind,
-    ]);
-    return { entry: toEntry(previous[0]!), replayed: true };
-  }
-  if (inserted.balance_after === null) {
-    const { rows: current } = await q.query<{ balance: number }>('SELECT balance FROM points_balances WHERE workspace_id = $1 AND customer_id = $2', [
-      workspaceId,
-      d.customerId,
-    ]);
-    // The caller's transaction rolls back, and the entry with it.
-    throw new ConflictError(`Not enough points: the balance is ${current[0]?.balance ?? 0}, ${d.points} needed`);
-  }
-  await drawLots(q, workspaceId, d.customerId, d.points);
-  return { entry: toEntry(inserted), replayed: false };
-}
-
-/** Lowers the customer's available lots by `points`, first-expiring first. The caller holds the balance lock. */
-async function drawLots(q: Queryable, workspaceId: string, customerId: string, points: number): Promise<void> {
-  if (points <= 0) return;
-  // All the customer's lots through the primary key, empty ones counting 0: a predicate on status
-  // would let the planner pick the workspace-wide expiry index and scan every member's lots.
-  await q.query(
-    `WITH lots AS (
-       SELECT id, CASE WHEN status = 'available' THEN remaining ELSE 0 END AS open, expires_at, created_at
-       FROM points_lots WHERE workspace_id = $1 AND customer_id = $2),
-     drawn AS (SELECT id, open, sum(open) OVER (ORDER BY expires_at NULLS LAST, created_at, id) - open AS before FROM lots)
-     UPDATE points_lots l SET remaining = l.remaining - least(d.open, $3 - d.before)
-     FROM drawn d WHERE l.workspace_id = $1 AND l.customer_id = $2 AND l.id = d.id AND d.open > 0 AND d.before < $3`,
-    [workspaceId, customerId, points],
-  );
+  const result = rows[0]!;
+  if (result.outcome === 'short') throw new ConflictError(`Not enough points: the balance is ${result.balance_after}, ${d.points} needed`);
+  return { entry: toEntry(result), replayed: result.outcome === 'replayed' };
 }
 
 /**
  * Takes back up to `points` that a source earned (a refund, a cancellation, a reversed referral):
  * from that source's lot first, pending or not, then from the rest of the available balance. The
  * balance never goes below zero, so points already spent may be unrecoverable; the entry's reason
- * says how many. Returns null when the key was already used.
+ * says how many. One call of `points_reverse` (atomic on its own). Returns null when the key was already used.
  */
 export async function reverseEarning(
   q: Queryable,
@@ -202,62 +139,19 @@ export async function reverseEarning(
   r: { customerId: string; earnedSourceType: string; earnedSourceId: string; points: number; sourceType: string; sourceId: string; reason: string },
   now: Date,
 ): Promise<LedgerEntry | null> {
-  const { rows: done } = await q.query('SELECT 1 FROM points_ledger WHERE workspace_id = $1 AND source_type = $2 AND source_id = $3 AND kind = $4', [
-    workspaceId,
-    r.sourceType,
-    r.sourceId,
-    'reverse',
-  ]);
-  if (done[0]) return null;
-  const balances = await lockBalances(q, workspaceId, [r.customerId]);
-  // The source's lot, through its earning entry (the idempotency index), so lots need no source index.
-  const { rows: lots } = await q.query<{ id: string; remaining: number; status: 'pending' | 'available' }>(
-    `SELECT l.id, l.remaining, l.status FROM points_ledger e
-     JOIN points_lots l ON l.workspace_id = e.workspace_id AND l.customer_id = e.customer_id AND l.id = e.lot_id
-     WHERE e.workspace_id = $1 AND e.customer_id = $2 AND e.source_type = $3 AND e.source_id = $4 AND e.kind IN ('earn', 'pending')`,
-    [workspaceId, r.customerId, r.earnedSourceType, r.earnedSourceId],
-  );
-  // An order that earned nothing has no lot: its reversal is then a zero entry that records the key.
-  const lot = lots[0];
-  const fromLot = lot ? Math.min(r.points, lot.remaining) : 0;
-  const pendingPart = lot?.status === 'pending' ? fromLot : 0;
-  const availableFromLot = lot?.status === 'available' ? fromLot : 0;
-  const balance = balances.get(r.customerId)!.balance;
-  const fromRest = Math.min(r.points - fromLot, balance - availableFromLot);
-  const shortfall = r.points - fromLot - fromRest;
-  if (lot && fromLot > 0) {
-    await q.query('UPDATE points_lots SET remaining = remaining - $4 WHERE workspace_id = $1 AND customer_id = $2 AND id = $3', [
-      workspaceId,
-      r.customerId,
-      lot.id,
-      fromLot,
-    ]);
-  }
-  await drawLots(q, workspaceId, r.customerId, fromRest);
-  const available = availableFromLot + fromRest;
-  await q.query('UPDATE points_balances SET balance = balance - $3, pending = pending - $4, updated_at = now() WHERE workspace_id = $1 AND customer_id = $2', [
+  const { rows } = await q.query(`SELECT r.* FROM points_reverse($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) r`, [
     workspaceId,
     r.customerId,
-    available,
-    pendingPart,
+    newId(),
+    r.earnedSourceType,
+    r.earnedSourceId,
+    r.points,
+    r.sourceType,
+    r.sourceId,
+    r.reason,
+    now,
   ]);
-  const { rows } = await q.query(
-    `INSERT INTO points_ledger (workspace_id, customer_id, id, kind, points, pending, lot_id, source_type, source_id, reason, created_at)
-     VALUES ($1, $2, $3, 'reverse', $4, $5, $6, $7, $8, $9, $10) RETURNING ${ENTRY_COLUMNS}`,
-    [
-      workspaceId,
-      r.customerId,
-      newId(),
-      -available,
-      -pendingPart,
-      lot?.id ?? null,
-      r.sourceType,
-      r.sourceId,
-      shortfall > 0 ? `${r.reason} (${shortfall} points already spent, not recovered)` : r.reason,
-      now,
-    ],
-  );
-  return toEntry(rows[0]!);
+  return rows[0]!.id === null ? null : toEntry(rows[0]!);
 }
 
 /**

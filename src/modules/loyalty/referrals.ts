@@ -64,7 +64,7 @@ export function fraudReason(
 }
 
 export interface ReferralDeps {
-  coupons: Pick<CouponService, 'issue'>;
+  coupons: Pick<CouponService, 'issueIn'>;
   events: Pick<EventService, 'insertForCustomers'>;
 }
 
@@ -125,10 +125,12 @@ export async function attachReferral(
       throw new ConflictError(existing[0] ? 'This customer was already referred' : 'The referrer has reached the referral cap');
     }
     const r = toReferral(rows[0]);
-    if (r.status === 'pending') await rewardPoints(tx, p, input.refereeId, 'referral_welcome', r.id, p.settings.referral.refereeReward, now);
+    if (r.status === 'pending') {
+      await rewardPoints(tx, p, input.refereeId, 'referral_welcome', r.id, p.settings.referral.refereeReward, now);
+      await rewardCoupon(tx, deps, ws, input.refereeId, p.settings.referral.refereeReward);
+    }
     return r;
   });
-  if (referral.status === 'pending') await rewardCoupon(deps, ws, input.refereeId, p.settings.referral.refereeReward);
   return referral;
 }
 
@@ -138,9 +140,10 @@ async function rewardPoints(q: Queryable, p: ProgrammeContext, customerId: strin
   await credit(q, p.workspaceId, [{ customerId, kind: 'earn', points: reward.points, sourceType, sourceId, reason: 'referral reward', ...lotDates(p.settings, now, false) }], now);
 }
 
-async function rewardCoupon(deps: ReferralDeps, workspaceId: string, customerId: string, reward: ReferralReward): Promise<void> {
+/** Inside the referral's transaction: the referral is recorded with its coupon or not at all. */
+async function rewardCoupon(tx: Queryable, deps: ReferralDeps, workspaceId: string, customerId: string, reward: ReferralReward): Promise<void> {
   if (reward.couponCampaignId === null) return;
-  await deps.coupons.issue(workspaceId, reward.couponCampaignId, { customers: [customerId] });
+  await deps.coupons.issueIn(tx, workspaceId, reward.couponCampaignId, { customers: [customerId] });
 }
 
 /**
@@ -169,6 +172,7 @@ export async function completeReferrals(db: Db, deps: ReferralDeps, p: Programme
       if (!rows[0]) return null;
       const r = toReferral(rows[0]);
       await rewardPoints(tx, p, r.referrerId, 'referral', r.id, p.settings.referral.referrerReward, now);
+      await rewardCoupon(tx, deps, ws, r.referrerId, p.settings.referral.referrerReward);
       await deps.events.insertForCustomers(
         ws,
         [{ customerId: r.referrerId, messageId: `loyalty:referral-completed:${r.id}`, name: 'Referral Completed', properties: { referralId: r.id, refereeId: r.refereeId, points: p.settings.referral.referrerReward.points }, occurredAt: now }],
@@ -176,9 +180,7 @@ export async function completeReferrals(db: Db, deps: ReferralDeps, p: Programme
       );
       return r;
     });
-    if (!referral) continue;
-    await rewardCoupon(deps, ws, referral.referrerId, p.settings.referral.referrerReward);
-    done.push(referral);
+    if (referral) done.push(referral);
   }
   return done;
 }

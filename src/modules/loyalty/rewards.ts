@@ -4,7 +4,7 @@ import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { instant } from '../../lib/instant.ts';
 import type { CouponService } from '../coupons/service.ts';
-import { credit, debit } from './ledger.ts';
+import { debit } from './ledger.ts';
 import type { LoyaltySettings } from './settings.ts';
 
 export const REWARD_KINDS = ['coupon', 'gift', 'event'] as const;
@@ -92,22 +92,27 @@ export interface ClaimRequest {
 }
 
 /**
- * Claims a reward: the stock (when limited) is lowered by a conditional UPDATE and the points are
- * debited in one transaction, so neither can be oversold by concurrent claims; a repeated
- * idempotency key returns the first claim. A coupon reward then gets its code from the coupon
- * module; if that fails, the points and the stock are given back and the claim marked failed.
+ * Claims a reward in one transaction: the stock (when limited) is lowered by a conditional UPDATE,
+ * the points are debited and a coupon reward's code is issued by the coupon module inside the same
+ * transaction, so concurrent claims can oversell neither stock nor points, and a failure leaves
+ * neither points spent without a coupon nor a coupon without its points. A repeated idempotency
+ * key returns the first claim.
  */
 export async function claimReward(
   db: Db,
-  coupons: Pick<CouponService, 'issue'>,
+  coupons: Pick<CouponService, 'issueIn'>,
   workspaceId: string,
   settings: LoyaltySettings,
   req: ClaimRequest,
   now: Date,
 ): Promise<Claim> {
-  const claimed = await db.tx(async (tx) => {
-    const { rows: previous } = await tx.query('SELECT * FROM loyalty_reward_claims WHERE workspace_id = $1 AND idempotency_key = $2', [workspaceId, req.idempotencyKey]);
-    if (previous[0]) return { claim: toClaim(previous[0], true), reward: null };
+  const previousClaim = async (q: Queryable) => {
+    const { rows } = await q.query('SELECT * FROM loyalty_reward_claims WHERE workspace_id = $1 AND idempotency_key = $2', [workspaceId, req.idempotencyKey]);
+    return rows[0] ? toClaim(rows[0], true) : null;
+  };
+  return db.tx(async (tx) => {
+    const previous = await previousClaim(tx);
+    if (previous) return previous;
     const reward = await getReward(tx, workspaceId, req.rewardId);
     if (!reward.active) throw new ConflictError(`reward ${reward.name} is not available`);
     if (reward.minTier !== null) {
@@ -119,6 +124,8 @@ export async function claimReward(
       if (rowCount !== 1) throw new ConflictError(`reward ${reward.name} is out of stock`);
     }
     const points = req.free ? 0 : reward.costPoints;
+    // The claim first: a concurrent claim with the same key waits here on the unique key, then fails
+    // and returns this one (below), instead of racing for the points.
     const { rows } = await tx.query(
       `INSERT INTO loyalty_reward_claims (workspace_id, customer_id, id, reward_id, points, idempotency_key, status, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'claimed', $7) RETURNING *`,
@@ -126,32 +133,20 @@ export async function claimReward(
     );
     const claim = toClaim(rows[0]!, false);
     if (points > 0) await debit(tx, workspaceId, { customerId: req.customerId, kind: 'redeem', points, sourceType: 'reward_claim', sourceId: claim.id, reason: reward.name }, now);
-    return { claim, reward };
-  });
-  const { claim, reward } = claimed;
-  if (!reward || reward.couponCampaignId === null) return claim;
-  try {
+    if (reward.couponCampaignId === null) return claim;
     // One unassigned code per claim: the coupon module gives each customer one assigned code per
     // campaign, and a member may claim the same reward many times. The code is recorded on the claim.
-    const issued = await coupons.issue(workspaceId, reward.couponCampaignId, { count: 1 });
-    const code = issued.codes[0]!.code;
-    await db.query('UPDATE loyalty_reward_claims SET coupon_code = $3 WHERE workspace_id = $1 AND id = $2', [workspaceId, claim.id, code]);
+    const code = (await coupons.issueIn(tx, workspaceId, reward.couponCampaignId, { count: 1 })).codes[0]!.code;
+    await tx.query('UPDATE loyalty_reward_claims SET coupon_code = $3 WHERE workspace_id = $1 AND id = $2', [workspaceId, claim.id, code]);
     return { ...claim, couponCode: code };
-  } catch (err) {
-    await db.tx(async (tx) => {
-      await tx.query(`UPDATE loyalty_reward_claims SET status = 'failed' WHERE workspace_id = $1 AND id = $2`, [workspaceId, claim.id]);
-      if (reward.stock !== null) await tx.query('UPDATE loyalty_rewards SET stock = stock + 1 WHERE workspace_id = $1 AND id = $2', [workspaceId, reward.id]);
-      if (claim.points > 0) {
-        await credit(
-          tx,
-          workspaceId,
-          [{ customerId: claim.customerId, kind: 'adjust', points: claim.points, sourceType: 'reward_claim', sourceId: claim.id, reason: 'coupon could not be issued', availableAt: now, expiresAt: null }],
-          now,
-        );
-      }
-    });
+  }).catch(async (err: unknown) => {
+    // The same key claimed concurrently: ours rolled back whole (points, stock, coupon); return theirs.
+    if ((err as { constraint?: string }).constraint === 'loyalty_reward_claims_workspace_id_idempotency_key_key') {
+      const previous = await previousClaim(db);
+      if (previous) return previous;
+    }
     throw err;
-  }
+  });
 }
 
 export const surpriseRuleInput = z.object({

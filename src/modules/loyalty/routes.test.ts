@@ -45,7 +45,7 @@ describeEachDatabase('loyalty API', (t) => {
     assert.equal((await call('GET', '/v1/storefront/loyalty/me', {})).statusCode, 401);
     // A workspace that never issued a token has no secret: a token signed with an empty one is refused.
     const { workspace: other } = await services.workspaces.create({ name: 'no loyalty' });
-    const forged = signToken({ workspaceId: other.id, customerId: me.customerId, expiresAt: new Date(Date.now() + 60_000) }, '');
+    const forged = signToken({ workspaceId: other.id, customerId: me.customerId, expiresAt: new Date(Date.now() + 60_000), purpose: 'storefront' }, '');
     assert.equal((await call('GET', '/v1/storefront/loyalty/me', { authorization: `Bearer ${forged}` })).statusCode, 401);
 
     const report = (await call('GET', '/v1/loyalty/report', admin)).json();

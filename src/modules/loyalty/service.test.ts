@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import { createServices, type Services } from '../../app/services.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { customerInput } from '../customers/types.ts';
+import { segmentMessage } from '../ingest/segmentSpec.ts';
 import { orderInput, refundInput } from '../orders/types.ts';
+import { runOneJob } from '../../worker/worker.ts';
 
 const DAY = 86_400_000;
 const t0 = new Date('2026-03-01T00:00:00Z');
@@ -124,11 +126,49 @@ describeEachDatabase('loyalty service', (t) => {
 
     const campaign = await s.coupons.createCampaign(ws, { name: '500 yen', kind: 'amount', value: 500, minSpendMinor: 0, codePrefix: 'PTS', codeLength: 10, status: 'active' });
     const coupon = await s.loyalty.createReward(ws, { name: '500 yen off', kind: 'coupon', costPoints: 600, couponCampaignId: campaign.id, stock: null, minTier: null, eventAt: null, active: true });
-    const first = await s.loyalty.redeem(ws, dan, coupon.id, 'c1', at(3));
+    // The same key sent several times at once: one claim, one debit, one code; every call gets that claim.
+    const balanceBefore = (await s.loyalty.account(ws, dan, at(3))).balance;
+    const same = await Promise.all(Array.from({ length: 4 }, () => s.loyalty.redeem(ws, dan, coupon.id, 'c1', at(3))));
+    assert.equal(new Set(same.map((c) => c.id)).size, 1);
+    assert.equal(same.filter((c) => !c.replayed).length, 1);
+    assert.equal((await s.loyalty.account(ws, dan, at(3))).balance, balanceBefore - 600);
+    assert.equal((await s.coupons.stats(ws, campaign.id)).issued, 1);
+    const first = same[0]!;
     assert.match(first.couponCode!, /^PTS/);
     await assert.rejects(s.loyalty.redeem(ws, dan, coupon.id, 'c2', at(3)), /Not enough points/);
     assert.equal((await s.coupons.lookup(ws, first.couponCode!)).status, 'available');
     assert.deepEqual((await s.loyalty.invariants(ws)).mismatched, 0);
+
+    // A coupon that cannot be issued (the campaign ended) spends no points and leaves no claim.
+    const ended = await s.coupons.createCampaign(ws, { name: 'Ended', kind: 'amount', value: 100, minSpendMinor: 0, codePrefix: 'END', codeLength: 10, status: 'active' });
+    const late = await s.loyalty.createReward(ws, { name: 'Too late', kind: 'coupon', costPoints: 100, couponCampaignId: ended.id, stock: 5, minTier: null, eventAt: null, active: true });
+    await s.coupons.updateCampaign(ws, ended.id, { status: 'ended' });
+    const before = (await s.loyalty.account(ws, erin, at(4))).balance;
+    await assert.rejects(s.loyalty.redeem(ws, erin, late.id, 'late', at(4)), /ended/);
+    assert.equal((await s.loyalty.account(ws, erin, at(4))).balance, before);
+    assert.equal((await s.loyalty.listRewards(ws)).find((r) => r.id === late.id)!.stock, 5);
+    const { rows } = await t.db.query('SELECT 1 FROM loyalty_reward_claims WHERE workspace_id = $1 AND reward_id = $2', [ws, late.id]);
+    assert.equal(rows.length, 0);
+    assert.equal((await s.coupons.stats(ws, ended.id)).issued, 0);
+  });
+
+  test('ingested orders are processed soon by a debounced job, not at the next hourly run', async () => {
+    const s = createServices(t.db);
+    const ws = await setup(s, { pendingDays: 0 });
+    const { workspace: other } = await s.workspaces.create({ name: 'no programme' });
+    const completed = (id: string) => segmentMessage.parse({ type: 'track', userId: 'ann', messageId: id, event: 'Order Completed', properties: { order_id: id, total: 20_000, currency: 'JPY', products: [{ sku: 'BAG', price: 20_000, quantity: 1 }] } });
+    await s.ingest.ingest(ws, [completed('i1')]);
+    await s.ingest.ingest(ws, [completed('i2')]);
+    await s.ingest.ingest(other.id, [completed('i3')]);
+    const { rows: jobs } = await t.db.query<{ workspace_id: string; run_at: Date }>(`SELECT workspace_id, run_at FROM jobs WHERE kind = 'loyalty.process'`);
+    // Two batches within a minute share one job; a workspace without a programme gets none.
+    assert.equal(jobs.length, 1);
+    assert.equal(jobs[0]!.workspace_id, ws);
+    assert.ok(jobs[0]!.run_at.getTime() - Date.now() <= 60_000);
+    await t.db.query(`UPDATE jobs SET run_at = now() WHERE kind = 'loyalty.process'`);
+    assert.equal(await runOneJob(s, 'test-worker'), true);
+    const ann = await customerId(s, ws, 'ann');
+    assert.equal((await s.loyalty.account(ws, ann)).balance, 400);
   });
 
   test('referrals: welcome reward, referrer reward after the return window, fraud checks, cap, reversal on refund', async () => {

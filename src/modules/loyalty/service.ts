@@ -6,9 +6,11 @@ import type { CouponService } from '../coupons/service.ts';
 import type { CustomerService } from '../customers/service.ts';
 import { decodeCursor, encodeCursor } from '../customers/service.ts';
 import type { EventService } from '../events/service.ts';
+import type { JobService } from '../jobs/service.ts';
 import type { SegmentService } from '../segments/service.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
 import { earnFromEvents, earnFromOrders, lotDates, reverseFromOrders, type ProgrammeContext } from './earning.ts';
+import { PROCESS_JOB } from './jobs.ts';
 import { checkInvariants, confirmDue, credit, debit, expireDue, toEntry, type InvariantReport, type LedgerEntry } from './ledger.ts';
 import { ensureMembers, evaluateTiers, membersDueForReview, qualifyingValues, type TierChange } from './members.ts';
 import { attachReferral, completeReferrals, referralStats, reverseReferrals, type Referral, type ReferralStats } from './referrals.ts';
@@ -29,17 +31,20 @@ import {
 } from './rewards.ts';
 import { loyaltySettingsSchema, type LoyaltySettings } from './settings.ts';
 import { tierProgress } from './tiers.ts';
-import { signToken, tokenWorkspace, verifyToken, type TokenClaims } from './tokens.ts';
+import { signToken, tokenWorkspace, verifyToken, type TokenClaims, type TokenPurpose } from './tokens.ts';
 
 const SETTLE_BATCH = 5_000;
+/** Orders ingested within this window share one processing job, run at its end. */
+const PROCESS_DEBOUNCE_MS = 60_000;
 const DAY = 86_400_000;
 
 export interface LoyaltyDeps {
   workspaces: Pick<WorkspaceService, 'get'>;
   customers: Pick<CustomerService, 'find'>;
   events: Pick<EventService, 'insertForCustomers'>;
-  coupons: Pick<CouponService, 'issue'>;
+  coupons: Pick<CouponService, 'issue' | 'issueIn'>;
   segments: Pick<SegmentService, 'members'>;
+  jobs: Pick<JobService, 'enqueue'>;
 }
 
 export interface LoyaltyAccount {
@@ -112,6 +117,23 @@ export class LoyaltyService {
   async programmeWorkspaces(): Promise<string[]> {
     const { rows } = await this.db.query<{ workspace_id: string }>('SELECT workspace_id FROM loyalty_settings ORDER BY workspace_id');
     return rows.map((r) => r.workspace_id);
+  }
+
+  /**
+   * Asks the worker to process the programme soon, e.g. after ingest brought orders, refunds or
+   * cancellations, instead of waiting for the hourly run. A no-op for a workspace without a programme.
+   */
+  async requestProcessing(workspaceId: string, now = new Date()): Promise<boolean> {
+    const { rows } = await this.db.query('SELECT 1 FROM loyalty_settings WHERE workspace_id = $1', [workspaceId]);
+    if (!rows[0]) return false;
+    const bucket = Math.floor(now.getTime() / PROCESS_DEBOUNCE_MS) * PROCESS_DEBOUNCE_MS;
+    const job = await this.deps.jobs.enqueue(workspaceId, {
+      kind: PROCESS_JOB,
+      dedupeKey: `${PROCESS_JOB}:soon:${new Date(bucket).toISOString()}`,
+      runAt: new Date(bucket + PROCESS_DEBOUNCE_MS),
+      maxAttempts: 3,
+    });
+    return job !== null;
   }
 
   /**
@@ -385,19 +407,25 @@ export class LoyaltyService {
     return checkInvariants(this.db, workspaceId);
   }
 
-  /** A storefront token for one customer (see tokens.ts), valid `ttlSeconds`. */
-  async issueToken(workspaceId: string, customer: string, ttlSeconds: number, now: Date = new Date()): Promise<{ token: string; customerId: string; expiresAt: Date }> {
+  /** A customer token for one purpose (see tokens.ts), valid `ttlSeconds`. */
+  async issueToken(
+    workspaceId: string,
+    customer: string,
+    ttlSeconds: number,
+    now: Date = new Date(),
+    purpose: TokenPurpose = 'storefront',
+  ): Promise<{ token: string; customerId: string; expiresAt: Date }> {
     const found = await this.deps.customers.find(workspaceId, customer);
     const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
-    return { token: signToken({ workspaceId, customerId: found.id, expiresAt }, await this.tokenSecret(workspaceId)), customerId: found.id, expiresAt };
+    return { token: signToken({ workspaceId, customerId: found.id, expiresAt, purpose }, await this.tokenSecret(workspaceId)), customerId: found.id, expiresAt };
   }
 
-  async verifyToken(token: string, now: Date = new Date()): Promise<TokenClaims> {
+  async verifyToken(token: string, now: Date = new Date(), purpose: TokenPurpose = 'storefront'): Promise<TokenClaims> {
     const workspaceId = tokenWorkspace(token);
     const { rows } = await this.db.query<{ token_secret: string }>('SELECT token_secret FROM loyalty_settings WHERE workspace_id = $1', [workspaceId]);
     // No secret yet means no token was ever issued for this workspace: nothing can verify.
     if (!rows[0]) throw new AuthError('Invalid customer token');
-    return verifyToken(token, rows[0].token_secret, now);
+    return verifyToken(token, rows[0].token_secret, now, purpose);
   }
 
   private async tokenSecret(workspaceId: string): Promise<string> {

@@ -1,12 +1,12 @@
 import type { Db } from '../../db/database.ts';
-import { contactHash } from '../customers/service.ts';
+import { contactHash, CustomerService } from '../customers/service.ts';
 import type { RecommendationService } from '../recommendations/service.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
 import { capWindowDays, CONSENT_CHANNEL, decide } from './deliveryGate.ts';
-import { addressOf, customerScope, loadRecipients, loadSuppressions, postalOf, suppressionKind, type Recipient } from './facts.ts';
+import { addressOf, customerScope, loadRecipients, postalOf, suppressionKind, type Recipient } from './facts.ts';
 import { ProviderError, type Messenger, type OutboundMessage } from './messenger.ts';
 import { createMessenger } from './messengers.ts';
-import { claim, finishCampaigns, retryDelayMs, settle, type Claimed, type Outcome } from './queue.ts';
+import { approveSends, capHistory, claim, finishCampaigns, lockRecipients, retryDelayMs, settle, type Claimed, type Outcome } from './queue.ts';
 import { RateLimiter } from './rateLimiter.ts';
 import { compileTemplate, type CompiledTemplate, type RenderScope } from './render.ts';
 import type { MessagingSettings } from './settings.ts';
@@ -105,48 +105,61 @@ export class Dispatcher {
     const ws = await this.deps.settingsOf(workspaceId);
     const policy = ws.settings.policy;
     const { timeZone } = await this.deps.workspaces.get(workspaceId);
-    const recipients = await loadRecipients(this.db, workspaceId, rows.map((r) => r.customer_id), new Date(now.getTime() - capWindowDays(policy) * DAY));
-    const addresses = new Map(rows.map((r) => [r.id, recipients.get(r.customer_id) ? addressOf(recipients.get(r.customer_id)!, r.channel) : null]));
-    const suppressed = await loadSuppressions(
-      this.db,
-      workspaceId,
-      rows.flatMap((r) => (suppressionKind(r.channel) && addresses.get(r.id) ? [addresses.get(r.id)!] : [])),
-    );
-
-    const settled: Outcome[] = [];
-    const toSend: { row: Claimed; recipient: Recipient; address: string }[] = [];
-    // Customer order, so a second message to the same customer in this batch sees the first one's cap.
-    for (const row of [...rows].sort((a, b) => a.customer_id.localeCompare(b.customer_id))) {
-      const recipient = recipients.get(row.customer_id);
-      const address = addresses.get(row.id) ?? null;
-      const base = { id: row.id, customerId: row.customer_id, attempts: row.attempts };
-      if (!recipient) {
-        settled.push({ ...base, state: 'suppressed', reason: 'customer_deleted' });
-        continue;
+    const marketingCustomers = rows.filter((r) => r.class === 'marketing').map((r) => r.customer_id);
+    // The gate decides under the customers' locks until its approvals are stamped (queue.ts, lockRecipients): caps hold across workers.
+    const { settled, toSend, addresses } = await this.db.tx(async (tx) => {
+      await lockRecipients(tx, workspaceId, marketingCustomers);
+      const capSince = new Date(now.getTime() - capWindowDays(policy) * DAY);
+      const recipients = await loadRecipients(tx, workspaceId, rows.map((r) => r.customer_id), capSince);
+      const history = await capHistory(tx, workspaceId, marketingCustomers, rows.map((r) => r.id), capSince, now);
+      for (const id of marketingCustomers) {
+        const recipient = recipients.get(id);
+        if (recipient) recipient.recentSends = history.get(id) ?? [];
       }
-      const consentChannel = CONSENT_CHANNEL[row.channel];
-      const decision = decide(
-        {
-          channel: row.channel,
-          class: row.class,
-          address,
-          erased: recipient.erased,
-          consent: consentChannel ? (recipient.consents.get(consentChannel) ?? null) : null,
-          suppression: address && suppressionKind(row.channel) ? (suppressed.get(contactHash(address)) ?? null) : null,
-          recentSends: recipient.recentSends,
-          timeZone: recipient.timeZone ?? timeZone,
-        },
-        policy,
-        now,
+      const addresses = new Map(rows.map((r) => [r.id, recipients.get(r.customer_id) ? addressOf(recipients.get(r.customer_id)!, r.channel) : null]));
+      const suppressed = await CustomerService.suppressionReasons(
+        tx,
+        workspaceId,
+        rows.flatMap((r) => (suppressionKind(r.channel) && addresses.get(r.id) ? [addresses.get(r.id)!] : [])),
       );
-      if (decision.action === 'suppress') settled.push({ ...base, state: 'suppressed', reason: decision.reason });
-      else if (decision.action === 'defer') settled.push({ ...base, state: 'deferred', reason: decision.reason, dueAt: decision.until });
-      else {
-        if (row.class === 'marketing') recipient.recentSends.push({ channel: row.channel, at: now });
-        toSend.push({ row, recipient, address: address! });
+
+      const settled: Outcome[] = [];
+      const toSend: { row: Claimed; recipient: Recipient; address: string }[] = [];
+      // Customer order, so a second message to the same customer in this batch sees the first one's cap.
+      for (const row of [...rows].sort((a, b) => a.customer_id.localeCompare(b.customer_id))) {
+        const recipient = recipients.get(row.customer_id);
+        const address = addresses.get(row.id) ?? null;
+        const base = { id: row.id, customerId: row.customer_id, attempts: row.attempts };
+        if (!recipient) {
+          settled.push({ ...base, state: 'suppressed', reason: 'customer_deleted' });
+          continue;
+        }
+        const consentChannel = CONSENT_CHANNEL[row.channel];
+        const decision = decide(
+          {
+            channel: row.channel,
+            class: row.class,
+            address,
+            erased: recipient.erased,
+            consent: consentChannel ? (recipient.consents.get(consentChannel) ?? null) : null,
+            suppression: address && suppressionKind(row.channel) ? (suppressed.get(contactHash(address)) ?? null) : null,
+            recentSends: recipient.recentSends,
+            timeZone: recipient.timeZone ?? timeZone,
+          },
+          policy,
+          now,
+        );
+        if (decision.action === 'suppress') settled.push({ ...base, state: 'suppressed', reason: decision.reason });
+        else if (decision.action === 'defer') settled.push({ ...base, state: 'deferred', reason: decision.reason, dueAt: decision.until });
+        else {
+          if (row.class === 'marketing') recipient.recentSends.push({ channel: row.channel, at: now });
+          toSend.push({ row, recipient, address: address! });
+        }
       }
-    }
-    await settle(this.db, workspaceId, settled, now);
+      await settle(tx, workspaceId, settled, now);
+      await approveSends(tx, workspaceId, toSend.filter((s) => s.row.class === 'marketing').map((s) => s.row), now);
+      return { settled, toSend, addresses };
+    });
     for (const o of settled) result[o.state === 'deferred' ? 'deferred' : 'suppressed']++;
     result.gateMs += performance.now() - gateStarted;
 

@@ -66,7 +66,7 @@ export interface Claimed {
   vars: Record<string, unknown>;
 }
 
-/** Due rows (queued, deferred and due, or sending with an expired lease), oldest first. */
+/** Due rows (queued, deferred and due, or sending with an expired lease: its gate approval lapses), oldest first. */
 export async function claim(q: Queryable, now: Date, limit: number, workspaceId: string | null, leaseMs = LEASE_MS): Promise<Claimed[]> {
   const { rows } = await q.query<Claimed>(
     `WITH due AS (
@@ -75,7 +75,7 @@ export async function claim(q: Queryable, now: Date, limit: number, workspaceId:
          AND ($3::uuid IS NULL OR workspace_id = $3)
        ORDER BY due_at LIMIT $2
        FOR UPDATE SKIP LOCKED)
-     UPDATE deliveries d SET state = 'sending', attempts = d.attempts + 1, lease_until = $4
+     UPDATE deliveries d SET state = 'sending', attempts = d.attempts + 1, lease_until = $4, sent_at = NULL
      FROM due WHERE d.workspace_id = due.workspace_id AND d.id = due.id
      RETURNING d.workspace_id, d.id, d.campaign_id, d.customer_id, d.channel, d.class, d.attempts, d.vars`,
     [now, limit, workspaceId, new Date(now.getTime() + leaseMs)],
@@ -102,7 +102,7 @@ export async function settle(q: Queryable, workspaceId: string, outcomes: Outcom
        SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, customer_id uuid, attempts int, state text, reason text, due_at timestamptz, provider_id text)),
      upd AS (
        UPDATE deliveries d SET state = i.state, reason = i.reason, lease_until = NULL, due_at = coalesce(i.due_at, d.due_at),
-         provider_id = coalesce(i.provider_id, d.provider_id), sent_at = CASE WHEN i.state = 'sent' THEN $3::timestamptz ELSE d.sent_at END
+         provider_id = coalesce(i.provider_id, d.provider_id), sent_at = CASE WHEN i.state = 'sent' THEN $3::timestamptz END
        FROM input i
        WHERE d.workspace_id = $1 AND d.id = i.id AND d.state = 'sending' AND d.attempts = i.attempts
        RETURNING d.id, d.customer_id, i.state, i.reason),
@@ -119,6 +119,60 @@ export async function settle(q: Queryable, workspaceId: string, outcomes: Outcom
     ],
   );
   return rows[0]!.n;
+}
+
+/**
+ * Frequency caps under concurrency: the gate decides for a customer while holding that customer's
+ * advisory lock (transaction-scoped, taken in key order so workers never deadlock), and stamps
+ * the marketing sends it approves with sent_at while they are still 'sending'. A second worker
+ * deciding for the same customer waits for the lock, then counts those approved sends as well as
+ * the sent ones (`capHistory`): two workers cannot both fill the last slot.
+ */
+export async function lockRecipients(q: Queryable, workspaceId: string, customerIds: string[]): Promise<void> {
+  if (customerIds.length === 0) return;
+  await q.query(
+    `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended($1 || ':' || c, 0) AS k FROM unnest($2::text[]) AS c ORDER BY k) keys`,
+    [workspaceId, [...new Set(customerIds)]],
+  );
+}
+
+/** Stamps the approved marketing sends (see lockRecipients); settle keeps the stamp only when the send succeeds. */
+export async function approveSends(q: Queryable, workspaceId: string, rows: { id: string; attempts: number }[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await q.query(
+    `UPDATE deliveries d SET sent_at = $2 FROM unnest($3::uuid[], $4::int[]) AS x(id, attempts)
+     WHERE d.workspace_id = $1 AND d.id = x.id AND d.state = 'sending' AND d.attempts = x.attempts`,
+    [workspaceId, now, rows.map((r) => r.id), rows.map((r) => r.attempts)],
+  );
+}
+
+/**
+ * The marketing sends that count against the customers' caps, in one snapshot: sent since `since`,
+ * and approved by another worker that still holds them under a live lease. One query, so a send
+ * that moves from approved to sent meanwhile is counted once, never missed.
+ */
+export async function capHistory(
+  q: Queryable,
+  workspaceId: string,
+  customerIds: string[],
+  excludeIds: string[],
+  since: Date,
+  now: Date,
+): Promise<Map<string, { channel: Channel; at: Date }[]>> {
+  const history = new Map<string, { channel: Channel; at: Date }[]>();
+  if (customerIds.length === 0) return history;
+  const { rows } = await q.query<{ customer_id: string; channel: Channel; sent_at: Date }>(
+    `SELECT customer_id, channel, sent_at FROM deliveries
+     WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[]) AND class = 'marketing' AND sent_at > $4
+       AND (state = 'sent' OR (state = 'sending' AND lease_until > $5 AND NOT (id = ANY($3::uuid[]))))`,
+    [workspaceId, [...new Set(customerIds)], excludeIds, since, now],
+  );
+  for (const r of rows) {
+    const list = history.get(r.customer_id) ?? [];
+    list.push({ channel: r.channel, at: r.sent_at });
+    history.set(r.customer_id, list);
+  }
+  return history;
 }
 
 /** Campaigns whose every delivery is settled become `sent`. */

@@ -119,4 +119,32 @@ describeEachDatabase('session API', (t) => {
     assert.equal((await user.call('DELETE', '/v1/session', undefined, null)).statusCode, 204);
     assert.equal((await app.inject({ method: 'DELETE', url: '/v1/session' })).statusCode, 204);
   });
+
+  test('failed sign-ins are throttled per email and per client address: 429 with Retry-After', async () => {
+    const { app, services, workspace } = await setup();
+    const email = `locked-${Math.random().toString(36).slice(2)}@example.jp`;
+    await services.users.create(workspace.id, { email, role: 'analyst', password: PASSWORD });
+    const attempt = (who: string, password: string, ip: string) => app.inject({ method: 'POST', url: '/v1/session', payload: { email: who, password }, remoteAddress: ip });
+    for (let i = 0; i < 5; i++) assert.equal((await attempt(email, 'wrong password!', `10.1.0.${i}`)).statusCode, 401);
+    // The sixth attempt on that email is refused from any address, even with the right password.
+    const locked = await attempt(email, PASSWORD, '10.1.1.1');
+    assert.equal(locked.statusCode, 429, locked.body);
+    assert.equal(locked.json().error, 'too_many_attempts');
+    assert.match(locked.json().message, /try again in 15 minute/);
+    const retryAfter = Number(locked.headers['retry-after']);
+    assert.ok(retryAfter > 880 && retryAfter <= 900, `Retry-After ${retryAfter}`);
+
+    // One address trying many accounts: 20 failures, then even a new email from it is refused…
+    for (let i = 0; i < 20; i++) assert.equal((await attempt(`guess${i}@example.jp`, 'wrong password!', '10.2.0.1')).statusCode, 401);
+    const other = await signInAs(services, workspace.id);
+    assert.equal((await attempt(other, PASSWORD, '10.2.0.1')).statusCode, 429);
+    // … while the same account signs in from elsewhere.
+    assert.equal((await attempt(other, PASSWORD, '10.3.0.1')).statusCode, 200);
+  });
 });
+
+async function signInAs(services: Awaited<ReturnType<typeof testApp>>['services'], workspaceId: string): Promise<string> {
+  const email = `other-${Math.random().toString(36).slice(2)}@example.jp`;
+  await services.users.create(workspaceId, { email, role: 'analyst', password: PASSWORD });
+  return email;
+}

@@ -3,6 +3,7 @@ import { AuthError } from '../../app/errors.ts';
 import type { ZodApp } from '../../app/server.ts';
 import type { Services } from '../../app/services.ts';
 import { ROLE_SCOPES, ROLES, type Session, type User } from './service.ts';
+import { TooManyAttemptsError } from './throttle.ts';
 import { SESSION_COOKIE, checkCsrf, sessionCookieOptions, sessionOf, sessionToken } from './session.ts';
 
 const sessionView = z.object({
@@ -34,11 +35,15 @@ export async function userRoutes(app: ZodApp, services: Services): Promise<void>
         summary: 'Sign in to the web app: sets an HttpOnly session cookie',
         security: [],
         body: z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) }),
+        description: 'Too many failed attempts for the email or from the client address answer 429 too_many_attempts with Retry-After (seconds).',
         response: { 200: sessionView },
       },
     },
     async (request, reply) => {
-      const user = await services.users.authenticate(request.body.email, request.body.password);
+      const user = await services.users.authenticate(request.body.email, request.body.password, { ip: request.ip }).catch((err: unknown) => {
+        if (err instanceof TooManyAttemptsError) reply.header('Retry-After', String(err.retryAfterSeconds));
+        throw err;
+      });
       const { token, session } = await services.users.createSession(user);
       reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(request, session.expiresAt));
       return view(user, session);

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { AuthError, ConflictError, ValidationError } from '../../app/errors.ts';
 import { createServices } from '../../app/services.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
+import { TooManyAttemptsError } from './throttle.ts';
 
 describeEachDatabase('users and sessions', (t) => {
   const setup = async () => {
@@ -34,6 +35,27 @@ describeEachDatabase('users and sessions', (t) => {
         return true;
       });
     }
+  });
+
+  test("sign-in throttling: a success clears the email's failures; the lockout ends as failures age out of the window", async () => {
+    const { services, workspace, email } = await setup();
+    await services.users.create(workspace.id, { email, role: 'analyst', password: 'correct horse battery' });
+    const t0 = Date.now();
+    const at = (minutes: number) => ({ ip: '192.0.2.7', now: new Date(t0 + minutes * 60_000) });
+    const fail = (minutes: number) => assert.rejects(services.users.authenticate(email, 'wrong password!', at(minutes)), AuthError);
+    for (let i = 0; i < 4; i++) await fail(i);
+    await services.users.authenticate(email, 'correct horse battery', at(4));
+    // Cleared by the success: five more failures are allowed, then the email is locked.
+    for (let i = 0; i < 5; i++) await fail(5 + i);
+    await assert.rejects(services.users.authenticate(email, 'correct horse battery', at(10)), (err: unknown) => {
+      assert.ok(err instanceof TooManyAttemptsError);
+      // The oldest of the five (minute 5) leaves the 15-minute window at minute 20.
+      assert.equal(err.retryAfterSeconds, 600);
+      return true;
+    });
+    // Refused attempts do not extend the lockout; once a failure has aged out, the right password works.
+    await assert.rejects(services.users.authenticate(email, 'correct horse battery', at(19)), TooManyAttemptsError);
+    assert.equal((await services.users.authenticate(email, 'correct horse battery', at(20.1))).email, email);
   });
 
   test('an email belongs to one user across workspaces; bad input names the field', async () => {

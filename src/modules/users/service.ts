@@ -5,6 +5,7 @@ import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { Scope } from '../workspaces/service.ts';
 import { hashPassword, verifyDecoy, verifyPassword } from './password.ts';
+import { beginAttempt } from './throttle.ts';
 
 export const ROLES = ['admin', 'marketer', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
@@ -85,14 +86,20 @@ export class UserService {
     if (!rowCount) throw new NotFoundError(`user ${userId} not found`);
   }
 
-  /** One message for an unknown email and a wrong password, after the same work: no account probing. */
-  async authenticate(email: string, password: string): Promise<User> {
+  /**
+   * One message for an unknown email and a wrong password, after the same work: no account probing.
+   * Throttled per email and, when `ip` is given, per client IP (throttle.ts): too many failures
+   * throw TooManyAttemptsError (429) before the password is checked.
+   */
+  async authenticate(email: string, password: string, options: { ip?: string | null; now?: Date } = {}): Promise<User> {
+    const attempt = await beginAttempt(this.db, email, options.ip ?? null, options.now ?? new Date());
     const { rows } = await this.db.query(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.email) = lower($1)`, [
       email.trim(),
     ]);
     const row = rows[0];
     const ok = row ? await verifyPassword(row.password_hash as string, password) : await verifyDecoy(password);
     if (!row || !ok) throw new AuthError('Email or password is incorrect');
+    await attempt.succeeded();
     await this.db.query('UPDATE users SET last_login_at = now() WHERE workspace_id = $1 AND id = $2', [row.workspace_id, row.id]);
     return { ...toUser(row), lastLoginAt: new Date() };
   }
