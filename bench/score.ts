@@ -43,12 +43,16 @@ const { values } = parseArgs({
 const months = Number(values.months);
 const seed = Number(values.seed);
 const bgnbdIssues: FieldIssue[] = [];
-const bgnbd = parseBgNbd(values.bgnbd, bgnbdIssues);
-if (!bgnbd) throw new Error(bgnbdIssues[0]!.message);
+const bgnbd = parseBgNbd(values.bgnbd, bgnbdIssues) ?? exit(`--bgnbd ${bgnbdIssues[0]!.message}`);
 const newOrders = Number(values['new-orders']);
 const END = observationEnd(DEFAULT_END);
 const WORKSPACE = 'bench-score';
 const DERIVED = ['Lifecycle Stage Changed', 'RFM Segment Changed'];
+
+function exit(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
 
 const rss = () => `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -99,7 +103,7 @@ async function measure(label: string, db: Db, customers: number): Promise<void> 
   const first = await services.intelligence.score(ws, { asOf: END, mode: 'full' });
   console.log(`  full refresh, no scores yet:      ${secs(first.seconds * 1000)}  ${JSON.stringify({ ...(first.diagnostics.timings as object), ...(first.diagnostics.writeTimings as object) })}`);
   const bg = first.fits?.bgnbd?.params;
-  if (bg) console.log(`    BG/NBD r=${bg.r.toFixed(3)} α=${bg.alpha.toFixed(2)} a=${bg.a.toFixed(3)} b=${bg.b.toFixed(3)} (truth 0.6, 10, 0.8, 3)`);
+  if (bg) console.log(`    BG/NBD r=${bg.r.toFixed(3)} α=${bg.alpha.toFixed(2)} a=${bg.a.toFixed(3)} b=${bg.b.toFixed(3)} (truth ${bgnbd.r}, ${bgnbd.alpha}, ${bgnbd.a}, ${bgnbd.b})`);
   const second = await services.intelligence.score(ws, { asOf: END, mode: 'full' });
   console.log(`  full refresh over existing scores: ${secs(second.seconds * 1000)}  ${JSON.stringify({ ...(second.diagnostics.timings as object), ...(second.diagnostics.writeTimings as object) })}`);
 

@@ -46,6 +46,9 @@ function describeRun(r: ScoreRunResult): string {
     `  BG/NBD (weeks): ${fmt(bg)}${r.kind === 'incremental' ? ` (fit of run ${r.fitRunId})` : ''}`,
     `  Gamma-Gamma: ${fmt(gg)}`,
     ...(r.fits?.notes ?? []).map((note) => `  note: ${note}`),
+    ...(r.fits?.categories?.models ?? []).map(
+      (c) => `  ${r.fits!.categories!.dimension} ${c.category} (${n(c.buyers)} buyers): BG/NBD ${fmt(c.bgnbd?.params)}; Gamma-Gamma ${fmt(c.gammagamma?.params)}${c.notes.length ? ` (${c.notes.join('; ')})` : ''}`,
+    ),
     `  stages: ${Object.entries(r.counts.stages).map(([k, v]) => `${k} ${n(v)}`).join(', ')}`,
     `  RFM segments: ${Object.entries(r.counts.segments).map(([k, v]) => `${k} ${n(v)}`).join(', ')}`,
     `  changes: ${n(r.events.stageChanged)} stage, ${n(r.events.segmentChanged)} segment (events written); ${n(r.snapshots)} history snapshots`,

@@ -15,7 +15,7 @@ import { HEALTH_SIGNALS, type HealthSettings, type HealthSignal } from './settin
  *   usageBreadth     distinct usage event names in the window / distinct names the whole workspace used
  *   seatUtilization  users with usage in the window / seats of live subscriptions, capped at 1
  *   supportTickets   1 − tickets in the window / 5, floored at 0
- *   nps              (latest NPS answer − 0) / 10 — absent until surveys exist
+ *   nps              mean of the account users' latest NPS answers (last 365 days) / 10; absent without answers
  *   failedPayments   1 − failed payments in the window / 3, floored at 0
  *   renewal          days to the next renewal / 90, capped at 1 (little time left to fix problems)
  */
@@ -59,6 +59,7 @@ interface Row {
   mrr: number;
   renews_at: Date | null;
   workspace_breadth: number;
+  nps: number | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -91,12 +92,18 @@ export async function accountHealth(
      subs AS (
        SELECT account_id, sum(seats)::int AS seats, sum(mrr_minor)::float8 AS mrr, min(renews_at) FILTER (WHERE renews_at >= $3) AS renews_at
        FROM subscriptions WHERE workspace_id = $1 AND started_at < $3 AND (canceled_at IS NULL OR canceled_at >= $3) AND status <> 'canceled'
-       GROUP BY account_id)
+       GROUP BY account_id),
+     nps AS (
+       SELECT c.account_id, avg(x.score)::float8 AS nps FROM customers c
+       CROSS JOIN LATERAL (SELECT r.score FROM survey_responses r WHERE r.workspace_id = c.workspace_id AND r.customer_id = c.id AND r.kind = 'nps'
+                             AND r.score IS NOT NULL AND r.answered_at < $3 AND r.answered_at >= $3::timestamptz - interval '365 days'
+                           ORDER BY r.answered_at DESC LIMIT 1) x
+       WHERE c.workspace_id = $1 AND c.account_id IN (SELECT id FROM acc) GROUP BY c.account_id)
      SELECT acc.id, acc.external_id, acc.name, per.last_usage, coalesce(per.usage_days, 0) AS usage_days, coalesce(per.breadth, 0) AS breadth,
             coalesce(per.users, 0) AS users, coalesce(per.tickets, 0) AS tickets, coalesce(per.failed, 0) AS failed,
-            coalesce(subs.seats, 0) AS seats, coalesce(subs.mrr, 0) AS mrr, subs.renews_at,
+            coalesce(subs.seats, 0) AS seats, coalesce(subs.mrr, 0) AS mrr, subs.renews_at, nps.nps,
             (SELECT count(DISTINCT e.name)::int FROM events e WHERE e.workspace_id = $1 AND e.occurred_at >= $4 AND e.occurred_at < $3 AND ${usage}) AS workspace_breadth
-     FROM acc LEFT JOIN per ON per.account_id = acc.id LEFT JOIN subs ON subs.account_id = acc.id
+     FROM acc LEFT JOIN per ON per.account_id = acc.id LEFT JOIN subs ON subs.account_id = acc.id LEFT JOIN nps ON nps.account_id = acc.id
      ORDER BY acc.id`,
     [
       workspace.id,
@@ -125,8 +132,8 @@ function scoreAccount(r: Row, settings: HealthSettings, now: Date): AccountHealt
     usageBreadth: { raw: r.breadth, score: r.workspace_breadth > 0 ? clamp(r.breadth / r.workspace_breadth) : null },
     seatUtilization: { raw: r.seats > 0 ? r.users / r.seats : null, score: r.seats > 0 ? clamp(r.users / r.seats) : null },
     supportTickets: { raw: r.tickets, score: clamp(1 - r.tickets / 5) },
-    // Surveys do not exist yet: NPS is absent, never invented.
-    nps: { raw: null, score: null },
+    // Without answers NPS is absent, never invented.
+    nps: { raw: r.nps, score: r.nps === null ? null : clamp(r.nps / 10) },
     failedPayments: { raw: r.failed, score: clamp(1 - r.failed / 3) },
     renewal: { raw: daysToRenewal, score: daysToRenewal === null ? null : clamp(daysToRenewal / 90) },
   };

@@ -26,6 +26,8 @@ export const KPI_KEYS = [
   'revenue_churn',
   'net_revenue_retention',
   'nps',
+  'nps_ci_low',
+  'nps_ci_high',
 ] as const;
 export type KpiKey = (typeof KPI_KEYS)[number];
 
@@ -66,7 +68,9 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
   d('logo_churn', 'Logo churn', 'ratio', false, 'accounts with MRR > 0 at start and 0 at end / accounts with MRR > 0 at start'),
   d('revenue_churn', 'Gross revenue churn', 'ratio', false, 'Σ max(MRR_start − MRR_end, 0) / Σ MRR_start, over accounts with MRR > 0 at start'),
   d('net_revenue_retention', 'Net revenue retention', 'ratio', true, 'Σ MRR_end / Σ MRR_start, over accounts with MRR > 0 at start'),
-  d('nps', 'NPS', 'score', true, '% promoters (9–10) − % detractors (0–6) of survey answers in the period; null until surveys exist'),
+  d('nps', 'NPS', 'score', true, '% promoters (9–10) − % detractors (0–6) of NPS answers in the period; null without answers'),
+  d('nps_ci_low', 'NPS, 95 % interval low', 'score', true, 'NPS − 1.96·SE, SE = 100·√((p_P + p_D − (p_P − p_D)²) / n), clipped to −100…100; null without answers'),
+  d('nps_ci_high', 'NPS, 95 % interval high', 'score', true, 'NPS + 1.96·SE (as nps_ci_low), clipped to −100…100; null without answers'),
 ];
 
 export const GRANULARITIES = ['day', 'week', 'month', 'quarter'] as const;

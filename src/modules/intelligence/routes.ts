@@ -3,6 +3,7 @@ import { requireScope, workspaceOf } from '../../app/auth.ts';
 import type { ZodApp } from '../../app/server.ts';
 import type { Services } from '../../app/services.ts';
 import { instant } from '../../lib/instant.ts';
+import { AT_RISK_SORTS } from './distributions.ts';
 import { GRANULARITIES, KPI_DEFINITIONS, KPI_KEYS } from './kpiDefinitions.ts';
 import { HEALTH_SIGNALS } from './settings.ts';
 import { STAGES } from './stages.ts';
@@ -101,6 +102,31 @@ const backtestReport = z.object({
 
 const target = z.object({ kpi: z.enum(KPI_KEYS), granularity: z.enum(GRANULARITIES), periodStart: date, target: z.number() });
 
+const offsetPage = { limit: z.coerce.number().int().min(1).max(200).default(50), offset: z.coerce.number().int().min(0).max(1_000_000).default(0) };
+const scoredCustomer = z.object({
+  customerId: z.string(),
+  externalId: z.string().nullable(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  ordersCount: z.number(),
+  revenueMinor: z.number(),
+  lastOrderAt: z.date().nullable(),
+  rfmSegment: z.string().nullable(),
+  stage: z.enum(STAGES),
+  pAlive: num,
+  pAliveChange: num.describe('P(alive) now minus at the previous score snapshot'),
+  clv12mMinor: num,
+  churnRisk: num,
+});
+const customerPage = z.object({ total: z.number(), data: z.array(scoredCustomer) });
+const atRiskFilter = {
+  maxPAlive: z.coerce.number().min(0).max(1).default(0.5).describe('P(alive) below this'),
+  minFm: z.coerce.number().int().min(1).max(5).default(4).describe('high value: FM column of the RFM grid at least this'),
+  sort: z.enum(AT_RISK_SORTS).default('revenue'),
+  direction: z.enum(['asc', 'desc']).default('desc'),
+};
+const counts = z.record(z.string(), z.number());
+
 export async function intelligenceRoutes(app: ZodApp, services: Services): Promise<void> {
   const { intelligence } = services;
   const read = requireScope(services, 'read');
@@ -176,7 +202,8 @@ export async function intelligenceRoutes(app: ZodApp, services: Services): Promi
   app.put(
     '/v1/kpi-targets',
     {
-      preHandler: admin,
+      // Marketers set targets too (their role's write scope is ingest).
+      preHandler: requireScope(services, 'ingest'),
       schema: {
         tags,
         summary: 'Set targets (one per KPI, granularity and period start; an existing one is replaced)',
@@ -185,6 +212,114 @@ export async function intelligenceRoutes(app: ZodApp, services: Services): Promi
       },
     },
     async (request) => ({ saved: await intelligence.setKpiTargets(workspaceOf(request), request.body.targets) }),
+  );
+
+  app.get(
+    '/v1/insights/rfm-cell',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'Customers of one R × FM cell of the RFM grid, by revenue',
+        querystring: z.object({ r: z.coerce.number().int().min(1).max(5), fm: z.coerce.number().int().min(1).max(5), ...offsetPage }),
+        response: { 200: customerPage },
+      },
+    },
+    async (request) => intelligence.rfmCellCustomers(workspaceOf(request), request.query),
+  );
+
+  app.get(
+    '/v1/insights/at-risk',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'High-value customers whose P(alive) fell below a threshold, sorted and paginated',
+        querystring: z.object({ ...atRiskFilter, ...offsetPage }),
+        response: { 200: customerPage },
+      },
+    },
+    async (request) => intelligence.atRisk(workspaceOf(request), request.query),
+  );
+
+  app.get(
+    '/v1/insights/at-risk.csv',
+    {
+      preHandler: read,
+      schema: { tags, summary: 'The whole at-risk list as CSV (streamed; money in minor units)', querystring: z.object(atRiskFilter), produces: ['text/csv'] },
+    },
+    async (request, reply) => {
+      const csv = await intelligence.atRiskCsv(workspaceOf(request), request.query);
+      reply.raw.on('close', () => csv.destroy());
+      return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="at-risk-customers.csv"').send(csv);
+    },
+  );
+
+  app.get(
+    '/v1/insights/value',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'Distribution of predicted 12-month CLV and the Pareto curve of lifetime net revenue',
+        response: {
+          200: z.object({
+            currency: z.string(),
+            clv: z.object({
+              customers: z.number(),
+              meanMinor: num,
+              medianMinor: num,
+              bins: z.array(z.object({ fromMinor: z.number(), toMinor: num, customers: z.number() })),
+            }),
+            pareto: z.object({ customers: z.number(), revenueMinor: z.number(), points: z.array(z.object({ customerShare: z.number(), revenueShare: z.number() })) }),
+          }),
+        },
+      },
+    },
+    async (request) => intelligence.valueDistributions(workspaceOf(request)),
+  );
+
+  app.get(
+    '/v1/insights/stage-flow',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'Lifecycle stage moves in a period (default: the days before the latest scoring run); null before the first run',
+        querystring: z.object({ from: instant().optional(), to: instant().optional(), days: z.coerce.number().int().min(1).max(3650).default(30) }),
+        response: {
+          200: z.object({ flow: z.object({ from: z.string(), to: z.string(), moves: z.array(z.object({ from: z.enum(STAGES), to: z.enum(STAGES), customers: z.number() })) }).nullable() }),
+        },
+      },
+    },
+    async (request) => ({ flow: await intelligence.stageFlow(workspaceOf(request), request.query) }),
+  );
+
+  app.get(
+    '/v1/insights/segment-sizes',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'Customers per lifecycle stage and RFM segment after each scoring run (one point per day), oldest first',
+        response: { 200: z.object({ points: z.array(z.object({ asOf: z.date(), customers: z.number(), stages: counts, segments: counts })) }) },
+      },
+    },
+    async (request) => intelligence.sizesOverTime(workspaceOf(request)),
+  );
+
+  app.get(
+    '/v1/insights/accounts',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'Every account with its health score and signals, weakest first, paginated; counts per status',
+        querystring: z.object({ status: z.enum(['green', 'amber', 'red']).optional(), ...offsetPage }),
+        response: { 200: z.object({ total: z.number(), statuses: z.object({ green: z.number(), amber: z.number(), red: z.number() }), data: z.array(health) }) },
+      },
+    },
+    async (request) => intelligence.accountsHealth(workspaceOf(request), request.query),
   );
 
   app.get(

@@ -4,6 +4,7 @@ import type { Db } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { EventService } from '../events/service.ts';
 import type { Workspace } from '../workspaces/service.ts';
+import { fitCategories, type CategoryFits } from './categoryFits.ts';
 import { computeScores, fitModels, modelInput, type Fits, type Params, type RfmScales } from './modelScores.ts';
 import { writeScores, type WriteResult } from './scoreWriter.ts';
 import type { IntelligenceSettings } from './settings.ts';
@@ -48,6 +49,8 @@ export interface StoredFits {
   bgnbd: Fits['bgnbd'];
   gammagamma: Fits['gammagamma'];
   notes: string[];
+  /** Per category, when the workspace's categoryModels setting names a dimension. */
+  categories?: CategoryFits;
   unit: 'weeks';
   currency: string;
 }
@@ -185,6 +188,7 @@ async function scoreAndWrite(
     const input = summary ? modelInput(summary) : null;
     const f = input ? fitModels(input) : { bgnbd: null, gammagamma: null, notes: ['no customers'] };
     fits = { bgnbd: f.bgnbd, gammagamma: f.gammagamma, notes: f.notes, unit: 'weeks', currency: workspace.currency };
+    if (settings.categoryModels && summary) fits.categories = await fitCategories(db, scope, settings.categoryModels, summary.endDay);
     params = { bgnbd: f.bgnbd?.params ?? null, gammagamma: f.gammagamma?.params ?? null };
     if (input) {
       let repeaters = 0;

@@ -6,6 +6,21 @@ import type { WorkspaceService } from '../workspaces/service.ts';
 import { runBacktest, type BacktestOptions, type BacktestReport } from './backtest.ts';
 import { purchaseCohorts, subscriptionCohorts, type CohortQuery } from './cohorts.ts';
 import { accountHealth, renewalRisk, type AccountHealth } from './health.ts';
+import {
+  atRiskCsv,
+  atRiskCustomers,
+  clvHistogram,
+  latestRun,
+  paretoCurve,
+  rfmCellCustomers,
+  sizesOverTime,
+  stageFlow,
+  type AtRiskQuery,
+  type ClvHistogram,
+  type CustomerPage,
+  type ParetoCurve,
+  type StageFlow,
+} from './distributions.ts';
 import type { Granularity, KpiKey } from './kpiDefinitions.ts';
 import { computeKpis, type KpiQuery } from './kpis.ts';
 import { CURRENT_COLUMNS, HISTORY_COLUMNS, rfmCells, toCurrentScores, toHistory, type CurrentScores, type RfmSegmentsReport, type ScoreSnapshot } from './scoreViews.ts';
@@ -35,6 +50,8 @@ export interface ModelsReport {
  * is the one sanctioned exception).
  */
 export class IntelligenceService {
+  private readonly valueCache = new Map<string, { runId: string; report: { currency: string; clv: ClvHistogram; pareto: ParetoCurve } }>();
+
   constructor(
     private readonly db: Db,
     private readonly workspaces: WorkspaceService,
@@ -168,6 +185,55 @@ export class IntelligenceService {
   async renewalRisk(workspaceId: string, now?: Date): Promise<AccountHealth[]> {
     const workspace = await this.workspaces.get(workspaceId);
     return renewalRisk(await accountHealth(this.db, workspace, (await this.settings(workspaceId)).health, { now }));
+  }
+
+  /** Every account's health, weakest first, one page at a time, with the count per status. */
+  async accountsHealth(workspaceId: string, query: { status?: AccountHealth['status']; limit: number; offset: number }, now?: Date) {
+    const workspace = await this.workspaces.get(workspaceId);
+    const all = await accountHealth(this.db, workspace, (await this.settings(workspaceId)).health, { now });
+    const statuses = { green: 0, amber: 0, red: 0 };
+    for (const a of all) statuses[a.status]++;
+    const matching = all.filter((a) => !query.status || a.status === query.status).sort((a, b) => a.score - b.score || b.mrrMinor - a.mrrMinor);
+    return { total: matching.length, statuses, data: matching.slice(query.offset, query.offset + query.limit) };
+  }
+
+  // Aggregates for the web app's analytics pages (distributions.ts).
+
+  async rfmCellCustomers(workspaceId: string, query: { r: number; fm: number; limit: number; offset: number }): Promise<CustomerPage> {
+    return rfmCellCustomers(this.db, workspaceId, query);
+  }
+
+  async atRisk(workspaceId: string, query: AtRiskQuery & { limit: number; offset: number }): Promise<CustomerPage> {
+    return atRiskCustomers(this.db, workspaceId, query);
+  }
+
+  async atRiskCsv(workspaceId: string, query: AtRiskQuery) {
+    return atRiskCsv(this.db, workspaceId, query, (await this.workspaces.get(workspaceId)).currency);
+  }
+
+  /**
+   * CLV histogram and Pareto curve. Both sort every scored customer (seconds on a million), and the
+   * scores change only with a scoring run: the answer is kept per workspace until the next run.
+   */
+  async valueDistributions(workspaceId: string): Promise<{ currency: string; clv: ClvHistogram; pareto: ParetoCurve }> {
+    const [workspace, run] = await Promise.all([this.workspaces.get(workspaceId), latestRun(this.db, workspaceId)]);
+    const cached = this.valueCache.get(workspaceId);
+    if (run && cached?.runId === run.id) return cached.report;
+    const [clv, pareto] = await Promise.all([clvHistogram(this.db, workspaceId), paretoCurve(this.db, workspaceId)]);
+    const report = { currency: workspace.currency, clv, pareto };
+    if (run) this.valueCache.set(workspaceId, { runId: run.id, report });
+    return report;
+  }
+
+  /** Stage moves in (from, to]; by default the `days` before the latest run's as-of. */
+  async stageFlow(workspaceId: string, query: { from?: Date; to?: Date; days: number }): Promise<StageFlow | null> {
+    const to = query.to ?? (await latestRun(this.db, workspaceId))?.asOf;
+    if (!to) return null;
+    return stageFlow(this.db, workspaceId, { from: query.from ?? new Date(to.getTime() - query.days * 86_400_000), to });
+  }
+
+  async sizesOverTime(workspaceId: string) {
+    return sizesOverTime(this.db, workspaceId);
   }
 
   /** Workspaces and their daily scoring hour, for the worker's schedule. */

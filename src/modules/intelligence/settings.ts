@@ -59,6 +59,16 @@ export const healthSettingsSchema = z.object({
 });
 export type HealthSettings = z.infer<typeof healthSettingsSchema>;
 
+/** Per-category model fits: which product dimension names a line's category, and how many of the largest categories to fit. */
+export const categoryModelSchema = z.object({
+  dimension: z
+    .string()
+    .regex(/^(category|attributes\.[A-Za-z0-9_-]{1,64})$/, "'category' (the order line's category) or 'attributes.<key>' (a product attribute)")
+    .describe("'category': the order line's category; 'attributes.<key>': that attribute of the line's product"),
+  maxCategories: z.number().int().min(1).max(50).default(10),
+});
+export type CategoryModelSettings = z.infer<typeof categoryModelSchema>;
+
 export const intelligenceSettingsSchema = z
   .object({
     stages: stageRulesSchema.prefault({}),
@@ -74,6 +84,8 @@ export const intelligenceSettingsSchema = z
     /** Hour (workspace time zone) of the daily scheduled scoring job. */
     dailyScoreHour: z.number().int().min(0).max(23).default(3),
     health: healthSettingsSchema.prefault({}),
+    /** null: models are fitted per workspace only; set, full runs also fit them per category. */
+    categoryModels: categoryModelSchema.nullable().default(null),
   })
   .strict();
 export type IntelligenceSettings = z.infer<typeof intelligenceSettingsSchema>;
