@@ -1,4 +1,5 @@
 import type { Services } from '../../app/services.ts';
+import { seedDemoSurvey } from '../surveys/demo.ts';
 import { SCOPES, type Workspace } from '../workspaces/service.ts';
 import { generateDemo } from './generate.ts';
 import { observationEnd } from './generator.ts';
@@ -38,10 +39,16 @@ export async function ensureDemoWorkspace(services: Services, options: DemoStart
       { ...DEMO_WORKSPACE, customers, end: dataEnd(workspace), workspaceId: workspace.id },
       { onProgress: options.onProgress },
     ).finally(() => options.onGenerated?.());
+    // The journey templates, switched on as drafts to edit and activate (a resumed start keeps the ones it made).
+    if ((await services.journeys.list(workspace.id)).length === 0) {
+      for (const t of services.journeys.templates()) await services.journeys.enableTemplate(workspace.id, t.key);
+    }
+    const answers = await seedDemoSurvey(services, workspace.id, { end: dataEnd(workspace), seed: DEMO_WORKSPACE.seed });
     const c = summary.counts;
     lines.push(
       `Demo data generated in ${summary.seconds} s: ${c.customers.toLocaleString('en')} customers, ${c.orders.toLocaleString('en')} orders, ` +
         `${c.events.toLocaleString('en')} events, ${c.accounts} B2B accounts (seed ${summary.seed}; see docs/demo-data.md)`,
+      `Demo NPS survey: ${answers} answers (see docs/surveys.md)`,
     );
   }
   for (const key of keys) {

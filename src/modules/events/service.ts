@@ -118,6 +118,35 @@ export class EventService {
     await q.query(`UPDATE events SET properties = '{}', context = NULL WHERE workspace_id = $1 AND customer_id = $2`, [workspaceId, customerId]);
   }
 
+  /**
+   * Events with one of `names` received after the keyset position `after` (received_at, id), in
+   * received order: what a reader with a cursor (the journeys trigger scanner) has not seen yet.
+   */
+  async receivedSince(
+    workspaceId: string,
+    names: string[],
+    options: { after: { receivedAt: Date; id: string }; limit: number },
+    q: Queryable = this.db,
+  ): Promise<StoredEvent[]> {
+    if (names.length === 0) return [];
+    const { rows } = await q.query(
+      `SELECT id, customer_id, message_id, name, properties, occurred_at, received_at FROM events
+       WHERE workspace_id = $1 AND (received_at, id) > ($3, $4::uuid) AND name = ANY($2::text[])
+       ORDER BY received_at, id LIMIT $5`,
+      [workspaceId, names, options.after.receivedAt, options.after.id, options.limit],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  /** When the customer first did `name` at or after `since` (null if not yet). */
+  async firstSince(workspaceId: string, customerId: string, name: string, since: Date, q: Queryable = this.db): Promise<Date | null> {
+    const { rows } = await q.query<{ at: Date | null }>(
+      'SELECT min(occurred_at) AS at FROM events WHERE workspace_id = $1 AND customer_id = $2 AND occurred_at >= $3 AND name = $4',
+      [workspaceId, customerId, since, name],
+    );
+    return rows[0]?.at ?? null;
+  }
+
   /** A customer's events, newest first (the 360 timeline). */
   async forCustomer(
     workspaceId: string,
@@ -141,4 +170,16 @@ export class EventService {
       receivedAt: r.received_at as Date,
     }));
   }
+}
+
+function toStoredEvent(r: Record<string, unknown>): StoredEvent {
+  return {
+    id: r.id as string,
+    customerId: r.customer_id as string,
+    messageId: r.message_id as string,
+    name: r.name as string,
+    properties: r.properties as Record<string, unknown>,
+    occurredAt: r.occurred_at as Date,
+    receivedAt: r.received_at as Date,
+  };
 }

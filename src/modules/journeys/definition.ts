@@ -20,7 +20,14 @@ const position = z.object({ x: z.number(), y: z.number() }).strict().optional();
 
 export const triggerSchema = z.discriminatedUnion('type', [
   /** An event on the customer, e.g. `Order Completed` (lifecycle and RFM changes arrive as events too). */
-  z.object({ type: z.literal('event'), event: z.string().min(1).max(200) }).strict(),
+  z
+    .object({
+      type: z.literal('event'),
+      event: z.string().min(1).max(200),
+      /** Only events whose properties equal these (e.g. {"direction": "upgrade"} on `Tier Changed`). */
+      properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    })
+    .strict(),
   z.object({ type: z.literal('segment'), segmentId: z.uuid(), on: z.enum(['enter', 'leave']) }).strict(),
   z.object({ type: z.literal('stage'), to: z.enum(STAGES), from: z.enum(STAGES).optional() }).strict(),
   /** A date on the customer: `offsetDays` before (negative) or after it, at `at` in the customer's time zone. */
@@ -82,3 +89,8 @@ export type Step = z.infer<typeof stepSchema>;
 export type StepType = Step['type'];
 export type Definition = z.infer<typeof definitionSchema>;
 export type DefinitionInput = z.input<typeof definitionSchema>;
+
+export const STEP_TYPES = ['wait', 'waitUntil', 'waitForEvent', 'branch', 'split', 'send', 'coupon', 'points', 'attribute', 'webhook', 'exit'] as const satisfies readonly StepType[];
+// Every step type is listed (fails to compile when a step type is added without it).
+const _allStepTypes: StepType extends (typeof STEP_TYPES)[number] ? true : never = true;
+void _allStepTypes;

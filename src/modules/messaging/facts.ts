@@ -1,5 +1,4 @@
 import type { Queryable } from '../../db/database.ts';
-import { contactHash } from '../customers/service.ts';
 import type { PostalRecipient } from './messenger.ts';
 import type { Channel } from './types.ts';
 
@@ -28,28 +27,43 @@ export interface Recipient {
   erased: boolean;
   consents: Map<string, 'opted_in' | 'opted_out'>;
   recentSends: { channel: Channel; at: Date }[];
+  /** Template variables other modules provide per recipient (see provideRecipientVariables). */
+  variables?: Record<string, unknown>;
 }
+
+/**
+ * Per-recipient template variables another module adds (the surveys module's `survey_links`),
+ * loaded for a whole batch at once. Messaging does not import those modules; they register here.
+ */
+export type RecipientVariableLoader = (q: Queryable, workspaceId: string, customerIds: string[]) => Promise<Map<string, unknown>>;
+const variableLoaders = new Map<string, RecipientVariableLoader>();
+
+export function provideRecipientVariables(name: string, load: RecipientVariableLoader): void {
+  variableLoaders.set(name, load);
+}
+
+/** Names of the provided variables, which templates also see at the top level (`{{ survey_links.nps }}`). */
+export const providedVariableNames = (): string[] => [...variableLoaders.keys()];
 
 export async function loadRecipients(q: Queryable, workspaceId: string, customerIds: string[], sendsSince: Date): Promise<Map<string, Recipient>> {
   const ids = [...new Set(customerIds)];
-  const [customers, consents, sends] = await Promise.all([
-    q.query<Record<string, unknown>>(
-      `SELECT id, external_id, email, phone, line_user_id, family_name, given_name, birthday::text AS birthday, postal_code, prefecture,
-         city, address_line1, address_line2, time_zone, attributes, erased_at IS NOT NULL AS erased
-       FROM customers WHERE workspace_id = $1 AND id = ANY($2::uuid[])`,
-      [workspaceId, ids],
-    ),
-    q.query<{ customer_id: string; channel: string; status: 'opted_in' | 'opted_out' }>(
-      `SELECT DISTINCT ON (customer_id, channel) customer_id, channel, status FROM consents
-       WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[]) ORDER BY customer_id, channel, recorded_at DESC, created_at DESC`,
-      [workspaceId, ids],
-    ),
-    q.query<{ customer_id: string; channel: Channel; sent_at: Date }>(
-      `SELECT customer_id, channel, sent_at FROM deliveries
-       WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[]) AND state = 'sent' AND class = 'marketing' AND sent_at > $3`,
-      [workspaceId, ids, sendsSince],
-    ),
-  ]);
+  // One after another: `q` may be a transaction's client, which runs one query at a time.
+  const customers = await q.query<Record<string, unknown>>(
+    `SELECT id, external_id, email, phone, line_user_id, family_name, given_name, birthday::text AS birthday, postal_code, prefecture,
+       city, address_line1, address_line2, time_zone, attributes, erased_at IS NOT NULL AS erased
+     FROM customers WHERE workspace_id = $1 AND id = ANY($2::uuid[])`,
+    [workspaceId, ids],
+  );
+  const consents = await q.query<{ customer_id: string; channel: string; status: 'opted_in' | 'opted_out' }>(
+    `SELECT DISTINCT ON (customer_id, channel) customer_id, channel, status FROM consents
+     WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[]) ORDER BY customer_id, channel, recorded_at DESC, created_at DESC`,
+    [workspaceId, ids],
+  );
+  const sends = await q.query<{ customer_id: string; channel: Channel; sent_at: Date }>(
+    `SELECT customer_id, channel, sent_at FROM deliveries
+     WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[]) AND state = 'sent' AND class = 'marketing' AND sent_at > $3`,
+    [workspaceId, ids, sendsSince],
+  );
   const out = new Map<string, Recipient>();
   for (const r of customers.rows) {
     out.set(r.id as string, {
@@ -73,20 +87,13 @@ export async function loadRecipients(q: Queryable, workspaceId: string, customer
       recentSends: [],
     });
   }
+  for (const [name, load] of variableLoaders) {
+    const values = await load(q, workspaceId, [...out.keys()]);
+    for (const [id, r] of out) r.variables = { ...r.variables, [name]: values.get(id) ?? {} };
+  }
   for (const c of consents.rows) out.get(c.customer_id)?.consents.set(c.channel, c.status);
   for (const s of sends.rows) out.get(s.customer_id)?.recentSends.push({ channel: s.channel, at: s.sent_at });
   return out;
-}
-
-/** Suppression reasons by address hash, for the addresses the batch would use. */
-export async function loadSuppressions(q: Queryable, workspaceId: string, addresses: string[]): Promise<Map<string, string>> {
-  const hashes = [...new Set(addresses.map(contactHash))];
-  if (hashes.length === 0) return new Map();
-  const { rows } = await q.query<{ value_hash: string; reason: string }>(
-    'SELECT value_hash, reason FROM suppressions WHERE workspace_id = $1 AND value_hash = ANY($2::text[])',
-    [workspaceId, hashes],
-  );
-  return new Map(rows.map((r) => [r.value_hash, r.reason]));
 }
 
 /** Push tokens live in the customer's attributes (as the app's SDK sends them through identify). */
@@ -137,5 +144,6 @@ export function customerScope(r: Recipient): Record<string, unknown> {
     prefecture: r.prefecture,
     city: r.city,
     attributes: r.attributes,
+    ...r.variables,
   };
 }

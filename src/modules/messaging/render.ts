@@ -2,6 +2,7 @@ import { convert } from 'html-to-text';
 import { Liquid, type Template as LiquidTemplate } from 'liquidjs';
 import mjml2html from 'mjml';
 import { ValidationError } from '../../app/errors.ts';
+import { providedVariableNames } from './facts.ts';
 import type { Content, PostalRecipient } from './messenger.ts';
 import type { MessagingSettings } from './settings.ts';
 import type { trackingUrls } from './tokens.ts';
@@ -48,6 +49,17 @@ export interface CompiledTemplate {
  * (when a campaign is created); workers skip validation.
  */
 export async function compileTemplate(template: Template, settings: MessagingSettings, strict = false): Promise<CompiledTemplate> {
+  const compiled = await compileChannel(template, settings, strict);
+  return { usesRecommendations: compiled.usesRecommendations, render: (scope, extras) => compiled.render(withProvidedVariables(scope), extras) };
+}
+
+/** Variables other modules provide per recipient arrive in `customer`; templates also see them at the top level. */
+function withProvidedVariables(scope: RenderScope): RenderScope {
+  const names = providedVariableNames();
+  return names.length === 0 ? scope : { ...Object.fromEntries(names.map((n) => [n, scope.customer[n] ?? {}])), ...scope };
+}
+
+async function compileChannel(template: Template, settings: MessagingSettings, strict: boolean): Promise<CompiledTemplate> {
   const usesRecommendations = JSON.stringify(template).includes('recommendations');
   const parse = (engine: Liquid, source: string, path: string[]): LiquidTemplate[] => {
     try {

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import { liftReport, type GroupOutcome, type LiftReport } from '../../analytics/stats/lift.ts';
-import type { Arm } from './types.ts';
+import type { Arm, DeliveryState } from './types.ts';
 
 /**
  * Conversions and revenue of a campaign's recipients by arm, intent-to-treat: every treatment-arm
@@ -17,6 +17,8 @@ export interface CampaignReport {
   sent: number;
   opened: number;
   clicked: number;
+  /** Deliveries by outcome and reason (the gate rule that suppressed or deferred, the provider error), most first. */
+  outcomes: { state: DeliveryState; reason: string | null; count: number }[];
   /** Treatment against the campaign's own holdout (null without one). */
   vsHoldout: LiftReport | null;
   /** Treatment against the global control group's members in the segment (null when none). */
@@ -41,6 +43,11 @@ export async function campaignReport(q: Queryable, workspaceId: string, campaign
      FROM per_customer GROUP BY arm`,
     [workspaceId, campaignId, windowDays],
   );
+  const { rows: outcomes } = await q.query<{ state: DeliveryState; reason: string | null; count: number }>(
+    `SELECT state, reason, count(*)::int AS count FROM deliveries WHERE workspace_id = $1 AND campaign_id = $2
+     GROUP BY state, reason ORDER BY count(*) DESC, state, reason`,
+    [workspaceId, campaignId],
+  );
   const arms: Record<Arm, GroupOutcome> = { treatment: EMPTY, holdout: EMPTY, global_control: EMPTY };
   for (const r of rows) arms[r.arm] = { n: r.n, conversions: r.conversions, revenueSum: r.revenue_sum, revenueSumSquares: r.revenue_sq };
   const sum = (k: 'sent' | 'opened' | 'clicked') => rows.reduce((a, r) => a + r[k], 0);
@@ -51,6 +58,7 @@ export async function campaignReport(q: Queryable, workspaceId: string, campaign
     sent: sum('sent'),
     opened: sum('opened'),
     clicked: sum('clicked'),
+    outcomes,
     vsHoldout: arms.holdout.n > 0 && arms.treatment.n > 0 ? liftReport(arms.treatment, arms.holdout, confidence) : null,
     vsGlobalControl: arms.global_control.n > 0 && arms.treatment.n > 0 ? liftReport(arms.treatment, arms.global_control, confidence) : null,
   };

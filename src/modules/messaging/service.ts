@@ -8,6 +8,7 @@ import type { RecommendationService } from '../recommendations/service.ts';
 import type { SegmentService } from '../segments/service.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
 import { toCampaign } from './campaignRows.ts';
+import { enqueueDirect, type DirectMessage } from './direct.ts';
 import { Dispatcher, type DrainOptions, type DrainResult, type WorkspaceMessaging } from './dispatch.ts';
 import { customerScope, loadRecipients, postalOf } from './facts.ts';
 import { assignArm } from './holdout.ts';
@@ -124,7 +125,7 @@ export class MessagingService {
     const { rows } = await this.db.query<Record<string, unknown> & { counts: Record<string, number> | null }>(
       `SELECT c.*, (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM deliveries d
                       WHERE d.workspace_id = c.workspace_id AND d.campaign_id = c.id GROUP BY state) s) AS counts
-       FROM campaigns c WHERE c.workspace_id = $1 ORDER BY c.created_at DESC, c.id DESC`,
+       FROM campaigns c WHERE c.workspace_id = $1 AND c.source = 'campaign' ORDER BY c.created_at DESC, c.id DESC`,
       [workspaceId],
     );
     return rows.map((r) => ({ ...toCampaign(r), counts: r.counts ?? {} }));
@@ -217,6 +218,23 @@ export class MessagingService {
       const code = codes.get(m.customerId);
       if (code) m.vars = { couponCode: code };
     }
+  }
+
+  /**
+   * Templated messages, each to one customer (journey steps), queued in the caller's transaction `q`
+   * so they commit with the steps; the workers send them through the delivery gate like any
+   * delivery. Returns how many were new (a repeated idempotencyKey queues nothing).
+   */
+  async sendDirect(workspaceId: string, messages: DirectMessage[], q: Queryable = this.db, now = new Date()): Promise<number> {
+    await this.settingsOf(workspaceId, q);
+    return enqueueDirect(q, workspaceId, messages, now);
+  }
+
+  /** Whether the workspace can send (its messaging settings exist), and its global control share. */
+  async sendingPolicy(workspaceId: string, q: Queryable = this.db): Promise<{ configured: boolean; globalControlPercent: number }> {
+    const { rows } = await q.query<{ settings: unknown }>('SELECT settings FROM messaging_settings WHERE workspace_id = $1', [workspaceId]);
+    if (!rows[0]) return { configured: false, globalControlPercent: 0 };
+    return { configured: true, globalControlPercent: messagingSettingsInput.parse(rows[0].settings).policy.globalControlPercent };
   }
 
   /** What a real customer would receive (without tracking), to check a template before sending. */

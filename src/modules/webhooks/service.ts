@@ -109,17 +109,27 @@ export class WebhookService {
          AND (segment_ids IS NULL OR $3::uuid = ANY(segment_ids))`,
       [workspaceId, type, about.segmentId ?? null],
     );
-    if (hooks.length === 0) return 0;
-    const rows = hooks.flatMap((h) => payloads.map((payload) => ({ id: newId(), webhook_id: h.id, payload })));
-    await q.query(
+    return this.enqueueTo(workspaceId, type, hooks.flatMap((h) => payloads.map((payload) => ({ webhookId: h.id, payload }))), q);
+  }
+
+  /**
+   * Deliveries to named endpoints (a journey's webhook step names one), whatever they subscribe
+   * to; inactive or unknown endpoints get nothing. Call it inside the transaction that made the change.
+   */
+  async enqueueTo(workspaceId: string, type: WebhookEvent, deliveries: { webhookId: string; payload: Record<string, unknown> }[], q: Queryable = this.db): Promise<number> {
+    if (deliveries.length === 0) return 0;
+    const rows = deliveries.map((d) => ({ id: newId(), webhook_id: d.webhookId, payload: d.payload }));
+    const { rowCount } = await q.query(
       `INSERT INTO webhook_deliveries (workspace_id, id, webhook_id, event_type, payload, next_attempt_at)
        SELECT $1, x.id, x.webhook_id, $2, x.payload, $4
-       FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, webhook_id uuid, payload jsonb)`,
+       FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, webhook_id uuid, payload jsonb)
+       WHERE EXISTS (SELECT 1 FROM webhooks w WHERE w.workspace_id = $1 AND w.id = x.webhook_id AND w.active)`,
       [workspaceId, type, JSON.stringify(rows), new Date()],
     );
+    if (!rowCount) return 0;
     // The worker posts them right away; retries are picked up by the schedule (see jobs.ts).
     await this.jobs.enqueue(workspaceId, { kind: DELIVER_JOB, dedupeKey: `${DELIVER_JOB}:${rows[0]!.id}` }, q);
-    return rows.length;
+    return rowCount;
   }
 
   /** Workspaces with deliveries due at `now` (the schedule enqueues a delivery job for each). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Event types an endpoint can subscribe to. */
-export const WEBHOOK_EVENTS = ['segment.membership_changed'] as const;
+export const WEBHOOK_EVENTS = ['segment.membership_changed', 'survey.detractor', 'journey.step'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const webhookInput = z

@@ -41,7 +41,7 @@ export class PaperDmMessenger implements Messenger {
           const r = i.recipient;
           return [i.key, formatPostalCode(r.postalCode), r.prefecture, r.city, r.addressLine1, r.addressLine2 ?? '', r.name, '様', i.card, i.couponCode ?? '', String(2 * n + 1)];
         }),
-      ])}`;
+      ], { escape_formulas: true })}`;
       await mkdir(this.config.outputDir, { recursive: true });
       await writeAtomically(path.join(this.config.outputDir, `${batch}.pdf`), pdf);
       await writeAtomically(path.join(this.config.outputDir, `${batch}.csv`), csv);
