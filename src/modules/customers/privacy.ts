@@ -28,16 +28,18 @@ export function exportCustomer(services: Services, ws: string, idOrExternalId: s
 
 /**
  * Erases a person's data: the profile (its email/phone hashes go on the suppression list), event
- * properties and context, order attributes. Orders keep their amounts under the customer's random
+ * properties and context, order attributes, survey comments, UGC photos and captions. Orders keep their amounts under the customer's random
  * id, so revenue and counts stay true. Erasing twice is harmless.
  */
 export function eraseCustomer(services: Services, ws: string, idOrExternalId: string): Promise<void> {
-  const { customers, orders, events } = services;
+  const { customers, orders, events, surveys, ugc } = services;
   return services.db.tx(async (tx) => {
     const customer = await customers.find(ws, idOrExternalId, tx);
     if (customer.erasedAt) return;
     await customers.erase(ws, customer.id, tx);
     await events.eraseCustomer(ws, customer.id, tx);
     await orders.eraseCustomer(ws, customer.id, tx);
+    await surveys.eraseCustomer(ws, customer.id, tx);
+    await ugc.eraseCustomer(ws, customer.id, tx);
   });
 }

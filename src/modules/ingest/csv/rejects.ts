@@ -22,7 +22,7 @@ export class RejectFile {
 
   async write(cells: string[], line: number, error: string): Promise<void> {
     if (!this.out) {
-      const csv = stringify({ bom: true, record_delimiter: 'windows' });
+      const csv = stringify({ bom: true, record_delimiter: 'windows', escape_formulas: true });
       this.out = { csv, done: pipeline(csv, createWriteStream(this.path)) };
       csv.write([...this.header, 'line', 'error']);
     }
