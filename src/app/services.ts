@@ -59,12 +59,12 @@ export function createServices(db: Db): Services {
   const jobs = new JobService(db);
   const webhooks = new WebhookService(db, jobs);
   const segments = new SegmentService(db, { workspaces, events, webhooks, jobs, intelligence });
-  const ingest = new IngestService(db, { workspaces, customers, accounts, catalog, orders, events, segments });
   const coupons = new CouponService(db, { workspaces, customers, segments });
-  const loyalty = new LoyaltyService(db, { workspaces, customers, events, coupons, segments });
+  const loyalty = new LoyaltyService(db, { workspaces, customers, events, coupons, segments, jobs });
+  const ingest = new IngestService(db, { workspaces, customers, accounts, catalog, orders, events, segments, loyalty });
   const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations });
-  const journeys = new JourneyService(db);
-  const surveys = new SurveyService(db);
-  const ugc = new UgcService(db);
+  const journeys = new JourneyService(db, { workspaces, customers, events, segments, coupons, loyalty, webhooks, messaging, jobs, intelligence });
+  const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging });
+  const ugc = new UgcService(db, { customers, loyalty, coupons, surveys, events });
   return { db, workspaces, accounts, customers, catalog, orders, events, ingest, users, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc };
 }

@@ -5,52 +5,32 @@
  * in CI (CI=true), where that is a failure.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ensureWebBuilt } from '../../scripts/buildWeb.ts';
-import { loadConfig } from '../config.ts';
-import { describeEachDatabase } from '../db/testDatabase.ts';
-import { buildServer, type App } from './server.ts';
+import { type Browser, type Page } from 'playwright-core';
+import { generateDemo } from '../modules/demo/generate.ts';
+import { observationEnd } from '../modules/demo/generator.ts';
+import { describeInBrowser, launchChromium, screenshot, serveForBrowser } from './browserHarness.ts';
+import type { App } from './server.ts';
 import { createServices, type Services } from './services.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = fileURLToPath(new URL('../../test-artifacts/screenshots/', import.meta.url));
 const PASSWORD = 'browser test passphrase';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (process.env.CI === 'true') {
-    test('web app in Chromium', () => assert.fail(`${CHROMIUM} is missing: CI must install Debian's chromium for the browser tests`));
-  } else {
-    test('web app in Chromium', { skip: `${CHROMIUM} not found (apt-get install -y chromium)` }, () => {});
-  }
-}
-
-describeEachDatabase('web app in Chromium', (t) => {
-  // One database is enough to test a browser against; the API suites cover both servers.
-  if (!hasChromium || t.target !== 'embedded') return;
+describeInBrowser('web app in Chromium', (t) => {
 
   let services: Services;
   let app: App;
   let browser: Browser;
   let base = '';
   let shop = { workspaceId: '', email: '' };
+  let analytics = { workspaceId: '', email: '', apiKey: '' };
   const errors: string[] = [];
 
   before(async () => {
-    await ensureWebBuilt({ quiet: true });
-    mkdirSync(SCREENSHOTS, { recursive: true });
     services = createServices(t.db);
-    app = await buildServer(services, loadConfig({ logLevel: 'silent' }));
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    ({ app, base } = await serveForBrowser(services));
     shop = await seedShop(app, services);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    analytics = await seedAnalytics(services);
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -68,14 +48,22 @@ describeEachDatabase('web app in Chromium', (t) => {
     });
     return page;
   };
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const shot = screenshot;
 
+  /** Signs in at `/`, which leads to the Overview. */
   const signIn = async (page: Page, email: string) => {
     await page.goto(`${base}/`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  };
+  const mainNav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+  /** The API as the analytics workspace's admin key sees it: what the pages must show. */
+  const apiGet = async (url: string) => {
+    const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${analytics.apiKey}` } });
+    assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+    return res.json();
   };
 
   test('sign in, browse and search customers, open a customer 360', async () => {
@@ -181,6 +169,8 @@ describeEachDatabase('web app in Chromium', (t) => {
   test('switch language: Japanese labels, numbers and dates; the choice is kept', async () => {
     const page = await newPage();
     await signIn(page, shop.email);
+    await mainNav(page).getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
     await page.getByLabel('Language').selectOption('ja');
     await page.getByRole('heading', { level: 1, name: '顧客' }).waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'ja');
@@ -222,6 +212,164 @@ describeEachDatabase('web app in Chromium', (t) => {
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    assert.deepEqual(errors, []);
+  });
+
+  test('Overview: the KPI cards show the API\'s numbers; a target can be set', async () => {
+    const page = await newPage();
+    const kpiResponse = page.waitForResponse((r) => r.url().includes('/v1/kpis?'));
+    await signIn(page, analytics.email);
+    const shown = await (await kpiResponse).json();
+    const url = new URL((await kpiResponse).url());
+    const report = await apiGet(`${url.pathname}${url.search}`);
+    assert.deepEqual(shown.periods, report.periods, 'the page shows what the API computes');
+    const last = report.periods.at(-1).kpis;
+    const percent = (v: number) => new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
+    const yen = (v: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'JPY' }).format(Math.round(v));
+    const count = (v: number) => new Intl.NumberFormat('en-US').format(Math.round(v * 100) / 100);
+    const cards: [string, string, (v: number) => string][] = [
+      ['Retention rate', 'retention_rate', percent],
+      ['Churn rate', 'churn_rate', percent],
+      ['Repeat purchase rate', 'repeat_purchase_rate', percent],
+      ['F2 conversion', 'f2_conversion', percent],
+      ['Active customers', 'active_customers', count],
+      ['Dormant customers (share)', 'dormant_share', percent],
+      ['Revenue from existing customers', 'revenue_existing_customers', yen],
+      ['Predicted LTV (incl. 12-month CLV)', 'predicted_ltv', yen],
+    ];
+    for (const [label, key, format] of cards) {
+      const card = page.getByRole('region', { name: label, exact: true });
+      const value = last[key].value;
+      assert.notEqual(value, null, `${key} has a value in the latest period`);
+      assert.equal((await card.locator('.kpi-value').textContent())?.trim(), format(value), label);
+    }
+    assert.equal(last.nps.value, null);
+    await page.getByRole('region', { name: 'NPS', exact: true }).getByText('No surveys yet').waitFor();
+    await shot(page, '11-overview');
+
+    await page.getByRole('button', { name: 'Set target for Retention rate' }).click();
+    await page.getByLabel(/^Target for the period from/).fill('40');
+    await page.getByRole('button', { name: 'Save target' }).click();
+    const retention = page.getByRole('region', { name: 'Retention rate', exact: true });
+    await retention.getByText('Target 40.0%').waitFor();
+    const targets = (await apiGet('/v1/kpi-targets')).data;
+    assert.deepEqual(
+      targets.map((x: { kpi: string; target: number }) => [x.kpi, x.target]),
+      [['retention_rate', 0.4]],
+    );
+    const attainment = (await apiGet(`${url.pathname}${url.search}`)).periods.at(-1).kpis.retention_rate.attainment;
+    await retention.getByText(`${Math.round(attainment * 100)}% of target`).waitFor();
+    assert.deepEqual(errors, []);
+  });
+
+  test('Customers: open an RFM cell, see its customers, open one in the customer 360', async () => {
+    const page = await newPage();
+    await signIn(page, analytics.email);
+    await mainNav(page).getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('heading', { name: 'RFM grid' }).waitFor();
+    const rfm = await apiGet('/v1/segments/rfm');
+    const cell = [...rfm.cells].sort((a, b) => b.customers - a.customers)[0];
+    const button = page.getByRole('button', { name: new RegExp(`^R ${cell.r}, FM ${cell.fm}: .*, ${cell.customers} customers, `) });
+    await button.click();
+    const list = page.getByRole('region', { name: new RegExp(`^Customers in R ${cell.r} × FM ${cell.fm}`) });
+    const expected = await apiGet(`/v1/insights/rfm-cell?r=${cell.r}&fm=${cell.fm}&limit=20`);
+    await list.locator('tbody tr').first().waitFor();
+    assert.equal(await list.locator('tbody tr').count(), Math.min(20, cell.customers));
+    const first = expected.data[0];
+    const firstLink = list.locator('tbody tr').first().getByRole('link');
+    assert.equal(await firstLink.getAttribute('href'), `/customers/${first.customerId}`);
+    const flow = (await apiGet('/v1/insights/stage-flow?days=30')).flow;
+    assert.ok(flow.moves.length > 0, 'the second run moved customers between stages');
+    await page.getByRole('img', { name: 'Lifecycle stage flow' }).waitFor();
+    await page.getByText('Moves as a list').click();
+    const move = flow.moves[0];
+    const stageName: Record<string, string> = { prospect: 'Prospect', new: 'New', active: 'Active', at_risk: 'At risk', dormant: 'Dormant', lost: 'Lost', reactivated: 'Reactivated' };
+    await page.getByText(`${stageName[move.from]} → ${stageName[move.to]}: ${move.customers}`, { exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'Segment sizes over time' }).waitFor();
+    await shot(page, '12-customers-rfm');
+
+    const name = (await firstLink.textContent())?.trim() ?? '';
+    await firstLink.click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    await shot(page, '13-customer-360-from-rfm');
+    assert.deepEqual(errors, []);
+  });
+
+  test('Value: CLV distribution, Pareto curve, fitted models; a backtest run from the page', async () => {
+    const page = await newPage();
+    await signIn(page, analytics.email);
+    await mainNav(page).getByRole('link', { name: 'Customer value' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Customer value' }).waitFor();
+    const value = await apiGet('/v1/insights/value');
+    const top20 = value.pareto.points.find((p: { customerShare: number }) => p.customerShare === 0.2).revenueShare;
+    const pareto = page.getByRole('region', { name: 'Revenue concentration (Pareto)' });
+    await pareto.getByText(new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(top20)).waitFor();
+    await page.getByRole('img', { name: 'Predicted 12-month CLV' }).waitFor();
+    const models = await apiGet('/v1/models');
+    const bg = page.getByRole('table', { name: 'BG/NBD (purchase frequency and dropout)' });
+    await bg.getByRole('cell', { name: models.fit.fits.bgnbd.params.r.toPrecision(4), exact: true }).waitFor();
+
+    await page.getByText('No backtest yet.').waitFor();
+    await page.getByLabel('Holdout (days)').fill('90');
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    await page.getByRole('table', { name: 'Holdout accuracy' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('img', { name: 'Backtest: predicted vs actual' }).waitFor();
+    assert.equal((await apiGet('/v1/models')).backtest.holdoutDays, 90);
+    await shot(page, '14-value');
+    assert.deepEqual(errors, []);
+  });
+
+  test('Cohorts, At risk (sorted on the server, CSV), Accounts (health and its signals)', async () => {
+    const page = await newPage();
+    await signIn(page, analytics.email);
+    await mainNav(page).getByRole('link', { name: 'Cohorts' }).click();
+    await page.getByRole('img', { name: 'Retention by acquisition month' }).waitFor();
+    await page.getByRole('img', { name: 'Revenue per customer by acquisition month' }).waitFor();
+    await shot(page, '15-cohorts');
+
+    await mainNav(page).getByRole('link', { name: 'At risk' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Customers at risk' }).waitFor();
+    const atRisk = await apiGet('/v1/insights/at-risk?limit=50');
+    assert.ok(atRisk.total > 0, 'the demo has high-value customers at risk');
+    await page.getByText(`${new Intl.NumberFormat('en-US').format(atRisk.total)} customers`, { exact: true }).waitFor();
+    const firstRow = () => page.locator('tbody tr').first().getByRole('link');
+    assert.equal(await firstRow().getAttribute('href'), `/customers/${atRisk.data[0].customerId}`);
+    await page.getByRole('button', { name: /^P\(alive\)/ }).click();
+    const byPAlive = await apiGet('/v1/insights/at-risk?limit=50&sort=pAlive&direction=asc');
+    await page.waitForFunction((href) => document.querySelector('tbody tr a')?.getAttribute('href') === href, `/customers/${byPAlive.data[0].customerId}`);
+    const csv = await page.request.get(`${base}${await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')}`);
+    assert.equal(csv.status(), 200);
+    assert.equal((await csv.text()).trimEnd().split('\n').length, atRisk.total + 1);
+    await shot(page, '16-at-risk');
+    await firstRow().click();
+    await page.getByRole('region', { name: 'Profile' }).waitFor();
+
+    await mainNav(page).getByRole('link', { name: 'Accounts' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Accounts' }).waitFor();
+    const accounts = await apiGet('/v1/insights/accounts?limit=25');
+    const weakest = accounts.data[0];
+    const list = page.getByRole('table', { name: 'Account health, weakest first' });
+    await list.getByRole('button', { name: weakest.name ?? weakest.externalId }).click();
+    const signals = page.getByRole('table', { name: `Signals behind the health score of ${weakest.name ?? weakest.externalId}` });
+    assert.equal(await signals.locator('tbody tr').count(), weakest.signals.length);
+    await shot(page, '17-accounts');
+    assert.deepEqual(errors, []);
+  });
+
+  test('switch the analytics pages to Japanese', async () => {
+    const page = await newPage();
+    await signIn(page, analytics.email);
+    await page.getByLabel('Language').selectOption('ja');
+    await page.getByRole('heading', { level: 1, name: 'ダッシュボード' }).waitFor();
+    await page.getByRole('region', { name: '継続率', exact: true }).waitFor();
+    await page.getByRole('region', { name: 'F2転換率', exact: true }).waitFor();
+    await page.getByRole('region', { name: 'NPS', exact: true }).getByText('アンケート未実施').waitFor();
+    const nav = page.getByRole('navigation', { name: 'メイン' });
+    await nav.getByRole('link', { name: '離反リスク' }).waitFor();
+    await shot(page, '18-overview-ja');
+    await nav.getByRole('link', { name: '顧客', exact: true }).click();
+    await page.getByRole('heading', { name: 'RFM分析' }).waitFor();
+    await shot(page, '19-customers-rfm-ja');
     assert.deepEqual(errors, []);
   });
 });
@@ -291,4 +439,16 @@ async function seedShop(app: App, services: Services) {
     await post('/v1/track', { userId: 'C-HANAKO', event, properties: { sku: 'TEA-02', name: '煎茶' }, timestamp: at });
   }
   return { workspaceId: workspace.id, email };
+}
+
+/** A generated shop with B2B accounts, scored four weeks ago and today (so that stages have moved): what the analytics pages show. */
+async function seedAnalytics(services: Services) {
+  const jstDay = (msAgo: number) => new Date(Date.now() - msAgo + 9 * 3_600_000).toISOString().slice(0, 10);
+  const today = observationEnd(jstDay(0));
+  const demo = await generateDemo(services, { customers: 400, months: 18, seed: 4, end: today, workspaceName: 'Analytics shop' });
+  await services.intelligence.score(demo.workspaceId, { asOf: observationEnd(jstDay(28 * 86_400_000)), mode: 'full' });
+  await services.intelligence.score(demo.workspaceId, { asOf: today, mode: 'full' });
+  const email = `analytics-${Math.random().toString(36).slice(2)}@example.jp`;
+  await services.users.create(demo.workspaceId, { email, name: 'Analyst Admin', role: 'admin', password: PASSWORD });
+  return { workspaceId: demo.workspaceId, email, apiKey: demo.apiKey! };
 }

@@ -32,7 +32,7 @@ export function setUnauthenticatedHandler(handler: () => void): void {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** JSON-encoded unless it is a Blob (sent as is, e.g. a CSV file). */
   body?: unknown;
   contentType?: string;

@@ -125,3 +125,41 @@ export interface ImportSummary {
   committed: boolean;
   errors: { line?: number; column?: string; message: string }[];
 }
+
+/** GET /v1/customers/:id/scores: the current scores and the snapshots of earlier runs, newest first. */
+export interface CustomerScores {
+  current: {
+    computedAt: string;
+    rfmSegment: string | null;
+    rScore: number | null;
+    fScore: number | null;
+    mScore: number | null;
+    stage: string;
+    stageSince: string;
+    pAlive: number | null;
+    clv12mMinor: number | null;
+    nextPurchaseAt: string | null;
+    churnRisk: number | null;
+    expectedPurchases365d: number | null;
+  } | null;
+  history: { computedAt: string; pAlive: number | null; churnRisk: number | null; clv12mMinor: number | null; rfmSegment: string | null; stage: string }[];
+}
+
+export interface Recommendations {
+  builtAt: string | null;
+  data: {
+    product: { id: string; sku: string; name: string | null; category: string | null; priceMinor: number | null; currency: string | null };
+    score: number;
+    source: 'similar' | 'repeat' | 'popular';
+  }[];
+}
+
+/** GET /v1/customers/:id/coupons */
+export interface CustomerCoupon {
+  code: string;
+  campaign: { id: string; name: string; kind: 'percent' | 'amount' | 'free_shipping'; value: number; currency: string; endsAt: string | null };
+  issuedAt: string;
+  expiresAt: string | null;
+  redeemedAt: string | null;
+  status: 'available' | 'redeemed' | 'expired' | 'not_started' | 'inactive';
+}

@@ -1,21 +1,24 @@
 import { useMemo } from 'react';
+import { Chart, type ChartOption } from '../components/Chart.tsx';
 import { ErrorNotice, Loading } from '../components/Feedback.tsx';
 import { PageHeader } from '../components/Shell.tsx';
 import { TrackSnippet } from '../components/Snippets.tsx';
 import { Timeline, timelineOf } from '../components/Timeline.tsx';
 import { useFormat } from '../format.ts';
-import { useI18n } from '../i18n/index.tsx';
+import { useI18n, type MessageKey } from '../i18n/index.tsx';
 import { fullKana, fullName } from '../names.ts';
 import { AREAS } from '../areas/index.ts';
+import { RFM_SEGMENTS, STAGES } from '../areas/segments/rule.ts';
 import { Link } from '../router.tsx';
-import type { Consent, ConsentChannel, CustomerExport } from '../types.ts';
+import type { Consent, ConsentChannel, CustomerCoupon, CustomerExport, CustomerScores, Recommendations } from '../types.ts';
 import { useApi } from '../useApi.ts';
 
 const CUSTOMER_PANELS = AREAS.flatMap((area) => area.customerPanels ?? []);
 
 /**
- * One customer on one page: profile, consents, a summary of their orders, and every order, refund
- * and event on one timeline. Each area adds its own panels below (scores, loyalty, messages, journeys, feedback).
+ * One customer on one page: profile, consents, a summary of their orders, every order, refund and
+ * event on one timeline, then scores with their history, recommendations and coupons. Each area
+ * adds its own panels below (messages, journeys, loyalty, feedback).
  */
 export function Customer360({ id }: { id: string }) {
   const { t } = useI18n();
@@ -68,6 +71,11 @@ function Profile360({ data }: { data: CustomerExport }) {
           <h2 id="timeline-title">{t('c360.timeline')}</h2>
           <Timeline items={timelineOf(data)} empty={<EmptyTimeline userId={c.externalId} />} />
         </section>
+      </div>
+      <Scores customerId={c.id} />
+      <div className="grid-2">
+        <RecommendationsCard customerId={c.id} />
+        <Coupons customerId={c.id} />
       </div>
       {CUSTOMER_PANELS.map((Panel, i) => (
         <Panel key={i} customerId={c.id} />
@@ -271,5 +279,172 @@ function EmptyTimeline({ userId }: { userId: string | null }) {
         </>
       )}
     </div>
+  );
+}
+
+/** RFM, stage, P(alive), predicted CLV, next purchase and churn risk, with their history. */
+function Scores({ customerId }: { customerId: string }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const { data, error, loading, reload } = useApi<CustomerScores>(`/v1/customers/${encodeURIComponent(customerId)}/scores?limit=60`);
+  const history = useMemo(() => [...(data?.history ?? [])].reverse(), [data]);
+  const chart = useMemo<ChartOption>(
+    () => ({
+      grid: { left: 48, right: 72, top: 32, bottom: 28 },
+      legend: { top: 0 },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'time' },
+      yAxis: [
+        { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
+        { type: 'value', axisLabel: { formatter: (v: number) => format.money(v) }, splitLine: { show: false } },
+      ],
+      series: [
+        { name: t('c360.scores.pAlive'), type: 'line', showSymbol: history.length < 20, data: history.map((h) => [h.computedAt, h.pAlive]) },
+        { name: t('c360.scores.churn'), type: 'line', showSymbol: history.length < 20, data: history.map((h) => [h.computedAt, h.churnRisk]) },
+        { name: t('c360.scores.clv'), type: 'line', yAxisIndex: 1, showSymbol: history.length < 20, data: history.map((h) => [h.computedAt, h.clv12mMinor]) },
+      ],
+    }),
+    [history, t, format],
+  );
+  const percent = (v: number | null) => (v === null ? t('common.none') : `${Math.round(v * 100)}%`);
+  const label = (value: string) => {
+    const key = `segments.value.${value}` as MessageKey;
+    return key in SEGMENT_VALUE_KEYS ? t(key) : value;
+  };
+  const s = data?.current;
+  return (
+    <section className="card" aria-labelledby="scores-title">
+      <h2 id="scores-title">
+        {t('c360.scores')} {s && <span className="muted small">{t('c360.scores.asOf', { time: format.dateTime(s.computedAt) })}</span>}
+      </h2>
+      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
+      {!data && loading && <Loading inline />}
+      {data && !s && <p className="muted">{t('c360.scores.none')}</p>}
+      {s && (
+        <>
+          <dl className="stats stats-compact" aria-label={t('c360.scores')}>
+            <div className="stat">
+              <dt>{t('c360.scores.rfm')}</dt>
+              <dd>
+                <span>{s.rfmSegment ? label(s.rfmSegment) : t('common.none')}</span>
+                {s.rScore !== null && <span className="stat-note">{t('c360.scores.rfmScores', { r: s.rScore, f: s.fScore ?? '–', m: s.mScore ?? '–' })}</span>}
+              </dd>
+            </div>
+            <div className="stat">
+              <dt>{t('c360.scores.stage')}</dt>
+              <dd>
+                <span>{label(s.stage)}</span>
+                <span className="stat-note">{t('c360.scores.stageSince', { date: format.date(s.stageSince) })}</span>
+              </dd>
+            </div>
+            <div className="stat">
+              <dt>{t('c360.scores.pAlive')}</dt>
+              <dd>{percent(s.pAlive)}</dd>
+            </div>
+            <div className="stat">
+              <dt>{t('c360.scores.clv')}</dt>
+              <dd>{s.clv12mMinor === null ? t('common.none') : format.money(Math.round(s.clv12mMinor))}</dd>
+            </div>
+            <div className="stat">
+              <dt>{t('c360.scores.next')}</dt>
+              <dd>{s.nextPurchaseAt ? format.date(s.nextPurchaseAt) : t('common.none')}</dd>
+            </div>
+            <div className="stat">
+              <dt>{t('c360.scores.churn')}</dt>
+              <dd>{percent(s.churnRisk)}</dd>
+            </div>
+            <div className="stat">
+              <dt>{t('c360.scores.expected')}</dt>
+              <dd>{s.expectedPurchases365d === null ? t('common.none') : s.expectedPurchases365d.toFixed(2)}</dd>
+            </div>
+          </dl>
+          <h3>{t('c360.scores.history')}</h3>
+          {history.length > 1 ? <Chart option={chart} label={t('c360.scores.historyChart')} height={220} /> : <p className="muted small">{t('c360.scores.historyShort')}</p>}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** RFM segments and stages are named as the segment builder names them, so the 360 speaks the same words. */
+const SEGMENT_VALUE_KEYS: Record<string, true> = Object.fromEntries([...RFM_SEGMENTS, ...STAGES].map((v) => [`segments.value.${v}`, true]));
+
+function RecommendationsCard({ customerId }: { customerId: string }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const { data, error, loading, reload } = useApi<Recommendations>(`/v1/customers/${encodeURIComponent(customerId)}/recommendations?limit=6`);
+  return (
+    <section className="card" aria-labelledby="recs-title">
+      <h2 id="recs-title">{t('c360.recs')}</h2>
+      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
+      {!data && loading && <Loading inline />}
+      {data && data.builtAt === null && <p className="muted">{t('c360.recs.none')}</p>}
+      {data && data.builtAt !== null && data.data.length === 0 && <p className="muted">{t('c360.recs.empty')}</p>}
+      {data && data.data.length > 0 && (
+        <ol className="recommendations">
+          {data.data.map((r) => (
+            <li key={r.product.id}>
+              <span className="strong">{r.product.name ?? r.product.sku}</span>
+              {r.product.priceMinor !== null && <span className="muted"> · {format.money(r.product.priceMinor, r.product.currency ?? undefined)}</span>}
+              <span className="muted small segment-description">
+                {t(`c360.recs.source.${r.source}`)}
+                {r.product.category && ` · ${r.product.category}`}
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+const COUPON_BADGE: Record<CustomerCoupon['status'], string> = {
+  available: 'badge-positive',
+  redeemed: 'badge-neutral',
+  expired: 'badge-negative',
+  not_started: 'badge-accent',
+  inactive: 'badge-neutral',
+};
+
+function Coupons({ customerId }: { customerId: string }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const { data, error, loading, reload } = useApi<{ data: CustomerCoupon[] }>(`/v1/customers/${encodeURIComponent(customerId)}/coupons`);
+  const value = (c: CustomerCoupon['campaign']) =>
+    c.kind === 'percent' ? t('c360.coupons.percent', { value: c.value }) : c.kind === 'amount' ? t('c360.coupons.amount', { value: format.money(c.value, c.currency) }) : t('c360.coupons.freeShipping');
+  return (
+    <section className="card" aria-labelledby="coupons-title">
+      <h2 id="coupons-title">{t('c360.coupons')}</h2>
+      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
+      {!data && loading && <Loading inline />}
+      {data && data.data.length === 0 && <p className="muted">{t('c360.coupons.none')}</p>}
+      {data && data.data.length > 0 && (
+        <table className="table table-compact">
+          <thead>
+            <tr>
+              <th scope="col">{t('c360.coupons.code')}</th>
+              <th scope="col">{t('c360.coupons.value')}</th>
+              <th scope="col">{t('c360.coupons.status')}</th>
+              <th scope="col">{t('c360.coupons.expires')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.data.map((c) => (
+              <tr key={c.code}>
+                <td>
+                  <span className="mono">{c.code}</span>
+                  <span className="muted small segment-description">{c.campaign.name}</span>
+                </td>
+                <td>{value(c.campaign)}</td>
+                <td>
+                  <span className={`badge ${COUPON_BADGE[c.status]}`}>{t(`c360.coupons.status.${c.status}`)}</span>
+                </td>
+                <td>{c.expiresAt ?? c.campaign.endsAt ? format.date((c.expiresAt ?? c.campaign.endsAt)!) : t('common.none')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }

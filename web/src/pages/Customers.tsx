@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { CustomerAnalytics } from '../areas/insights/CustomerAnalytics.tsx';
 import { ErrorNotice, Loading } from '../components/Feedback.tsx';
 import { ImportCommand, TrackSnippet } from '../components/Snippets.tsx';
 import { PageHeader } from '../components/Shell.tsx';
@@ -50,6 +51,8 @@ export function Customers() {
   return (
     <>
       <PageHeader title={t('customers.title')} />
+      {/* The analytics stay on the first page of the unfiltered list, above it; an empty workspace sees the onboarding only. */}
+      {data && !isEmptyWorkspace && !search && !cursor && <CustomerAnalytics />}
       {!isEmptyWorkspace && <SearchForm initial={search} />}
       {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
       {data === undefined && loading && <Loading />}
@@ -159,8 +162,8 @@ function CustomerTable({ customers, busy }: { customers: Customer[]; busy: boole
   );
 }
 
-/** A new workspace: the three ways to bring data in, with the exact commands. */
-function Onboarding() {
+/** A new workspace: the three ways to bring data in, with the exact commands (also the Overview's first screen). */
+export function Onboarding() {
   const { t } = useI18n();
   const { scopes } = useSession();
   return (

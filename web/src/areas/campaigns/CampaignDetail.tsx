@@ -1,0 +1,288 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api } from '../../api.ts';
+import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { PageHeader } from '../../components/Shell.tsx';
+import { useFormat } from '../../format.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { fullName } from '../../names.ts';
+import { hasScope } from '../../nav.ts';
+import { Link } from '../../router.tsx';
+import { useSession } from '../../session.tsx';
+import { useApi } from '../../useApi.ts';
+import type { Segment } from '../segments/types.ts';
+import { usePreview } from '../segments/usePreview.ts';
+import { STATUS_BADGE } from './CampaignList.tsx';
+import { CampaignError } from './CampaignForm.tsx';
+import { CampaignReportView } from './CampaignReport.tsx';
+import type { Campaign, Content } from './types.ts';
+
+/** One campaign: what it is, send or cancel it, preview it for a real customer, test-send it, and its report. */
+export function CampaignDetail({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { data, error, loading, reload } = useApi<Campaign>(`/v1/campaigns/${encodeURIComponent(id)}`);
+  const campaign = data?.id === id ? data : undefined;
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/campaigns">← {t('campaigns.back')}</Link>
+      </p>
+      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
+      {!campaign && loading && <Loading />}
+      {campaign && <Detail campaign={campaign} onChanged={reload} />}
+    </>
+  );
+}
+
+function Detail({ campaign, onChanged }: { campaign: Campaign; onChanged: () => void }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const { scopes } = useSession();
+  const canSend = hasScope(scopes, 'ingest');
+  const segment = useApi<Segment>(`/v1/segments/${campaign.segmentId}`);
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<unknown>();
+  const [notice, setNotice] = useState('');
+  const [confirmSend, setConfirmSend] = useState(false);
+  const [reportVersion, setReportVersion] = useState(0);
+
+  const act = async (action: 'send' | 'cancel') => {
+    setBusy(true);
+    setActionError(undefined);
+    setNotice('');
+    try {
+      const result = await api<{ enqueued?: number; heldOut?: number }>(`/v1/campaigns/${campaign.id}/${action}`, { method: 'POST', body: {} });
+      setNotice(
+        action === 'send' ? t('campaigns.sent.notice', { enqueued: format.number(result.enqueued ?? 0), heldOut: format.number(result.heldOut ?? 0) }) : t('campaigns.cancelled.notice'),
+      );
+      onChanged();
+      setReportVersion((v) => v + 1);
+    } catch (err) {
+      setActionError(err);
+    } finally {
+      setBusy(false);
+      setConfirmSend(false);
+    }
+  };
+
+  const open = campaign.status === 'draft' || campaign.status === 'scheduled' || campaign.status === 'sending';
+  const facts: [string, string][] = [
+    [t('campaigns.col.channel'), t(`campaigns.channel.${campaign.channel}`)],
+    [t('campaigns.form.class'), t(`campaigns.class.${campaign.class}`)],
+    [t('campaigns.form.holdout'), `${format.number(campaign.holdoutPercent)}%`],
+    [t('campaigns.form.window'), t('campaigns.days', { days: campaign.conversionWindowDays })],
+    [t('campaigns.detail.created'), format.dateTime(campaign.createdAt)],
+  ];
+  if (campaign.scheduledAt) facts.push([t('campaigns.form.scheduledAt'), format.dateTime(campaign.scheduledAt)]);
+  if (campaign.startedAt) facts.push([t('campaigns.detail.started'), format.dateTime(campaign.startedAt)]);
+  if (campaign.finishedAt) facts.push([t('campaigns.detail.finished'), format.dateTime(campaign.finishedAt)]);
+
+  return (
+    <>
+      <PageHeader
+        title={campaign.name}
+        subtitle={
+          <>
+            <span className={`badge ${STATUS_BADGE[campaign.status]}`}>{t(`campaigns.status.${campaign.status}`)}</span>{' '}
+            {segment.data && (
+              <Link to={`/segments/${segment.data.id}`}>
+                {t('campaigns.detail.to', { segment: segment.data.name })}
+                {segment.data.refreshedAt ? ` (${format.number(segment.data.memberCount)})` : ''}
+              </Link>
+            )}
+          </>
+        }
+      >
+        {canSend && (campaign.status === 'draft' || campaign.status === 'scheduled') && !confirmSend && (
+          <button type="button" className="button button-primary" onClick={() => setConfirmSend(true)} disabled={busy}>
+            {t('campaigns.send')}
+          </button>
+        )}
+        {canSend && open && (
+          <button type="button" className="button button-danger-ghost" onClick={() => void act('cancel')} disabled={busy}>
+            {t('campaigns.cancel')}
+          </button>
+        )}
+      </PageHeader>
+      {confirmSend && (
+        <div className="notice notice-info confirm-send" role="alertdialog" aria-label={t('campaigns.send')}>
+          <p>{t('campaigns.send.confirm', { segment: segment.data?.name ?? '', percent: campaign.holdoutPercent })}</p>
+          <button type="button" className="button button-primary" onClick={() => void act('send')} disabled={busy}>
+            {t('campaigns.send.yes')}
+          </button>
+          <button type="button" className="button button-ghost" onClick={() => setConfirmSend(false)}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      )}
+      {notice && (
+        <p className="notice notice-success" role="status">
+          {notice}
+        </p>
+      )}
+      {actionError !== undefined && <CampaignError error={actionError} />}
+      <dl className="stats stats-compact">
+        {facts.map(([label, value]) => (
+          <div className="stat" key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <CampaignReportView key={reportVersion} campaign={campaign} />
+      <PreviewAndTest campaign={campaign} canSend={canSend} />
+    </>
+  );
+}
+
+/** Render the campaign for one of its segment's customers (a live sample), and send that to a staff address. */
+function PreviewAndTest({ campaign, canSend }: { campaign: Campaign; canSend: boolean }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const { preview: sample, error: sampleError } = usePreview({ version: 1, match: { type: 'segment', segmentId: campaign.segmentId } }, 20);
+  const [customer, setCustomer] = useState('');
+  const [content, setContent] = useState<Content>();
+  const [error, setError] = useState<unknown>();
+  const [loading, setLoading] = useState(false);
+  const [to, setTo] = useState(campaign.channel === 'email' ? user.email : '');
+  const [testResult, setTestResult] = useState<{ ok: boolean; detail: unknown }>();
+
+  useEffect(() => {
+    if (!customer && sample?.sample[0]) setCustomer(sample.sample[0].id);
+  }, [sample, customer]);
+
+  useEffect(() => {
+    if (!customer) return;
+    const controller = new AbortController();
+    setLoading(true);
+    setError(undefined);
+    api<Content>(`/v1/campaigns/${campaign.id}/preview`, { method: 'POST', body: { customer }, signal: controller.signal }).then(
+      (c) => {
+        setContent(c);
+        setLoading(false);
+      },
+      (err: unknown) => {
+        if (controller.signal.aborted) return;
+        setError(err);
+        setLoading(false);
+      },
+    );
+    return () => controller.abort();
+  }, [campaign.id, customer]);
+
+  const testSend = async (event: FormEvent) => {
+    event.preventDefault();
+    setTestResult(undefined);
+    try {
+      await api(`/v1/campaigns/${campaign.id}/test`, { method: 'POST', body: { customer, to } });
+      setTestResult({ ok: true, detail: null });
+    } catch (err) {
+      setTestResult({ ok: false, detail: err });
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="preview-title">
+      <h2 id="preview-title">{t('campaigns.preview.title')}</h2>
+      {sampleError !== undefined && <ErrorNotice error={sampleError} />}
+      {sample && sample.sample.length === 0 && <p className="muted">{t('campaigns.preview.noCustomers')}</p>}
+      {sample && sample.sample.length > 0 && (
+        <div className="field">
+          <label htmlFor="preview-customer">{t('campaigns.preview.customer')}</label>
+          <select id="preview-customer" value={customer} onChange={(e) => setCustomer(e.target.value)}>
+            {sample.sample.map((c) => (
+              <option key={c.id} value={c.id}>
+                {fullName(c) ?? c.externalId} {c.email ? `<${c.email}>` : ''}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {error !== undefined && <CampaignError error={error} />}
+      {loading && <Loading inline />}
+      {content && !loading && <ContentView content={content} />}
+      {canSend && customer && (
+        <form className="test-send" onSubmit={(e) => void testSend(e)}>
+          <div className="field">
+            <label htmlFor="test-to">{t(`campaigns.test.to.${campaign.channel}`)}</label>
+            <input id="test-to" value={to} onChange={(e) => setTo(e.target.value)} required maxLength={320} />
+          </div>
+          <button type="submit" className="button button-secondary" disabled={!to}>
+            {t('campaigns.test.send')}
+          </button>
+          {testResult?.ok && (
+            <p className="notice notice-success" role="status">
+              {t('campaigns.test.sent', { to })}
+            </p>
+          )}
+          {testResult && !testResult.ok && <CampaignError error={testResult.detail} />}
+        </form>
+      )}
+    </section>
+  );
+}
+
+function ContentView({ content }: { content: Content }) {
+  const { t } = useI18n();
+  switch (content.channel) {
+    case 'email':
+      return (
+        <div className="message-preview">
+          <p>
+            <span className="muted">{t('campaigns.tpl.subject')}:</span> <strong data-testid="preview-subject">{content.subject}</strong>
+          </p>
+          <EmailHtml html={content.html} label={t('campaigns.preview.html')} />
+          <details className="disclosure">
+            <summary>{t('campaigns.preview.text')}</summary>
+            <pre className="preview-text">{content.text}</pre>
+          </details>
+        </div>
+      );
+    case 'sms':
+      return <pre className="preview-text message-preview">{content.text}</pre>;
+    case 'push':
+      return (
+        <div className="message-preview push-preview">
+          <strong>{content.title}</strong>
+          <p>{content.body}</p>
+        </div>
+      );
+    case 'line':
+      return (
+        <div className="message-preview">
+          {content.messages.map((m, i) => (
+            <pre key={i} className="preview-text">
+              {typeof m.text === 'string' ? m.text : JSON.stringify(m, null, 2)}
+            </pre>
+          ))}
+        </div>
+      );
+    case 'webhook':
+      return <pre className="preview-text mono message-preview">{JSON.stringify(content.payload, null, 2)}</pre>;
+    case 'dm':
+      return (
+        <div className="message-preview">
+          <p className="muted small">{t(`campaigns.tpl.card.${content.card}`)}</p>
+          <pre className="preview-text">{content.message}</pre>
+          {content.couponCode && <p className="mono">{content.couponCode}</p>}
+          <p className="muted small">{t('campaigns.preview.dmFiles')}</p>
+        </div>
+      );
+  }
+}
+
+/**
+ * The rendered email in a shadow root, so its styles stay inside (an iframe would inherit the app's
+ * frame-ancestors 'none' and stay blank). The app's content security policy keeps any script or
+ * inline handler in it from running; remote stylesheets (MJML links web fonts) are dropped, as the
+ * policy would refuse them and a preview should not call third parties.
+ */
+function EmailHtml({ html, label }: { html: string; label: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
+    root.innerHTML = html.replace(/<link\b[^>]*href=["']https?:[^>]*>/gi, '').replace(/@import\s+url\([^)]*\)\s*;?/gi, '');
+  }, [html]);
+  return <div ref={host} className="email-frame" role="document" aria-label={label} />;
+}

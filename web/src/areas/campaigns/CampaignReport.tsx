@@ -1,0 +1,201 @@
+import { useCallback, useMemo } from 'react';
+import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { useFormat } from '../../format.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { useApi } from '../../useApi.ts';
+import { LiftChart } from './LiftChart.tsx';
+import { reasonLabel } from './reasons.ts';
+import type { Campaign, CampaignReport, DeliveryState, Interval, LiftReport } from './types.ts';
+
+const STATE_ORDER: DeliveryState[] = ['sent', 'queued', 'sending', 'deferred', 'suppressed', 'failed', 'held_out'];
+
+/** Delivery outcomes by reason, then conversions and revenue with lift against holdout and global control. */
+export function CampaignReportView({ campaign }: { campaign: Campaign }) {
+  const { t } = useI18n();
+  const { data, error, loading, reload } = useApi<CampaignReport>(`/v1/campaigns/${campaign.id}/report`);
+  return (
+    <section aria-labelledby="report-title" className="campaign-report">
+      <h2 id="report-title">{t('campaigns.report.title')}</h2>
+      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
+      {!data && loading && <Loading />}
+      {data && <Report report={data} campaign={campaign} />}
+    </section>
+  );
+}
+
+function Report({ report, campaign }: { report: CampaignReport; campaign: Campaign }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const total = report.outcomes.reduce((s, o) => s + o.count, 0);
+  if (total === 0) {
+    return (
+      <div className="empty empty-compact">
+        <p className="empty-title">{t('campaigns.report.empty')}</p>
+        <p className="muted">{campaign.status === 'scheduled' ? t('campaigns.report.emptyScheduled') : t('campaigns.report.emptyHint')}</p>
+      </div>
+    );
+  }
+  const outcomes = [...report.outcomes].sort((a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state) || b.count - a.count);
+  const treated = report.arms.treatment.n;
+  const rate = (n: number, of: number) => (of > 0 ? `${((n / of) * 100).toFixed(1)}%` : t('common.none'));
+  return (
+    <>
+      <dl className="stats">
+        <Stat label={t('campaigns.report.targeted')} value={format.number(total)} />
+        <Stat label={t('campaigns.state.sent')} value={format.number(report.sent)} />
+        <Stat label={t('campaigns.report.opened')} value={`${format.number(report.opened)} (${rate(report.opened, report.sent)})`} />
+        <Stat label={t('campaigns.report.clicked')} value={`${format.number(report.clicked)} (${rate(report.clicked, report.sent)})`} />
+        <Stat label={t('campaigns.report.conversions')} value={`${format.number(report.arms.treatment.conversions)} (${rate(report.arms.treatment.conversions, treated)})`} />
+        <Stat label={t('campaigns.report.revenue')} value={format.money(Math.round(report.arms.treatment.revenueSum))} />
+      </dl>
+      <section className="card" aria-labelledby="outcomes-title">
+        <h3 id="outcomes-title">{t('campaigns.report.outcomes')}</h3>
+        <table className="table table-compact">
+          <thead>
+            <tr>
+              <th scope="col">{t('campaigns.report.outcome')}</th>
+              <th scope="col">{t('campaigns.report.reason')}</th>
+              <th scope="col" className="numeric">
+                {t('campaigns.report.count')}
+              </th>
+              <th scope="col" className="numeric">
+                {t('campaigns.report.share')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {outcomes.map((o) => (
+              <tr key={`${o.state}:${o.reason ?? ''}`}>
+                <td>
+                  <span className={`badge ${STATE_BADGE[o.state]}`}>{t(`campaigns.state.${o.state}`)}</span>
+                </td>
+                <td>{o.reason ? reasonLabel(t, o.reason) : <span className="muted">{t('common.none')}</span>}</td>
+                <td className="numeric">{format.number(o.count)}</td>
+                <td className="numeric">{rate(o.count, total)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="muted small">{t('campaigns.report.outcomesHint')}</p>
+      </section>
+      <Lift report={report} />
+    </>
+  );
+}
+
+export const STATE_BADGE: Record<DeliveryState, string> = {
+  queued: 'badge-neutral',
+  sending: 'badge-neutral',
+  sent: 'badge-positive',
+  deferred: 'badge-accent',
+  suppressed: 'badge-negative',
+  failed: 'badge-negative',
+  held_out: 'badge-neutral',
+};
+
+function Stat({ label, value }: { label: string; value: string }) {
+  return (
+    <div className="stat">
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}
+
+/** Treatment against holdout and against the global control group, with 95 % intervals, as charts and numbers. */
+function Lift({ report }: { report: CampaignReport }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const comparisons = useMemo(
+    () =>
+      [
+        { key: 'holdout', label: t('campaigns.report.vsHoldout'), lift: report.vsHoldout },
+        { key: 'global', label: t('campaigns.report.vsGlobal'), lift: report.vsGlobalControl },
+      ].filter((c): c is { key: string; label: string; lift: LiftReport } => c.lift !== null),
+    [report, t],
+  );
+  const points = useCallback((v: number) => `${(v * 100).toFixed(1)}pt`, []);
+  const money = useCallback((v: number) => format.money(Math.round(v)), [format]);
+  const rateItems = useMemo(() => comparisons.map((c) => ({ label: c.label, interval: c.lift.conversionRate.absolute })), [comparisons]);
+  const revenueItems = useMemo(() => comparisons.map((c) => ({ label: c.label, interval: c.lift.revenuePerRecipient.absolute })), [comparisons]);
+  if (comparisons.length === 0) {
+    return (
+      <section className="card" aria-labelledby="lift-title">
+        <h3 id="lift-title">{t('campaigns.report.lift')}</h3>
+        <p className="muted">{t('campaigns.report.noControl')}</p>
+      </section>
+    );
+  }
+  const confidence = Math.round(comparisons[0]!.lift.confidence * 100);
+  const pct = (v: number | null) => (v === null ? t('common.none') : `${(v * 100).toFixed(1)}%`);
+  const ci = (i: Interval | null, show: (v: number) => string) => (i ? `${show(i.estimate)} [${show(i.low)}, ${show(i.high)}]` : t('common.none'));
+  return (
+    <section className="card" aria-labelledby="lift-title">
+      <h3 id="lift-title">{t('campaigns.report.lift')}</h3>
+      <p className="muted small">{t('campaigns.report.ciNote', { confidence })}</p>
+      <div className="grid-2">
+        <div>
+          <h4>{t('campaigns.report.rateLift')}</h4>
+          <LiftChart items={rateItems} label={t('campaigns.report.rateLiftChart', { confidence })} show={points} />
+        </div>
+        <div>
+          <h4>{t('campaigns.report.revenueLift')}</h4>
+          <LiftChart items={revenueItems} label={t('campaigns.report.revenueLiftChart', { confidence })} show={money} minInterval={1} />
+        </div>
+      </div>
+      <div className="table-wrap">
+        <table className="table table-compact lift-table">
+          <caption className="visually-hidden">{t('campaigns.report.lift')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('campaigns.report.comparison')}</th>
+              <th scope="col" className="numeric">
+                {t('campaigns.report.recipients')}
+              </th>
+              <th scope="col" className="numeric">
+                {t('campaigns.report.convRate')}
+              </th>
+              <th scope="col" className="numeric">
+                {t('campaigns.report.rpr')}
+              </th>
+              <th scope="col">{t('campaigns.report.absLift')}</th>
+              <th scope="col">{t('campaigns.report.relLift')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {comparisons.map((c) => (
+              <tr key={c.key}>
+                <td className="strong">{c.label}</td>
+                <td className="numeric">
+                  {format.number(c.lift.treatment.n)} / {format.number(c.lift.control.n)}
+                </td>
+                <td className="numeric">
+                  {pct(c.lift.treatment.conversionRate)} / {pct(c.lift.control.conversionRate)}
+                </td>
+                <td className="numeric">
+                  {c.lift.treatment.revenuePerRecipient === null ? t('common.none') : money(c.lift.treatment.revenuePerRecipient)} /{' '}
+                  {c.lift.control.revenuePerRecipient === null ? t('common.none') : money(c.lift.control.revenuePerRecipient)}
+                </td>
+                <td>
+                  {ci(c.lift.conversionRate.absolute, points)}
+                  <br />
+                  <span className="muted small">{ci(c.lift.revenuePerRecipient.absolute, money)}</span>
+                </td>
+                <td>
+                  {ci(c.lift.conversionRate.relative, (v) => `${(v * 100).toFixed(1)}%`)}
+                  <br />
+                  <span className="muted small">{ci(c.lift.revenuePerRecipient.relative, (v) => `${(v * 100).toFixed(1)}%`)}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <details className="disclosure">
+        <summary>{t('campaigns.report.method')}</summary>
+        <p className="small">{comparisons[0]!.lift.methods.conversionRate}</p>
+        <p className="small">{comparisons[0]!.lift.methods.revenuePerRecipient}</p>
+      </details>
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+import { useState } from 'react';
+import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { PageHeader } from '../../components/Shell.tsx';
+import { useFormat } from '../../format.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { useApi } from '../../useApi.ts';
+import { OffsetPager, RequireScores, ScoredCustomerTable, type CustomerSortKey } from './shared.tsx';
+import type { CustomerPage } from './types.ts';
+
+const PAGE = 50;
+const THRESHOLDS = [0.3, 0.5, 0.7] as const;
+const MIN_FM = [3, 4, 5] as const;
+
+export function AtRisk() {
+  const { t } = useI18n();
+  return (
+    <>
+      <PageHeader title={t('insights.atRisk.title')} subtitle={t('insights.atRisk.subtitle')} />
+      <RequireScores>
+        <AtRiskList />
+      </RequireScores>
+    </>
+  );
+}
+
+function AtRiskList() {
+  const { t } = useI18n();
+  const format = useFormat();
+  const [maxPAlive, setMaxPAlive] = useState(0.5);
+  const [minFm, setMinFm] = useState(4);
+  const [sort, setSort] = useState<{ key: CustomerSortKey; direction: 'asc' | 'desc' }>({ key: 'revenue', direction: 'desc' });
+  const [offset, setOffset] = useState(0);
+  const filter = new URLSearchParams({ maxPAlive: String(maxPAlive), minFm: String(minFm), sort: sort.key, direction: sort.direction });
+  const page = useApi<CustomerPage>(`/v1/insights/at-risk?${filter}&limit=${PAGE}&offset=${offset}`);
+
+  const onSort = (key: CustomerSortKey) => {
+    setSort((s) => (s.key === key ? { key, direction: s.direction === 'asc' ? 'desc' : 'asc' } : { key, direction: key === 'pAlive' ? 'asc' : 'desc' }));
+    setOffset(0);
+  };
+  return (
+    <>
+      <div className="toolbar">
+        <label>
+          {t('insights.atRisk.maxPAlive')}
+          <select
+            value={maxPAlive}
+            onChange={(e) => {
+              setMaxPAlive(Number(e.target.value));
+              setOffset(0);
+            }}
+          >
+            {THRESHOLDS.map((v) => (
+              <option key={v} value={v}>
+                {t('insights.atRisk.below', { value: `${v * 100}%` })}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('insights.atRisk.minFm')}
+          <select
+            value={minFm}
+            onChange={(e) => {
+              setMinFm(Number(e.target.value));
+              setOffset(0);
+            }}
+          >
+            {MIN_FM.map((v) => (
+              <option key={v} value={v}>
+                {t('insights.atRisk.fmAtLeast', { fm: v })}
+              </option>
+            ))}
+          </select>
+        </label>
+        <a className="button button-secondary" href={`/v1/insights/at-risk.csv?${filter}`} download>
+          {t('insights.atRisk.export')}
+        </a>
+      </div>
+      {page.error !== undefined && <ErrorNotice error={page.error} onRetry={page.reload} />}
+      {!page.data && page.loading && <Loading />}
+      {page.data && (
+        <>
+          <p className="muted" aria-live="polite">
+            {t('insights.atRisk.count', { count: format.number(page.data.total) })}
+          </p>
+          {page.data.total === 0 ? (
+            <p className="empty">{t('insights.atRisk.none')}</p>
+          ) : (
+            <>
+              <ScoredCustomerTable customers={page.data.data} caption={t('insights.atRisk.title')} busy={page.loading} sort={{ ...sort, onSort }} />
+              <OffsetPager total={page.data.total} offset={offset} limit={PAGE} onChange={setOffset} busy={page.loading} />
+            </>
+          )}
+        </>
+      )}
+    </>
+  );
+}

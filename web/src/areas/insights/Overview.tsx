@@ -1,0 +1,304 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { api } from '../../api.ts';
+import { Chart, type ChartOption } from '../../components/Chart.tsx';
+import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { PageHeader } from '../../components/Shell.tsx';
+import { useFormat } from '../../format.ts';
+import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { hasScope } from '../../nav.ts';
+import { Onboarding } from '../../pages/Customers.tsx';
+import { useSession } from '../../session.tsx';
+import { useApi } from '../../useApi.ts';
+import { signedPoints, usePercent } from './shared.tsx';
+import type { Page } from '../../types.ts';
+import type { Granularity, KpiDefinition, KpiReport, KpiValue } from './types.ts';
+
+/** The cards of the Overview, in reading order. */
+const CARDS = [
+  'retention_rate',
+  'churn_rate',
+  'repeat_purchase_rate',
+  'f2_conversion',
+  'active_customers',
+  'dormant_share',
+  'revenue_existing_customers',
+  'predicted_ltv',
+  'nps',
+] as const;
+type CardKey = (typeof CARDS)[number];
+
+const KPI_KEYS: Record<CardKey, MessageKey> = {
+  retention_rate: 'insights.kpi.retention_rate',
+  churn_rate: 'insights.kpi.churn_rate',
+  repeat_purchase_rate: 'insights.kpi.repeat_purchase_rate',
+  f2_conversion: 'insights.kpi.f2_conversion',
+  active_customers: 'insights.kpi.active_customers',
+  dormant_share: 'insights.kpi.dormant_share',
+  revenue_existing_customers: 'insights.kpi.revenue_existing_customers',
+  predicted_ltv: 'insights.kpi.predicted_ltv',
+  nps: 'insights.kpi.nps',
+};
+
+const GRANULARITY_KEYS: Record<Granularity, MessageKey> = {
+  day: 'insights.granularity.day',
+  week: 'insights.granularity.week',
+  month: 'insights.granularity.month',
+  quarter: 'insights.granularity.quarter',
+};
+
+/** Periods shown by default for each granularity (a trend long enough to read, short enough to compute fast). */
+const DEFAULT_PERIODS: Record<Granularity, number> = { day: 30, week: 12, month: 12, quarter: 8 };
+
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The default range: the last N periods up to today, starting at a period boundary. */
+function defaultRange(granularity: Granularity, today = new Date()): { from: string; to: string } {
+  const utc = new Date(Date.UTC(today.getFullYear(), today.getMonth(), today.getDate()));
+  const n = DEFAULT_PERIODS[granularity];
+  const from = new Date(utc);
+  if (granularity === 'day') from.setUTCDate(from.getUTCDate() - (n - 1));
+  if (granularity === 'week') from.setUTCDate(from.getUTCDate() - ((from.getUTCDay() + 6) % 7) - 7 * (n - 1));
+  if (granularity === 'month') from.setUTCMonth(from.getUTCMonth() - (n - 1), 1);
+  if (granularity === 'quarter') from.setUTCMonth(from.getUTCMonth() - (from.getUTCMonth() % 3) - 3 * (n - 1), 1);
+  return { from: iso(from), to: iso(utc) };
+}
+
+export function Overview() {
+  const { t } = useI18n();
+  // A new workspace has nothing to measure yet: it sees how to bring data in instead of empty cards.
+  const anyCustomer = useApi<Page<unknown>>('/v1/customers?limit=1');
+  if (anyCustomer.error !== undefined) return <ErrorNotice error={anyCustomer.error} onRetry={anyCustomer.reload} />;
+  if (!anyCustomer.data) return <Loading />;
+  if (anyCustomer.data.data.length === 0) {
+    return (
+      <>
+        <PageHeader title={t('insights.overview.title')} />
+        <Onboarding />
+      </>
+    );
+  }
+  return <KpiOverview />;
+}
+
+function KpiOverview() {
+  const { t } = useI18n();
+  const [granularity, setGranularity] = useState<Granularity>('month');
+  const [range, setRange] = useState(() => defaultRange('month'));
+  const report = useApi<KpiReport>(`/v1/kpis?${new URLSearchParams({ from: range.from, to: range.to, granularity })}`);
+
+  const changeGranularity = (g: Granularity) => {
+    setGranularity(g);
+    setRange(defaultRange(g));
+  };
+
+  const last = report.data?.periods.at(-1);
+  return (
+    <>
+      <PageHeader title={t('insights.overview.title')} subtitle={t('insights.overview.subtitle')} />
+      <PeriodPicker granularity={granularity} range={range} onGranularity={changeGranularity} onRange={setRange} />
+      {report.error !== undefined && <ErrorNotice error={report.error} onRetry={report.reload} />}
+      {!report.data && report.loading && <Loading />}
+      {report.data && last && (
+        <>
+          <p className="muted" aria-live="polite">
+            {t('insights.overview.latest', { start: last.start, end: last.end })}
+          </p>
+          <div className="kpi-grid" aria-busy={report.loading}>
+            {CARDS.map((key) => (
+              <KpiCard key={key} kpi={key} report={report.data!} onSaved={report.reload} />
+            ))}
+          </div>
+        </>
+      )}
+      {report.data && !last && <p className="empty">{t('insights.overview.noPeriods')}</p>}
+    </>
+  );
+}
+
+function PeriodPicker({
+  granularity,
+  range,
+  onGranularity,
+  onRange,
+}: {
+  granularity: Granularity;
+  range: { from: string; to: string };
+  onGranularity: (g: Granularity) => void;
+  onRange: (r: { from: string; to: string }) => void;
+}) {
+  const { t } = useI18n();
+  const [draft, setDraft] = useState(range);
+  const [prev, setPrev] = useState(range);
+  if (prev !== range) {
+    setPrev(range);
+    setDraft(range);
+  }
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (draft.from && draft.to && draft.from <= draft.to) onRange(draft);
+  };
+  return (
+    <form className="toolbar insights-period" onSubmit={submit} aria-label={t('insights.period.label')}>
+      <label>
+        {t('insights.period.granularity')}
+        <select value={granularity} onChange={(e) => onGranularity(e.target.value as Granularity)}>
+          {(Object.keys(GRANULARITY_KEYS) as Granularity[]).map((g) => (
+            <option key={g} value={g}>
+              {t(GRANULARITY_KEYS[g])}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('insights.period.from')}
+        <input type="date" value={draft.from} max={draft.to} onChange={(e) => setDraft({ ...draft, from: e.target.value })} required />
+      </label>
+      <label>
+        {t('insights.period.to')}
+        <input type="date" value={draft.to} min={draft.from} onChange={(e) => setDraft({ ...draft, to: e.target.value })} required />
+      </label>
+      <button type="submit" className="button button-secondary">
+        {t('insights.period.apply')}
+      </button>
+    </form>
+  );
+}
+
+/** How a KPI's value reads, by its unit (ratios as %, money in the workspace currency). */
+function useKpiFormat(): (definition: KpiDefinition | undefined, value: number) => string {
+  const format = useFormat();
+  const percent = usePercent();
+  return (definition, value) => {
+    switch (definition?.unit) {
+      case 'ratio':
+        return percent(value);
+      case 'minor units':
+        return format.money(Math.round(value));
+      case 'score':
+        return value.toFixed(1);
+      default:
+        return format.number(Math.round(value * 100) / 100);
+    }
+  };
+}
+
+function KpiCard({ kpi, report, onSaved }: { kpi: CardKey; report: KpiReport; onSaved: () => void }) {
+  const { t, locale } = useI18n();
+  const { scopes } = useSession();
+  const percent = usePercent();
+  const formatKpi = useKpiFormat();
+  const [editing, setEditing] = useState(false);
+  const definition = report.definitions.find((d) => d.key === kpi);
+  const series = report.periods.map((p) => p.kpis[kpi]?.value ?? null);
+  const last = report.periods.at(-1)!;
+  const current: KpiValue = last.kpis[kpi] ?? { value: null, target: null, attainment: null, change: null };
+  const title = t(KPI_KEYS[kpi]);
+  const id = `kpi-${kpi}`;
+
+  const option = useMemo<ChartOption>(
+    () => ({
+      grid: { left: 2, right: 2, top: 4, bottom: 4 },
+      xAxis: { type: 'category', show: false, data: report.periods.map((p) => p.start) },
+      yAxis: { type: 'value', show: false, scale: true },
+      tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? formatKpi(definition, v) : '—') },
+      series: [{ type: 'line', data: series, showSymbol: false, connectNulls: false, lineStyle: { width: 2 }, areaStyle: { opacity: 0.08 } }],
+    }),
+    // formatKpi changes with the language only.
+    [report, kpi, locale],
+  );
+
+  const empty = kpi === 'nps' ? t('insights.kpi.noSurveys') : kpi === 'predicted_ltv' ? t('insights.kpi.noScoring') : t('insights.kpi.noData');
+  const better = current.change === null || current.change === 0 ? null : (current.change > 0) === (definition?.higherIsBetter ?? true);
+  const changeText =
+    current.change === null
+      ? null
+      : definition?.unit === 'ratio'
+        ? t('insights.kpi.changePoints', { change: signedPoints(current.change) })
+        : t('insights.kpi.change', { change: `${current.change > 0 ? '+' : current.change < 0 ? '−' : ''}${formatKpi(definition, Math.abs(current.change))}` });
+
+  return (
+    <section className="card kpi-card" aria-labelledby={id}>
+      <h2 id={id} className="kpi-title" title={definition?.formula}>
+        {title}
+      </h2>
+      {current.value === null ? (
+        <p className="kpi-value kpi-empty">{empty}</p>
+      ) : (
+        <p className="kpi-value" aria-label={t('insights.kpi.valueLabel', { kpi: title })}>
+          {formatKpi(definition, current.value)}
+        </p>
+      )}
+      {changeText && <p className={`kpi-change ${better === null ? '' : better ? 'insights-up' : 'insights-down'}`}>{changeText}</p>}
+      <p className="kpi-target">
+        {current.target === null ? (
+          <span className="muted">{t('insights.kpi.noTarget')}</span>
+        ) : (
+          <>
+            {t('insights.kpi.target', { target: formatKpi(definition, current.target) })}
+            {current.attainment !== null && (
+              <span className={`badge ${current.attainment >= 1 ? 'badge-positive' : 'badge-negative'}`}>
+                {t('insights.kpi.attainment', { attainment: percent(current.attainment, 0) })}
+              </span>
+            )}
+          </>
+        )}
+      </p>
+      {series.filter((v) => v !== null).length > 1 && <Chart option={option} height={48} label={t('insights.kpi.trend', { kpi: title })} />}
+      {hasScope(scopes, 'ingest') &&
+        (editing ? (
+          <TargetForm kpi={kpi} unit={definition?.unit} granularity={report.granularity} periodStart={last.start} initial={current.target} onDone={() => { setEditing(false); onSaved(); }} onCancel={() => setEditing(false)} />
+        ) : (
+          <button type="button" className="button button-small button-ghost" onClick={() => setEditing(true)} aria-label={t('insights.kpi.editTargetFor', { kpi: title })}>
+            {t('insights.kpi.editTarget')}
+          </button>
+        ))}
+    </section>
+  );
+}
+
+/** Sets the target of the shown period (ratios are typed as percentages). */
+function TargetForm(props: {
+  kpi: CardKey;
+  unit: KpiDefinition['unit'] | undefined;
+  granularity: Granularity;
+  periodStart: string;
+  initial: number | null;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useI18n();
+  const scale = props.unit === 'ratio' ? 100 : 1;
+  const [value, setValue] = useState(props.initial === null ? '' : String(Math.round(props.initial * scale * 100) / 100));
+  const [error, setError] = useState<unknown>();
+  const [saving, setSaving] = useState(false);
+  const inputId = `target-${props.kpi}`;
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaving(true);
+    setError(undefined);
+    try {
+      await api('/v1/kpi-targets', {
+        method: 'PUT',
+        body: { targets: [{ kpi: props.kpi, granularity: props.granularity, periodStart: props.periodStart, target: Number(value) / scale }] },
+      });
+      props.onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <form className="kpi-target-form" onSubmit={submit}>
+      <label htmlFor={inputId}>{t(props.unit === 'ratio' ? 'insights.kpi.targetPercent' : 'insights.kpi.targetValue', { period: props.periodStart })}</label>
+      <input id={inputId} type="number" step="any" min={0} required value={value} onChange={(e) => setValue(e.target.value)} />
+      <button type="submit" className="button button-small button-primary" disabled={saving}>
+        {t('insights.kpi.saveTarget')}
+      </button>
+      <button type="button" className="button button-small button-ghost" onClick={props.onCancel}>
+        {t('common.cancel')}
+      </button>
+      {error !== undefined && <ErrorNotice error={error} />}
+    </form>
+  );
+}

@@ -1,0 +1,194 @@
+import { useState, type ReactNode } from 'react';
+import { api } from '../../api.ts';
+import { CodeBlock } from '../../components/CodeBlock.tsx';
+import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { useFormat } from '../../format.ts';
+import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { hasScope } from '../../nav.ts';
+import { Link } from '../../router.tsx';
+import { useSession } from '../../session.tsx';
+import { useApi } from '../../useApi.ts';
+import type { ModelsReport, ScoredCustomer, Stage } from './types.ts';
+
+export const STAGE_KEYS: Record<Stage, MessageKey> = {
+  prospect: 'insights.stage.prospect',
+  new: 'insights.stage.new',
+  active: 'insights.stage.active',
+  at_risk: 'insights.stage.at_risk',
+  dormant: 'insights.stage.dormant',
+  lost: 'insights.stage.lost',
+  reactivated: 'insights.stage.reactivated',
+};
+
+/** RFM segment names as the API spells them (src/analytics/models/rfm.ts). */
+export const SEGMENT_KEYS: Record<string, MessageKey> = {
+  Champions: 'insights.segment.champions',
+  'Loyal Customers': 'insights.segment.loyal',
+  'Potential Loyalists': 'insights.segment.potentialLoyalists',
+  'New Customers': 'insights.segment.newCustomers',
+  Promising: 'insights.segment.promising',
+  'Need Attention': 'insights.segment.needAttention',
+  'About to Sleep': 'insights.segment.aboutToSleep',
+  'At Risk': 'insights.segment.atRisk',
+  "Can't Lose Them": 'insights.segment.cantLose',
+  Hibernating: 'insights.segment.hibernating',
+  Lost: 'insights.segment.lost',
+};
+
+/** Translated segment name; an unknown name (a newer server) is shown as the API gives it. */
+export function useSegmentName(): (segment: string | null) => string {
+  const { t } = useI18n();
+  return (segment) => (segment === null ? t('common.none') : SEGMENT_KEYS[segment] ? t(SEGMENT_KEYS[segment]!) : segment);
+}
+
+/** A change of a ratio in percentage points, signed, one decimal ("+1.4", "−0.3", "0.0"). */
+export function signedPoints(change: number): string {
+  const points = Math.abs(change * 100).toFixed(1);
+  return points === '0.0' ? points : `${change > 0 ? '+' : '−'}${points}`;
+}
+
+/** Ratios as percentages in the interface language. */
+export function usePercent(): (ratio: number, digits?: number) => string {
+  const { locale } = useI18n();
+  return (ratio, digits = 1) =>
+    new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-US', { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(ratio);
+}
+
+/**
+ * Pages built on the scores need a scoring run first: until there is one, say how to run it (the
+ * CLI command, and a button for admins).
+ */
+export function RequireScores({ children }: { children: ReactNode }) {
+  const models = useApi<ModelsReport>('/v1/models');
+  if (models.error !== undefined) return <ErrorNotice error={models.error} onRetry={models.reload} />;
+  if (!models.data) return <Loading />;
+  if (!models.data.fit && models.data.lastRun?.status !== 'succeeded') return <ScoringNeeded failure={models.data.lastRun?.error ?? null} onScored={models.reload} />;
+  return <>{children}</>;
+}
+
+function ScoringNeeded({ failure, onScored }: { failure: string | null; onScored: () => void }) {
+  const { t } = useI18n();
+  const { workspace, scopes } = useSession();
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = async () => {
+    setRunning(true);
+    setError(undefined);
+    try {
+      await api('/v1/models/score', { method: 'POST', body: { mode: 'auto' } });
+      onScored();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setRunning(false);
+    }
+  };
+  return (
+    <section className="empty" aria-labelledby="scoring-needed">
+      <h2 id="scoring-needed" className="empty-title">
+        {t('insights.scoring.title')}
+      </h2>
+      <p className="muted">{t('insights.scoring.body')}</p>
+      {failure && (
+        <p className="notice notice-error">
+          {t('insights.scoring.failed')} {failure}
+        </p>
+      )}
+      <CodeBlock code={`npx kizuna score --workspace ${workspace.id}`} label={t('insights.scoring.command')} />
+      {hasScope(scopes, 'admin') && (
+        <button type="button" className="button button-primary" onClick={run} disabled={running}>
+          {running ? t('insights.scoring.running') : t('insights.scoring.run')}
+        </button>
+      )}
+      {error !== undefined && <ErrorNotice error={error} />}
+    </section>
+  );
+}
+
+export function OffsetPager({ total, offset, limit, onChange, busy }: { total: number; offset: number; limit: number; onChange: (offset: number) => void; busy: boolean }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  if (total <= limit) return null;
+  return (
+    <nav className="pager" aria-label={t('common.pagination')}>
+      <button type="button" className="button button-secondary" onClick={() => onChange(Math.max(0, offset - limit))} disabled={offset === 0 || busy}>
+        {t('common.previous')}
+      </button>
+      <span className="muted" aria-live="polite">
+        {t('insights.range', { from: format.number(offset + 1), to: format.number(Math.min(offset + limit, total)), total: format.number(total) })}
+      </span>
+      <button type="button" className="button button-secondary" onClick={() => onChange(offset + limit)} disabled={offset + limit >= total || busy}>
+        {t('common.next')}
+      </button>
+    </nav>
+  );
+}
+
+export type CustomerSortKey = 'revenue' | 'clv' | 'pAlive' | 'churnRisk' | 'lastOrder';
+export interface TableSort {
+  key: CustomerSortKey;
+  direction: 'asc' | 'desc';
+  onSort: (key: CustomerSortKey) => void;
+}
+
+/** Scored customers, each linking to the customer 360; sortable on the server when `sort` is given. */
+export function ScoredCustomerTable({ customers, caption, busy, sort }: { customers: ScoredCustomer[]; caption: string; busy: boolean; sort?: TableSort }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const percent = usePercent();
+  const segmentName = useSegmentName();
+  const header = (label: string, key?: CustomerSortKey) => {
+    if (!sort || !key) return <th scope="col" className="numeric">{label}</th>;
+    const active = sort.key === key;
+    return (
+      <th scope="col" className="numeric" aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
+        <button type="button" className="sort-button" onClick={() => sort.onSort(key)}>
+          {label}
+          <span aria-hidden="true">{active ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ' ↕'}</span>
+        </button>
+      </th>
+    );
+  };
+  return (
+    <div className="table-wrap" aria-busy={busy}>
+      <table className="table insights-rows">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('insights.col.customer')}</th>
+            <th scope="col">{t('insights.col.segment')}</th>
+            <th scope="col">{t('insights.col.stage')}</th>
+            {header(t('insights.col.orders'))}
+            {header(t('insights.col.revenue'), 'revenue')}
+            {header(t('insights.col.clv'), 'clv')}
+            {header(t('insights.col.pAlive'), 'pAlive')}
+            {header(t('insights.col.pAliveChange'))}
+            {header(t('insights.col.lastOrder'), 'lastOrder')}
+          </tr>
+        </thead>
+        <tbody>
+          {customers.map((c) => (
+            <tr key={c.customerId}>
+              <td>
+                <Link to={`/customers/${c.customerId}`} className="strong-link">
+                  {c.name ?? c.email ?? c.externalId ?? t('customers.noName')}
+                </Link>
+                {c.name && c.externalId && <span className="kana mono">{c.externalId}</span>}
+              </td>
+              <td>{segmentName(c.rfmSegment)}</td>
+              <td>{t(STAGE_KEYS[c.stage])}</td>
+              <td className="numeric">{format.number(c.ordersCount)}</td>
+              <td className="numeric">{format.money(c.revenueMinor)}</td>
+              <td className="numeric">{c.clv12mMinor === null ? t('common.none') : format.money(c.clv12mMinor)}</td>
+              <td className="numeric">{c.pAlive === null ? t('common.none') : percent(c.pAlive)}</td>
+              <td className={`numeric ${c.pAliveChange !== null && c.pAliveChange < 0 ? 'insights-down' : ''}`}>
+                {c.pAliveChange === null ? t('common.none') : t('insights.points', { change: signedPoints(c.pAliveChange) })}
+              </td>
+              <td className="numeric">{c.lastOrderAt ? format.date(c.lastOrderAt) : t('common.none')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

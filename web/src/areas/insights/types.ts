@@ -1,0 +1,133 @@
+/** Shapes of the intelligence API (src/modules/intelligence/routes.ts) as the insights pages read them. */
+
+export type Granularity = 'day' | 'week' | 'month' | 'quarter';
+export type Stage = 'prospect' | 'new' | 'active' | 'at_risk' | 'dormant' | 'lost' | 'reactivated';
+
+export interface KpiValue {
+  value: number | null;
+  target: number | null;
+  attainment: number | null;
+  change: number | null;
+}
+
+export interface KpiDefinition {
+  key: string;
+  label: string;
+  unit: 'customers' | 'ratio' | 'orders per customer' | 'minor units' | 'score';
+  higherIsBetter: boolean;
+  formula: string;
+}
+
+export interface KpiReport {
+  granularity: Granularity;
+  currency: string;
+  definitions: KpiDefinition[];
+  periods: { start: string; end: string; kpis: Record<string, KpiValue> }[];
+}
+
+export interface RfmReport {
+  customers: number;
+  revenueMinor: number;
+  segments: { segment: string; customers: number; revenueMinor: number; share: number; revenueShare: number }[];
+  cells: { r: number; fm: number; segment: string; customers: number; revenueMinor: number }[];
+}
+
+export interface ScoredCustomer {
+  customerId: string;
+  externalId: string | null;
+  name: string | null;
+  email: string | null;
+  ordersCount: number;
+  revenueMinor: number;
+  lastOrderAt: string | null;
+  rfmSegment: string | null;
+  stage: Stage;
+  pAlive: number | null;
+  pAliveChange: number | null;
+  clv12mMinor: number | null;
+  churnRisk: number | null;
+}
+
+export interface CustomerPage {
+  total: number;
+  data: ScoredCustomer[];
+}
+
+export interface SegmentSizes {
+  points: { asOf: string; customers: number; stages: Record<string, number>; segments: Record<string, number> }[];
+}
+
+export interface StageFlow {
+  flow: { from: string; to: string; moves: { from: Stage; to: Stage; customers: number }[] } | null;
+}
+
+export interface ValueReport {
+  currency: string;
+  clv: { customers: number; meanMinor: number | null; medianMinor: number | null; bins: { fromMinor: number; toMinor: number | null; customers: number }[] };
+  pareto: { customers: number; revenueMinor: number; points: { customerShare: number; revenueShare: number }[] };
+}
+
+export interface FitResult {
+  params: Record<string, number>;
+  standardErrors: Record<string, number>;
+  logLikelihood: number;
+  converged: boolean;
+  iterations: number;
+  gradientNorm: number;
+  method: string;
+  message: string;
+  customers: number;
+  patterns: number;
+}
+
+export interface HoldoutReport {
+  customers: number;
+  actualTotal: number;
+  predictedTotal: number;
+  mae: number;
+  rmse: number;
+  correlation: number | null;
+}
+
+export interface Backtest {
+  id: string;
+  createdAt: string;
+  calibrationEnd: string;
+  observationEnd: string;
+  holdoutDays: number;
+  customers: number;
+  purchases: HoldoutReport;
+  revenue: HoldoutReport;
+  tracking: { week: string[]; actual: number[]; expected: number[]; calibrationEndWeek: number };
+}
+
+export interface ModelsReport {
+  fit: { runId: string; asOf: string; fits: { bgnbd?: FitResult | null; gammagamma?: FitResult | null; notes?: string[] } | null; diagnostics: unknown } | null;
+  lastRun: { runId: string; kind: string; status: string; asOf: string; error: string | null } | null;
+  backtest: Backtest | null;
+}
+
+export interface CohortReport {
+  currency: string;
+  purchases: { cohort: string; size: number; retention: number[]; revenuePerCustomer: number[]; cumulativeRevenuePerCustomer: number[] }[];
+  subscriptions: { cohort: string; accounts: number; survival: number[]; projected: number[] | null }[];
+}
+
+export interface AccountHealth {
+  accountId: string;
+  externalId: string;
+  name: string | null;
+  score: number;
+  status: 'green' | 'amber' | 'red';
+  mrrMinor: number;
+  seats: number;
+  renewsAt: string | null;
+  mrrAtRiskMinor: number;
+  signals: { signal: string; raw: number | null; score: number | null; weight: number; points: number; lostPoints: number }[];
+}
+
+export interface AccountsPage {
+  total: number;
+  statuses: { green: number; amber: number; red: number };
+  data: AccountHealth[];
+}

@@ -1,0 +1,195 @@
+import { useState, type FormEvent } from 'react';
+import { api } from '../../api.ts';
+import { CodeBlock } from '../../components/CodeBlock.tsx';
+import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { useFormat } from '../../format.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { hasScope } from '../../nav.ts';
+import { useSession } from '../../session.tsx';
+import { useApi } from '../../useApi.ts';
+import { CursorPager, useCursorPages } from '../segments/CursorPager.tsx';
+import type { LedgerEntry, LoyaltyAccount, LoyaltySettings } from './types.ts';
+
+const LEDGER_PAGE = 10;
+
+/** The customer 360's loyalty panel: balance, tier and progress, expiring points, referral code, ledger. */
+export function CustomerLoyalty({ customerId }: { customerId: string }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const { scopes } = useSession();
+  const account = useApi<LoyaltyAccount>(`/v1/loyalty/customers/${encodeURIComponent(customerId)}`);
+  const [ledgerVersion, setLedgerVersion] = useState(0);
+  const a = account.data?.customerId === customerId ? account.data : undefined;
+  const reloadAll = () => {
+    account.reload();
+    setLedgerVersion((v) => v + 1);
+  };
+  return (
+    <section className="card" aria-labelledby="loyalty-title">
+      <h2 id="loyalty-title">{t('loyalty.c360.title')}</h2>
+      {account.error !== undefined && <ErrorNotice error={account.error} onRetry={account.reload} />}
+      {!a && account.loading && <Loading inline />}
+      {a && (
+        <>
+          <dl className="stats stats-compact">
+            <div className="stat">
+              <dt>{t('loyalty.c360.balance')}</dt>
+              <dd data-testid="loyalty-balance">{t('loyalty.c360.points', { points: format.number(a.balance) })}</dd>
+            </div>
+            <div className="stat">
+              <dt>{t('loyalty.c360.pending')}</dt>
+              <dd>{t('loyalty.c360.points', { points: format.number(a.pending) })}</dd>
+            </div>
+            <div className="stat">
+              <dt>{t('loyalty.c360.tier')}</dt>
+              <dd>{a.tier ?? t('loyalty.noTier')}</dd>
+            </div>
+            <div className="stat">
+              <dt>{t('loyalty.c360.referralCode')}</dt>
+              <dd className="mono">{a.referralCode}</dd>
+            </div>
+          </dl>
+          <TierProgress account={a} />
+          {a.expiringSoon.length > 0 && (
+            <p className="notice notice-info">
+              {a.expiringSoon.map((e) => t('loyalty.c360.expiring', { points: format.number(e.points), date: format.date(e.expiresAt) })).join(' / ')}
+            </p>
+          )}
+          {(a.benefits.earlyAccess || a.benefits.exclusiveEvents || a.benefits.earnMultiplier !== 1) && (
+            <p className="small">
+              {a.benefits.earnMultiplier !== 1 && <span className="badge badge-accent">{t('loyalty.c360.multiplier', { n: a.benefits.earnMultiplier })}</span>}{' '}
+              {a.benefits.earlyAccess && <span className="badge badge-accent">{t('loyalty.settings.earlyAccess')}</span>}{' '}
+              {a.benefits.exclusiveEvents && <span className="badge badge-accent">{t('loyalty.settings.events')}</span>}
+            </p>
+          )}
+          {a.referralLink && <CodeBlock code={a.referralLink} label={t('loyalty.c360.referralLink')} />}
+          {hasScope(scopes, 'admin') && <Adjust customerId={customerId} onDone={reloadAll} />}
+          <Ledger key={ledgerVersion} customerId={customerId} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function TierProgress({ account: a }: { account: LoyaltyAccount }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  // Tiers go by spend (minor units) or by points earned, as the programme says.
+  const settings = useApi<LoyaltySettings>('/v1/loyalty/settings');
+  if (!a.nextTier) return a.tier ? <p className="muted small">{t('loyalty.c360.topTier')}</p> : null;
+  if (!settings.data) return null;
+  const needed = settings.data.tierBasis === 'spend' ? format.money(a.neededForNextTier) : t('loyalty.c360.points', { points: format.number(a.neededForNextTier) });
+  const target = a.qualifying + a.neededForNextTier;
+  const share = target > 0 ? Math.min(1, a.qualifying / target) : 0;
+  return (
+    <div className="tier-progress">
+      <p className="small">{t('loyalty.c360.toNext', { needed, tier: a.nextTier })}</p>
+      <progress max={1} value={share} aria-label={t('loyalty.c360.progressLabel', { tier: a.nextTier, percent: Math.round(share * 100) })} />
+      {a.tierReviewAt && <p className="muted small">{t('loyalty.c360.review', { date: format.date(a.tierReviewAt) })}</p>}
+    </div>
+  );
+}
+
+function Ledger({ customerId }: { customerId: string }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const { data, error, loading, reload, pageIndex, next, previous } = useCursorPages<LedgerEntry>(
+    (cursor) => `/v1/loyalty/customers/${encodeURIComponent(customerId)}/history?limit=${LEDGER_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    customerId,
+  );
+  const signed = (n: number) => (n === 0 ? '' : `${n > 0 ? '+' : '−'}${format.number(Math.abs(n))}`);
+  return (
+    <details className="disclosure" open>
+      <summary>{t('loyalty.c360.ledger')}</summary>
+      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
+      {!data && loading && <Loading inline />}
+      {data && data.data.length === 0 && <p className="muted">{t('loyalty.c360.noLedger')}</p>}
+      {data && data.data.length > 0 && (
+        <>
+          <table className="table table-compact">
+            <thead>
+              <tr>
+                <th scope="col">{t('loyalty.c360.when')}</th>
+                <th scope="col">{t('loyalty.c360.kind')}</th>
+                <th scope="col" className="numeric">
+                  {t('loyalty.c360.points.col')}
+                </th>
+                <th scope="col" className="numeric">
+                  {t('loyalty.c360.pending')}
+                </th>
+                <th scope="col">{t('loyalty.c360.source')}</th>
+                <th scope="col">{t('loyalty.c360.expires')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.data.map((e) => (
+                <tr key={e.id}>
+                  <td>{format.dateTime(e.createdAt)}</td>
+                  <td>{t(`loyalty.ledger.${e.kind}`)}</td>
+                  <td className="numeric">{signed(e.points)}</td>
+                  <td className="numeric">{signed(e.pending)}</td>
+                  <td className="small">
+                    {e.reason ?? `${e.sourceType}`} <span className="muted mono">{e.sourceId.length > 24 ? `${e.sourceId.slice(0, 8)}…` : e.sourceId}</span>
+                  </td>
+                  <td>{e.expiresAt ? format.date(e.expiresAt) : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <CursorPager pageIndex={pageIndex} pageSize={LEDGER_PAGE} shown={data.data.length} hasNext={!!data.nextCursor} busy={loading} range="loyalty.c360.range" onNext={next} onPrevious={previous} />
+        </>
+      )}
+    </details>
+  );
+}
+
+/** Points added or taken by hand, with a reason (kept in the ledger). */
+function Adjust({ customerId, onDone }: { customerId: string; onDone: () => void }) {
+  const { t } = useI18n();
+  const [points, setPoints] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  // One key per adjustment typed: a double submit replays it instead of adding twice.
+  const [idempotencyKey, setIdempotencyKey] = useState(newKey);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api(`/v1/loyalty/customers/${encodeURIComponent(customerId)}/adjustments`, {
+        method: 'POST',
+        body: { points: Number(points), reason: reason.trim(), idempotencyKey },
+      });
+      setPoints('');
+      setReason('');
+      setIdempotencyKey(newKey());
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <details className="disclosure">
+      <summary>{t('loyalty.c360.adjust')}</summary>
+      <form className="inline-form" onSubmit={(e) => void submit(e)}>
+        <label>
+          {t('loyalty.c360.adjustPoints')}
+          <input type="number" value={points} onChange={(e) => setPoints(e.target.value)} required className="input-narrow" />
+        </label>
+        <label>
+          {t('loyalty.c360.adjustReason')}
+          <input value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={500} />
+        </label>
+        <button type="submit" className="button button-secondary button-small" disabled={busy || !points || Number(points) === 0 || !reason.trim()}>
+          {t('loyalty.c360.adjustSubmit')}
+        </button>
+      </form>
+      {error !== undefined && <ErrorNotice error={error} />}
+    </details>
+  );
+}
+
+const newKey = () => `web-adjust-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;

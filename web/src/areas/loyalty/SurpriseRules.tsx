@@ -1,0 +1,177 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { api } from '../../api.ts';
+import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { useFormat } from '../../format.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { hasScope } from '../../nav.ts';
+import { Link } from '../../router.tsx';
+import { useSession } from '../../session.tsx';
+import { useApi } from '../../useApi.ts';
+import type { Segment } from '../segments/types.ts';
+import type { Reward, SurpriseRule } from './types.ts';
+
+const PERIODS = ['month', 'quarter', 'year'] as const;
+
+/** "Surprise and delight": a reward granted to a segment's members, once per member and period. */
+export function SurpriseRules() {
+  const { t } = useI18n();
+  const format = useFormat();
+  const { scopes } = useSession();
+  const canEdit = hasScope(scopes, 'admin');
+  const rules = useApi<{ data: SurpriseRule[] }>('/v1/loyalty/surprise-rules');
+  const rewards = useApi<{ data: Reward[] }>('/v1/loyalty/rewards');
+  const segments = useApi<{ data: Segment[] }>('/v1/segments');
+  const rewardNames = useMemo(() => new Map(rewards.data?.data.map((r) => [r.id, r.name]) ?? []), [rewards.data]);
+  const segmentNames = useMemo(() => new Map(segments.data?.data.map((s) => [s.id, s.name]) ?? []), [segments.data]);
+  const [running, setRunning] = useState(false);
+  const [runResult, setRunResult] = useState<{ granted: number; skipped: number }>();
+  const [runError, setRunError] = useState<unknown>();
+
+  const runNow = async () => {
+    setRunning(true);
+    setRunError(undefined);
+    try {
+      setRunResult(await api('/v1/loyalty/surprise-rules/run', { method: 'POST', body: {} }));
+    } catch (err) {
+      setRunError(err);
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  return (
+    <>
+      <p className="muted">{t('loyalty.surprise.intro')}</p>
+      {canEdit && rewards.data && segments.data && <NewRule rewards={rewards.data.data} segments={segments.data.data} onCreated={rules.reload} />}
+      {rules.error !== undefined && <ErrorNotice error={rules.error} onRetry={rules.reload} />}
+      {!rules.data && rules.loading && <Loading />}
+      {rules.data && rules.data.data.length === 0 && (
+        <div className="empty empty-compact">
+          <p className="empty-title">{t('loyalty.surprise.none')}</p>
+          <p className="muted">{canEdit ? t('loyalty.surprise.noneHint') : t('loyalty.adminOnly')}</p>
+        </div>
+      )}
+      {rules.data && rules.data.data.length > 0 && (
+        <>
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('loyalty.surprise.name')}</th>
+                  <th scope="col">{t('loyalty.surprise.reward')}</th>
+                  <th scope="col">{t('loyalty.surprise.segment')}</th>
+                  <th scope="col">{t('loyalty.surprise.period')}</th>
+                  <th scope="col">{t('loyalty.rewards.status')}</th>
+                  <th scope="col">{t('loyalty.surprise.created')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rules.data.data.map((r) => (
+                  <tr key={r.id}>
+                    <td className="strong">{r.name}</td>
+                    <td>{rewardNames.get(r.rewardId) ?? r.rewardId}</td>
+                    <td>
+                      <Link to={`/segments/${r.segmentId}`}>{segmentNames.get(r.segmentId) ?? r.segmentId}</Link>
+                    </td>
+                    <td>{t(`loyalty.period.${r.period}`)}</td>
+                    <td>
+                      <span className={`badge ${r.active ? 'badge-positive' : 'badge-neutral'}`}>{r.active ? t('loyalty.active') : t('loyalty.inactive')}</span>
+                    </td>
+                    <td>{format.date(r.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {canEdit && (
+            <p>
+              <button type="button" className="button button-secondary" onClick={() => void runNow()} disabled={running}>
+                {running ? t('loyalty.surprise.running') : t('loyalty.surprise.run')}
+              </button>
+            </p>
+          )}
+          {runResult && (
+            <p className="notice notice-success" role="status">
+              {t('loyalty.surprise.ran', { granted: format.number(runResult.granted), skipped: format.number(runResult.skipped) })}
+            </p>
+          )}
+          {runError !== undefined && <ErrorNotice error={runError} />}
+        </>
+      )}
+    </>
+  );
+}
+
+function NewRule({ rewards, segments, onCreated }: { rewards: Reward[]; segments: Segment[]; onCreated: () => void }) {
+  const { t } = useI18n();
+  const active = rewards.filter((r) => r.active);
+  const [name, setName] = useState('');
+  const [rewardId, setRewardId] = useState(active[0]?.id ?? '');
+  const [segmentId, setSegmentId] = useState(segments[0]?.id ?? '');
+  const [period, setPeriod] = useState<(typeof PERIODS)[number]>('quarter');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  if (active.length === 0) return <p className="notice notice-info">{t('loyalty.surprise.needReward')}</p>;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('/v1/loyalty/surprise-rules', { method: 'POST', body: { name: name.trim(), rewardId, segmentId, period } });
+      setName('');
+      onCreated();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card form" onSubmit={(e) => void submit(e)}>
+      <h2>{t('loyalty.surprise.new')}</h2>
+      <div className="form-grid">
+        <div className="field">
+          <label htmlFor="surprise-name">{t('loyalty.surprise.name')}</label>
+          <input id="surprise-name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} placeholder={t('loyalty.surprise.namePlaceholder')} />
+        </div>
+        <div className="field">
+          <label htmlFor="surprise-reward">{t('loyalty.surprise.reward')}</label>
+          <select id="surprise-reward" value={rewardId} onChange={(e) => setRewardId(e.target.value)}>
+            {active.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="surprise-segment">{t('loyalty.surprise.segment')}</label>
+          <select id="surprise-segment" value={segmentId} onChange={(e) => setSegmentId(e.target.value)}>
+            {segments.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="surprise-period">{t('loyalty.surprise.period')}</label>
+          <select id="surprise-period" value={period} onChange={(e) => setPeriod(e.target.value as (typeof PERIODS)[number])}>
+            {PERIODS.map((p) => (
+              <option key={p} value={p}>
+                {t(`loyalty.period.${p}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {error !== undefined && <ErrorNotice error={error} />}
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={busy || !name.trim() || !segmentId}>
+          {t('loyalty.surprise.create')}
+        </button>
+      </div>
+    </form>
+  );
+}
