@@ -55,8 +55,8 @@ export function createServices(db: Db): Services {
   const events = new EventService(db, customers);
   const users = new UserService(db);
   const recommendations = new RecommendationService(db, { customers, orders, events, catalog });
-  const intelligence = new IntelligenceService(db, workspaces, events);
   const jobs = new JobService(db);
+  const intelligence = new IntelligenceService(db, workspaces, events, jobs);
   const webhooks = new WebhookService(db, jobs);
   const segments = new SegmentService(db, { workspaces, events, webhooks, jobs, intelligence });
   const coupons = new CouponService(db, { workspaces, customers, segments });
@@ -64,7 +64,7 @@ export function createServices(db: Db): Services {
   const ingest = new IngestService(db, { workspaces, customers, accounts, catalog, orders, events, segments, loyalty });
   const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations });
   const journeys = new JourneyService(db, { workspaces, customers, events, segments, coupons, loyalty, webhooks, messaging, jobs, intelligence });
-  const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging });
+  const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging, jobs });
   const ugc = new UgcService(db, { customers, loyalty, coupons, surveys, events });
   return { db, workspaces, accounts, customers, catalog, orders, events, ingest, users, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc };
 }

@@ -1,6 +1,7 @@
 import { ValidationError } from '../app/errors.ts';
 import type { Services } from '../app/services.ts';
 import type { Job } from '../modules/jobs/service.ts';
+import { PRECOMPUTE_KPIS_JOB } from '../modules/intelligence/kpiSnapshots.ts';
 import { LOYALTY_JOB_HANDLERS } from '../modules/loyalty/jobs.ts';
 import { MESSAGING_JOB_HANDLERS } from '../modules/messaging/jobs.ts';
 import { RECOMMENDATION_JOB_HANDLERS } from '../modules/recommendations/jobs.ts';
@@ -19,6 +20,7 @@ export const HANDLERS: Record<string, (services: Services, job: Job) => Promise<
     const run = await services.intelligence.score(job.workspaceId, { mode, asOf });
     return { runId: run.runId, kind: run.kind, recomputed: run.recomputed, seconds: run.seconds };
   },
+  [PRECOMPUTE_KPIS_JOB]: (services, job) => services.intelligence.precomputeOverviewKpis(job.workspaceId),
   ...SEGMENT_JOB_HANDLERS,
   ...WEBHOOK_JOB_HANDLERS,
   ...LOYALTY_JOB_HANDLERS,

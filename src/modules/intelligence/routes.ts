@@ -179,18 +179,27 @@ export async function intelligenceRoutes(app: ZodApp, services: Services): Promi
       schema: {
         tags,
         summary: 'KPIs per period with target, attainment and change vs the previous period (definitions: docs/metrics.md)',
-        querystring: z.object({ from: date, to: date, granularity: z.enum(GRANULARITIES).default('month') }),
+        querystring: z.object({
+          from: date,
+          to: date,
+          granularity: z.enum(GRANULARITIES).default('month'),
+          fresh: z.enum(['true', 'false']).default('false').describe('true recomputes instead of answering from the stored snapshot'),
+        }),
         response: {
           200: z.object({
             granularity: z.enum(GRANULARITIES),
             currency: z.string(),
+            computedAt: z.date().describe('When the values were computed (snapshots are kept until the next scoring run); targets are always current'),
             definitions: z.array(z.object({ key: z.string(), label: z.string(), unit: z.string(), higherIsBetter: z.boolean(), formula: z.string() })),
             periods: z.array(z.object({ start: z.string(), end: z.string(), kpis: z.record(z.string(), kpiValue) })),
           }),
         },
       },
     },
-    async (request) => ({ ...(await intelligence.kpis(workspaceOf(request), request.query)), definitions: [...KPI_DEFINITIONS] }),
+    async (request) => {
+      const { fresh, ...query } = request.query;
+      return { ...(await intelligence.kpis(workspaceOf(request), query, { fresh: fresh === 'true' })), definitions: [...KPI_DEFINITIONS] };
+    },
   );
 
   app.get(

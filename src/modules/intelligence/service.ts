@@ -2,6 +2,7 @@ import { NotFoundError, ValidationError } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { EventService } from '../events/service.ts';
+import type { JobService } from '../jobs/service.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
 import { runBacktest, type BacktestOptions, type BacktestReport } from './backtest.ts';
 import { purchaseCohorts, subscriptionCohorts, type CohortQuery } from './cohorts.ts';
@@ -22,7 +23,8 @@ import {
   type StageFlow,
 } from './distributions.ts';
 import type { Granularity, KpiKey } from './kpiDefinitions.ts';
-import { computeKpis, type KpiQuery } from './kpis.ts';
+import { overviewDefaultQuery, PRECOMPUTE_KPIS_JOB, snapshotKpis, type KpiReport } from './kpiSnapshots.ts';
+import type { KpiQuery } from './kpis.ts';
 import { CURRENT_COLUMNS, HISTORY_COLUMNS, rfmCells, toCurrentScores, toHistory, type CurrentScores, type RfmSegmentsReport, type ScoreSnapshot } from './scoreViews.ts';
 import { runScoring, type ScoreOptions, type ScoreRunResult } from './scoringRun.ts';
 import { intelligenceSettingsSchema, type IntelligenceSettings } from './settings.ts';
@@ -56,6 +58,7 @@ export class IntelligenceService {
     private readonly db: Db,
     private readonly workspaces: WorkspaceService,
     private readonly events: EventService,
+    private readonly jobs: JobService,
   ) {}
 
   async settings(workspaceId: string, q: Queryable = this.db): Promise<IntelligenceSettings> {
@@ -83,7 +86,17 @@ export class IntelligenceService {
   /** A scoring run (full or incremental, see scoringRun.ts). */
   async score(workspaceId: string, options: ScoreOptions = {}): Promise<ScoreRunResult> {
     const workspace = await this.workspaces.get(workspaceId);
-    return runScoring(this.db, this.events, workspace, await this.settings(workspaceId), options);
+    const run = await runScoring(this.db, this.events, workspace, await this.settings(workspaceId), options);
+    // The run retires every KPI snapshot; a job computes the Overview's again, so its first visitor
+    // does not wait, and the run itself stays as quick as its own work.
+    await this.jobs.enqueue(workspaceId, { kind: PRECOMPUTE_KPIS_JOB, dedupeKey: `${PRECOMPUTE_KPIS_JOB}:${run.runId}`, maxAttempts: 3 });
+    return run;
+  }
+
+  /** Computes and stores the Overview's default KPIs (the `kpis.precompute` job after each scoring run). */
+  async precomputeOverviewKpis(workspaceId: string): Promise<void> {
+    const workspace = await this.workspaces.get(workspaceId);
+    await snapshotKpis(this.db, workspace, await this.settings(workspaceId), overviewDefaultQuery(workspace.timeZone), { fresh: true });
   }
 
   /** A customer's current scores (null before the first run) — what other modules read. */
@@ -107,9 +120,10 @@ export class IntelligenceService {
     return rfmCells(this.db, workspaceId);
   }
 
-  async kpis(workspaceId: string, query: KpiQuery) {
+  /** KPIs for the query, from a stored snapshot while fresh (kpiSnapshots.ts); `fresh` recomputes. */
+  async kpis(workspaceId: string, query: KpiQuery, options: { fresh?: boolean } = {}): Promise<KpiReport> {
     const workspace = await this.workspaces.get(workspaceId);
-    return { granularity: query.granularity, currency: workspace.currency, periods: await computeKpis(this.db, workspace, await this.settings(workspaceId), query) };
+    return snapshotKpis(this.db, workspace, await this.settings(workspaceId), query, options);
   }
 
   async setKpiTargets(workspaceId: string, targets: KpiTargetInput[]): Promise<number> {

@@ -7,6 +7,7 @@ import type { Content, PostalRecipient } from './messenger.ts';
 import type { MessagingSettings } from './settings.ts';
 import type { trackingUrls } from './tokens.ts';
 import type { Template } from './types.ts';
+import { escapeHtml } from '../../lib/html.ts';
 
 /** HTML output is escaped (a name with "<" stays text); text channels are not. */
 const htmlLiquid = new Liquid({ outputEscape: 'escape', strictFilters: true });
@@ -132,7 +133,7 @@ async function mjmlToHtml(source: string, strict: boolean): Promise<string> {
   }
 }
 
-const xml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const xml = escapeHtml;
 
 /**
  * The footer 特定電子メール法 requires of marketing email: the sender's name and postal address, and

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../../app/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
+import { escapeHtml } from '../../lib/html.ts';
 import type { CouponService } from '../coupons/service.ts';
 import type { CustomerService } from '../customers/service.ts';
 import type { RecommendationService } from '../recommendations/service.ts';
@@ -278,6 +279,31 @@ export class MessagingService {
         content: content.channel === 'email' ? { ...content, subject: `[TEST] ${content.subject}` } : content,
         about: { workspaceId, campaignId, customerId: customer.id, externalId: customer.externalId },
       });
+    } finally {
+      await messenger.close();
+    }
+  }
+
+  /**
+   * An email to the workspace's own team (an alert such as a new detractor case). It reaches no
+   * customer, so like a test send it is not a delivery and skips the gate; `key` keeps a retry's
+   * Message-ID the same.
+   */
+  async notifyTeam(workspaceId: string, input: { key: string; to: string[]; subject: string; text: string }): Promise<void> {
+    const { settings } = await this.settingsOf(workspaceId);
+    const messenger = createMessenger('email', settings);
+    if (!messenger) throw new ConflictError('The email channel is not configured: team alerts need SMTP settings');
+    try {
+      for (const [i, to] of input.to.entries()) {
+        await messenger.send({
+          key: `${input.key}.${i}`,
+          channel: 'email',
+          class: 'transactional',
+          to,
+          content: { channel: 'email', subject: input.subject, text: input.text, html: `<pre style="font-family:sans-serif;white-space:pre-wrap">${escapeHtml(input.text)}</pre>` },
+          about: { workspaceId, campaignId: '', customerId: '', externalId: null },
+        });
+      }
     } finally {
       await messenger.close();
     }

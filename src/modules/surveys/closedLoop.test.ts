@@ -7,7 +7,9 @@ import { customerInput } from '../customers/types.ts';
 import { customerScope, loadRecipients } from '../messaging/facts.ts';
 import { compileTemplate } from '../messaging/render.ts';
 import { messagingSettingsInput } from '../messaging/settings.ts';
-import { settingsFor } from '../messaging/testKit.ts';
+import { settingsFor, startSmtpSink } from '../messaging/testKit.ts';
+import { simpleParser } from 'mailparser';
+import { runOneJob } from '../../worker/worker.ts';
 
 describeEachDatabase('surveys in KPIs, account health and messages', (t) => {
   let services: Services;
@@ -74,5 +76,32 @@ describeEachDatabase('surveys in KPIs, account health and messages', (t) => {
     assert.ok(after.responses.every((r) => r.comment === null && r.score !== null));
     const { rows } = await t.db.query(`SELECT body FROM survey_case_notes WHERE workspace_id = $1`, [ws]);
     assert.ok(rows.every((r) => !String(r.body).includes('山田')));
+  });
+
+  test('a detractor case emails the team through the worker; without addresses no job is queued', async () => {
+    const sink = await startSmtpSink();
+    try {
+      await services.messaging.putSettings(ws, settingsFor(sink.url));
+      const alerts = async () => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE workspace_id = $1 AND kind = 'surveys.alert'`, [ws])).rows[0]!.n;
+      const queued = await alerts();
+      await answer('u3', 4, new Date());
+      assert.equal(await alerts(), queued, 'no addresses: no alert job');
+
+      await services.surveys.updateSettings(ws, { alertEmails: ['cs@example.jp', 'lead@example.jp'] });
+      const [link] = await services.surveys.mintLinks(ws, 'nps-q1', ['u1']);
+      const outcome = await services.surveys.answerLink(link!.url.slice(link!.url.lastIndexOf('/') + 1), { score: 1, reason: '二度と買いません' }, 'ja');
+      assert.ok(outcome.caseId);
+      assert.equal(await alerts(), queued + 1);
+      while (await runOneJob(services, 'alerts-test')) {
+        // drain the queue: the alert job sends the emails
+      }
+      await sink.waitFor(2);
+      assert.deepEqual(sink.received.flatMap((m) => m.to).sort(), ['cs@example.jp', 'lead@example.jp']);
+      const mail = await simpleParser(sink.received[0]!.raw);
+      assert.match(mail.subject ?? '', /NPS 1/);
+      assert.match(mail.text ?? '', /二度と買いません/);
+    } finally {
+      await sink.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { FieldIssue } from '../../app/errors.ts';
 import { REQUIRED, scaleOf, textIn } from './questions.ts';
 import type { Locale, Question, Survey } from './types.ts';
+import { escapeHtml } from '../../lib/html.ts';
 
 /**
  * The hosted survey page: server-rendered, no script, no login, readable on a phone. Every
@@ -76,7 +77,7 @@ export type PageText = Record<keyof typeof T.en, string>;
 
 export type PageState = 'used' | 'invalid' | 'expired' | 'closed' | 'limited';
 
-export const html = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const html = escapeHtml;
 
 /** No scripts at all; styles inline; posts only to ourselves. Embeddable pages may be framed. */
 export function pageSecurityHeaders(embeddable: boolean): Record<string, string> {

@@ -7,6 +7,7 @@ import type { CustomerService } from '../customers/service.ts';
 import type { EventService } from '../events/service.ts';
 import type { LoyaltyService } from '../loyalty/service.ts';
 import { provideRecipientVariables } from '../messaging/facts.ts';
+import type { JobService } from '../jobs/service.ts';
 import type { MessagingService } from '../messaging/service.ts';
 import type { WebhookService } from '../webhooks/service.ts';
 import type { WebhookEvent } from '../webhooks/types.ts';
@@ -36,6 +37,7 @@ export interface SurveyDeps {
   webhooks: WebhookService;
   loyalty: LoyaltyService;
   messaging: MessagingService;
+  jobs: JobService;
 }
 
 export interface SurveySettings {
@@ -43,7 +45,11 @@ export interface SurveySettings {
   reviewUrl: string | null;
   caseDueDays: number;
   defaultAssigneeId: string | null;
+  alertEmails: string[];
 }
+
+/** Worker job: the team's email about one new detractor case (enqueued in the answer's transaction). */
+export const ALERT_JOB = 'surveys.alert';
 
 /** What the hosted page shows after an answer. */
 export interface AnswerOutcome {
@@ -148,6 +154,7 @@ export class SurveyService {
       reviewUrl: r.review_url as string | null,
       caseDueDays: r.case_due_days as number,
       defaultAssigneeId: r.default_assignee as string | null,
+      alertEmails: r.alert_emails as string[],
     };
   }
 
@@ -163,9 +170,9 @@ export class SurveyService {
     await this.db.query(
       `UPDATE survey_settings SET public_base_url = coalesce($2, public_base_url),
          review_url = CASE WHEN $6 THEN $3 ELSE review_url END, case_due_days = coalesce($4, case_due_days),
-         default_assignee = CASE WHEN $7 THEN $5::uuid ELSE default_assignee END, updated_at = now()
+         default_assignee = CASE WHEN $7 THEN $5::uuid ELSE default_assignee END, alert_emails = coalesce($8, alert_emails), updated_at = now()
        WHERE workspace_id = $1`,
-      [workspaceId, s.publicBaseUrl ?? null, s.reviewUrl ?? null, s.caseDueDays ?? null, s.defaultAssigneeId ?? null, 'reviewUrl' in s, 'defaultAssigneeId' in s],
+      [workspaceId, s.publicBaseUrl ?? null, s.reviewUrl ?? null, s.caseDueDays ?? null, s.defaultAssigneeId ?? null, 'reviewUrl' in s, 'defaultAssigneeId' in s, s.alertEmails ?? null],
     );
     return this.publicSettings(workspaceId);
   }
@@ -361,6 +368,7 @@ export class SurveyService {
           [workspaceId, id, who.customerId, responseId, survey.id, settings.defaultAssigneeId, dueAt, now],
         );
         await this.deps.webhooks.enqueue(workspaceId, DETRACTOR_ALERT, [{ caseId: id, responseId, surveyId: survey.id, survey: survey.slug, customerId: who.customerId, score: parsed.score, comment: parsed.comment, dueAt: dueAt.toISOString() }], tx);
+        if (settings.alertEmails.length > 0) await this.deps.jobs.enqueue(workspaceId, { kind: ALERT_JOB, dedupeKey: `${ALERT_JOB}:${id}`, payload: { caseId: id }, maxAttempts: 5 }, tx);
         return id;
       })
       .catch((err: unknown) => {
@@ -439,6 +447,23 @@ export class SurveyService {
   }
 
   // ── cases ─────────────────────────────────────────────────────────────────
+
+  /** Emails the team about a new detractor case: who, the score, what they wrote, and where to follow up. */
+  async sendCaseAlert(workspaceId: string, caseId: string): Promise<{ sent: number }> {
+    const { alertEmails, publicBaseUrl } = await this.settings(workspaceId);
+    if (alertEmails.length === 0) return { sent: 0 };
+    const c = await this.getCase(workspaceId, caseId);
+    const who = [c.customerName, c.customerExternalId].filter(Boolean).join(' / ') || c.customerId;
+    const text = [
+      `NPS ${c.score} — ${who}`,
+      c.comment ? `「${c.comment}」` : '(no comment)',
+      `Due: ${c.dueAt.toISOString()}`,
+      `${publicBaseUrl}/feedback`,
+    ].join('\n\n');
+    await this.deps.messaging.notifyTeam(workspaceId, { key: `survey-case-alert:${c.id}`, to: alertEmails, subject: `[Kizuna] 要フォロー: NPS ${c.score} (${who})`, text });
+    return { sent: alertEmails.length };
+  }
+
 
   async listCases(
     workspaceId: string,

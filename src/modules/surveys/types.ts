@@ -68,6 +68,8 @@ export const surveySettingsInput = z
     reviewUrl: z.url({ protocol: /^https?$/ }).nullable(),
     caseDueDays: z.number().int().min(0).max(60),
     defaultAssigneeId: z.uuid().nullable(),
+    /** Who gets an email when a detractor opens a case (besides the `survey.detractor` webhook). */
+    alertEmails: z.array(z.email()).max(20),
   })
   .partial()
   .strict();

@@ -1,5 +1,6 @@
 import { MAX_PHOTO_BYTES } from './media.ts';
 import type { Campaign, Locale } from './types.ts';
+import { escapeHtml } from '../../lib/html.ts';
 
 /**
  * The public entry page: server-rendered, no script at all (the CSP forbids it), readable on a
@@ -238,6 +239,4 @@ export function maskEmail(email: string): string {
   return `${(user ?? '').slice(0, 1)}***@${domain ?? ''}`;
 }
 
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+const esc = escapeHtml;

@@ -84,7 +84,25 @@ function KpiOverview() {
   const { t } = useI18n();
   const [granularity, setGranularity] = useState<Granularity>('month');
   const [range, setRange] = useState(() => defaultRange('month'));
-  const report = useApi<KpiReport>(`/v1/kpis?${new URLSearchParams({ from: range.from, to: range.to, granularity })}`);
+  const { dateTime } = useFormat();
+  const query = new URLSearchParams({ from: range.from, to: range.to, granularity });
+  const report = useApi<KpiReport & { computedAt: string }>(`/v1/kpis?${query}`);
+  const [recomputing, setRecomputing] = useState(false);
+  const [recomputeError, setRecomputeError] = useState<unknown>();
+
+  // The page reads the stored snapshot; a recomputation replaces it, then the page reads it again.
+  const recompute = async () => {
+    setRecomputing(true);
+    setRecomputeError(undefined);
+    try {
+      await api(`/v1/kpis?${query}&fresh=true`);
+      report.reload();
+    } catch (e) {
+      setRecomputeError(e);
+    } finally {
+      setRecomputing(false);
+    }
+  };
 
   const changeGranularity = (g: Granularity) => {
     setGranularity(g);
@@ -103,6 +121,13 @@ function KpiOverview() {
           <p className="muted" aria-live="polite">
             {t('insights.overview.latest', { start: last.start, end: last.end })}
           </p>
+          <p className="muted" aria-live="polite">
+            {recomputing ? t('insights.overview.recomputing') : t('insights.overview.asOf', { time: dateTime(report.data.computedAt) })}{' '}
+            <button type="button" className="link-button" onClick={() => void recompute()} disabled={recomputing}>
+              {t('insights.overview.recompute')}
+            </button>
+          </p>
+          {recomputeError !== undefined && <ErrorNotice error={recomputeError} onRetry={() => void recompute()} />}
           <div className="kpi-grid" aria-busy={report.loading}>
             {CARDS.map((key) => (
               <KpiCard key={key} kpi={key} report={report.data!} onSaved={report.reload} />
