@@ -133,17 +133,15 @@ async function mjmlToHtml(source: string, strict: boolean): Promise<string> {
   }
 }
 
-const xml = escapeHtml;
-
 /**
  * The footer 特定電子メール法 requires of marketing email: the sender's name and postal address, and
  * how to unsubscribe (the link is left out of transactional mail, which has no unsubscribe).
  */
 export function withFooter(mjml: string, settings: MessagingSettings): string {
   const s = settings.sender;
-  const contact = s.contactUrl ? `<br/>お問い合わせ: <a href="${xml(s.contactUrl)}">${xml(s.contactUrl)}</a>` : '';
+  const contact = s.contactUrl ? `<br/>お問い合わせ: <a href="${escapeHtml(s.contactUrl)}">${escapeHtml(s.contactUrl)}</a>` : '';
   const footer = `<mj-section><mj-column><mj-divider border-width="1px" border-color="#dddddd" />
-<mj-text font-size="11px" color="#666666" line-height="1.6">配信元: ${xml(s.name)}<br/>住所: ${xml(s.postalAddress)}${contact}
+<mj-text font-size="11px" color="#666666" line-height="1.6">配信元: ${escapeHtml(s.name)}<br/>住所: ${escapeHtml(s.postalAddress)}${contact}
 {% if unsubscribe_url %}<br/>このメールの配信停止: <a href="{{ unsubscribe_url }}">配信停止はこちら</a>{% endif %}</mj-text>
 </mj-column></mj-section>`;
   const at = mjml.lastIndexOf('</mj-body>');

@@ -5,7 +5,7 @@ import { escapeHtml } from '../../lib/html.ts';
 
 /**
  * The hosted survey page: server-rendered, no script, no login, readable on a phone. Every
- * interpolated value goes through `html()`. The form posts back to the same URL.
+ * interpolated value goes through `escapeHtml()`. The form posts back to the same URL.
  */
 const T = {
   ja: {
@@ -77,8 +77,6 @@ export type PageText = Record<keyof typeof T.en, string>;
 
 export type PageState = 'used' | 'invalid' | 'expired' | 'closed' | 'limited';
 
-export const html = escapeHtml;
-
 /** No scripts at all; styles inline; posts only to ourselves. Embeddable pages may be framed. */
 export function pageSecurityHeaders(embeddable: boolean): Record<string, string> {
   return {
@@ -118,9 +116,9 @@ button,.button{display:inline-block;width:100%;font-size:1.05rem;padding:.8rem 1
 
 function shell(locale: Locale, title: string, body: string, switchTo: string | null): string {
   const other: Locale = locale === 'ja' ? 'en' : 'ja';
-  const lang = switchTo === null ? '' : `<p class="lang"><a href="${html(switchTo)}" hreflang="${other}" lang="${other}">${T[locale].language}</a></p>`;
+  const lang = switchTo === null ? '' : `<p class="lang"><a href="${escapeHtml(switchTo)}" hreflang="${other}" lang="${other}">${T[locale].language}</a></p>`;
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">
-<title>${html(title)}</title><style>${STYLE}</style></head><body><main>${lang}${body}</main></body></html>`;
+<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${lang}${body}</main></body></html>`;
 }
 
 /** The URL of the page in the other language (the query keeps everything but lang). */
@@ -137,8 +135,8 @@ function scaleEnds(q: Question, t: PageText): [string, string] {
 function questionHtml(q: Question, locale: Locale, value: unknown, error: string | undefined): string {
   const t = T[locale];
   const name = `q_${q.id}`;
-  const legend = `<legend id="${name}-label">${html(textIn(q.label, locale))}${q.required ? `<span class="req">${t.required}</span>` : ''}</legend>`;
-  const err = error ? `<p class="error" id="${name}-error" role="alert">${html(error)}</p>` : '';
+  const legend = `<legend id="${name}-label">${escapeHtml(textIn(q.label, locale))}${q.required ? `<span class="req">${t.required}</span>` : ''}</legend>`;
+  const err = error ? `<p class="error" id="${name}-error" role="alert">${escapeHtml(error)}</p>` : '';
   const described = error ? ` aria-describedby="${name}-error"` : '';
   const scale = scaleOf(q);
   let control: string;
@@ -148,14 +146,14 @@ function questionHtml(q: Question, locale: Locale, value: unknown, error: string
       options.push(`<label><input type="radio" name="${name}" value="${v}"${String(value) === String(v) ? ' checked' : ''}${q.required ? ' required' : ''}${described}><span>${v}</span></label>`);
     }
     const [low, high] = scaleEnds(q, t);
-    control = `<div class="scale" role="radiogroup" aria-labelledby="${name}-label">${options.join('')}</div><div class="ends" aria-hidden="true"><span>${scale.min}: ${html(low)}</span><span>${scale.max}: ${html(high)}</span></div>`;
+    control = `<div class="scale" role="radiogroup" aria-labelledby="${name}-label">${options.join('')}</div><div class="ends" aria-hidden="true"><span>${scale.min}: ${escapeHtml(low)}</span><span>${scale.max}: ${escapeHtml(high)}</span></div>`;
   } else if (q.type === 'text') {
-    control = `<textarea name="${name}" aria-labelledby="${name}-label" maxlength="5000"${q.required ? ' required' : ''}${described}>${html(typeof value === 'string' ? value : '')}</textarea>`;
+    control = `<textarea name="${name}" aria-labelledby="${name}-label" maxlength="5000"${q.required ? ' required' : ''}${described}>${escapeHtml(typeof value === 'string' ? value : '')}</textarea>`;
   } else {
     const chosen = new Set(Array.isArray(value) ? value : value === undefined ? [] : [value]);
     const type = q.type === 'single' ? 'radio' : 'checkbox';
     control = q
-      .options!.map((o) => `<label class="choice"><input type="${type}" name="${name}" value="${html(o.id)}"${chosen.has(o.id) ? ' checked' : ''}${described}> ${html(textIn(o.label, locale))}</label>`)
+      .options!.map((o) => `<label class="choice"><input type="${type}" name="${name}" value="${escapeHtml(o.id)}"${chosen.has(o.id) ? ' checked' : ''}${described}> ${escapeHtml(textIn(o.label, locale))}</label>`)
       .join('');
   }
   return `<fieldset>${legend}${control}${err}</fieldset>`;
@@ -175,7 +173,7 @@ export function surveyFormPage(
   return shell(
     locale,
     title,
-    `<h1>${html(title)}</h1>${alert}<form method="post" action="${html(path)}" novalidate><input type="hidden" name="lang" value="${locale}">${fields}<button type="submit">${t.submit}</button></form>`,
+    `<h1>${escapeHtml(title)}</h1>${alert}<form method="post" action="${escapeHtml(path)}" novalidate><input type="hidden" name="lang" value="${locale}">${fields}<button type="submit">${t.submit}</button></form>`,
     switchUrl(path, locale),
   );
 }
@@ -184,8 +182,8 @@ export function thanksPage(locale: Locale, outcome: { category: 'promoter' | 'pa
   const t = T[locale];
   let body = `<div class="card"><h1>${outcome.category === 'promoter' ? t.promoter : t.thanks}</h1><p>${t.thanksBody}</p>`;
   if (outcome.category === 'detractor') body += `<p>${t.sorry}</p>`;
-  if (outcome.category === 'promoter' && outcome.reviewUrl) body += `<p>${t.reviewAsk}</p><a class="button" href="${html(outcome.reviewUrl)}" rel="noopener">${t.review}</a>`;
-  if (outcome.category === 'promoter' && outcome.referralUrl) body += `<p>${t.referralAsk}</p><a class="button" href="${html(outcome.referralUrl)}" rel="noopener">${t.referral}</a>`;
+  if (outcome.category === 'promoter' && outcome.reviewUrl) body += `<p>${t.reviewAsk}</p><a class="button" href="${escapeHtml(outcome.reviewUrl)}" rel="noopener">${t.review}</a>`;
+  if (outcome.category === 'promoter' && outcome.referralUrl) body += `<p>${t.referralAsk}</p><a class="button" href="${escapeHtml(outcome.referralUrl)}" rel="noopener">${t.referral}</a>`;
   return shell(locale, t.thanks, `${body}</div>`, null);
 }
 

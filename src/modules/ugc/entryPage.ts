@@ -142,13 +142,13 @@ export function entryPage(ctx: PageContext, state: PageState): string {
   const other = (['ja', 'en'] as const).filter((l) => l !== locale && campaign.texts[l]);
   const link = (l: Locale) => `${ctx.basePath}?${new URLSearchParams({ ...(ctx.token ? { t: ctx.token } : {}), lang: l })}`;
   const switcher = other.length
-    ? `<nav class="lang" aria-label="${ui.language}">${other.map((l) => `<a href="${esc(link(l))}" lang="${l}" hreflang="${l}">${l === 'ja' ? '日本語' : 'English'}</a>`).join(' ')}</nav>`
+    ? `<nav class="lang" aria-label="${ui.language}">${other.map((l) => `<a href="${escapeHtml(link(l))}" lang="${l}" hreflang="${l}">${l === 'ja' ? '日本語' : 'English'}</a>`).join(' ')}</nav>`
     : '';
-  const head = `<header>${switcher}<h1>${esc(texts.title)}</h1></header>`;
+  const head = `<header>${switcher}<h1>${escapeHtml(texts.title)}</h1></header>`;
   let body: string;
   switch (state.kind) {
     case 'done':
-      body = `<section class="done" role="status"><h2>${ui.done}</h2><p>${esc(texts.thanks) || ui.doneBody}</p></section>`;
+      body = `<section class="done" role="status"><h2>${ui.done}</h2><p>${escapeHtml(texts.thanks) || ui.doneBody}</p></section>`;
       break;
     case 'closed':
       body = `<p class="notice">${state.notStarted ? ui.notStarted : ui.closed}</p>`;
@@ -178,43 +178,43 @@ function description(ctx: PageContext, text: string): string {
   const { campaign } = ctx;
   const fmt = new Intl.DateTimeFormat(ctx.locale === 'ja' ? 'ja-JP' : 'en-US', { dateStyle: 'medium', timeZone: 'Asia/Tokyo' });
   const period = campaign.endsAt ? `<p class="muted">${ui.period}: ${fmt.format(campaign.startsAt)} – ${fmt.format(campaign.endsAt)}</p>` : '';
-  const tag = campaign.hashtag ? `<p class="hashtag"><span class="muted">${ui.hashtag}</span> <strong>#${esc(campaign.hashtag)}</strong></p>` : '';
+  const tag = campaign.hashtag ? `<p class="hashtag"><span class="muted">${ui.hashtag}</span> <strong>#${escapeHtml(campaign.hashtag)}</strong></p>` : '';
   const points = campaign.reward.kind === 'points' ? new Intl.NumberFormat(ctx.locale).format(campaign.reward.points) : '';
   const reward = campaign.reward.kind === 'points' ? ui.rewardPoints.replace('{points}', points) : campaign.reward.kind === 'coupon' ? ui.rewardCoupon : '';
   const terms = [reward, ui.cap.replace('{n}', String(campaign.maxEntriesPerCustomer))].filter(Boolean).join(' ');
-  return `${text ? `<div class="description">${esc(text).replace(/\n/g, '<br>')}</div>` : ''}${tag}${period}<p class="muted">${esc(terms)}</p>`;
+  return `${text ? `<div class="description">${escapeHtml(text).replace(/\n/g, '<br>')}</div>` : ''}${tag}${period}<p class="muted">${escapeHtml(terms)}</p>`;
 }
 
 function form(ctx: PageContext, consentText: string, values: FormValues, error: PageError | undefined): string {
   const ui = UI[ctx.locale];
   const { campaign } = ctx;
   const invalid = (field: string) => (error?.field === field ? ' aria-invalid="true" aria-describedby="error"' : '');
-  const fieldError = (field: string) => (error?.field === field ? `<p class="field-error">${esc(errorText(ctx.locale, error))}</p>` : '');
+  const fieldError = (field: string) => (error?.field === field ? `<p class="field-error">${escapeHtml(errorText(ctx.locale, error))}</p>` : '');
   const parts: string[] = [];
-  if (error) parts.push(`<div id="error" class="error" role="alert"><strong>${ui.errorSummary}</strong> ${esc(errorText(ctx.locale, error))}</div>`);
+  if (error) parts.push(`<div id="error" class="error" role="alert"><strong>${ui.errorSummary}</strong> ${escapeHtml(errorText(ctx.locale, error))}</div>`);
   if (ctx.token) {
-    parts.push(`<input type="hidden" name="t" value="${esc(ctx.token)}">`);
-    if (ctx.entrant) parts.push(`<p class="muted">${esc(ui.enteringAs.replace('{who}', ctx.entrant))}</p>`);
+    parts.push(`<input type="hidden" name="t" value="${escapeHtml(ctx.token)}">`);
+    if (ctx.entrant) parts.push(`<p class="muted">${escapeHtml(ui.enteringAs.replace('{who}', ctx.entrant))}</p>`);
   } else {
-    parts.push(`<div class="field"><label for="email">${ui.email}</label><input id="email" name="email" type="email" autocomplete="email" inputmode="email" required maxlength="320" value="${esc(values.email ?? '')}"${invalid('email')}><p class="hint">${ui.emailHint}</p>${fieldError('email')}</div>`);
+    parts.push(`<div class="field"><label for="email">${ui.email}</label><input id="email" name="email" type="email" autocomplete="email" inputmode="email" required maxlength="320" value="${escapeHtml(values.email ?? '')}"${invalid('email')}><p class="hint">${ui.emailHint}</p>${fieldError('email')}</div>`);
   }
   if (campaign.acceptsPhoto) {
-    parts.push(`<div class="field"><label for="photo">${ui.photo}</label><input id="photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp,image/heic,image/heif"${invalid('photo')}><p class="hint">${esc(ui.photoHint.replace('{mb}', String(MAX_PHOTO_BYTES / 1024 / 1024)))}</p>${fieldError('photo')}</div>`);
+    parts.push(`<div class="field"><label for="photo">${ui.photo}</label><input id="photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp,image/heic,image/heif"${invalid('photo')}><p class="hint">${escapeHtml(ui.photoHint.replace('{mb}', String(MAX_PHOTO_BYTES / 1024 / 1024)))}</p>${fieldError('photo')}</div>`);
   }
   if (campaign.acceptsPhoto && campaign.acceptsUrl) parts.push(`<p class="or">${ui.or}</p>`);
   if (campaign.acceptsUrl) {
     const hint = campaign.allowAnyHttps ? '' : `<p class="hint">${ui.postUrlHint}</p>`;
-    parts.push(`<div class="field"><label for="postUrl">${ui.postUrl}</label><input id="postUrl" name="postUrl" type="url" inputmode="url" maxlength="2000" placeholder="https://" value="${esc(values.postUrl ?? '')}"${invalid('postUrl')}>${hint}${fieldError('postUrl')}</div>`);
+    parts.push(`<div class="field"><label for="postUrl">${ui.postUrl}</label><input id="postUrl" name="postUrl" type="url" inputmode="url" maxlength="2000" placeholder="https://" value="${escapeHtml(values.postUrl ?? '')}"${invalid('postUrl')}>${hint}${fieldError('postUrl')}</div>`);
   }
-  if (campaign.hashtag) parts.push(`<p class="hint">${esc(ui.hashtagHint.replace('{tag}', `#${campaign.hashtag}`))}</p>`);
-  parts.push(`<div class="field"><label for="caption">${ui.caption}</label><textarea id="caption" name="caption" rows="3" maxlength="1000"${invalid('caption')}>${esc(values.caption ?? '')}</textarea>${fieldError('caption')}</div>`);
+  if (campaign.hashtag) parts.push(`<p class="hint">${escapeHtml(ui.hashtagHint.replace('{tag}', `#${campaign.hashtag}`))}</p>`);
+  parts.push(`<div class="field"><label for="caption">${ui.caption}</label><textarea id="caption" name="caption" rows="3" maxlength="1000"${invalid('caption')}>${escapeHtml(values.caption ?? '')}</textarea>${fieldError('caption')}</div>`);
   parts.push(
-    `<fieldset class="consent"><legend>${ui.consentHeading}</legend><p class="consent-text">${esc(consentText).replace(/\n/g, '<br>')}</p>` +
+    `<fieldset class="consent"><legend>${ui.consentHeading}</legend><p class="consent-text">${escapeHtml(consentText).replace(/\n/g, '<br>')}</p>` +
       `<input type="hidden" name="lang" value="${ctx.locale}">` +
       `<label class="check"><input type="checkbox" name="consent" value="yes" required${invalid('consent')}> ${ui.consent}</label>${fieldError('consent')}</fieldset>`,
   );
   parts.push(`<button type="submit">${ui.submit}</button>`);
-  return `<form method="post" action="${esc(`${ctx.basePath}?lang=${ctx.locale}`)}" enctype="multipart/form-data" novalidate>${parts.join('')}</form>`;
+  return `<form method="post" action="${escapeHtml(`${ctx.basePath}?lang=${ctx.locale}`)}" enctype="multipart/form-data" novalidate>${parts.join('')}</form>`;
 }
 
 const STYLE = `*{box-sizing:border-box}body{font-family:system-ui,-apple-system,"Hiragino Sans","Noto Sans JP",sans-serif;max-width:36rem;margin:0 auto;padding:1rem 1rem 3rem;color:#1d1d1f;line-height:1.6;background:#fafafa}
@@ -230,7 +230,7 @@ button{width:100%;font-size:1.05rem;padding:.8rem;border-radius:.5rem;border:0;b
 
 function page(locale: Locale, title: string, body: string): string {
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">
-<title>${esc(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
+<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
 }
 
 /** Shows who a link is for without revealing the address to someone who finds the link. */
@@ -239,4 +239,3 @@ export function maskEmail(email: string): string {
   return `${(user ?? '').slice(0, 1)}***@${domain ?? ''}`;
 }
 
-const esc = escapeHtml;
