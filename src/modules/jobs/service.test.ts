@@ -21,9 +21,16 @@ describeEachDatabase('job queue', (t) => {
 
   test('concurrent claimers never get the same job', async () => {
     for (let i = 0; i < 40; i++) await services.jobs.enqueue(ws, { kind: 'test-claim' });
+    // Every claimer takes its first batch before any takes a second, so one cannot drain the
+    // queue before the others have started (which made "shared" depend on scheduling).
+    let started = 0;
+    let allStarted: () => void = () => {};
+    const barrier = new Promise<void>((resolve) => (allStarted = resolve));
     const claimers = Array.from({ length: 8 }, (_, w) => async () => {
       const got: string[] = [];
-      for (;;) {
+      for (let round = 0; ; round++) {
+        if (round === 1 && ++started === 8) allStarted();
+        if (round === 1) await barrier;
         const jobs = await services.jobs.claim(`w${w}`, { kinds: ['test-claim'], limit: 3 });
         if (jobs.length === 0) return got;
         got.push(...jobs.map((j) => j.id));
