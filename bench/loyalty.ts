@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConflictError } from '../src/app/errors.ts';
+import { ConflictError } from '../src/kernel/errors.ts';
 import { createServices } from '../src/app/services.ts';
 import { connect, waitForServer, withDatabase, type Db, type Queryable } from '../src/db/database.ts';
 import { startEmbedded } from '../src/db/embedded.ts';

@@ -19,7 +19,7 @@ import { connect, waitForServer, withDatabase, type Db } from '../src/db/databas
 import { startEmbedded } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { ensureDatabase } from '../src/db/open.ts';
-import type { FieldIssue } from '../src/app/errors.ts';
+import type { FieldIssue } from '../src/kernel/errors.ts';
 import { parseBgNbd } from '../src/cli/commands/generate.ts';
 import { generateDemo } from '../src/modules/demo/generate.ts';
 import { DEFAULT_END, observationEnd } from '../src/modules/demo/generator.ts';

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuthError } from './errors.ts';
+import { AuthError } from '../kernel/errors.ts';
 import type { Principal, Scope } from '../modules/workspaces/service.ts';
 import { ROLE_SCOPES, type Role } from '../modules/users/service.ts';
 import { sessionOf } from '../modules/users/session.ts';

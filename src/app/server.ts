@@ -17,7 +17,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
-import { KizunaError, ValidationError, type FieldIssue } from './errors.ts';
+import { KizunaError, ValidationError, type FieldIssue } from '../kernel/errors.ts';
 import { registerRoutes } from './routes.ts';
 import type { Services } from './services.ts';
 import { registerWebApp } from './webApp.ts';

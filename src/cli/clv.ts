@@ -3,7 +3,7 @@
  * human-readable fit report. The maths is in src/analytics/models; this only wires it to the CLI.
  */
 import type { Command } from 'commander';
-import { ValidationError } from '../app/errors.ts';
+import { ValidationError } from '../kernel/errors.ts';
 import { fitBgNbd } from '../analytics/models/bgnbd.ts';
 import { fitParetoNbd } from '../analytics/models/paretonbd.ts';
 import { fitGammaGamma } from '../analytics/models/gammagamma.ts';

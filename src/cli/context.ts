@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { openDatabase } from '../db/open.ts';
-import { NotFoundError, ValidationError } from '../app/errors.ts';
+import { NotFoundError, ValidationError } from '../kernel/errors.ts';
 
 export interface DataDirOption {
   dataDir?: string;

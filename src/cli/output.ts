@@ -1,4 +1,4 @@
-import { KizunaError, ValidationError, describeIssue } from '../app/errors.ts';
+import { KizunaError, ValidationError, describeIssue } from '../kernel/errors.ts';
 
 /** Prints a result: JSON for scripts (`--json`), otherwise the human text. */
 export function emit(json: boolean | undefined, value: unknown, human: () => string): void {

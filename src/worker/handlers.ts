@@ -1,4 +1,4 @@
-import { ValidationError } from '../app/errors.ts';
+import { ValidationError } from '../kernel/errors.ts';
 import type { Services } from '../app/services.ts';
 import type { Job } from '../modules/jobs/service.ts';
 import { PRECOMPUTE_KPIS_JOB } from '../modules/intelligence/kpiSnapshots.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ValidationError, describeIssue } from '../../app/errors.ts';
+import { ValidationError, describeIssue } from '../../kernel/errors.ts';
 import { parseDateCell, readSummaryCsv, readTransactionsCsv } from './clvCsv.ts';
 import { loadClvInput } from './clvInput.ts';
 import { dayNumber } from '../models/summary.ts';

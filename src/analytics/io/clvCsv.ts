@@ -9,8 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { ValidationError } from '../../app/errors.ts';
-import type { FieldIssue } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
+import type { FieldIssue } from '../../kernel/errors.ts';
 import { dayNumber } from '../models/summary.ts';
 
 export interface CsvTable {

@@ -2,7 +2,7 @@
  * The CLI's CLV input: either a summary CSV (`--summary`) or raw transactions (`--transactions`)
  * summarised as lifetimes does. Shared by `kizuna fit` and `kizuna predict`.
  */
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 import { summarizeTransactions } from '../models/summary.ts';
 import type { TimeUnit } from '../models/summary.ts';
 import { readSummaryCsv, readTransactionsCsv, parseDateCell } from './clvCsv.ts';

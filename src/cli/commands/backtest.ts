@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 import { parseInstant } from '../../lib/instant.ts';
 import type { BacktestReport } from '../../modules/intelligence/backtest.ts';
 import { dataDirOption, withServices, type DataDirOption } from '../context.ts';

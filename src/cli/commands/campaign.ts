@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 import type { Services } from '../../app/services.ts';
 import { parseInstant } from '../../lib/instant.ts';
 import type { DrainResult } from '../../modules/messaging/dispatch.ts';

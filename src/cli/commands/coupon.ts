@@ -3,7 +3,7 @@ import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify';
 import type { z } from 'zod';
-import { ValidationError, type FieldIssue } from '../../app/errors.ts';
+import { ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Services } from '../../app/services.ts';
 import { fromMinor, toMinor } from '../../lib/money.ts';
 import type { IssueResult } from '../../modules/coupons/service.ts';

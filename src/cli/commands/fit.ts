@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 import { emit } from '../output.ts';
 import { loadClvInput } from '../../analytics/io/clvInput.ts';
 import type { ClvInputOptions } from '../../analytics/io/clvInput.ts';

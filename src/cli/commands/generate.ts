@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { ValidationError, type FieldIssue } from '../../app/errors.ts';
+import { ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import { generateDemo, type DemoSummary } from '../../modules/demo/generate.ts';
 import type { BgNbdParams } from '../../analytics/models/bgnbd.ts';
 import { DEFAULT_END, observationEnd, type GenerateOptions } from '../../modules/demo/generator.ts';

@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { Argument, Option, type Command } from 'commander';
-import { NotFoundError, ValidationError } from '../../app/errors.ts';
+import { NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import { ENCODINGS, type EncodingOption } from '../../modules/ingest/csv/encoding.ts';
 import { importCsv, type ImportSummary } from '../../modules/ingest/csv/importer.ts';
 import { favorMemoryOverSpeed } from '../../modules/ingest/csv/memory.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 import type { JourneyDetail, JourneyStats } from '../../modules/journeys/types.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';

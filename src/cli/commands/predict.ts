@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 import { emit } from '../output.ts';
 import { loadClvInput } from '../../analytics/io/clvInput.ts';
 import type { ClvInputOptions } from '../../analytics/io/clvInput.ts';

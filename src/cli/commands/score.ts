@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 import { parseInstant } from '../../lib/instant.ts';
 import type { ScoreMode, ScoreRunResult } from '../../modules/intelligence/scoringRun.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';

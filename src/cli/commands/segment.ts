@@ -2,7 +2,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import { NotFoundError, ValidationError } from '../../app/errors.ts';
+import { NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import { parseInstant } from '../../lib/instant.ts';
 import { parseJsonText } from '../../modules/segments/ruleJson.ts';
 import { AUDIENCE_FORMATS, type AudienceFormat } from '../../modules/segments/types.ts';

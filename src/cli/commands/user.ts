@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { NotFoundError } from '../../app/errors.ts';
+import { NotFoundError } from '../../kernel/errors.ts';
 import { generatePassword } from '../../modules/users/password.ts';
 import { ROLES, type Role } from '../../modules/users/service.ts';
 import { dataDirOption, withServices, type DataDirOption } from '../context.ts';

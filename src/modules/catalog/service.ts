@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../app/errors.ts';
+import { NotFoundError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { upsertByKey, type UpsertResult } from '../../db/upsert.ts';
 import { decodeCursor, encodeCursor } from '../customers/service.ts';

@@ -1,4 +1,4 @@
-import { ConflictError } from '../../app/errors.ts';
+import { ConflictError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { randomCodes } from './codes.ts';
 import type { Campaign, IssuedCode } from './types.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
-import { page, pageQuery } from '../../app/listQuery.ts';
+import { page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../app/server.ts';
 import type { Services } from '../../app/services.ts';
 import { idempotency } from '../ingest/idempotency.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { ConflictError, NotFoundError, ValidationError } from '../../app/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import { createServices } from '../../app/services.ts';
 import { connect, type Db } from '../../db/database.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../app/errors.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { CustomerService } from '../customers/service.ts';

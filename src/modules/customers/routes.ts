@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
-import { ConflictError } from '../../app/errors.ts';
-import { oneOrMany } from '../../app/oneOrMany.ts';
-import { instant, page, pageQuery } from '../../app/listQuery.ts';
+import { ConflictError } from '../../kernel/errors.ts';
+import { oneOrMany } from '../../kernel/oneOrMany.ts';
+import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../app/server.ts';
 import type { Services } from '../../app/services.ts';
 import { idempotency } from '../ingest/idempotency.ts';

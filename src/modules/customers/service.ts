@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { NotFoundError, ValidationError } from '../../app/errors.ts';
+import { NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { resolveKeys, upsertByKey, type UpsertField, type UpsertResult } from '../../db/upsert.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createServices } from '../../app/services.ts';
-import { AuthError } from '../../app/errors.ts';
+import { AuthError } from '../../kernel/errors.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { ensureDemoWorkspace } from './demo.ts';
 import { generateDemo, type DemoSummary } from './generate.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, onSendHookHandler, preHandlerHookHandler } from 'fastify';
-import { ConflictError, ValidationError } from '../../app/errors.ts';
+import { ConflictError, ValidationError } from '../../kernel/errors.ts';
 import { workspaceOf } from '../../app/auth.ts';
 import type { Queryable } from '../../db/database.ts';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { zodIssues, type FieldIssue } from '../../app/errors.ts';
+import { zodIssues, type FieldIssue } from '../../kernel/errors.ts';
 import { parseInstant } from '../../lib/instant.ts';
 import { toMinor } from '../../lib/money.ts';
 import { normalizePhone, normalizePostalCode, normalizeWidth } from '../../lib/japanese.ts';

@@ -1,4 +1,4 @@
-import { ValidationError, zodIssues } from '../../app/errors.ts';
+import { ValidationError, zodIssues } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { CatalogService } from '../catalog/service.ts';

@@ -2,7 +2,7 @@ import { bgnbdExpectedPurchases, bgnbdPredict } from '../../analytics/models/bgn
 import { gammaGammaConditionalExpectedValues } from '../../analytics/models/gammagamma.ts';
 import { compressPatterns } from '../../analytics/models/patterns.ts';
 import { holdoutReport, trackingCurve, type HoldoutReport } from '../../analytics/models/validation.ts';
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 import type { Db } from '../../db/database.ts';
 import type { Workspace } from '../workspaces/service.ts';
 import { copyOut } from './copy.ts';

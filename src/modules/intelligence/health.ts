@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../app/errors.ts';
+import { NotFoundError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import type { Workspace } from '../workspaces/service.ts';
 import { HEALTH_SIGNALS, type HealthSettings, type HealthSignal } from './settings.ts';

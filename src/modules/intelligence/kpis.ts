@@ -1,5 +1,5 @@
 import { revenueShare } from '../../analytics/models/revenueShare.ts';
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { npsFromCounts } from '../surveys/nps.ts';
 import type { Workspace } from '../workspaces/service.ts';

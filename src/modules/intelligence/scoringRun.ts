@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { ConflictError, ValidationError } from '../../app/errors.ts';
+import { ConflictError, ValidationError } from '../../kernel/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { EventService } from '../events/service.ts';

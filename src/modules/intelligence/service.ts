@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '../../app/errors.ts';
+import { NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { EventService } from '../events/service.ts';

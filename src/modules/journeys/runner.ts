@@ -1,4 +1,4 @@
-import { KizunaError } from '../../app/errors.ts';
+import { KizunaError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import type { DirectMessage } from '../messaging/direct.ts';
 import { unitHash } from '../messaging/holdout.ts';

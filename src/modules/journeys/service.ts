@@ -1,8 +1,8 @@
-import { ConflictError, NotFoundError, ValidationError, zodIssues, type FieldIssue } from '../../app/errors.ts';
+import { ConflictError, NotFoundError, ValidationError, zodIssues, type FieldIssue } from '../../kernel/errors.ts';
 import { liftReport, type GroupOutcome } from '../../analytics/stats/lift.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import { KizunaError } from '../../app/errors.ts';
+import { KizunaError } from '../../kernel/errors.ts';
 import type { Arm } from '../messaging/types.ts';
 import type { JourneyModules } from './deps.ts';
 import { definitionSchema, type Definition } from './definition.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FieldIssue } from '../../app/errors.ts';
+import type { FieldIssue } from '../../kernel/errors.ts';
 import type { LiftReport } from '../../analytics/stats/lift.ts';
 import type { Arm } from '../messaging/types.ts';
 import type { Definition, StepType, Trigger } from './definition.ts';

@@ -1,4 +1,4 @@
-import { zodIssues, type FieldIssue } from '../../app/errors.ts';
+import { zodIssues, type FieldIssue } from '../../kernel/errors.ts';
 import { referencedSegments } from '../segments/rule.ts';
 import { definitionSchema, type Definition, type Step } from './definition.ts';
 

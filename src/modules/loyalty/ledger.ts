@@ -1,4 +1,4 @@
-import { ConflictError } from '../../app/errors.ts';
+import { ConflictError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '../../app/errors.ts';
+import { ConflictError, NotFoundError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { CouponService } from '../coupons/service.ts';

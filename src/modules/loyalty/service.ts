@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AuthError, ConflictError, ValidationError } from '../../app/errors.ts';
+import { AuthError, ConflictError, ValidationError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { CouponService } from '../coupons/service.ts';

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { AuthError } from '../../app/errors.ts';
+import { AuthError } from '../../kernel/errors.ts';
 
 /**
  * Customer-scoped storefront tokens: `<payload>.<signature>`, both base64url, where the payload is

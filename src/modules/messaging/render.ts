@@ -1,7 +1,7 @@
 import { convert } from 'html-to-text';
 import { Liquid, type Template as LiquidTemplate } from 'liquidjs';
 import mjml2html from 'mjml';
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 import { providedVariableNames } from './facts.ts';
 import type { Content, PostalRecipient } from './messenger.ts';
 import type { MessagingSettings } from './settings.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
-import { instant } from '../../app/listQuery.ts';
+import { instant } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../app/server.ts';
 import type { Services } from '../../app/services.ts';
 import { unsubscribePage } from './unsubscribePage.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConflictError, NotFoundError, ValidationError } from '../../app/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { escapeHtml } from '../../lib/html.ts';

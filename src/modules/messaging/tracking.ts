@@ -1,4 +1,4 @@
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 import type { Db } from '../../db/database.ts';
 import type { CustomerService } from '../customers/service.ts';
 import { CONSENT_CHANNEL } from './deliveryGate.ts';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
-import { NotFoundError, ValidationError, type FieldIssue } from '../../app/errors.ts';
-import { oneOrMany } from '../../app/oneOrMany.ts';
-import { instant, page, pageQuery } from '../../app/listQuery.ts';
+import { NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
+import { oneOrMany } from '../../kernel/oneOrMany.ts';
+import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../app/server.ts';
 import type { Services } from '../../app/services.ts';
 import type { Queryable } from '../../db/database.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createServices } from '../../app/services.ts';
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { orderInput } from './types.ts';
 

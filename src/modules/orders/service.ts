@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError, type FieldIssue } from '../../app/errors.ts';
+import { NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { CatalogService } from '../catalog/service.ts';

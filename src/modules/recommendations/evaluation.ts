@@ -1,6 +1,6 @@
 import { topKScores } from '../../analytics/recs/evaluate.ts';
 import { customerHistory, popularFor, recommendForCustomer, type PersonalModel } from '../../analytics/recs/personal.ts';
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { DEFAULT_TRAINING, historiesBefore, trainModel, type TrainingOptions } from './training.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
-import { NotFoundError } from '../../app/errors.ts';
+import { NotFoundError } from '../../kernel/errors.ts';
 import type { ZodApp } from '../../app/server.ts';
 import type { Services } from '../../app/services.ts';
 

@@ -1,5 +1,5 @@
 import { customerHistory, recommendForCustomer, type Interaction, type Recommendation } from '../../analytics/recs/personal.ts';
-import { NotFoundError } from '../../app/errors.ts';
+import { NotFoundError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import type { CatalogService } from '../catalog/service.ts';
 import type { CustomerService } from '../customers/service.ts';

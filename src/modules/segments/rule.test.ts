@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ValidationError, describeIssue } from '../../app/errors.ts';
+import { ValidationError, describeIssue } from '../../kernel/errors.ts';
 import { BUILTIN_SEGMENTS } from './builtins.ts';
 import { parseRule } from './rule.ts';
 

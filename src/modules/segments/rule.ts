@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { RFM_SEGMENTS } from '../../analytics/models/rfm.ts';
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 import { CONSENT_CHANNELS } from '../customers/types.ts';
-import { zodIssues } from '../../app/errors.ts';
+import { zodIssues } from '../../kernel/errors.ts';
 import { STAGES } from '../intelligence/stages.ts';
 
 /**

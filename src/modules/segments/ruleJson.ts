@@ -1,4 +1,4 @@
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 
 /**
  * JSON text of a rule file → value; a syntax error names its line and column (Node 20's JSON.parse

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { ConflictError, NotFoundError, ValidationError } from '../../app/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { eraseCustomer } from '../customers/privacy.ts';
 import { customerInput } from '../customers/types.ts';

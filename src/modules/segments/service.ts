@@ -1,11 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
-import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../app/errors.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { decodeCursor, encodeCursor } from '../customers/service.ts';
 import type { EventService } from '../events/service.ts';
-import { zodIssues } from '../../app/errors.ts';
+import { zodIssues } from '../../kernel/errors.ts';
 import type { IntelligenceService } from '../intelligence/service.ts';
 import type { JobService } from '../jobs/service.ts';
 import type { WebhookService } from '../webhooks/service.ts';

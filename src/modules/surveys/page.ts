@@ -1,4 +1,4 @@
-import type { FieldIssue } from '../../app/errors.ts';
+import type { FieldIssue } from '../../kernel/errors.ts';
 import { REQUIRED, scaleOf, textIn } from './questions.ts';
 import type { Locale, Question, Survey } from './types.ts';
 import { escapeHtml } from '../../lib/html.ts';

@@ -1,4 +1,4 @@
-import { ValidationError, type FieldIssue } from '../../app/errors.ts';
+import { ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Locale, Localized, Question, Survey, SurveyKind } from './types.ts';
 
 /** The scale of each scored question type: NPS 0–10, CSAT 1–5, CES 1–7, ratings 1–max. */

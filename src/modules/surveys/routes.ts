@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
-import { ValidationError } from '../../app/errors.ts';
-import { instant, pageQuery } from '../../app/listQuery.ts';
+import { ValidationError } from '../../kernel/errors.ts';
+import { instant, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../app/server.ts';
 import type { Services } from '../../app/services.ts';
 import { chooseLocale, pageSecurityHeaders, statePage, surveyFormPage, thanksPage } from './page.ts';

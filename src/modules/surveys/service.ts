@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
-import { ConflictError, KizunaError, NotFoundError, ValidationError, type FieldIssue } from '../../app/errors.ts';
+import { ConflictError, KizunaError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { CustomerService } from '../customers/service.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KizunaError } from '../../app/errors.ts';
+import { KizunaError } from '../../kernel/errors.ts';
 import { checkPhoto, MAX_PHOTO_BYTES } from './media.ts';
 import { PNG } from './testKit.ts';
 

@@ -1,5 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type';
-import { KizunaError, PayloadTooLargeError, ValidationError } from '../../app/errors.ts';
+import { KizunaError, PayloadTooLargeError, ValidationError } from '../../kernel/errors.ts';
 
 /** Photos larger than this are refused (phones' HEIC and JPEG photos are 2–6 MB). */
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 import { WindowLimiter } from './ipLimiter.ts';
 import { checkPostUrl } from './postUrl.ts';
 

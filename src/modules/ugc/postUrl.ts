@@ -1,4 +1,4 @@
-import { ValidationError } from '../../app/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 
 /** SNS hosts we recognise, by platform; subdomains (www., m., vm.) count as their domain. */
 const PLATFORMS: [platform: string, domains: string[]][] = [

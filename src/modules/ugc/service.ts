@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { AuthError, ConflictError, KizunaError, NotFoundError, ValidationError, zodIssues } from '../../app/errors.ts';
+import { AuthError, ConflictError, KizunaError, NotFoundError, ValidationError, zodIssues } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { CouponService } from '../coupons/service.ts';

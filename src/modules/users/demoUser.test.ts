@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AuthError, NotFoundError } from '../../app/errors.ts';
+import { AuthError, NotFoundError } from '../../kernel/errors.ts';
 import { createServices } from '../../app/services.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { DEMO_WORKSPACE } from '../demo/demo.ts';

@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../app/errors.ts';
+import { NotFoundError } from '../../kernel/errors.ts';
 import type { Services } from '../../app/services.ts';
 import { DEMO_WORKSPACE } from '../demo/demo.ts';
 import { generatePassword } from './password.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AuthError } from '../../app/errors.ts';
+import { AuthError } from '../../kernel/errors.ts';
 import type { ZodApp } from '../../app/server.ts';
 import type { Services } from '../../app/services.ts';
 import { ROLE_SCOPES, ROLES, type Session, type User } from './service.ts';

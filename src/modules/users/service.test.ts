@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AuthError, ConflictError, ValidationError } from '../../app/errors.ts';
+import { AuthError, ConflictError, ValidationError } from '../../kernel/errors.ts';
 import { createServices } from '../../app/services.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { TooManyAttemptsError } from './throttle.ts';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { AuthError, ConflictError, NotFoundError, ValidationError } from '../../app/errors.ts';
+import { AuthError, ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { Scope } from '../workspaces/service.ts';

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
-import { AuthError } from '../../app/errors.ts';
+import { AuthError } from '../../kernel/errors.ts';
 import type { Services } from '../../app/services.ts';
 import type { Session, User } from './service.ts';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { KizunaError } from '../../app/errors.ts';
+import { KizunaError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 

@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../app/errors.ts';
+import { NotFoundError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { JobService } from '../jobs/service.ts';

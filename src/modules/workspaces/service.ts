@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { timeZone } from '../../lib/timeZone.ts';
-import { AuthError, NotFoundError } from '../../app/errors.ts';
+import { AuthError, NotFoundError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 

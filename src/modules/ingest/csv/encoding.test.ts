@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import iconv from 'iconv-lite';
-import { ValidationError } from '../../../app/errors.ts';
+import { ValidationError } from '../../../kernel/errors.ts';
 import { decodeCsv, type EncodingOption } from './encoding.ts';
 
 async function decode(chunks: Buffer[], option?: EncodingOption): Promise<{ text: string; encoding: string }> {

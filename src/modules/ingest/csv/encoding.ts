@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { ValidationError } from '../../../app/errors.ts';
+import { ValidationError } from '../../../kernel/errors.ts';
 
 /**
  * Excel in Japan saves "CSV" as CP932 (Microsoft's Shift_JIS) and "CSV UTF-8" with a BOM; other

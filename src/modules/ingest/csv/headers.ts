@@ -1,4 +1,4 @@
-import { ValidationError, type FieldIssue } from '../../../app/errors.ts';
+import { ValidationError, type FieldIssue } from '../../../kernel/errors.ts';
 
 /**
  * Header mapping: each target field has aliases (Japanese and English). Headers and aliases are

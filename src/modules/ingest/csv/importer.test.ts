@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, test } from 'node:test';
 import iconv from 'iconv-lite';
-import { ValidationError } from '../../../app/errors.ts';
+import { ValidationError } from '../../../kernel/errors.ts';
 import { createServices } from '../../../app/services.ts';
 import { describeEachDatabase } from '../../../db/testDatabase.ts';
 import { importCsv, type ImportOptions } from './importer.ts';

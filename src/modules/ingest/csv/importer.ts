@@ -1,4 +1,4 @@
-import { KizunaError, ValidationError, type FieldIssue } from '../../../app/errors.ts';
+import { KizunaError, ValidationError, type FieldIssue } from '../../../kernel/errors.ts';
 import type { Queryable } from '../../../db/database.ts';
 import { decodeCsv, type DetectedEncoding, type EncodingOption } from './encoding.ts';
 import { mapHeader, type HeaderMap } from './headers.ts';

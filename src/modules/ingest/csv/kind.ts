@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { FieldIssue } from '../../../app/errors.ts';
+import type { FieldIssue } from '../../../kernel/errors.ts';
 import type { Services } from '../../../app/services.ts';
 import type { Queryable } from '../../../db/database.ts';
 import type { FieldSpec } from './headers.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ValidationError } from '../../../app/errors.ts';
+import { ValidationError } from '../../../kernel/errors.ts';
 import { parseCalendarDate, parseInstant } from './dates.ts';
 import { mapHeader } from './headers.ts';
 import { readRecords } from './records.ts';

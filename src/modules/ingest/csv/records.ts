@@ -1,6 +1,6 @@
 import { Readable, pipeline } from 'node:stream';
 import { parse, CsvError, type Options } from 'csv-parse';
-import { ValidationError } from '../../../app/errors.ts';
+import { ValidationError } from '../../../kernel/errors.ts';
 
 export interface CsvRecord {
   cells: string[];

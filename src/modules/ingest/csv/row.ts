@@ -1,4 +1,4 @@
-import type { FieldIssue } from '../../../app/errors.ts';
+import type { FieldIssue } from '../../../kernel/errors.ts';
 import { normalizeWidth } from '../../../lib/japanese.ts';
 import type { HeaderMap } from './headers.ts';
 

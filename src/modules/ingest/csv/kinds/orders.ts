@@ -1,4 +1,4 @@
-import type { FieldIssue } from '../../../../app/errors.ts';
+import type { FieldIssue } from '../../../../kernel/errors.ts';
 import { toMinor } from '../../../../lib/money.ts';
 import { orderInput, refundInput, type OrderInput, type RefundInput } from '../../../orders/types.ts';
 import { parseInstant } from '../dates.ts';
