@@ -114,6 +114,8 @@ function compileChannel(template: Template, settings: FooterSettings, strict: bo
   switch (template.channel) {
     case 'email': {
       const subject = textField(template.subject, ['subject']);
+      // The author's Liquid alone first: errors point at their lines, and a body that is not an MJML document yet still has its tags checked.
+      atField(['mjml'], () => parseTemplate(textEngine, template.mjml));
       const body = atField(['mjml'], () => compileEmailBody(withFooter(template.mjml, settings), strict));
       return {
         usesRecommendations,

@@ -43,9 +43,11 @@ describeEachDatabase('messaging: templates without a file system, with render li
   ];
   const mjmlWith = (liquid: string) => NEWSLETTER_MJML.replace('</mj-text>', `${liquid}</mj-text>`);
   /** Every Liquid field of every channel: the template with `liquid` in that field. */
-  const fields: { field: (string | number)[]; template: (liquid: string) => Template }[] = [
+  const fields: { field: (string | number)[]; template: (liquid: string) => Template; draft?: boolean }[] = [
     { field: ['subject'], template: (l) => ({ channel: 'email', subject: `お知らせ ${l}`, mjml: NEWSLETTER_MJML }) },
     { field: ['mjml'], template: (l) => ({ channel: 'email', subject: 'お知らせ', mjml: mjmlWith(l) }) },
+    // A body that is not an MJML document yet (a draft being written) is checked all the same.
+    { field: ['mjml'], template: (l) => ({ channel: 'email', subject: 'お知らせ', mjml: `<mj-text>${l}</mj-text>` }), draft: true },
     { field: ['text'], template: (l) => ({ channel: 'line', text: `こんにちは ${l}` }) },
     { field: ['altText'], template: (l) => ({ channel: 'line', altText: `お知らせ ${l}`, flex: { type: 'bubble', body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: 'x' }] } } }) },
     { field: ['flex', 'body', 'contents', 0, 'text'], template: (l) => ({ channel: 'line', altText: 'お知らせ', flex: { type: 'bubble', body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: l }] } } }) },
@@ -101,7 +103,7 @@ describeEachDatabase('messaging: templates without a file system, with render li
   });
 
   test('a template written straight into the database: preview, test send and send never contain the file', async () => {
-    for (const { field, template } of fields) {
+    for (const { field, template } of fields.filter((f) => !f.draft)) {
       const campaign = await services.messaging.createCampaign(ws, { name: `bypass ${field.join('.')}`, segmentId, template: template('') });
       for (const { tag, liquid } of attacks) {
         await t.db.query('UPDATE campaigns SET template = $3 WHERE workspace_id = $1 AND id = $2', [ws, campaign.id, JSON.stringify(template(liquid))]);
