@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError, zodIssues, type FieldIssue } from '../../kernel/errors.ts';
+import { ConflictError, describeIssue, NotFoundError, ValidationError, zodIssues, type FieldIssue } from '../../kernel/errors.ts';
 import { liftReport, type GroupOutcome } from '../../analytics/stats/lift.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
@@ -22,6 +22,10 @@ import {
   type ScanResult,
 } from './types.ts';
 import { parseDefinition, referenceIssues } from './validate.ts';
+
+/** The send steps with the path of their template. */
+const sendSteps = (def: Definition) =>
+  def.steps.flatMap((step, i) => (step.type === 'send' ? [{ step, at: ['definition', 'steps', i, 'template'] }] : []));
 
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 const ARMS: Arm[] = ['treatment', 'holdout', 'global_control'];
@@ -368,6 +372,9 @@ export class JourneyService {
   private schemaValid(input: unknown): Definition {
     const parsed = definitionSchema.safeParse(input);
     if (!parsed.success) throw new ValidationError('Invalid journey definition', zodIssues(parsed.error, ['definition']));
+    // Even a draft may not hold a template that tries to read files.
+    const fileTags = sendSteps(parsed.data).flatMap(({ step, at }) => this.m.messaging.fileTagIssues(step.template, at));
+    if (fileTags.length > 0) throw new ValidationError(`Invalid journey definition: ${describeIssue(fileTags[0]!)}`, fileTags);
     return parsed.data;
   }
 
@@ -383,8 +390,10 @@ export class JourneyService {
       }
     };
     const webhooks = new Set((await this.m.webhooks.list(workspaceId)).map((w) => w.id));
+    const templates = await Promise.all(sendSteps(definition).map(({ step, at }) => this.m.messaging.templateIssues(step.template, at)));
     return [
       ...issues,
+      ...templates.flat(),
       ...(await referenceIssues(definition, {
         segmentExists: (id) => exists(() => this.m.segments.get(workspaceId, id)),
         couponCampaignExists: (id) => exists(() => this.m.coupons.getCampaign(workspaceId, id)),

@@ -27,13 +27,22 @@ export interface JourneyTemplate {
 
 const SHOP_URL = 'https://shop.example.jp';
 
-/** A short Japanese email: greeting, body lines, an optional coupon, a button. */
+/** The greeting line: the customer's name, or お客様 when the profile has none. */
+export const GREETING = '{% if customer.name != blank %}{{ customer.name }} 様{% else %}お客様{% endif %}';
+
+/** Liquid: `withCoupon` when the run holds a coupon code (its coupon step issued one), else `without`. */
+const ifCoupon = (withCoupon: string, without: string) => `{% if coupon %}${withCoupon}{% else %}${without}{% endif %}`;
+
+/**
+ * A short Japanese email: greeting, body lines, the coupon code when there is one, a button. Liquid
+ * control flow may stand between MJML components: it runs before MJML compiles (messaging's emailBody.ts).
+ */
 function email(subject: string, lines: string[], button: { label: string; path: string }, extra = ''): { channel: 'email'; subject: string; mjml: string } {
   return {
     channel: 'email',
     subject,
     mjml: `<mjml><mj-body><mj-section><mj-column>
-<mj-text font-size="16px">{{ customer.name | default: "お客" }} 様</mj-text>
+<mj-text font-size="16px">${GREETING}</mj-text>
 ${lines.map((l) => `<mj-text>${l}</mj-text>`).join('\n')}
 {% if coupon %}<mj-text font-size="18px">クーポンコード: <strong>{{ coupon.code }}</strong></mj-text>{% endif %}${extra}
 <mj-button href="${SHOP_URL}${button.path}">${button.label}</mj-button>
@@ -41,8 +50,9 @@ ${lines.map((l) => `<mj-text>${l}</mj-text>`).join('\n')}
   };
 }
 
+/** Up to three products picked for the customer; ones without a name are left out, a missing price is not printed. */
 const RECOMMENDATIONS = `
-{% if recommendations.size > 0 %}<mj-text>あなたへのおすすめ:</mj-text>{% for r in recommendations %}<mj-text>・{{ r.name }}（{{ r.price }}円）</mj-text>{% endfor %}{% endif %}`;
+{% assign named = recommendations | where: "name" %}{% if named.size > 0 %}<mj-text>あなたへのおすすめ</mj-text>{% for r in named %}<mj-text>・{{ r.name }}{% if r.price %}（{{ r.price }}円）{% endif %}</mj-text>{% endfor %}{% endif %}`;
 
 const at = (x: number, y: number) => ({ x, y });
 
@@ -109,7 +119,7 @@ export const JOURNEY_TEMPLATES: JourneyTemplate[] = [
       holdoutPercent: 10,
       steps: [
         { id: 'coupon', type: 'coupon', couponCampaignId: r.couponCampaignId!, next: 'card', position: at(0, 120) },
-        { id: 'card', type: 'send', class: 'marketing', template: email('お誕生日おめでとうございます', ['お誕生日おめでとうございます。ささやかですが、クーポンをお贈りします。'], { label: 'クーポンを使う', path: '/' }), next: null, position: at(0, 240) },
+        { id: 'card', type: 'send', class: 'marketing', template: email('お誕生日おめでとうございます', [ifCoupon('お誕生日おめでとうございます。ささやかですが、クーポンをお贈りします。', 'お誕生日おめでとうございます。素敵な一年になりますように。')], { label: ifCoupon('クーポンを使う', 'ショップを見る'), path: '/' }), next: null, position: at(0, 240) },
       ],
     }),
   },
@@ -129,9 +139,9 @@ export const JOURNEY_TEMPLATES: JourneyTemplate[] = [
       holdoutPercent: 10,
       steps: [
         { id: 'coupon', type: 'coupon', couponCampaignId: r.couponCampaignId!, next: 'offer', position: at(0, 120) },
-        { id: 'offer', type: 'send', class: 'marketing', template: email('次回のお買い物に使えるクーポン', ['前回のお買い物はいかがでしたか。次回使えるクーポンをご用意しました。'], { label: 'お買い物する', path: '/' }), next: 'wait-order', position: at(0, 240) },
+        { id: 'offer', type: 'send', class: 'marketing', template: email(ifCoupon('次回のお買い物に使えるクーポン', '次回のお買い物のご案内'), [ifCoupon('前回のお買い物はいかがでしたか。次回使えるクーポンをご用意しました。', '前回のお買い物はいかがでしたか。新しい商品も入荷しています。')], { label: 'お買い物する', path: '/' }), next: 'wait-order', position: at(0, 240) },
         { id: 'wait-order', type: 'waitForEvent', event: 'Order Completed', timeout: { days: 7, hours: 0, minutes: 0 }, next: null, timeoutNext: 'reminder', position: at(0, 360) },
-        { id: 'reminder', type: 'send', class: 'marketing', template: email('クーポンの有効期限が近づいています', ['お贈りしたクーポンはまだご利用いただけます。'], { label: 'クーポンを使う', path: '/' }), next: null, position: at(200, 480) },
+        { id: 'reminder', type: 'send', class: 'marketing', template: email(ifCoupon('クーポンの有効期限が近づいています', 'お買い物のご案内'), [ifCoupon('お贈りしたクーポンはまだご利用いただけます。', '新しい商品も入荷しています。ぜひご覧ください。')], { label: ifCoupon('クーポンを使う', 'ショップを見る'), path: '/' }), next: null, position: at(200, 480) },
       ],
     }),
   },
@@ -173,7 +183,7 @@ export const JOURNEY_TEMPLATES: JourneyTemplate[] = [
       steps: [
         { id: 'high-clv', type: 'branch', rule: { version: 1, match: { type: 'score', field: 'clv12mMinor', op: 'gte', value: 30_000 } }, yes: 'coupon', no: 'light', position: at(0, 120) },
         { id: 'coupon', type: 'coupon', couponCampaignId: r.couponCampaignId!, next: 'vip-offer', position: at(-200, 240) },
-        { id: 'vip-offer', type: 'send', class: 'marketing', template: email('いつもありがとうございます。特別なご優待です', ['日頃のご愛顧に感謝して、特別クーポンをお贈りします。'], { label: 'ご優待を使う', path: '/' }), next: 'tag', position: at(-200, 360) },
+        { id: 'vip-offer', type: 'send', class: 'marketing', template: email(ifCoupon('いつもありがとうございます。特別なご優待です', 'いつもありがとうございます'), [ifCoupon('日頃のご愛顧に感謝して、特別クーポンをお贈りします。', '日頃のご愛顧に心より感謝申し上げます。')], { label: ifCoupon('ご優待を使う', 'ショップを見る'), path: '/' }), next: 'tag', position: at(-200, 360) },
         { id: 'tag', type: 'attribute', key: 'save_flow', value: 'offered', next: null, position: at(-200, 480) },
         { id: 'light', type: 'send', class: 'marketing', template: email('新着アイテムのご案内', ['今週の新着アイテムをご紹介します。'], { label: '新着を見る', path: '/new' }), next: null, position: at(200, 240) },
       ],

@@ -247,7 +247,7 @@ export class Dispatcher {
       sender: { name: ws.settings.sender.name, postal_address: ws.settings.sender.postalAddress },
       unsubscribe_url: marketing ? urls.unsubscribe : null,
     };
-    const content = compiled.render(scope, { tracking: row.channel === 'email' ? urls : undefined, postal: postalOf(recipient) ?? undefined });
+    const content = await compiled.render(scope, { tracking: row.channel === 'email' ? urls : undefined, postal: postalOf(recipient) ?? undefined });
     return {
       key: row.id,
       channel: row.channel,

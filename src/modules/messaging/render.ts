@@ -1,27 +1,16 @@
-import { convert } from 'html-to-text';
-import { Liquid, type Template as LiquidTemplate } from 'liquidjs';
-import mjml2html from 'mjml';
-import { ValidationError } from '../../kernel/errors.ts';
+import { describeIssue, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
+import { escapeHtml } from '../../lib/html.ts';
+import { compileEmailBody } from './emailBody.ts';
 import { providedVariableNames } from './facts.ts';
 import type { Content, PostalRecipient } from './messenger.ts';
+import { SAMPLE_POSTAL, SAMPLE_SCOPES, SAMPLE_SENDER } from './sampleScopes.ts';
 import type { MessagingSettings } from './settings.ts';
+import { createTemplateEngine, FileTagError, parseTemplate, renderBounded } from './templateEngine.ts';
 import type { trackingUrls } from './tokens.ts';
 import type { Template } from './types.ts';
-import { escapeHtml } from '../../lib/html.ts';
 
-/** HTML output is escaped (a name with "<" stays text); text channels are not. */
-const htmlLiquid = new Liquid({ outputEscape: 'escape', strictFilters: true });
-const textLiquid = new Liquid({ strictFilters: true });
-
-/** Headings keep their case (uppercasing would also change Liquid variable names); no wrapping inside tags. */
-const TEXT_OPTIONS = {
-  wordwrap: false as const,
-  selectors: [
-    { selector: 'h1', options: { uppercase: false } },
-    { selector: 'h2', options: { uppercase: false } },
-    { selector: 'img', format: 'skip' },
-  ],
-};
+/** Subjects, SMS, LINE, push, webhook and DM texts are not HTML: their outputs are not escaped (email bodies are, in emailBody.ts). */
+const textEngine = createTemplateEngine();
 
 /** What templates see. Keys are snake_case, as Liquid users expect from Shopify. */
 export interface RenderScope {
@@ -41,18 +30,72 @@ export interface RenderExtras {
 export interface CompiledTemplate {
   /** Whether `recommendations` appears in the template (they cost a query per recipient). */
   usesRecommendations: boolean;
-  render(scope: RenderScope, extras?: RenderExtras): Content;
+  render(scope: RenderScope, extras?: RenderExtras): Promise<Content>;
+}
+
+/** The sender settings the footer needs (validation without a workspace's settings uses a sample). */
+type FooterSettings = Pick<MessagingSettings, 'sender'>;
+
+type Path = (string | number)[];
+
+/** A template that cannot be parsed or rendered; the issue's path names the field. */
+class TemplateFieldError extends ValidationError {
+  constructor(
+    path: Path,
+    detail: string,
+    readonly fileTag: boolean,
+  ) {
+    const issue = { path: ['template', ...path], message: detail };
+    super(`Invalid template: ${describeIssue(issue)}`, [issue]);
+  }
+}
+
+const fieldError = (path: Path, err: unknown): ValidationError =>
+  err instanceof ValidationError ? err : new TemplateFieldError(path, (err as Error).message, err instanceof FileTagError);
+
+function atField<T>(path: Path, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw fieldError(path, err);
+  }
 }
 
 /**
- * Compiles a campaign's template once (MJML to HTML, the plain-text alternative from that HTML,
- * Liquid parsed), so that each recipient costs only the Liquid render. `strict` validates the MJML
- * (when a campaign is created); workers skip validation.
+ * Compiles a campaign's template once (Liquid parsed; email bodies cache their compiled MJML per
+ * shape), so that each recipient costs a Liquid render. `strict` is for saving a template: MJML is
+ * validated and the template is rendered for sample recipients, with and without the optional
+ * variables, so that a template that cannot render within the limits is refused then (400).
  */
-export async function compileTemplate(template: Template, settings: MessagingSettings, strict = false): Promise<CompiledTemplate> {
-  const compiled = await compileChannel(template, settings, strict);
-  return { usesRecommendations: compiled.usesRecommendations, render: (scope, extras) => compiled.render(withProvidedVariables(scope), extras) };
+export async function compileTemplate(template: Template, settings: FooterSettings, strict = false): Promise<CompiledTemplate> {
+  const compiled = compileChannel(template, settings, strict);
+  const out: CompiledTemplate = { usesRecommendations: compiled.usesRecommendations, render: (scope, extras) => compiled.render(withProvidedVariables(scope), extras) };
+  if (strict) for (const sample of SAMPLE_SCOPES) await out.render(sample, { postal: SAMPLE_POSTAL });
+  return out;
 }
+
+/** A template's problems (Liquid, MJML, render limits) with paths under `prefix` (the template's own path). */
+export async function templateIssues(template: Template, prefix: Path): Promise<FieldIssue[]> {
+  try {
+    await compileTemplate(template, SAMPLE_SENDER, true);
+    return [];
+  } catch (err) {
+    if (err instanceof ValidationError) return underPrefix(err.issues, prefix);
+    throw err;
+  }
+}
+
+/** Uses of `include`, `render` or `layout`: refused whenever a template is saved, even in a draft. */
+export function fileTagIssues(template: Template, prefix: Path): FieldIssue[] {
+  try {
+    compileChannel(template, SAMPLE_SENDER, false);
+    return [];
+  } catch (err) {
+    return err instanceof TemplateFieldError && err.fileTag ? underPrefix(err.issues, prefix) : [];
+  }
+}
+
+const underPrefix = (issues: FieldIssue[], prefix: Path) => issues.map((i) => ({ ...i, path: [...prefix, ...i.path.slice(1)] }));
 
 /** Variables other modules provide per recipient arrive in `customer`; templates also see them at the top level. */
 function withProvidedVariables(scope: RenderScope): RenderScope {
@@ -60,76 +103,57 @@ function withProvidedVariables(scope: RenderScope): RenderScope {
   return names.length === 0 ? scope : { ...Object.fromEntries(names.map((n) => [n, scope.customer[n] ?? {}])), ...scope };
 }
 
-async function compileChannel(template: Template, settings: MessagingSettings, strict: boolean): Promise<CompiledTemplate> {
-  const usesRecommendations = JSON.stringify(template).includes('recommendations');
-  const parse = (engine: Liquid, source: string, path: string[]): LiquidTemplate[] => {
-    try {
-      return engine.parse(source);
-    } catch (err) {
-      throw new ValidationError('Invalid template', [{ path: ['template', ...path], message: (err as Error).message }]);
-    }
-  };
-  const text = (tpl: LiquidTemplate[], scope: RenderScope) => String(textLiquid.renderSync(tpl, scope));
+/** A Liquid string of a text channel. */
+function textField(source: string, path: Path): (scope: RenderScope) => string {
+  const tpl = atField(path, () => parseTemplate(textEngine, source));
+  return (scope) => atField(path, () => renderBounded(textEngine, tpl, scope));
+}
 
+function compileChannel(template: Template, settings: FooterSettings, strict: boolean): CompiledTemplate {
+  const usesRecommendations = JSON.stringify(template).includes('recommendations');
   switch (template.channel) {
     case 'email': {
-      const html = await mjmlToHtml(withFooter(template.mjml, settings), strict);
-      const htmlTpl = parse(htmlLiquid, html, ['mjml']);
-      // The text alternative comes from the compiled HTML with its Liquid still in place, so it is
-      // converted once; links become "label [url]".
-      const textTpl = parse(textLiquid, convert(html, TEXT_OPTIONS), ['mjml']);
-      const subjectTpl = parse(textLiquid, template.subject, ['subject']);
+      const subject = textField(template.subject, ['subject']);
+      // The author's Liquid alone first: errors point at their lines, and a body that is not an MJML document yet still has its tags checked.
+      atField(['mjml'], () => parseTemplate(textEngine, template.mjml));
+      const body = atField(['mjml'], () => compileEmailBody(withFooter(template.mjml, settings), strict));
       return {
         usesRecommendations,
-        render(scope, extras = {}) {
-          let body = String(htmlLiquid.renderSync(htmlTpl, scope));
-          if (extras.tracking) body = track(body, extras.tracking);
-          return { channel: 'email', subject: text(subjectTpl, scope).trim(), html: body, text: text(textTpl, scope).trim() };
+        async render(scope, extras = {}) {
+          const { html, text } = await body.render(scope).catch((err: unknown) => Promise.reject(fieldError(['mjml'], err)));
+          return { channel: 'email', subject: subject(scope).trim(), html: extras.tracking ? track(html, extras.tracking) : html, text: text.trim() };
         },
       };
     }
     case 'line': {
-      const render = compileDeep(template.flex ? { type: 'flex', altText: template.altText, contents: template.flex } : { type: 'text', text: template.text }, parse, ['flex']);
-      return { usesRecommendations, render: (scope) => ({ channel: 'line', messages: [render(scope) as Record<string, unknown>] }) };
+      const message = template.flex
+        ? compileDeep({ type: 'flex', altText: template.altText, contents: template.flex }, [], (key) => (key === 'contents' ? ['flex'] : [key]))
+        : compileDeep({ type: 'text', text: template.text }, [], (key) => [key]);
+      return { usesRecommendations, render: async (scope) => ({ channel: 'line', messages: [message(scope) as Record<string, unknown>] }) };
     }
     case 'sms': {
-      const tpl = parse(textLiquid, template.text, ['text']);
-      return { usesRecommendations, render: (scope) => ({ channel: 'sms', text: text(tpl, scope).trim() }) };
+      const text = textField(template.text, ['text']);
+      return { usesRecommendations, render: async (scope) => ({ channel: 'sms', text: text(scope).trim() }) };
     }
     case 'push': {
-      const [title, body] = [parse(textLiquid, template.title, ['title']), parse(textLiquid, template.body, ['body'])];
-      const data = compileDeep(template.data ?? {}, parse, ['data']);
-      return {
-        usesRecommendations,
-        render: (scope) => ({ channel: 'push', title: text(title, scope), body: text(body, scope), data: data(scope) as Record<string, string> }),
-      };
+      const [title, body, data] = [textField(template.title, ['title']), textField(template.body, ['body']), compileDeep(template.data ?? {}, ['data'])];
+      return { usesRecommendations, render: async (scope) => ({ channel: 'push', title: title(scope), body: body(scope), data: data(scope) as Record<string, string> }) };
     }
     case 'webhook': {
-      const payload = compileDeep(template.payload, parse, ['payload']);
-      return { usesRecommendations, render: (scope) => ({ channel: 'webhook', payload: payload(scope) as Record<string, unknown> }) };
+      const payload = compileDeep(template.payload, ['payload']);
+      return { usesRecommendations, render: async (scope) => ({ channel: 'webhook', payload: payload(scope) as Record<string, unknown> }) };
     }
     case 'dm': {
-      const tpl = parse(textLiquid, template.message, ['message']);
+      const message = textField(template.message, ['message']);
       const card = template.card;
       return {
         usesRecommendations,
-        render(scope, extras = {}) {
-          if (!extras.postal) throw new Error('paper DM needs a postal address');
-          return { channel: 'dm', card, message: text(tpl, scope).trim(), couponCode: scope.coupon?.code ?? null, recipient: extras.postal };
+        async render(scope, extras = {}) {
+          if (!extras.postal) throw new ValidationError('A paper DM needs a postal address', [{ path: ['customer'], message: 'the customer has no complete postal address and name' }]);
+          return { channel: 'dm', card, message: message(scope).trim(), couponCode: scope.coupon?.code ?? null, recipient: extras.postal };
         },
       };
     }
-  }
-}
-
-async function mjmlToHtml(source: string, strict: boolean): Promise<string> {
-  try {
-    const out = await mjml2html(source, { validationLevel: strict ? 'strict' : 'skip', minify: false });
-    return out.html;
-  } catch (err) {
-    const e = err as Error & { errors?: { line: number; message: string }[] };
-    const issues = (e.errors ?? [{ line: 0, message: e.message }]).map((x) => ({ path: ['template', 'mjml'], message: x.line ? `line ${x.line}: ${x.message}` : x.message }));
-    throw new ValidationError('Invalid MJML', issues);
   }
 }
 
@@ -137,17 +161,20 @@ async function mjmlToHtml(source: string, strict: boolean): Promise<string> {
  * The footer 特定電子メール法 requires of marketing email: the sender's name and postal address, and
  * how to unsubscribe (the link is left out of transactional mail, which has no unsubscribe).
  */
-export function withFooter(mjml: string, settings: MessagingSettings): string {
+export function withFooter(mjml: string, settings: FooterSettings): string {
   const s = settings.sender;
-  const contact = s.contactUrl ? `<br/>お問い合わせ: <a href="${escapeHtml(s.contactUrl)}">${escapeHtml(s.contactUrl)}</a>` : '';
+  const contact = s.contactUrl ? `<br/>お問い合わせ: <a href="${literal(s.contactUrl)}">${literal(s.contactUrl)}</a>` : '';
   const footer = `<mj-section><mj-column><mj-divider border-width="1px" border-color="#dddddd" />
-<mj-text font-size="11px" color="#666666" line-height="1.6">配信元: ${escapeHtml(s.name)}<br/>住所: ${escapeHtml(s.postalAddress)}${contact}
+<mj-text font-size="11px" color="#666666" line-height="1.6">配信元: ${literal(s.name)}<br/>住所: ${literal(s.postalAddress)}${contact}
 {% if unsubscribe_url %}<br/>このメールの配信停止: <a href="{{ unsubscribe_url }}">配信停止はこちら</a>{% endif %}</mj-text>
 </mj-column></mj-section>`;
   const at = mjml.lastIndexOf('</mj-body>');
   if (at < 0) throw new ValidationError('Invalid MJML', [{ path: ['template', 'mjml'], message: 'an MJML document needs <mj-body>' }]);
   return `${mjml.slice(0, at)}${footer}${mjml.slice(at)}`;
 }
+
+/** Settings text in the footer: HTML-escaped, and with its braces as entities so Liquid never reads it as a tag. */
+const literal = (s: string) => escapeHtml(s).replaceAll('{', '&#123;').replaceAll('}', '&#125;');
 
 const decodeAttr = (s: string) => s.replaceAll('&amp;', '&').replaceAll('&quot;', '"').replaceAll('&#39;', "'");
 const encodeAttr = (s: string) => s.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
@@ -164,18 +191,18 @@ function track(html: string, tracking: NonNullable<RenderExtras['tracking']>): s
   return at < 0 ? linked + pixel : `${linked.slice(0, at)}${pixel}${linked.slice(at)}`;
 }
 
-/** A JSON value whose strings are Liquid templates. */
-function compileDeep(value: unknown, parse: (e: Liquid, s: string, p: string[]) => LiquidTemplate[], path: string[]): (scope: RenderScope) => unknown {
-  if (typeof value === 'string') {
-    const tpl = parse(textLiquid, value, path);
-    return (scope) => String(textLiquid.renderSync(tpl, scope));
-  }
+/**
+ * A JSON value whose strings are Liquid templates. `pathOf` maps a top-level key to its field path
+ * (a LINE message's `contents` is the template's `flex`).
+ */
+function compileDeep(value: unknown, path: Path, pathOf: (key: string) => Path = (key) => [...path, key]): (scope: RenderScope) => unknown {
+  if (typeof value === 'string') return textField(value, path);
   if (Array.isArray(value)) {
-    const items = value.map((v, i) => compileDeep(v, parse, [...path, String(i)]));
+    const items = value.map((v, i) => compileDeep(v, [...path, i]));
     return (scope) => items.map((f) => f(scope));
   }
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).map(([k, v]) => [k, compileDeep(v, parse, [...path, k])] as const);
+    const entries = Object.entries(value).map(([k, v]) => [k, compileDeep(v, pathOf(k))] as const);
     return (scope) => Object.fromEntries(entries.map(([k, f]) => [k, f(scope)]));
   }
   return () => value;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { escapeHtml } from '../../lib/html.ts';
@@ -16,11 +16,11 @@ import { assignArm } from './holdout.ts';
 import type { Content } from './messenger.ts';
 import { createMessenger } from './messengers.ts';
 import { enqueue, type NewDelivery } from './queue.ts';
-import { compileTemplate } from './render.ts';
+import { compileTemplate, fileTagIssues, templateIssues } from './render.ts';
 import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
 import { Tracking } from './tracking.ts';
 import { messagingSettingsInput, redact, type MessagingSettings } from './settings.ts';
-import { campaignInput, type Campaign, type CampaignInput, type CustomerMessage } from './types.ts';
+import { campaignInput, type Campaign, type CampaignInput, type CustomerMessage, type Template } from './types.ts';
 
 interface Modules {
   workspaces: WorkspaceService;
@@ -113,6 +113,18 @@ export class MessagingService {
       ],
     );
     return toCampaign(rows[0]!);
+  }
+
+  // ── templates saved elsewhere (journey send steps) ────────────────────────
+
+  /** Uses of the file tags (`include`, `render`, `layout`), refused whenever a template is saved; paths under `prefix`. */
+  fileTagIssues(template: Template, prefix: (string | number)[]): FieldIssue[] {
+    return fileTagIssues(template, prefix);
+  }
+
+  /** What would stop a template from being sent: Liquid or MJML errors, render limits; paths under `prefix`. */
+  templateIssues(template: Template, prefix: (string | number)[]): Promise<FieldIssue[]> {
+    return templateIssues(template, prefix);
   }
 
   async getCampaign(workspaceId: string, id: string, q: Queryable = this.db): Promise<Campaign> {

@@ -51,7 +51,7 @@ describeEachDatabase('surveys in KPIs, account health and messages', (t) => {
     const recipient = (await loadRecipients(t.db, ws, [u1.id], new Date())).get(u1.id)!;
     const compiled = await compileTemplate({ channel: 'sms', text: 'ご意見をお聞かせください {{ survey_links.nps-q1 }} / {{ survey_links.nps_q1 }}' }, settings);
     const scope = { customer: customerScope(recipient), coupon: null, recommendations: [], campaign: { id: 'c', name: 'c' }, sender: { name: 's', postal_address: 'a' }, unsubscribe_url: null };
-    const content = compiled.render(scope);
+    const content = await compiled.render(scope);
     assert.equal(content.channel, 'sms');
     const urls = (content as { text: string }).text.match(/https?:\/\/\S+\/s\/\S+/g)!;
     assert.equal(urls.length, 2);

@@ -10,29 +10,8 @@ import { useSession } from '../../session.tsx';
 import type { Page } from '../../types.ts';
 import { useApi } from '../../useApi.ts';
 import type { Segment } from '../segments/types.ts';
+import { STARTER_TEMPLATES } from './starters.ts';
 import { CHANNELS, type Campaign, type Channel, type CouponCampaign, type MessageClass, type Template } from './types.ts';
-
-const EMAIL_MJML = `<mjml>
-  <mj-body>
-    <mj-section>
-      <mj-column>
-        <mj-text font-size="16px">{{ customer.name }} 様</mj-text>
-        <mj-text>いつもご利用いただき、ありがとうございます。</mj-text>
-        <mj-button href="https://shop.example.jp/">ショップを見る</mj-button>
-      </mj-column>
-    </mj-section>
-  </mj-body>
-</mjml>`;
-
-/** What each channel's template asks for, with a first draft to edit. */
-const DEFAULTS: { [C in Channel]: Extract<Template, { channel: C }> } = {
-  email: { channel: 'email', subject: '', mjml: EMAIL_MJML },
-  line: { channel: 'line', text: '{{ customer.name }} 様\nいつもありがとうございます。' },
-  sms: { channel: 'sms', text: '' },
-  push: { channel: 'push', title: '', body: '' },
-  webhook: { channel: 'webhook', payload: { customerId: '{{ customer.id }}', campaign: '{{ campaign.name }}' } },
-  dm: { channel: 'dm', card: 'coupon', message: '{{ customer.name }} 様\nいつもありがとうございます。' },
-};
 
 type When = 'draft' | 'now' | 'later';
 
@@ -72,7 +51,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
   const [segmentId, setSegmentId] = useState(initialSegment);
   const [channel, setChannel] = useState<Channel>('email');
   const [messageClass, setMessageClass] = useState<MessageClass>('marketing');
-  const [templates, setTemplates] = useState<{ [C in Channel]: Extract<Template, { channel: C }> }>(DEFAULTS);
+  const [templates, setTemplates] = useState<{ [C in Channel]: Extract<Template, { channel: C }> }>(STARTER_TEMPLATES);
   const [holdout, setHoldout] = useState('10');
   const [windowDays, setWindowDays] = useState('7');
   const [couponCampaignId, setCouponCampaignId] = useState('');

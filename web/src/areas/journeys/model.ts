@@ -1,3 +1,4 @@
+import { GREETING } from '../campaigns/starters.ts';
 import type { Definition, Position, Step, StepType, ValidationIssue } from './types.ts';
 
 /** The trigger's node id on the canvas; a colon never appears in a step id, so it cannot collide. */
@@ -153,7 +154,7 @@ export const DEFAULT_MJML = `<mjml>
   <mj-body>
     <mj-section>
       <mj-column>
-        <mj-text>{{ customer.familyName }} 様</mj-text>
+        <mj-text>${GREETING}</mj-text>
       </mj-column>
     </mj-section>
   </mj-body>
