@@ -10,7 +10,7 @@ import { decodeCursor, encodeCursor } from '../customers/service.ts';
 import type { EventService } from '../events/service.ts';
 import type { LoyaltyService } from '../loyalty/service.ts';
 import type { SurveyService } from '../surveys/service.ts';
-import { checkPhoto } from './media.ts';
+import { acceptPhoto } from './media.ts';
 import { checkPostUrl } from './postUrl.ts';
 import { ENTRY_SELECT, toCampaign, toEntry, toWinner } from './rows.ts';
 import { campaignInput, type Campaign, type CampaignInput, type Entry, type EntryStatus, type EntrySubmission, type Locale, type Winner } from './types.ts';
@@ -158,7 +158,7 @@ export class UgcService {
       throw new ValidationError('Nothing to enter', [{ path: [field], message: campaign.acceptsPhoto && campaign.acceptsUrl ? 'attach a photo or paste the URL of your post' : campaign.acceptsPhoto ? 'attach a photo' : 'paste the URL of your post' }]);
     }
     const post = postUrl ? checkPostUrl(postUrl, campaign.allowAnyHttps) : null;
-    const photo = s.photo ? { bytes: s.photo, ...(await checkPhoto(s.photo)) } : null;
+    const photo = s.photo ? await acceptPhoto(s.photo) : null;
     const { customerId, identifiedBy } = await this.identify(campaign, s, now);
     const locale: Locale = campaign.texts[s.locale] ? s.locale : campaign.defaultLocale;
 
