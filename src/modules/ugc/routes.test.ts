@@ -330,7 +330,7 @@ describeEachDatabase('UGC campaigns', (t) => {
     assert.deepEqual(entries.map((e) => [e.mediaId, e.caption, e.postUrl]), [[null, null, null], [null, null, null]]);
     assert.equal((await app.inject({ method: 'GET', url: `/v1/ugc/media/${mediaId}`, headers: staff })).statusCode, 404);
     // Once erased, the person's old link no longer enters.
-    await services.customers.erase(workspace.id, (await services.customers.find(workspace.id, 'kei')).id);
+    await services.customers.eraseCustomer(workspace.id, (await services.customers.find(workspace.id, 'kei')).id);
     assert.equal((await enter({ t: token, consent: 'yes' }, photo)).statusCode, 401);
   });
 
