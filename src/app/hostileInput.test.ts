@@ -73,7 +73,10 @@ describeEachDatabase('hostile input', (t) => {
     assert.deepEqual([query.statusCode, query.json().issues[0].path], [400, ['querystring', 'search']]);
     const param = await ctx.app.inject({ method: 'GET', url: '/v1/customers/c%00x', headers: admin });
     assert.deepEqual([param.statusCode, param.json().issues[0].path], [400, ['params', 'id']]);
-    const { rows } = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers WHERE workspace_id = $1 AND external_id IN ('ok', 'c1', 'u')`, [ctx.workspace.id]);
+    const csv = await ctx.app.inject({ method: 'POST', url: '/v1/imports/customers', headers: { ...admin, 'content-type': 'text/csv' }, payload: 'external_id,family_name\nc2,山\u0000田\n' });
+    assert.equal(csv.statusCode, 400, csv.body);
+    assert.deepEqual(csv.json().issues[0], { path: ['family_name'], line: 2, column: 'family_name', message: 'contains a NUL character (\\u0000)' });
+    const { rows } = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers WHERE workspace_id = $1 AND external_id IN ('ok', 'c1', 'c2', 'u')`, [ctx.workspace.id]);
     assert.equal(rows[0]!.n, 0, 'the valid messages of a refused batch were not written');
   });
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError, type FieldIssue } from '../kernel/errors.ts';
+import { unstorableText } from '../kernel/storableText.ts';
 
 /**
  * One gate for hostile input on every route: JSON bodies are parsed here (replacing fastify's
@@ -72,19 +73,11 @@ function nestingDepth(text: string): number {
   return deepest;
 }
 
-// NUL: PostgreSQL text and jsonb cannot hold it. \p{Cs} under /u matches only unpaired surrogates.
-const UNSTORABLE = /[\u0000\p{Cs}]/u;
-
-function stringProblem(s: string): string | undefined {
-  if (!UNSTORABLE.test(s)) return undefined;
-  return s.includes('\u0000') ? 'contains a NUL character (\\u0000)' : 'contains invalid Unicode (a lone UTF-16 surrogate)';
-}
-
 /** Walks a parsed value (depth already bounded) and records what cannot be accepted, with its path. */
 function checkValue(value: unknown, path: (string | number)[], issues: FieldIssue[]): void {
   if (issues.length >= MAX_ISSUES) return;
   if (typeof value === 'string') {
-    const problem = stringProblem(value);
+    const problem = unstorableText(value);
     if (problem) issues.push({ path, message: problem });
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => checkValue(item, [...path, i], issues));
@@ -92,7 +85,7 @@ function checkValue(value: unknown, path: (string | number)[], issues: FieldIssu
     for (const [key, item] of value) checkValue(item, [...path, key], issues);
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      const keyProblem = stringProblem(key);
+      const keyProblem = unstorableText(key);
       if (keyProblem) issues.push({ path: [...path, key], message: `the key ${keyProblem}` });
       else if (key === '__proto__') issues.push({ path: [...path, key], message: '__proto__ is not allowed as a key' });
       // What secure-json-parse refuses too: { "constructor": { "prototype": … } } poisons objects merged into.
