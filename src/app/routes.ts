@@ -17,6 +17,7 @@ import { messagingRoutes } from '../modules/messaging/routes.ts';
 import { journeysRoutes } from '../modules/journeys/routes.ts';
 import { surveysRoutes } from '../modules/surveys/routes.ts';
 import { ugcRoutes } from '../modules/ugc/routes.ts';
+import { privacyRoutes } from '../modules/privacy/routes.ts';
 
 /** Each module contributes its routes here; they are thin: validate, call one service method, shape. */
 export async function registerRoutes(app: ZodApp, services: Services): Promise<void> {
@@ -37,4 +38,5 @@ export async function registerRoutes(app: ZodApp, services: Services): Promise<v
   await app.register(async (scope) => journeysRoutes(scope.withTypeProvider(), services));
   await app.register(async (scope) => surveysRoutes(scope.withTypeProvider(), services));
   await app.register(async (scope) => ugcRoutes(scope.withTypeProvider(), services));
+  await app.register(async (scope) => privacyRoutes(scope.withTypeProvider(), services));
 }

@@ -18,6 +18,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import { KizunaError, ValidationError, type FieldIssue } from '../kernel/errors.ts';
+import { guardHostileInput } from './hostileInput.ts';
 import { registerRoutes } from './routes.ts';
 import type { Services } from './services.ts';
 import { registerWebApp } from './webApp.ts';
@@ -43,6 +44,7 @@ export async function buildServer(services: Services, config: Config): Promise<A
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  guardHostileInput(app);
   app.setErrorHandler((err, request, reply) => {
     const body = errorBody(err);
     if (body.statusCode >= 500) request.log.error({ err }, 'request failed');

@@ -10,6 +10,7 @@ import { LoyaltyService } from '../modules/loyalty/service.ts';
 import { MessagingService } from '../modules/messaging/service.ts';
 import { JobService } from '../modules/jobs/service.ts';
 import { OrderService } from '../modules/orders/service.ts';
+import { PrivacyService } from '../modules/privacy/service.ts';
 import { RecommendationService } from '../modules/recommendations/service.ts';
 import { SegmentService } from '../modules/segments/service.ts';
 import { UserService } from '../modules/users/service.ts';
@@ -44,6 +45,7 @@ export interface Services {
   journeys: JourneyService;
   surveys: SurveyService;
   ugc: UgcService;
+  privacy: PrivacyService;
 }
 
 export function createServices(db: Db): Services {
@@ -66,5 +68,6 @@ export function createServices(db: Db): Services {
   const journeys = new JourneyService(db, { workspaces, customers, events, segments, coupons, loyalty, webhooks, messaging, jobs, intelligence });
   const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging, jobs });
   const ugc = new UgcService(db, { customers, loyalty, coupons, surveys, events });
-  return { db, workspaces, accounts, customers, catalog, orders, events, ingest, users, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc };
+  const privacy = new PrivacyService(db, { customers, accounts, orders, events, ingest, intelligence, segments, coupons, loyalty, messaging, journeys, surveys, ugc, webhooks });
+  return { db, workspaces, accounts, customers, catalog, orders, events, ingest, users, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, privacy };
 }

@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
+import { exportRows } from '../../kernel/exportRows.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { CustomerService } from '../customers/service.ts';
@@ -38,6 +39,16 @@ export class CouponService {
     private readonly deps: CouponDeps,
     private readonly codeSource: CodeSource = randomCodes,
   ) {}
+
+  /** The privacy export's part: codes issued to the person, their redemptions and use per campaign. Nothing here is personal once the profile is erased. */
+  async exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db) {
+    const rows = (sql: string) => exportRows(q, sql, [workspaceId, customerId]);
+    return {
+      coupons: await rows('SELECT * FROM coupon_codes WHERE workspace_id = $1 AND customer_id = $2 ORDER BY issued_at, code'),
+      couponRedemptions: await rows('SELECT * FROM coupon_redemptions WHERE workspace_id = $1 AND customer_id = $2 ORDER BY redeemed_at, id'),
+      couponUsage: await rows('SELECT * FROM coupon_customer_usage WHERE workspace_id = $1 AND customer_id = $2 ORDER BY campaign_id'),
+    };
+  }
 
   async createCampaign(workspaceId: string, input: CampaignInput): Promise<Campaign> {
     const currency = input.currency ?? (await this.deps.workspaces.get(workspaceId)).currency;

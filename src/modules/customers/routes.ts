@@ -6,16 +6,14 @@ import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../app/server.ts';
 import type { Services } from '../../app/services.ts';
 import { idempotency } from '../ingest/idempotency.ts';
-import { orderView, refundView } from '../orders/routes.ts';
 import { upsertCustomers } from './identify.ts';
-import { eraseCustomer, exportCustomer } from './privacy.ts';
 import type { Customer } from './types.ts';
 import { CONSENT_CHANNELS, consentInput, customerInput } from './types.ts';
 
 const text = z.string().nullable();
 const json = z.record(z.string(), z.unknown());
 
-const customerView = z.object({
+export const customerView = z.object({
   id: z.string(),
   externalId: text,
   email: text,
@@ -41,7 +39,7 @@ const customerView = z.object({
   updatedAt: z.date(),
 });
 
-const consentView = z.object({
+export const consentView = z.object({
   channel: z.enum(CONSENT_CHANNELS),
   status: z.enum(['opted_in', 'opted_out']),
   source: z.string(),
@@ -52,57 +50,18 @@ const consentsView = z.object({
   history: z.array(consentView),
 });
 
-const exportView = z.object({
-  exportedAt: z.date(),
-  customer: customerView,
-  aliases: z.array(z.object({ alias: z.string(), createdAt: z.date() })),
-  consents: z.array(consentView),
-  orders: z.array(orderView),
-  refunds: z.array(refundView),
-  events: z.array(
-    z.object({
-      id: z.string(),
-      messageId: z.string(),
-      name: z.string(),
-      properties: json,
-      context: json.nullable(),
-      occurredAt: z.date(),
-      receivedAt: z.date(),
-    }),
-  ),
-  account: z
-    .object({ id: z.string(), externalId: z.string(), name: text, domain: text, attributes: json, createdAt: z.date(), updatedAt: z.date() })
-    .nullable(),
-  subscriptions: z.array(
-    z.object({
-      id: z.string(),
-      externalId: z.string(),
-      plan: z.string(),
-      seats: z.number().int(),
-      mrrMinor: z.number().int(),
-      currency: z.string(),
-      status: z.string(),
-      startedAt: z.date(),
-      renewsAt: z.date().nullable(),
-      canceledAt: z.date().nullable(),
-    }),
-  ),
-});
-
 const upsertResult = z.object({
   created: z.number().int(),
   updated: z.number().int(),
   ids: z.record(z.string(), z.string()).describe('our id for each externalId'),
 });
 
-const idParams = z.object({ id: z.string().min(1).max(255).describe('our id or your external id') });
+export const idParams = z.object({ id: z.string().min(1).max(255).describe('our id or your external id') });
 
 export async function customerRoutes(app: ZodApp, services: Services): Promise<void> {
   const { customers } = services;
   const read = requireScope(services, 'read');
   const ingest = requireScope(services, 'ingest');
-  // Erasure cannot be undone: not for a tracking key in a web page, nor a read-only dashboard key.
-  const admin = requireScope(services, 'admin');
   const idem = idempotency(services.db);
 
   /** Writing to an erased person would recreate what was erased. */
@@ -177,32 +136,6 @@ export async function customerRoutes(app: ZodApp, services: Services): Promise<v
         return customers.get(ws, id, tx);
       });
     },
-  );
-
-  app.delete(
-    '/v1/customers/:id',
-    {
-      preHandler: admin,
-      schema: {
-        tags: ['customers', 'privacy'],
-        summary: 'Erase a person (APPI/GDPR): personal data goes everywhere, orders stay anonymous, the email/phone is suppressed',
-        params: idParams,
-        response: { 204: z.null() },
-      },
-    },
-    async (request, reply) => {
-      await eraseCustomer(services, workspaceOf(request), request.params.id);
-      return reply.code(204).send(null);
-    },
-  );
-
-  app.get(
-    '/v1/customers/:id/export',
-    {
-      preHandler: read,
-      schema: { tags: ['customers', 'privacy'], summary: 'Everything held on a person (APPI/GDPR access request)', params: idParams, response: { 200: exportView } },
-    },
-    async (request) => exportCustomer(services, workspaceOf(request), request.params.id),
   );
 
   app.get(

@@ -58,7 +58,7 @@ describeEachDatabase('customers service', (t) => {
       { externalId: 'o1', customerExternalId: 'c1', status: 'completed', currency: 'JPY', orderedAt: new Date('2024-01-01'), discountMinor: 0, taxMinor: 0, shippingMinor: 0, totalMinor: 5000, lines: [] },
     ]);
     const c = await services.customers.find(ws, 'c1');
-    await services.customers.erase(ws, c.id);
+    await services.customers.eraseCustomer(ws, c.id);
     const erased = await services.customers.get(ws, c.id);
     assert.equal(erased.email, null);
     assert.equal(erased.externalId, null);

@@ -240,12 +240,17 @@ export class CustomerService {
     return { data: page, nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null };
   }
 
+  /** The privacy export's part: the profile, the anonymous ids that point at it, every consent record. */
+  async exportCustomer(workspaceId: string, id: string, q: Queryable = this.db) {
+    return { customer: await this.get(workspaceId, id, q), aliases: await this.aliases(workspaceId, id, q), consents: await this.consentHistory(workspaceId, id, q) };
+  }
+
   /**
    * Erasure (APPI/GDPR): personal fields are wiped, the row stays under its random id so that
    * orders keep counting in KPIs, aliases and consents go, and hashes of the email and phone go on
-   * the suppression list so nothing is ever sent to them again.
+   * the suppression list so nothing is ever sent to them again. Running it again changes nothing.
    */
-  async erase(workspaceId: string, id: string, q: Queryable = this.db): Promise<void> {
+  async eraseCustomer(workspaceId: string, id: string, q: Queryable = this.db): Promise<void> {
     const customer = await this.get(workspaceId, id, q);
     const hashes = [
       customer.email && { kind: 'email', hash: contactHash(customer.email) },
@@ -266,7 +271,7 @@ export class CustomerService {
       `UPDATE customers SET external_id = NULL, email = NULL, phone = NULL, line_user_id = NULL, family_name = NULL,
          given_name = NULL, family_name_kana = NULL, given_name_kana = NULL, birthday = NULL, postal_code = NULL,
          prefecture = NULL, city = NULL, address_line1 = NULL, address_line2 = NULL, attributes = '{}',
-         erased_at = now(), updated_at = now()
+         erased_at = coalesce(erased_at, now()), updated_at = now()
        WHERE workspace_id = $1 AND id = $2`,
       [workspaceId, id],
     );

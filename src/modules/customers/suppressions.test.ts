@@ -10,7 +10,7 @@ describeEachDatabase('customers: bulk suppressions', (t) => {
     const services = createServices(t.db);
     const ws = (await services.workspaces.create({ name: 'suppressions' })).workspace.id;
     await services.customers.upsertMany(ws, [customerInput.parse({ externalId: 'gone', email: 'gone@example.jp' })]);
-    await services.customers.erase(ws, (await services.customers.find(ws, 'gone')).id);
+    await services.customers.eraseCustomer(ws, (await services.customers.find(ws, 'gone')).id);
 
     await t.db.tx((tx) =>
       CustomerService.addSuppressions(tx, ws, [

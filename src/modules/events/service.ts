@@ -90,18 +90,18 @@ export class EventService {
     await q.query('UPDATE events SET customer_id = $3 WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, fromCustomerId, toCustomerId]);
   }
 
-  /** Every event of a customer with its context (IP, user agent, …), oldest first: the privacy export. */
-  async exportForCustomer(
+  /** The privacy export's part: every event of a customer with its context (IP, user agent, …), oldest first. */
+  async exportCustomer(
     workspaceId: string,
     customerId: string,
     q: Queryable = this.db,
-  ): Promise<(StoredEvent & { context: Record<string, unknown> | null })[]> {
+  ): Promise<{ events: (StoredEvent & { context: Record<string, unknown> | null })[] }> {
     const { rows } = await q.query(
       `SELECT id, customer_id, message_id, name, properties, context, occurred_at, received_at FROM events
        WHERE workspace_id = $1 AND customer_id = $2 ORDER BY occurred_at, id`,
       [workspaceId, customerId],
     );
-    return rows.map((r) => ({
+    const events = rows.map((r) => ({
       id: r.id as string,
       customerId: r.customer_id as string,
       messageId: r.message_id as string,
@@ -111,6 +111,7 @@ export class EventService {
       occurredAt: r.occurred_at as Date,
       receivedAt: r.received_at as Date,
     }));
+    return { events };
   }
 
   /** Erasure: properties and context may hold personal data; the event's name and time stay for the KPIs. */

@@ -87,3 +87,11 @@ function asJson(payload: unknown): string {
 function requestHash(request: FastifyRequest): string {
   return createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
 }
+
+/**
+ * Erasure: stored responses that name the person (a customers batch answers with its ids) are
+ * forgotten; a retry with such a key runs again, as a new request would.
+ */
+export async function forgetResponsesAbout(q: Queryable, workspaceId: string, customerId: string): Promise<void> {
+  await q.query('DELETE FROM idempotency_keys WHERE workspace_id = $1 AND strpos(response::text, $2) > 0', [workspaceId, customerId]);
+}

@@ -8,6 +8,7 @@ import type { EventService } from '../events/service.ts';
 import type { OrderService } from '../orders/service.ts';
 import { orderInput, type OrderInput } from '../orders/types.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
+import { forgetResponsesAbout } from './idempotency.ts';
 import type { SegmentMessage } from './segmentSpec.ts';
 import { planIngest, type IngestPlan } from './segmentMapper.ts';
 
@@ -44,6 +45,11 @@ export class IngestService {
     private readonly db: Db,
     private readonly m: Modules,
   ) {}
+
+  /** Erasure: replayable responses (Idempotency-Key) that name the person. */
+  async eraseCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<void> {
+    await forgetResponsesAbout(q, workspaceId, customerId);
+  }
 
   async ingest(workspaceId: string, messages: SegmentMessage[], pathPrefix: (string | number)[] = []): Promise<IngestResult> {
     const { plan, issues } = planIngest(messages, await this.currencyOf(workspaceId), new Date(), pathPrefix);

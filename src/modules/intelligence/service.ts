@@ -1,4 +1,5 @@
 import { NotFoundError, ValidationError } from '../../kernel/errors.ts';
+import { exportRows } from '../../kernel/exportRows.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { EventService } from '../events/service.ts';
@@ -60,6 +61,17 @@ export class IntelligenceService {
     private readonly events: EventService,
     private readonly jobs: JobService,
   ) {}
+
+  /**
+   * The privacy export's part: current scores and their history. An erasure leaves them: they are
+   * facts about the anonymous id, like its orders, and the next scoring run recomputes them anyway.
+   */
+  async exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db) {
+    return {
+      scores: await exportRows(q, 'SELECT * FROM customer_scores WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, customerId]),
+      scoreHistory: await exportRows(q, 'SELECT * FROM customer_score_history WHERE workspace_id = $1 AND customer_id = $2 ORDER BY computed_at', [workspaceId, customerId]),
+    };
+  }
 
   async settings(workspaceId: string, q: Queryable = this.db): Promise<IntelligenceSettings> {
     const { rows } = await q.query<{ settings: unknown }>('SELECT settings FROM intelligence_settings WHERE workspace_id = $1', [workspaceId]);

@@ -1,4 +1,5 @@
 import { ConflictError, describeIssue, NotFoundError, ValidationError, zodIssues, type FieldIssue } from '../../kernel/errors.ts';
+import { exportRows } from '../../kernel/exportRows.ts';
 import { liftReport, type GroupOutcome } from '../../analytics/stats/lift.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
@@ -53,6 +54,32 @@ export class JourneyService {
   }
 
   // ── definitions ───────────────────────────────────────────────────────────
+
+  /** The privacy export's part: every journey run of the person and each step it took. */
+  async exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db) {
+    return {
+      journeyRuns: await exportRows(
+        q,
+        `SELECT j.name AS journey_name, r.* FROM journey_runs r JOIN journeys j ON j.workspace_id = r.workspace_id AND j.id = r.journey_id
+         WHERE r.workspace_id = $1 AND r.customer_id = $2 ORDER BY r.entered_at, r.id`,
+        [workspaceId, customerId],
+      ),
+      journeySteps: await exportRows(q, 'SELECT * FROM journey_step_log WHERE workspace_id = $1 AND customer_id = $2 ORDER BY at, run_id, visit', [workspaceId, customerId]),
+    };
+  }
+
+  /** Erasure: runs still waiting end now ('erased'); run variables and step details (which may hold what was sent) go; outcomes stay for the stats. */
+  async eraseCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<void> {
+    await q.query(
+      `UPDATE journey_runs SET vars = '{}',
+         state = CASE WHEN state = 'waiting' THEN 'exited' ELSE state END,
+         exit_reason = CASE WHEN state = 'waiting' THEN 'erased' ELSE exit_reason END,
+         exited_at = CASE WHEN state = 'waiting' THEN now() ELSE exited_at END
+       WHERE workspace_id = $1 AND customer_id = $2`,
+      [workspaceId, customerId],
+    );
+    await q.query('UPDATE journey_step_log SET detail = NULL WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, customerId]);
+  }
 
   async create(workspaceId: string, input: unknown, templateKey: string | null = null): Promise<JourneyDetail> {
     const parsed = journeyInput.safeParse(input);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { exportRows } from '../../kernel/exportRows.ts';
 import { AuthError, ConflictError, ValidationError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
@@ -90,6 +91,30 @@ export class LoyaltyService {
     private readonly db: Db,
     private readonly deps: LoyaltyDeps,
   ) {}
+
+  /** The privacy export's part: membership, balance, every ledger entry and lot, tier changes, reward claims, referrals either way. */
+  async exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db) {
+    const rows = (sql: string) => exportRows(q, sql, [workspaceId, customerId]);
+    return {
+      loyaltyMember: (await rows('SELECT * FROM loyalty_members WHERE workspace_id = $1 AND customer_id = $2'))[0] ?? null,
+      pointsBalance: (await rows('SELECT * FROM points_balances WHERE workspace_id = $1 AND customer_id = $2'))[0] ?? null,
+      pointsLedger: await rows('SELECT * FROM points_ledger WHERE workspace_id = $1 AND customer_id = $2 ORDER BY id'),
+      pointsLots: await rows('SELECT * FROM points_lots WHERE workspace_id = $1 AND customer_id = $2 ORDER BY id'),
+      tierChanges: await rows('SELECT * FROM loyalty_tier_changes WHERE workspace_id = $1 AND customer_id = $2 ORDER BY changed_at, id'),
+      rewardClaims: await rows('SELECT * FROM loyalty_reward_claims WHERE workspace_id = $1 AND customer_id = $2 ORDER BY id'),
+      referrals: await rows('SELECT * FROM loyalty_referrals WHERE workspace_id = $1 AND (referrer_id = $2 OR referee_id = $2) ORDER BY created_at, id'),
+    };
+  }
+
+  /**
+   * Erasure: the membership goes (its referral code stops working); the ledger, lots and balance
+   * stay as anonymous accounting facts, without the free-text reasons staff wrote.
+   */
+  async eraseCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<void> {
+    await q.query('DELETE FROM loyalty_members WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, customerId]);
+    await q.query('UPDATE points_ledger SET reason = NULL WHERE workspace_id = $1 AND customer_id = $2 AND reason IS NOT NULL', [workspaceId, customerId]);
+    await q.query('UPDATE loyalty_referrals SET reject_reason = NULL WHERE workspace_id = $1 AND (referrer_id = $2 OR referee_id = $2)', [workspaceId, customerId]);
+  }
 
   async settings(workspaceId: string, q: Queryable = this.db): Promise<LoyaltySettings> {
     const { rows } = await q.query<{ settings: unknown }>('SELECT settings FROM loyalty_settings WHERE workspace_id = $1', [workspaceId]);

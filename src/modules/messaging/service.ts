@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { exportRows } from '../../kernel/exportRows.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
@@ -62,6 +63,34 @@ export class MessagingService {
   }
 
   // ── settings ──────────────────────────────────────────────────────────────
+
+  /** The privacy export's part: every message queued for the person with its tracking (sent, opened, clicked), and each decision about it. */
+  async exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db) {
+    return {
+      messages: await exportRows(
+        q,
+        `SELECT c.name AS campaign_name, d.* FROM deliveries d JOIN campaigns c ON c.workspace_id = d.workspace_id AND c.id = d.campaign_id
+         WHERE d.workspace_id = $1 AND d.customer_id = $2 ORDER BY d.created_at, d.id`,
+        [workspaceId, customerId],
+      ),
+      messageLog: await exportRows(q, 'SELECT * FROM delivery_log WHERE workspace_id = $1 AND customer_id = $2 ORDER BY at, seq', [workspaceId, customerId]),
+    };
+  }
+
+  /**
+   * Erasure: what was rendered for the person (variables) and the provider's message ids (which
+   * lead to the provider's logs of their address) go; messages not yet sent never will be.
+   * States, times and arms stay, so campaign reports and lift stay true.
+   */
+  async eraseCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<void> {
+    await q.query(
+      `UPDATE deliveries SET vars = '{}', provider_id = NULL,
+         state = CASE WHEN state IN ('queued', 'deferred') THEN 'suppressed' ELSE state END,
+         reason = CASE WHEN state IN ('queued', 'deferred') THEN 'erased' ELSE reason END
+       WHERE workspace_id = $1 AND customer_id = $2`,
+      [workspaceId, customerId],
+    );
+  }
 
   async putSettings(workspaceId: string, input: unknown): Promise<MessagingSettings> {
     const parsed = messagingSettingsInput.safeParse(input);

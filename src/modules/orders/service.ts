@@ -213,7 +213,12 @@ export class OrderService {
     return { data: page, nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null };
   }
 
-  /** Every order of one customer, oldest first, lines included (the privacy export). */
+  /** The privacy export's part: every order (lines included) and refund, oldest first. */
+  async exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<{ orders: Order[]; refunds: Refund[] }> {
+    return { orders: await this.forCustomer(workspaceId, customerId, q), refunds: await this.refundsForCustomer(workspaceId, customerId, q) };
+  }
+
+  /** Every order of one customer, oldest first, lines included. */
   async forCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<Order[]> {
     const { rows } = await q.query('SELECT * FROM orders WHERE workspace_id = $1 AND customer_id = $2 ORDER BY ordered_at, id', [
       workspaceId,

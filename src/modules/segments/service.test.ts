@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
-import { eraseCustomer } from '../customers/privacy.ts';
 import { customerInput } from '../customers/types.ts';
 import { AS_OF, seedWorkspace } from './testData.ts';
 
@@ -80,18 +79,20 @@ describeEachDatabase('segment service', (t) => {
     assert.equal(rest.nextCursor, null);
   });
 
-  test('erased customers leave at the next refresh and are never exported', async () => {
+  test('erased customers leave at once, quietly (an exit in the history, none announced at the next refresh), and are never exported', async () => {
     const { services, ws, ids } = await setup();
     const s = await services.segments.create(ws, { name: 'Buyers', rule: { version: 1, match: { type: 'orders' } } });
     await services.segments.refresh(ws, s.id, { asOf: AS_OF });
-    await eraseCustomer(services, ws, 'c2');
+    await services.privacy.eraseCustomer(ws, 'c2');
     const { lines } = await services.segments.audience(ws, s.id, 'meta');
     let csv = '';
     for await (const chunk of lines) csv += chunk;
     assert.equal(csv, `email_sha256,phone_sha256\n${sha('taro@example.jp')},${sha('819012345678')}\n`);
     assert.deepEqual((await services.segments.members(ws, s.id, { limit: 10 })).data.map((m) => m.customerId), [ids.c1]);
     const after = await services.segments.refresh(ws, s.id, { asOf: AS_OF });
-    assert.deepEqual([after.exited, after.members], [1, 1]);
+    assert.deepEqual([after.exited, after.members], [0, 1]);
+    const { rows } = await services.db.query('SELECT seq, change FROM segment_membership_history WHERE workspace_id = $1 AND segment_id = $2 AND customer_id = $3 ORDER BY seq', [ws, s.id, ids.c2]);
+    assert.deepEqual(rows, [{ seq: 1, change: 'entered' }, { seq: 2, change: 'exited' }]);
   });
 
   test('audience file: normalized, hashed identifiers per platform; customers without any are skipped', async () => {

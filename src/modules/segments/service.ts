@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { exportRows } from '../../kernel/exportRows.ts';
 import type { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
@@ -67,6 +68,31 @@ export class SegmentService {
     private readonly db: Db,
     private readonly m: Modules,
   ) {}
+
+  /** The privacy export's part: the segments the person is in, and every entry and exit. */
+  async exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db) {
+    const withSegment = (table: string, order: string) =>
+      exportRows(
+        q,
+        `SELECT s.key AS segment_key, s.name AS segment_name, x.* FROM ${table} x JOIN segments s ON s.workspace_id = x.workspace_id AND s.id = x.segment_id
+         WHERE x.workspace_id = $1 AND x.customer_id = $2 ORDER BY ${order}`,
+        [workspaceId, customerId],
+      );
+    return { segmentMemberships: await withSegment('segment_members', 'x.entered_at, s.key'), segmentHistory: await withSegment('segment_membership_history', 'x.at, s.key, x.seq') };
+  }
+
+  /**
+   * Erasure: the person leaves every segment now, recorded as an exit in the history (so sizes over
+   * time stay true) but quietly: an exit found by the next refresh would be announced to webhooks.
+   */
+  async eraseCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<void> {
+    await q.query(
+      `WITH gone AS (DELETE FROM segment_members WHERE workspace_id = $1 AND customer_id = $2 RETURNING segment_id, seq)
+       INSERT INTO segment_membership_history (workspace_id, segment_id, customer_id, seq, change, at, segment_version)
+       SELECT $1, g.segment_id, $2, g.seq + 1, 'exited', now(), s.version FROM gone g JOIN segments s ON s.workspace_id = $1 AND s.id = g.segment_id`,
+      [workspaceId, customerId],
+    );
+  }
 
   async create(workspaceId: string, input: SegmentInput): Promise<Segment> {
     input = valid(segmentInput, input);

@@ -1,6 +1,5 @@
 import { createServices, type Services } from '../../app/services.ts';
 import type { Db } from '../../db/database.ts';
-import { eraseCustomer } from '../customers/privacy.ts';
 import { subscriptionInput } from '../accounts/types.ts';
 import { customerInput } from '../customers/types.ts';
 import { eventInput } from '../events/types.ts';
@@ -92,7 +91,7 @@ export async function seedWorkspace(
     { customerId: ids.c2, rfmSegment: 'At Risk', stage: 'at_risk', pAlive: 0.3, clv: 8_000, mScore: 4, churnRisk: 0.7 },
     { customerId: ids.c4, rfmSegment: 'Champions', stage: 'active', pAlive: 0.99, clv: 999_999, mScore: 5, churnRisk: 0 },
   ]);
-  await eraseCustomer(services, ws, 'c4');
+  await services.privacy.eraseCustomer(ws, 'c4');
   return { services, ws, ids };
 }
 

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { createServices, type Services } from '../../app/services.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
-import { eraseCustomer } from '../customers/privacy.ts';
 import { customerInput } from '../customers/types.ts';
 import { customerScope, loadRecipients } from '../messaging/facts.ts';
 import { compileTemplate } from '../messaging/render.ts';
@@ -70,7 +69,7 @@ describeEachDatabase('surveys in KPIs, account health and messages', (t) => {
     const before = await services.surveys.forCustomer(ws, u2.id);
     assert.ok(before.responses.some((r) => r.comment?.includes('山田')));
     await services.surveys.addNote(ws, before.cases[0]!.id, '山田様に電話済み', null);
-    await eraseCustomer(services, ws, 'u2');
+    await services.privacy.eraseCustomer(ws, 'u2');
     const after = await services.surveys.forCustomer(ws, u2.id);
     assert.equal(after.responses.length, before.responses.length);
     assert.ok(after.responses.every((r) => r.comment === null && r.score !== null));

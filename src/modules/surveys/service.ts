@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { exportRows } from '../../kernel/exportRows.ts';
 import { stringify } from 'csv-stringify/sync';
 import { ConflictError, KizunaError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
@@ -433,9 +434,25 @@ export class SurveyService {
     return { responses: rows.map((r) => ({ ...toResponse(r), surveyTitle: r.survey_title as Survey['title'] })), cases: (await this.listCases(workspaceId, { customerId, status: 'all' })).data };
   }
 
+  /** The privacy export's part: every answer (with the survey's slug), every follow-up case and the notes on them. */
+  async exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db) {
+    const rows = (sql: string) => exportRows(q, sql, [workspaceId, customerId]);
+    return {
+      surveyResponses: await rows(
+        `SELECT s.slug AS survey_slug, r.* FROM survey_responses r JOIN surveys s ON s.workspace_id = r.workspace_id AND s.id = r.survey_id
+         WHERE r.workspace_id = $1 AND r.customer_id = $2 ORDER BY r.answered_at, r.id`,
+      ),
+      surveyCases: await rows('SELECT * FROM survey_cases WHERE workspace_id = $1 AND customer_id = $2 ORDER BY created_at, id'),
+      surveyCaseNotes: await rows(
+        `SELECT n.* FROM survey_case_notes n JOIN survey_cases c ON c.workspace_id = n.workspace_id AND c.id = n.case_id
+         WHERE n.workspace_id = $1 AND c.customer_id = $2 ORDER BY n.created_at, n.id`,
+      ),
+    };
+  }
+
   /**
    * Erasure (APPI/GDPR): what the person wrote goes (comments, answers, notes on their cases);
-   * scores and categories stay so NPS history remains true. For customers/privacy.ts's erasure.
+   * scores and categories stay so NPS history remains true.
    */
   async eraseCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<void> {
     await q.query(

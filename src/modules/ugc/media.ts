@@ -1,5 +1,6 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { KizunaError, PayloadTooLargeError, ValidationError } from '../../kernel/errors.ts';
+import { stripMetadata } from './stripMetadata.ts';
 
 /** Photos larger than this are refused (phones' HEIC and JPEG photos are 2–6 MB). */
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -23,4 +24,10 @@ export async function checkPhoto(bytes: Buffer): Promise<{ contentType: string }
     throw new UnsupportedMediaError(`The photo must be a JPEG, PNG, WebP or HEIC image${detected ? ` (this file is ${detected.mime})` : ''}`);
   }
   return { contentType: detected.mime };
+}
+
+/** A photo as it is stored: its checked type, and its bytes without metadata (the GPS position in particular). */
+export async function acceptPhoto(bytes: Buffer): Promise<{ contentType: string; bytes: Buffer }> {
+  const { contentType } = await checkPhoto(bytes);
+  return { contentType, bytes: stripMetadata(bytes, contentType) };
 }

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
+import exifr from 'exifr';
 import { testApp } from '../../app/testApp.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { campaignInput as couponCampaignInput } from '../coupons/types.ts';
 import { customerInput } from '../customers/types.ts';
 import { MAX_PHOTO_BYTES } from './media.ts';
+import { jpegWithMetadata } from './photoFixtures.ts';
 import { campaignBody, multipart, PNG } from './testKit.ts';
 
 describeEachDatabase('UGC campaigns', (t) => {
@@ -82,6 +85,26 @@ describeEachDatabase('UGC campaigns', (t) => {
     await app.inject({ method: 'POST', url: `/v1/ugc/entries/${entry.id}/approve`, headers: staff });
     assert.equal((await app.inject({ method: 'POST', url: `/v1/ugc/entries/${entry.id}/publish`, headers: staff, payload: { public: true } })).statusCode, 200);
     assert.equal((await app.inject({ method: 'GET', url: `/ugc/media/${entry.mediaId}` })).statusCode, 200);
+  });
+
+  test('a photo is stored without its metadata: a JPEG with a GPS position is kept without it', async () => {
+    const { app, staff, linkFor, enter } = await setup();
+    const upload = jpegWithMetadata();
+    assert.ok(await exifr.gps(upload), 'the upload carries a position');
+    const res = await enter({ t: await linkFor('kei'), consent: 'yes' }, { name: 'IMG_0001.jpg', type: 'image/jpeg', bytes: upload });
+    assert.equal(res.statusCode, 200, res.body);
+    const { mediaId } = (await app.inject({ method: 'GET', url: `/v1/ugc/entries/${res.json().id}`, headers: staff })).json();
+    const { rows } = await t.db.query<{ bytes: Buffer; size: number; sha256: string }>('SELECT bytes, size, sha256 FROM ugc_media WHERE id = $1', [mediaId]);
+    const stored = rows[0]!.bytes;
+    assert.equal(await exifr.gps(stored), undefined, 'no position in the stored bytes');
+    assert.deepEqual(await exifr.parse(stored, { tiff: true, xmp: true, iptc: true, mergeOutput: false }), { ifd0: { Orientation: 'Rotate 90 CW' } });
+    assert.ok(stored.length < upload.length && !stored.includes('ns.adobe.com') && !stored.includes('Photoshop 3.0'));
+    assert.equal(rows[0]!.size, stored.length);
+    assert.equal(rows[0]!.sha256, createHash('sha256').update(stored).digest('hex'));
+
+    const damaged = await enter({ t: await linkFor('yui'), consent: 'yes' }, { name: 'cut.jpg', type: 'image/jpeg', bytes: upload.subarray(0, 400) });
+    assert.equal(damaged.statusCode, 400, damaged.body);
+    assert.deepEqual(damaged.json().issues[0].path, ['photo']);
   });
 
   test('a forged, expired or foreign token is refused', async () => {
@@ -307,7 +330,7 @@ describeEachDatabase('UGC campaigns', (t) => {
     assert.deepEqual(entries.map((e) => [e.mediaId, e.caption, e.postUrl]), [[null, null, null], [null, null, null]]);
     assert.equal((await app.inject({ method: 'GET', url: `/v1/ugc/media/${mediaId}`, headers: staff })).statusCode, 404);
     // Once erased, the person's old link no longer enters.
-    await services.customers.erase(workspace.id, (await services.customers.find(workspace.id, 'kei')).id);
+    await services.customers.eraseCustomer(workspace.id, (await services.customers.find(workspace.id, 'kei')).id);
     assert.equal((await enter({ t: token, consent: 'yes' }, photo)).statusCode, 401);
   });
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { exportRows } from '../../kernel/exportRows.ts';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { AuthError, ConflictError, KizunaError, NotFoundError, ValidationError, zodIssues } from '../../kernel/errors.ts';
@@ -10,7 +11,7 @@ import { decodeCursor, encodeCursor } from '../customers/service.ts';
 import type { EventService } from '../events/service.ts';
 import type { LoyaltyService } from '../loyalty/service.ts';
 import type { SurveyService } from '../surveys/service.ts';
-import { checkPhoto } from './media.ts';
+import { acceptPhoto } from './media.ts';
 import { checkPostUrl } from './postUrl.ts';
 import { ENTRY_SELECT, toCampaign, toEntry, toWinner } from './rows.ts';
 import { campaignInput, type Campaign, type CampaignInput, type Entry, type EntryStatus, type EntrySubmission, type Locale, type Winner } from './types.ts';
@@ -158,7 +159,7 @@ export class UgcService {
       throw new ValidationError('Nothing to enter', [{ path: [field], message: campaign.acceptsPhoto && campaign.acceptsUrl ? 'attach a photo or paste the URL of your post' : campaign.acceptsPhoto ? 'attach a photo' : 'paste the URL of your post' }]);
     }
     const post = postUrl ? checkPostUrl(postUrl, campaign.allowAnyHttps) : null;
-    const photo = s.photo ? { bytes: s.photo, ...(await checkPhoto(s.photo)) } : null;
+    const photo = s.photo ? await acceptPhoto(s.photo) : null;
     const { customerId, identifiedBy } = await this.identify(campaign, s, now);
     const locale: Locale = campaign.texts[s.locale] ? s.locale : campaign.defaultLocale;
 
@@ -336,12 +337,28 @@ export class UgcService {
     return this.getEntry(workspaceId, id);
   }
 
+  /** The privacy export's part: entries, photos (described; each is downloadable at /v1/ugc/media/{id}) and wins. */
+  async exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db) {
+    const rows = (sql: string) => exportRows(q, sql, [workspaceId, customerId]);
+    return {
+      ugcEntries: await rows('SELECT * FROM ugc_entries WHERE workspace_id = $1 AND customer_id = $2 ORDER BY created_at, id'),
+      ugcPhotos: await rows('SELECT customer_id, id, content_type, size, sha256, public, created_at FROM ugc_media WHERE workspace_id = $1 AND customer_id = $2 ORDER BY created_at, id'),
+      ugcWins: await rows('SELECT * FROM ugc_winners WHERE workspace_id = $1 AND customer_id = $2 ORDER BY picked_at'),
+    };
+  }
+
   /**
-   * Erasure (APPI/GDPR): the person's photos go, and their captions and post URLs; entries stay
-   * (status, reward, winner) so campaign counts remain true. For customers/privacy.ts's erasure.
+   * Erasure (APPI/GDPR): the person's photos go, and their captions, post URLs and what moderators
+   * wrote about them; entries stay (status, reward, winner) so campaign counts remain true.
    */
   async eraseCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<void> {
-    await q.query(`UPDATE ugc_entries SET media_id = NULL, caption = NULL, post_url = NULL, ip_hash = NULL WHERE workspace_id = $1 AND customer_id = $2`, [workspaceId, customerId]);
+    // A rejected entry must keep a reason (CHECK): it says only that it was erased.
+    await q.query(
+      `UPDATE ugc_entries SET media_id = NULL, caption = NULL, post_url = NULL, ip_hash = NULL,
+         reject_reason = CASE WHEN status = 'rejected' THEN 'erased' END
+       WHERE workspace_id = $1 AND customer_id = $2`,
+      [workspaceId, customerId],
+    );
     await q.query('DELETE FROM ugc_media WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, customerId]);
   }
 

@@ -1,4 +1,5 @@
 import { NotFoundError } from '../../kernel/errors.ts';
+import { exportRows } from '../../kernel/exportRows.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { JobService } from '../jobs/service.ts';
@@ -59,6 +60,29 @@ export class WebhookService {
     private readonly db: Queryable,
     private readonly jobs: JobService,
   ) {}
+
+  /** The privacy export's part: what was (or will be) sent to the workspace's endpoints about the person. */
+  async exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db) {
+    return { webhookDeliveries: await exportRows(q, 'SELECT * FROM webhook_deliveries WHERE workspace_id = $1 AND strpos(payload::text, $2) > 0 ORDER BY created_at, id', [workspaceId, customerId]) };
+  }
+
+  /**
+   * Erasure: a batch about many people (segment changes) loses the person's entries; a delivery
+   * about the person alone (a journey step, a detractor alert) goes, sent or not.
+   */
+  async eraseCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<void> {
+    const without = (list: string) =>
+      `coalesce((SELECT jsonb_agg(e) FROM jsonb_array_elements(payload->'${list}') e WHERE e->>'customerId' IS DISTINCT FROM $2), '[]'::jsonb)`;
+    const { rows } = await q.query<{ id: string }>(
+      `UPDATE webhook_deliveries SET payload = payload || jsonb_build_object('entered', ${without('entered')}, 'exited', ${without('exited')})
+       WHERE workspace_id = $1 AND jsonb_typeof(payload->'entered') = 'array' AND jsonb_typeof(payload->'exited') = 'array' AND strpos(payload::text, $2) > 0
+       RETURNING id`,
+      [workspaceId, customerId],
+    );
+    // A batch that was only about the person is now about no one.
+    await q.query(`DELETE FROM webhook_deliveries WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND payload->'entered' = '[]' AND payload->'exited' = '[]'`, [workspaceId, rows.map((r) => r.id)]);
+    await q.query('DELETE FROM webhook_deliveries WHERE workspace_id = $1 AND strpos(payload::text, $2) > 0', [workspaceId, customerId]);
+  }
 
   async create(workspaceId: string, input: WebhookInput): Promise<{ webhook: Webhook; secret: string }> {
     const w = webhookInput.parse(input);

@@ -1,4 +1,5 @@
 import { KizunaError, ValidationError, type FieldIssue } from '../../../kernel/errors.ts';
+import { unstorableText } from '../../../kernel/storableText.ts';
 import type { Queryable } from '../../../db/database.ts';
 import { decodeCsv, type DetectedEncoding, type EncodingOption } from './encoding.ts';
 import { mapHeader, type HeaderMap } from './headers.ts';
@@ -170,6 +171,10 @@ class ImportRun {
     for await (const { cells, line } of records) {
       this.summary.rows += 1;
       const reader = new RowReader(cells, line, map);
+      cells.forEach((cell, i) => {
+        const problem = unstorableText(cell);
+        if (problem) reader.issues.push({ path: [map.header[i] ?? `column ${i + 1}`], line, column: map.header[i], message: problem });
+      });
       if (cells.length > map.header.length && cells.slice(map.header.length).some((c) => c.trim() !== '')) {
         reader.fail(undefined, `has ${cells.length} cells but the header has ${map.header.length} columns`);
       }

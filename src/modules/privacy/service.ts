@@ -1,0 +1,90 @@
+import type { Db } from '../../db/database.ts';
+import type { AccountService } from '../accounts/service.ts';
+import type { CouponService } from '../coupons/service.ts';
+import type { CustomerService } from '../customers/service.ts';
+import type { EventService } from '../events/service.ts';
+import type { IngestService } from '../ingest/service.ts';
+import type { IntelligenceService } from '../intelligence/service.ts';
+import type { JourneyService } from '../journeys/service.ts';
+import type { LoyaltyService } from '../loyalty/service.ts';
+import type { MessagingService } from '../messaging/service.ts';
+import type { OrderService } from '../orders/service.ts';
+import type { SegmentService } from '../segments/service.ts';
+import type { SurveyService } from '../surveys/service.ts';
+import type { UgcService } from '../ugc/service.ts';
+import type { WebhookService } from '../webhooks/service.ts';
+
+export interface PrivacyModules {
+  customers: CustomerService;
+  accounts: AccountService;
+  orders: OrderService;
+  events: EventService;
+  ingest: IngestService;
+  intelligence: IntelligenceService;
+  segments: SegmentService;
+  coupons: CouponService;
+  loyalty: LoyaltyService;
+  messaging: MessagingService;
+  journeys: JourneyService;
+  surveys: SurveyService;
+  ugc: UgcService;
+  webhooks: WebhookService;
+}
+
+/**
+ * APPI/GDPR requests, a flow across modules: each module exports and erases what it owns
+ * (`exportCustomer` / `eraseCustomer` on its service); this only asks each of them, in one
+ * transaction, so the export is one consistent snapshot and an erasure happens everywhere or
+ * nowhere. src/modules/privacy/catalogue.test.ts checks against the database catalogue that no
+ * table holding a customer reference is left out.
+ */
+export class PrivacyService {
+  constructor(
+    private readonly db: Db,
+    private readonly m: PrivacyModules,
+  ) {}
+
+  /** Everything held on one person, by our id or the client's external id. */
+  exportCustomer(workspaceId: string, idOrExternalId: string) {
+    const { m } = this;
+    return this.db.tx(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      const { id, accountId } = await m.customers.find(workspaceId, idOrExternalId, tx);
+      // The B2B account is the company's, not the person's: shown, never erased with them.
+      const account = accountId ? await m.accounts.get(workspaceId, accountId, tx) : null;
+      return {
+        exportedAt: new Date(),
+        ...(await m.customers.exportCustomer(workspaceId, id, tx)),
+        account,
+        subscriptions: account ? await m.accounts.subscriptionsOf(workspaceId, account.id, tx) : [],
+        ...(await m.orders.exportCustomer(workspaceId, id, tx)),
+        ...(await m.events.exportCustomer(workspaceId, id, tx)),
+        ...(await m.intelligence.exportCustomer(workspaceId, id, tx)),
+        ...(await m.segments.exportCustomer(workspaceId, id, tx)),
+        ...(await m.coupons.exportCustomer(workspaceId, id, tx)),
+        ...(await m.loyalty.exportCustomer(workspaceId, id, tx)),
+        ...(await m.messaging.exportCustomer(workspaceId, id, tx)),
+        ...(await m.journeys.exportCustomer(workspaceId, id, tx)),
+        ...(await m.surveys.exportCustomer(workspaceId, id, tx)),
+        ...(await m.ugc.exportCustomer(workspaceId, id, tx)),
+        ...(await m.webhooks.exportCustomer(workspaceId, id, tx)),
+      };
+    });
+  }
+
+  /**
+   * Erases a person: personal data goes from every module (see each `eraseCustomer`), while facts
+   * needed for true totals (order amounts, points, scores, message states) stay under the
+   * customer's random id, which no longer leads to anyone. Running it again finds nothing more to
+   * erase, and erases what arrived since.
+   */
+  eraseCustomer(workspaceId: string, idOrExternalId: string): Promise<void> {
+    const { m } = this;
+    return this.db.tx(async (tx) => {
+      const { id } = await m.customers.find(workspaceId, idOrExternalId, tx);
+      for (const module of [m.events, m.orders, m.segments, m.loyalty, m.messaging, m.journeys, m.surveys, m.ugc, m.webhooks, m.ingest, m.customers]) {
+        await module.eraseCustomer(workspaceId, id, tx);
+      }
+    });
+  }
+}
