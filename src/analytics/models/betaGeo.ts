@@ -9,9 +9,9 @@
  * this file holds the pattern-compressed likelihood, its gradient, the fit and the ₂F₁ bracket.
  */
 import type { Patterns } from './patterns.ts';
-import { uniqueRows, uniqueValues } from './patterns.ts';
-import { digamma, gammaln, hyp2f1Series, softplus } from './special.ts';
-import { fitInLogSpace } from './mle.ts';
+import { thinPatterns, uniqueRows, uniqueValues } from './patterns.ts';
+import { digamma, gammaln, hyp2f1Series } from './special.ts';
+import { SUBSAMPLE_MIN_CUSTOMERS, SUBSAMPLE_STEP, fitInLogSpace } from './mle.ts';
 import type { FitOptions, FitResult } from './mle.ts';
 
 export interface BetaGeoParams {
@@ -166,9 +166,11 @@ export function betaGeoLogLikelihood(d: BetaGeoData, p: BetaGeoParams, grad: Flo
     const si = rtx[k];
     const D = la - lb1[xi] + rpx * (lT[ti] - ltx[si]);
     const w = rw[k];
-    ll += w * softplus(D);
+    // ln(1 + e^D) and q = e^D/(1 + e^D) from one exponential, e^−|D| (no overflow either way)
+    const e = Math.exp(-Math.abs(D));
+    ll += w * ((D > 0 ? D : 0) + Math.log1p(e));
     if (withGrad) {
-      const q = w / (1 + Math.exp(-D));
+      const q = (w * (D > 0 ? 1 : e)) / (1 + e);
       sq += q;
       sqLog += q * (lT[ti] - ltx[si]);
       sqInv += q * rpx * (iT[ti] - itx[si]);
@@ -189,31 +191,45 @@ function toParams(v: ArrayLike<number>): BetaGeoParams {
   return { r: v[0], alpha: v[1], a: v[2], b: v[3] };
 }
 
-/** Maximum-likelihood fit of the summed likelihood above, with its analytic gradient. */
-export function fitBetaGeo(d: BetaGeoData, options: FitOptions = {}): FitResult<(typeof BETA_GEO_PARAM_NAMES)[number]> {
+/** Mean negative log-likelihood in ln-parameter space, with and without its gradient. */
+function meanNegativeLogLikelihood(d: BetaGeoData): {
+  meanNll: (lt: Float64Array) => number;
+  meanNllGradient: (lt: Float64Array, out: Float64Array) => number;
+} {
   const g = new Float64Array(4);
-  const meanNllGradient = (lt: Float64Array, out: Float64Array): number => {
-    const p = toParams(Float64Array.from(lt, Math.exp));
-    const ll = betaGeoLogLikelihood(d, p, g);
-    // d/d ln θ = θ · d/dθ, and minimise the mean of −LL.
-    out[0] = (-g[0] * p.r) / d.total;
-    out[1] = (-g[1] * p.alpha) / d.total;
-    out[2] = (-g[2] * p.a) / d.total;
-    out[3] = (-g[3] * p.b) / d.total;
-    return Number.isFinite(ll) ? -ll / d.total : NaN;
+  return {
+    meanNll: (lt) => {
+      const ll = betaGeoLogLikelihood(d, toParams(Float64Array.from(lt, Math.exp)), null);
+      return Number.isFinite(ll) ? -ll / d.total : NaN;
+    },
+    meanNllGradient: (lt, out) => {
+      const p = toParams(Float64Array.from(lt, Math.exp));
+      const ll = betaGeoLogLikelihood(d, p, g);
+      // d/d ln θ = θ · d/dθ, and minimise the mean of −LL.
+      out[0] = (-g[0] * p.r) / d.total;
+      out[1] = (-g[1] * p.alpha) / d.total;
+      out[2] = (-g[2] * p.a) / d.total;
+      out[3] = (-g[3] * p.b) / d.total;
+      return Number.isFinite(ll) ? -ll / d.total : NaN;
+    },
   };
-  const meanNll = (lt: Float64Array): number => {
-    const ll = betaGeoLogLikelihood(d, toParams(Float64Array.from(lt, Math.exp)), null);
-    return Number.isFinite(ll) ? -ll / d.total : NaN;
-  };
+}
+
+/**
+ * Maximum-likelihood fit of the summed likelihood above, with its analytic gradient; on large data
+ * warm-started from a fit to one customer in SUBSAMPLE_STEP (mle.ts).
+ */
+export function fitBetaGeo(pat: Patterns, shift: DropoutShift, options: FitOptions = {}): FitResult<(typeof BETA_GEO_PARAM_NAMES)[number]> {
+  const d = prepareBetaGeo(pat, shift);
+  const large = d.total >= SUBSAMPLE_MIN_CUSTOMERS;
   return fitInLogSpace(
     {
       names: BETA_GEO_PARAM_NAMES,
       start: [1, 1, 1, 1],
-      meanNll,
-      meanNllGradient,
+      ...meanNegativeLogLikelihood(d),
       totalWeight: d.total,
       patterns: d.patterns,
+      subsample: large ? meanNegativeLogLikelihood(prepareBetaGeo(thinPatterns(pat, SUBSAMPLE_STEP), shift)) : undefined,
     },
     options,
   );

@@ -4,7 +4,7 @@
  * While alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α); after each purchase
  * they drop out with probability p ~ Beta(a, b). Time is in the summary's unit (e.g. weeks).
  */
-import { compressPatterns, scatter } from './patterns.ts';
+import { asPatterns, scatterPredictions } from './patterns.ts';
 import type { CustomerSummary, Patterns } from './patterns.ts';
 import { betaln, gammaln, softplus } from './special.ts';
 import type { FitOptions, FitResult } from './mle.ts';
@@ -36,19 +36,15 @@ export function bgnbdIndividualLogLikelihood(p: BgNbdParams, x: number, tx: numb
   return ll;
 }
 
-function patternsOf(summary: CustomerSummary | Patterns): Patterns {
-  return 'index' in summary && 'size' in summary ? summary : compressPatterns(summary);
-}
-
 /** Total log-likelihood of a summary (FHL eq. 7), summed over unique patterns (betaGeo.ts, shift 0). */
 export function bgnbdLogLikelihood(p: BgNbdParams, summary: CustomerSummary | Patterns): number {
-  return betaGeoLogLikelihood(prepareBetaGeo(patternsOf(summary), 0), p, null);
+  return betaGeoLogLikelihood(prepareBetaGeo(asPatterns(summary), 0), p, null);
 }
 
 /** ∂ ln L / ∂(r, α, a, b) of the whole summary (the analytic gradient the fit uses; betaGeo.ts). */
 export function bgnbdLogLikelihoodGradient(p: BgNbdParams, summary: CustomerSummary | Patterns): Float64Array {
   const g = new Float64Array(4);
-  betaGeoLogLikelihood(prepareBetaGeo(patternsOf(summary), 0), p, g);
+  betaGeoLogLikelihood(prepareBetaGeo(asPatterns(summary), 0), p, g);
   return g;
 }
 
@@ -57,7 +53,7 @@ export function fitBgNbd(
   summary: CustomerSummary | Patterns,
   options: FitOptions = {},
 ): FitResult<(typeof BGNBD_PARAM_NAMES)[number]> {
-  return fitBetaGeo(prepareBetaGeo(patternsOf(summary), 0), options);
+  return fitBetaGeo(asPatterns(summary), 0, options);
 }
 
 /** Population E[X(t)], expected repeat purchases in (0, t] of a new customer: FHL eq. (9). */
@@ -125,6 +121,5 @@ export function bgnbdPredictPatterns(p: BgNbdParams, pat: Patterns, horizons: re
 
 /** Per-customer predictions for many customers at several horizons: per pattern, then scattered. */
 export function bgnbdPredict(p: BgNbdParams, pat: Patterns, horizons: readonly number[]): BgNbdPredictions {
-  const perPattern = bgnbdPredictPatterns(p, pat, horizons);
-  return { expected: perPattern.expected.map((e) => scatter(e, pat.index)), pAlive: scatter(perPattern.pAlive, pat.index) };
+  return scatterPredictions(bgnbdPredictPatterns(p, pat, horizons), pat.index);
 }

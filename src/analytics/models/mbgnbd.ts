@@ -8,7 +8,7 @@
  * a one-time buyer can be gone, and their P(alive) falls the longer they stay silent.
  * Every expression is the BG/NBD one with one more survival factor (1−p); see betaGeo.ts.
  */
-import { compressPatterns, scatter } from './patterns.ts';
+import { asPatterns, scatterPredictions } from './patterns.ts';
 import type { CustomerSummary, Patterns } from './patterns.ts';
 import { betaln, gammaln, softplus } from './special.ts';
 import type { FitOptions, FitResult } from './mle.ts';
@@ -50,19 +50,15 @@ export function mbgnbdIndividualLogLikelihood(p: MbgNbdParams, x: number, tx: nu
   );
 }
 
-function patternsOf(summary: CustomerSummary | Patterns): Patterns {
-  return 'index' in summary && 'size' in summary ? summary : compressPatterns(summary);
-}
-
 /** Total log-likelihood, the sum of (M1) over customers (FHL eq. 7's analogue), on unique patterns. */
 export function mbgnbdLogLikelihood(p: MbgNbdParams, summary: CustomerSummary | Patterns): number {
-  return betaGeoLogLikelihood(prepareBetaGeo(patternsOf(summary), 1), p, null);
+  return betaGeoLogLikelihood(prepareBetaGeo(asPatterns(summary), 1), p, null);
 }
 
 /** ∂ ln L / ∂(r, α, a, b) of the whole summary (the analytic gradient the fit uses; betaGeo.ts with shift 1). */
 export function mbgnbdLogLikelihoodGradient(p: MbgNbdParams, summary: CustomerSummary | Patterns): Float64Array {
   const g = new Float64Array(4);
-  betaGeoLogLikelihood(prepareBetaGeo(patternsOf(summary), 1), p, g);
+  betaGeoLogLikelihood(prepareBetaGeo(asPatterns(summary), 1), p, g);
   return g;
 }
 
@@ -71,7 +67,7 @@ export function fitMbgNbd(
   summary: CustomerSummary | Patterns,
   options: FitOptions = {},
 ): FitResult<(typeof MBGNBD_PARAM_NAMES)[number]> {
-  return fitBetaGeo(prepareBetaGeo(patternsOf(summary), 1), options);
+  return fitBetaGeo(asPatterns(summary), 1, options);
 }
 
 /** The parameters with which the BG/NBD ₂F₁ bracket (betaGeo.ts) becomes the MBG/NBD one: b → b+1. */
@@ -114,6 +110,5 @@ export function mbgnbdPredictPatterns(p: MbgNbdParams, pat: Patterns, horizons: 
 
 /** Per-customer predictions at several horizons: per pattern, then scattered to rows. */
 export function mbgnbdPredict(p: MbgNbdParams, pat: Patterns, horizons: readonly number[]): BetaGeoPredictions {
-  const perPattern = mbgnbdPredictPatterns(p, pat, horizons);
-  return { expected: perPattern.expected.map((e) => scatter(e, pat.index)), pAlive: scatter(perPattern.pAlive, pat.index) };
+  return scatterPredictions(mbgnbdPredictPatterns(p, pat, horizons), pat.index);
 }

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValidationError, describeIssue } from '../../kernel/errors.ts';
-import { parseDateCell, readSummaryCsv, readTransactionsCsv } from './clvCsv.ts';
+import { readSummaryCsv } from './summaryCsv.ts';
+import { parseDateCell, readTransactionsCsv } from './transactionsCsv.ts';
 import { loadClvInput } from './clvInput.ts';
 import { dayNumber } from '../models/summary.ts';
 
@@ -30,12 +31,20 @@ describe('CLV CSV readers', () => {
     }
     assert.fail('no error thrown');
   };
+  const rejectionIssues = async (p: Promise<unknown>): Promise<string[]> => {
+    const err = await p.then(
+      () => assert.fail('no error thrown'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof ValidationError, String(err));
+    return err.issues.map(describeIssue);
+  };
 
   test('reads lifetimes columns, ignores extra columns, accepts x/t_x/zbar aliases', () => {
     const s = readSummaryCsv(file('ok.csv', 'id,frequency,recency,T,note\n7,2,3.5,10,hi\n8,0,0,9,\n'));
     assert.deepEqual(Array.from(s.frequency), [2, 0]);
     assert.deepEqual(Array.from(s.recency), [3.5, 0]);
-    assert.equal(s.table.rows.length, 2);
+    assert.equal(s.records.count, 2);
     const a = readSummaryCsv(file('alias.csv', 'ID,x,t_x,T,zbar\n1,2,30.43,38.86,22.35\n2,0,0,38.86,0\n'), { monetary: true });
     assert.deepEqual(Array.from(a.monetaryValue!), [22.35, 0]);
   });
@@ -91,14 +100,14 @@ describe('CLV CSV readers', () => {
     );
   });
 
-  test('loadClvInput builds a summary from lifetimes\' example transactions', () => {
-    const input = loadClvInput(
+  test('loadClvInput builds a summary from lifetimes\' example transactions', async () => {
+    const input = await loadClvInput(
       { transactions: fileURLToPath(new URL('../../../../shared/data/clv/example_transactions.csv', import.meta.url)), customerCol: 'id', dateCol: 'date', unit: 'days' },
       false,
     );
     assert.equal(input.frequency.length, 5000);
-    assert.deepEqual(input.header, ['customer_id', 'frequency', 'recency', 'T']);
-    assert.match(issuesOf(() => loadClvInput({ transactions: 'x.csv' }, false)).join('\n'), /--customer-col/);
-    assert.match(issuesOf(() => loadClvInput({}, false))[0], /missing/);
+    assert.deepEqual(input.records.header, ['customer_id', 'frequency', 'recency', 'T']);
+    assert.match((await rejectionIssues(loadClvInput({ transactions: 'x.csv' }, false))).join('\n'), /--customer-col/);
+    assert.match((await rejectionIssues(loadClvInput({}, false)))[0], /missing/);
   });
 });
