@@ -49,6 +49,37 @@ describe('CLV CSV readers', () => {
     assert.deepEqual(Array.from(a.monetaryValue!), [22.35, 0]);
   });
 
+  test('the byte reader: quoted cells with commas, quotes and line breaks, CRLF, a BOM, short and long records', () => {
+    const path = file(
+      'quoted.csv',
+      '\uFEFF id ,frequency,recency,T,note\r\n"a,1",2,"3.5",10,"say ""hi""\nthere"\r\n\r\nb,0,0,9\r\nc,1,1,5,x,extra\r\n',
+    );
+    const s = readSummaryCsv(path);
+    assert.deepEqual(s.records.header, ['id', 'frequency', 'recency', 'T', 'note']);
+    assert.deepEqual([Array.from(s.frequency), Array.from(s.recency), Array.from(s.T)], [[2, 0, 1], [3.5, 0, 1], [10, 9, 5]]);
+    const text = (i: number) => Buffer.from(s.records.bytes).toString('utf8', s.records.start[i], s.records.end[i]);
+    assert.equal(text(0), '"a,1",2,"3.5",10,"say ""hi""\nthere"');
+    assert.equal(text(1), 'b,0,0,9');
+    assert.equal(s.records.short[1], 1, 'one cell short of the header');
+    assert.equal(text(2), 'c,1,1,5,x', 'cells beyond the header are not carried');
+    // a bad cell after a multi-line record is located on its own line
+    assert.deepEqual(issuesOf(() => readSummaryCsv(file('q2.csv', 'frequency,recency,T,note\n1,1,2,"a\nb"\n1,x,2,c\n'))), [
+      'line 4, column recency: not a number: "x"',
+    ]);
+  });
+
+  test('numbers as Number() reads them, and nothing else; broken quoting is a CSV error with its line', () => {
+    const s = readSummaryCsv(file('n.csv', 'frequency,recency,T\n1,1e0, 7 \n0,0,+.5e1\n2,0.5,12345678901234567890\n'));
+    assert.deepEqual(Array.from(s.recency), [1, 0, 0.5]);
+    assert.deepEqual(Array.from(s.T), [7, 5, 12345678901234567890]);
+    assert.deepEqual(issuesOf(() => readSummaryCsv(file('n2.csv', 'frequency,recency,T\n1,0x1,1_0\n'))), [
+      'line 2, column recency: not a number: "0x1"',
+      'line 2, column T: not a number: "1_0"',
+    ]);
+    assert.match(issuesOf(() => readSummaryCsv(file('u.csv', 'frequency,recency,T\n1,1,"2\n')))[0], /line 2: quoted cell not closed/);
+    assert.match(issuesOf(() => readSummaryCsv(file('v.csv', 'frequency,recency,T\n1,1,2\n1,1,2"x\n')))[0], /line 3: a quote inside an unquoted cell/);
+  });
+
   test('missing column', () => {
     assert.deepEqual(issuesOf(() => readSummaryCsv(file('m.csv', 'frequency,T\n1,10\n'))), [
       'line 1, column recency: missing column "recency" (also accepted: t_x); header is: frequency,T',
