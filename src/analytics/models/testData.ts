@@ -77,3 +77,32 @@ export function cdnowTransactions(): { customer: number[]; day: number[]; amount
   return { customer, day, amount };
 }
 
+
+/** An analytic log-likelihood gradient agrees with central differences at `base`, parameter by parameter. */
+export function assertGradientMatches<P extends Record<string, number>>(
+  logLikelihood: (p: P) => number,
+  gradient: (p: P) => Float64Array,
+  base: P,
+): void {
+  const g = gradient(base);
+  Object.keys(base).forEach((k, i) => {
+    const h = 1e-5 * base[k];
+    const numeric = (logLikelihood({ ...base, [k]: base[k] + h }) - logLikelihood({ ...base, [k]: base[k] - h })) / (2 * h);
+    assert.ok(Math.abs(g[i] - numeric) <= 1e-5 * Math.max(1, Math.abs(numeric)), `∂/∂${k}: analytic ${g[i]}, numeric ${numeric}`);
+  });
+}
+
+/** Row predictions (expected purchases at t = 39 and 10, P(alive)) equal the scalar formulas on a few rows. */
+export function assertRowPredictionsMatch(
+  data: { frequency: number[]; recency: number[]; T: number[] },
+  pred: { expected: Float64Array[]; pAlive: Float64Array },
+  expected: (t: number, x: number, tx: number, T: number) => number,
+  alive: (x: number, tx: number, T: number) => number,
+): void {
+  const { frequency: f, recency: r, T } = data;
+  for (const i of [0, 1, 2, 100, 2356]) {
+    assertClose(pred.expected[0][i], expected(39, f[i], r[i], T[i]), 1e-12, `row ${i}`);
+    assertClose(pred.expected[1][i], expected(10, f[i], r[i], T[i]), 1e-12, `row ${i}`);
+    assert.equal(pred.pAlive[i], alive(f[i], r[i], T[i]));
+  }
+}
