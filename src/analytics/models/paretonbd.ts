@@ -6,10 +6,10 @@
  * While alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α); the unobserved
  * lifetime is exponential with rate μ ~ Gamma(s, β).
  */
-import { asPatterns, scatterPredictions, uniqueRows } from './patterns.ts';
+import { asPatterns, scatterPredictions, thinPatterns, uniqueRows } from './patterns.ts';
 import type { CustomerSummary, Patterns } from './patterns.ts';
 import { gammaln, logAddExp, logDiffExp, logHyp2f1OneB } from './special.ts';
-import { fitInLogSpace } from './mle.ts';
+import { SUBSAMPLE_MIN_CUSTOMERS, SUBSAMPLE_STEP, fitInLogSpace } from './mle.ts';
 import type { FitOptions, FitResult } from './mle.ts';
 
 export interface ParetoNbdParams {
@@ -177,19 +177,34 @@ export function paretoNbdLogLikelihood(p: ParetoNbdParams, summary: CustomerSumm
   return logLikelihood(prepare(pat), p);
 }
 
-/** Maximum-likelihood fit (numerical gradients: the ₂F₁ has no cheap parameter derivatives). */
+/** Mean negative log-likelihood in ln-parameter space. */
+function meanNegativeLogLikelihood(d: Prepared): (lt: Float64Array) => number {
+  return (lt) => {
+    const ll = logLikelihood(d, { r: Math.exp(lt[0]), alpha: Math.exp(lt[1]), s: Math.exp(lt[2]), beta: Math.exp(lt[3]) });
+    return Number.isFinite(ll) ? -ll / d.total : NaN;
+  };
+}
+
+/**
+ * Maximum-likelihood fit (numerical gradients: the ₂F₁ has no cheap parameter derivatives); on large
+ * data warm-started from a fit to one customer in SUBSAMPLE_STEP (mle.ts).
+ */
 export function fitParetoNbd(
   summary: CustomerSummary | Patterns,
   options: FitOptions = {},
 ): FitResult<(typeof PARETONBD_PARAM_NAMES)[number]> {
   const pat = asPatterns(summary);
   const d = prepare(pat);
-  const meanNll = (lt: Float64Array): number => {
-    const ll = logLikelihood(d, { r: Math.exp(lt[0]), alpha: Math.exp(lt[1]), s: Math.exp(lt[2]), beta: Math.exp(lt[3]) });
-    return Number.isFinite(ll) ? -ll / d.total : NaN;
-  };
+  const large = d.total >= SUBSAMPLE_MIN_CUSTOMERS;
   return fitInLogSpace(
-    { names: PARETONBD_PARAM_NAMES, start: [1, 1, 1, 1], meanNll, totalWeight: d.total, patterns: pat.size },
+    {
+      names: PARETONBD_PARAM_NAMES,
+      start: [1, 1, 1, 1],
+      meanNll: meanNegativeLogLikelihood(d),
+      totalWeight: d.total,
+      patterns: pat.size,
+      subsample: large ? { meanNll: meanNegativeLogLikelihood(prepare(thinPatterns(pat, SUBSAMPLE_STEP))) } : undefined,
+    },
     options,
   );
 }
