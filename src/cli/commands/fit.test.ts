@@ -89,7 +89,7 @@ describe('kizuna fit (end to end)', { concurrency: 4 }, () => {
     assert.ok(near(out.params.r, 0.243, 0.0015) && near(out.params.b, 2.426, 0.0015), JSON.stringify(out.params));
   });
 
-  test('bad input exits 2 naming the line and column (all cases: src/analytics/io/clvCsv.test.ts)', async () => {
+  test('bad input exits 2 naming the line and column (all cases: src/analytics/io/clvInput.test.ts)', async () => {
     const file = join(dir, 'negative.csv');
     writeFileSync(file, 'id,frequency,recency,T\n1,1,2,10\n2,1,-1,10\n3,1,12,10\n');
     const [r, badSurvivors] = await Promise.all([
