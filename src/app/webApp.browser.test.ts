@@ -295,7 +295,7 @@ describeInBrowser('web app in Chromium', (t) => {
     assert.deepEqual(errors, []);
   });
 
-  test('Value: CLV distribution, Pareto curve, fitted models; a backtest run from the page', async () => {
+  test('Value: CLV distribution, Pareto curve, fitted models, the model choice; a backtest run from the page', async () => {
     const page = await newPage();
     await signIn(page, analytics.email);
     await mainNav(page).getByRole('link', { name: 'Customer value' }).click();
@@ -309,10 +309,19 @@ describeInBrowser('web app in Chromium', (t) => {
     const bg = page.getByRole('table', { name: 'BG/NBD (purchase frequency and dropout)' });
     await bg.getByRole('cell', { name: models.fit.fits.bgnbd.params.r.toPrecision(4), exact: true }).waitFor();
 
-    await page.getByText('No backtest yet.').waitFor();
+    // The scoring run backtested BG/NBD against MBG/NBD; the page says which scores and why.
+    const choice = models.fit.fits.choice;
+    const compared = page.getByRole('table', { name: 'Which model scores your customers' });
+    const chosenName = { bgnbd: 'BG/NBD', mbgnbd: 'MBG/NBD' }[choice.chosen as 'bgnbd' | 'mbgnbd'];
+    await compared.getByRole('row', { name: new RegExp(`^${chosenName} Chosen`) }).waitFor();
+    assert.equal(await compared.getByText('Chosen').count(), 1);
+    await page.getByText(`Scores use ${chosenName}.`).waitFor();
+    await page.getByRole('table', { name: 'MBG/NBD (dropout also right after the first purchase)' }).waitFor();
+    assert.equal(models.backtest.id, choice.backtestId);
+    await page.getByRole('table', { name: 'Holdout accuracy' }).waitFor();
     await page.getByLabel('Holdout (days)').fill('90');
     await page.getByRole('button', { name: 'Run backtest' }).click();
-    await page.getByRole('table', { name: 'Holdout accuracy' }).waitFor({ timeout: 60_000 });
+    await page.getByText('Calibration up to', { exact: false }).filter({ hasText: '90 days' }).waitFor({ timeout: 60_000 });
     await page.getByRole('img', { name: 'Backtest: predicted vs actual' }).waitFor();
     assert.equal((await apiGet('/v1/models')).backtest.holdoutDays, 90);
     await shot(page, '14-value');

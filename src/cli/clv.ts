@@ -4,17 +4,30 @@
  */
 import type { Command } from 'commander';
 import { ValidationError } from '../kernel/errors.ts';
-import { fitBgNbd } from '../analytics/models/bgnbd.ts';
-import { fitParetoNbd } from '../analytics/models/paretonbd.ts';
+import { bgnbdPredictPatterns, fitBgNbd } from '../analytics/models/bgnbd.ts';
+import type { BgNbdParams } from '../analytics/models/bgnbd.ts';
+import { fitMbgNbd, mbgnbdPredictPatterns } from '../analytics/models/mbgnbd.ts';
+import { fitParetoNbd, paretoNbdPredictPatterns } from '../analytics/models/paretonbd.ts';
+import type { ParetoNbdParams } from '../analytics/models/paretonbd.ts';
 import { fitGammaGamma } from '../analytics/models/gammagamma.ts';
 import type { FitResult } from '../analytics/models/mle.ts';
+import type { Patterns } from '../analytics/models/patterns.ts';
 import type { ClvInput } from '../analytics/io/clvInput.ts';
 
-export const TRANSACTION_MODELS = ['bgnbd', 'paretonbd'] as const;
+export const TRANSACTION_MODELS = ['bgnbd', 'paretonbd', 'mbgnbd'] as const;
 export type TransactionModel = (typeof TRANSACTION_MODELS)[number];
+
+/** Parameter names per model, in the order `kizuna fit --json` prints them. */
+export const PARAM_NAMES: Record<TransactionModel | 'gammagamma', readonly string[]> = {
+  bgnbd: ['r', 'alpha', 'a', 'b'],
+  mbgnbd: ['r', 'alpha', 'a', 'b'],
+  paretonbd: ['r', 'alpha', 's', 'beta'],
+  gammagamma: ['p', 'q', 'v'],
+};
 
 const MODEL_TITLES: Record<string, string> = {
   bgnbd: 'BG/NBD',
+  mbgnbd: 'MBG/NBD',
   paretonbd: 'Pareto/NBD',
   gammagamma: 'Gamma-Gamma',
   sbg: 'shifted-Beta-Geometric',
@@ -37,10 +50,23 @@ export function fitTitle(model: string): string {
   return MODEL_TITLES[model] ?? model;
 }
 
-/** Fits a purchase model to the loaded summary. */
-export function fitTransactionModel(model: TransactionModel, input: ClvInput): FitResult<string> {
-  const summary = { frequency: input.frequency, recency: input.recency, T: input.T };
-  return model === 'bgnbd' ? fitBgNbd(summary) : fitParetoNbd(summary);
+/** Fits a purchase model to the customers' patterns. */
+export function fitTransactionModel(model: TransactionModel, patterns: Patterns): FitResult<string> {
+  if (model === 'bgnbd') return fitBgNbd(patterns);
+  if (model === 'mbgnbd') return fitMbgNbd(patterns);
+  return fitParetoNbd(patterns);
+}
+
+/** Expected purchases at each horizon and P(alive), per pattern. */
+export function predictPatterns(
+  model: TransactionModel,
+  params: Record<string, number>,
+  patterns: Patterns,
+  horizons: readonly number[],
+): { expected: Float64Array[]; pAlive: Float64Array } {
+  if (model === 'paretonbd') return paretoNbdPredictPatterns(params as unknown as ParetoNbdParams, patterns, horizons);
+  const p = params as unknown as BgNbdParams;
+  return model === 'bgnbd' ? bgnbdPredictPatterns(p, patterns, horizons) : mbgnbdPredictPatterns(p, patterns, horizons);
 }
 
 /** Fits Gamma-Gamma on the repeat customers of the loaded summary. */

@@ -3,9 +3,10 @@
  * summarised as lifetimes does. Shared by `kizuna fit` and `kizuna predict`.
  */
 import { ValidationError } from '../../kernel/errors.ts';
-import { summarizeTransactions } from '../models/summary.ts';
 import type { TimeUnit } from '../models/summary.ts';
-import { readSummaryCsv, readTransactionsCsv, parseDateCell } from './clvCsv.ts';
+import { readSummaryCsv } from './summaryCsv.ts';
+import type { CsvRecords } from './summaryCsv.ts';
+import { csvCell } from './csvWriter.ts';
 
 export interface ClvInputOptions {
   summary?: string;
@@ -19,9 +20,8 @@ export interface ClvInputOptions {
 }
 
 export interface ClvInput {
-  /** Output columns to carry through (the summary file's own, or the built summary's). */
-  header: string[];
-  rows: string[][];
+  /** Columns to carry through to output: the summary file's own records, or the built summary's. */
+  records: CsvRecords;
   frequency: Float64Array;
   recency: Float64Array;
   T: Float64Array;
@@ -37,7 +37,11 @@ function asUnit(value: string | undefined, flag: string): TimeUnit | undefined {
   throw new ValidationError(`${flag} must be "days" or "weeks"`, [{ path: [flag], message: `got "${value}"` }]);
 }
 
-export function loadClvInput(opts: ClvInputOptions, needMonetary: boolean): ClvInput {
+/**
+ * Loads the input. Transactions pull in a general CSV parser and the summariser, so they are
+ * imported only when given: a summary, the large case, starts faster without them.
+ */
+export async function loadClvInput(opts: ClvInputOptions, needMonetary: boolean): Promise<ClvInput> {
   const unit = asUnit(opts.unit, '--unit');
   if (opts.summary && opts.transactions) {
     throw new ValidationError('give either --summary or --transactions, not both', [{ path: ['--summary'], message: 'both given' }]);
@@ -45,8 +49,7 @@ export function loadClvInput(opts: ClvInputOptions, needMonetary: boolean): ClvI
   if (opts.summary) {
     const s = readSummaryCsv(opts.summary, { monetary: needMonetary });
     return {
-      header: s.table.header,
-      rows: s.table.rows,
+      records: s.records,
       frequency: s.frequency,
       recency: s.recency,
       T: s.T,
@@ -69,6 +72,8 @@ export function loadClvInput(opts: ClvInputOptions, needMonetary: boolean): ClvI
   if (missing.length > 0) {
     throw new ValidationError('--transactions needs more options', missing.map(([f]) => ({ path: [f!], message: 'required with --transactions' })));
   }
+  const { parseDateCell, readTransactionsCsv } = await import('./transactionsCsv.ts');
+  const { summarizeTransactions } = await import('../models/summary.ts');
   let observationEnd: number | undefined;
   if (opts.observationEnd !== undefined) {
     observationEnd = parseDateCell(opts.observationEnd);
@@ -82,16 +87,11 @@ export function loadClvInput(opts: ClvInputOptions, needMonetary: boolean): ClvI
     throw new ValidationError('no transactions on or before the observation end', [{ path: ['--observation-end'], message: 'every transaction is later' }]);
   }
   const header = ['customer_id', 'frequency', 'recency', 'T', ...(s.monetaryValue ? ['monetary_value'] : [])];
-  const rows = s.customers.map((c, k) => [
-    String(c),
-    String(s.frequency[k]),
-    String(s.recency[k]),
-    String(s.T[k]),
-    ...(s.monetaryValue ? [String(s.monetaryValue[k])] : []),
-  ]);
+  const lines = s.customers.map((c, k) =>
+    [csvCell(String(c)), s.frequency[k], s.recency[k], s.T[k], ...(s.monetaryValue ? [s.monetaryValue[k]] : [])].join(','),
+  );
   return {
-    header,
-    rows,
+    records: recordsOf(header, lines),
     frequency: s.frequency,
     recency: s.recency,
     T: s.T,
@@ -99,4 +99,19 @@ export function loadClvInput(opts: ClvInputOptions, needMonetary: boolean): ClvI
     unit: unit!,
     source: 'transactions',
   };
+}
+
+/** Records over the text of `lines` (one CSV record each, no line breaks inside). */
+function recordsOf(header: string[], lines: string[]): CsvRecords {
+  const bytes = Buffer.from(lines.join('\n'));
+  const start = new Uint32Array(lines.length);
+  const end = new Uint32Array(lines.length);
+  let pos = 0;
+  lines.forEach((line, i) => {
+    start[i] = pos;
+    pos += Buffer.byteLength(line);
+    end[i] = pos;
+    pos += 1;
+  });
+  return { header, bytes, count: lines.length, start, end, short: new Uint16Array(lines.length) };
 }

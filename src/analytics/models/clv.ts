@@ -49,9 +49,13 @@ export function discountedExpectedTransactions(cumulative: readonly Float64Array
   return det;
 }
 
-/** CLV_i = DET_i × E[value per transaction]_i × margin. */
-export function customerLifetimeValue(det: ArrayLike<number>, expectedValue: ArrayLike<number>, margin: number): Float64Array {
-  const out = new Float64Array(det.length);
-  for (let i = 0; i < out.length; i++) out[i] = det[i] * expectedValue[i] * margin;
+/**
+ * CLV_i = DET_i × E[value per transaction]_i × margin, one per expectedValue entry. With `patternOf`,
+ * det holds one value per (x, t_x, T) pattern and customer i's is det[patternOf[i]].
+ */
+export function customerLifetimeValue(det: ArrayLike<number>, expectedValue: ArrayLike<number>, margin: number, patternOf?: Uint32Array): Float64Array {
+  const out = new Float64Array(expectedValue.length);
+  if (patternOf) for (let i = 0; i < out.length; i++) out[i] = det[patternOf[i]] * expectedValue[i] * margin;
+  else for (let i = 0; i < out.length; i++) out[i] = det[i] * expectedValue[i] * margin;
   return out;
 }

@@ -8,7 +8,7 @@
  */
 import { uniqueRows, uniqueValues } from './patterns.ts';
 import { digamma, gammaln } from './special.ts';
-import { fitInLogSpace } from './mle.ts';
+import { SUBSAMPLE_MIN_CUSTOMERS, SUBSAMPLE_STEP, fitInLogSpace } from './mle.ts';
 import type { FitOptions, FitResult } from './mle.ts';
 
 export interface GammaGammaParams {
@@ -55,12 +55,17 @@ interface Prepared {
 /** Compresses (x, m) pairs and keeps only rows with x > 0 (the model is fitted on repeaters only). */
 function prepare(s: SpendSummary): Prepared {
   const n = s.frequency.length;
-  const keep: number[] = [];
-  for (let i = 0; i < n; i++) if (s.frequency[i] > 0) keep.push(i);
-  const xs = Float64Array.from(keep, (i) => s.frequency[i]);
-  const ms = Float64Array.from(keep, (i) => s.monetaryValue[i]);
-  for (let k = 0; k < ms.length; k++) {
-    if (!(ms[k] > 0)) throw new RangeError(`gamma-gamma: monetary value must be > 0 for repeat customers (row ${keep[k]})`);
+  let repeaters = 0;
+  for (let i = 0; i < n; i++) if (s.frequency[i] > 0) repeaters++;
+  const keep = new Uint32Array(repeaters);
+  const xs = new Float64Array(repeaters);
+  const ms = new Float64Array(repeaters);
+  for (let i = 0, k = 0; i < n; i++) {
+    if (!(s.frequency[i] > 0)) continue;
+    if (!(s.monetaryValue[i] > 0)) throw new RangeError(`gamma-gamma: monetary value must be > 0 for repeat customers (row ${i})`);
+    keep[k] = i;
+    xs[k] = s.frequency[i];
+    ms[k++] = s.monetaryValue[i];
   }
   const u = uniqueRows([xs, ms]);
   const w = new Float64Array(u.size);
@@ -147,35 +152,55 @@ export function gammaGammaLogLikelihoodGradient(params: GammaGammaParams, s: Spe
   return g;
 }
 
-/** Maximum-likelihood fit on customers with x > 0 (others are ignored, as in FH025 §3). */
-export function fitGammaGamma(s: SpendSummary, options: FitOptions = {}): FitResult<(typeof GAMMAGAMMA_PARAM_NAMES)[number]> {
-  const d = prepare(s);
+/** Mean negative log-likelihood in ln-parameter space, with and without its gradient. */
+function meanNegativeLogLikelihood(d: Prepared): {
+  meanNll: (lt: Float64Array) => number;
+  meanNllGradient: (lt: Float64Array, out: Float64Array) => number;
+} {
   const g = new Float64Array(3);
   const toParams = (lt: Float64Array): GammaGammaParams => ({ p: Math.exp(lt[0]), q: Math.exp(lt[1]), v: Math.exp(lt[2]) });
-  const meanNll = (lt: Float64Array): number => {
-    const ll = logLikelihoodAndGradient(d, toParams(lt), null);
-    return Number.isFinite(ll) ? -ll / d.total : NaN;
+  return {
+    meanNll: (lt) => {
+      const ll = logLikelihoodAndGradient(d, toParams(lt), null);
+      return Number.isFinite(ll) ? -ll / d.total : NaN;
+    },
+    meanNllGradient: (lt, out) => {
+      const prm = toParams(lt);
+      const ll = logLikelihoodAndGradient(d, prm, g);
+      out[0] = (-g[0] * prm.p) / d.total;
+      out[1] = (-g[1] * prm.q) / d.total;
+      out[2] = (-g[2] * prm.v) / d.total;
+      return Number.isFinite(ll) ? -ll / d.total : NaN;
+    },
   };
-  const meanNllGradient = (lt: Float64Array, out: Float64Array): number => {
-    const prm = toParams(lt);
-    const ll = logLikelihoodAndGradient(d, prm, g);
-    out[0] = (-g[0] * prm.p) / d.total;
-    out[1] = (-g[1] * prm.q) / d.total;
-    out[2] = (-g[2] * prm.v) / d.total;
-    return Number.isFinite(ll) ? -ll / d.total : NaN;
-  };
+}
+
+/** Every `step`-th customer of a spend summary (the warm-start subsample of mle.ts). */
+function thinSpend(s: SpendSummary, step: number): SpendSummary {
+  const n = Math.ceil(s.frequency.length / step);
+  const pick = (a: ArrayLike<number>): Float64Array => Float64Array.from({ length: n }, (_, i) => a[i * step]);
+  return { frequency: pick(s.frequency), monetaryValue: pick(s.monetaryValue), weights: s.weights ? pick(s.weights) : undefined };
+}
+
+/**
+ * Maximum-likelihood fit on customers with x > 0 (others are ignored, as in FH025 §3); on large
+ * data warm-started from a fit to one customer in SUBSAMPLE_STEP (mle.ts).
+ */
+export function fitGammaGamma(s: SpendSummary, options: FitOptions = {}): FitResult<(typeof GAMMAGAMMA_PARAM_NAMES)[number]> {
+  const d = prepare(s);
   // Start at the method-of-moments-like guess p = 1, q = 2 (mean of ν finite), γ = mean spend.
   let meanM = 0;
   for (let k = 0; k < d.w.length; k++) meanM += (d.w[k] * d.xm[k]) / d.ux[d.xIdx[k]];
   meanM /= d.total || 1;
+  const large = d.total >= SUBSAMPLE_MIN_CUSTOMERS;
   return fitInLogSpace(
     {
       names: GAMMAGAMMA_PARAM_NAMES,
       start: [1, 2, Math.max(meanM, 1e-3)],
-      meanNll,
-      meanNllGradient,
+      ...meanNegativeLogLikelihood(d),
       totalWeight: d.total,
       patterns: d.patterns,
+      subsample: large ? meanNegativeLogLikelihood(prepare(thinSpend(s, SUBSAMPLE_STEP))) : undefined,
     },
     options,
   );

@@ -6,10 +6,10 @@
  * While alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α); the unobserved
  * lifetime is exponential with rate μ ~ Gamma(s, β).
  */
-import { compressPatterns, uniqueRows } from './patterns.ts';
+import { asPatterns, scatterPredictions, thinPatterns, uniqueRows } from './patterns.ts';
 import type { CustomerSummary, Patterns } from './patterns.ts';
 import { gammaln, logAddExp, logDiffExp, logHyp2f1OneB } from './special.ts';
-import { fitInLogSpace } from './mle.ts';
+import { SUBSAMPLE_MIN_CUSTOMERS, SUBSAMPLE_STEP, fitInLogSpace } from './mle.ts';
 import type { FitOptions, FitResult } from './mle.ts';
 
 export interface ParetoNbdParams {
@@ -173,23 +173,38 @@ function logLikelihood(d: Prepared, p: ParetoNbdParams): number {
 
 /** Total log-likelihood of a summary. */
 export function paretoNbdLogLikelihood(p: ParetoNbdParams, summary: CustomerSummary | Patterns): number {
-  const pat = 'index' in summary && 'size' in summary ? summary : compressPatterns(summary);
+  const pat = asPatterns(summary);
   return logLikelihood(prepare(pat), p);
 }
 
-/** Maximum-likelihood fit (numerical gradients: the ₂F₁ has no cheap parameter derivatives). */
+/** Mean negative log-likelihood in ln-parameter space. */
+function meanNegativeLogLikelihood(d: Prepared): (lt: Float64Array) => number {
+  return (lt) => {
+    const ll = logLikelihood(d, { r: Math.exp(lt[0]), alpha: Math.exp(lt[1]), s: Math.exp(lt[2]), beta: Math.exp(lt[3]) });
+    return Number.isFinite(ll) ? -ll / d.total : NaN;
+  };
+}
+
+/**
+ * Maximum-likelihood fit (numerical gradients: the ₂F₁ has no cheap parameter derivatives); on large
+ * data warm-started from a fit to one customer in SUBSAMPLE_STEP (mle.ts).
+ */
 export function fitParetoNbd(
   summary: CustomerSummary | Patterns,
   options: FitOptions = {},
 ): FitResult<(typeof PARETONBD_PARAM_NAMES)[number]> {
-  const pat = 'index' in summary && 'size' in summary ? summary : compressPatterns(summary);
+  const pat = asPatterns(summary);
   const d = prepare(pat);
-  const meanNll = (lt: Float64Array): number => {
-    const ll = logLikelihood(d, { r: Math.exp(lt[0]), alpha: Math.exp(lt[1]), s: Math.exp(lt[2]), beta: Math.exp(lt[3]) });
-    return Number.isFinite(ll) ? -ll / d.total : NaN;
-  };
+  const large = d.total >= SUBSAMPLE_MIN_CUSTOMERS;
   return fitInLogSpace(
-    { names: PARETONBD_PARAM_NAMES, start: [1, 1, 1, 1], meanNll, totalWeight: d.total, patterns: pat.size },
+    {
+      names: PARETONBD_PARAM_NAMES,
+      start: [1, 1, 1, 1],
+      meanNll: meanNegativeLogLikelihood(d),
+      totalWeight: d.total,
+      patterns: pat.size,
+      subsample: large ? { meanNll: meanNegativeLogLikelihood(prepare(thinPatterns(pat, SUBSAMPLE_STEP))) } : undefined,
+    },
     options,
   );
 }
@@ -240,8 +255,8 @@ export interface ParetoNbdPredictions {
   pAlive: Float64Array;
 }
 
-/** Per-customer predictions: P(alive) once per pattern, scattered to rows. */
-export function paretoNbdPredict(p: ParetoNbdParams, pat: Patterns, horizons: readonly number[]): ParetoNbdPredictions {
+/** FH009 eq. (41) and note 015 eq. (18) per unique (x, t_x, T) pattern. */
+export function paretoNbdPredictPatterns(p: ParetoNbdParams, pat: Patterns, horizons: readonly number[]): ParetoNbdPredictions {
   const d = prepare(pat);
   const lf = new Float64Array(d.pairX.length);
   for (let k = 0; k < lf.length; k++) lf[k] = logF(p, d.pairX[k], d.pairT[k]);
@@ -250,9 +265,6 @@ export function paretoNbdPredict(p: ParetoNbdParams, pat: Patterns, horizons: re
     const [alive, died] = logTerms(p, d.x[j], logDiffExp(lf[d.txPair[j]], lf[d.TPair[j]]), d.T[j]);
     alivePat[d.order[j]] = 1 / (1 + Math.exp(died - alive));
   }
-  const n = pat.index.length;
-  const pAlive = new Float64Array(n);
-  for (let i = 0; i < n; i++) pAlive[i] = alivePat[pat.index[i]];
   const { r, alpha, s, beta } = p;
   const expected = horizons.map((t) => {
     const perPattern = new Float64Array(pat.size);
@@ -260,9 +272,12 @@ export function paretoNbdPredict(p: ParetoNbdParams, pat: Patterns, horizons: re
       const T = pat.T[k];
       perPattern[k] = (((r + pat.x[k]) * (beta + T)) / (alpha + T)) * lifetimeFactor(s, beta, T, t) * alivePat[k];
     }
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = perPattern[pat.index[i]];
-    return out;
+    return perPattern;
   });
-  return { expected, pAlive };
+  return { expected, pAlive: alivePat };
+}
+
+/** Per-customer predictions: per pattern, scattered to rows. */
+export function paretoNbdPredict(p: ParetoNbdParams, pat: Patterns, horizons: readonly number[]): ParetoNbdPredictions {
+  return scatterPredictions(paretoNbdPredictPatterns(p, pat, horizons), pat.index);
 }

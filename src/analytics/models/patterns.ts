@@ -128,6 +128,51 @@ export function compressPatterns(summary: CustomerSummary): Patterns {
   return { size: u.size, x, tx, T: TT, weight, index: u.index, totalWeight };
 }
 
+/**
+ * About one customer in `step`, by systematic sampling along the patterns' cumulative weights: a
+ * pattern keeps as many customers as multiples of `step` fall in its share. Used to warm-start
+ * fits on large data (mle.ts), not for answers. The result has no row index.
+ */
+export function thinPatterns(pat: Patterns, step: number): Patterns {
+  const keepWeight = new Float64Array(pat.size);
+  let cumulative = 0;
+  let size = 0;
+  for (let p = 0; p < pat.size; p++) {
+    const before = Math.floor(cumulative / step);
+    cumulative += pat.weight[p];
+    keepWeight[p] = Math.floor(cumulative / step) - before;
+    if (keepWeight[p] > 0) size++;
+  }
+  const out: Patterns = {
+    size,
+    x: new Float64Array(size),
+    tx: new Float64Array(size),
+    T: new Float64Array(size),
+    weight: new Float64Array(size),
+    index: new Uint32Array(0),
+    totalWeight: 0,
+  };
+  for (let p = 0, k = 0; p < pat.size; p++) {
+    if (keepWeight[p] === 0) continue;
+    out.x[k] = pat.x[p];
+    out.tx[k] = pat.tx[p];
+    out.T[k] = pat.T[p];
+    out.weight[k++] = keepWeight[p];
+    out.totalWeight += keepWeight[p];
+  }
+  return out;
+}
+
+/** The patterns of a summary, or the patterns themselves when given them. */
+export function asPatterns(summary: CustomerSummary | Patterns): Patterns {
+  return 'index' in summary && 'size' in summary ? summary : compressPatterns(summary);
+}
+
+/** Per-pattern predictions (expected purchases per horizon, P(alive)) copied to one value per row. */
+export function scatterPredictions(perPattern: { expected: Float64Array[]; pAlive: Float64Array }, index: Uint32Array): { expected: Float64Array[]; pAlive: Float64Array } {
+  return { expected: perPattern.expected.map((e) => scatter(e, index)), pAlive: scatter(perPattern.pAlive, index) };
+}
+
 /** Copies per-pattern values back to one value per input row. */
 export function scatter(patternValues: Float64Array, index: Uint32Array): Float64Array {
   const out = new Float64Array(index.length);

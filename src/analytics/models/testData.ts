@@ -1,6 +1,6 @@
 /**
- * Test helpers: loading the CDNOW reference files from shared/data/clv and comparing with
- * published values. Not a test file itself (no .test.ts suffix).
+ * Test helpers: loading the CDNOW reference files (the summary from ./fixtures, the others from
+ * shared/data/clv) and comparing with published values. Not a test file itself (no .test.ts suffix).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +10,11 @@ import { dayNumber } from './summary.ts';
 /** shared/data/clv beside the repository (CI clones main with shared/ next to it). */
 export const CLV_DATA_DIR = fileURLToPath(new URL('../../../../shared/data/clv/', import.meta.url));
 
-function readRows(file: string): number[][] {
-  return readFileSync(CLV_DATA_DIR + file, 'utf8')
+/** Copies kept in the repository (see fixtures/README.md). */
+export const MODEL_FIXTURES_DIR = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+function readRows(path: string): number[][] {
+  return readFileSync(path, 'utf8')
     .trim()
     .split('\n')
     .slice(1)
@@ -20,13 +23,13 @@ function readRows(file: string): number[][] {
 
 /** cdnow_customers_summary.csv: ID,frequency,recency,T (weeks). */
 export function cdnowSummary(): { id: number[]; frequency: number[]; recency: number[]; T: number[] } {
-  const rows = readRows('cdnow_customers_summary.csv');
+  const rows = readRows(`${MODEL_FIXTURES_DIR}cdnow_customers_summary.csv`);
   return { id: rows.map((r) => r[0]), frequency: rows.map((r) => r[1]), recency: rows.map((r) => r[2]), T: rows.map((r) => r[3]) };
 }
 
 /** cdnow_customers_summary_with_transactions.csv: ID,x,t_x,T,zbar mapped to lifetimes' names. */
 export function cdnowWithSpend(): { id: number[]; frequency: number[]; recency: number[]; T: number[]; monetaryValue: number[] } {
-  const rows = readRows('cdnow_customers_summary_with_transactions.csv');
+  const rows = readRows(`${CLV_DATA_DIR}cdnow_customers_summary_with_transactions.csv`);
   return {
     id: rows.map((r) => r[0]),
     frequency: rows.map((r) => r[1]),
@@ -74,3 +77,32 @@ export function cdnowTransactions(): { customer: number[]; day: number[]; amount
   return { customer, day, amount };
 }
 
+
+/** An analytic log-likelihood gradient agrees with central differences at `base`, parameter by parameter. */
+export function assertGradientMatches<P extends Record<string, number>>(
+  logLikelihood: (p: P) => number,
+  gradient: (p: P) => Float64Array,
+  base: P,
+): void {
+  const g = gradient(base);
+  Object.keys(base).forEach((k, i) => {
+    const h = 1e-5 * base[k];
+    const numeric = (logLikelihood({ ...base, [k]: base[k] + h }) - logLikelihood({ ...base, [k]: base[k] - h })) / (2 * h);
+    assert.ok(Math.abs(g[i] - numeric) <= 1e-5 * Math.max(1, Math.abs(numeric)), `∂/∂${k}: analytic ${g[i]}, numeric ${numeric}`);
+  });
+}
+
+/** Row predictions (expected purchases at t = 39 and 10, P(alive)) equal the scalar formulas on a few rows. */
+export function assertRowPredictionsMatch(
+  data: { frequency: number[]; recency: number[]; T: number[] },
+  pred: { expected: Float64Array[]; pAlive: Float64Array },
+  expected: (t: number, x: number, tx: number, T: number) => number,
+  alive: (x: number, tx: number, T: number) => number,
+): void {
+  const { frequency: f, recency: r, T } = data;
+  for (const i of [0, 1, 2, 100, 2356]) {
+    assertClose(pred.expected[0][i], expected(39, f[i], r[i], T[i]), 1e-12, `row ${i}`);
+    assertClose(pred.expected[1][i], expected(10, f[i], r[i], T[i]), 1e-12, `row ${i}`);
+    assert.equal(pred.pAlive[i], alive(f[i], r[i], T[i]));
+  }
+}

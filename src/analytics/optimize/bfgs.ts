@@ -7,6 +7,8 @@ export interface BfgsOptions {
   /** Stop when max |∂f/∂x_i| falls below this (default 1e-8: objectives here are mean log-likelihoods). */
   gradientTolerance?: number;
   maxIterations?: number;
+  /** Starting inverse Hessian (row-major n×n), e.g. from a fit to a subsample; default: a scaled identity. */
+  inverseHessian?: Float64Array;
 }
 
 const ARMIJO = 1e-4;
@@ -32,8 +34,8 @@ export function bfgs(f: Objective, x0: ArrayLike<number>, options: BfgsOptions =
   let g = new Float64Array(n);
   let fx = evalFg(x, g);
   if (!Number.isFinite(fx)) throw new RangeError('bfgs: objective is not finite at the starting point');
-  const H = identity(n);
-  let scaled = false;
+  const H = options.inverseHessian ? Float64Array.from(options.inverseHessian) : identity(n);
+  let scaled = options.inverseHessian !== undefined;
   const d = new Float64Array(n);
   let xNew = new Float64Array(n);
   let gNew = new Float64Array(n);

@@ -8,6 +8,8 @@ import { kizuna } from '../clvTestKit.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DATA = join(ROOT, '..', 'shared', 'data', 'clv');
+/** The CDNOW summary copied into the repository (src/analytics/models/fixtures/README.md). */
+const CDNOW_SUMMARY = join(ROOT, 'src', 'analytics', 'models', 'fixtures', 'cdnow_customers_summary.csv');
 
 const near = (a: number, b: number, tol: number): boolean => Math.abs(a - b) < tol;
 
@@ -30,6 +32,20 @@ describe('kizuna fit (end to end)', { concurrency: 4 }, () => {
     assert.equal(out.customers, 2357);
     assert.equal(out.converged, true);
     assert.ok(out.standardErrors.r > 0 && typeof out.iterations === 'number');
+  });
+
+  test('fit mbgnbd --summary prints the bgnbd JSON shape with the lifetimes ModifiedBetaGeoFitter reference', async () => {
+    const r = await kizuna(['fit', 'mbgnbd', '--summary', CDNOW_SUMMARY, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.model, 'mbgnbd');
+    assert.deepEqual(Object.keys(out.params), ['r', 'alpha', 'a', 'b']);
+    // reference: src/analytics/models/mbgnbd.test.ts
+    assert.ok(near(out.params.r, 0.524838, 0.0015) && near(out.params.alpha, 6.182988, 0.0015));
+    assert.ok(near(out.params.a, 0.891356, 0.0015) && near(out.params.b, 1.614, 0.0015));
+    assert.ok(near(out.logLikelihood, -9582.1327, 0.0015));
+    assert.equal(out.customers, 2357);
+    assert.equal(out.converged, true);
   });
 
   test('fit paretonbd --summary', async () => {
@@ -73,7 +89,7 @@ describe('kizuna fit (end to end)', { concurrency: 4 }, () => {
     assert.ok(near(out.params.r, 0.243, 0.0015) && near(out.params.b, 2.426, 0.0015), JSON.stringify(out.params));
   });
 
-  test('bad input exits 2 naming the line and column (all cases: src/analytics/io/clvCsv.test.ts)', async () => {
+  test('bad input exits 2 naming the line and column (all cases: src/analytics/io/clvInput.test.ts)', async () => {
     const file = join(dir, 'negative.csv');
     writeFileSync(file, 'id,frequency,recency,T\n1,1,2,10\n2,1,-1,10\n3,1,12,10\n');
     const [r, badSurvivors] = await Promise.all([

@@ -3,10 +3,12 @@ import { ValidationError } from '../../kernel/errors.ts';
 import { emit } from '../output.ts';
 import { loadClvInput } from '../../analytics/io/clvInput.ts';
 import type { ClvInputOptions } from '../../analytics/io/clvInput.ts';
+import { compressPatterns } from '../../analytics/models/patterns.ts';
 import { fitSbg, survivorsProblem } from '../../analytics/models/sbg.ts';
 import { fitJson, fitSpendModel, fitText, fitTransactionModel, inputOptions } from '../clv.ts';
+import type { TransactionModel } from '../clv.ts';
 
-const MODELS = ['bgnbd', 'paretonbd', 'gammagamma', 'sbg'];
+const MODELS = ['bgnbd', 'mbgnbd', 'paretonbd', 'gammagamma', 'sbg'];
 
 type FitOpts = ClvInputOptions & { survivors?: string; json?: boolean };
 
@@ -15,12 +17,14 @@ export function register(program: Command): void {
   inputOptions(
     program
       .command('fit')
-      .description('fit a CLV model by maximum likelihood: bgnbd | paretonbd | gammagamma (from a summary or transactions) | sbg (from survivor counts)')
+      .description(
+        'fit a CLV model by maximum likelihood: bgnbd | mbgnbd | paretonbd | gammagamma (from a summary or transactions) | sbg (from survivor counts)',
+      )
       .argument('<model>', MODELS.join(' | ')),
   )
     .option('--survivors <counts>', 'sbg: comma-separated survivors per period, the first being the cohort size')
     .option('--json', 'print one JSON object')
-    .action((model: string, opts: FitOpts) => {
+    .action(async (model: string, opts: FitOpts) => {
       if (!MODELS.includes(model)) {
         throw new ValidationError(`unknown model "${model}"`, [{ path: ['model'], message: `choose one of ${MODELS.join(', ')}` }]);
       }
@@ -30,7 +34,7 @@ export function register(program: Command): void {
         emit(opts.json, fitJson('sbg', fit, { periods: survivors.length - 1 }), () => fitText('sbg', fit, 'cohort members'));
         return;
       }
-      const input = loadClvInput(opts, model === 'gammagamma');
+      const input = await loadClvInput(opts, model === 'gammagamma');
       if (model === 'gammagamma') {
         const fit = fitSpendModel(input);
         emit(opts.json, fitJson(model, fit, { excludedNonRepeat: input.frequency.length - fit.customers, source: input.source }), () =>
@@ -38,7 +42,7 @@ export function register(program: Command): void {
         );
         return;
       }
-      const fit = fitTransactionModel(model as 'bgnbd' | 'paretonbd', input);
+      const fit = fitTransactionModel(model as TransactionModel, compressPatterns(input));
       emit(opts.json, fitJson(model, fit, { unit: input.unit, source: input.source }), () => fitText(model, fit));
     });
 }

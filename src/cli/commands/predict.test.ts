@@ -8,6 +8,8 @@ import { kizuna } from '../clvTestKit.ts';
 import { fileURLToPath } from 'node:url';
 
 const DATA = join(fileURLToPath(new URL('../../../', import.meta.url)), '..', 'shared', 'data', 'clv');
+/** The CDNOW summary copied into the repository (src/analytics/models/fixtures/README.md). */
+const CDNOW_SUMMARY = fileURLToPath(new URL('../../analytics/models/fixtures/cdnow_customers_summary.csv', import.meta.url));
 
 describe('kizuna predict (end to end)', { concurrency: 3 }, () => {
   let dir = '';
@@ -49,6 +51,21 @@ describe('kizuna predict (end to end)', { concurrency: 3 }, () => {
       assert.ok(clv >= 0 && clv <= Number(row.expected_purchases) * Number(row.expected_avg_value) * 0.3 + 1e-9);
     }
     assert.ok(Math.abs(Number(rows[0].expected_avg_value) - 24.65) < 0.1);
+  });
+
+  test('predict mbgnbd: one-time buyers are not certainly alive, and less so the longer they have been silent', async () => {
+    const out = join(dir, 'mbg.csv');
+    const r = await kizuna(['predict', 'mbgnbd', '--summary', CDNOW_SUMMARY, '--horizon', '39', '--out', out, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).model, 'mbgnbd');
+    const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[];
+    assert.equal(rows.length, 2357);
+    const oneTime = rows.filter((row) => row.frequency === '0').map((row) => ({ T: Number(row.T), alive: Number(row.p_alive) }));
+    assert.ok(oneTime.length > 1000 && oneTime.every((c) => c.alive < 1));
+    const byT = oneTime.sort((a, b) => a.T - b.T);
+    for (let i = 1; i < byT.length; i++) assert.ok(byT[i]!.T === byT[i - 1]!.T || byT[i]!.alive < byT[i - 1]!.alive);
+    // customer 1: (2, 30.43, 38.86) → 1.2627 at the lifetimes reference (mbgnbd.test.ts)
+    assert.ok(Math.abs(Number(rows[0]!.expected_purchases) - 1.262671) < 0.001);
   });
 
   test('predict errors exit 2', async () => {

@@ -1,19 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import { ValidationError } from '../../kernel/errors.ts';
 import { emit } from '../output.ts';
 import { loadClvInput } from '../../analytics/io/clvInput.ts';
 import type { ClvInputOptions } from '../../analytics/io/clvInput.ts';
+import { writePredictionsCsv } from '../../analytics/io/predictionsCsv.ts';
 import { compressPatterns } from '../../analytics/models/patterns.ts';
-import { bgnbdPredict } from '../../analytics/models/bgnbd.ts';
-import type { BgNbdParams } from '../../analytics/models/bgnbd.ts';
-import { paretoNbdPredict } from '../../analytics/models/paretonbd.ts';
-import type { ParetoNbdParams } from '../../analytics/models/paretonbd.ts';
 import { gammaGammaConditionalExpectedValues } from '../../analytics/models/gammagamma.ts';
 import type { GammaGammaParams } from '../../analytics/models/gammagamma.ts';
 import { clvPeriodEnds, customerLifetimeValue, discountedExpectedTransactions } from '../../analytics/models/clv.ts';
-import { TRANSACTION_MODELS, fitSpendModel, fitTransactionModel, inputOptions } from '../clv.ts';
+import { PARAM_NAMES, TRANSACTION_MODELS, fitSpendModel, fitTransactionModel, inputOptions, predictPatterns } from '../clv.ts';
 import type { TransactionModel } from '../clv.ts';
 
 type PredictOpts = ClvInputOptions & {
@@ -26,12 +22,6 @@ type PredictOpts = ClvInputOptions & {
   margin: string;
   clvPeriod?: string;
   json?: boolean;
-};
-
-const PARAM_NAMES: Record<TransactionModel | 'gammagamma', string[]> = {
-  bgnbd: ['r', 'alpha', 'a', 'b'],
-  paretonbd: ['r', 'alpha', 's', 'beta'],
-  gammagamma: ['p', 'q', 'v'],
 };
 
 /** `kizuna predict MODEL …`: per-customer expected purchases, P(alive) and optionally CLV, as CSV. */
@@ -51,81 +41,79 @@ export function register(program: Command): void {
     .option('--margin <m>', 'profit margin applied to expected spend (1 = revenue)', '1')
     .option('--clv-period <len>', 'length of one discounting period in the time unit (default: a month, 4.345 weeks or 30 days)')
     .option('--json', 'print a JSON summary of the run')
-    .action((model: string, opts: PredictOpts) => {
+    .action(async (model: string, opts: PredictOpts) => {
       if (!(TRANSACTION_MODELS as readonly string[]).includes(model)) {
         throw new ValidationError(`unknown model "${model}"`, [{ path: ['model'], message: `choose one of ${TRANSACTION_MODELS.join(', ')}` }]);
       }
       const m = model as TransactionModel;
       const horizon = positiveNumber(opts.horizon, '--horizon');
-      const input = loadClvInput(opts, Boolean(opts.clv));
+      const margin = nonNegativeNumber(opts.margin, '--margin');
+      const discountRate = nonNegativeNumber(opts.discountRate, '--discount-rate');
+      const clvPeriod = opts.clvPeriod !== undefined ? positiveNumber(opts.clvPeriod, '--clv-period') : undefined;
+      const givenParams = opts.params ? readParams(opts.params, m) : undefined;
+      const givenSpend = opts.clv && opts.spendParams ? readParams(opts.spendParams, 'gammagamma') : undefined;
+      const input = await loadClvInput(opts, Boolean(opts.clv));
+      // Every model works on the unique (x, t_x, T) patterns; rows get their pattern's values at the end.
+      const patterns = compressPatterns(input);
       let converged: boolean | undefined;
       let params: Record<string, number>;
-      if (opts.params) params = readParams(opts.params, m);
+      if (givenParams) params = givenParams;
       else {
-        const fit = fitTransactionModel(m, input);
+        const fit = fitTransactionModel(m, patterns);
         params = fit.params;
         converged = fit.converged;
       }
-      const patterns = compressPatterns({ frequency: input.frequency, recency: input.recency, T: input.T });
-      const clvOptions = opts.clv
-        ? {
-            horizon,
-            periodLength: opts.clvPeriod !== undefined ? positiveNumber(opts.clvPeriod, '--clv-period') : input.unit === 'days' ? 30 : 4.345,
-            discountRate: nonNegativeNumber(opts.discountRate, '--discount-rate'),
-          }
-        : undefined;
-      const horizons = clvOptions ? [...new Set([horizon, ...clvPeriodEnds(clvOptions)])] : [horizon];
-      const pred = m === 'bgnbd' ? bgnbdPredict(params as unknown as BgNbdParams, patterns, horizons) : paretoNbdPredict(params as unknown as ParetoNbdParams, patterns, horizons);
+      const clvOptions = opts.clv ? { horizon, periodLength: clvPeriod ?? (input.unit === 'days' ? 30 : 4.345), discountRate } : undefined;
+      const ends = clvOptions ? clvPeriodEnds(clvOptions) : [];
+      const horizons = [...new Set([horizon, ...ends])];
+      const pred = predictPatterns(m, params, patterns, horizons);
       const expected = pred.expected[0];
-      let expectedValue: Float64Array | undefined;
-      let clv: Float64Array | undefined;
+      let value: { expectedValue: Float64Array; clv: Float64Array } | undefined;
       let spendParams: Record<string, number> | undefined;
       if (clvOptions) {
-        spendParams = opts.spendParams ? readParams(opts.spendParams, 'gammagamma') : fitSpendModel(input).params;
+        spendParams = givenSpend ?? fitSpendModel(input).params;
         const gg = spendParams as unknown as GammaGammaParams;
         if (!(gg.q > 1)) {
           throw new ValidationError('Gamma-Gamma q must exceed 1 for a finite expected spend', [{ path: ['q'], message: `q = ${gg.q}` }]);
         }
-        expectedValue = gammaGammaConditionalExpectedValues(gg, input.frequency, input.monetaryValue!);
-        const ends = clvPeriodEnds(clvOptions);
-        const cumulative = ends.map((t) => pred.expected[horizons.indexOf(t)]);
-        const det = discountedExpectedTransactions(cumulative, clvOptions);
-        clv = customerLifetimeValue(det, expectedValue, nonNegativeNumber(opts.margin, '--margin'));
+        const expectedValue = gammaGammaConditionalExpectedValues(gg, input.frequency, input.monetaryValue!);
+        const det = discountedExpectedTransactions(
+          ends.map((t) => pred.expected[horizons.indexOf(t)]),
+          clvOptions,
+        );
+        value = { expectedValue, clv: customerLifetimeValue(det, expectedValue, margin, patterns.index) };
       }
-      const header = [...input.header, 'expected_purchases', 'p_alive', ...(clv ? ['expected_avg_value', 'clv'] : [])];
-      const out = input.rows.map((row, i) => {
-        const base = input.header.map((_, j) => row[j] ?? '');
-        const extra = [expected[i], pred.pAlive[i], ...(clv ? [expectedValue![i], clv[i]] : [])].map(String);
-        return [...base, ...extra];
-      });
-      writeFileSync(opts.out, stringify([header, ...out]));
+      writePredictionsCsv(opts.out, input.records, { patternOf: patterns.index, expected, pAlive: pred.pAlive, value });
+      const n = patterns.index.length;
       let totalExpected = 0;
       let totalAlive = 0;
       let totalClv = 0;
-      for (let i = 0; i < expected.length; i++) {
-        totalExpected += expected[i];
-        totalAlive += pred.pAlive[i];
-        if (clv) totalClv += clv[i];
+      for (let i = 0; i < n; i++) {
+        const k = patterns.index[i];
+        totalExpected += expected[k];
+        totalAlive += pred.pAlive[k];
+        if (value) totalClv += value.clv[i];
       }
       const summary = {
         model: m,
         params,
         ...(spendParams ? { spendParams } : {}),
         ...(converged !== undefined ? { converged } : {}),
-        customers: expected.length,
+        customers: n,
+        patterns: patterns.size,
         horizon,
         unit: input.unit,
         out: opts.out,
         totalExpectedPurchases: totalExpected,
-        meanPAlive: totalAlive / expected.length,
-        ...(clv ? { totalClv, clvPeriod: clvOptions!.periodLength, discountRate: clvOptions!.discountRate } : {}),
+        meanPAlive: totalAlive / n,
+        ...(clvOptions ? { totalClv, clvPeriod: clvOptions.periodLength, discountRate: clvOptions.discountRate } : {}),
       };
       emit(opts.json, summary, () =>
         [
-          `wrote ${expected.length} predictions to ${opts.out}`,
+          `wrote ${n} predictions to ${opts.out}`,
           `  expected purchases in the next ${horizon} ${input.unit}: ${totalExpected.toFixed(1)} in total`,
-          `  mean P(alive): ${(totalAlive / expected.length).toFixed(3)}`,
-          ...(clv ? [`  total CLV: ${totalClv.toFixed(2)}`] : []),
+          `  mean P(alive): ${(totalAlive / n).toFixed(3)}`,
+          ...(clvOptions ? [`  total CLV: ${totalClv.toFixed(2)}`] : []),
         ].join('\n'),
       );
     });
@@ -155,9 +143,10 @@ function readParams(path: string, model: TransactionModel | 'gammagamma'): Recor
   if (doc && typeof doc === 'object' && 'model' in doc && (doc as { model: unknown }).model !== model) {
     throw new ValidationError(`${path} holds ${(doc as { model: unknown }).model} parameters, not ${model}`, [{ path: ['model'], message: 'wrong model' }]);
   }
-  const issues = PARAM_NAMES[model]
+  const names = PARAM_NAMES[model];
+  const issues = names
     .filter((k) => !(obj && typeof obj[k] === 'number' && (obj[k] as number) > 0 && Number.isFinite(obj[k])))
     .map((k) => ({ path: ['params', k], message: `${model} parameter "${k}" must be a number > 0` }));
   if (issues.length > 0) throw new ValidationError(`${path}: invalid ${model} parameters`, issues);
-  return Object.fromEntries(PARAM_NAMES[model].map((k) => [k, obj[k] as number]));
+  return Object.fromEntries(names.map((k) => [k, obj[k] as number]));
 }

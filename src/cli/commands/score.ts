@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../kernel/errors.ts';
 import { parseInstant } from '../../lib/instant.ts';
 import type { ScoreMode, ScoreRunResult } from '../../modules/intelligence/scoringRun.ts';
+import { MODEL_TITLES, type ModelChoice } from '../../modules/intelligence/modelChoice.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 
@@ -39,11 +40,15 @@ export function register(program: Command): void {
 function describeRun(r: ScoreRunResult): string {
   const n = (v: number) => v.toLocaleString('en');
   const bg = r.fits?.bgnbd?.params;
+  const mbg = r.fits?.mbgnbd?.params;
   const gg = r.fits?.gammagamma?.params;
+  const choice = r.fits?.choice;
   const fmt = (o: Record<string, number> | undefined) => (o ? Object.entries(o).map(([k, v]) => `${k}=${v.toPrecision(4)}`).join(' ') : 'not fitted');
   return [
     `${r.kind === 'full' ? 'Full' : 'Incremental'} scoring run ${r.runId} as of ${r.asOf}: ${n(r.recomputed)} customers rescored in ${r.seconds} s`,
     `  BG/NBD (weeks): ${fmt(bg)}${r.kind === 'incremental' ? ` (fit of run ${r.fitRunId})` : ''}`,
+    `  MBG/NBD (weeks): ${fmt(mbg)}`,
+    ...(choice ? [`  scored with ${MODEL_TITLES[choice.chosen]}: ${describeChoice(choice)}`] : []),
     `  Gamma-Gamma: ${fmt(gg)}`,
     ...(r.fits?.notes ?? []).map((note) => `  note: ${note}`),
     ...(r.fits?.categories?.models ?? []).map(
@@ -53,6 +58,12 @@ function describeRun(r: ScoreRunResult): string {
     `  RFM segments: ${Object.entries(r.counts.segments).map(([k, v]) => `${k} ${n(v)}`).join(', ')}`,
     `  changes: ${n(r.events.stageChanged)} stage, ${n(r.events.segmentChanged)} segment (events written); ${n(r.snapshots)} history snapshots`,
   ].join('\n');
+}
+
+function describeChoice(c: ModelChoice): string {
+  if (c.note) return c.note;
+  const errors = c.models.map((m) => `${MODEL_TITLES[m.model]} RMSE ${m.rmse.toFixed(4)}`).join(', ');
+  return `smaller holdout error in the ${c.holdoutDays}-day backtest (${errors})`;
 }
 
 /**

@@ -1,11 +1,19 @@
-import { bgnbdExpectedPurchases, bgnbdPredict } from '../../analytics/models/bgnbd.ts';
 import { gammaGammaConditionalExpectedValues } from '../../analytics/models/gammagamma.ts';
-import { compressPatterns } from '../../analytics/models/patterns.ts';
+import { compressPatterns, scatter } from '../../analytics/models/patterns.ts';
 import { holdoutReport, trackingCurve, type HoldoutReport } from '../../analytics/models/validation.ts';
 import { ValidationError } from '../../kernel/errors.ts';
 import type { Db } from '../../db/database.ts';
+import { newId } from '../../db/ids.ts';
 import type { Workspace } from '../workspaces/service.ts';
 import { copyOut } from './copy.ts';
+import {
+  PURCHASE_MODELS,
+  chooseModel,
+  expectedPurchasesOfNewCustomer,
+  predictPurchaseModel,
+  type ModelChoice,
+  type ModelComparison,
+} from './modelChoice.ts';
 import { fitModels, modelInput, type Fits } from './modelScores.ts';
 import { localDaySql, purchasesWhere, readSummary } from './summarySql.ts';
 
@@ -13,7 +21,9 @@ import { localDaySql, purchasesWhere, readSummary } from './summarySql.ts';
  * Trust check on the workspace's own data (FHL 2005 §4): fit on the calibration period (up to
  * as-of − holdout), predict each calibration customer's purchases and revenue in the holdout, and
  * compare with what they did: per-customer MAE and correlation, totals, and the tracking curve of
- * cumulative repeat purchases over calendar weeks against Σᵢ E[X(τ − birthᵢ)].
+ * cumulative repeat purchases over calendar weeks against Σᵢ E[X(τ − birthᵢ)]. Both purchase
+ * models are backtested; the one with the smaller error is chosen (modelChoice.ts) and the report's
+ * purchases, revenue and tracking are its.
  */
 export interface BacktestOptions {
   holdoutDays: number;
@@ -26,7 +36,9 @@ export interface BacktestReport {
   observationEnd: string;
   holdoutDays: number;
   customers: number;
-  fits: Pick<Fits, 'bgnbd' | 'gammagamma' | 'notes'>;
+  fits: Pick<Fits, 'bgnbd' | 'mbgnbd' | 'gammagamma' | 'notes'>;
+  /** Every candidate's holdout error and the model chosen for scoring. */
+  comparison: { criterion: 'rmse'; chosen: ModelChoice['chosen']; models: ModelComparison[] };
   purchases: HoldoutReport;
   revenue: HoldoutReport;
   /** Cumulative repeat purchases (purchase days after the first) since the first calibration purchase. */
@@ -83,9 +95,18 @@ export async function runBacktest(db: Db, workspace: Workspace, options: Backtes
     client.release();
   }
 
-  const bg = fits.bgnbd.params;
   const holdoutWeeks = holdoutDays / 7;
-  const predicted = bgnbdPredict(bg, compressPatterns(input), [holdoutWeeks]).expected[0];
+  const patterns = compressPatterns(input);
+  const candidates = PURCHASE_MODELS.flatMap((model): (ModelComparison & { predicted: Float64Array })[] => {
+    const fit = fits[model];
+    if (!fit) return [];
+    const predicted = scatter(predictPurchaseModel(model, fit.params, patterns, [holdoutWeeks]).expected[0], patterns.index);
+    return [{ model, converged: fit.converged, params: fit.params, purchases: holdoutReport(actualCount, predicted), predicted }];
+  });
+  const chosen = chooseModel(candidates);
+  const best = candidates.find((c) => c.model === chosen)!;
+  const bg = best.params;
+  const predicted = best.predicted;
   const aov = fits.gammagamma
     ? gammaGammaConditionalExpectedValues(fits.gammagamma.params, input.frequency, input.monetaryValue)
     : Float64Array.from(input.row, (row) => calibration.revenue[row] / calibration.purchaseDays[row]);
@@ -103,15 +124,16 @@ export async function runBacktest(db: Db, workspace: Workspace, options: Backtes
   const grid: number[] = [];
   for (let w = step; w < spanWeeks; w += step) grid.push(w);
   grid.push(spanWeeks);
-  const curve = trackingCurve(births, repeatTimes, (t) => bgnbdExpectedPurchases(bg, t), grid);
+  const curve = trackingCurve(births, repeatTimes, (t) => expectedPurchasesOfNewCustomer(chosen, bg, t), grid);
 
   return {
     calibrationEnd: calibrationEnd.toISOString(),
     observationEnd: asOf.toISOString(),
     holdoutDays,
     customers: input.row.length,
-    fits: { bgnbd: fits.bgnbd, gammagamma: fits.gammagamma, notes: fits.notes },
-    purchases: holdoutReport(actualCount, predicted),
+    fits: { bgnbd: fits.bgnbd, mbgnbd: fits.mbgnbd, gammagamma: fits.gammagamma, notes: fits.notes },
+    comparison: { criterion: 'rmse', chosen, models: candidates.map(({ predicted: _, ...c }) => c) },
+    purchases: best.purchases,
     revenue: holdoutReport(actualRevenue, predictedRevenue),
     tracking: {
       week: grid.map((w) => new Date((origin + w * 7) * DAY_MS).toISOString().slice(0, 10)),
@@ -120,4 +142,15 @@ export async function runBacktest(db: Db, workspace: Workspace, options: Backtes
       calibrationEndWeek: (calibration.endDay - origin) / 7,
     },
   };
+}
+
+/** Runs a backtest and keeps its report (the Value page and /v1/models show the latest). */
+export async function runAndStoreBacktest(db: Db, workspace: Workspace, options: BacktestOptions): Promise<BacktestReport & { id: string }> {
+  const report = await runBacktest(db, workspace, options);
+  const id = newId();
+  await db.query(
+    `INSERT INTO model_backtests (workspace_id, id, holdout_days, calibration_end, observation_end, report) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [workspace.id, id, report.holdoutDays, report.calibrationEnd, report.observationEnd, JSON.stringify(report)],
+  );
+  return { id, ...report };
 }

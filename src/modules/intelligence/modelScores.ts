@@ -1,4 +1,5 @@
-import { bgnbdPredict, bgnbdProbabilityAlive, fitBgNbd, type BgNbdParams } from '../../analytics/models/bgnbd.ts';
+import { fitBgNbd, type BgNbdParams } from '../../analytics/models/bgnbd.ts';
+import { fitMbgNbd } from '../../analytics/models/mbgnbd.ts';
 import { clvPeriodEnds, customerLifetimeValue, discountedExpectedTransactions } from '../../analytics/models/clv.ts';
 import { fitGammaGamma, gammaGammaConditionalExpectedValues, type GammaGammaParams } from '../../analytics/models/gammagamma.ts';
 import type { FitResult } from '../../analytics/models/mle.ts';
@@ -9,9 +10,12 @@ import type { IntelligenceSettings } from './settings.ts';
 import { lifecycleStage, type Stage } from './stages.ts';
 import type { PurchaseSummary } from './summarySql.ts';
 
+import { predictPurchaseModel, type PurchaseModel } from './modelChoice.ts';
+
 /**
- * The model math of a scoring run, in TypeScript over compressed patterns: fit BG/NBD and
- * Gamma-Gamma on the buyers' (x, t_x, T, m) summary in weeks, then score every customer.
+ * The model math of a scoring run, in TypeScript over compressed patterns: fit BG/NBD, MBG/NBD and
+ * Gamma-Gamma on the buyers' (x, t_x, T, m) summary in weeks, then score every customer with the
+ * purchase model the workspace's backtest chose (modelChoice.ts).
  */
 
 const WEEK_DAYS = 7;
@@ -61,6 +65,7 @@ type GgFit = FitResult<'p' | 'q' | 'v'>;
 
 export interface Fits {
   bgnbd: BgFit | null;
+  mbgnbd: BgFit | null;
   gammagamma: GgFit | null;
   /** Why a model was not fitted or not used. */
   notes: string[];
@@ -71,21 +76,25 @@ export function fitModels(input: ModelInput): Fits {
   let repeaters = 0;
   for (let i = 0; i < buyers; i++) if (input.frequency[i] > 0) repeaters++;
   if (buyers < MIN_BUYERS || repeaters < MIN_REPEATERS) {
-    return { bgnbd: null, gammagamma: null, notes: [`too little data to fit: ${buyers} buyers, ${repeaters} repeat buyers (need ${MIN_BUYERS} and ${MIN_REPEATERS})`] };
+    return { bgnbd: null, mbgnbd: null, gammagamma: null, notes: [`too little data to fit: ${buyers} buyers, ${repeaters} repeat buyers (need ${MIN_BUYERS} and ${MIN_REPEATERS})`] };
   }
   const notes: string[] = [];
-  const bgnbd = fitBgNbd(input);
+  const patterns = compressPatterns(input);
+  const bgnbd = fitBgNbd(patterns);
   if (!bgnbd.converged) notes.push(`BG/NBD did not converge: ${bgnbd.message}`);
+  const mbgnbd = fitMbgNbd(patterns);
+  if (!mbgnbd.converged) notes.push(`MBG/NBD did not converge: ${mbgnbd.message}`);
   let gammagamma: GgFit | null = fitGammaGamma(input);
   if (!(gammagamma.params.q > 1)) {
     notes.push(`Gamma-Gamma q = ${gammagamma.params.q} ≤ 1 has no finite mean: expected order values use each customer's own mean`);
     gammagamma = null;
   } else if (!gammagamma.converged) notes.push(`Gamma-Gamma did not converge: ${gammagamma.message}`);
-  return { bgnbd, gammagamma, notes };
+  return { bgnbd, mbgnbd, gammagamma, notes };
 }
 
 export interface Params {
-  bgnbd: BgNbdParams | null;
+  /** The purchase model that scores customers, and its parameters. */
+  purchase: { model: PurchaseModel; params: BgNbdParams } | null;
   gammagamma: GammaGammaParams | null;
 }
 
@@ -196,7 +205,7 @@ export function computeScores(
       ? gammaGammaConditionalExpectedValues(params.gammagamma, input.frequency, input.monetaryValue)
       : ownMeans(input, s);
     for (let k = 0; k < b; k++) sc.expectedAov[input.row[k]] = aov[k];
-    if (params.bgnbd) predict(params.bgnbd, aov, input, sc, settings, asOfMs);
+    if (params.purchase) predict(params.purchase.model, params.purchase.params, aov, input, sc, settings, asOfMs);
   }
 
   const rules = settings.stages;
@@ -222,25 +231,34 @@ function ownMeans(input: ModelInput, s: PurchaseSummary): Float64Array {
 }
 
 /**
- * P(alive), expected purchases, CLV, churn risk and next purchase date per buyer. Given alive, the
- * posterior purchase rate is Gamma(r+x, α+T) (FHL 2005 §5), so P(no purchase in the next t | alive)
- * = ((α+T)/(α+T+t))^{r+x}. Churn risk is P(no purchase in the next 365 days) = 1 − P(alive)·(1 − that);
- * the next purchase date is when the chance of having bought reaches one half:
+ * P(alive), expected purchases, CLV, churn risk and next purchase date per buyer. Given alive, both
+ * BG/NBD and MBG/NBD customers buy at a rate whose posterior is Gamma(r+x, α+T) (FHL 2005 §5) and
+ * can only drop out after a purchase, so P(no purchase in the next t | alive) = ((α+T)/(α+T+t))^{r+x}.
+ * Churn risk is P(no purchase in the next 365 days) = 1 − P(alive)·(1 − that); the next purchase date
+ * is when the chance of having bought reaches one half:
  * t = (α+T)·((1 − 1/(2 P(alive)))^{−1/(r+x)} − 1), defined only when P(alive) > ½.
  */
-function predict(bg: BgNbdParams, aov: Float64Array, input: ModelInput, sc: Scores, settings: IntelligenceSettings, asOfMs: number): void {
+function predict(
+  model: PurchaseModel,
+  bg: BgNbdParams,
+  aov: Float64Array,
+  input: ModelInput,
+  sc: Scores,
+  settings: IntelligenceSettings,
+  asOfMs: number,
+): void {
   const pat = compressPatterns(input);
   const clv = { horizon: HORIZON_365D, periodLength: HORIZON_365D / 12, discountRate: settings.discountRateMonthly };
   const ends = clvPeriodEnds(clv);
-  const pred = bgnbdPredict(bg, pat, [HORIZON_90D, ...ends]);
+  const pred = predictPurchaseModel(model, bg, pat, [HORIZON_90D, ...ends]);
   const det = discountedExpectedTransactions(pred.expected.slice(1), clv);
-  const value = customerLifetimeValue(det, aov, settings.margin);
+  const value = customerLifetimeValue(det, aov, settings.margin, pat.index);
   const expected365 = pred.expected[pred.expected.length - 1];
   // Churn risk and next purchase per pattern, then scattered.
   const churnPat = new Float64Array(pat.size);
   const nextPat = new Float64Array(pat.size);
   for (let p = 0; p < pat.size; p++) {
-    const alive = bgnbdProbabilityAlive(bg, pat.x[p], pat.tx[p], pat.T[p]);
+    const alive = pred.pAlive[p];
     const shape = bg.r + pat.x[p];
     const scale = bg.alpha + pat.T[p];
     churnPat[p] = 1 - alive * (1 - Math.pow(scale / (scale + HORIZON_365D), shape));
@@ -250,9 +268,9 @@ function predict(bg: BgNbdParams, aov: Float64Array, input: ModelInput, sc: Scor
   for (let k = 0; k < input.row.length; k++) {
     const i = input.row[k];
     const p = pat.index[k];
-    sc.pAlive[i] = pred.pAlive[k];
-    sc.expected90[i] = pred.expected[0][k];
-    sc.expected365[i] = expected365[k];
+    sc.pAlive[i] = pred.pAlive[p];
+    sc.expected90[i] = pred.expected[0][p];
+    sc.expected365[i] = expected365[p];
     sc.clv12[i] = value[k];
     sc.churnRisk[i] = churnPat[p];
     sc.nextPurchaseAt[i] = Number.isFinite(nextPat[p]) ? asOfMs + nextPat[p] * weekMs : NaN;

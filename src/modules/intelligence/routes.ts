@@ -5,6 +5,7 @@ import type { Services } from '../../app/services.ts';
 import { instant } from '../../lib/instant.ts';
 import { AT_RISK_SORTS } from './distributions.ts';
 import { GRANULARITIES, KPI_DEFINITIONS, KPI_KEYS } from './kpiDefinitions.ts';
+import { PURCHASE_MODELS } from './modelChoice.ts';
 import { HEALTH_SIGNALS } from './settings.ts';
 import { STAGES } from './stages.ts';
 
@@ -95,6 +96,18 @@ const backtestReport = z.object({
   holdoutDays: z.number(),
   customers: z.number(),
   fits: json,
+  comparison: z.object({
+    criterion: z.literal('rmse'),
+    chosen: z.enum(PURCHASE_MODELS),
+    models: z.array(
+      z.object({
+        model: z.enum(PURCHASE_MODELS),
+        converged: z.boolean(),
+        params: z.object({ r: z.number(), alpha: z.number(), a: z.number(), b: z.number() }),
+        purchases: holdout,
+      }),
+    ),
+  }),
   purchases: holdout,
   revenue: holdout,
   tracking: z.object({ week: z.array(z.string()), actual: z.array(z.number()), expected: z.array(z.number()), calibrationEndWeek: z.number() }),

@@ -7,6 +7,7 @@ import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { generateDemo, type DemoSummary } from '../demo/generate.ts';
 import { observationEnd } from '../demo/generator.ts';
 import { STAGES } from './stages.ts';
+import { CHOICE_HOLDOUT_DAYS, type StoredFits } from './scoringRun.ts';
 
 const END = observationEnd('2026-11-01');
 const DAY = 86_400_000;
@@ -48,6 +49,24 @@ describeEachDatabase('scoring on generated data', (t) => {
     for (const stage of Object.keys(run.counts.stages)) assert.ok((STAGES as readonly string[]).includes(stage), stage);
     for (const segment of Object.keys(run.counts.segments)) assert.ok((RFM_SEGMENTS as readonly string[]).includes(segment), segment);
     assert.equal(run.events.stageChanged, 0, 'the first run is the baseline');
+  });
+
+  test('the full run backtests BG/NBD against MBG/NBD and scores with the one with the smaller holdout error', async () => {
+    const models = await services.intelligence.models(ws);
+    const choice = (models.fit!.fits as StoredFits).choice!;
+    assert.equal(choice.backtestId, models.backtest!.id, 'the backtest the run made is the one shown');
+    assert.equal(choice.holdoutDays, CHOICE_HOLDOUT_DAYS);
+    assert.deepEqual(choice.models.map((m) => m.model).sort(), ['bgnbd', 'mbgnbd']);
+    const smallest = choice.models.reduce((a, b) => (b.rmse < a.rmse ? b : a));
+    assert.equal(choice.chosen, smallest.model);
+    assert.equal(models.backtest!.comparison.chosen, choice.chosen);
+    // One-time buyers are alive for sure under BG/NBD, not under MBG/NBD: the stored P(alive) tells which scored.
+    const { rows } = await t.db.query<{ max: number }>(
+      'SELECT max(p_alive) AS max FROM customer_scores WHERE workspace_id = $1 AND orders_count > 0 AND frequency = 0',
+      [ws],
+    );
+    if (choice.chosen === 'bgnbd') assert.equal(rows[0]!.max, 1);
+    else assert.ok(rows[0]!.max < 1, `max P(alive) of one-time buyers ${rows[0]!.max}`);
   });
 
   test('the SQL summary is summary.ts on the same orders (net revenue, JST days, weeks)', async () => {
@@ -138,5 +157,9 @@ describeEachDatabase('scoring on generated data', (t) => {
     assert.ok(Math.abs(report.tracking.expected[last] / report.tracking.actual[last] - 1) < 0.1);
     const models = await services.intelligence.models(ws);
     assert.equal(models.backtest!.id, report.id);
+    // Both purchase models are compared; the report's figures are the chosen one's.
+    const chosen = report.comparison.models.find((m) => m.model === report.comparison.chosen)!;
+    assert.deepEqual(report.purchases, chosen.purchases);
+    for (const m of report.comparison.models) assert.ok(chosen.purchases.rmse <= m.purchases.rmse);
   });
 });

@@ -6,6 +6,8 @@ import type { EventService } from '../events/service.ts';
 import type { Workspace } from '../workspaces/service.ts';
 import { fitCategories, type CategoryFits } from './categoryFits.ts';
 import { computeScores, fitModels, modelInput, type Fits, type Params, type RfmScales } from './modelScores.ts';
+import { choiceFrom, type ModelChoice } from './modelChoice.ts';
+import { runAndStoreBacktest, type BacktestReport } from './backtest.ts';
 import { writeScores, type WriteResult } from './scoreWriter.ts';
 import type { IntelligenceSettings } from './settings.ts';
 import { readSummary } from './summarySql.ts';
@@ -47,7 +49,11 @@ export interface ScoreRunResult {
 
 export interface StoredFits {
   bgnbd: Fits['bgnbd'];
+  /** Absent in runs from before MBG/NBD. */
+  mbgnbd?: Fits['mbgnbd'];
   gammagamma: Fits['gammagamma'];
+  /** Which purchase model scored the customers, and the backtest that decided (absent: BG/NBD). */
+  choice?: ModelChoice;
   notes: string[];
   /** Per category, when the workspace's categoryModels setting names a dimension. */
   categories?: CategoryFits;
@@ -186,19 +192,22 @@ async function scoreAndWrite(
   if (excluded !== null) diagnostics.excludedOrders = { otherCurrency: excluded };
   if (plan.kind === 'full') {
     const input = summary ? modelInput(summary) : null;
-    const f = input ? fitModels(input) : { bgnbd: null, gammagamma: null, notes: ['no customers'] };
-    fits = { bgnbd: f.bgnbd, gammagamma: f.gammagamma, notes: f.notes, unit: 'weeks', currency: workspace.currency };
+    const f = input ? fitModels(input) : { bgnbd: null, mbgnbd: null, gammagamma: null, notes: ['no customers'] };
+    fits = { bgnbd: f.bgnbd, mbgnbd: f.mbgnbd, gammagamma: f.gammagamma, notes: f.notes, unit: 'weeks', currency: workspace.currency };
+    lap('fitMs');
+    if (f.bgnbd) fits.choice = await modelChoiceFor(db, workspace, plan.asOf);
+    lap('modelChoiceMs');
     if (settings.categoryModels && summary) fits.categories = await fitCategories(db, scope, settings.categoryModels, summary.endDay);
-    params = { bgnbd: f.bgnbd?.params ?? null, gammagamma: f.gammagamma?.params ?? null };
+    params = { purchase: purchaseParams(fits), gammagamma: f.gammagamma?.params ?? null };
     if (input) {
       let repeaters = 0;
       for (const x of input.frequency) if (x > 0) repeaters++;
       Object.assign(diagnostics, { buyers: input.frequency.length, repeatBuyers: repeaters });
     }
-    lap('fitMs');
+    lap('categoryFitMs');
   } else {
     const stored = plan.lastFit!;
-    params = { bgnbd: stored.fits.bgnbd?.params ?? null, gammagamma: stored.fits.gammagamma?.params ?? null };
+    params = { purchase: purchaseParams(stored.fits), gammagamma: stored.fits.gammagamma?.params ?? null };
     scales = stored.rfm_breakpoints;
   }
 
@@ -237,6 +246,50 @@ async function scoreAndWrite(
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   }
+}
+
+/** The purchase model a stored fit scores with: the backtest's choice, BG/NBD for runs without one. */
+function purchaseParams(fits: StoredFits): Params['purchase'] {
+  const model = fits.choice?.chosen ?? 'bgnbd';
+  const fit = fits[model];
+  if (fit) return { model, params: fit.params };
+  return fits.bgnbd ? { model: 'bgnbd', params: fits.bgnbd.params } : null;
+}
+
+/** Holdout of the backtest a full run makes when the workspace has no recent one. */
+export const CHOICE_HOLDOUT_DAYS = 180;
+/** A backtest whose holdout ended at most this long before a run's as-of decides that run's model. */
+const CHOICE_MAX_AGE_DAYS = 7;
+
+/**
+ * The purchase model for a full run: the choice of the latest backtest ending within a week before
+ * as-of, or of a new backtest (kept, like one asked for). Too little history for a backtest: BG/NBD.
+ */
+async function modelChoiceFor(db: Db, workspace: Workspace, asOf: Date): Promise<ModelChoice> {
+  const { rows } = await db.query<{ id: string; report: BacktestReport }>(
+    `SELECT id, report FROM model_backtests
+     WHERE workspace_id = $1 AND observation_end <= $2 AND observation_end > $2 - make_interval(days => $3) AND report ? 'comparison'
+     ORDER BY created_at DESC LIMIT 1`,
+    [workspace.id, asOf, CHOICE_MAX_AGE_DAYS],
+  );
+  let report: (BacktestReport & { id: string }) | undefined = rows[0] ? { ...rows[0].report, id: rows[0].id } : undefined;
+  if (!report) {
+    try {
+      report = await runAndStoreBacktest(db, workspace, { holdoutDays: CHOICE_HOLDOUT_DAYS, asOf });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return {
+        chosen: 'bgnbd',
+        criterion: 'rmse',
+        backtestId: null,
+        holdoutDays: null,
+        calibrationEnd: null,
+        models: [],
+        note: `no backtest of ${CHOICE_HOLDOUT_DAYS} days was possible (${err.message}): BG/NBD scores`,
+      };
+    }
+  }
+  return choiceFrom(report.comparison.models, report);
 }
 
 async function countOtherCurrencyOrders(db: Db, scope: { workspaceId: string; currency: string; asOf: Date }): Promise<number> {

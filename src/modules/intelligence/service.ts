@@ -1,11 +1,10 @@
 import { NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import { exportRows } from '../../kernel/exportRows.ts';
 import type { Db, Queryable } from '../../db/database.ts';
-import { newId } from '../../db/ids.ts';
 import type { EventService } from '../events/service.ts';
 import type { JobService } from '../jobs/service.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
-import { runBacktest, type BacktestOptions, type BacktestReport } from './backtest.ts';
+import { runAndStoreBacktest, type BacktestOptions, type BacktestReport } from './backtest.ts';
 import { purchaseCohorts, subscriptionCohorts, type CohortQuery } from './cohorts.ts';
 import { accountHealth, renewalRisk, type AccountHealth } from './health.ts';
 import {
@@ -164,16 +163,12 @@ export class IntelligenceService {
     return { currency: workspace.currency, purchases, subscriptions };
   }
 
-  /** Refits on the calibration period and compares with the holdout; the report is kept for /v1/models. */
+  /**
+   * Refits both purchase models on the calibration period and compares them with the holdout; the
+   * report is kept for /v1/models, and the next full scoring run uses the model it chose.
+   */
   async backtest(workspaceId: string, options: BacktestOptions): Promise<BacktestReport & { id: string }> {
-    const workspace = await this.workspaces.get(workspaceId);
-    const report = await runBacktest(this.db, workspace, options);
-    const id = newId();
-    await this.db.query(
-      `INSERT INTO model_backtests (workspace_id, id, holdout_days, calibration_end, observation_end, report) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [workspaceId, id, report.holdoutDays, report.calibrationEnd, report.observationEnd, JSON.stringify(report)],
-    );
-    return { id, ...report };
+    return runAndStoreBacktest(this.db, await this.workspaces.get(workspaceId), options);
   }
 
   async models(workspaceId: string): Promise<ModelsReport> {

@@ -9,7 +9,7 @@ import { hasScope } from '../../nav.ts';
 import { useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import { RequireScores, usePercent } from './shared.tsx';
-import type { Backtest, FitResult, HoldoutReport, ModelsReport, ValueReport } from './types.ts';
+import type { Backtest, FitResult, HoldoutReport, ModelChoice, ModelsReport, ValueReport } from './types.ts';
 
 export function Value() {
   const { t } = useI18n();
@@ -124,8 +124,10 @@ function Models() {
         {fit ? (
           <>
             <p className="muted small">{t('insights.models.fittedAt', { asOf: format.dateTime(fit.asOf) })}</p>
+            <ModelChoiceBlock choice={fit.fits?.choice ?? null} />
             <div className="insights-two">
               <FitTable title={t('insights.models.bgnbd')} help={t('insights.models.bgnbdHelp')} fit={fit.fits?.bgnbd ?? null} />
+              <FitTable title={t('insights.models.mbgnbd')} help={t('insights.models.mbgnbdHelp')} fit={fit.fits?.mbgnbd ?? null} />
               <FitTable title={t('insights.models.gammagamma')} help={t('insights.models.gammagammaHelp')} fit={fit.fits?.gammagamma ?? null} />
             </div>
             {(fit.fits?.notes ?? []).length > 0 && (
@@ -142,6 +144,64 @@ function Models() {
       </section>
       <BacktestSection backtest={models.data.backtest} onRun={models.reload} />
     </>
+  );
+}
+
+const MODEL_NAMES = { bgnbd: 'BG/NBD', mbgnbd: 'MBG/NBD' } as const;
+
+/** The purchase model the scores use and the backtest comparison that chose it. */
+function ModelChoiceBlock({ choice }: { choice: ModelChoice | null }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const num = (v: number) => format.number(Math.round(v * 1000) / 1000);
+  return (
+    <div className="model-choice" aria-labelledby="model-choice-title">
+      <h3 id="model-choice-title">{t('insights.choice.title')}</h3>
+      <p className="muted small">{t('insights.choice.help')}</p>
+      {!choice ? (
+        <p className="muted">{t('insights.choice.none')}</p>
+      ) : (
+        <>
+          <p>
+            <strong>{t('insights.choice.uses', { model: MODEL_NAMES[choice.chosen] })}</strong>{' '}
+            {choice.note ??
+              (choice.calibrationEnd && choice.holdoutDays !== null
+                ? t('insights.choice.basis', { days: choice.holdoutDays, calibrationEnd: format.date(choice.calibrationEnd) })
+                : '')}
+          </p>
+          {choice.models.length > 0 && (
+            <div className="table-wrap">
+              <table className="table insights-rows">
+                <caption className="visually-hidden">{t('insights.choice.title')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('insights.choice.model')}</th>
+                    <th scope="col" className="numeric">{t('insights.choice.rmse')}</th>
+                    <th scope="col" className="numeric">{t('insights.choice.mae')}</th>
+                    <th scope="col" className="numeric">{t('insights.choice.predicted')}</th>
+                    <th scope="col" className="numeric">{t('insights.choice.actual')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {choice.models.map((m) => (
+                    <tr key={m.model} aria-current={m.model === choice.chosen ? 'true' : undefined}>
+                      <th scope="row">
+                        {MODEL_NAMES[m.model]}{' '}
+                        {m.model === choice.chosen && <span className="badge badge-positive">{t('insights.choice.chosen')}</span>}
+                      </th>
+                      <td className="numeric">{num(m.rmse)}</td>
+                      <td className="numeric">{num(m.mae)}</td>
+                      <td className="numeric">{format.number(Math.round(m.predictedTotal))}</td>
+                      <td className="numeric">{format.number(m.actualTotal)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </div>
   );
 }
 

@@ -96,13 +96,32 @@ export interface Backtest {
   observationEnd: string;
   holdoutDays: number;
   customers: number;
+  /** Absent in backtests from before MBG/NBD. */
+  comparison?: { criterion: 'rmse'; chosen: PurchaseModel; models: { model: PurchaseModel; converged: boolean; purchases: HoldoutReport }[] };
   purchases: HoldoutReport;
   revenue: HoldoutReport;
   tracking: { week: string[]; actual: number[]; expected: number[]; calibrationEndWeek: number };
 }
 
+export type PurchaseModel = 'bgnbd' | 'mbgnbd';
+
+export interface ModelChoice {
+  chosen: PurchaseModel;
+  criterion: 'rmse';
+  backtestId: string | null;
+  holdoutDays: number | null;
+  calibrationEnd: string | null;
+  models: { model: PurchaseModel; rmse: number; mae: number; predictedTotal: number; actualTotal: number }[];
+  note?: string;
+}
+
 export interface ModelsReport {
-  fit: { runId: string; asOf: string; fits: { bgnbd?: FitResult | null; gammagamma?: FitResult | null; notes?: string[] } | null; diagnostics: unknown } | null;
+  fit: {
+    runId: string;
+    asOf: string;
+    fits: { bgnbd?: FitResult | null; mbgnbd?: FitResult | null; gammagamma?: FitResult | null; notes?: string[]; choice?: ModelChoice } | null;
+    diagnostics: unknown;
+  } | null;
   lastRun: { runId: string; kind: string; status: string; asOf: string; error: string | null } | null;
   backtest: Backtest | null;
 }

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValidationError, describeIssue } from '../../kernel/errors.ts';
-import { parseDateCell, readSummaryCsv, readTransactionsCsv } from './clvCsv.ts';
+import { readSummaryCsv } from './summaryCsv.ts';
+import { parseDateCell, readTransactionsCsv } from './transactionsCsv.ts';
 import { loadClvInput } from './clvInput.ts';
 import { dayNumber } from '../models/summary.ts';
 
@@ -30,14 +31,53 @@ describe('CLV CSV readers', () => {
     }
     assert.fail('no error thrown');
   };
+  const rejectionIssues = async (p: Promise<unknown>): Promise<string[]> => {
+    const err = await p.then(
+      () => assert.fail('no error thrown'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof ValidationError, String(err));
+    return err.issues.map(describeIssue);
+  };
 
   test('reads lifetimes columns, ignores extra columns, accepts x/t_x/zbar aliases', () => {
     const s = readSummaryCsv(file('ok.csv', 'id,frequency,recency,T,note\n7,2,3.5,10,hi\n8,0,0,9,\n'));
     assert.deepEqual(Array.from(s.frequency), [2, 0]);
     assert.deepEqual(Array.from(s.recency), [3.5, 0]);
-    assert.equal(s.table.rows.length, 2);
+    assert.equal(s.records.count, 2);
     const a = readSummaryCsv(file('alias.csv', 'ID,x,t_x,T,zbar\n1,2,30.43,38.86,22.35\n2,0,0,38.86,0\n'), { monetary: true });
     assert.deepEqual(Array.from(a.monetaryValue!), [22.35, 0]);
+  });
+
+  test('the byte reader: quoted cells with commas, quotes and line breaks, CRLF, a BOM, short and long records', () => {
+    const path = file(
+      'quoted.csv',
+      '\uFEFF id ,frequency,recency,T,note\r\n"a,1",2,"3.5",10,"say ""hi""\nthere"\r\n\r\nb,0,0,9\r\nc,1,1,5,x,extra\r\n',
+    );
+    const s = readSummaryCsv(path);
+    assert.deepEqual(s.records.header, ['id', 'frequency', 'recency', 'T', 'note']);
+    assert.deepEqual([Array.from(s.frequency), Array.from(s.recency), Array.from(s.T)], [[2, 0, 1], [3.5, 0, 1], [10, 9, 5]]);
+    const text = (i: number) => Buffer.from(s.records.bytes).toString('utf8', s.records.start[i], s.records.end[i]);
+    assert.equal(text(0), '"a,1",2,"3.5",10,"say ""hi""\nthere"');
+    assert.equal(text(1), 'b,0,0,9');
+    assert.equal(s.records.short[1], 1, 'one cell short of the header');
+    assert.equal(text(2), 'c,1,1,5,x', 'cells beyond the header are not carried');
+    // a bad cell after a multi-line record is located on its own line
+    assert.deepEqual(issuesOf(() => readSummaryCsv(file('q2.csv', 'frequency,recency,T,note\n1,1,2,"a\nb"\n1,x,2,c\n'))), [
+      'line 4, column recency: not a number: "x"',
+    ]);
+  });
+
+  test('numbers as Number() reads them, and nothing else; broken quoting is a CSV error with its line', () => {
+    const s = readSummaryCsv(file('n.csv', 'frequency,recency,T\n1,1e0, 7 \n0,0,+.5e1\n2,0.5,12345678901234567890\n'));
+    assert.deepEqual(Array.from(s.recency), [1, 0, 0.5]);
+    assert.deepEqual(Array.from(s.T), [7, 5, 12345678901234567890]);
+    assert.deepEqual(issuesOf(() => readSummaryCsv(file('n2.csv', 'frequency,recency,T\n1,0x1,1_0\n'))), [
+      'line 2, column recency: not a number: "0x1"',
+      'line 2, column T: not a number: "1_0"',
+    ]);
+    assert.match(issuesOf(() => readSummaryCsv(file('u.csv', 'frequency,recency,T\n1,1,"2\n')))[0], /line 2: quoted cell not closed/);
+    assert.match(issuesOf(() => readSummaryCsv(file('v.csv', 'frequency,recency,T\n1,1,2\n1,1,2"x\n')))[0], /line 3: a quote inside an unquoted cell/);
   });
 
   test('missing column', () => {
@@ -91,14 +131,14 @@ describe('CLV CSV readers', () => {
     );
   });
 
-  test('loadClvInput builds a summary from lifetimes\' example transactions', () => {
-    const input = loadClvInput(
+  test('loadClvInput builds a summary from lifetimes\' example transactions', async () => {
+    const input = await loadClvInput(
       { transactions: fileURLToPath(new URL('../../../../shared/data/clv/example_transactions.csv', import.meta.url)), customerCol: 'id', dateCol: 'date', unit: 'days' },
       false,
     );
     assert.equal(input.frequency.length, 5000);
-    assert.deepEqual(input.header, ['customer_id', 'frequency', 'recency', 'T']);
-    assert.match(issuesOf(() => loadClvInput({ transactions: 'x.csv' }, false)).join('\n'), /--customer-col/);
-    assert.match(issuesOf(() => loadClvInput({}, false))[0], /missing/);
+    assert.deepEqual(input.records.header, ['customer_id', 'frequency', 'recency', 'T']);
+    assert.match((await rejectionIssues(loadClvInput({ transactions: 'x.csv' }, false))).join('\n'), /--customer-col/);
+    assert.match((await rejectionIssues(loadClvInput({}, false)))[0], /missing/);
   });
 });

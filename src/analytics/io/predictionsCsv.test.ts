@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSummaryCsv } from './summaryCsv.ts';
+import { writePredictionsCsv } from './predictionsCsv.ts';
+
+test('each input record is copied unchanged, cut or padded to the header, then its pattern and row values', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kizuna-pred-'));
+  try {
+    const input = join(dir, 'in.csv');
+    writeFileSync(input, 'id,frequency,recency,T,"a,note"\r\n"x,1",2,3,10,"q ""z"""\r\ny,0,0,9\r\nw,2,3,10,n,extra\r\n');
+    const s = readSummaryCsv(input);
+    const out = join(dir, 'out.csv');
+    writePredictionsCsv(out, s.records, {
+      patternOf: Uint32Array.from([0, 1, 0]),
+      expected: Float64Array.from([1.25, 0.5]),
+      pAlive: Float64Array.from([0.75, 1]),
+      value: { expectedValue: Float64Array.from([10, 20, 30]), clv: Float64Array.from([12.5, 5, 37.5]) },
+    });
+    assert.equal(
+      readFileSync(out, 'utf8'),
+      'id,frequency,recency,T,"a,note",expected_purchases,p_alive,expected_avg_value,clv\n' +
+        '"x,1",2,3,10,"q ""z""",1.25,0.75,10,12.5\n' +
+        'y,0,0,9,,0.5,1,20,5\n' +
+        'w,2,3,10,n,1.25,0.75,30,37.5\n',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
