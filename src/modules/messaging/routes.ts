@@ -48,8 +48,10 @@ const messageView = z.object({
 export async function messagingRoutes(app: ZodApp, services: Services): Promise<void> {
   const { messaging } = services;
   const read = requireScope(services, 'read');
-  // Marketers (ingest + read) run campaigns; provider credentials are for admins.
-  const write = requireScope(services, 'ingest');
+  // Marketers (the messaging scope) run campaigns; provider credentials are for admins. A provider's
+  // bounce reports are data about addresses, so the ingest scope may post them.
+  const write = requireScope(services, 'messaging');
+  const ingest = requireScope(services, 'ingest');
   const admin = requireScope(services, 'admin');
 
   // RFC 8058 one-click posts are form-encoded; mail providers may send any content type.
@@ -142,7 +144,7 @@ export async function messagingRoutes(app: ZodApp, services: Services): Promise<
   app.post(
     '/v1/messaging/reports',
     {
-      preHandler: write,
+      preHandler: ingest,
       schema: {
         tags: ['messaging'],
         summary: "A provider's bounce or complaint: hard bounces and complaints add suppressions",
@@ -153,18 +155,18 @@ export async function messagingRoutes(app: ZodApp, services: Services): Promise<
   );
 
   // Public: what recipients' mail clients and browsers reach, authorised by the signed token alone.
-  app.get('/m/o/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
+  app.get('/m/o/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParams } }, async (request, reply) => {
     await messaging.tracking.open(request.params.token.replace(/\.gif$/, ''));
     return reply.header('content-type', 'image/gif').header('cache-control', 'no-store').send(PIXEL);
   });
-  app.get('/m/c/:token', { schema: { hide: true, params: tokenParams, querystring: z.object({ u: z.url() }) } }, async (request, reply) => {
+  app.get('/m/c/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParams, querystring: z.object({ u: z.url() }) } }, async (request, reply) => {
     return reply.redirect(await messaging.tracking.click(request.params.token, request.query.u), 302);
   });
-  app.get('/m/u/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
+  app.get('/m/u/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParams } }, async (request, reply) => {
     const valid = await messaging.tracking.check(request.params.token, 'unsubscribe');
     return reply.code(valid ? 200 : 400).type('text/html; charset=utf-8').send(unsubscribePage(valid ? 'confirm' : 'invalid'));
   });
-  app.post('/m/u/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
+  app.post('/m/u/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParams } }, async (request, reply) => {
     // RFC 8058: the mail client posts "List-Unsubscribe=One-Click"; our page's button posts the same.
     await messaging.tracking.unsubscribe(request.params.token);
     return reply.type('text/html; charset=utf-8').send(unsubscribePage('done'));

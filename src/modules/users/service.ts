@@ -13,7 +13,7 @@ export type Role = (typeof ROLES)[number];
 /** What a signed-in person may do, in the API keys' terms (admin implies the others). */
 export const ROLE_SCOPES: Record<Role, Scope[]> = {
   admin: ['admin'],
-  marketer: ['ingest', 'read'],
+  marketer: ['ingest', 'read', 'messaging'],
   analyst: ['read'],
 };
 

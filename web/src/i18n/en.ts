@@ -24,9 +24,11 @@ export const en = {
   'scope.admin': 'Admin',
   'scope.ingest': 'Ingest',
   'scope.read': 'Read',
+  'scope.messaging': 'Messaging',
   'scope.desc.admin': 'Everything, including API keys and erasing customers',
   'scope.desc.ingest': 'Send data: events, customers, orders, imports',
   'scope.desc.read': 'Read customers, orders and analytics',
+  'scope.desc.messaging': 'Reach customers: campaigns, journeys, coupons, surveys, points grants',
 
   'common.loading': 'Loading…',
   'common.retry': 'Try again',

@@ -10,7 +10,7 @@ import { useSession } from '../session.tsx';
 import type { ApiKey, Scope } from '../types.ts';
 import { useApi } from '../useApi.ts';
 
-const SCOPES: Scope[] = ['ingest', 'read', 'admin'];
+const SCOPES: Scope[] = ['ingest', 'read', 'messaging', 'admin'];
 
 export function ApiKeys() {
   const { t } = useI18n();

@@ -21,7 +21,7 @@ export function CampaignForm() {
   const { query } = useLocation();
   const segments = useApi<{ data: Segment[] }>('/v1/segments');
   const coupons = useApi<Page<CouponCampaign>>('/v1/coupon-campaigns?status=active&limit=200');
-  if (!hasScope(scopes, 'ingest')) {
+  if (!hasScope(scopes, 'messaging')) {
     return (
       <>
         <PageHeader title={t('campaigns.new')} />
