@@ -64,7 +64,7 @@ export function createServices(db: Db): Services {
   const coupons = new CouponService(db, { workspaces, customers, segments });
   const loyalty = new LoyaltyService(db, { workspaces, customers, events, coupons, segments, jobs });
   const ingest = new IngestService(db, { workspaces, customers, accounts, catalog, orders, events, segments, loyalty });
-  const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations });
+  const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations, users });
   const journeys = new JourneyService(db, { workspaces, customers, events, segments, coupons, loyalty, webhooks, messaging, jobs, intelligence });
   const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging, jobs });
   const ugc = new UgcService(db, { customers, loyalty, coupons, surveys, events });

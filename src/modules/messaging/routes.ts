@@ -3,6 +3,7 @@ import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { instant } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../app/server.ts';
 import type { Services } from '../../app/services.ts';
+import { seedListInput } from './seedList.ts';
 import { unsubscribePage } from './unsubscribePage.ts';
 import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES } from './types.ts';
 
@@ -45,6 +46,8 @@ const messageView = z.object({
   log: z.array(z.object({ at: z.date(), kind: z.string(), reason: z.string().nullable() })),
 });
 
+const seedListView = z.object({ addresses: z.array(z.string()) });
+
 export async function messagingRoutes(app: ZodApp, services: Services): Promise<void> {
   const { messaging } = services;
   const read = requireScope(services, 'read');
@@ -68,6 +71,17 @@ export async function messagingRoutes(app: ZodApp, services: Services): Promise<
     '/v1/messaging/settings',
     { preHandler: admin, schema: { tags: ['messaging'], summary: 'The messaging settings, secrets redacted' } },
     async (request) => messaging.getSettings(workspaceOf(request)),
+  );
+
+  app.get(
+    '/v1/messaging/seed-list',
+    { preHandler: admin, schema: { tags: ['messaging'], summary: "Addresses test sends may go to, besides the workspace's users' emails", response: { 200: seedListView } } },
+    async (request) => messaging.seedList.get(workspaceOf(request)),
+  );
+  app.put(
+    '/v1/messaging/seed-list',
+    { preHandler: admin, schema: { tags: ['messaging'], summary: 'Replace the seed list (emails, phone numbers, LINE ids, device tokens)', body: seedListInput, response: { 200: seedListView } } },
+    async (request) => messaging.seedList.set(workspaceOf(request), request.body),
   );
 
   app.post(
@@ -104,7 +118,7 @@ export async function messagingRoutes(app: ZodApp, services: Services): Promise<
     '/v1/campaigns/:id/test',
     {
       preHandler: write,
-      schema: { tags: ['messaging'], summary: "Send the preview for a customer to a staff address ('[TEST]')", params: idParams, body: z.object({ customer: z.string().min(1).max(255), to: z.string().min(1).max(320) }) },
+      schema: { tags: ['messaging'], summary: "Send the preview for a customer to a staff address ('[TEST]'): a user of the workspace or an address on the seed list", params: idParams, body: z.object({ customer: z.string().min(1).max(255), to: z.string().min(1).max(320) }) },
     },
     async (request) => messaging.testSend(workspaceOf(request), request.params.id, request.body),
   );

@@ -8,6 +8,7 @@ import type { CouponService } from '../coupons/service.ts';
 import type { CustomerService } from '../customers/service.ts';
 import type { RecommendationService } from '../recommendations/service.ts';
 import type { SegmentService } from '../segments/service.ts';
+import type { UserService } from '../users/service.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
 import { toCampaign } from './campaignRows.ts';
 import { enqueueDirect, type DirectMessage } from './direct.ts';
@@ -19,6 +20,7 @@ import { createMessenger } from './messengers.ts';
 import { enqueue, type NewDelivery } from './queue.ts';
 import { compileTemplate, fileTagIssues, templateIssues } from './render.ts';
 import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
+import { SeedList } from './seedList.ts';
 import { Tracking } from './tracking.ts';
 import { messagingSettingsInput, redact, type MessagingSettings } from './settings.ts';
 import { campaignInput, type Campaign, type CampaignInput, type CustomerMessage, type Template } from './types.ts';
@@ -29,6 +31,7 @@ interface Modules {
   segments: SegmentService;
   coupons: CouponService;
   recommendations: RecommendationService;
+  users: Pick<UserService, 'findByEmail'>;
 }
 
 const MEMBER_PAGE = 1000;
@@ -45,6 +48,8 @@ export class MessagingService {
   private readonly dispatcher: Dispatcher;
   /** Opens, clicks, unsubscribes, bounce and complaint reports. */
   readonly tracking: Tracking;
+  /** Where test sends may go. */
+  readonly seedList: SeedList;
 
   constructor(
     private readonly db: Db,
@@ -56,6 +61,7 @@ export class MessagingService {
       settingsOf: (ws) => this.settingsOf(ws),
       campaignOf: (ws, id) => this.getCampaign(ws, id),
     });
+    this.seedList = new SeedList(db, m.users);
     this.tracking = new Tracking(db, {
       customers: m.customers,
       linkSecretOf: async (ws) => (await db.query<{ link_secret: string }>('SELECT link_secret FROM messaging_settings WHERE workspace_id = $1', [ws])).rows[0]?.link_secret,
@@ -302,10 +308,12 @@ export class MessagingService {
 
   /**
    * A test send: the preview for a real customer, sent to a staff address (`to`), subject marked
-   * [TEST]. It reaches no customer, so it is not a delivery and skips the gate.
+   * [TEST]. It reaches no customer, so it is not a delivery and skips the gate; `to` must be one of
+   * the workspace's users or on its seed list, since the message carries the customer's data.
    */
   async testSend(workspaceId: string, campaignId: string, input: { customer: string; to: string }): Promise<{ providerId: string }> {
     const campaign = await this.getCampaign(workspaceId, campaignId);
+    await this.seedList.assertAllowed(workspaceId, input.to);
     const content = await this.preview(workspaceId, campaignId, input.customer);
     const { settings } = await this.settingsOf(workspaceId);
     const messenger = createMessenger(campaign.channel, settings);
