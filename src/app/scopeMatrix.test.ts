@@ -55,6 +55,7 @@ describeEachDatabase('scopes: the matrix in docs/security.md, ingest keys, test 
   before(async () => {
     sink = await startSmtpSink();
     ctx = await testApp(t.db);
+    await ctx.services.messaging.putSettings(ctx.workspace.id, settingsFor(sink.url, { policy: { quietHours: null } }));
   });
   after(async () => {
     await ctx?.services.messaging.close();
@@ -116,7 +117,6 @@ describeEachDatabase('scopes: the matrix in docs/security.md, ingest keys, test 
 
   test('test sends reach only the workspace users and the seed list an admin keeps; anything else is a 400 naming "to"', async () => {
     const ws = ctx.workspace.id;
-    await ctx.services.messaging.putSettings(ws, settingsFor(sink.url, { policy: { quietHours: null } }));
     const { segmentId } = await seedAudience(ctx.services, ws, 1, { cohort: 'seed' });
     const id = (await call('POST', '/v1/campaigns', 'messaging', { name: 'Seed', segmentId, template: { channel: 'email', subject: 'テスト', mjml: NEWSLETTER_MJML } })).json().id as string;
     await ctx.services.users.create(ws, { email: 'Marketer@kizuna-shop.example.jp', role: 'marketer', password: 'correct horse battery' });
@@ -138,7 +138,7 @@ describeEachDatabase('scopes: the matrix in docs/security.md, ingest keys, test 
     assert.equal((await testSend('QA@kizuna-shop.example.jp')).statusCode, 200, 'on the seed list');
     assert.equal((await testSend('marketer@kizuna-shop.example.jp')).statusCode, 200, "one of the workspace's users");
     await sink.waitFor(before + 2);
-    assert.deepEqual(sink.received.slice(before).flatMap((m) => m.to).sort(), ['marketer@kizuna-shop.example.jp', 'qa@kizuna-shop.example.jp']);
+    assert.deepEqual(sink.received.slice(before).flatMap((m) => m.to.map((a) => a.toLowerCase())).sort(), ['marketer@kizuna-shop.example.jp', 'qa@kizuna-shop.example.jp']);
     // A user of another workspace is an outsider here.
     const other = await ctx.services.workspaces.create({ name: `other-${Date.now()}` });
     await ctx.services.users.create(other.workspace.id, { email: 'someone@other.example', role: 'admin', password: 'correct horse battery' });

@@ -20,6 +20,7 @@ import { createMessenger } from './messengers.ts';
 import { enqueue, type NewDelivery } from './queue.ts';
 import { compileTemplate, fileTagIssues, templateIssues } from './render.ts';
 import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
+import { referenceIn } from '../../kernel/references.ts';
 import { SeedList } from './seedList.ts';
 import { Tracking } from './tracking.ts';
 import { messagingSettingsInput, redact, type MessagingSettings } from './settings.ts';
@@ -136,8 +137,8 @@ export class MessagingService {
     const c = parsed.data;
     const { settings } = await this.settingsOf(workspaceId);
     await compileTemplate(c.template, settings, true);
-    await this.m.segments.get(workspaceId, c.segmentId);
-    if (c.couponCampaignId) await this.m.coupons.getCampaign(workspaceId, c.couponCampaignId);
+    await referenceIn(['segmentId'], () => this.m.segments.get(workspaceId, c.segmentId));
+    if (c.couponCampaignId) await referenceIn(['couponCampaignId'], () => this.m.coupons.getCampaign(workspaceId, c.couponCampaignId!));
     const { rows } = await this.db.query(
       `INSERT INTO campaigns (workspace_id, id, name, channel, class, segment_id, template, holdout_percent, coupon_campaign_id,
          conversion_window_days, status, scheduled_at)

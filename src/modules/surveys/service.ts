@@ -426,6 +426,8 @@ export class SurveyService {
 
   /** A customer's answers and follow-up cases (the customer 360 panel). */
   async forCustomer(workspaceId: string, customerId: string): Promise<{ responses: (SurveyResponse & { surveyTitle: Survey['title'] })[]; cases: SurveyCase[] }> {
+    // Another workspace's customer (or none) is a 404, not an empty history.
+    await this.deps.customers.get(workspaceId, customerId);
     const { rows } = await this.db.query(
       `SELECT r.*, s.title AS survey_title FROM survey_responses r JOIN surveys s ON s.workspace_id = r.workspace_id AND s.id = r.survey_id
        WHERE r.workspace_id = $1 AND r.customer_id = $2 ORDER BY r.answered_at DESC LIMIT 100`,
