@@ -164,6 +164,13 @@ describeEachDatabase('tenant isolation: workspace B never reaches workspace A', 
       assert.equal(res.statusCode, 400, `${method} ${url}: ${res.body}`);
       assert.deepEqual(res.json().issues.map((i: { path: unknown[] }) => i.path), [field], `${method} ${url}`);
     }
+    // A customer of A named in B's bodies is unknown in B.
+    const bSurvey = (await asB('POST', '/v1/surveys', { slug: 'b-nps', kind: 'nps', title: { ja: 'ご意見' } })).json().id as string;
+    const links = await asB('POST', `/v1/surveys/${bSurvey}/links`, { customers: [a.customer!] });
+    assert.ok([400, 404].includes(links.statusCode), `survey links for A's customer: ${links.body}`);
+    const order = await asB('POST', '/v1/orders', { externalId: 'b-o1', customerId: a.customer!, currency: 'JPY', orderedAt: '2026-03-01T00:00:00Z', totalMinor: 100 });
+    assert.equal(order.statusCode, 400, order.body);
+    assert.deepEqual(order.json().issues[0].path, [0, 'customerId']);
     const stored = await t.db.query<{ n: number }>(
       `SELECT (SELECT count(*) FROM webhooks WHERE workspace_id = $1) + (SELECT count(*) FROM loyalty_rewards WHERE workspace_id = $1) + (SELECT count(*) FROM campaigns WHERE workspace_id = $1) AS n`,
       [bWorkspace],
