@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FieldIssue } from '../../kernel/errors.ts';
 import { CHANNELS } from './types.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time such as 21:00');
@@ -99,7 +100,7 @@ export function redact(settings: MessagingSettings): MessagingSettings {
  * form of the stored value at the same place, the stored value is put back. A redacted form with
  * nothing behind it (a new channel, a changed host) is refused rather than saved as the secret.
  */
-export function keepSecrets(input: unknown, stored: unknown, at: (string | number)[] = []): { value: unknown; issues: { path: (string | number)[]; message: string }[] } {
+export function keepSecrets(input: unknown, stored: unknown, at: (string | number)[] = []): { value: unknown; issues: FieldIssue[] } {
   if (Array.isArray(input)) {
     const parts = input.map((v, i) => keepSecrets(v, Array.isArray(stored) ? stored[i] : undefined, [...at, i]));
     return { value: parts.map((p) => p.value), issues: parts.flatMap((p) => p.issues) };
@@ -107,14 +108,14 @@ export function keepSecrets(input: unknown, stored: unknown, at: (string | numbe
   if (input === null || typeof input !== 'object') return { value: input, issues: [] };
   const storedObject = stored !== null && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
   const value: Record<string, unknown> = {};
-  const issues: { path: (string | number)[]; message: string }[] = [];
+  const issues: FieldIssue[] = [];
   for (const [key, v] of Object.entries(input)) {
     const before = storedObject[key];
     if (typeof v === 'string' && (SECRET_KEYS.has(key) || key === 'smtpUrl')) {
       if (typeof before === 'string' && v !== before && v === redactValue(key, before)) value[key] = before;
       else if (looksRedacted(key, v)) {
         value[key] = v;
-        issues.push({ path: [...at, key], message: 'this is the redacted form of a secret that is not stored here: enter the secret itself' });
+        issues.push({ path: [...at, key], message: 'this is the redacted form of a secret that is not stored here: enter the secret itself', code: 'redacted_secret' });
       } else value[key] = v;
       continue;
     }
