@@ -14,6 +14,8 @@ export const en = {
 
   'shell.workspace': 'Workspace',
   'shell.signOut': 'Sign out',
+  'shell.menu': 'Menu',
+  'shell.closeMenu': 'Close menu',
   'shell.account': 'Your account',
   'language.label': 'Language',
 

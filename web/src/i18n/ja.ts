@@ -16,6 +16,8 @@ export const ja: Messages = {
 
   'shell.workspace': 'ワークスペース',
   'shell.signOut': 'ログアウト',
+  'shell.menu': 'メニュー',
+  'shell.closeMenu': 'メニューを閉じる',
   'shell.account': 'アカウント',
   'language.label': '言語',
 

@@ -66,7 +66,7 @@ function Loader() {
   const notConfigured = error instanceof ApiError && error.code === 'messaging_not_configured';
   if (error !== undefined && !notConfigured) return <ErrorNotice error={error} onRetry={reload} />;
   if (!data && !notConfigured) return loading ? <Loading /> : null;
-  return <Editor key={data ? 'stored' : 'new'} initial={data ?? {}} configured={!notConfigured} onSaved={reload} />;
+  return <Editor initial={data ?? {}} configured={!notConfigured} />;
 }
 
 /** Every edited value as text, by its path in the settings ("sender.name", "email.smtpUrl"). */
@@ -107,8 +107,10 @@ function build(initial: Settings, values: Record<string, string>, enabled: Set<C
   return body;
 }
 
-function Editor({ initial, configured, onSaved }: { initial: Settings; configured: boolean; onSaved: () => void }) {
+function Editor({ initial, configured }: { initial: Settings; configured: boolean }) {
   const { t } = useI18n();
+  // What the server holds: the PUT answers with it (secrets masked), and the next PUT starts from it.
+  const [base, setBase] = useState<Settings>(initial);
   const [values, setValues] = useState<Record<string, string>>(() => flatten(initial));
   const [enabled, setEnabled] = useState<Set<Channel>>(() => new Set(CHANNELS.filter((c) => initial[c] !== undefined)));
   const [busy, setBusy] = useState(false);
@@ -134,9 +136,10 @@ function Editor({ initial, configured, onSaved }: { initial: Settings; configure
     setBusy(true);
     setError(undefined);
     try {
-      await api('/v1/messaging/settings', { method: 'PUT', body: build(initial, values, enabled) });
+      const stored = await api<Settings>('/v1/messaging/settings', { method: 'PUT', body: build(base, values, enabled) });
+      setBase(stored);
+      setValues(flatten(stored));
       setSaved(true);
-      onSaved();
     } catch (err) {
       setError(err);
     } finally {
@@ -163,7 +166,7 @@ function Editor({ initial, configured, onSaved }: { initial: Settings; configure
 
   return (
     <form className="form settings-form" onSubmit={(e) => void submit(e)} noValidate>
-      {!configured && (
+      {!configured && base === initial && (
         <p className="notice notice-info" role="status">
           {t('settings.channels.notConfigured')}
         </p>
