@@ -33,7 +33,9 @@ export function errorMessageKey(error: unknown): MessageKey {
 export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t, lookup } = useI18n();
   const worded = error instanceof ApiError && error.code ? lookup(`error.code.${error.code}`) : undefined;
-  const detail = !worded && error instanceof ApiError && error.status >= 400 && error.status < 500 ? error.message : undefined;
+  // A refusal with field issues is explained by them (in this language); the server's English summary would add nothing.
+  const explainedByIssues = error instanceof ApiError && error.code === 'validation_failed' && error.issues.length > 0;
+  const detail = !worded && !explainedByIssues && error instanceof ApiError && error.status >= 400 && error.status < 500 ? error.message : undefined;
   return (
     <div className="notice notice-error" role="alert">
       <p className="notice-title">{worded ?? t(errorMessageKey(error), { status: error instanceof ApiError ? error.status : '' })}</p>
