@@ -209,6 +209,33 @@ describeInBrowser('settings screens and layouts in Chromium', (t) => {
     });
   }
 
+  test('an admin invites someone by link; opening it, they choose a password and are signed in', async () => {
+    const page = await signedIn(people.admin, 'en', LAPTOP);
+    await open(page, '/settings/users');
+    const invitee = `invitee-${Math.random().toString(36).slice(2)}@example.jp`;
+    await page.getByLabel('Email', { exact: true }).fill(invitee);
+    await page.getByLabel('Role', { exact: true }).selectOption('marketer');
+    await page.getByRole('button', { name: 'Create invitation link' }).click();
+    const link = (await page.locator('.notice-success code').textContent())!.trim();
+    assert.match(link, new RegExp(`^${base}/invite/[A-Za-z0-9_-]{43}$`));
+    await page.getByRole('table', { name: 'Invitations not yet accepted' }).getByText(invitee).waitFor();
+
+    const guest = await browser.newContext({ locale: 'ja-JP', ...PHONE });
+    contexts.push(guest);
+    const join = await guest.newPage();
+    await join.goto(link);
+    await join.getByRole('heading', { level: 1, name: '絆ストア に参加' }).waitFor();
+    await join.getByLabel('パスワード（12 文字以上）').fill('short');
+    await join.getByRole('button', { name: '参加してログイン' }).click();
+    await join.locator('#invite-accept-password-error').getByText('短すぎるか、小さすぎます').waitFor();
+    await screenshot(join, 'settings-09-invitation-phone-ja');
+    await join.getByLabel('パスワード（12 文字以上）').fill(PASSWORD);
+    await join.getByRole('button', { name: '参加してログイン' }).click();
+    await join.locator('.account-email', { hasText: invitee }).waitFor({ state: 'attached' });
+    assert.equal((await services.users.findByEmail(invitee))?.role, 'marketer');
+    assert.deepEqual(errors, []);
+  });
+
   test('other roles see no settings links, and a settings page opened directly refuses them', async () => {
     const page = await signedIn(people.analyst, 'en', LAPTOP);
     assert.equal(await page.getByRole('navigation').getByRole('link', { name: 'Channels' }).count(), 0);

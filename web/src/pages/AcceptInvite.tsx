@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import { ErrorNotice, Loading } from '../components/Feedback.tsx';
-import { LanguageSelect } from '../components/LanguageSelect.tsx';
 import { Field } from '../areas/settings/fields.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { Link } from '../router.tsx';
 import type { Role } from '../types.ts';
+import { useAction } from '../useAction.ts';
+import { AuthCard } from './SignIn.tsx';
 import { useApi } from '../useApi.ts';
 
 interface InvitationInfo {
@@ -20,27 +21,18 @@ export function AcceptInvite({ token, onJoined }: { token: string; onJoined: () 
   const { t } = useI18n();
   const { data, error } = useApi<InvitationInfo>(`/v1/invitations/${encodeURIComponent(token)}`);
   return (
-    <div className="signin">
-      <main className="signin-card">
-        <div className="brand brand-large">
-          <span className="brand-mark" aria-hidden="true">
-            絆
-          </span>
-          <span className="brand-name">{t('app.name')}</span>
-        </div>
-        {error !== undefined && (
-          <>
-            <ErrorNotice error={error} />
-            <p>
-              <Link to="/">{t('invite.toSignIn')}</Link>
-            </p>
-          </>
-        )}
-        {data === undefined && error === undefined && <Loading />}
-        {data && <Join token={token} invitation={data} onJoined={onJoined} />}
-        <LanguageSelect id="language-invite" />
-      </main>
-    </div>
+    <AuthCard languageId="language-invite">
+      {error !== undefined && (
+        <>
+          <ErrorNotice error={error} />
+          <p>
+            <Link to="/">{t('invite.toSignIn')}</Link>
+          </p>
+        </>
+      )}
+      {data === undefined && error === undefined && <Loading />}
+      {data && <Join token={token} invitation={data} onJoined={onJoined} />}
+    </AuthCard>
   );
 }
 
@@ -48,20 +40,14 @@ function Join({ token, invitation, onJoined }: { token: string; invitation: Invi
   const { t } = useI18n();
   const [name, setName] = useState(invitation.name ?? '');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    return run(async () => {
       await api(`/v1/invitations/${encodeURIComponent(token)}/accept`, { method: 'POST', body: { password, ...(name.trim() ? { name: name.trim() } : {}) } });
       onJoined();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   };
 
   return (

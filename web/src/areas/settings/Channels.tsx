@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api.ts';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import { SettingsPage } from './AdminOnly.tsx';
 import { Field } from './fields.tsx';
@@ -113,8 +114,7 @@ function Editor({ initial, configured }: { initial: Settings; configured: boolea
   const [base, setBase] = useState<Settings>(initial);
   const [values, setValues] = useState<Record<string, string>>(() => flatten(initial));
   const [enabled, setEnabled] = useState<Set<Channel>>(() => new Set(CHANNELS.filter((c) => initial[c] !== undefined)));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
 
   const set = (path: string, value: string) => {
@@ -131,20 +131,14 @@ function Editor({ initial, configured }: { initial: Settings; configured: boolea
     });
   };
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    return run(async () => {
       const stored = await api<Settings>('/v1/messaging/settings', { method: 'PUT', body: build(base, values, enabled) });
       setBase(stored);
       setValues(flatten(stored));
       setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const input = (path: string, spec: FieldSpec & { required?: boolean; type?: string }, id: string) => (

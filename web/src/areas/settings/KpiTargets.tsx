@@ -3,6 +3,7 @@ import { api } from '../../api.ts';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import type { Granularity, KpiDefinition, KpiReport } from '../insights/types.ts';
 import { SettingsPage } from './AdminOnly.tsx';
@@ -57,27 +58,20 @@ function TargetForm({ definitions, onSaved }: { definitions: KpiDefinition[]; on
   const [granularity, setGranularity] = useState<Granularity>('month');
   const [periodStart, setPeriodStart] = useState(firstOfMonth());
   const [value, setValue] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
   const ratio = definitions.find((d) => d.key === kpi)?.unit === 'ratio';
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setSaved(false);
-    try {
+    return run(async () => {
       // Ratios are typed as percentages and stored as fractions, as the Overview shows them.
       const target = value.trim() === '' ? null : Number(value) / (ratio ? 100 : 1);
       await api('/v1/kpi-targets', { method: 'PUT', body: { targets: [{ kpi, granularity, periodStart, target }] } });
       setSaved(true);
       onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -6,6 +6,7 @@ import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import type { Role } from '../../types.ts';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import { SettingsPage } from './AdminOnly.tsx';
 import { Field } from './fields.tsx';
@@ -54,21 +55,18 @@ function UserTable({ users, onChanged }: { users: TeamUser[]; onChanged: () => v
   const { t } = useI18n();
   const format = useFormat();
   const session = useSession();
-  const [error, setError] = useState<unknown>();
+  const { error, run } = useAction();
   const [done, setDone] = useState<string>();
   const [confirming, setConfirming] = useState<string>();
 
-  const act = async (work: () => Promise<unknown>, message?: string) => {
-    setError(undefined);
+  const act = (work: () => Promise<unknown>, message?: string) => {
     setDone(undefined);
-    try {
+    return run(async () => {
       await work();
       setConfirming(undefined);
       setDone(message);
       onChanged();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
   const setRole = (user: TeamUser, role: Role) =>
     act(() => api(`/v1/users/${user.id}`, { method: 'PATCH', body: { role } }), t('settings.users.roleChanged', { email: user.email, role: t(`role.${role}`) }));
@@ -145,16 +143,13 @@ function Invite({ onInvited }: { onInvited: () => void }) {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('marketer');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [link, setLink] = useState<{ email: string; url: string }>();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setLink(undefined);
-    try {
+    return run(async () => {
       const result = await api<{ path: string; invitation: Invitation }>('/v1/users/invitations', {
         method: 'POST',
         body: { email: email.trim(), role, ...(name.trim() ? { name: name.trim() } : {}) },
@@ -163,11 +158,7 @@ function Invite({ onInvited }: { onInvited: () => void }) {
       setEmail('');
       setName('');
       onInvited();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -207,16 +198,12 @@ function Invite({ onInvited }: { onInvited: () => void }) {
 function Invitations({ invitations, onChanged }: { invitations: Invitation[]; onChanged: () => void }) {
   const { t } = useI18n();
   const format = useFormat();
-  const [error, setError] = useState<unknown>();
-  const withdraw = async (id: string) => {
-    setError(undefined);
-    try {
+  const { error, run } = useAction();
+  const withdraw = (id: string) =>
+    run(async () => {
       await api(`/v1/users/invitations/${id}`, { method: 'DELETE' });
       onChanged();
-    } catch (err) {
-      setError(err);
-    }
-  };
+    });
   return (
     <section className="card" aria-labelledby="invitations-title">
       <h2 id="invitations-title">{t('settings.users.invitations')}</h2>
