@@ -23,7 +23,7 @@ import { campaignReport, globalControlReport, type CampaignReport } from './repo
 import { referenceIn } from '../../kernel/references.ts';
 import { SeedList } from './seedList.ts';
 import { Tracking } from './tracking.ts';
-import { messagingSettingsInput, redact, type MessagingSettings } from './settings.ts';
+import { keepSecrets, messagingSettingsInput, redact, type MessagingSettings } from './settings.ts';
 import { campaignInput, type Campaign, type CampaignInput, type CustomerMessage, type Template } from './types.ts';
 
 interface Modules {
@@ -100,9 +100,12 @@ export class MessagingService {
   }
 
   async putSettings(workspaceId: string, input: unknown): Promise<MessagingSettings> {
-    const parsed = messagingSettingsInput.safeParse(input);
-    if (!parsed.success) {
-      throw new ValidationError('Invalid messaging settings', parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })));
+    const { rows: stored } = await this.db.query<{ settings: unknown }>('SELECT settings FROM messaging_settings WHERE workspace_id = $1', [workspaceId]);
+    const kept = keepSecrets(input, stored[0]?.settings);
+    const parsed = messagingSettingsInput.safeParse(kept.value);
+    if (!parsed.success || kept.issues.length > 0) {
+      const issues = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message, code: i.code }));
+      throw new ValidationError('Invalid messaging settings', [...kept.issues, ...issues]);
     }
     await this.db.query(
       `INSERT INTO messaging_settings (workspace_id, settings, link_secret) VALUES ($1, $2, $3)
@@ -123,7 +126,7 @@ export class MessagingService {
       'SELECT settings, link_secret, updated_at FROM messaging_settings WHERE workspace_id = $1',
       [workspaceId],
     );
-    if (!rows[0]) throw new ConflictError('Messaging is not configured for this workspace: PUT /v1/messaging/settings first');
+    if (!rows[0]) throw new ConflictError('Messaging is not configured for this workspace: PUT /v1/messaging/settings first', 'messaging_not_configured');
     return { settings: messagingSettingsInput.parse(rows[0].settings), linkSecret: rows[0].link_secret, version: rows[0].updated_at.toISOString() };
   }
 
