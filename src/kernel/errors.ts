@@ -42,8 +42,9 @@ export class NotFoundError extends KizunaError {
 }
 
 export class ConflictError extends KizunaError {
-  constructor(message: string) {
-    super(message, 409, 'conflict');
+  /** `code` names the conflict when a client (the web app) should explain it in its own words. */
+  constructor(message: string, code = 'conflict') {
+    super(message, 409, code);
   }
 }
 
