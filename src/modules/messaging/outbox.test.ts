@@ -82,6 +82,7 @@ describeEachDatabase('messaging: the outbox channel', (t) => {
     assert.match(csp, /default-src 'none'/);
     assert.doesNotMatch(csp, /script-src/);
     assert.match(html.body, /山田 花子/);
+    assert.match(html.body, /住所: 〒100-0005 東京都千代田区丸の内1-1-1/, 'the footer names the sender with 〒');
 
     const sms = data.find((m) => m.channel === 'sms')!;
     assert.equal((await call('GET', `/v1/messaging/outbox/${sms.id}/html`, undefined, 'read')).statusCode, 404);

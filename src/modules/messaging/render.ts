@@ -6,6 +6,7 @@ import type { Content, PostalRecipient } from './messenger.ts';
 import { SAMPLE_POSTAL, SAMPLE_SCOPES, SAMPLE_SENDER } from './sampleScopes.ts';
 import type { MessagingSettings } from './settings.ts';
 import { createTemplateEngine, FileTagError, parseTemplate, renderBounded } from './templateEngine.ts';
+import { formatPostalCode } from './postalCode.ts';
 import type { trackingUrls } from './tokens.ts';
 import type { Template } from './types.ts';
 
@@ -163,9 +164,10 @@ function compileChannel(template: Template, settings: FooterSettings, strict: bo
  */
 export function withFooter(mjml: string, settings: FooterSettings): string {
   const s = settings.sender;
+  const postalCode = s.postalCode ? `〒${formatPostalCode(s.postalCode)} ` : '';
   const contact = s.contactUrl ? `<br/>お問い合わせ: <a href="${literal(s.contactUrl)}">${literal(s.contactUrl)}</a>` : '';
   const footer = `<mj-section><mj-column><mj-divider border-width="1px" border-color="#dddddd" />
-<mj-text font-size="11px" color="#666666" line-height="1.6">配信元: ${literal(s.name)}<br/>住所: ${literal(s.postalAddress)}${contact}
+<mj-text font-size="11px" color="#666666" line-height="1.6">配信元: ${literal(s.name)}<br/>住所: ${postalCode}${literal(s.postalAddress)}${contact}
 {% if unsubscribe_url %}<br/>このメールの配信停止: <a href="{{ unsubscribe_url }}">配信停止はこちら</a>{% endif %}</mj-text>
 </mj-column></mj-section>`;
   const at = mjml.lastIndexOf('</mj-body>');
