@@ -12,9 +12,25 @@ export function Loading({ inline = false }: { inline?: boolean }) {
   );
 }
 
+/**
+ * API error codes with their own words in the dictionaries: for these the server's (English)
+ * message is not shown, the UI's language says it all.
+ */
+const CODE_KEYS: Partial<Record<string, MessageKey>> = {
+  messaging_not_configured: 'error.code.messagingNotConfigured',
+  channel_not_configured: 'error.code.channelNotConfigured',
+};
+
+/** Whether the error's code has its own translated message. */
+export function hasTranslatedCode(error: unknown): boolean {
+  return error instanceof ApiError && CODE_KEYS[error.code] !== undefined;
+}
+
 /** What went wrong in plain words, by kind; the server's own message below it when it adds something. */
 export function errorMessageKey(error: unknown): MessageKey {
   if (!(error instanceof ApiError)) return 'error.server';
+  const byCode = CODE_KEYS[error.code];
+  if (byCode) return byCode;
   if (error.status === 0) return 'error.network';
   if (error.status === 401) return 'error.sessionEnded';
   if (error.status === 403) return 'error.forbidden';
@@ -29,7 +45,7 @@ export function errorMessageKey(error: unknown): MessageKey {
 export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useI18n();
   const key = errorMessageKey(error);
-  const detail = error instanceof ApiError && error.status >= 400 && error.status < 500 ? error.message : undefined;
+  const detail = error instanceof ApiError && error.status >= 400 && error.status < 500 && !hasTranslatedCode(error) ? error.message : undefined;
   return (
     <div className="notice notice-error" role="alert">
       <p className="notice-title">{t(key, { status: error instanceof ApiError ? error.status : '' })}</p>

@@ -49,6 +49,8 @@ export const en = {
   'error.tooLarge': 'The file is too large to upload here. Use the command-line import shown below.',
   'error.conflict': 'This conflicts with what is already stored.',
   'error.other': 'The request failed (HTTP {status}).',
+  'error.code.messagingNotConfigured': 'Messaging is not set up for this workspace yet: an admin must first set the sender (name, postal address, contact) and at least one channel.',
+  'error.code.channelNotConfigured': 'This channel is not set up for this workspace: an admin must first add its provider or send it to the outbox.',
   'error.details': 'Details from the server',
 
   'signIn.title': 'Sign in',

@@ -51,6 +51,8 @@ export const ja: Messages = {
   'error.tooLarge': 'ファイルが大きすぎてここからはアップロードできません。下記のコマンドラインでインポートしてください。',
   'error.conflict': '既存のデータと矛盾しています。',
   'error.other': 'リクエストが失敗しました（HTTP {status}）。',
+  'error.code.messagingNotConfigured': 'このワークスペースではまだメッセージ配信が設定されていません。管理者が送信者情報（名称・住所・問い合わせ先）と配信チャネルを設定してください。',
+  'error.code.channelNotConfigured': 'このチャネルはまだ設定されていません。管理者がプロバイダーを設定するか、アウトボックスに送るよう設定してください。',
   'error.details': 'サーバーからの詳細',
 
   'signIn.title': 'ログイン',
