@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { createServices } from '../../app/services.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
+import { cliOn } from '../cliTestKit.ts';
 import { apiJourney, DAY, journeyWorkspace, liveJourney } from '../../modules/journeys/testKit.ts';
 
-const bin = new URL('../../../bin/kizuna.js', import.meta.url).pathname;
-
 describeEachDatabase('kizuna journey run --as-of', (t) => {
-  const kizuna = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [bin, 'journey', ...args], { env: { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent' } }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const kizuna = (...args: string[]) => cliOn(t.db.url, 'journey')(...args);
 
   test('a two-day wait passes when run as of three days later, not before', async () => {
     const s = createServices(t.db);

@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { createServices } from '../../app/services.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
+import { cliOn } from '../cliTestKit.ts';
 import { customerInput } from '../../modules/customers/types.ts';
 
-const bin = new URL('../../../bin/kizuna.js', import.meta.url).pathname;
-
 describeEachDatabase('kizuna loyalty settings; process --as-of', (t) => {
-  const kizuna = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [bin, 'loyalty', ...args], { env: { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent' } }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const kizuna = (...args: string[]) => cliOn(t.db.url, 'loyalty')(...args);
 
   test('set from a file and show; bad files exit 2; process runs expiry as of an instant', async () => {
     const services = createServices(t.db);

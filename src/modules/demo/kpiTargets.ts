@@ -6,13 +6,13 @@ import type { KpiTargetInput } from '../intelligence/service.ts';
 /** The KPIs the Overview leads with: the ones a retention team is measured on. */
 export const DEMO_TARGET_KPIS: readonly KpiKey[] = [
   'revenue',
+  'average_order_value',
   'active_customers',
   'new_customers',
   'retention_rate',
   'churn_rate',
-  'repeat_purchase_rate',
   'f2_conversion',
-  'average_order_value',
+  'repeat_purchase_rate',
 ];
 
 /** Targets ask this much better than the months before (5 %): some months meet them, some do not. */
