@@ -264,7 +264,7 @@ export class Dispatcher {
     const cached = this.messengers.get(key);
     if (cached?.version === ws.version) return cached.messenger;
     if (cached) void cached.messenger.close();
-    const messenger = createMessenger(channel, ws.settings);
+    const messenger = createMessenger(channel, ws.settings, this.db);
     if (messenger) this.messengers.set(key, { version: ws.version, messenger });
     else this.messengers.delete(key);
     return messenger;

@@ -18,6 +18,7 @@ import { assignArm } from './holdout.ts';
 import type { Content } from './messenger.ts';
 import { createMessenger } from './messengers.ts';
 import { enqueue, type NewDelivery } from './queue.ts';
+import { getOutboxMessage, listOutbox, type OutboxQuery } from './outbox.ts';
 import { compileTemplate, fileTagIssues, templateIssues } from './render.ts';
 import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
 import { referenceIn } from '../../kernel/references.ts';
@@ -81,6 +82,7 @@ export class MessagingService {
         [workspaceId, customerId],
       ),
       messageLog: await exportRows(q, 'SELECT * FROM delivery_log WHERE workspace_id = $1 AND customer_id = $2 ORDER BY at, seq', [workspaceId, customerId]),
+      outbox: await exportRows(q, 'SELECT * FROM outbox_messages WHERE workspace_id = $1 AND customer_id = $2 ORDER BY id', [workspaceId, customerId]),
     };
   }
 
@@ -97,6 +99,8 @@ export class MessagingService {
        WHERE workspace_id = $1 AND customer_id = $2`,
       [workspaceId, customerId],
     );
+    // The outbox holds what was rendered for them, address included: it goes like the variables.
+    await q.query('DELETE FROM outbox_messages WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, customerId]);
   }
 
   async putSettings(workspaceId: string, input: unknown): Promise<MessagingSettings> {
@@ -320,8 +324,8 @@ export class MessagingService {
     await this.seedList.assertAllowed(workspaceId, input.to);
     const content = await this.preview(workspaceId, campaignId, input.customer);
     const { settings } = await this.settingsOf(workspaceId);
-    const messenger = createMessenger(campaign.channel, settings);
-    if (!messenger) throw new ConflictError(`The ${campaign.channel} channel is not configured`);
+    const messenger = createMessenger(campaign.channel, settings, this.db);
+    if (!messenger) throw new ConflictError(`The ${campaign.channel} channel is not configured`, 'channel_not_configured');
     try {
       const customer = await this.m.customers.find(workspaceId, input.customer);
       return await messenger.send({
@@ -344,8 +348,8 @@ export class MessagingService {
    */
   async notifyTeam(workspaceId: string, input: { key: string; to: string[]; subject: string; text: string }): Promise<void> {
     const { settings } = await this.settingsOf(workspaceId);
-    const messenger = createMessenger('email', settings);
-    if (!messenger) throw new ConflictError('The email channel is not configured: team alerts need SMTP settings');
+    const messenger = createMessenger('email', settings, this.db);
+    if (!messenger) throw new ConflictError('The email channel is not configured: team alerts need SMTP settings', 'channel_not_configured');
     try {
       for (const [i, to] of input.to.entries()) {
         await messenger.send({
@@ -414,6 +418,17 @@ export class MessagingService {
   /** The global control group against everyone targeted, month by month. */
   globalControlReport(workspaceId: string, from: Date, to: Date): ReturnType<typeof globalControlReport> {
     return globalControlReport(this.db, workspaceId, from, to);
+  }
+
+  // ── the outbox channel ────────────────────────────────────────────────────
+
+  /** Messages the outbox channel stored, newest first. */
+  listOutbox(workspaceId: string, query: OutboxQuery): ReturnType<typeof listOutbox> {
+    return listOutbox(this.db, workspaceId, query);
+  }
+
+  getOutboxMessage(workspaceId: string, id: string): ReturnType<typeof getOutboxMessage> {
+    return getOutboxMessage(this.db, workspaceId, id);
   }
 
   // ── the customer 360 ──────────────────────────────────────────────────────

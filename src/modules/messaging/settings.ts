@@ -60,6 +60,12 @@ export const messagingSettingsInput = z.object({
     .optional(),
   webhook: z.object({ url: z.url(), secret: z.string().min(16) }).optional(),
   dm: z.object({ outputDir: z.string().min(1) }).optional(),
+  /**
+   * Channels whose messages go to the built-in outbox (stored, shown at GET /v1/messaging/outbox)
+   * instead of their provider: for demos, staging and acceptance tests. It wins over a provider
+   * configured for the same channel.
+   */
+  outbox: z.object({ channels: z.array(z.enum(CHANNELS)).min(1) }).optional(),
   policy: z
     .object({
       /** Marketing messages at most `max` in `days`, across all channels. */

@@ -53,6 +53,7 @@ export const en = {
   'error.tooLarge': 'The file is too large to upload here. Use the command-line import shown below.',
   'error.conflict': 'This conflicts with what is already stored.',
   'error.other': 'The request failed (HTTP {status}).',
+  'error.code.channel_not_configured': 'This channel is not set up for this workspace: an admin must first add its provider or send it to the outbox.',
   'error.details': 'Details from the server',
   'error.code.forbidden': 'Your role does not allow this.',
   'error.code.too_many_attempts': 'Too many attempts. Wait a little, then try again.',

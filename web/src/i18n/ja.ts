@@ -55,6 +55,7 @@ export const ja: Messages = {
   'error.tooLarge': 'ファイルが大きすぎてここからはアップロードできません。下記のコマンドラインでインポートしてください。',
   'error.conflict': '既存のデータと矛盾しています。',
   'error.other': 'リクエストが失敗しました（HTTP {status}）。',
+  'error.code.channel_not_configured': 'このチャネルはまだ設定されていません。管理者がプロバイダーを設定するか、アウトボックスに送るよう設定してください。',
   'error.details': 'サーバーからの詳細',
   'error.code.forbidden': 'この操作はあなたのロールでは許可されていません。',
   'error.code.too_many_attempts': '試行回数が多すぎます。しばらく待ってから再試行してください。',
