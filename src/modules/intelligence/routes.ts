@@ -402,8 +402,12 @@ export async function intelligenceRoutes(app: ZodApp, services: Services): Promi
                 retention: z.array(z.number()),
                 revenuePerCustomer: z.array(z.number()),
                 cumulativeRevenuePerCustomer: z.array(z.number()),
+                complete: z.number().describe('cells k < complete cover months that have ended; later ones are still filling up'),
               }),
             ),
+            average: z
+              .object({ retention: z.array(num), revenuePerCustomer: z.array(num), cumulativeRevenuePerCustomer: z.array(num) })
+              .describe('size-weighted column averages over complete cells only'),
             subscriptions: z.array(
               z.object({
                 cohort: z.string(),
