@@ -275,7 +275,17 @@ function KpiCard({ kpi, report, onSaved }: { kpi: CardKey; report: KpiReport; on
         { type: 'line', data: series.map((v, i) => (i === partialAt ? null : v)), showSymbol: false, connectNulls: false, lineStyle: { width: 2 }, areaStyle: { opacity: 0.08 } },
         // The partial period: a dashed segment from the last complete point.
         ...(partialAt > 0
-          ? [{ type: 'line' as const, data: series.map((v, i) => (i >= partialAt - 1 ? v : null)), showSymbol: false, connectNulls: false, lineStyle: { width: 2, type: 'dashed' as const } }]
+          ? [
+              {
+                type: 'line' as const,
+                data: series.map((v, i) => (i >= partialAt - 1 ? v : null)),
+                showSymbol: false,
+                connectNulls: false,
+                // The same colour as the solid line (the theme's first), dashed.
+                color: getComputedStyle(document.documentElement).getPropertyValue('--primary').trim() || '#2346b8',
+                lineStyle: { width: 2, type: 'dashed' as const },
+              },
+            ]
           : []),
       ],
     }),
