@@ -22,7 +22,7 @@ export async function withServices<T>(
   const config = loadConfig({ dataDir: opts.dataDir ? resolveDir(opts.dataDir) : undefined });
   const open = await openDatabase(config, options);
   try {
-    return await fn(createServices(open.db), config);
+    return await fn(createServices(open.db, { dataDir: config.dataDir }), config);
   } finally {
     await open.close();
   }

@@ -4,12 +4,13 @@ import { PaperDmMessenger } from './channels/paperDm.ts';
 import { PushMessenger } from './channels/push.ts';
 import { SmsMessenger } from './channels/sms.ts';
 import { WebhookMessenger } from './channels/webhook.ts';
+import type { DmBatchStore } from './dmBatches.ts';
 import type { Messenger } from './messenger.ts';
 import type { MessagingSettings } from './settings.ts';
 import type { Channel } from './types.ts';
 
 /** The messenger of a channel as the workspace configured it; undefined when the channel is not set up. */
-export function createMessenger(channel: Channel, settings: MessagingSettings): Messenger | undefined {
+export function createMessenger(channel: Channel, settings: MessagingSettings, where: { workspaceId: string; dmBatches: DmBatchStore }): Messenger | undefined {
   switch (channel) {
     case 'email':
       return settings.email && new EmailMessenger(settings.email, settings.sender);
@@ -22,6 +23,6 @@ export function createMessenger(channel: Channel, settings: MessagingSettings): 
     case 'webhook':
       return settings.webhook && new WebhookMessenger(settings.webhook);
     case 'dm':
-      return settings.dm && new PaperDmMessenger(settings.dm, settings.sender);
+      return settings.dm && new PaperDmMessenger(where.dmBatches, where.workspaceId, settings.sender);
   }
 }

@@ -3,6 +3,7 @@ import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { instant } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../app/server.ts';
 import type { Services } from '../../app/services.ts';
+import { dmBatchRoutes } from './dmBatchRoutes.ts';
 import { unsubscribePage } from './unsubscribePage.ts';
 import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES } from './types.ts';
 
@@ -56,6 +57,8 @@ export async function messagingRoutes(app: ZodApp, services: Services): Promise<
   app.addContentTypeParser(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
+
+  dmBatchRoutes(app, services, write);
 
   app.put(
     '/v1/messaging/settings',

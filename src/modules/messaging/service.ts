@@ -15,12 +15,13 @@ import { Dispatcher, type DrainOptions, type DrainResult, type WorkspaceMessagin
 import { customerScope, loadRecipients, postalOf } from './facts.ts';
 import { assignArm } from './holdout.ts';
 import type { Content } from './messenger.ts';
+import { DmBatchStore } from './dmBatches.ts';
 import { createMessenger } from './messengers.ts';
 import { enqueue, type NewDelivery } from './queue.ts';
 import { compileTemplate, fileTagIssues, templateIssues } from './render.ts';
 import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
 import { Tracking } from './tracking.ts';
-import { messagingSettingsInput, redact, type MessagingSettings } from './settings.ts';
+import { messagingSettingsInput, redact, storedMessagingSettings, type MessagingSettings } from './settings.ts';
 import { campaignInput, type Campaign, type CampaignInput, type CustomerMessage, type Template } from './types.ts';
 
 interface Modules {
@@ -49,8 +50,11 @@ export class MessagingService {
   constructor(
     private readonly db: Db,
     private readonly m: Modules,
+    /** Paper DM batches: under the data directory, read through `GET /v1/messaging/dm-batches`. */
+    readonly dmBatches: DmBatchStore = new DmBatchStore(),
   ) {
     this.dispatcher = new Dispatcher(db, {
+      dmBatches,
       workspaces: m.workspaces,
       recommendations: m.recommendations,
       settingsOf: (ws) => this.settingsOf(ws),
@@ -117,7 +121,7 @@ export class MessagingService {
       [workspaceId],
     );
     if (!rows[0]) throw new ConflictError('Messaging is not configured for this workspace: PUT /v1/messaging/settings first');
-    return { settings: messagingSettingsInput.parse(rows[0].settings), linkSecret: rows[0].link_secret, version: rows[0].updated_at.toISOString() };
+    return { settings: storedMessagingSettings.parse(rows[0].settings), linkSecret: rows[0].link_secret, version: rows[0].updated_at.toISOString() };
   }
 
   // ── campaigns ─────────────────────────────────────────────────────────────
@@ -276,7 +280,7 @@ export class MessagingService {
   async sendingPolicy(workspaceId: string, q: Queryable = this.db): Promise<{ configured: boolean; globalControlPercent: number }> {
     const { rows } = await q.query<{ settings: unknown }>('SELECT settings FROM messaging_settings WHERE workspace_id = $1', [workspaceId]);
     if (!rows[0]) return { configured: false, globalControlPercent: 0 };
-    return { configured: true, globalControlPercent: messagingSettingsInput.parse(rows[0].settings).policy.globalControlPercent };
+    return { configured: true, globalControlPercent: storedMessagingSettings.parse(rows[0].settings).policy.globalControlPercent };
   }
 
   /** What a real customer would receive (without tracking), to check a template before sending. */
@@ -308,7 +312,7 @@ export class MessagingService {
     const campaign = await this.getCampaign(workspaceId, campaignId);
     const content = await this.preview(workspaceId, campaignId, input.customer);
     const { settings } = await this.settingsOf(workspaceId);
-    const messenger = createMessenger(campaign.channel, settings);
+    const messenger = createMessenger(campaign.channel, settings, { workspaceId, dmBatches: this.dmBatches });
     if (!messenger) throw new ConflictError(`The ${campaign.channel} channel is not configured`);
     try {
       const customer = await this.m.customers.find(workspaceId, input.customer);
@@ -332,7 +336,7 @@ export class MessagingService {
    */
   async notifyTeam(workspaceId: string, input: { key: string; to: string[]; subject: string; text: string }): Promise<void> {
     const { settings } = await this.settingsOf(workspaceId);
-    const messenger = createMessenger('email', settings);
+    const messenger = createMessenger('email', settings, { workspaceId, dmBatches: this.dmBatches });
     if (!messenger) throw new ConflictError('The email channel is not configured: team alerts need SMTP settings');
     try {
       for (const [i, to] of input.to.entries()) {
