@@ -22,6 +22,7 @@ import { guardHostileInput } from './hostileInput.ts';
 import { registerRoutes } from './routes.ts';
 import type { Services } from './services.ts';
 import { registerWebApp } from './webApp.ts';
+import { registerSecurityHeaders } from './securityHeaders.ts';
 
 export type App = FastifyInstance;
 export type ZodApp = FastifyInstance<
@@ -45,6 +46,7 @@ export async function buildServer(services: Services, config: Config): Promise<A
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   guardHostileInput(app);
+  registerSecurityHeaders(app);
   app.setErrorHandler((err, request, reply) => {
     const body = errorBody(err);
     if (body.statusCode >= 500) request.log.error({ err }, 'request failed');
