@@ -23,6 +23,7 @@ import { trackRoutes } from './routeAccess.ts';
 import { registerRoutes } from './routes.ts';
 import type { Services } from './services.ts';
 import { registerWebApp } from './webApp.ts';
+import { registerSecurityHeaders } from './securityHeaders.ts';
 
 export type App = FastifyInstance;
 export type ZodApp = FastifyInstance<
@@ -46,6 +47,7 @@ export async function buildServer(services: Services, config: Config): Promise<A
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   guardHostileInput(app);
+  registerSecurityHeaders(app);
   trackRoutes(app);
   app.setErrorHandler((err, request, reply) => {
     const body = errorBody(err);

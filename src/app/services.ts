@@ -8,6 +8,7 @@ import { IngestService } from '../modules/ingest/service.ts';
 import { IntelligenceService } from '../modules/intelligence/service.ts';
 import { LoyaltyService } from '../modules/loyalty/service.ts';
 import { MessagingService } from '../modules/messaging/service.ts';
+import { DmBatchStore } from '../modules/messaging/dmBatches.ts';
 import { JobService } from '../modules/jobs/service.ts';
 import { OrderService } from '../modules/orders/service.ts';
 import { PrivacyService } from '../modules/privacy/service.ts';
@@ -50,7 +51,12 @@ export interface Services {
   privacy: PrivacyService;
 }
 
-export function createServices(db: Db): Services {
+export interface ServiceOptions {
+  /** Where the server keeps files it writes (paper DM batches); without it, a temporary directory of this process. */
+  dataDir?: string;
+}
+
+export function createServices(db: Db, options: ServiceOptions = {}): Services {
   const workspaces = new WorkspaceService(db);
   const accounts = new AccountService(db);
   const customers = new CustomerService(db, accounts);
@@ -67,7 +73,7 @@ export function createServices(db: Db): Services {
   const coupons = new CouponService(db, { workspaces, customers, segments });
   const loyalty = new LoyaltyService(db, { workspaces, customers, events, coupons, segments, jobs });
   const ingest = new IngestService(db, { workspaces, customers, accounts, catalog, orders, events, segments, loyalty });
-  const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations, users });
+  const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations, users }, new DmBatchStore(options.dataDir));
   const journeys = new JourneyService(db, { workspaces, customers, events, segments, coupons, loyalty, webhooks, messaging, jobs, intelligence });
   const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging, jobs });
   const ugc = new UgcService(db, { customers, loyalty, coupons, surveys, events });

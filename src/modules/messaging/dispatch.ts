@@ -5,6 +5,7 @@ import type { WorkspaceService } from '../workspaces/service.ts';
 import { capWindowDays, CONSENT_CHANNEL, decide } from './deliveryGate.ts';
 import { addressOf, customerScope, loadRecipients, postalOf, suppressionKind, type Recipient } from './facts.ts';
 import { ProviderError, type Messenger, type OutboundMessage } from './messenger.ts';
+import type { DmBatchStore } from './dmBatches.ts';
 import { createMessenger } from './messengers.ts';
 import { approveSends, capHistory, claim, extendLeases, finishCampaigns, LEASE_MS, lockRecipients, retryDelayMs, settle, type Claimed, type Outcome } from './queue.ts';
 import { RateLimiter } from './rateLimiter.ts';
@@ -58,6 +59,7 @@ export interface WorkspaceMessaging {
 }
 
 interface Deps {
+  dmBatches: DmBatchStore;
   workspaces: Pick<WorkspaceService, 'get'>;
   recommendations: Pick<RecommendationService, 'forCustomer'>;
   settingsOf(workspaceId: string): Promise<WorkspaceMessaging>;
@@ -275,7 +277,7 @@ export class Dispatcher {
     const cached = this.messengers.get(key);
     if (cached?.version === ws.version) return cached.messenger;
     if (cached) void cached.messenger.close();
-    const messenger = createMessenger(channel, ws.settings, this.db);
+    const messenger = createMessenger(channel, ws.settings, { db: this.db, workspaceId, dmBatches: this.deps.dmBatches });
     if (messenger) this.messengers.set(key, { version: ws.version, messenger });
     else this.messengers.delete(key);
     return messenger;

@@ -4,6 +4,7 @@ import { NotFoundError } from '../../kernel/errors.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../app/server.ts';
 import type { Services } from '../../app/services.ts';
+import { dmBatchRoutes } from './dmBatchRoutes.ts';
 import { seedListInput } from './seedList.ts';
 import { unsubscribePage } from './unsubscribePage.ts';
 import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES } from './types.ts';
@@ -87,6 +88,8 @@ export async function messagingRoutes(app: ZodApp, services: Services): Promise<
   app.addContentTypeParser(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
+
+  dmBatchRoutes(app, services, write);
 
   app.put(
     '/v1/messaging/settings',

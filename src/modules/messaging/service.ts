@@ -16,6 +16,7 @@ import { Dispatcher, type DrainOptions, type DrainResult, type WorkspaceMessagin
 import { customerScope, loadRecipients, postalOf } from './facts.ts';
 import { assignArm } from './holdout.ts';
 import type { Content } from './messenger.ts';
+import { DmBatchStore } from './dmBatches.ts';
 import { createMessenger } from './messengers.ts';
 import { enqueue, type NewDelivery } from './queue.ts';
 import { getOutboxMessage, listOutbox, type OutboxQuery } from './outbox.ts';
@@ -24,7 +25,7 @@ import { campaignReport, globalControlReport, type CampaignReport } from './repo
 import { referenceIn } from '../../kernel/references.ts';
 import { SeedList } from './seedList.ts';
 import { Tracking } from './tracking.ts';
-import { keepSecrets, messagingSettingsInput, redact, type MessagingSettings } from './settings.ts';
+import { keepSecrets, messagingSettingsInput, redact, storedMessagingSettings, type MessagingSettings } from './settings.ts';
 import { campaignInput, type Campaign, type CampaignInput, type CustomerMessage, type Template } from './types.ts';
 
 interface Modules {
@@ -56,8 +57,11 @@ export class MessagingService {
   constructor(
     private readonly db: Db,
     private readonly m: Modules,
+    /** Paper DM batches: under the data directory, read through `GET /v1/messaging/dm-batches`. */
+    readonly dmBatches: DmBatchStore = new DmBatchStore(),
   ) {
     this.dispatcher = new Dispatcher(db, {
+      dmBatches,
       workspaces: m.workspaces,
       recommendations: m.recommendations,
       settingsOf: (ws) => this.settingsOf(ws),
@@ -131,7 +135,7 @@ export class MessagingService {
       [workspaceId],
     );
     if (!rows[0]) throw new ConflictError('Messaging is not configured for this workspace: PUT /v1/messaging/settings first', 'messaging_not_configured');
-    return { settings: messagingSettingsInput.parse(rows[0].settings), linkSecret: rows[0].link_secret, version: rows[0].updated_at.toISOString() };
+    return { settings: storedMessagingSettings.parse(rows[0].settings), linkSecret: rows[0].link_secret, version: rows[0].updated_at.toISOString() };
   }
 
   // ── campaigns ─────────────────────────────────────────────────────────────
@@ -290,7 +294,7 @@ export class MessagingService {
   async sendingPolicy(workspaceId: string, q: Queryable = this.db): Promise<{ configured: boolean; globalControlPercent: number }> {
     const { rows } = await q.query<{ settings: unknown }>('SELECT settings FROM messaging_settings WHERE workspace_id = $1', [workspaceId]);
     if (!rows[0]) return { configured: false, globalControlPercent: 0 };
-    return { configured: true, globalControlPercent: messagingSettingsInput.parse(rows[0].settings).policy.globalControlPercent };
+    return { configured: true, globalControlPercent: storedMessagingSettings.parse(rows[0].settings).policy.globalControlPercent };
   }
 
   /** What a real customer would receive (without tracking), to check a template before sending. */
@@ -324,7 +328,7 @@ export class MessagingService {
     await this.seedList.assertAllowed(workspaceId, input.to);
     const content = await this.preview(workspaceId, campaignId, input.customer);
     const { settings } = await this.settingsOf(workspaceId);
-    const messenger = createMessenger(campaign.channel, settings, this.db);
+    const messenger = createMessenger(campaign.channel, settings, { db: this.db, workspaceId, dmBatches: this.dmBatches });
     if (!messenger) throw new ConflictError(`The ${campaign.channel} channel is not configured`, 'channel_not_configured');
     try {
       const customer = await this.m.customers.find(workspaceId, input.customer);
@@ -348,7 +352,7 @@ export class MessagingService {
    */
   async notifyTeam(workspaceId: string, input: { key: string; to: string[]; subject: string; text: string }): Promise<void> {
     const { settings } = await this.settingsOf(workspaceId);
-    const messenger = createMessenger('email', settings, this.db);
+    const messenger = createMessenger('email', settings, { db: this.db, workspaceId, dmBatches: this.dmBatches });
     if (!messenger) throw new ConflictError('The email channel is not configured: team alerts need SMTP settings', 'channel_not_configured');
     try {
       for (const [i, to] of input.to.entries()) {

@@ -1,12 +1,17 @@
 import { z } from 'zod';
+import { outboundUrl } from '../../kernel/outboundUrl.ts';
 import type { FieldIssue } from '../../kernel/errors.ts';
 import { CHANNELS } from './types.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time such as 21:00');
 const rate = z.number().positive().max(100_000);
 const cap = z.object({ max: z.number().int().min(0), days: z.number().int().min(1).max(365) });
-/** Base URLs are configurable so tests and sandboxes point at local servers. */
-const baseUrl = (fallback: string) => z.url().default(fallback);
+/**
+ * Base URLs are configurable so tests and sandboxes point at local servers; like every URL the
+ * server calls, they must not point inside (kernel/outboundUrl.ts).
+ */
+const httpUrl = () => z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
+type UrlGuard = <T extends z.ZodType<string>>(schema: T) => T;
 
 /** Local addresses may use http (development, tests); anything else must be https (RFC 8058 asks for it). */
 const publicUrl = z.url().refine((u) => /^https:\/\//.test(u) || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(u), {
@@ -18,7 +23,7 @@ const publicUrl = z.url().refine((u) => /^https:\/\//.test(u) || /^http:\/\/(loc
  * provider credentials, and the delivery gate's policy. Secrets stay in the database; `redact`
  * is what the API and logs see.
  */
-export const messagingSettingsInput = z.object({
+const settingsSchema = (guard: UrlGuard) => z.object({
   sender: z.object({
     name: z.string().trim().min(1).max(200),
     email: z.email(),
@@ -37,17 +42,17 @@ export const messagingSettingsInput = z.object({
   email: z
     .object({
       /** smtp://user:pass@host:587 or smtps://…; pooled connections. */
-      smtpUrl: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL'),
+      smtpUrl: guard(z.string().regex(/^smtps?:\/\/[^/?#]/, 'an smtp:// or smtps:// URL')),
       maxConnections: z.number().int().min(1).max(50).default(5),
     })
     .optional(),
-  line: z.object({ channelAccessToken: z.string().min(1), baseUrl: baseUrl('https://api.line.me') }).optional(),
+  line: z.object({ channelAccessToken: z.string().min(1), baseUrl: guard(httpUrl()).default('https://api.line.me') }).optional(),
   sms: z
     .object({
       accountSid: z.string().min(1),
       authToken: z.string().min(1),
       from: z.string().min(1),
-      baseUrl: baseUrl('https://api.twilio.com'),
+      baseUrl: guard(httpUrl()).default('https://api.twilio.com'),
     })
     .optional(),
   push: z
@@ -55,11 +60,12 @@ export const messagingSettingsInput = z.object({
       projectId: z.string().min(1),
       /** An OAuth 2 access token for the FCM HTTP v1 API (minted from the service account outside Kizuna). */
       accessToken: z.string().min(1),
-      baseUrl: baseUrl('https://fcm.googleapis.com'),
+      baseUrl: guard(httpUrl()).default('https://fcm.googleapis.com'),
     })
     .optional(),
-  webhook: z.object({ url: z.url(), secret: z.string().min(16) }).optional(),
-  dm: z.object({ outputDir: z.string().min(1) }).optional(),
+  webhook: z.object({ url: guard(httpUrl()), secret: z.string().min(16) }).optional(),
+  /** Paper DM batches are written under the data directory and downloaded from the API (no path is configurable). */
+  dm: z.object({}).strict().optional(),
   /**
    * Channels whose messages go to the built-in outbox (stored, shown at GET /v1/messaging/outbox)
    * instead of their provider: for demos, staging and acceptance tests. It wins over a provider
@@ -83,6 +89,14 @@ export const messagingSettingsInput = z.object({
     })
     .default({ totalCap: { max: 3, days: 7 }, perChannelCap: {}, quietHours: { start: '21:00', end: '08:00' }, requireOptIn: ['email', 'sms'], globalControlPercent: 0, ratePerSecond: {}, maxAttempts: 5 }),
 });
+/** What a client may save: every URL the server will call is checked (a 400 naming the field). */
+export const messagingSettingsInput = settingsSchema(outboundUrl);
+/**
+ * What was saved, read back: URLs are not judged again here (a setting saved while
+ * KIZUNA_ALLOW_PRIVATE_URLS was on must not turn every read into an error); the connection is
+ * checked when it is made.
+ */
+export const storedMessagingSettings = settingsSchema((schema) => schema);
 export type MessagingSettingsInput = z.input<typeof messagingSettingsInput>;
 export type MessagingSettings = z.infer<typeof messagingSettingsInput>;
 export type GatePolicy = MessagingSettings['policy'];

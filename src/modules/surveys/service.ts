@@ -47,6 +47,7 @@ export interface SurveySettings {
   caseDueDays: number;
   defaultAssigneeId: string | null;
   alertEmails: string[];
+  embedOrigins: string[];
 }
 
 /** Worker job: the team's email about one new detractor case (enqueued in the answer's transaction). */
@@ -156,6 +157,7 @@ export class SurveyService {
       caseDueDays: r.case_due_days as number,
       defaultAssigneeId: r.default_assignee as string | null,
       alertEmails: r.alert_emails as string[],
+      embedOrigins: r.embed_origins as string[],
     };
   }
 
@@ -171,9 +173,10 @@ export class SurveyService {
     await this.db.query(
       `UPDATE survey_settings SET public_base_url = coalesce($2, public_base_url),
          review_url = CASE WHEN $6 THEN $3 ELSE review_url END, case_due_days = coalesce($4, case_due_days),
-         default_assignee = CASE WHEN $7 THEN $5::uuid ELSE default_assignee END, alert_emails = coalesce($8, alert_emails), updated_at = now()
+         default_assignee = CASE WHEN $7 THEN $5::uuid ELSE default_assignee END, alert_emails = coalesce($8, alert_emails),
+         embed_origins = coalesce($9, embed_origins), updated_at = now()
        WHERE workspace_id = $1`,
-      [workspaceId, s.publicBaseUrl ?? null, s.reviewUrl ?? null, s.caseDueDays ?? null, s.defaultAssigneeId ?? null, 'reviewUrl' in s, 'defaultAssigneeId' in s, s.alertEmails ?? null],
+      [workspaceId, s.publicBaseUrl ?? null, s.reviewUrl ?? null, s.caseDueDays ?? null, s.defaultAssigneeId ?? null, 'reviewUrl' in s, 'defaultAssigneeId' in s, s.alertEmails ?? null, s.embedOrigins ?? null],
     );
     return this.publicSettings(workspaceId);
   }
@@ -302,6 +305,15 @@ export class SurveyService {
     const { workspaceId, survey } = await this.openLink(token, now);
     const claims = readSurveyLink(token)!;
     return this.record(workspaceId, survey, { customerId: claims.customerId, nonce: claims.nonce, source: 'link', ipHash: null, locale }, raw, now);
+  }
+
+  /** The origins that may frame the widget of the survey with this public key (none for an unknown key). */
+  async embedOriginsOf(publicKey: string): Promise<string[]> {
+    const { rows } = await this.db.query<{ embed_origins: string[] }>(
+      'SELECT st.embed_origins FROM surveys s JOIN survey_settings st ON st.workspace_id = s.workspace_id WHERE s.public_key = $1',
+      [publicKey],
+    );
+    return rows[0]?.embed_origins ?? [];
   }
 
   async openAnonymous(publicKey: string): Promise<{ workspaceId: string; survey: Survey }> {

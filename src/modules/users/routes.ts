@@ -36,7 +36,8 @@ export async function userRoutes(app: ZodApp, services: Services): Promise<void>
         summary: 'Sign in to the web app: sets an HttpOnly session cookie',
         security: [],
         body: z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) }),
-        description: 'Too many failed attempts for the email or from the client address answer 429 too_many_attempts with Retry-After (seconds).',
+        description:
+          'Failed attempts from a client address, and for an email from that address, make its next attempts wait longer and longer: an attempt inside the wait answers 429 too_many_attempts with Retry-After (seconds). Other clients are not affected.',
         response: { 200: sessionView },
       },
     },

@@ -1,6 +1,8 @@
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { OutboundRefusedError } from '../../../kernel/outboundUrl.ts';
+import { guardedSmtpSocket } from '../../../kernel/outboundSocket.ts';
 import { ProviderError, type Messenger, type OutboundMessage } from '../messenger.ts';
 import type { MessagingSettings } from '../settings.ts';
 
@@ -25,6 +27,8 @@ export class EmailMessenger implements Messenger {
       maxMessages: Infinity,
       // Local relays and test sinks often present self-signed certificates.
       tls: { rejectUnauthorized: false },
+      // The connection is opened through the outbound guard: no SMTP host inside (kernel/outboundUrl.ts).
+      getSocket: guardedSmtpSocket(),
     } as SMTPPool.Options);
   }
 
@@ -70,6 +74,7 @@ export function unsubscribeHeaders(message: OutboundMessage): Record<string, str
 
 /** 4xx replies and connection trouble are temporary; 5xx are not (550/551/553 at RCPT: no such mailbox). */
 function smtpError(err: unknown): ProviderError {
+  if (err instanceof OutboundRefusedError) return new ProviderError(err.message, 'address_refused', false);
   const e = err as Error & { responseCode?: number; command?: string; code?: string };
   if (e.responseCode) {
     const permanent = e.responseCode >= 500;

@@ -37,7 +37,8 @@ const CHANNEL_FIELDS: Record<Channel, FieldSpec[]> = {
     { key: 'projectId', label: 'settings.channels.push.projectId' },
     { key: 'accessToken', label: 'settings.channels.push.accessToken', secret: true },
   ],
-  dm: [{ key: 'outputDir', label: 'settings.channels.dm.outputDir' }],
+  // Paper DM has nothing to set: batches are written under the data directory and downloaded from the API.
+  dm: [],
 };
 
 const SENDER: (FieldSpec & { required?: boolean; type?: string })[] = [

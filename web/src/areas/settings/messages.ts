@@ -43,7 +43,6 @@ export const en = {
   'settings.channels.sms.from': 'From number',
   'settings.channels.push.projectId': 'Firebase project ID',
   'settings.channels.push.accessToken': 'Access token',
-  'settings.channels.dm.outputDir': 'Output folder for print files',
 
   'settings.users.title': 'Users and roles',
   'settings.users.subtitle': 'People who sign in to Kizuna. A workspace always keeps at least one admin.',
@@ -146,7 +145,6 @@ export const ja: Record<keyof typeof en, string> = {
   'settings.channels.sms.from': '送信元番号',
   'settings.channels.push.projectId': 'Firebase プロジェクト ID',
   'settings.channels.push.accessToken': 'アクセストークン',
-  'settings.channels.dm.outputDir': '印刷ファイルの出力先フォルダ',
 
   'settings.users.title': 'ユーザーとロール',
   'settings.users.subtitle': 'Kizuna にログインする人です。ワークスペースには常に 1 人以上の管理者が必要です。',
