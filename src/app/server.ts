@@ -88,6 +88,7 @@ function errorBody(err: unknown): ErrorBody {
     const issues: FieldIssue[] = err.validation.map((v) => ({
       path: [where, ...v.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p))],
       message: v.message ?? 'invalid',
+      code: v.keyword,
     }));
     return { statusCode: 400, error: 'validation_failed', message: `Invalid request ${where}`, issues };
   }

@@ -128,7 +128,7 @@ export class LoyaltyService {
     if (!parsed.success) {
       throw new ValidationError(
         'Invalid loyalty settings',
-        parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })),
+        parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message, code: i.code })),
       );
     }
     await this.db.query(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
-import { instant } from '../../kernel/listQuery.ts';
+import { NotFoundError } from '../../kernel/errors.ts';
+import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../app/server.ts';
 import type { Services } from '../../app/services.ts';
 import { seedListInput } from './seedList.ts';
@@ -47,6 +48,31 @@ const messageView = z.object({
 });
 
 const seedListView = z.object({ addresses: z.array(z.string()) });
+const outboxView = z.object({
+  id: z.string(),
+  campaignId: z.string().nullable(),
+  campaignName: z.string().nullable(),
+  customerId: z.string().nullable(),
+  channel: z.enum(CHANNELS),
+  class: z.enum(MESSAGE_CLASSES),
+  to: z.string(),
+  subject: z.string().nullable(),
+  text: z.string().nullable(),
+  headers: z.record(z.string(), z.string()),
+  createdAt: z.date(),
+});
+
+/**
+ * A stored email is shown as the customer would see it, but it is content we did not write
+ * (templates, customer data): the CSP sandboxes it (no script, no forms, no same-origin access),
+ * lets only https and inline images and styles load, and lets only our own app frame it.
+ */
+export const OUTBOX_HTML_HEADERS = {
+  'content-security-policy': "sandbox; default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; font-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'private, no-store',
+};
 
 export async function messagingRoutes(app: ZodApp, services: Services): Promise<void> {
   const { messaging } = services;
@@ -82,6 +108,41 @@ export async function messagingRoutes(app: ZodApp, services: Services): Promise<
     '/v1/messaging/seed-list',
     { preHandler: admin, schema: { tags: ['messaging'], summary: 'Replace the seed list (emails, phone numbers, LINE ids, device tokens)', body: seedListInput, response: { 200: seedListView } } },
     async (request) => messaging.seedList.set(workspaceOf(request), request.body),
+  );
+  app.get(
+    '/v1/messaging/outbox',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['messaging'],
+        summary: 'Messages the outbox channel stored instead of sending, newest first',
+        querystring: pageQuery.extend({ campaignId: z.uuid().optional(), customerId: z.uuid().optional() }),
+        response: { 200: page(outboxView) },
+      },
+    },
+    async (request) => messaging.listOutbox(workspaceOf(request), request.query),
+  );
+  app.get(
+    '/v1/messaging/outbox/:id',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['messaging'],
+        summary: "One outbox message with its html and the channel's whole content",
+        params: idParams,
+        response: { 200: outboxView.extend({ html: z.string().nullable(), content: z.record(z.string(), z.unknown()) }) },
+      },
+    },
+    async (request) => messaging.getOutboxMessage(workspaceOf(request), request.params.id),
+  );
+  app.get(
+    '/v1/messaging/outbox/:id/html',
+    { preHandler: read, schema: { tags: ['messaging'], summary: 'An outbox email as the customer sees it (sandboxed: no script runs)', params: idParams } },
+    async (request, reply) => {
+      const message = await messaging.getOutboxMessage(workspaceOf(request), request.params.id);
+      if (message.html === null) throw new NotFoundError(`outbox message ${message.id} is a ${message.channel} message and has no HTML`);
+      return reply.headers(OUTBOX_HTML_HEADERS).type('text/html; charset=utf-8').send(message.html);
+    },
   );
 
   app.post(

@@ -94,7 +94,7 @@ export async function surveysRoutes(app: ZodApp, services: Services): Promise<vo
   app.get('/v1/feedback/nps', { preHandler: read, schema: { tags, summary: 'NPS with its 95 % interval', querystring: period, response: { 200: npsView } } }, async (request) => surveys.nps(workspaceOf(request), request.query));
   app.get(
     '/v1/feedback/nps/trend',
-    { preHandler: read, schema: { tags, summary: 'NPS per week or month with intervals', querystring: period.extend({ granularity: z.enum(['week', 'month']).default('month') }), response: { 200: z.object({ data: z.array(npsView.extend({ start: z.string() })) }) } } },
+    { preHandler: read, schema: { tags, summary: 'NPS per week or month with intervals', querystring: period.extend({ granularity: z.enum(['week', 'month']).default('month') }), response: { 200: z.object({ data: z.array(npsView.extend({ start: z.string(), partial: z.boolean().describe('the period has not ended (today is in it)') })) }) } } },
     async (request) => ({ data: await surveys.npsTrend(workspaceOf(request), request.query) }),
   );
   app.get(

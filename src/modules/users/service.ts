@@ -160,7 +160,7 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, at: (string | num
   return result.data;
 }
 
-function toUser(r: Record<string, unknown>): User {
+export function toUser(r: Record<string, unknown>): User {
   return {
     workspaceId: r.workspace_id as string,
     id: r.id as string,
