@@ -51,15 +51,15 @@ export async function ensureDemoWorkspace(services: Services, options: DemoStart
       for (const t of services.journeys.templates()) await services.journeys.enableTemplate(workspace.id, t.key);
     }
     const answers = await seedDemoSurvey(services, workspace.id, { end: dataEnd(workspace), seed: DEMO_WORKSPACE.seed });
-    const ready = await makeReady(services, workspace, options.publicBaseUrl);
     const c = summary.counts;
     lines.push(
       `Demo data generated in ${summary.seconds} s: ${c.customers.toLocaleString('en')} customers, ${c.orders.toLocaleString('en')} orders, ` +
         `${c.events.toLocaleString('en')} events, ${c.accounts} B2B accounts (seed ${summary.seed}; see docs/demo-data.md)`,
       `Demo NPS survey: ${answers} answers (see docs/surveys.md)`,
-      ...ready,
     );
   }
+  // On every start, not only the first: a demo made by an earlier version becomes ready too.
+  lines.push(...(await makeReady(services, workspace, options.publicBaseUrl)));
   for (const key of keys) {
     if (key.name === DEMO_KEY_NAME && !key.revokedAt) await services.workspaces.revokeApiKey(workspace.id, key.id);
   }
@@ -78,16 +78,17 @@ export async function ensureDemoWorkspace(services: Services, options: DemoStart
  */
 async function makeReady(services: Services, workspace: Workspace, publicBaseUrl: string | undefined): Promise<string[]> {
   const end = dataEnd(workspace);
-  await seedDemoMessaging(services, workspace.id, publicBaseUrl);
+  const lines: string[] = [];
+  if (await seedDemoMessaging(services, workspace.id, publicBaseUrl)) lines.push("Demo messaging: every channel goes to the outbox (the web app's Outbox page; see docs/messaging.md)");
   const loyalty = await seedDemoLoyalty(services, workspace.id, end);
+  if (loyalty) lines.push(`Demo loyalty programme: ${loyalty.earnedPoints.toLocaleString('en')} points earned, ${loyalty.expiredPoints.toLocaleString('en')} expired (see docs/loyalty.md)`);
   const entries = await seedDemoUgc(services, workspace.id, { end, seed: DEMO_WORKSPACE.seed });
+  if (entries > 0) lines.push(`Demo UGC contest: ${entries} entries (see docs/ugc.md)`);
   const targets = await seedDemoKpiTargets(services, workspace.id, end);
+  if (targets > 0) lines.push(`Demo KPI targets: ${targets} (see docs/metrics.md)`);
   const runs = await seedDemoScoreHistory(services, workspace.id, { end });
-  return [
-    'Demo messaging: every channel goes to the outbox (the web app\'s Outbox page; see docs/messaging.md)',
-    ...(loyalty ? [`Demo loyalty programme: ${loyalty.earnedPoints.toLocaleString('en')} points earned, ${loyalty.expiredPoints.toLocaleString('en')} expired (see docs/loyalty.md)`] : []),
-    `Demo UGC contest: ${entries} entries; ${targets} KPI targets; ${runs} scoring runs of history`,
-  ];
+  if (runs > 0) lines.push(`Demo score history: ${runs} scoring runs over the last months`);
+  return lines;
 }
 
 /** Midnight in Japan at the start of the day the workspace was created. */
