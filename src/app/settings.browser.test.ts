@@ -162,7 +162,7 @@ describeInBrowser('settings screens and layouts in Chromium', (t) => {
     await screenshot(phone, 'settings-04-phone-drawer');
     await phone.getByRole('link', { name: TEXT.ja.channels }).click();
     await phone.getByRole('heading', { level: 1, name: TEXT.ja.channels }).waitFor();
-    assert.equal(await phone.locator('.sidebar').isVisible(), false, 'following a link closes the drawer');
+    await phone.locator('.sidebar').waitFor({ state: 'hidden' }); // following a link closes the drawer
     await screenshot(phone, 'settings-05-phone-channels');
     assert.deepEqual(errors, []);
   });
@@ -218,7 +218,7 @@ describeInBrowser('settings screens and layouts in Chromium', (t) => {
     await page.getByRole('button', { name: 'Create invitation link' }).click();
     const link = (await page.locator('.notice-success code').textContent())!.trim();
     assert.match(link, new RegExp(`^${base}/invite/[A-Za-z0-9_-]{43}$`));
-    await page.getByRole('table', { name: 'Invitations not yet accepted' }).getByText(invitee).waitFor();
+    await page.getByRole('table', { name: 'Invitations not yet accepted' }).getByRole('cell', { name: invitee, exact: true }).waitFor();
 
     const guest = await browser.newContext({ locale: 'ja-JP', ...PHONE });
     contexts.push(guest);
