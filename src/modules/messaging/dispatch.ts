@@ -3,7 +3,7 @@ import { contactHash, CustomerService } from '../customers/service.ts';
 import type { RecommendationService } from '../recommendations/service.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
 import { capWindowDays, CONSENT_CHANNEL, decide } from './deliveryGate.ts';
-import { addressOf, customerScope, loadRecipients, postalOf, suppressionKind, type Recipient } from './facts.ts';
+import { addressOf, customerScope, loadRecipients, postalOf, suppressionKind, type Recipient, type RecipientVariableProviders } from './facts.ts';
 import { ProviderError, type Messenger, type OutboundMessage } from './messenger.ts';
 import { createMessenger } from './messengers.ts';
 import { approveSends, capHistory, claim, finishCampaigns, lockRecipients, retryDelayMs, settle, type Claimed, type Outcome } from './queue.ts';
@@ -58,6 +58,7 @@ export interface WorkspaceMessaging {
 }
 
 interface Deps {
+  recipientVariables: RecipientVariableProviders;
   workspaces: Pick<WorkspaceService, 'get'>;
   recommendations: Pick<RecommendationService, 'forCustomer'>;
   settingsOf(workspaceId: string): Promise<WorkspaceMessaging>;
@@ -110,7 +111,7 @@ export class Dispatcher {
     const { settled, toSend, addresses } = await this.db.tx(async (tx) => {
       await lockRecipients(tx, workspaceId, marketingCustomers);
       const capSince = new Date(now.getTime() - capWindowDays(policy) * DAY);
-      const recipients = await loadRecipients(tx, workspaceId, rows.map((r) => r.customer_id), capSince);
+      const recipients = await loadRecipients(tx, workspaceId, rows.map((r) => r.customer_id), capSince, this.deps.recipientVariables);
       const history = await capHistory(tx, workspaceId, marketingCustomers, rows.map((r) => r.id), capSince, now);
       for (const id of marketingCustomers) {
         const recipient = recipients.get(id);
@@ -232,7 +233,7 @@ export class Dispatcher {
     const cacheKey = `${campaign.id}:${ws.version}`;
     let template = this.templates.get(cacheKey);
     if (!template) {
-      template = compileTemplate(campaign.template, ws.settings);
+      template = compileTemplate(campaign.template, ws.settings, false, [...this.deps.recipientVariables.keys()]);
       this.templates.set(cacheKey, template);
     }
     const compiled = await template;

@@ -12,7 +12,7 @@ import type { WorkspaceService } from '../workspaces/service.ts';
 import { toCampaign } from './campaignRows.ts';
 import { enqueueDirect, type DirectMessage } from './direct.ts';
 import { Dispatcher, type DrainOptions, type DrainResult, type WorkspaceMessaging } from './dispatch.ts';
-import { customerScope, loadRecipients, postalOf } from './facts.ts';
+import { customerScope, loadRecipients, postalOf, type RecipientVariableProviders } from './facts.ts';
 import { assignArm } from './holdout.ts';
 import type { Content } from './messenger.ts';
 import { createMessenger } from './messengers.ts';
@@ -29,6 +29,8 @@ interface Modules {
   segments: SegmentService;
   coupons: CouponService;
   recommendations: RecommendationService;
+  /** Per-recipient template variables other modules provide (`survey_links`), wired by the composition root. */
+  recipientVariables?: RecipientVariableProviders;
 }
 
 const MEMBER_PAGE = 1000;
@@ -45,12 +47,17 @@ export class MessagingService {
   private readonly dispatcher: Dispatcher;
   /** Opens, clicks, unsubscribes, bounce and complaint reports. */
   readonly tracking: Tracking;
+  private readonly variables: RecipientVariableProviders;
+  private readonly variableNames: readonly string[];
 
   constructor(
     private readonly db: Db,
     private readonly m: Modules,
   ) {
+    this.variables = m.recipientVariables ?? new Map();
+    this.variableNames = [...this.variables.keys()];
     this.dispatcher = new Dispatcher(db, {
+      recipientVariables: this.variables,
       workspaces: m.workspaces,
       recommendations: m.recommendations,
       settingsOf: (ws) => this.settingsOf(ws),
@@ -129,7 +136,7 @@ export class MessagingService {
     }
     const c = parsed.data;
     const { settings } = await this.settingsOf(workspaceId);
-    await compileTemplate(c.template, settings, true);
+    await compileTemplate(c.template, settings, true, this.variableNames);
     await this.m.segments.get(workspaceId, c.segmentId);
     if (c.couponCampaignId) await this.m.coupons.getCampaign(workspaceId, c.couponCampaignId);
     const { rows } = await this.db.query(
@@ -153,7 +160,7 @@ export class MessagingService {
 
   /** What would stop a template from being sent: Liquid or MJML errors, render limits; paths under `prefix`. */
   templateIssues(template: Template, prefix: (string | number)[]): Promise<FieldIssue[]> {
-    return templateIssues(template, prefix);
+    return templateIssues(template, prefix, this.variableNames);
   }
 
   async getCampaign(workspaceId: string, id: string, q: Queryable = this.db): Promise<Campaign> {
@@ -284,8 +291,8 @@ export class MessagingService {
     const campaign = await this.getCampaign(workspaceId, campaignId);
     const customer = await this.m.customers.find(workspaceId, customerIdOrExternalId);
     const { settings } = await this.settingsOf(workspaceId);
-    const compiled = await compileTemplate(campaign.template, settings);
-    const recipient = (await loadRecipients(this.db, workspaceId, [customer.id], new Date())).get(customer.id)!;
+    const compiled = await compileTemplate(campaign.template, settings, false, this.variableNames);
+    const recipient = (await loadRecipients(this.db, workspaceId, [customer.id], new Date(), this.variables)).get(customer.id)!;
     const recommendations = compiled.usesRecommendations ? (await this.m.recommendations.forCustomer(workspaceId, customer.id, 3)).data : [];
     return compiled.render(
       {
