@@ -19,7 +19,7 @@ import { WorkspaceService } from '../modules/workspaces/service.ts';
 import { JourneyService } from '../modules/journeys/service.ts';
 import { SurveyService } from '../modules/surveys/service.ts';
 import { surveyLinkVariables } from '../modules/surveys/linkVariables.ts';
-import type { RecipientVariableProviders } from '../modules/messaging/facts.ts';
+import type { RecipientVariableProviders } from '../modules/messaging/types.ts';
 import { UgcService } from '../modules/ugc/service.ts';
 
 /**

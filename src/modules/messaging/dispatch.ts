@@ -3,7 +3,7 @@ import { contactHash, CustomerService } from '../customers/service.ts';
 import type { RecommendationService } from '../recommendations/service.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
 import { capWindowDays, CONSENT_CHANNEL, decide } from './deliveryGate.ts';
-import { addressOf, customerScope, loadRecipients, postalOf, suppressionKind, type Recipient, type RecipientVariableProviders } from './facts.ts';
+import { addressOf, customerScope, loadRecipients, postalOf, suppressionKind, type Recipient } from './facts.ts';
 import { ProviderError, type Messenger, type OutboundMessage } from './messenger.ts';
 import { createMessenger } from './messengers.ts';
 import { approveSends, capHistory, claim, finishCampaigns, lockRecipients, retryDelayMs, settle, type Claimed, type Outcome } from './queue.ts';
@@ -12,7 +12,7 @@ import { compileTemplate, type CompiledTemplate, type RenderScope } from './rend
 import type { MessagingSettings } from './settings.ts';
 import { addSuppressions } from './suppressions.ts';
 import { trackingUrls } from './tokens.ts';
-import type { Campaign } from './types.ts';
+import type { Campaign, RecipientVariableProviders } from './types.ts';
 
 const DAY = 86_400_000;
 

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import type { PostalRecipient } from './messenger.ts';
-import type { Channel } from './types.ts';
+import type { Channel, RecipientVariableProviders } from './types.ts';
 
 /**
  * What the gate and the templates need about a batch of recipients, in four queries whatever the
@@ -30,15 +30,6 @@ export interface Recipient {
   /** Template variables other modules provide per recipient (see RecipientVariableProviders). */
   variables?: Record<string, unknown>;
 }
-
-/**
- * Per-recipient template variables another module adds (the surveys module's `survey_links`),
- * loaded for a whole batch at once. Messaging does not import those modules: the composition root
- * (src/app/services.ts) hands the providers to MessagingService when it builds it.
- */
-export type RecipientVariableLoader = (q: Queryable, workspaceId: string, customerIds: string[]) => Promise<Map<string, unknown>>;
-/** Variable name → its loader. Templates also see each name at the top level (`{{ survey_links.nps }}`). */
-export type RecipientVariableProviders = ReadonlyMap<string, RecipientVariableLoader>;
 
 const NO_PROVIDERS: RecipientVariableProviders = new Map();
 

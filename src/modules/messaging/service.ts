@@ -12,7 +12,7 @@ import type { WorkspaceService } from '../workspaces/service.ts';
 import { toCampaign } from './campaignRows.ts';
 import { enqueueDirect, type DirectMessage } from './direct.ts';
 import { Dispatcher, type DrainOptions, type DrainResult, type WorkspaceMessaging } from './dispatch.ts';
-import { customerScope, loadRecipients, postalOf, type RecipientVariableProviders } from './facts.ts';
+import { customerScope, loadRecipients, postalOf } from './facts.ts';
 import { assignArm } from './holdout.ts';
 import type { Content } from './messenger.ts';
 import { createMessenger } from './messengers.ts';
@@ -21,7 +21,7 @@ import { compileTemplate, fileTagIssues, templateIssues } from './render.ts';
 import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
 import { Tracking } from './tracking.ts';
 import { messagingSettingsInput, redact, type MessagingSettings } from './settings.ts';
-import { campaignInput, type Campaign, type CampaignInput, type CustomerMessage, type Template } from './types.ts';
+import { campaignInput, type Campaign, type CampaignInput, type CustomerMessage, type RecipientVariableProviders, type Template } from './types.ts';
 
 interface Modules {
   workspaces: WorkspaceService;

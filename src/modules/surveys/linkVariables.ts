@@ -1,4 +1,4 @@
-import type { RecipientVariableLoader } from '../messaging/facts.ts';
+import type { RecipientVariableLoader } from '../messaging/types.ts';
 import { signSurveyLink } from './tokens.ts';
 
 /**
