@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from './server.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Where `vite build` writes the SPA (scripts/buildWeb.ts). */
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -24,7 +23,7 @@ const SECURITY_HEADERS: Record<string, string> = {
  * revalidated), and index.html for any other page a browser asks for, so that deep links such as
  * /customers/123 work. Unknown API paths keep their JSON 404.
  */
-export async function registerWebApp(app: App, dist: string = WEB_DIST): Promise<void> {
+export async function registerWebApp(app: FastifyInstance, dist: string = WEB_DIST): Promise<void> {
   const built = existsSync(path.join(dist, 'index.html'));
   if (built) {
     await app.register(fastifyStatic, {

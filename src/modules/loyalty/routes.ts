@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { AuthError } from '../../kernel/errors.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { REWARD_KINDS, rewardInput, rewardPatch, surpriseRuleInput } from './rewards.ts';
 

@@ -7,19 +7,13 @@ import type { MessagingSettings } from './settings.ts';
 import { createTemplateEngine, FileTagError, parseTemplate, renderBounded } from './templateEngine.ts';
 import type { trackingUrls } from './tokens.ts';
 import type { Template } from './types.ts';
+import type { RenderScope } from './renderScope.ts';
+
+export type { RenderScope };
 
 /** Subjects, SMS, LINE, push, webhook and DM texts are not HTML: their outputs are not escaped (email bodies are, in emailBody.ts). */
 const textEngine = createTemplateEngine();
 
-/** What templates see. Keys are snake_case, as Liquid users expect from Shopify. */
-export interface RenderScope {
-  customer: Record<string, unknown>;
-  coupon: { code: string } | null;
-  recommendations: { name: string | null; sku: string; category: string | null; price: number | null }[];
-  campaign: { id: string; name: string };
-  sender: { name: string; postal_address: string };
-  unsubscribe_url: string | null;
-}
 
 export interface RenderExtras {
   tracking?: ReturnType<typeof trackingUrls>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { instant } from '../../kernel/listQuery.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { unsubscribePage } from './unsubscribePage.ts';
 import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES } from './types.ts';
