@@ -5,7 +5,7 @@ import { ValidationError } from '../../kernel/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { Workspace } from '../workspaces/service.ts';
-import { copyOut } from './copy.ts';
+import { copyOut } from '../../kernel/pgCopy.ts';
 import {
   PURCHASE_MODELS,
   chooseModel,

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { copyOut } from './copy.ts';
+import { copyOut } from '../../kernel/pgCopy.ts';
 
 /**
  * The per-customer purchase summary, computed by one SQL aggregate and read with COPY into typed

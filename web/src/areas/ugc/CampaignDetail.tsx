@@ -7,7 +7,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { Link, useLocation } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
-import { PeriodText, RewardText, StatusBadge } from './bits.tsx';
+import { PeriodText, RewardText, StatusBadge } from './labels.tsx';
 import { CampaignForm } from './CampaignForm.tsx';
 import { ModerationQueue } from './ModerationQueue.tsx';
 import { Winners } from './Winners.tsx';

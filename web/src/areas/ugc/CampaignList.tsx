@@ -5,7 +5,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
-import { PeriodText, RewardText, StatusBadge } from './bits.tsx';
+import { PeriodText, RewardText, StatusBadge } from './labels.tsx';
 import type { UgcCampaign } from './types.ts';
 
 export function CampaignList() {
