@@ -14,6 +14,7 @@ import { PrivacyService } from '../modules/privacy/service.ts';
 import { RecommendationService } from '../modules/recommendations/service.ts';
 import { SegmentService } from '../modules/segments/service.ts';
 import { UserService } from '../modules/users/service.ts';
+import { TeamService } from '../modules/users/team.ts';
 import { WebhookService } from '../modules/webhooks/service.ts';
 import { WorkspaceService } from '../modules/workspaces/service.ts';
 import { JourneyService } from '../modules/journeys/service.ts';
@@ -38,6 +39,7 @@ export interface Services {
   recommendations: RecommendationService;
   coupons: CouponService;
   users: UserService;
+  team: TeamService;
   intelligence: IntelligenceService;
   jobs: JobService;
   webhooks: WebhookService;
@@ -61,6 +63,7 @@ export function createServices(db: Db): Services {
   const orders = new OrderService(db, customers, catalog);
   const events = new EventService(db, customers);
   const users = new UserService(db);
+  const team = new TeamService(db, users);
   const recommendations = new RecommendationService(db, { customers, orders, events, catalog });
   const jobs = new JobService(db);
   const intelligence = new IntelligenceService(db, workspaces, events, jobs);
@@ -69,10 +72,10 @@ export function createServices(db: Db): Services {
   const coupons = new CouponService(db, { workspaces, customers, segments });
   const loyalty = new LoyaltyService(db, { workspaces, customers, events, coupons, segments, jobs });
   const ingest = new IngestService(db, { workspaces, customers, accounts, catalog, orders, events, segments, loyalty });
-  const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations, recipientVariables });
+  const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations, users, recipientVariables });
   const journeys = new JourneyService(db, { workspaces, customers, events, segments, coupons, loyalty, webhooks, messaging, jobs, intelligence });
   const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging, jobs });
   const ugc = new UgcService(db, { customers, loyalty, coupons, surveys, events });
   const privacy = new PrivacyService(db, { customers, accounts, orders, events, ingest, intelligence, segments, coupons, loyalty, messaging, journeys, surveys, ugc, webhooks });
-  return { db, workspaces, accounts, customers, catalog, orders, events, ingest, users, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, privacy };
+  return { db, workspaces, accounts, customers, catalog, orders, events, ingest, users, team, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, privacy };
 }

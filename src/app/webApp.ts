@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PROJECT_ROOT } from '../kernel/projectRoot.ts';
 
-/** Where `vite build` writes the SPA (scripts/buildWeb.ts). */
-export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+/** Where `vite build` writes the SPA (webBuild.ts). */
+export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist') + path.sep;
 
 /** Paths that belong to the API: never answered with the SPA, whatever the Accept header says. */
 const API_PATHS = /^\/(v1(\/|$)|docs(\/|$)|openapi\.json$|healthz$)/;

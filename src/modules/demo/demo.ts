@@ -3,6 +3,11 @@ import { seedDemoSurvey } from '../surveys/demo.ts';
 import { SCOPES, type Workspace } from '../workspaces/service.ts';
 import { generateDemo } from './generate.ts';
 import { observationEnd } from './generator.ts';
+import { seedDemoKpiTargets } from './kpiTargets.ts';
+import { seedDemoLoyalty } from './loyaltyProgramme.ts';
+import { seedDemoMessaging } from './messagingSetup.ts';
+import { seedDemoScoreHistory } from './scoreHistory.ts';
+import { seedDemoUgc } from './ugcContest.ts';
 
 export const DEMO_WORKSPACE = { name: 'Demo', customers: 20_000, months: 24, seed: 1 } as const;
 
@@ -16,6 +21,8 @@ export interface DemoStartOptions {
   onGenerate?: (customers: number) => void;
   onProgress?: (customersWritten: number) => void;
   onGenerated?: () => void;
+  /** Where the demo server is reached (tracking links and unsubscribe pages in the outbox's mail). */
+  publicBaseUrl?: string;
 }
 
 /**
@@ -44,11 +51,13 @@ export async function ensureDemoWorkspace(services: Services, options: DemoStart
       for (const t of services.journeys.templates()) await services.journeys.enableTemplate(workspace.id, t.key);
     }
     const answers = await seedDemoSurvey(services, workspace.id, { end: dataEnd(workspace), seed: DEMO_WORKSPACE.seed });
+    const ready = await makeReady(services, workspace, options.publicBaseUrl);
     const c = summary.counts;
     lines.push(
       `Demo data generated in ${summary.seconds} s: ${c.customers.toLocaleString('en')} customers, ${c.orders.toLocaleString('en')} orders, ` +
         `${c.events.toLocaleString('en')} events, ${c.accounts} B2B accounts (seed ${summary.seed}; see docs/demo-data.md)`,
       `Demo NPS survey: ${answers} answers (see docs/surveys.md)`,
+      ...ready,
     );
   }
   for (const key of keys) {
@@ -60,6 +69,25 @@ export async function ensureDemoWorkspace(services: Services, options: DemoStart
     `Demo API key (new on every start; the previous one is revoked): ${key}`,
   );
   return lines;
+}
+
+/**
+ * What makes the demo a shop one can act in (docs/demo-data.md): messaging to the outbox, a loyalty
+ * programme with history, KPI targets, a UGC contest and months of score history. Each step skips
+ * itself when its part exists, so a start interrupted here resumes.
+ */
+async function makeReady(services: Services, workspace: Workspace, publicBaseUrl: string | undefined): Promise<string[]> {
+  const end = dataEnd(workspace);
+  await seedDemoMessaging(services, workspace.id, publicBaseUrl);
+  const loyalty = await seedDemoLoyalty(services, workspace.id, end);
+  const entries = await seedDemoUgc(services, workspace.id, { end, seed: DEMO_WORKSPACE.seed });
+  const targets = await seedDemoKpiTargets(services, workspace.id, end);
+  const runs = await seedDemoScoreHistory(services, workspace.id, { end });
+  return [
+    'Demo messaging: every channel goes to the outbox (the web app\'s Outbox page; see docs/messaging.md)',
+    ...(loyalty ? [`Demo loyalty programme: ${loyalty.earnedPoints.toLocaleString('en')} points earned, ${loyalty.expiredPoints.toLocaleString('en')} expired (see docs/loyalty.md)`] : []),
+    `Demo UGC contest: ${entries} entries; ${targets} KPI targets; ${runs} scoring runs of history`,
+  ];
 }
 
 /** Midnight in Japan at the start of the day the workspace was created. */

@@ -1,5 +1,7 @@
 import { EmailMessenger } from './channels/email.ts';
+import type { Queryable } from '../../db/database.ts';
 import { LineMessenger } from './channels/line.ts';
+import { OutboxMessenger } from './channels/outbox.ts';
 import { PaperDmMessenger } from './channels/paperDm.ts';
 import { PushMessenger } from './channels/push.ts';
 import { SmsMessenger } from './channels/sms.ts';
@@ -8,8 +10,12 @@ import type { Messenger } from './messenger.ts';
 import type { MessagingSettings } from './settings.ts';
 import type { Channel } from './types.ts';
 
-/** The messenger of a channel as the workspace configured it; undefined when the channel is not set up. */
-export function createMessenger(channel: Channel, settings: MessagingSettings): Messenger | undefined {
+/**
+ * The messenger of a channel as the workspace configured it; undefined when the channel is not set
+ * up. `db` is where the outbox channel stores what it is given.
+ */
+export function createMessenger(channel: Channel, settings: MessagingSettings, db: Queryable): Messenger | undefined {
+  if (settings.outbox?.channels.includes(channel)) return new OutboxMessenger(channel, db, settings.sender);
   switch (channel) {
     case 'email':
       return settings.email && new EmailMessenger(settings.email, settings.sender);

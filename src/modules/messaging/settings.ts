@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FieldIssue } from '../../kernel/errors.ts';
 import { CHANNELS } from './types.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time such as 21:00');
@@ -25,8 +26,11 @@ export const messagingSettingsInput = z.object({
     /** Printed in every marketing email's footer and on paper DM as the return address. */
     postalAddress: z.string().trim().min(1).max(500),
     /** 〒 of the return address, 7 digits. */
-    postalCode: z.string().regex(/^\d{7}$/).optional(),
+    postalCode: z.string().regex(/^\d{7}$/, '7 digits, such as 1000001').optional(),
+    /** Where recipients send questions and complaints (特定電子メール法): at least the footer shows each that is given. */
     contactUrl: z.url().optional(),
+    contactEmail: z.email().optional(),
+    contactPhone: z.string().regex(/^\+?[0-9][0-9 ()-]{5,19}$/, 'a phone number such as 03-1234-5678').optional(),
   }),
   /** Where this Kizuna server is reached from the internet: open pixel, click redirects, unsubscribe page. */
   publicBaseUrl: publicUrl,
@@ -56,6 +60,12 @@ export const messagingSettingsInput = z.object({
     .optional(),
   webhook: z.object({ url: z.url(), secret: z.string().min(16) }).optional(),
   dm: z.object({ outputDir: z.string().min(1) }).optional(),
+  /**
+   * Channels whose messages go to the built-in outbox (stored, shown at GET /v1/messaging/outbox)
+   * instead of their provider: for demos, staging and acceptance tests. It wins over a provider
+   * configured for the same channel.
+   */
+  outbox: z.object({ channels: z.array(z.enum(CHANNELS)).min(1) }).optional(),
   policy: z
     .object({
       /** Marketing messages at most `max` in `days`, across all channels. */
@@ -79,14 +89,47 @@ export type GatePolicy = MessagingSettings['policy'];
 
 const SECRET_KEYS = new Set(['channelAccessToken', 'authToken', 'accessToken', 'secret']);
 
+/** How one value reads in the API: secrets reduced to their first characters, passwords cut from URLs. */
+function redactValue(key: string, value: string): string {
+  if (SECRET_KEYS.has(key)) return `${value.slice(0, 4)}…`;
+  if (key === 'smtpUrl') return value.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  return value;
+}
+
 /** Settings as the API returns them: secrets reduced to their first characters, passwords cut from URLs. */
 export function redact(settings: MessagingSettings): MessagingSettings {
-  return JSON.parse(
-    JSON.stringify(settings, (key, value: unknown) => {
-      if (typeof value !== 'string') return value;
-      if (SECRET_KEYS.has(key)) return `${value.slice(0, 4)}…`;
-      if (key === 'smtpUrl') return value.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
-      return value;
-    }),
-  ) as MessagingSettings;
+  return JSON.parse(JSON.stringify(settings, (key, value: unknown) => (typeof value === 'string' ? redactValue(key, value) : value))) as MessagingSettings;
 }
+
+/**
+ * A PUT of what GET returned keeps the stored secrets: wherever the input holds exactly the redacted
+ * form of the stored value at the same place, the stored value is put back. A redacted form with
+ * nothing behind it (a new channel, a changed host) is refused rather than saved as the secret.
+ */
+export function keepSecrets(input: unknown, stored: unknown, at: (string | number)[] = []): { value: unknown; issues: FieldIssue[] } {
+  if (Array.isArray(input)) {
+    const parts = input.map((v, i) => keepSecrets(v, Array.isArray(stored) ? stored[i] : undefined, [...at, i]));
+    return { value: parts.map((p) => p.value), issues: parts.flatMap((p) => p.issues) };
+  }
+  if (input === null || typeof input !== 'object') return { value: input, issues: [] };
+  const storedObject = stored !== null && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
+  const value: Record<string, unknown> = {};
+  const issues: FieldIssue[] = [];
+  for (const [key, v] of Object.entries(input)) {
+    const before = storedObject[key];
+    if (typeof v === 'string' && (SECRET_KEYS.has(key) || key === 'smtpUrl')) {
+      if (typeof before === 'string' && v !== before && v === redactValue(key, before)) value[key] = before;
+      else if (looksRedacted(key, v)) {
+        value[key] = v;
+        issues.push({ path: [...at, key], message: 'this is the redacted form of a secret that is not stored here: enter the secret itself', code: 'redacted_secret' });
+      } else value[key] = v;
+      continue;
+    }
+    const inner = keepSecrets(v, before, [...at, key]);
+    value[key] = inner.value;
+    issues.push(...inner.issues);
+  }
+  return { value, issues };
+}
+
+const looksRedacted = (key: string, value: string) => (key === 'smtpUrl' ? /\/\/[^:@/]*:\*\*\*@/.test(value) : value.endsWith('…'));

@@ -163,6 +163,7 @@ describeEachDatabase('surveys API', (t) => {
     const trend = (await call('GET', '/v1/feedback/nps/trend')).json().data;
     assert.equal(trend.length, 1);
     assert.equal(trend[0].responses, 5);
+    assert.equal(trend[0].partial, true, 'answered this month: a period still running');
     const byTier = (await call('GET', '/v1/feedback/nps/by/tier')).json().data;
     assert.deepEqual(byTier.map((g: { key: string; responses: number }) => [g.key, g.responses]), [['-', 5]]);
 

@@ -42,8 +42,8 @@ function formAnswers(body: unknown): { answers: Record<string, string | string[]
 export async function surveysRoutes(app: ZodApp, services: Services): Promise<void> {
   const { surveys } = services;
   const read = requireScope(services, 'read');
-  // Marketers (ingest + read) run surveys and work cases; the signing settings are for admins.
-  const write = requireScope(services, 'ingest');
+  // Marketers (the messaging scope) run surveys and work cases; the signing settings are for admins.
+  const write = requireScope(services, 'messaging');
   const admin = requireScope(services, 'admin');
   const tags = ['surveys'];
 
@@ -94,7 +94,7 @@ export async function surveysRoutes(app: ZodApp, services: Services): Promise<vo
   app.get('/v1/feedback/nps', { preHandler: read, schema: { tags, summary: 'NPS with its 95 % interval', querystring: period, response: { 200: npsView } } }, async (request) => surveys.nps(workspaceOf(request), request.query));
   app.get(
     '/v1/feedback/nps/trend',
-    { preHandler: read, schema: { tags, summary: 'NPS per week or month with intervals', querystring: period.extend({ granularity: z.enum(['week', 'month']).default('month') }), response: { 200: z.object({ data: z.array(npsView.extend({ start: z.string() })) }) } } },
+    { preHandler: read, schema: { tags, summary: 'NPS per week or month with intervals', querystring: period.extend({ granularity: z.enum(['week', 'month']).default('month') }), response: { 200: z.object({ data: z.array(npsView.extend({ start: z.string(), partial: z.boolean().describe('the period has not ended (today is in it)') })) }) } } },
     async (request) => ({ data: await surveys.npsTrend(workspaceOf(request), request.query) }),
   );
   app.get(
@@ -145,7 +145,7 @@ export async function surveysRoutes(app: ZodApp, services: Services): Promise<vo
   const pageQuerySchema = z.object({ lang: z.string().max(20).optional(), embed: z.string().optional() });
   const tokenParams = z.object({ token: z.string().min(1).max(300) });
 
-  app.get('/s/:token', { schema: { hide: true, params: tokenParams, querystring: pageQuerySchema } }, async (request, reply) => {
+  app.get('/s/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParams, querystring: pageQuerySchema } }, async (request, reply) => {
     try {
       const { survey, customerLocale } = await surveys.openLink(request.params.token);
       return send(reply, 200, surveyFormPage(survey, langOf(request, survey, customerLocale), `/s/${request.params.token}`));
@@ -153,7 +153,7 @@ export async function surveysRoutes(app: ZodApp, services: Services): Promise<vo
       return refusal(reply, err, fallbackLang(request));
     }
   });
-  app.post('/s/:token', { schema: { hide: true, params: tokenParams, querystring: pageQuerySchema } }, async (request, reply) => {
+  app.post('/s/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParams, querystring: pageQuerySchema } }, async (request, reply) => {
     const form = formAnswers(request.body);
     let opened;
     try {
@@ -174,7 +174,7 @@ export async function surveysRoutes(app: ZodApp, services: Services): Promise<vo
   const keyParams = z.object({ key: z.string().min(1).max(100) });
   // The widget's iframe keeps `embed=1` through every post, so its pages stay frameable.
   const anonymousPath = (key: string, embed: boolean) => `/s/p/${key}${embed ? '?embed=1' : ''}`;
-  app.get('/s/p/:key', { schema: { hide: true, params: keyParams, querystring: pageQuerySchema } }, async (request, reply) => {
+  app.get('/s/p/:key', { config: { access: 'public' }, schema: { hide: true, params: keyParams, querystring: pageQuerySchema } }, async (request, reply) => {
     const embed = request.query.embed !== undefined;
     try {
       const { survey } = await surveys.openAnonymous(request.params.key);
@@ -183,7 +183,7 @@ export async function surveysRoutes(app: ZodApp, services: Services): Promise<vo
       return refusal(reply, err, fallbackLang(request), embed);
     }
   });
-  app.post('/s/p/:key', { schema: { hide: true, params: keyParams, querystring: pageQuerySchema } }, async (request, reply) => {
+  app.post('/s/p/:key', { config: { access: 'public' }, schema: { hide: true, params: keyParams, querystring: pageQuerySchema } }, async (request, reply) => {
     const embed = request.query.embed !== undefined;
     const form = formAnswers(request.body);
     let opened;

@@ -425,6 +425,8 @@ export class SurveyService {
 
   /** A customer's answers and follow-up cases (the customer 360 panel). */
   async forCustomer(workspaceId: string, customerId: string): Promise<{ responses: (SurveyResponse & { surveyTitle: Survey['title'] })[]; cases: SurveyCase[] }> {
+    // Another workspace's customer (or none) is a 404, not an empty history.
+    await this.deps.customers.get(workspaceId, customerId);
     const { rows } = await this.db.query(
       `SELECT r.*, s.title AS survey_title FROM survey_responses r JOIN surveys s ON s.workspace_id = r.workspace_id AND s.id = r.survey_id
        WHERE r.workspace_id = $1 AND r.customer_id = $2 ORDER BY r.answered_at DESC LIMIT 100`,
@@ -591,11 +593,13 @@ export class SurveyService {
   }
 
   /** NPS per week or month (workspace time zone), each with its interval. */
-  async npsTrend(workspaceId: string, query: { survey?: string; granularity?: 'week' | 'month'; from?: Date; to?: Date } = {}): Promise<(NpsSummary & { start: string })[]> {
+  async npsTrend(workspaceId: string, query: { survey?: string; granularity?: 'week' | 'month'; from?: Date; to?: Date } = {}): Promise<(NpsSummary & { start: string; partial: boolean })[]> {
     const surveyId = query.survey ? (await this.get(workspaceId, query.survey)).id : null;
     const { timeZone } = await this.deps.workspaces.get(workspaceId);
-    const { rows } = await this.db.query<{ start: string; p: number; pa: number; d: number }>(
+    // partial: the period still runs (like for like, docs/metrics.md): the chart draws it dashed.
+    const { rows } = await this.db.query<{ start: string; partial: boolean; p: number; pa: number; d: number }>(
       `SELECT date_trunc($3, answered_at AT TIME ZONE $4)::date::text AS start,
+              bool_or(date_trunc($3, answered_at AT TIME ZONE $4) + ('1 ' || $3)::interval > now() AT TIME ZONE $4) AS partial,
               count(*) FILTER (WHERE category = 'promoter')::int AS p, count(*) FILTER (WHERE category = 'passive')::int AS pa,
               count(*) FILTER (WHERE category = 'detractor')::int AS d
        FROM survey_responses WHERE workspace_id = $1 AND kind = 'nps' AND ($2::uuid IS NULL OR survey_id = $2)
@@ -603,7 +607,7 @@ export class SurveyService {
        GROUP BY 1 ORDER BY 1`,
       [workspaceId, surveyId, query.granularity ?? 'month', timeZone, query.from ?? null, query.to ?? null],
     );
-    return rows.map((r) => ({ start: r.start, ...npsFromCounts(r.p, r.pa, r.d) }));
+    return rows.map((r) => ({ start: r.start, partial: r.partial, ...npsFromCounts(r.p, r.pa, r.d) }));
   }
 
   /**

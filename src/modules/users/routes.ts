@@ -30,6 +30,7 @@ export async function userRoutes(app: ZodApp, services: Services): Promise<void>
   app.post(
     '/v1/session',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['session'],
         summary: 'Sign in to the web app: sets an HttpOnly session cookie',
@@ -52,7 +53,7 @@ export async function userRoutes(app: ZodApp, services: Services): Promise<void>
 
   app.get(
     '/v1/session',
-    { schema: { tags: ['session'], summary: 'The signed-in user, workspace and CSRF token', security: [], response: { 200: sessionView } } },
+    { config: { access: 'session' }, schema: { tags: ['session'], summary: 'The signed-in user, workspace and CSRF token', security: [], response: { 200: sessionView } } },
     async (request) => {
       const { user, session } = await sessionOf(services, request);
       return view(user, session);
@@ -61,7 +62,7 @@ export async function userRoutes(app: ZodApp, services: Services): Promise<void>
 
   app.delete(
     '/v1/session',
-    { schema: { tags: ['session'], summary: 'Sign out (needs X-CSRF-Token)', security: [], response: { 204: z.null() } } },
+    { config: { access: 'session' }, schema: { tags: ['session'], summary: 'Sign out (needs X-CSRF-Token)', security: [], response: { 204: z.null() } } },
     async (request, reply) => {
       // Signing out without a live session is already done; ending a live one needs the CSRF token.
       const token = sessionToken(request);

@@ -13,7 +13,7 @@ export type Role = (typeof ROLES)[number];
 /** What a signed-in person may do, in the API keys' terms (admin implies the others). */
 export const ROLE_SCOPES: Record<Role, Scope[]> = {
   admin: ['admin'],
-  marketer: ['ingest', 'read'],
+  marketer: ['ingest', 'read', 'messaging'],
   analyst: ['read'],
 };
 
@@ -160,7 +160,7 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, at: (string | num
   return result.data;
 }
 
-function toUser(r: Record<string, unknown>): User {
+export function toUser(r: Record<string, unknown>): User {
   return {
     workspaceId: r.workspace_id as string,
     id: r.id as string,
