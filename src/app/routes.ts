@@ -1,4 +1,4 @@
-import type { ZodApp } from './server.ts';
+import type { ZodApp } from '../kernel/http.ts';
 import type { Services } from './services.ts';
 import { workspaceRoutes } from '../modules/workspaces/routes.ts';
 import { importRoutes } from '../modules/ingest/csv/routes.ts';

@@ -1,14 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, {
-  LogController,
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type RawReplyDefaultExpression,
-  type RawRequestDefaultExpression,
-  type RawServerDefault,
-} from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -26,13 +19,6 @@ import { registerWebApp } from './webApp.ts';
 import { registerSecurityHeaders } from './securityHeaders.ts';
 
 export type App = FastifyInstance;
-export type ZodApp = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  ZodTypeProvider
->;
 
 /** Assembles the HTTP server: validation, OpenAPI (`/openapi.json`, `/docs`), error mapping, module routes. */
 export async function buildServer(services: Services, config: Config): Promise<App> {

@@ -20,6 +20,8 @@ import { WebhookService } from '../modules/webhooks/service.ts';
 import { WorkspaceService } from '../modules/workspaces/service.ts';
 import { JourneyService } from '../modules/journeys/service.ts';
 import { SurveyService } from '../modules/surveys/service.ts';
+import { surveyLinkVariables } from '../modules/surveys/linkVariables.ts';
+import type { RecipientVariableProviders } from '../modules/messaging/types.ts';
 import { UgcService } from '../modules/ugc/service.ts';
 
 /**
@@ -51,6 +53,9 @@ export interface Services {
   privacy: PrivacyService;
 }
 
+/** Template variables other modules provide per recipient, handed to messaging here (not registered on import). */
+export const recipientVariables: RecipientVariableProviders = new Map([['survey_links', surveyLinkVariables]]);
+
 export interface ServiceOptions {
   /** Where the server keeps files it writes (paper DM batches); without it, a temporary directory of this process. */
   dataDir?: string;
@@ -73,7 +78,7 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
   const coupons = new CouponService(db, { workspaces, customers, segments });
   const loyalty = new LoyaltyService(db, { workspaces, customers, events, coupons, segments, jobs });
   const ingest = new IngestService(db, { workspaces, customers, accounts, catalog, orders, events, segments, loyalty });
-  const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations, users }, new DmBatchStore(options.dataDir));
+  const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations, users, recipientVariables }, new DmBatchStore(options.dataDir));
   const journeys = new JourneyService(db, { workspaces, customers, events, segments, coupons, loyalty, webhooks, messaging, jobs, intelligence });
   const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging, jobs });
   const ugc = new UgcService(db, { customers, loyalty, coupons, surveys, events });

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PROJECT_ROOT } from '../kernel/projectRoot.ts';
-import type { App } from './server.ts';
 import { WEB_APP_CSP } from './securityHeaders.ts';
 
 /** Where `vite build` writes the SPA (webBuild.ts). */
@@ -25,7 +24,7 @@ const SECURITY_HEADERS: Record<string, string> = {
  * revalidated), and index.html for any other page a browser asks for, so that deep links such as
  * /customers/123 work. Unknown API paths keep their JSON 404.
  */
-export async function registerWebApp(app: App, dist: string = WEB_DIST): Promise<void> {
+export async function registerWebApp(app: FastifyInstance, dist: string = WEB_DIST): Promise<void> {
   const built = existsSync(path.join(dist, 'index.html'));
   if (built) {
     await app.register(fastifyStatic, {

@@ -3,7 +3,7 @@ import { api, ApiError, setCsrfToken, setUnauthenticatedHandler } from './api.ts
 import { ErrorNotice, Loading } from './components/Feedback.tsx';
 import { PageHeader, Shell } from './components/Shell.tsx';
 import { useI18n } from './i18n/index.tsx';
-import { HOME } from './nav.ts';
+import { HOME, NAV } from './nav.ts';
 import { PAGES } from './pages.tsx';
 import { AcceptInvite } from './pages/AcceptInvite.tsx';
 import { SignIn } from './pages/SignIn.tsx';
@@ -67,7 +67,7 @@ export function App() {
   if (state.kind === 'signedOut' || !value) return <SignIn onSignedIn={signedIn} sessionEnded={state.kind === 'signedOut' && state.ended} />;
   return (
     <SessionProvider value={value}>
-      <Shell>
+      <Shell nav={NAV}>
         <Routes />
       </Shell>
     </SessionProvider>

@@ -72,7 +72,7 @@ async function reference(services: Services, workspace: Workspace, settings: Int
   const scope = { workspaceId: workspace.id, currency: workspace.currency, asOf: new Date() };
   const purchases = (
     await db.query<{ customer_id: string; ordered_at: Date; net: number; day: number }>(
-      `SELECT o.customer_id, o.ordered_at, o.total_minor - o.refunded_minor AS net, ${localDaySql('o.ordered_at', workspace.timeZone)} AS day FROM orders o WHERE ${purchasesWhere(scope)}`,
+      `SELECT o.customer_id, o.ordered_at, o.total_minor - o.refunded_minor AS net, ${localDaySql('o.ordered_at', workspace.timeZone)} AS day FROM paying_orders o WHERE ${purchasesWhere(scope)}`,
     )
   ).rows.map((r): Purchase => ({ customer: r.customer_id, at: r.ordered_at.getTime(), net: r.net, day: r.day }));
   const subs = (

@@ -200,7 +200,7 @@ async function periodValues(q: Queryable, workspace: Workspace, settings: Intell
               width_bucket(o.ordered_at, b.t) AS k, width_bucket(o.ordered_at, b.t_active) AS hi_active, width_bucket(o.ordered_at, b.t_dormant) AS hi_recent,
               -- From running index k_mature on, a customer who first bought here is N days old (first < T − N).
               width_bucket(o.ordered_at, b.t_mature) AS k_mature
-       FROM orders o CROSS JOIN bounds b WHERE ${purchasesWhere(scope)}),
+       FROM paying_orders o CROSS JOIN bounds b WHERE ${purchasesWhere(scope)}),
      -- One sort: each customer's purchases in time order. reached_*: the last boundary covered by the earlier ones.
      x AS (
        SELECT customer_id, net, k, hi_active, hi_recent, row_number() OVER w AS nth, first_value(k) OVER w AS first_k,
@@ -296,7 +296,7 @@ async function periodValues(q: Queryable, workspace: Workspace, settings: Intell
     `WITH ${periods}
      SELECT p.n, count(*) FILTER (WHERE r.category = 'promoter')::int AS p, count(*) FILTER (WHERE r.category = 'passive')::int AS pa,
             count(*) FILTER (WHERE r.category = 'detractor')::int AS d
-     FROM periods p JOIN survey_responses r ON r.workspace_id = $3 AND r.kind = 'nps' AND r.answered_at >= p.start_at AND r.answered_at < p.end_at
+     FROM periods p JOIN nps_answers r ON r.workspace_id = $3 AND r.answered_at >= p.start_at AND r.answered_at < p.end_at
      GROUP BY p.n`,
     [...params, workspace.id],
   );

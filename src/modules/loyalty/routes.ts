@@ -4,7 +4,7 @@ import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { declareAccess } from '../../app/routeAccess.ts';
 import { AuthError } from '../../kernel/errors.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { REWARD_KINDS, rewardInput, rewardPatch, surpriseRuleInput } from './rewards.ts';
 

@@ -13,7 +13,7 @@ import { compileTemplate, type CompiledTemplate, type RenderScope } from './rend
 import type { MessagingSettings } from './settings.ts';
 import { addSuppressions } from './suppressions.ts';
 import { trackingUrls } from './tokens.ts';
-import type { Campaign } from './types.ts';
+import type { Campaign, RecipientVariableProviders } from './types.ts';
 
 const DAY = 86_400_000;
 
@@ -60,6 +60,7 @@ export interface WorkspaceMessaging {
 
 interface Deps {
   dmBatches: DmBatchStore;
+  recipientVariables: RecipientVariableProviders;
   workspaces: Pick<WorkspaceService, 'get'>;
   recommendations: Pick<RecommendationService, 'forCustomer'>;
   settingsOf(workspaceId: string): Promise<WorkspaceMessaging>;
@@ -123,7 +124,7 @@ export class Dispatcher {
     const { settled, toSend, addresses } = await this.db.tx(async (tx) => {
       await lockRecipients(tx, workspaceId, marketingCustomers);
       const capSince = new Date(now.getTime() - capWindowDays(policy) * DAY);
-      const recipients = await loadRecipients(tx, workspaceId, rows.map((r) => r.customer_id), capSince);
+      const recipients = await loadRecipients(tx, workspaceId, rows.map((r) => r.customer_id), capSince, this.deps.recipientVariables);
       const history = await capHistory(tx, workspaceId, marketingCustomers, rows.map((r) => r.id), capSince, now);
       for (const id of marketingCustomers) {
         const recipient = recipients.get(id);
@@ -245,7 +246,7 @@ export class Dispatcher {
     const cacheKey = `${campaign.id}:${ws.version}`;
     let template = this.templates.get(cacheKey);
     if (!template) {
-      template = compileTemplate(campaign.template, ws.settings);
+      template = compileTemplate(campaign.template, ws.settings, false, [...this.deps.recipientVariables.keys()]);
       this.templates.set(cacheKey, template);
     }
     const compiled = await template;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { NotFoundError } from '../../kernel/errors.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { dmBatchRoutes } from './dmBatchRoutes.ts';
 import { seedListInput } from './seedList.ts';

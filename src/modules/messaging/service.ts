@@ -26,7 +26,7 @@ import { referenceIn } from '../../kernel/references.ts';
 import { SeedList } from './seedList.ts';
 import { Tracking } from './tracking.ts';
 import { keepSecrets, messagingSettingsInput, redact, storedMessagingSettings, type MessagingSettings } from './settings.ts';
-import { campaignInput, type Campaign, type CampaignInput, type CustomerMessage, type Template } from './types.ts';
+import { campaignInput, type Campaign, type CampaignInput, type CustomerMessage, type RecipientVariableProviders, type Template } from './types.ts';
 
 interface Modules {
   workspaces: WorkspaceService;
@@ -35,6 +35,8 @@ interface Modules {
   coupons: CouponService;
   recommendations: RecommendationService;
   users: Pick<UserService, 'findByEmail'>;
+  /** Per-recipient template variables other modules provide (`survey_links`), wired by the composition root. */
+  recipientVariables?: RecipientVariableProviders;
 }
 
 const MEMBER_PAGE = 1000;
@@ -51,6 +53,8 @@ export class MessagingService {
   private readonly dispatcher: Dispatcher;
   /** Opens, clicks, unsubscribes, bounce and complaint reports. */
   readonly tracking: Tracking;
+  private readonly variables: RecipientVariableProviders;
+  private readonly variableNames: readonly string[];
   /** Where test sends may go. */
   readonly seedList: SeedList;
 
@@ -60,8 +64,11 @@ export class MessagingService {
     /** Paper DM batches: under the data directory, read through `GET /v1/messaging/dm-batches`. */
     readonly dmBatches: DmBatchStore = new DmBatchStore(),
   ) {
+    this.variables = m.recipientVariables ?? new Map();
+    this.variableNames = [...this.variables.keys()];
     this.dispatcher = new Dispatcher(db, {
       dmBatches,
+      recipientVariables: this.variables,
       workspaces: m.workspaces,
       recommendations: m.recommendations,
       settingsOf: (ws) => this.settingsOf(ws),
@@ -147,7 +154,7 @@ export class MessagingService {
     }
     const c = parsed.data;
     const { settings } = await this.settingsOf(workspaceId);
-    await compileTemplate(c.template, settings, true);
+    await compileTemplate(c.template, settings, true, this.variableNames);
     await referenceIn(['segmentId'], () => this.m.segments.get(workspaceId, c.segmentId));
     if (c.couponCampaignId) await referenceIn(['couponCampaignId'], () => this.m.coupons.getCampaign(workspaceId, c.couponCampaignId!));
     const { rows } = await this.db.query(
@@ -171,7 +178,7 @@ export class MessagingService {
 
   /** What would stop a template from being sent: Liquid or MJML errors, render limits; paths under `prefix`. */
   templateIssues(template: Template, prefix: (string | number)[]): Promise<FieldIssue[]> {
-    return templateIssues(template, prefix);
+    return templateIssues(template, prefix, this.variableNames);
   }
 
   async getCampaign(workspaceId: string, id: string, q: Queryable = this.db): Promise<Campaign> {
@@ -302,8 +309,8 @@ export class MessagingService {
     const campaign = await this.getCampaign(workspaceId, campaignId);
     const customer = await this.m.customers.find(workspaceId, customerIdOrExternalId);
     const { settings } = await this.settingsOf(workspaceId);
-    const compiled = await compileTemplate(campaign.template, settings);
-    const recipient = (await loadRecipients(this.db, workspaceId, [customer.id], new Date())).get(customer.id)!;
+    const compiled = await compileTemplate(campaign.template, settings, false, this.variableNames);
+    const recipient = (await loadRecipients(this.db, workspaceId, [customer.id], new Date(), this.variables)).get(customer.id)!;
     const recommendations = compiled.usesRecommendations ? (await this.m.recommendations.forCustomer(workspaceId, customer.id, 3)).data : [];
     return compiled.render(
       {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { ValidationError } from '../../kernel/errors.ts';
 import { instant, pageQuery } from '../../kernel/listQuery.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { chooseLocale, pageSecurityHeaders, statePage, surveyFormPage, thanksPage } from './page.ts';
 import { LinkStateError } from './service.ts';

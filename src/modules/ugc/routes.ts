@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { AuthError, KizunaError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../kernel/errors.ts';
 import { page, pageQuery } from '../../kernel/listQuery.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { entryPage, maskEmail, notFoundPage, type FormValues, type PageContext, type PageState } from './entryPage.ts';
 import { WindowLimiter } from './ipLimiter.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AuthError } from '../../kernel/errors.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { ROLE_SCOPES, ROLES, type Session, type User } from './service.ts';
 import { TooManyAttemptsError } from './throttle.ts';

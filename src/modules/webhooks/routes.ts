@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { referenceIn } from '../../kernel/references.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { WEBHOOK_EVENTS, webhookInput } from './types.ts';
 

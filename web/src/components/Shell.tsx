@@ -1,12 +1,15 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { useI18n } from '../i18n/index.tsx';
+import { useI18n, type MessageKey } from '../i18n/index.tsx';
 import { LanguageSelect } from './LanguageSelect.tsx';
-import { hasScope, NAV } from '../nav.ts';
 import { Link, useLocation } from '../router.tsx';
-import { useSession } from '../session.tsx';
+import { hasScope, useSession } from '../session.tsx';
+import type { Scope } from '../types.ts';
+
+/** The sidebar's sections of links (nav.ts builds them; App passes them in, so pages importing PageHeader do not import every area). */
+type ShellNav = { label?: MessageKey; items: { to: string; label: MessageKey; scope?: Scope }[] }[];
 
 /** Sidebar navigation, account and language; the page in `main`, focused on every navigation. */
-export function Shell({ children }: { children: ReactNode }) {
+export function Shell({ nav, children }: { nav: ShellNav; children: ReactNode }) {
   const { t } = useI18n();
   const { path } = useLocation();
   const session = useSession();
@@ -61,7 +64,7 @@ export function Shell({ children }: { children: ReactNode }) {
           {session.workspace.name}
         </p>
         <nav aria-label={t('nav.label')}>
-          {NAV.map((section, i) => {
+          {nav.map((section, i) => {
             const items = section.items.filter((item) => hasScope(session.scopes, item.scope));
             if (items.length === 0) return null;
             return (

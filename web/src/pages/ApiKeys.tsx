@@ -5,8 +5,7 @@ import { ErrorNotice, Loading } from '../components/Feedback.tsx';
 import { PageHeader } from '../components/Shell.tsx';
 import { useFormat } from '../format.ts';
 import { useI18n } from '../i18n/index.tsx';
-import { hasScope } from '../nav.ts';
-import { useSession } from '../session.tsx';
+import { hasScope, useSession } from '../session.tsx';
 import type { ApiKey, Scope } from '../types.ts';
 import { useApi } from '../useApi.ts';
 

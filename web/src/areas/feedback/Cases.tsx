@@ -3,9 +3,8 @@ import { api } from '../../api.ts';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { hasScope } from '../../nav.ts';
 import { Link } from '../../router.tsx';
-import { useSession } from '../../session.tsx';
+import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import { localizedText, type Assignee, type CaseStatus, type SurveyCase } from './types.ts';
 

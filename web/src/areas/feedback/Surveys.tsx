@@ -4,8 +4,7 @@ import { CodeBlock } from '../../components/CodeBlock.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { hasScope } from '../../nav.ts';
-import { useSession } from '../../session.tsx';
+import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import { localizedText, type Question, type QuestionType, type Survey, type SurveyKind } from './types.ts';
 

@@ -2,8 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { ErrorNotice, FieldError, issueAt, Loading } from '../../components/Feedback.tsx';
 import { useI18n } from '../../i18n/index.tsx';
-import { hasScope } from '../../nav.ts';
-import { useSession } from '../../session.tsx';
+import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import type { LoyaltySettings, Tier } from './types.ts';
 

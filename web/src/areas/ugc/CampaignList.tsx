@@ -2,11 +2,10 @@ import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { hasScope } from '../../nav.ts';
 import { Link } from '../../router.tsx';
-import { useSession } from '../../session.tsx';
+import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
-import { PeriodText, RewardText, StatusBadge } from './bits.tsx';
+import { PeriodText, RewardText, StatusBadge } from './labels.tsx';
 import type { UgcCampaign } from './types.ts';
 
 export function CampaignList() {
