@@ -140,7 +140,12 @@ export async function computeKpis(db: Db, workspace: Workspace, settings: Intell
         basis === 'complete'
           ? [raw[periods.findIndex((p) => p.start === current.start)]!, raw[periods.findIndex((p) => p.start === previous.start)]!]
           : await toDate(q, workspace, settings, windows, asOfDay);
-      comparison = { basis, current, previous, kpis: compare(now, before, (key) => targets.get(`${key}|${current.start}`) ?? null) };
+      // Predicted LTV is a stock of the latest scoring run, not a flow of a period: when the compared
+      // window does not hold that run, the card shows the run's value, uncompared.
+      const latestLtv = raw.map((r) => r.values.predicted_ltv).filter((v) => v !== null).at(-1) ?? null;
+      const shownNow = now.values.predicted_ltv === null ? { ...now, values: { ...now.values, predicted_ltv: latestLtv } } : now;
+      const shownBefore = now.values.predicted_ltv === null ? { ...before, values: { ...before.values, predicted_ltv: null } } : before;
+      comparison = { basis, current, previous, kpis: compare(shownNow, shownBefore, (key) => targets.get(`${key}|${current.start}`) ?? null) };
     }
     return { asOfDay, periods: shown, comparison };
   });

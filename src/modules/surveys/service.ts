@@ -13,6 +13,7 @@ import type { WebhookService } from '../webhooks/service.ts';
 import type { WebhookEvent } from '../webhooks/types.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
 import { npsCategory, npsFromCounts, type NpsSummary } from './nps.ts';
+import { CSAT_SATISFIED, csatFromCounts, type CsatSummary } from './csat.ts';
 import { parseAnswers, questionIssues, standardQuestions } from './questions.ts';
 import { themes, type Theme } from './themes.ts';
 import { termsOf } from './tokenize.ts';
@@ -223,18 +224,25 @@ export class SurveyService {
     return toSurvey(rows[0]);
   }
 
-  /** Surveys, newest first, each with its answer count and NPS (for NPS surveys). */
-  async list(workspaceId: string): Promise<(Survey & { responses: number; nps: NpsSummary | null })[]> {
+  /** Surveys, newest first, each with its answer count and NPS (NPS surveys) or CSAT (CSAT surveys), with n and interval. */
+  async list(workspaceId: string): Promise<(Survey & { responses: number; nps: NpsSummary | null; csat: CsatSummary | null })[]> {
     const { rows } = await this.db.query(
-      `SELECT s.*, coalesce(r.n, 0)::int AS n, coalesce(r.p, 0)::int AS p, coalesce(r.pa, 0)::int AS pa, coalesce(r.d, 0)::int AS d
+      `SELECT s.*, coalesce(r.n, 0)::int AS n, coalesce(r.p, 0)::int AS p, coalesce(r.pa, 0)::int AS pa, coalesce(r.d, 0)::int AS d,
+              coalesce(r.rated, 0)::int AS rated, coalesce(r.satisfied, 0)::int AS satisfied
        FROM surveys s LEFT JOIN (
          SELECT survey_id, count(*) AS n, count(*) FILTER (WHERE category = 'promoter') AS p, count(*) FILTER (WHERE category = 'passive') AS pa,
-                count(*) FILTER (WHERE category = 'detractor') AS d
+                count(*) FILTER (WHERE category = 'detractor') AS d,
+                count(score) AS rated, count(*) FILTER (WHERE score >= ${CSAT_SATISFIED}) AS satisfied
          FROM survey_responses WHERE workspace_id = $1 GROUP BY survey_id) r ON r.survey_id = s.id
        WHERE s.workspace_id = $1 ORDER BY s.id DESC`,
       [workspaceId],
     );
-    return rows.map((r) => ({ ...toSurvey(r), responses: r.n as number, nps: r.kind === 'nps' ? npsFromCounts(r.p as number, r.pa as number, r.d as number) : null }));
+    return rows.map((r) => ({
+      ...toSurvey(r),
+      responses: r.n as number,
+      nps: r.kind === 'nps' ? npsFromCounts(r.p as number, r.pa as number, r.d as number) : null,
+      csat: r.kind === 'csat' ? csatFromCounts(r.satisfied as number, r.rated as number) : null,
+    }));
   }
 
   // ── links ─────────────────────────────────────────────────────────────────

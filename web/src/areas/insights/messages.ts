@@ -50,8 +50,7 @@ export const en = {
   'insights.col.revenueShare': 'Revenue share',
 
   'insights.overview.title': 'Overview',
-  'insights.overview.subtitle': 'Retention KPIs against their targets. Hover a KPI name for its formula.',
-  'insights.overview.latest': 'Cards show the latest period, {start} to {end} (exclusive); the line is the trend over the range.',
+  'insights.overview.subtitle': 'Retention KPIs against their targets. Hover a KPI name for its formula and maturity rule.',
   'insights.overview.noPeriods': 'No period in this range.',
   'insights.overview.asOf': 'Values as of {time}; they are recomputed after each scoring run. Targets are always current.',
   'insights.overview.recompute': 'Recompute now',
@@ -323,8 +322,7 @@ export const ja: Record<keyof typeof en, string> = {
   'insights.col.revenueShare': '売上構成比',
 
   'insights.overview.title': 'ダッシュボード',
-  'insights.overview.subtitle': 'リテンションKPIと目標の達成状況。KPI名にカーソルを合わせると計算式が表示されます。',
-  'insights.overview.latest': 'カードは最新期間（{start}〜{end}、終了日を含まない）の値、折れ線は期間内の推移です。',
+  'insights.overview.subtitle': 'リテンションKPIと目標の達成状況。KPI名にカーソルを合わせると計算式と成熟ルールが表示されます。',
   'insights.overview.noPeriods': 'この範囲には期間がありません。',
   'insights.overview.asOf': '{time}時点の値です（スコア計算のたびに再集計されます）。目標は常に最新です。',
   'insights.overview.recompute': '今すぐ再集計',
