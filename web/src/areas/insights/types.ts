@@ -46,6 +46,9 @@ export interface ScoredCustomer {
   pAliveChange: number | null;
   clv12mMinor: number | null;
   churnRisk: number | null;
+  valueAtStakeMinor: number | null;
+  daysSinceLastOrder: number | null;
+  usualIntervalDays: number | null;
 }
 
 export interface CustomerPage {
