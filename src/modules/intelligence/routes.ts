@@ -143,13 +143,21 @@ const scoredCustomer = z.object({
   pAliveChange: num.describe('P(alive) now minus at the previous score snapshot'),
   clv12mMinor: num,
   churnRisk: num,
+  valueAtStakeMinor: num.describe('12-month CLV if alive × (1 − P(alive)): the expected value the drift puts at risk (docs/metrics.md)'),
+  daysSinceLastOrder: num.describe('days from the last order to the score date'),
+  usualIntervalDays: num.describe("the customer's own mean days between orders; null below 2 orders"),
 });
 const customerPage = z.object({ total: z.number(), data: z.array(scoredCustomer) });
 const atRiskFilter = {
   maxPAlive: z.coerce.number().min(0).max(1).default(0.5).describe('P(alive) below this'),
   minFm: z.coerce.number().int().min(1).max(5).default(4).describe('high value: FM column of the RFM grid at least this'),
-  sort: z.enum(AT_RISK_SORTS).default('revenue'),
+  sort: z.enum(AT_RISK_SORTS).default('valueAtStake'),
   direction: z.enum(['asc', 'desc']).default('desc'),
+  includeLost: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .describe('list customers in the lost stage too (left out by default: past saving)'),
 };
 const counts = z.record(z.string(), z.number());
 

@@ -62,6 +62,9 @@ export interface ScoredCustomer {
   pAliveChange: number | null;
   clv12mMinor: number | null;
   churnRisk: number | null;
+  valueAtStakeMinor: number | null;
+  daysSinceLastOrder: number | null;
+  usualIntervalDays: number | null;
 }
 
 export interface CustomerPage {
