@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { preHandlerHookHandler } from 'fastify';
 import { z } from 'zod';
 import { workspaceOf } from '../../app/auth.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 
 const batchView = z.object({
