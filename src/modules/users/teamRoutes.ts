@@ -84,6 +84,8 @@ export async function teamRoutes(app: ZodApp, services: Services): Promise<void>
   app.get(
     '/v1/invitations/:token',
     {
+      // The invitation's secret token is the authority; the person has no account yet.
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'The invitation behind a link: who is invited, to which workspace, with which role (404 invitation_invalid once used, withdrawn or expired)',
@@ -101,6 +103,8 @@ export async function teamRoutes(app: ZodApp, services: Services): Promise<void>
   app.post(
     '/v1/invitations/:token/accept',
     {
+      // The invitation's secret token is the authority; the person has no account yet.
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Accept an invitation: creates the user with the chosen password and signs them in (sets the session cookie)',
