@@ -65,6 +65,7 @@ describeEachDatabase('tenant isolation: workspace B never reaches workspace A', 
     a.survey = (await inA('POST', '/v1/surveys', { slug: 'iso-nps', kind: 'nps', title: { ja: 'ご意見', en: 'Feedback' } })).id;
     a.ugc = (await inA('POST', '/v1/ugc/campaigns', ugcCampaignBody())).id;
     a.apiKey = (await ctx.services.workspaces.listApiKeys(ctx.workspace.id))[0]!.id;
+    a.user = (await ctx.services.users.create(ctx.workspace.id, { email: `iso-${randomUUID()}@example.jp`, role: 'analyst', password: 'correct horse battery' })).id;
   }
 
   /** Which of A's objects a path parameter names; random ids for kinds made only by customers (cases, entries, photos, accounts). */
@@ -75,6 +76,7 @@ describeEachDatabase('tenant isolation: workspace B never reaches workspace A', 
     if (param === 'customer' || /^\/v1\/(customers|loyalty\/customers|feedback\/customers)\/\{/.test(path)) return a.customer!;
     const kinds: [RegExp, string | undefined][] = [
       [/^\/v1\/api-keys\//, a.apiKey],
+      [/^\/v1\/users\/\{id\}/, a.user],
       [/^\/v1\/orders\//, a.order],
       [/^\/v1\/products\/\{id\}/, a.sku],
       [/^\/v1\/coupon-campaigns\//, a.coupon],
@@ -95,6 +97,7 @@ describeEachDatabase('tenant isolation: workspace B never reaches workspace A', 
     const now = new Date().toISOString();
     const bodies: Record<string, object> = {
       'PATCH /v1/customers/{id}': { givenName: '花子' },
+      'PATCH /v1/users/{id}': { role: 'admin' },
       'POST /v1/customers/{id}/consents': { channel: 'email', status: 'opted_out', source: 'tenant-test', recordedAt: now },
       'POST /v1/orders/{id}/refunds': { externalId: 'iso-r1', amountMinor: 100, refundedAt: now },
       'PATCH /v1/coupon-campaigns/{id}': { name: 'stolen' },

@@ -12,6 +12,7 @@ export interface CommandModule {
  * descriptions (commandTable.test.ts checks both, and that every file in ./commands is listed).
  */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  apikey: { summary: 'manage API keys (the web app does it too, under Settings → API keys)', load: () => import('./commands/apikey.ts') },
   backtest: {
     summary: 'refit on the calibration period and compare predicted with actual purchases and revenue in the holdout',
     load: () => import('./commands/backtest.ts'),
@@ -42,6 +43,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'score every customer: RFM, P(alive), expected purchases, CLV, churn risk, lifecycle stage (refits the models when due)',
     load: () => import('./commands/score.ts'),
   },
+  seedlist: { summary: "addresses test sends may go to, besides the workspace's users (docs/security.md)", load: () => import('./commands/seedlist.ts') },
   segment: { summary: 'customer segments: preview rules, create, list, refresh, export audiences', load: () => import('./commands/segment.ts') },
   serve: { summary: 'start the API and web app (no demo data)', load: () => import('./commands/serve.ts') },
   start: {

@@ -84,6 +84,7 @@ export async function teamRoutes(app: ZodApp, services: Services): Promise<void>
   app.get(
     '/v1/invitations/:token',
     {
+      // The invitation's secret token is the authority; the person has no account yet.
       config: { access: 'public' },
       schema: {
         tags,
@@ -102,6 +103,7 @@ export async function teamRoutes(app: ZodApp, services: Services): Promise<void>
   app.post(
     '/v1/invitations/:token/accept',
     {
+      // The invitation's secret token is the authority; the person has no account yet.
       config: { access: 'public' },
       schema: {
         tags,
