@@ -2,14 +2,14 @@ import type { FastifyInstance } from 'fastify';
 
 /**
  * The single-page app: Vite's build has no inline script (one module script and one stylesheet,
- * files under /assets), so scripts come from 'self' only. Style *attributes* are allowed
- * (`style-src-attr 'unsafe-inline'`): ECharts builds its tooltips and legends as HTML strings with
- * style="…" (measured: the engage browser test logs a dozen violations without it); a style
- * attribute cannot run code. <style> elements and stylesheets stay 'self'. The app calls only its
- * own origin; UGC photos and chart exports are `self` or data:/blob: URLs.
+ * files under /assets), so scripts come from 'self' only, never inline or eval'd. Styles may be
+ * inline, as measured with the browser tests: ECharts writes tooltips and legends as HTML with
+ * style="…", and the campaign preview shows the rendered email in an iframe (srcdoc), which
+ * inherits this policy and carries MJML's <style> elements. A style cannot run code. The app calls
+ * only its own origin; UGC photos and chart exports are `self` or data:/blob: URLs.
  */
 export const WEB_APP_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** Swagger UI at /docs: its scripts and stylesheets are files, but it sets inline style attributes. */
 const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
