@@ -9,7 +9,7 @@ import { NEWSLETTER_MJML, nextTokyoNoon, seedAudience, settingsFor } from './tes
 describeEachDatabase('messaging: the outbox channel', (t) => {
   let app: App;
   let services: Services;
-  let headers: (scope?: 'admin' | 'read' | 'ingest') => Promise<Record<string, string>>;
+  let headers: (scope?: 'admin' | 'read' | 'messaging') => Promise<Record<string, string>>;
   const noon = nextTokyoNoon();
 
   before(async () => {
@@ -20,14 +20,14 @@ describeEachDatabase('messaging: the outbox channel', (t) => {
     await app?.close();
   });
 
-  const call = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, scope: 'admin' | 'read' | 'ingest' = 'admin') =>
+  const call = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, scope: 'admin' | 'read' | 'messaging' = 'admin') =>
     app.inject({ method, url, payload: body as object, headers: await headers(scope) });
 
   test('without settings a draft is refused with a code the web app translates', async () => {
     const ws = (await services.workspaces.list()).at(-1)!.id;
     await t.db.query('DELETE FROM messaging_settings WHERE workspace_id = $1', [ws]);
     const { segmentId } = await seedAudience(services, ws, 1, { cohort: 'unset' });
-    const res = await call('POST', '/v1/campaigns', { name: 'x', segmentId, template: { channel: 'sms', text: 'hi' } }, 'ingest');
+    const res = await call('POST', '/v1/campaigns', { name: 'x', segmentId, template: { channel: 'sms', text: 'hi' } }, 'messaging');
     assert.equal(res.statusCode, 409);
     assert.equal(res.json().error, 'messaging_not_configured');
   });
@@ -46,10 +46,10 @@ describeEachDatabase('messaging: the outbox channel', (t) => {
     ];
     const campaigns: string[] = [];
     for (const template of templates) {
-      const created = await call('POST', '/v1/campaigns', { name: `outbox ${template.channel}`, segmentId, template }, 'ingest');
+      const created = await call('POST', '/v1/campaigns', { name: `outbox ${template.channel}`, segmentId, template }, 'messaging');
       assert.equal(created.statusCode, 200, created.body);
       campaigns.push(created.json().id);
-      assert.equal((await call('POST', `/v1/campaigns/${created.json().id}/send`, undefined, 'ingest')).statusCode, 200);
+      assert.equal((await call('POST', `/v1/campaigns/${created.json().id}/send`, undefined, 'messaging')).statusCode, 200);
     }
     // The default cap is 3 marketing messages a week: the fourth channel's messages are held by the gate.
     const drained = await services.messaging.drain({ now: noon, workspaceId: ws });
