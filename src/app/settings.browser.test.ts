@@ -34,6 +34,7 @@ const TEXT = {
     save: '保存',
     saved: '保存しました。',
     lastAdmin: 'このワークスペース最後の管理者です。先に他のユーザーを管理者にしてください。',
+    emailToOutbox: 'メール（SMTP）のメッセージをアウトボックスに保存',
     roleOf: (email: string) => `${email} のロール`,
     roleChanged: (email: string) => `${email} のロールをアナリスト（閲覧のみ）に変更しました。`,
   },
@@ -51,6 +52,7 @@ const TEXT = {
     save: 'Save',
     saved: 'Saved.',
     lastAdmin: 'This is the workspace’s last admin. Make someone else admin first.',
+    emailToOutbox: 'Keep Email (SMTP) messages in the outbox',
     roleOf: (email: string) => `Role of ${email}`,
     roleChanged: (email: string) => `The role of ${email} is now Analyst (read-only).`,
   },
@@ -189,10 +191,12 @@ describeInBrowser('settings screens and layouts in Chromium', (t) => {
       assert.equal(await page.locator('#sender-postalCode').getAttribute('aria-invalid'), 'true');
       await screenshot(page, `settings-06-channels-field-error-${locale}`);
       await page.locator('#sender-postalCode').fill('1000005');
+      await page.getByLabel(say.emailToOutbox).setChecked(locale === 'ja');
       await page.getByRole('button', { name: say.save, exact: true }).click();
       await page.getByText(say.saved).waitFor();
       const stored = await services.messaging.getSettings(workspaceId);
       assert.deepEqual([stored.sender.name, stored.sender.postalCode, stored.sender.contactPhone], [name, '1000005', '03-1234-5678']);
+      assert.deepEqual(stored.outbox?.channels, locale === 'ja' ? ['email'] : undefined, 'the outbox box is saved, and unticking it removes the outbox');
       await screenshot(page, `settings-07-channels-saved-${locale}`);
 
       await page.getByRole('navigation').getByRole('link', { name: say.users }).click();

@@ -84,8 +84,10 @@ function flatten(settings: Settings): Record<string, string> {
 }
 
 /** The body of the PUT: what was loaded, with the screen's values over it; an empty optional field is left out. */
-function build(initial: Settings, values: Record<string, string>, enabled: Set<Channel>): Settings {
+function build(initial: Settings, values: Record<string, string>, enabled: Set<Channel>, outbox: Set<Channel>): Settings {
   const body: Settings = { ...initial, publicBaseUrl: values.publicBaseUrl ?? '' };
+  if (outbox.size > 0) body.outbox = { channels: CHANNELS.filter((c) => outbox.has(c)) };
+  else delete body.outbox;
   const sender: Record<string, unknown> = { ...initial.sender };
   for (const f of [...SENDER, ...CONTACT]) {
     const v = (values[`sender.${f.key}`] ?? '').trim();
@@ -115,6 +117,8 @@ function Editor({ initial, configured }: { initial: Settings; configured: boolea
   const [base, setBase] = useState<Settings>(initial);
   const [values, setValues] = useState<Record<string, string>>(() => flatten(initial));
   const [enabled, setEnabled] = useState<Set<Channel>>(() => new Set(CHANNELS.filter((c) => initial[c] !== undefined)));
+  // Channels whose messages the built-in outbox keeps instead of sending (demos, staging).
+  const [outbox, setOutbox] = useState<Set<Channel>>(() => new Set(CHANNELS.filter((c) => (initial.outbox as { channels?: string[] } | undefined)?.channels?.includes(c))));
   const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
 
@@ -122,9 +126,9 @@ function Editor({ initial, configured }: { initial: Settings; configured: boolea
     setSaved(false);
     setValues((v) => ({ ...v, [path]: value }));
   };
-  const toggle = (channel: Channel, on: boolean) => {
+  const toggle = (which: typeof setEnabled, channel: Channel, on: boolean) => {
     setSaved(false);
-    setEnabled((current) => {
+    which((current) => {
       const next = new Set(current);
       if (on) next.add(channel);
       else next.delete(channel);
@@ -135,7 +139,7 @@ function Editor({ initial, configured }: { initial: Settings; configured: boolea
   const submit = (event: FormEvent) => {
     event.preventDefault();
     return run(async () => {
-      const stored = await api<Settings>('/v1/messaging/settings', { method: 'PUT', body: build(base, values, enabled) });
+      const stored = await api<Settings>('/v1/messaging/settings', { method: 'PUT', body: build(base, values, enabled, outbox) });
       setBase(stored);
       setValues(flatten(stored));
       setSaved(true);
@@ -182,7 +186,7 @@ function Editor({ initial, configured }: { initial: Settings; configured: boolea
         <fieldset className="card form" key={channel}>
           <legend className="card-legend">{t(`settings.channel.${channel}`)}</legend>
           <label className="checkbox">
-            <input type="checkbox" checked={enabled.has(channel)} onChange={(e) => toggle(channel, e.target.checked)} />
+            <input type="checkbox" checked={enabled.has(channel)} onChange={(e) => toggle(setEnabled, channel, e.target.checked)} />
             <span>{t('settings.channels.enable', { channel: t(`settings.channel.${channel}`) })}</span>
           </label>
           {enabled.has(channel) && (
@@ -190,6 +194,17 @@ function Editor({ initial, configured }: { initial: Settings; configured: boolea
           )}
         </fieldset>
       ))}
+
+      <fieldset className="card form">
+        <legend className="card-legend">{t('settings.channels.outbox')}</legend>
+        <p className="muted">{t('settings.channels.outboxHint')}</p>
+        {CHANNELS.map((channel) => (
+          <label className="checkbox" key={channel}>
+            <input type="checkbox" checked={outbox.has(channel)} onChange={(e) => toggle(setOutbox, channel, e.target.checked)} />
+            <span>{t('settings.channels.outboxFor', { channel: t(`settings.channel.${channel}`) })}</span>
+          </label>
+        ))}
+      </fieldset>
 
       {error !== undefined && <ErrorNotice error={error} />}
       {saved && (

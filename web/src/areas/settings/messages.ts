@@ -43,6 +43,9 @@ export const en = {
   'settings.channels.sms.from': 'From number',
   'settings.channels.push.projectId': 'Firebase project ID',
   'settings.channels.push.accessToken': 'Access token',
+  'settings.channels.outbox': 'Outbox (demo and testing)',
+  'settings.channels.outboxHint': 'Messages of the channels ticked here are kept in the outbox, shown as the customer would see them, instead of being sent: for demos and staging. This wins over a provider set above.',
+  'settings.channels.outboxFor': 'Keep {channel} messages in the outbox',
 
   'settings.users.title': 'Users and roles',
   'settings.users.subtitle': 'People who sign in to Kizuna. A workspace always keeps at least one admin.',
@@ -145,6 +148,9 @@ export const ja: Record<keyof typeof en, string> = {
   'settings.channels.sms.from': '送信元番号',
   'settings.channels.push.projectId': 'Firebase プロジェクト ID',
   'settings.channels.push.accessToken': 'アクセストークン',
+  'settings.channels.outbox': 'アウトボックス（デモ・テスト用）',
+  'settings.channels.outboxHint': 'ここで選んだチャネルのメッセージは送信されず、アウトボックスに保存されて受信者が見るとおりに表示されます。デモやステージング向けで、上で設定したプロバイダーより優先されます。',
+  'settings.channels.outboxFor': '{channel}のメッセージをアウトボックスに保存',
 
   'settings.users.title': 'ユーザーとロール',
   'settings.users.subtitle': 'Kizuna にログインする人です。ワークスペースには常に 1 人以上の管理者が必要です。',
