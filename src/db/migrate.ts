@@ -1,4 +1,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../kernel/projectRoot.ts';
 import type { Db } from './database.ts';
 
 /**
@@ -28,7 +31,7 @@ export const MODULE_ORDER = [
   'ugc',
 ] as const;
 
-const MODULES_DIR = new URL('../modules/', import.meta.url);
+const MODULES_DIR = pathToFileURL(path.join(PROJECT_ROOT, 'src', 'modules') + path.sep);
 const LOCK_ID = 0x6b697a75; // "kizu"
 
 export interface Migration {

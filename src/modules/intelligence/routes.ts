@@ -264,8 +264,8 @@ export async function intelligenceRoutes(app: ZodApp, services: Services): Promi
   app.put(
     '/v1/kpi-targets',
     {
-      // Marketers set targets too (their role's write scope is ingest).
-      preHandler: requireScope(services, 'ingest'),
+      // Marketers set targets too (their role's messaging scope); ingest keys only send data.
+      preHandler: requireScope(services, 'messaging'),
       schema: {
         tags,
         summary: 'Set targets (one per KPI, granularity and period start; an existing one is replaced)',

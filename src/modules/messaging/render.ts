@@ -1,5 +1,6 @@
 import { describeIssue, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import { escapeHtml } from '../../lib/html.ts';
+import { formatPostalCode } from '../../lib/japanese.ts';
 import { compileEmailBody } from './emailBody.ts';
 import { providedVariableNames } from './facts.ts';
 import type { Content, PostalRecipient } from './messenger.ts';
@@ -163,9 +164,15 @@ function compileChannel(template: Template, settings: FooterSettings, strict: bo
  */
 export function withFooter(mjml: string, settings: FooterSettings): string {
   const s = settings.sender;
-  const contact = s.contactUrl ? `<br/>お問い合わせ: <a href="${literal(s.contactUrl)}">${literal(s.contactUrl)}</a>` : '';
+  const ways = [
+    s.contactUrl && `<a href="${literal(s.contactUrl)}">${literal(s.contactUrl)}</a>`,
+    s.contactEmail && `<a href="mailto:${literal(s.contactEmail)}">${literal(s.contactEmail)}</a>`,
+    s.contactPhone && `TEL ${literal(s.contactPhone)}`,
+  ].filter(Boolean);
+  const contact = ways.length > 0 ? `<br/>お問い合わせ: ${ways.join(' / ')}` : '';
+  const postalCode = s.postalCode ? `〒${formatPostalCode(s.postalCode)} ` : '';
   const footer = `<mj-section><mj-column><mj-divider border-width="1px" border-color="#dddddd" />
-<mj-text font-size="11px" color="#666666" line-height="1.6">配信元: ${literal(s.name)}<br/>住所: ${literal(s.postalAddress)}${contact}
+<mj-text font-size="11px" color="#666666" line-height="1.6">配信元: ${literal(s.name)}<br/>住所: ${postalCode}${literal(s.postalAddress)}${contact}
 {% if unsubscribe_url %}<br/>このメールの配信停止: <a href="{{ unsubscribe_url }}">配信停止はこちら</a>{% endif %}</mj-text>
 </mj-column></mj-section>`;
   const at = mjml.lastIndexOf('</mj-body>');

@@ -48,6 +48,7 @@ export interface SurveySettings {
   caseDueDays: number;
   defaultAssigneeId: string | null;
   alertEmails: string[];
+  embedOrigins: string[];
 }
 
 /** Worker job: the team's email about one new detractor case (enqueued in the answer's transaction). */
@@ -157,6 +158,7 @@ export class SurveyService {
       caseDueDays: r.case_due_days as number,
       defaultAssigneeId: r.default_assignee as string | null,
       alertEmails: r.alert_emails as string[],
+      embedOrigins: r.embed_origins as string[],
     };
   }
 
@@ -172,9 +174,10 @@ export class SurveyService {
     await this.db.query(
       `UPDATE survey_settings SET public_base_url = coalesce($2, public_base_url),
          review_url = CASE WHEN $6 THEN $3 ELSE review_url END, case_due_days = coalesce($4, case_due_days),
-         default_assignee = CASE WHEN $7 THEN $5::uuid ELSE default_assignee END, alert_emails = coalesce($8, alert_emails), updated_at = now()
+         default_assignee = CASE WHEN $7 THEN $5::uuid ELSE default_assignee END, alert_emails = coalesce($8, alert_emails),
+         embed_origins = coalesce($9, embed_origins), updated_at = now()
        WHERE workspace_id = $1`,
-      [workspaceId, s.publicBaseUrl ?? null, s.reviewUrl ?? null, s.caseDueDays ?? null, s.defaultAssigneeId ?? null, 'reviewUrl' in s, 'defaultAssigneeId' in s, s.alertEmails ?? null],
+      [workspaceId, s.publicBaseUrl ?? null, s.reviewUrl ?? null, s.caseDueDays ?? null, s.defaultAssigneeId ?? null, 'reviewUrl' in s, 'defaultAssigneeId' in s, s.alertEmails ?? null, s.embedOrigins ?? null],
     );
     return this.publicSettings(workspaceId);
   }
@@ -312,6 +315,15 @@ export class SurveyService {
     return this.record(workspaceId, survey, { customerId: claims.customerId, nonce: claims.nonce, source: 'link', ipHash: null, locale }, raw, now);
   }
 
+  /** The origins that may frame the widget of the survey with this public key (none for an unknown key). */
+  async embedOriginsOf(publicKey: string): Promise<string[]> {
+    const { rows } = await this.db.query<{ embed_origins: string[] }>(
+      'SELECT st.embed_origins FROM surveys s JOIN survey_settings st ON st.workspace_id = s.workspace_id WHERE s.public_key = $1',
+      [publicKey],
+    );
+    return rows[0]?.embed_origins ?? [];
+  }
+
   async openAnonymous(publicKey: string): Promise<{ workspaceId: string; survey: Survey }> {
     const { rows } = await this.db.query('SELECT * FROM surveys WHERE public_key = $1', [publicKey]);
     const r = rows[0];
@@ -434,6 +446,8 @@ export class SurveyService {
 
   /** A customer's answers and follow-up cases (the customer 360 panel). */
   async forCustomer(workspaceId: string, customerId: string): Promise<{ responses: (SurveyResponse & { surveyTitle: Survey['title'] })[]; cases: SurveyCase[] }> {
+    // Another workspace's customer (or none) is a 404, not an empty history.
+    await this.deps.customers.get(workspaceId, customerId);
     const { rows } = await this.db.query(
       `SELECT r.*, s.title AS survey_title FROM survey_responses r JOIN surveys s ON s.workspace_id = r.workspace_id AND s.id = r.survey_id
        WHERE r.workspace_id = $1 AND r.customer_id = $2 ORDER BY r.answered_at DESC LIMIT 100`,

@@ -6,6 +6,7 @@ import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { fullName } from '../../names.ts';
 import { hasScope } from '../../nav.ts';
+import { outboxOf } from '../outbox/Outbox.tsx';
 import { Link } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
@@ -37,7 +38,7 @@ function Detail({ campaign, onChanged }: { campaign: Campaign; onChanged: () => 
   const { t } = useI18n();
   const format = useFormat();
   const { scopes } = useSession();
-  const canSend = hasScope(scopes, 'ingest');
+  const canSend = hasScope(scopes, 'messaging');
   const segment = useApi<Segment>(`/v1/segments/${campaign.segmentId}`);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>();
@@ -96,6 +97,11 @@ function Detail({ campaign, onChanged }: { campaign: Campaign; onChanged: () => 
           <button type="button" className="button button-primary" onClick={() => setConfirmSend(true)} disabled={busy}>
             {t('campaigns.send')}
           </button>
+        )}
+        {campaign.startedAt && (
+          <Link to={outboxOf(campaign.id)} className="button button-secondary">
+            {t('campaigns.detail.outbox')}
+          </Link>
         )}
         {canSend && open && (
           <button type="button" className="button button-danger-ghost" onClick={() => void act('cancel')} disabled={busy}>

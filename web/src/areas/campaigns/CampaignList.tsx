@@ -32,7 +32,7 @@ export function CampaignList() {
   const { data, error, loading, reload } = useApi<{ data: CampaignWithCounts[] }>('/v1/campaigns');
   const segments = useApi<{ data: Segment[] }>('/v1/segments');
   const segmentNames = useMemo(() => new Map(segments.data?.data.map((s) => [s.id, s.name]) ?? []), [segments.data]);
-  const canSend = hasScope(scopes, 'ingest');
+  const canSend = hasScope(scopes, 'messaging');
   const rows = data?.data.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE) ?? [];
   const total = data?.data.length ?? 0;
   return (

@@ -51,7 +51,7 @@ export function CaseCard({ value, assignees, onChanged }: { value: SurveyCase; a
   const { t, locale } = useI18n();
   const format = useFormat();
   const { scopes } = useSession();
-  const canEdit = hasScope(scopes, 'ingest');
+  const canEdit = hasScope(scopes, 'messaging');
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();

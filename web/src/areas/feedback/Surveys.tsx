@@ -17,7 +17,7 @@ export function Surveys() {
   const { t, locale } = useI18n();
   const format = useFormat();
   const { scopes } = useSession();
-  const canEdit = hasScope(scopes, 'ingest');
+  const canEdit = hasScope(scopes, 'messaging');
   const list = useApi<{ data: Survey[] }>('/v1/surveys');
   const [editing, setEditing] = useState<Survey | 'new' | null>(null);
   const [anonymous, setAnonymous] = useState<{ id: string; url: string; iframe: string } | null>(null);

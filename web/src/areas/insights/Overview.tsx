@@ -351,7 +351,7 @@ function KpiCard({ kpi, report, onSaved }: { kpi: CardKey; report: KpiReport; on
         )}
       </p>
       {series.filter((v) => v !== null).length > 1 && <Chart option={option} height={48} label={t('insights.kpi.trend', { kpi: title })} />}
-      {hasScope(scopes, 'ingest') &&
+      {hasScope(scopes, 'messaging') &&
         (editing ? (
           <TargetForm kpi={kpi} unit={definition?.unit} granularity={report.granularity} periodStart={targetStart} initial={current.target} onDone={() => { setEditing(false); onSaved(); }} onCancel={() => setEditing(false)} />
         ) : (

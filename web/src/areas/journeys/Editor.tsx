@@ -109,7 +109,7 @@ function Editor({ journey: initial }: { journey: Journey }) {
   const [statsKey, setStatsKey] = useState(0);
 
   const dirty = JSON.stringify([name, definition]) !== baseline;
-  const canEdit = hasScope(useSession().scopes, 'ingest');
+  const canEdit = hasScope(useSession().scopes, 'messaging');
   const readOnly = journey.status === 'archived' || !canEdit;
   const validation = useValidation(definition);
   const { stats, error: statsError } = useStats(journey.id, journey.status !== 'draft', statsKey);

@@ -16,7 +16,7 @@ import type { Journey, JourneySummary, JourneyTemplate } from './types.ts';
 export function JourneysPage() {
   const { t } = useI18n();
   const journeys = useApi<{ data: JourneySummary[] }>('/v1/journeys');
-  const canEdit = hasScope(useSession().scopes, 'ingest');
+  const canEdit = hasScope(useSession().scopes, 'messaging');
   return (
     <>
       <PageHeader title={t('journeys.list.title')} subtitle={t('journeys.list.subtitle')} />

@@ -24,7 +24,7 @@ export function CampaignDetail({ id }: { id: string }) {
   const { scopes } = useSession();
   const tab: Tab = TABS.find((x) => x === query.get('tab')) ?? 'queue';
   const { data, error, loading, reload } = useApi<UgcCampaign>(`/v1/ugc/campaigns/${encodeURIComponent(id)}`);
-  const canEdit = hasScope(scopes, 'ingest');
+  const canEdit = hasScope(scopes, 'messaging');
   if (error !== undefined) return <ErrorNotice error={error} onRetry={reload} />;
   if (!data || data.id !== id) return loading ? <Loading /> : null;
   const title = data.texts[data.defaultLocale]?.title;

@@ -14,7 +14,7 @@ export function CampaignList() {
   const format = useFormat();
   const { scopes } = useSession();
   const { data, error, loading, reload } = useApi<{ data: UgcCampaign[] }>('/v1/ugc/campaigns');
-  const canEdit = hasScope(scopes, 'ingest');
+  const canEdit = hasScope(scopes, 'messaging');
   return (
     <>
       <PageHeader title={t('ugc.list.title')} subtitle={t('ugc.list.subtitle')}>
