@@ -143,7 +143,7 @@ test('absolute and relative intervals always agree on whether the lift is signif
       const absHolds0 = abs.low <= 0 && 0 <= abs.high;
       if (!absHolds0) significant++;
       assert.equal(rel.low <= 0 && 0 <= rel.high, absHolds0, `n ${n1}/${n0}, x ${x1}/${x0}: ${JSON.stringify({ abs, rel })}`);
-      assert.ok(rel.low <= rel.estimate && rel.estimate <= rel.high, 'the estimate lies in its interval');
+      for (const i of [abs, rel]) assert.ok(i.low <= i.estimate && i.estimate <= i.high, 'the estimate lies in its interval');
     }
   }
   // Both kinds of case occur, so the property is exercised on each side.

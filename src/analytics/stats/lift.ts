@@ -1,5 +1,5 @@
 import { normalQuantile, tQuantile } from './distributions.ts';
-import type { Interval } from './proportion.ts';
+import { zFor, type Interval } from './proportion.ts';
 
 export { differenceOfProportions, wilson, type Interval } from './proportion.ts';
 
@@ -87,18 +87,19 @@ function adjustedRate(x: number, n: number): { p: number; v: number } {
 /** Agresti–Caffo interval for p₁ − p₀; the estimate is the observed difference. */
 export function differenceOfRates(x1: number, n1: number, x0: number, n0: number, confidence = 0.95): Interval | null {
   if (n1 === 0 || n0 === 0) return null;
-  const z = normalQuantile(1 - (1 - confidence) / 2);
+  const z = zFor(confidence);
   const t = adjustedRate(x1, n1);
   const c = adjustedRate(x0, n0);
   const d = t.p - c.p;
   const half = z * Math.sqrt(t.v + c.v);
-  return { estimate: x1 / n1 - x0 / n0, low: d - half, high: d + half };
+  // Clipped to the possible range [−1, 1]; that never moves 0 in or out, so consistency holds.
+  return { estimate: x1 / n1 - x0 / n0, low: Math.max(-1, d - half), high: Math.min(1, d + half) };
 }
 
 /** Relative lift p₁/p₀ − 1: Fieller on the Agresti–Caffo rates (consistent with differenceOfRates). */
 export function relativeLiftOfProportions(x1: number, n1: number, x0: number, n0: number, confidence = 0.95): Interval | null {
   if (n1 === 0 || n0 === 0 || x0 === 0) return null;
-  const z = normalQuantile(1 - (1 - confidence) / 2);
+  const z = zFor(confidence);
   const t = adjustedRate(x1, n1);
   const c = adjustedRate(x0, n0);
   const ratio = fiellerRatio(t.p, t.v, c.p, c.v, z);

@@ -310,7 +310,8 @@ async function periodValues(q: Queryable, workspace: Workspace, settings: Intell
   const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
   return rows.map((p): RawPeriod => {
     const asOf = predicted[0]!.as_of;
-    const holdsRun = asOf !== null && asOf >= p.start_at && asOf < p.end_at;
+    // A period ending today also holds today's run (today is in no period: it has not ended).
+    const holdsRun = asOf !== null && asOf >= p.start_at && (asOf < p.end_at || p.end_date === asOfDay);
     const nps = npsByPeriod.get(p.n) ?? { promoters: 0, passives: 0, detractors: 0 };
     const npsSummary = npsFromCounts(nps.promoters, nps.passives, nps.detractors);
     const counts = {
