@@ -15,7 +15,7 @@ import {
   type ModelComparison,
 } from './modelChoice.ts';
 import { fitModels, modelInput, type Fits } from './modelScores.ts';
-import { localDaySql, purchasesWhere, readSummary } from './summarySql.ts';
+import { localDaySql, payingOrdersWhere, readSummary } from './summarySql.ts';
 
 /**
  * Trust check on the workspace's own data (FHL 2005 §4): fit on the calibration period (up to
@@ -75,7 +75,7 @@ export async function runBacktest(db: Db, workspace: Workspace, options: Backtes
   const client = await db.pool.connect();
   try {
     const days = `SELECT o.customer_id, ${localDaySql('o.ordered_at', workspace.timeZone)} AS day, sum(o.total_minor - o.refunded_minor) AS amount
-      FROM paying_orders o WHERE ${purchasesWhere({ ...scope, asOf })} GROUP BY 1, 2`;
+      FROM paying_orders o WHERE ${payingOrdersWhere({ ...scope, asOf })} GROUP BY 1, 2`;
     const calEndDay = calibration.endDay;
     await copyOut(
       client,

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Queryable } from '../../db/database.ts';
 import { fitModels, type Fits, type ModelInput } from './modelScores.ts';
 import type { CategoryModelSettings } from './settings.ts';
-import { localDaySql, purchasesWhere, type SummaryScope } from './summarySql.ts';
+import { localDaySql, payingOrdersWhere, type SummaryScope } from './summarySql.ts';
 
 /**
  * BG/NBD and Gamma-Gamma fitted per product category (when the workspace names a category
@@ -44,7 +44,7 @@ export function categorySummarySql(scope: SummaryScope, settings: CategoryModelS
              sum(l.total_minor * (o.total_minor - o.refunded_minor)::float8 / o.total_minor) AS amount
       FROM paying_orders o JOIN order_lines l ON l.workspace_id = o.workspace_id AND l.customer_id = o.customer_id AND l.order_id = o.id
       ${dim.join}
-      WHERE ${purchasesWhere(scope)} AND ${dim.expr} IS NOT NULL
+      WHERE ${payingOrdersWhere(scope)} AND ${dim.expr} IS NOT NULL
       GROUP BY 1, 2, 3
     ), per AS (
       SELECT category, customer_id, count(*)::int AS purchase_days, min(day) AS first_day, max(day) AS last_day,

@@ -2,7 +2,7 @@ import { averageOfCompleteCells } from '../../analytics/models/cohorts.ts';
 import { fitSbg, sbgSurvivalCurve } from '../../analytics/models/sbg.ts';
 import type { Queryable } from '../../db/database.ts';
 import type { Workspace } from '../workspaces/service.ts';
-import { purchasesWhere } from './summarySql.ts';
+import { payingOrdersWhere } from './summarySql.ts';
 
 /**
  * Acquisition-month cohorts × months since the first purchase (workspace time zone): the share of
@@ -57,7 +57,7 @@ export async function purchaseCohorts(q: Queryable, workspace: Workspace, query:
   const { rows } = await q.query<{ cohort: string; size: number; k: number; active: number; revenue: number }>(
     `WITH o AS (
        SELECT o.customer_id, date_trunc('month', o.ordered_at AT TIME ZONE $1)::date AS month, o.total_minor - o.refunded_minor AS net
-       FROM paying_orders o WHERE ${purchasesWhere({ workspaceId: workspace.id, currency: workspace.currency, asOf: new Date() })}),
+       FROM paying_orders o WHERE ${payingOrdersWhere({ workspaceId: workspace.id, currency: workspace.currency, asOf: new Date() })}),
      f AS (SELECT customer_id, min(month) AS cohort FROM o GROUP BY 1),
      chosen AS (SELECT * FROM f WHERE cohort >= ($2 || '-01')::date AND cohort <= ($3 || '-01')::date),
      sizes AS (SELECT cohort, count(*)::int AS size FROM chosen GROUP BY 1)

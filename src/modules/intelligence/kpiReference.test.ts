@@ -11,7 +11,7 @@ import type { Workspace } from '../workspaces/service.ts';
 import { GRANULARITIES, KPI_KEYS, type Granularity, type KpiKey } from './kpiDefinitions.ts';
 import { computeKpis, type KpiPeriod } from './kpis.ts';
 import { intelligenceSettingsSchema, type IntelligenceSettings } from './settings.ts';
-import { localDaySql, purchasesWhere } from './summarySql.ts';
+import { localDaySql, payingOrdersWhere } from './summarySql.ts';
 
 /**
  * The set-based KPI query against a straightforward reference: every KPI recomputed per period by
@@ -72,7 +72,7 @@ async function reference(services: Services, workspace: Workspace, settings: Int
   const scope = { workspaceId: workspace.id, currency: workspace.currency, asOf: new Date() };
   const purchases = (
     await db.query<{ customer_id: string; ordered_at: Date; net: number; day: number }>(
-      `SELECT o.customer_id, o.ordered_at, o.total_minor - o.refunded_minor AS net, ${localDaySql('o.ordered_at', workspace.timeZone)} AS day FROM paying_orders o WHERE ${purchasesWhere(scope)}`,
+      `SELECT o.customer_id, o.ordered_at, o.total_minor - o.refunded_minor AS net, ${localDaySql('o.ordered_at', workspace.timeZone)} AS day FROM paying_orders o WHERE ${payingOrdersWhere(scope)}`,
     )
   ).rows.map((r): Purchase => ({ customer: r.customer_id, at: r.ordered_at.getTime(), net: r.net, day: r.day }));
   const subs = (

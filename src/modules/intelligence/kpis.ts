@@ -8,7 +8,7 @@ import type { Workspace } from '../workspaces/service.ts';
 import { KPI_DEFINITIONS, KPI_KEYS, type Granularity, type KpiKey } from './kpiDefinitions.ts';
 import { calendarPeriods, comparisonWindows, localDay, type ComparisonBasis, type Window } from './periods.ts';
 import type { IntelligenceSettings } from './settings.ts';
-import { localDaySql, purchasesWhere } from './summarySql.ts';
+import { localDaySql, payingOrdersWhere } from './summarySql.ts';
 
 /** KPIs per period (definitions in kpiDefinitions.ts and docs/metrics.md), with targets. */
 export interface KpiQuery {
@@ -205,7 +205,7 @@ async function periodValues(q: Queryable, workspace: Workspace, settings: Intell
               width_bucket(o.ordered_at, b.t) AS k, width_bucket(o.ordered_at, b.t_active) AS hi_active, width_bucket(o.ordered_at, b.t_dormant) AS hi_recent,
               -- From running index k_mature on, a customer who first bought here is N days old (first < T − N).
               width_bucket(o.ordered_at, b.t_mature) AS k_mature
-       FROM paying_orders o CROSS JOIN bounds b WHERE ${purchasesWhere(scope)}),
+       FROM paying_orders o CROSS JOIN bounds b WHERE ${payingOrdersWhere(scope)}),
      -- One sort: each customer's purchases in time order. reached_*: the last boundary covered by the earlier ones.
      x AS (
        SELECT customer_id, net, k, hi_active, hi_recent, row_number() OVER w AS nth, first_value(k) OVER w AS first_k,

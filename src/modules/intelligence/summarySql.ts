@@ -49,7 +49,7 @@ export const localDaySql = (ts: string, timeZone: string) => `((${ts} AT TIME ZO
  * Of the orders module's `paying_orders` (its one definition of a counted purchase), those of the
  * workspace currency before `asOf`: the set every KPI and score counts. Use on `paying_orders ${alias}`.
  */
-export function purchasesWhere(scope: Pick<SummaryScope, 'workspaceId' | 'currency' | 'asOf'>, alias = 'o'): string {
+export function payingOrdersWhere(scope: Pick<SummaryScope, 'workspaceId' | 'currency' | 'asOf'>, alias = 'o'): string {
   return `${alias}.workspace_id = ${lit(scope.workspaceId)} AND ${alias}.currency = ${lit(scope.currency)}
     AND ${alias}.ordered_at < ${lit(scope.asOf.toISOString())}::timestamptz`;
 }
@@ -59,7 +59,7 @@ export function summarySql(scope: SummaryScope): string {
   return `WITH days AS (
       SELECT o.customer_id, ${localDaySql('o.ordered_at', scope.timeZone)} AS day, sum(o.net_minor) AS amount,
              count(*) AS n, min(o.ordered_at) AS first_at, max(o.ordered_at) AS last_at
-      FROM paying_orders o WHERE ${purchasesWhere(scope)} ${only.replace('%s', 'o.customer_id')}
+      FROM paying_orders o WHERE ${payingOrdersWhere(scope)} ${only.replace('%s', 'o.customer_id')}
       GROUP BY 1, 2
     ), seq AS (
       SELECT d.*, lag(d.day) OVER (PARTITION BY d.customer_id ORDER BY d.day) AS prev FROM days d
