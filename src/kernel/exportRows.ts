@@ -112,3 +112,15 @@ export function exportHeaders(filename: string, encoding: ExportEncoding): Recor
     'x-content-type-options': 'nosniff',
   };
 }
+
+/** The options of an export from what was asked (query or CLI flags) and the workspace's locale and zone. */
+export function exportOptions(workspace: { locale: string; timeZone: string }, asked: { encoding?: ExportEncoding; lang?: ExportLang }): ExportOptions {
+  return { encoding: asked.encoding ?? 'utf-8', lang: exportLang(asked.lang, workspace.locale), timeZone: workspace.timeZone };
+}
+
+/** A small export (a survey's responses, a campaign's entries) as one buffer. */
+export async function csvExportBuffer(columns: readonly ExportColumn[], rows: Iterable<readonly unknown[]>, options: ExportOptions): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of csvExport(columns, rows, options)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
