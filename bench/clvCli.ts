@@ -13,14 +13,13 @@
  * simulated here and only absolute figures are printed. --pareto adds Pareto/NBD (lifetimes' fit of it
  * takes many minutes at this size).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createRng } from '../src/analytics/random.ts';
-import { simulateBgNbdSummary } from '../src/analytics/models/simulate.ts';
+import { timeProcess, writeSimulatedSummary, type Timed } from './processTiming.ts';
 import { readSummaryCsv } from '../src/analytics/io/summaryCsv.ts';
 import { readInputFile, scanCsvNumbers } from '../src/analytics/io/csvBytes.ts';
 import { compressPatterns } from '../src/analytics/models/patterns.ts';
@@ -53,39 +52,8 @@ if (!file) {
   else writeSimulatedSummary(file, customers);
 }
 
-/** The anchor's design in TypeScript: BG/NBD + Gamma-Gamma, days, T uniform on 30..730, whole days. */
-function writeSimulatedSummary(path: string, n: number): void {
-  const rng = createRng(2);
-  const T = Float64Array.from({ length: n }, () => 30 + Math.floor(rng.next() * 701));
-  const sim = simulateBgNbdSummary({ r: 0.243, alpha: 30.898, a: 0.793, b: 2.426 }, n, { T, resolution: 1, spend: { p: 6.25, q: 3.74, v: 15.44 } }, rng);
-  const lines = ['customer_id,frequency,recency,T,monetary_value'];
-  for (let i = 0; i < n; i++) lines.push(`${i},${sim.frequency[i]},${sim.recency[i]},${sim.T[i]},${sim.monetaryValue![i].toFixed(2)}`);
-  writeFileSync(path, `${lines.join('\n')}\n`);
-}
-
-// --- timing a whole process ------------------------------------------------------------------------
-interface Timed {
-  wallS: number;
-  cpuS: number;
-  maxRssMb: number;
-  stdout: string;
-}
-
-/** Runs a command to completion; CPU and peak RSS of the child come from GNU time when present. */
-function timeProcess(argv: string[], env: NodeJS.ProcessEnv = process.env): Timed {
-  const gnuTime = existsSync('/usr/bin/time');
-  const stats = join(dir, 'time.txt');
-  const cmd = gnuTime ? ['/usr/bin/time', '-o', stats, '-f', '%U %S %M', ...argv] : argv;
-  const t0 = performance.now();
-  const r = spawnSync(cmd[0]!, cmd.slice(1), { env, encoding: 'utf8', maxBuffer: 1 << 26 });
-  const wallS = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
-  const [user, sys, rssKb] = gnuTime ? readFileSync(stats, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) : [NaN, NaN, NaN];
-  return { wallS, cpuS: user! + sys!, maxRssMb: rssKb! / 1024, stdout: r.stdout };
-}
-
 const cli = flags.cli!.split(' ');
-const kizuna = (args: string[]): Timed => timeProcess([...cli, ...args]);
+const kizuna = (args: string[]): Timed => timeProcess([...cli, ...args], dir);
 
 // --- lifetimes, the yardstick ------------------------------------------------------------------------
 interface LifetimesFigures {
@@ -103,10 +71,10 @@ interface LifetimesFigures {
 function runLifetimes(): LifetimesFigures | null {
   if (!lifetimesSrc) return null;
   const env = { ...process.env, PYTHONPATH: join(lifetimesSrc, 'src') };
-  const run = timeProcess([python, join(lifetimesSrc, 'lifetimes_bench.py'), file!], env);
+  const run = timeProcess([python, join(lifetimesSrc, 'lifetimes_bench.py'), file!], dir, env);
   const main = { ...(JSON.parse(run.stdout) as LifetimesFigures), cpuS: run.cpuS };
   const more = JSON.parse(
-    timeProcess([python, join(ROOT, 'bench', 'lifetimesFits.py'), file!, ...(flags.pareto ? ['--pareto'] : [])], env).stdout,
+    timeProcess([python, join(ROOT, 'bench', 'lifetimesFits.py'), file!, ...(flags.pareto ? ['--pareto'] : [])], dir, env).stdout,
   ) as Partial<LifetimesFigures>;
   return { ...main, ...more };
 }

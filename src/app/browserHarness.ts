@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ensureWebBuilt } from '../../scripts/buildWeb.ts';
+import { ensureWebBuilt } from './webBuild.ts';
 import { loadConfig } from '../config.ts';
 import { describeEachDatabase, type TestDatabase } from '../db/testDatabase.ts';
 import { buildServer, type App } from './server.ts';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config.ts';
-import { createServices, type Services } from '../app/services.ts';
+import type { Services } from '../app/services.ts';
+import type { Db } from '../db/database.ts';
 import { openDatabase } from '../db/open.ts';
 import { NotFoundError, ValidationError } from '../kernel/errors.ts';
 
@@ -19,10 +20,17 @@ export async function withServices<T>(
   fn: (services: Services, config: Config) => Promise<T>,
   options: { poolSize?: number } = {},
 ): Promise<T> {
+  // Loaded here, not at the top: a command that needs one module (withDb) skips loading them all.
+  const { createServices } = await import('../app/services.ts');
+  return withDb(opts, (db, config) => fn(createServices(db, { dataDir: config.dataDir }), config), options);
+}
+
+/** Opens the database (embedded or DATABASE_URL), runs `fn` with it, always closes. */
+export async function withDb<T>(opts: DataDirOption, fn: (db: Db, config: Config) => Promise<T>, options: { poolSize?: number } = {}): Promise<T> {
   const config = loadConfig({ dataDir: opts.dataDir ? resolveDir(opts.dataDir) : undefined });
   const open = await openDatabase(config, options);
   try {
-    return await fn(createServices(open.db), config);
+    return await fn(open.db, config);
   } finally {
     await open.close();
   }

@@ -1,4 +1,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../kernel/projectRoot.ts';
 import { backfillSearchText } from '../modules/customers/searchText.ts';
 import type { Db, Queryable } from './database.ts';
 
@@ -29,7 +32,7 @@ export const MODULE_ORDER = [
   'ugc',
 ] as const;
 
-const MODULES_DIR = new URL('../modules/', import.meta.url);
+const MODULES_DIR = pathToFileURL(path.join(PROJECT_ROOT, 'src', 'modules') + path.sep);
 const LOCK_ID = 0x6b697a75; // "kizu"
 
 export interface Migration {

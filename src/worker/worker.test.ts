@@ -3,7 +3,7 @@ import { before, test } from 'node:test';
 import { createServices, type Services } from '../app/services.ts';
 import { describeEachDatabase } from '../db/testDatabase.ts';
 import { dailyScoreKey, enqueueDueJobs } from './schedule.ts';
-import { runOneJob } from './worker.ts';
+import { runOneJob, startWorker } from './worker.ts';
 
 test('the daily key is the local date once the local hour has come', () => {
   const at = new Date('2026-11-22T17:30:00Z'); // 02:30 on the 23rd in Tokyo, 18:30 on the 22nd in London
@@ -40,4 +40,27 @@ describeEachDatabase('worker', (t) => {
     assert.equal(models.lastRun!.status, 'succeeded');
     assert.equal((await services.intelligence.scoresFor(ws, (await services.customers.find(ws, 'c1')).id))!.ordersCount, 1);
   });
+
+  test('an idle worker wakes on the notification of a new job, long before its next poll or tick', async () => {
+    const worker = startWorker(services, { pollMs: 600_000, scheduleEveryMs: 600_000 });
+    try {
+      // Idle: the first turn (schedule check, nothing to run) is over once nothing is claimable.
+      await waitUntil(async () => (await t.db.query(`SELECT 1 FROM jobs WHERE completed_at IS NULL AND failed_at IS NULL`)).rows.length === 0, 20_000);
+      await new Promise((r) => setTimeout(r, 200));
+      const queued = Date.now();
+      const id = (await services.jobs.enqueue(ws, { kind: 'score', dedupeKey: 'score:wake-test' }))!;
+      await waitUntil(async () => (await services.jobs.get(ws, id))!.completedAt !== null, 20_000);
+      assert.ok(Date.now() - queued < 15_000, `ran ${Date.now() - queued} ms after it was queued`);
+    } finally {
+      await worker.stop();
+    }
+  });
 });
+
+async function waitUntil(done: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`condition not met after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,16 +1,27 @@
 import { hostname } from 'node:os';
 import type { Services } from '../app/services.ts';
 import type { Job } from '../modules/jobs/service.ts';
+import { listenForWork } from '../modules/jobs/wake.ts';
 import { HANDLERS } from './handlers.ts';
 import { enqueueDueJobs } from './schedule.ts';
 
 export interface WorkerOptions {
-  /** Pause between polls when there is nothing to do. */
+  /**
+   * Pause between polls when there is nothing to do. New work wakes the worker at once (LISTEN);
+   * the poll finds what no notification announces: claims of a crashed worker that ran out, retries
+   * after their backoff.
+   */
   pollMs?: number;
-  /** How often the schedule is checked. */
+  /** How often the schedule is checked without being woken (the safety tick). */
   scheduleEveryMs?: number;
   log?: (line: string) => void;
 }
+
+/**
+ * A job's claim lasts this long and is renewed every third of it while the job runs (heartbeat):
+ * a crashed worker's job is taken back within seconds, a long job keeps its claim.
+ */
+export const JOB_LEASE_MS = 6_000;
 
 export interface Worker {
   readonly id: string;
@@ -20,7 +31,7 @@ export interface Worker {
 
 /** Runs one due job if there is one; false when the queue had nothing due. */
 export async function runOneJob(services: Services, workerId: string, log: (line: string) => void = () => {}): Promise<boolean> {
-  const [job] = await services.jobs.claim(workerId, { kinds: Object.keys(HANDLERS) });
+  const [job] = await services.jobs.claim(workerId, { kinds: Object.keys(HANDLERS), lockMs: JOB_LEASE_MS });
   if (!job) return false;
   await execute(services, workerId, job, log);
   return true;
@@ -28,36 +39,63 @@ export async function runOneJob(services: Services, workerId: string, log: (line
 
 async function execute(services: Services, workerId: string, job: Job, log: (line: string) => void): Promise<void> {
   const started = performance.now();
+  const heartbeat = setInterval(() => void services.jobs.extend(job, workerId, JOB_LEASE_MS).catch(() => {}), JOB_LEASE_MS / 3);
   try {
     const result = await HANDLERS[job.kind]!(services, job);
+    clearInterval(heartbeat);
     await services.jobs.complete(job, workerId);
-    log(`job ${job.kind} ${job.id} (workspace ${job.workspaceId}) done in ${Math.round(performance.now() - started)} ms ${JSON.stringify(result)}`);
+    const details = result === undefined ? '' : ` ${JSON.stringify(result)}`;
+    log(`job ${job.kind} ${job.id} (workspace ${job.workspaceId}) done in ${Math.round(performance.now() - started)} ms${details}`);
   } catch (err) {
+    clearInterval(heartbeat);
     const message = err instanceof Error ? err.message : String(err);
     const outcome = await services.jobs.fail(job, workerId, message);
     log(`job ${job.kind} ${job.id} (workspace ${job.workspaceId}) failed (${outcome}): ${message}`);
   }
 }
 
-/** The worker loop: check the schedule now and then, run due jobs one at a time, sleep when idle. */
+/**
+ * The worker loop: check the schedule when woken by a notification (work was queued) and on a slow
+ * tick, run due jobs one at a time, sleep when idle.
+ */
 export function startWorker(services: Services, options: WorkerOptions = {}): Worker {
   const id = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
-  const { pollMs = 5_000, scheduleEveryMs = 60_000, log = () => {} } = options;
+  const { pollMs = 2_000, scheduleEveryMs = 60_000, log = () => {} } = options;
   let running = true;
   let wake: (() => void) | undefined;
+  /** A notification came while the loop was busy: the next sleep returns at once. */
+  let woken = false;
+  /** A module announced due work: check the schedule at the next turn of the loop. */
+  let scheduleNow = false;
+  const listener = listenForWork(
+    services.db.url,
+    (what) => {
+      if (!Object.hasOwn(HANDLERS, what)) scheduleNow = true;
+      if (wake) wake();
+      else woken = true;
+    },
+    (err) => log(`worker: listening for work: ${err.message}`),
+  );
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
+      if (woken || !running) {
+        woken = false;
+        return resolve();
+      }
+      const done = () => {
         clearTimeout(timer);
+        wake = undefined;
         resolve();
       };
+      const timer = setTimeout(done, ms);
+      wake = done;
     });
   const loop = (async () => {
     let lastSchedule = 0;
     while (running) {
       try {
-        if (Date.now() - lastSchedule >= scheduleEveryMs) {
+        if (scheduleNow || Date.now() - lastSchedule >= scheduleEveryMs) {
+          scheduleNow = false;
           lastSchedule = Date.now();
           await enqueueDueJobs(services);
         }
@@ -75,6 +113,7 @@ export function startWorker(services: Services, options: WorkerOptions = {}): Wo
       running = false;
       wake?.();
       await loop;
+      await listener.close();
     },
   };
 }

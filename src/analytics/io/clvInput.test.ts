@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ValidationError, describeIssue } from '../../kernel/errors.ts';
 import { readSummaryCsv } from './summaryCsv.ts';
 import { parseDateCell, readTransactionsCsv } from './transactionsCsv.ts';
 import { loadClvInput } from './clvInput.ts';
 import { dayNumber } from '../models/summary.ts';
+import { MODEL_FIXTURES_DIR } from '../models/testData.ts';
 
 describe('CLV CSV readers', () => {
   let dir = '';
@@ -133,7 +133,7 @@ describe('CLV CSV readers', () => {
 
   test('loadClvInput builds a summary from lifetimes\' example transactions', async () => {
     const input = await loadClvInput(
-      { transactions: fileURLToPath(new URL('../../../../shared/data/clv/example_transactions.csv', import.meta.url)), customerCol: 'id', dateCol: 'date', unit: 'days' },
+      { transactions: `${MODEL_FIXTURES_DIR}example_transactions.csv`, customerCol: 'id', dateCol: 'date', unit: 'days' },
       false,
     );
     assert.equal(input.frequency.length, 5000);

@@ -1,14 +1,11 @@
 /**
- * Test helpers: loading the CDNOW reference files (the summary from ./fixtures, the others from
- * shared/data/clv) and comparing with published values. Not a test file itself (no .test.ts suffix).
+ * Test helpers: loading the CDNOW reference files (copies in ./fixtures, see its README) and
+ * comparing with published values. Not a test file itself (no .test.ts suffix).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { dayNumber } from './summary.ts';
-
-/** shared/data/clv beside the repository (CI clones main with shared/ next to it). */
-export const CLV_DATA_DIR = fileURLToPath(new URL('../../../../shared/data/clv/', import.meta.url));
 
 /** Copies kept in the repository (see fixtures/README.md). */
 export const MODEL_FIXTURES_DIR = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -29,7 +26,7 @@ export function cdnowSummary(): { id: number[]; frequency: number[]; recency: nu
 
 /** cdnow_customers_summary_with_transactions.csv: ID,x,t_x,T,zbar mapped to lifetimes' names. */
 export function cdnowWithSpend(): { id: number[]; frequency: number[]; recency: number[]; T: number[]; monetaryValue: number[] } {
-  const rows = readRows(`${CLV_DATA_DIR}cdnow_customers_summary_with_transactions.csv`);
+  const rows = readRows(`${MODEL_FIXTURES_DIR}cdnow_customers_summary_with_transactions.csv`);
   return {
     id: rows.map((r) => r[0]),
     frequency: rows.map((r) => r[1]),
@@ -68,7 +65,7 @@ export function cdnowTransactions(): { customer: number[]; day: number[]; amount
   const customer: number[] = [];
   const day: number[] = [];
   const amount: number[] = [];
-  for (const line of readFileSync(`${CLV_DATA_DIR}CDNOW_sample.txt`, 'utf8').trim().split('\n')) {
+  for (const line of readFileSync(`${MODEL_FIXTURES_DIR}CDNOW_sample.txt`, 'utf8').trim().split('\n')) {
     const f = line.trim().split(/\s+/);
     customer.push(Number(f[1]));
     day.push(dayNumber(`${f[2].slice(0, 4)}-${f[2].slice(4, 6)}-${f[2].slice(6)}`));

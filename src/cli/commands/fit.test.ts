@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { kizuna } from '../clvTestKit.ts';
+import { MODEL_FIXTURES_DIR } from '../../analytics/models/testData.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const DATA = join(ROOT, '..', 'shared', 'data', 'clv');
-/** The CDNOW summary copied into the repository (src/analytics/models/fixtures/README.md). */
-const CDNOW_SUMMARY = join(ROOT, 'src', 'analytics', 'models', 'fixtures', 'cdnow_customers_summary.csv');
+/** The CDNOW files copied into the repository (src/analytics/models/fixtures/README.md). */
+const DATA = MODEL_FIXTURES_DIR;
+const CDNOW_SUMMARY = join(DATA, 'cdnow_customers_summary.csv');
 
 const near = (a: number, b: number, tol: number): boolean => Math.abs(a - b) < tol;
 
@@ -21,7 +20,7 @@ describe('kizuna fit (end to end)', { concurrency: 4 }, () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('fit bgnbd --summary prints the published CDNOW estimates as JSON', async () => {
-    const r = await kizuna(['fit', 'bgnbd', '--summary', join(DATA, 'cdnow_customers_summary.csv'), '--json']);
+    const r = await kizuna(['fit', 'bgnbd', '--summary', CDNOW_SUMMARY, '--json']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.model, 'bgnbd');
@@ -49,7 +48,7 @@ describe('kizuna fit (end to end)', { concurrency: 4 }, () => {
   });
 
   test('fit paretonbd --summary', async () => {
-    const r = await kizuna(['fit', 'paretonbd', '--summary', join(DATA, 'cdnow_customers_summary.csv'), '--json']);
+    const r = await kizuna(['fit', 'paretonbd', '--summary', CDNOW_SUMMARY, '--json']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.deepEqual(Object.keys(out.params), ['r', 'alpha', 's', 'beta']);

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { kizuna } from '../clvTestKit.ts';
-import { fileURLToPath } from 'node:url';
+import { MODEL_FIXTURES_DIR } from '../../analytics/models/testData.ts';
 
-const DATA = join(fileURLToPath(new URL('../../../', import.meta.url)), '..', 'shared', 'data', 'clv');
-/** The CDNOW summary copied into the repository (src/analytics/models/fixtures/README.md). */
-const CDNOW_SUMMARY = fileURLToPath(new URL('../../analytics/models/fixtures/cdnow_customers_summary.csv', import.meta.url));
+/** The CDNOW files copied into the repository (src/analytics/models/fixtures/README.md). */
+const DATA = MODEL_FIXTURES_DIR;
+const CDNOW_SUMMARY = join(DATA, 'cdnow_customers_summary.csv');
 
 describe('kizuna predict (end to end)', { concurrency: 3 }, () => {
   let dir = '';
@@ -20,7 +20,7 @@ describe('kizuna predict (end to end)', { concurrency: 3 }, () => {
 
   test('predict bgnbd writes one row per input row with expected_purchases and p_alive', async () => {
     const out = join(dir, 'bg.csv');
-    const r = await kizuna(['predict', 'bgnbd', '--summary', join(DATA, 'cdnow_customers_summary.csv'), '--horizon', '39', '--out', out, '--json']);
+    const r = await kizuna(['predict', 'bgnbd', '--summary', CDNOW_SUMMARY, '--horizon', '39', '--out', out, '--json']);
     assert.equal(r.code, 0, r.stderr);
     const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[];
     assert.equal(rows.length, 2357);
@@ -34,7 +34,7 @@ describe('kizuna predict (end to end)', { concurrency: 3 }, () => {
 
   test('predict with --params from fit output and --clv with margin and discount rate', async () => {
     const params = join(dir, 'pnbd.json');
-    const fit = await kizuna(['fit', 'paretonbd', '--summary', join(DATA, 'cdnow_customers_summary.csv'), '--json']);
+    const fit = await kizuna(['fit', 'paretonbd', '--summary', CDNOW_SUMMARY, '--json']);
     assert.equal(fit.code, 0, fit.stderr);
     writeFileSync(params, fit.stdout);
     const out = join(dir, 'pnbd.csv');
@@ -71,7 +71,7 @@ describe('kizuna predict (end to end)', { concurrency: 3 }, () => {
   test('predict errors exit 2', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ model: 'bgnbd', params: { r: 1, alpha: -2, a: 1, b: 1 } }));
-    const r = await kizuna(['predict', 'bgnbd', '--summary', join(DATA, 'cdnow_customers_summary.csv'), '--params', bad, '--horizon', '39', '--out', join(dir, 'x.csv')]);
+    const r = await kizuna(['predict', 'bgnbd', '--summary', CDNOW_SUMMARY, '--params', bad, '--horizon', '39', '--out', join(dir, 'x.csv')]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /alpha/);
   });

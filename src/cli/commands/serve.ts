@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { buildServer } from '../../app/server.ts';
+import { ensureWebBuilt } from '../../app/webBuild.ts';
 import { createServices } from '../../app/services.ts';
 import { loadConfig } from '../../config.ts';
 import { openDatabase } from '../../db/open.ts';
@@ -36,8 +37,9 @@ export async function serve(opts: ServeOptions, beforeListen?: (services: Return
     host: opts.host,
     dataDir: opts.dataDir ? new URL(opts.dataDir, `file://${process.cwd()}/`).pathname : undefined,
   });
+  await buildWebOrSayHow();
   const open = await openDatabase(config, { poolSize: 20 });
-  const services = createServices(open.db);
+  const services = createServices(open.db, { dataDir: config.dataDir });
   const notes = beforeListen ? await beforeListen(services) : [];
   const app = await buildServer(services, config);
   const address = await app.listen({ port: config.port, host: config.host });
@@ -61,4 +63,13 @@ export async function serve(opts: ServeOptions, beforeListen?: (services: Return
   process.removeAllListeners('SIGTERM');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** The SPA is served at `/` always: built here when missing or older than web/ (`npm ci` builds it too). */
+async function buildWebOrSayHow(): Promise<void> {
+  try {
+    await ensureWebBuilt();
+  } catch (err) {
+    process.stderr.write(`The web app could not be built (${err instanceof Error ? err.message.split('\n')[0] : String(err)}): run \`npm run build:web\` to see why; the API works meanwhile.\n`);
+  }
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
+import { WorkspaceService } from '../../modules/workspaces/service.ts';
+import { dataDirOption, withDb, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 
 export function register(program: Command): void {
@@ -15,15 +16,16 @@ export function register(program: Command): void {
       .option('--locale <locale>', 'default locale', 'ja')
       .option('--json', 'print JSON'),
   ).action(async (opts: DataDirOption & { name: string; currency: string; timeZone: string; locale: string; json?: boolean }) => {
-    const { workspace: w, apiKey } = await withServices(opts, (s) =>
-      s.workspaces.create({ name: opts.name, currency: opts.currency, timeZone: opts.timeZone, locale: opts.locale }),
+    // Only the workspaces module is loaded: creating one is part of a first setup and should be quick.
+    const { workspace: w, apiKey } = await withDb(opts, (db) =>
+      new WorkspaceService(db).create({ name: opts.name, currency: opts.currency, timeZone: opts.timeZone, locale: opts.locale }),
     );
     emit(opts.json, { id: w.id, apiKey, name: w.name }, () => `workspace ${w.name}: ${w.id}\nAPI key (shown once): ${apiKey}`);
   });
 
   dataDirOption(workspace.command('list').description('list workspaces').option('--json', 'print JSON')).action(
     async (opts: DataDirOption & { json?: boolean }) => {
-      const list = await withServices(opts, (s) => s.workspaces.list());
+      const list = await withDb(opts, (db) => new WorkspaceService(db).list());
       emit(opts.json, list, () => list.map((w) => `${w.id}  ${w.name}  ${w.currency}  ${w.timeZone}`).join('\n') || 'no workspaces');
     },
   );

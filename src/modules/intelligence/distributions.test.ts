@@ -206,7 +206,7 @@ describeEachDatabase('insights API (distributions for the web app)', (t) => {
     scores = await allScores(ctx, t.db);
   });
 
-  test('accounts: every account with its health, weakest first; marketers (ingest) can set KPI targets', async () => {
+  test('accounts: every account with its health, weakest first; marketers (messaging) can set KPI targets, ingest keys cannot', async () => {
     const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM accounts WHERE workspace_id = $1', [ctx.workspace.id]);
     const page = await get(ctx, '/v1/insights/accounts?limit=200');
     assert.equal(page.total, rows[0]!.n);
@@ -219,7 +219,8 @@ describeEachDatabase('insights API (distributions for the web app)', (t) => {
     assert.equal(red.total, page.statuses.red);
 
     const target = { targets: [{ kpi: 'retention_rate', granularity: 'month', periodStart: '2026-10-01', target: 0.4 }] };
-    assert.equal((await ctx.app.inject({ method: 'PUT', url: '/v1/kpi-targets', headers: await ctx.headers('ingest'), payload: target })).statusCode, 200);
+    assert.equal((await ctx.app.inject({ method: 'PUT', url: '/v1/kpi-targets', headers: await ctx.headers('messaging'), payload: target })).statusCode, 200);
+    assert.equal((await ctx.app.inject({ method: 'PUT', url: '/v1/kpi-targets', headers: await ctx.headers('ingest'), payload: target })).statusCode, 403);
     assert.equal((await ctx.app.inject({ method: 'PUT', url: '/v1/kpi-targets', headers: await ctx.headers('read'), payload: target })).statusCode, 403);
   });
 

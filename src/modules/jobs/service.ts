@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
+import { WORK_CHANNEL } from './wake.ts';
 
 export interface JobInput {
   kind: string;
@@ -31,15 +32,38 @@ export function backoffMs(attempts: number): number {
 export class JobService {
   constructor(private readonly db: Queryable) {}
 
-  /** Returns the new job's id, or null when a job with the same dedupe key exists. */
+  /**
+   * Returns the new job's id, or null when a job with the same dedupe key exists. A new job wakes
+   * the workers (wake.ts) in the same statement, so it is never queued without the signal.
+   */
   async enqueue(workspaceId: string, input: JobInput, q: Queryable = this.db): Promise<string | null> {
     const { rows } = await q.query<{ id: string }>(
-      `INSERT INTO jobs (workspace_id, id, kind, payload, dedupe_key, run_at, max_attempts)
-       VALUES ($1, $2, $3, $4, $5, coalesce($6, now()), $7)
-       ON CONFLICT (workspace_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING RETURNING id`,
-      [workspaceId, newId(), input.kind, JSON.stringify(input.payload ?? {}), input.dedupeKey ?? null, input.runAt ?? null, input.maxAttempts ?? 5],
+      `WITH ins AS (
+         INSERT INTO jobs (workspace_id, id, kind, payload, dedupe_key, run_at, max_attempts)
+         VALUES ($1, $2, $3, $4, $5, coalesce($6, now()), $7)
+         ON CONFLICT (workspace_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING RETURNING id)
+       SELECT id, pg_notify($8, $3) FROM ins`,
+      [workspaceId, newId(), input.kind, JSON.stringify(input.payload ?? {}), input.dedupeKey ?? null, input.runAt ?? null, input.maxAttempts ?? 5, WORK_CHANNEL],
     );
     return rows[0]?.id ?? null;
+  }
+
+  /** Whether a job of `kind` is waiting or running in the workspace (not completed, not given up). */
+  async pending(workspaceId: string, kind: string): Promise<boolean> {
+    const { rows } = await this.db.query('SELECT 1 FROM jobs WHERE workspace_id = $1 AND kind = $2 AND completed_at IS NULL AND failed_at IS NULL LIMIT 1', [
+      workspaceId,
+      kind,
+    ]);
+    return rows.length > 0;
+  }
+
+  /** The heartbeat of a running job: keeps its claim for another `lockMs`, while `worker` still holds it. */
+  async extend(job: Job, worker: string, lockMs: number): Promise<void> {
+    await this.db.query(
+      `UPDATE jobs SET locked_until = now() + make_interval(secs => $4::float8 / 1000)
+       WHERE workspace_id = $1 AND id = $2 AND locked_by = $3 AND completed_at IS NULL`,
+      [job.workspaceId, job.id, worker, lockMs],
+    );
   }
 
   /**

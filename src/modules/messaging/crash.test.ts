@@ -9,12 +9,21 @@ import { NEWSLETTER_MJML, seedAudience, settingsFor, startSmtpSink, type SmtpSin
 const BIN = fileURLToPath(new URL('../../../bin/kizuna.js', import.meta.url));
 const N = 150;
 
+async function waitUntil(done: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`condition not met after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describeEachDatabase('messaging: a worker killed mid-campaign', (t) => {
   let sink: SmtpSink;
   let services: Services;
 
   before(async () => {
-    sink = await startSmtpSink({ delayMs: 15 });
+    // After 40 messages the sink holds every message open: the kill then always finds deliveries in flight.
+    sink = await startSmtpSink({ delayMs: 15, holdAfter: 40 });
     services = createServices(t.db);
   });
   after(async () => {
@@ -37,22 +46,25 @@ describeEachDatabase('messaging: a worker killed mid-campaign', (t) => {
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    await sink.waitFor(40, 60_000).catch((err: Error) => {
+    await waitUntil(() => sink.held() > 0, 60_000).catch((err: Error) => {
       child.kill('SIGKILL');
-      throw new Error(`${err.message}; worker stderr: ${stderr}`);
+      throw new Error(`${err.message} (${sink.received.length} received); worker stderr: ${stderr}`);
     });
     child.kill('SIGKILL');
     assert.equal(await exited, 'SIGKILL');
     const atKill = sink.received.length;
+    sink.release();
     assert.ok(atKill < N, `the worker finished (${atKill}) before it was killed`);
 
-    // The killed worker's claims are still 'sending' until their lease runs out; then a second worker takes them over.
+    // The killed worker's claims are still 'sending' until their lease (2 s) runs out; then a second worker takes them over.
     const stuck = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE workspace_id = $1 AND state = 'sending'`, [ws]);
     assert.ok(stuck.rows[0]!.n > 0, 'some deliveries were in flight at the kill');
-    await new Promise((r) => setTimeout(r, 2100));
-    for (let pass = 0; pass < 50; pass++) {
-      if ((await services.messaging.drain({ workspaceId: ws, limit: 50 })).claimed === 0) break;
-    }
+    const unsent = async () =>
+      (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE workspace_id = $1 AND state <> 'sent'`, [ws])).rows[0]!.n;
+    await waitUntil(async () => {
+      await services.messaging.drain({ workspaceId: ws, limit: 50 });
+      return (await unsent()) === 0;
+    }, 30_000);
 
     const { rows } = await t.db.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM deliveries WHERE workspace_id = $1 GROUP BY state', [ws]);
     assert.deepEqual(rows, [{ state: 'sent', n: N }]);

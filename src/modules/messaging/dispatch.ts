@@ -5,14 +5,15 @@ import type { WorkspaceService } from '../workspaces/service.ts';
 import { capWindowDays, CONSENT_CHANNEL, decide } from './deliveryGate.ts';
 import { addressOf, customerScope, loadRecipients, postalOf, suppressionKind, type Recipient } from './facts.ts';
 import { ProviderError, type Messenger, type OutboundMessage } from './messenger.ts';
+import type { DmBatchStore } from './dmBatches.ts';
 import { createMessenger } from './messengers.ts';
-import { approveSends, capHistory, claim, finishCampaigns, lockRecipients, retryDelayMs, settle, type Claimed, type Outcome } from './queue.ts';
+import { approveSends, capHistory, claim, extendLeases, finishCampaigns, LEASE_MS, lockRecipients, retryDelayMs, settle, type Claimed, type Outcome } from './queue.ts';
 import { RateLimiter } from './rateLimiter.ts';
 import { compileTemplate, type CompiledTemplate, type RenderScope } from './render.ts';
 import type { MessagingSettings } from './settings.ts';
 import { addSuppressions } from './suppressions.ts';
 import { trackingUrls } from './tokens.ts';
-import type { Campaign } from './types.ts';
+import type { Campaign, RecipientVariableProviders } from './types.ts';
 
 const DAY = 86_400_000;
 
@@ -58,6 +59,8 @@ export interface WorkspaceMessaging {
 }
 
 interface Deps {
+  dmBatches: DmBatchStore;
+  recipientVariables: RecipientVariableProviders;
   workspaces: Pick<WorkspaceService, 'get'>;
   recommendations: Pick<RecommendationService, 'forCustomer'>;
   settingsOf(workspaceId: string): Promise<WorkspaceMessaging>;
@@ -84,10 +87,21 @@ export class Dispatcher {
     const started = performance.now();
     const now = options.now ?? new Date();
     const result: DrainResult = { claimed: 0, sent: 0, deferred: 0, suppressed: 0, failed: 0, retrying: 0, gateMs: 0, totalMs: 0 };
-    const claimed = await claim(this.db, now, options.limit ?? 500, options.workspaceId ?? null, options.leaseMs);
+    const leaseMs = options.leaseMs ?? LEASE_MS;
+    const claimed = await claim(this.db, now, options.limit ?? 500, options.workspaceId ?? null, leaseMs);
     result.claimed = claimed.length;
-    const byWorkspace = groupBy(claimed, (c) => c.workspace_id);
-    for (const [workspaceId, rows] of byWorkspace) await this.dispatchWorkspace(workspaceId, rows, now, options.concurrency ?? 16, result);
+    // Heartbeat: the lease is renewed every third of it while this pass sends, on the pass' clock
+    // (`now` plus the time spent), so a slow batch keeps its rows and a killed worker loses them soon.
+    const heartbeat = setInterval(
+      () => void extendLeases(this.db, claimed, new Date(now.getTime() + (performance.now() - started) + leaseMs)).catch(() => {}),
+      leaseMs / 3,
+    );
+    try {
+      const byWorkspace = groupBy(claimed, (c) => c.workspace_id);
+      for (const [workspaceId, rows] of byWorkspace) await this.dispatchWorkspace(workspaceId, rows, now, options.concurrency ?? 16, result);
+    } finally {
+      clearInterval(heartbeat);
+    }
     const campaigns = [...new Map(claimed.map((c) => [`${c.workspace_id}:${c.campaign_id}`, { workspaceId: c.workspace_id, campaignId: c.campaign_id }])).values()];
     await finishCampaigns(this.db, campaigns);
     result.totalMs = performance.now() - started;
@@ -110,7 +124,7 @@ export class Dispatcher {
     const { settled, toSend, addresses } = await this.db.tx(async (tx) => {
       await lockRecipients(tx, workspaceId, marketingCustomers);
       const capSince = new Date(now.getTime() - capWindowDays(policy) * DAY);
-      const recipients = await loadRecipients(tx, workspaceId, rows.map((r) => r.customer_id), capSince);
+      const recipients = await loadRecipients(tx, workspaceId, rows.map((r) => r.customer_id), capSince, this.deps.recipientVariables);
       const history = await capHistory(tx, workspaceId, marketingCustomers, rows.map((r) => r.id), capSince, now);
       for (const id of marketingCustomers) {
         const recipient = recipients.get(id);
@@ -232,7 +246,7 @@ export class Dispatcher {
     const cacheKey = `${campaign.id}:${ws.version}`;
     let template = this.templates.get(cacheKey);
     if (!template) {
-      template = compileTemplate(campaign.template, ws.settings);
+      template = compileTemplate(campaign.template, ws.settings, false, [...this.deps.recipientVariables.keys()]);
       this.templates.set(cacheKey, template);
     }
     const compiled = await template;
@@ -264,7 +278,7 @@ export class Dispatcher {
     const cached = this.messengers.get(key);
     if (cached?.version === ws.version) return cached.messenger;
     if (cached) void cached.messenger.close();
-    const messenger = createMessenger(channel, ws.settings);
+    const messenger = createMessenger(channel, ws.settings, { db: this.db, workspaceId, dmBatches: this.deps.dmBatches });
     if (messenger) this.messengers.set(key, { version: ws.version, messenger });
     else this.messengers.delete(key);
     return messenger;

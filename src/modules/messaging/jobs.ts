@@ -2,7 +2,7 @@ import type { Services } from '../../app/services.ts';
 import type { Job } from '../jobs/service.ts';
 
 export const SEND_JOB = 'messaging.send';
-/** A send job drains for at most this long, then leaves the rest to the next minute's job (the worker runs one job at a time). */
+/** A send job drains for at most this long, then leaves the rest to the next job (the worker runs one job at a time). */
 const JOB_BUDGET_MS = 50_000;
 
 /** Worker job: drain the workspace's due deliveries (and start its due scheduled campaigns). */
@@ -24,12 +24,18 @@ export const MESSAGING_JOB_HANDLERS: Record<string, (services: Services, job: Jo
   },
 };
 
-/** Schedule: one send job per workspace with due deliveries or campaigns, at most one per workspace and minute. */
+/**
+ * Schedule: a send job for each workspace with due deliveries or campaigns, unless one is waiting
+ * or running there already (it will find the new work). Queued deliveries wake the workers
+ * (queue.ts), so this runs within moments of a send; the dedupe key (to the second) keeps workers
+ * woken together from queueing two.
+ */
 export async function enqueueMessagingSends(services: Services, now = new Date()): Promise<number> {
-  const minute = now.toISOString().slice(0, 16);
+  const second = now.toISOString().slice(0, 19);
   let enqueued = 0;
   for (const ws of await services.messaging.workspacesWithDueWork(now)) {
-    if (await services.jobs.enqueue(ws, { kind: SEND_JOB, dedupeKey: `${SEND_JOB}:${minute}` })) enqueued++;
+    if (await services.jobs.pending(ws, SEND_JOB)) continue;
+    if (await services.jobs.enqueue(ws, { kind: SEND_JOB, dedupeKey: `${SEND_JOB}:${second}` })) enqueued++;
   }
   return enqueued;
 }

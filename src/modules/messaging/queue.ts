@@ -1,14 +1,17 @@
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
+import { wakeWorkers } from '../jobs/wake.ts';
 import type { Arm, Channel, DeliveryState, MessageClass } from './types.ts';
 
 /**
  * The deliveries table as a durable queue. Rows are enqueued once per (campaign, step, customer)
  * (the unique key makes a second enqueue a no-op), claimed with FOR UPDATE SKIP LOCKED under a
  * lease (a killed worker's rows are claimed again when it runs out), and settled with a guard on
- * the attempt number so a worker that lost its lease cannot overwrite a newer outcome.
+ * the attempt number so a worker that lost its lease cannot overwrite a newer outcome. The lease
+ * is short and renewed while the worker sends (`extendLeases`), so a crashed worker's rows are
+ * taken back within seconds.
  */
-export const LEASE_MS = 60_000;
+export const LEASE_MS = 6_000;
 const FIRST_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 3_600_000;
 
@@ -52,7 +55,20 @@ export async function enqueue(
       campaign.dueAt,
     ],
   );
+  // The workers start on it now (at COMMIT when `q` is a transaction), not at their next tick.
+  if (inserted[0]!.n > 0) await wakeWorkers(q, 'messaging');
   return inserted[0]!.n;
+}
+
+/** The heartbeat of a drain: claimed rows still in its hands (same attempt, still sending) stay its until `leaseUntil`. */
+export async function extendLeases(q: Queryable, claimed: Claimed[], leaseUntil: Date): Promise<void> {
+  if (claimed.length === 0) return;
+  await q.query(
+    `UPDATE deliveries d SET lease_until = $4
+     FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS c(workspace_id, id, attempts)
+     WHERE d.workspace_id = c.workspace_id AND d.id = c.id AND d.attempts = c.attempts AND d.state = 'sending'`,
+    [claimed.map((c) => c.workspace_id), claimed.map((c) => c.id), claimed.map((c) => c.attempts), leaseUntil],
+  );
 }
 
 export interface Claimed {

@@ -12,11 +12,23 @@ export interface SmtpSink {
   received: { to: string[]; raw: Buffer }[];
   /** Resolves when at least `n` messages arrived (rejects after `timeoutMs`). */
   waitFor(n: number, timeoutMs?: number): Promise<void>;
+  /** Messages received but not yet answered because of `holdAfter`. */
+  held(): number;
+  /** Answers the held messages and stops holding. */
+  release(): void;
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(options: { rejectRecipient?: (address: string) => boolean; keep?: boolean; delayMs?: number } = {}): Promise<SmtpSink> {
+/**
+ * `holdAfter: n` answers the first n messages and then holds every later one open (received, never
+ * acknowledged), so a test can kill the sender at a known point with messages in flight.
+ */
+export async function startSmtpSink(
+  options: { rejectRecipient?: (address: string) => boolean; keep?: boolean; delayMs?: number; holdAfter?: number } = {},
+): Promise<SmtpSink> {
   const received: SmtpSink['received'] = [];
+  const held: (() => void)[] = [];
+  let holding = options.holdAfter !== undefined;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -33,6 +45,7 @@ export async function startSmtpSink(options: { rejectRecipient?: (address: strin
       stream.on('data', (c: Buffer) => options.keep !== false && chunks.push(c));
       stream.on('end', () => {
         received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
+        if (holding && received.length > options.holdAfter!) return held.push(() => callback());
         // A slow server answers 250 only after its delay: a message is received before the sender knows.
         if (options.delayMs) setTimeout(callback, options.delayMs);
         else callback();
@@ -41,6 +54,10 @@ export async function startSmtpSink(options: { rejectRecipient?: (address: strin
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
+  const release = (): void => {
+    holding = false;
+    for (const answer of held.splice(0)) answer();
+  };
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
@@ -51,7 +68,12 @@ export async function startSmtpSink(options: { rejectRecipient?: (address: strin
         await new Promise((r) => setTimeout(r, 20));
       }
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    held: () => held.length,
+    release,
+    close() {
+      release();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
