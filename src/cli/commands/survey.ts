@@ -4,6 +4,7 @@ import { ValidationError } from '../../kernel/errors.ts';
 import type { NpsSummary } from '../../modules/surveys/nps.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
+import { exportFlags, parseExportFlags } from '../exportFlags.ts';
 
 interface Flags extends DataDirOption {
   workspace?: string;
@@ -74,10 +75,11 @@ export function register(program: Command): void {
   );
 
   workspaceOption(
-    survey.command('export').description('every response of a survey as CSV').argument('<survey>', 'survey id or slug').requiredOption('--out <file>', 'where to write the CSV'),
-  ).action(async (surveyId: string, flags: Flags & { out: string }) => {
-    const csv = await withServices(flags, async (s) => s.surveys.exportCsv(await ws(s, flags), surveyId));
+    exportFlags(survey.command('export').description('every response of a survey as CSV (UTF-8 with BOM or Shift_JIS)').argument('<survey>', 'survey id or slug').requiredOption('--out <file>', 'where to write the CSV')),
+  ).action(async (surveyId: string, flags: Flags & { out: string; encoding?: string; lang?: string }) => {
+    const asked = parseExportFlags(flags);
+    const csv = await withServices(flags, async (s) => s.surveys.exportCsv(await ws(s, flags), surveyId, asked));
     writeFileSync(flags.out, csv);
-    emit(flags.json, { file: flags.out, bytes: Buffer.byteLength(csv) }, () => `wrote ${flags.out}`);
+    emit(flags.json, { file: flags.out, bytes: csv.length }, () => `wrote ${flags.out}`);
   });
 }

@@ -5,6 +5,8 @@ import type { Services } from '../../app/services.ts';
 import { ENTRY_STATUSES, type EntryStatus } from '../../modules/ugc/types.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
+import { exportFlags, parseExportFlags } from '../exportFlags.ts';
+import { exportOptions } from '../../kernel/exportRows.ts';
 
 interface Flags extends DataDirOption {
   workspace?: string;
@@ -111,15 +113,19 @@ export function register(program: Command): void {
   });
 
   common(
-    ugc
+    exportFlags(ugc
       .command('export')
-      .description('entries (or winners) as CSV, UTF-8 with BOM')
+      .description('entries (or winners) as CSV, UTF-8 with BOM or Shift_JIS')
       .requiredOption('--campaign <id>', 'campaign id')
       .option('--winners', 'export the winners instead of the entries')
       .option('--status <status>', 'only entries with this status')
-      .option('--out <file>', 'write to a file instead of standard output'),
-  ).action(async (flags: Flags & { campaign: string; winners?: boolean; status?: string; out?: string }) => {
-    const csv = await run(flags, (s, ws) => (flags.winners ? s.ugc.winnersCsv(ws, flags.campaign) : s.ugc.entriesCsv(ws, flags.campaign, statusOf(flags.status))));
+      .option('--out <file>', 'write to a file instead of standard output')),
+  ).action(async (flags: Flags & { campaign: string; winners?: boolean; status?: string; out?: string; encoding?: string; lang?: string }) => {
+    const asked = parseExportFlags(flags);
+    const csv = await run(flags, async (s, ws) => {
+      const options = exportOptions(await s.workspaces.get(ws), asked);
+      return flags.winners ? s.ugc.winnersCsv(ws, flags.campaign, options) : s.ugc.entriesCsv(ws, flags.campaign, statusOf(flags.status), options);
+    });
     if (flags.out) writeFileSync(flags.out, csv);
     else process.stdout.write(csv);
   });

@@ -4,6 +4,7 @@ import { testApp } from '../../app/testApp.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { generateDemo } from '../demo/generate.ts';
 import { observationEnd } from '../demo/generator.ts';
+import iconv from 'iconv-lite';
 import { niceWidth } from './distributions.ts';
 
 interface ScoreRow {
@@ -92,15 +93,27 @@ describeEachDatabase('insights API (distributions for the web app)', (t) => {
       expected.slice(0, 10).map((s) => s.customer_id),
     );
 
-    const csv = await ctx.app.inject({ method: 'GET', url: `/v1/insights/at-risk.csv?${query}`, headers: await ctx.headers('read') });
+    const csv = await ctx.app.inject({ method: 'GET', url: `/v1/insights/at-risk.csv?${query}&lang=en`, headers: await ctx.headers('read') });
     assert.equal(csv.statusCode, 200, csv.body);
-    assert.match(csv.headers['content-type'] as string, /^text\/csv/);
-    const lines = csv.body.trimEnd().split('\n');
-    assert.match(lines[0]!, /^customer_id,external_id,email/);
+    assert.match(csv.headers['content-type'] as string, /^text\/csv; charset=utf-8/);
+    assert.ok(csv.body.startsWith('\uFEFFCustomer ID,External ID,Email'), 'UTF-8 with a BOM, English headers');
+    const lines = csv.body.slice(1).trimEnd().split('\r\n');
     assert.deepEqual(
       lines.slice(1).map((l) => l.split(',')[0]),
       expected.map((s) => s.customer_id),
     );
+    // Times in the workspace's zone (Asia/Tokyo by default) with the offset.
+    const lastOrder = lines[0]!.split(',').indexOf('Last order');
+    assert.match(lines[1]!.split(',')[lastOrder]!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00$/);
+
+    // The workspace's locale (ja) by default, and Shift_JIS on request.
+    const sjis = await ctx.app.inject({ method: 'GET', url: `/v1/insights/at-risk.csv?${query}&encoding=shift_jis`, headers: await ctx.headers('read') });
+    assert.equal(sjis.statusCode, 200);
+    assert.match(sjis.headers['content-type'] as string, /charset=shift_jis/);
+    const decoded = iconv.decode(sjis.rawPayload, 'cp932');
+    assert.ok(decoded.startsWith('顧客ID,外部ID,メールアドレス,姓,名'), decoded.slice(0, 40));
+    assert.equal(decoded.trimEnd().split('\r\n').length, lines.length);
+    assert.equal((await ctx.app.inject({ method: 'GET', url: `/v1/insights/at-risk.csv?encoding=latin1`, headers: await ctx.headers('read') })).statusCode, 400);
 
     const byRevenue = await get(ctx, `/v1/insights/at-risk?maxPAlive=0.6&minFm=3&sort=revenue&includeLost=true&limit=200`);
     const revenues = byRevenue.data.map((c: { revenueMinor: number }) => c.revenueMinor);
@@ -218,7 +231,7 @@ describeEachDatabase('insights API (distributions for the web app)', (t) => {
     assert.equal((await get(other, '/v1/insights/stage-flow')).flow, null);
     assert.deepEqual((await get(other, '/v1/insights/segment-sizes')).points, []);
     const csv = await other.app.inject({ method: 'GET', url: '/v1/insights/at-risk.csv', headers: await other.headers('read') });
-    assert.equal(csv.body.trimEnd().split('\n').length, 1, 'header only');
+    assert.equal(csv.body.trimEnd().split('\r\n').length, 1, 'header only');
   });
 
   test('the endpoints are in /openapi.json', async () => {

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
-import { to as copyTo } from 'pg-copy-streams';
+import { cursorRows } from '../../db/cursor.ts';
 import type { Db, Queryable } from '../../db/database.ts';
+import { csvExport, type ExportOptions } from '../../kernel/exportRows.ts';
 import type { Stage } from './stages.ts';
 
 /**
@@ -148,36 +149,70 @@ export async function atRiskCustomers(q: Queryable, workspaceId: string, query: 
   return { total: count.rows[0]!.n, data: page.rows.map(toCustomer) };
 }
 
-/** A text column made safe for spreadsheets: a leading = + - @ would run as a formula, so it gets a quote (OWASP's advice). */
-const csvText = (column: string) => `CASE WHEN ${column} ~ '^[=+@\t\r-]' THEN '''' || ${column} ELSE ${column} END AS ${column.split('.')[1]}`;
+/** The at-risk CSV's columns, in order, with their headers in both languages. */
+const AT_RISK_COLUMNS = [
+  ['customer_id', 'Customer ID', '顧客ID'],
+  ['external_id', 'External ID', '外部ID'],
+  ['email', 'Email', 'メールアドレス'],
+  ['family_name', 'Family name', '姓'],
+  ['given_name', 'Given name', '名'],
+  ['rfm_segment', 'RFM segment', 'RFMセグメント'],
+  ['stage', 'Stage', 'ステージ'],
+  ['orders_count', 'Orders', '購入回数'],
+  ['revenue_minor', 'Revenue (minor units)', '累計売上（最小通貨単位）'],
+  ['clv_12m_minor', '12-month CLV (minor units)', '予測LTV 12か月（最小通貨単位）'],
+  ['value_at_stake_minor', 'Value at stake (minor units)', '失われうる価値（最小通貨単位）'],
+  ['currency', 'Currency', '通貨'],
+  ['p_alive', 'P(alive)', '生存確率'],
+  ['p_alive_change', 'P(alive) change', '生存確率の変化'],
+  ['churn_risk', 'Churn risk', '離反リスク'],
+  ['last_order_at', 'Last order', '最終購入日時'],
+  ['days_since_last_order', 'Days since last order', '最終購入からの日数'],
+  ['usual_interval_days', 'Usual days between orders', '普段の購入間隔（日）'],
+] as const;
 
 /**
- * The whole at-risk list as CSV, streamed by PostgreSQL's COPY (no row passes through JavaScript
- * objects). COPY takes no bind parameters: the values are inlined as escaped literals.
+ * The whole at-risk list as CSV, in the list's order, through the one export writer (BOM or
+ * Shift_JIS, headers in the asked language, times in the workspace's zone); rows come from a
+ * server-side cursor, so a list of any length streams.
  */
-export async function atRiskCsv(db: Db, workspaceId: string, query: AtRiskQuery, currency: string): Promise<Readable> {
-  const client = await db.pool.connect();
-  const literal = (v: string | number) => client.escapeLiteral(String(v));
-  const where = atRiskWhere(query).replace('$1', `${literal(workspaceId)}::uuid`)
-    .replace('$2', `${literal(query.maxPAlive)}::float8`)
-    .replace('$3', `${literal(query.minFm)}::int`);
-  const sql = `SELECT s.customer_id, ${csvText('c.external_id')}, ${csvText('c.email')}, ${csvText('c.family_name')}, ${csvText('c.given_name')}, s.rfm_segment, s.stage, s.orders_count,
-      s.revenue_minor, s.clv_12m_minor, ${literal(currency)} AS currency, round(s.p_alive::numeric, 4) AS p_alive,
-      round(s.churn_risk::numeric, 4) AS churn_risk, s.last_order_at
+export function atRiskCsv(db: Db, workspaceId: string, query: AtRiskQuery, currency: string, options: ExportOptions): Readable {
+  const sql = `SELECT ${CUSTOMER_COLUMNS}, c.family_name, c.given_name, $4::text AS currency,
+      round(s.p_alive::numeric, 4)::float8 AS p_alive_4, round(s.churn_risk::numeric, 4)::float8 AS churn_risk_4
     FROM customer_scores s JOIN customers c ON c.workspace_id = s.workspace_id AND c.id = s.customer_id
-    WHERE ${where} ORDER BY ${atRiskOrder(query)}`;
-  const stream = client.query(copyTo(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, HEADER)`));
-  let released = false;
-  const release = (broken: boolean) => {
-    if (released) return;
-    released = true;
-    // A COPY cut short (client gone, error) leaves the connection mid-protocol: discard it.
-    client.release(broken);
-  };
-  stream.on('end', () => release(false));
-  stream.on('error', () => release(true));
-  stream.on('close', () => release(true));
-  return stream;
+    ${PREVIOUS_SNAPSHOT}
+    WHERE ${atRiskWhere(query)} ORDER BY ${atRiskOrder(query)}`;
+  async function* rows() {
+    for await (const r of cursorRows(db, sql, [workspaceId, query.maxPAlive, query.minFm, currency])) {
+      const c = toCustomer(r);
+      const values: Record<(typeof AT_RISK_COLUMNS)[number][0], unknown> = {
+        customer_id: c.customerId,
+        external_id: c.externalId,
+        email: c.email,
+        family_name: r.family_name,
+        given_name: r.given_name,
+        rfm_segment: c.rfmSegment,
+        stage: c.stage,
+        orders_count: c.ordersCount,
+        revenue_minor: c.revenueMinor,
+        clv_12m_minor: c.clv12mMinor,
+        value_at_stake_minor: c.valueAtStakeMinor,
+        currency: r.currency,
+        p_alive: r.p_alive_4,
+        p_alive_change: c.pAliveChange === null ? null : Math.round(c.pAliveChange * 10_000) / 10_000,
+        churn_risk: r.churn_risk_4,
+        last_order_at: c.lastOrderAt,
+        days_since_last_order: c.daysSinceLastOrder,
+        usual_interval_days: c.usualIntervalDays,
+      };
+      yield AT_RISK_COLUMNS.map(([key]) => values[key]);
+    }
+  }
+  return csvExport(
+    AT_RISK_COLUMNS.map(([, en, ja]) => ({ header: { en, ja } })),
+    rows(),
+    options,
+  );
 }
 
 export interface ClvHistogram {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
 import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
+import { exportQuery } from '../../kernel/exportQuery.ts';
+import { exportHeaders } from '../../kernel/exportRows.ts';
 import { instant } from '../../lib/instant.ts';
 import { AT_RISK_SORTS } from './distributions.ts';
 import { GRANULARITIES, KPI_DEFINITIONS, KPI_KEYS } from './kpiDefinitions.ts';
@@ -13,6 +15,7 @@ import { STAGES } from './stages.ts';
 const date = z.iso.date().describe('YYYY-MM-DD');
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM');
 const num = z.number().nullable();
+
 const json = z.record(z.string(), z.unknown());
 
 const currentScores = z.object({
@@ -316,12 +319,17 @@ export async function intelligenceRoutes(app: ZodApp, services: Services): Promi
     '/v1/insights/at-risk.csv',
     {
       preHandler: read,
-      schema: { tags, summary: 'The whole at-risk list as CSV (streamed; money in minor units)', querystring: z.object(atRiskFilter), produces: ['text/csv'] },
+      schema: {
+        tags,
+        summary: "The whole at-risk list as CSV (streamed; money in minor units; UTF-8 with BOM or Shift_JIS, headers in the asked language, times in the workspace's zone)",
+        querystring: z.object({ ...atRiskFilter, ...exportQuery }),
+        produces: ['text/csv'],
+      },
     },
     async (request, reply) => {
       const csv = await intelligence.atRiskCsv(workspaceOf(request), request.query);
       reply.raw.on('close', () => csv.destroy());
-      return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="at-risk-customers.csv"').send(csv);
+      return reply.headers(exportHeaders('at-risk-customers.csv', request.query.encoding)).send(csv);
     },
   );
 

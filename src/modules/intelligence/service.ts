@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationError } from '../../kernel/errors.ts';
-import { exportRows } from '../../kernel/exportRows.ts';
+import { exportLang, exportRows, type ExportEncoding, type ExportLang } from '../../kernel/exportRows.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import type { EventService } from '../events/service.ts';
 import type { JobService } from '../jobs/service.ts';
@@ -228,8 +228,9 @@ export class IntelligenceService {
     return atRiskCustomers(this.db, workspaceId, query);
   }
 
-  async atRiskCsv(workspaceId: string, query: AtRiskQuery) {
-    return atRiskCsv(this.db, workspaceId, query, (await this.workspaces.get(workspaceId)).currency);
+  async atRiskCsv(workspaceId: string, query: AtRiskQuery & { encoding: ExportEncoding; lang?: ExportLang }) {
+    const workspace = await this.workspaces.get(workspaceId);
+    return atRiskCsv(this.db, workspaceId, query, workspace.currency, { encoding: query.encoding, lang: exportLang(query.lang, workspace.locale), timeZone: workspace.timeZone });
   }
 
   /**

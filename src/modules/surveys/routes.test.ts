@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { parse as parseCsv } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
 import { testApp } from '../../app/testApp.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { customerInput } from '../customers/types.ts';
@@ -167,14 +168,18 @@ describeEachDatabase('surveys API', (t) => {
     const byTier = (await call('GET', '/v1/feedback/nps/by/tier')).json().data;
     assert.deepEqual(byTier.map((g: { key: string; responses: number }) => [g.key, g.responses]), [['-', 5]]);
 
-    const csv = await call('GET', '/v1/surveys/nps-2026/responses.csv');
+    const csv = await call('GET', '/v1/surveys/nps-2026/responses.csv?lang=en');
     assert.equal(csv.statusCode, 200);
-    assert.match(csv.headers['content-type'] as string, /text\/csv/);
-    const rows = parseCsv(csv.body.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+    assert.match(csv.headers['content-type'] as string, /text\/csv; charset=utf-8/);
+    assert.ok(csv.body.startsWith('\uFEFFResponse ID,Answered at,'));
+    const rows = parseCsv(csv.body.slice(1), { columns: true }) as Record<string, string>[];
     assert.equal(rows.length, 5);
-    assert.deepEqual(rows.map((r) => Number(r.score)).sort((a, b) => a - b), [...scores].sort((a, b) => a - b));
-    assert.ok(rows.some((r) => r.reason === 'comment 0, "quoted"' && r.customer_external_id === 'aoi'));
-    assert.equal(rows.find((r) => r.score === '0')!.category, 'detractor');
+    assert.deepEqual(rows.map((r) => Number(r.Score)).sort((a, b) => a - b), [...scores].sort((a, b) => a - b));
+    assert.ok(rows.some((r) => r.reason === 'comment 0, "quoted"' && r['External ID'] === 'aoi'));
+    assert.equal(rows.find((r) => r.Score === '0')!.Category, 'detractor');
+    assert.match(rows[0]!['Answered at']!, /\+09:00$/, "in the workspace's time zone");
+    const sjis = await call('GET', '/v1/surveys/nps-2026/responses.csv?encoding=shift_jis');
+    assert.ok(iconv.decode(sjis.rawPayload, 'cp932').startsWith('回答ID,回答日時,'), 'Japanese headers (the workspace locale) in Shift_JIS');
 
     const anon = (await call('POST', '/v1/surveys/nps-2026/anonymous-link')).json();
     assert.match(anon.iframe, /<iframe src=".*\/s\/p\//);

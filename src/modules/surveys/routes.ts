@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { exportQuery } from '../../kernel/exportQuery.ts';
+import { exportHeaders } from '../../kernel/exportRows.ts';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { ValidationError } from '../../kernel/errors.ts';
 import { instant, pageQuery } from '../../kernel/listQuery.ts';
@@ -79,13 +81,14 @@ export async function surveysRoutes(app: ZodApp, services: Services): Promise<vo
     { preHandler: read, schema: { tags, summary: 'Responses, newest first', params: idParams, querystring: pageQuery.extend({ category: z.enum(['promoter', 'passive', 'detractor']).optional() }) } },
     async (request) => surveys.listResponses(workspaceOf(request), { survey: request.params.id, ...request.query }),
   );
-  app.get('/v1/surveys/:id/responses.csv', { preHandler: read, schema: { tags, summary: 'Every response as CSV (UTF-8 with BOM)', params: idParams } }, async (request, reply) => {
-    const survey = await surveys.get(workspaceOf(request), request.params.id);
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="survey-${survey.slug}.csv"`)
-      .send(await surveys.exportCsv(workspaceOf(request), survey.id));
-  });
+  app.get(
+    '/v1/surveys/:id/responses.csv',
+    { preHandler: read, schema: { tags, summary: 'Every response as CSV (UTF-8 with BOM or Shift_JIS; headers in ?lang)', params: idParams, querystring: z.object(exportQuery) } },
+    async (request, reply) => {
+      const survey = await surveys.get(workspaceOf(request), request.params.id);
+      return reply.headers(exportHeaders(`survey-${survey.slug}.csv`, request.query.encoding)).send(await surveys.exportCsv(workspaceOf(request), survey.id, request.query));
+    },
+  );
 
   app.get('/v1/feedback/settings', { preHandler: admin, schema: { tags, summary: 'Survey settings (base URL of links, review URL, case due days, default assignee)' } }, async (request) => surveys.publicSettings(workspaceOf(request)));
   app.put('/v1/feedback/settings', { preHandler: admin, schema: { tags, summary: 'Change survey settings', body: surveySettingsInput } }, async (request) =>

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { exportRows } from '../../kernel/exportRows.ts';
-import { stringify } from 'csv-stringify/sync';
+import { csvExportBuffer, exportOptions, exportRows, type ExportEncoding, type ExportLang } from '../../kernel/exportRows.ts';
 import { ConflictError, KizunaError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
@@ -424,7 +423,7 @@ export class SurveyService {
   }
 
   /** Every response of a survey as CSV (UTF-8 with a BOM, so Excel opens Japanese text correctly). */
-  async exportCsv(workspaceId: string, idOrSlug: string): Promise<string> {
+  async exportCsv(workspaceId: string, idOrSlug: string, asked: { encoding?: ExportEncoding; lang?: ExportLang } = {}): Promise<Buffer> {
     const survey = await this.get(workspaceId, idOrSlug);
     const { rows } = await this.db.query(
       `SELECT r.*, c.external_id, c.email FROM survey_responses r LEFT JOIN customers c ON c.workspace_id = r.workspace_id AND c.id = r.customer_id
@@ -432,15 +431,18 @@ export class SurveyService {
       [workspaceId, survey.id],
     );
     const qs = survey.questions;
-    const header = ['response_id', 'answered_at', 'customer_id', 'customer_external_id', 'email', 'source', 'locale', 'score', 'category', ...qs.map((q) => q.id)];
+    const header = (en: string, ja: string) => ({ header: { en, ja } });
+    const columns = [
+      header('Response ID', '回答ID'), header('Answered at', '回答日時'), header('Customer ID', '顧客ID'), header('External ID', '外部ID'),
+      header('Email', 'メールアドレス'), header('Source', '回答経路'), header('Locale', '言語'), header('Score', 'スコア'), header('Category', '区分'),
+      // Question columns are named by the question's id, the same in both languages (the survey defines its own wording).
+      ...qs.map((q) => header(q.id, q.id)),
+    ];
     const body = rows.map((r) => {
       const answers = r.answers as Record<string, unknown>;
-      return [r.id, (r.answered_at as Date).toISOString(), r.customer_id ?? '', r.external_id ?? '', r.email ?? '', r.source, r.locale, r.score ?? '', r.category ?? '', ...qs.map((q) => {
-        const a = answers[q.id];
-        return Array.isArray(a) ? a.join('|') : (a ?? '');
-      })];
+      return [r.id, r.answered_at as Date, r.customer_id, r.external_id, r.email, r.source, r.locale, r.score, r.category, ...qs.map((q) => answers[q.id])];
     });
-    return `\uFEFF${stringify([header, ...body], { escape_formulas: true })}`;
+    return csvExportBuffer(columns, body, exportOptions(await this.deps.workspaces.get(workspaceId), asked));
   }
 
   /** A customer's answers and follow-up cases (the customer 360 panel). */

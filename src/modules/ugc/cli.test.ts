@@ -37,8 +37,8 @@ describeEachDatabase('ugc: kizuna ugc', (t) => {
     assert.match(await cli('entries', '--campaign', campaign.id, '--status', 'pending'), new RegExp(`${entry.id}\\s+pending\\s+photo\\s+kei`));
     assert.match(await cli('approve', entry.id), /approved .*; reward granted/);
     assert.match(await cli('draw', '--campaign', campaign.id, '--count', '3', '--seed', 'cli'), /seed cli: 1 drawn/);
-    const csv = await cli('export', '--campaign', campaign.id);
-    assert.match(csv, /^\uFEFFentry_id,created_at,status/);
+    const csv = await cli('export', '--campaign', campaign.id, '--lang', 'en');
+    assert.match(csv, /^\uFEFFEntry ID,Created at,Status/);
     assert.match(csv, new RegExp(`${entry.id},.*,approved,`));
 
     const bad = await run(process.execPath, [BIN, 'ugc', 'entries', '--campaign', campaign.id, '--status', 'maybe', '--workspace', workspace.id], { env }).catch((e: { code: number; stderr: string }) => e);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
 import exifr from 'exifr';
 import { testApp } from '../../app/testApp.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
@@ -242,20 +243,23 @@ describeEachDatabase('UGC campaigns', (t) => {
     assert.equal((await draw('more')).winners.length, 0);
     assert.equal((await app.inject({ method: 'POST', url: `/v1/ugc/campaigns/${campaign.id}/winners`, headers: staff, payload: { entryId: ids[7] } })).statusCode, 409);
 
-    const csv = await app.inject({ method: 'GET', url: `/v1/ugc/campaigns/${campaign.id}/entries.csv`, headers: staff });
+    const csv = await app.inject({ method: 'GET', url: `/v1/ugc/campaigns/${campaign.id}/entries.csv?lang=en`, headers: staff });
     assert.equal(csv.statusCode, 200);
     assert.match(String(csv.headers['content-type']), /text\/csv/);
     assert.ok(csv.body.startsWith('\uFEFF'));
     const rows = parse(csv.body.slice(1), { columns: true }) as Record<string, string>[];
     assert.equal(rows.length, 8);
-    assert.equal(rows.filter((r) => r.status === 'approved').length, 6);
-    assert.equal(rows.filter((r) => r.winner === 'yes').length, 3);
-    assert.equal(rows[0]!.consent_text, '投稿された写真を当社のウェブサイトやSNSで紹介することに同意します。');
-    const pendingOnly = parse((await app.inject({ method: 'GET', url: `/v1/ugc/campaigns/${campaign.id}/entries.csv?status=pending`, headers: staff })).body.slice(1), { columns: true });
+    assert.equal(rows.filter((r) => r.Status === 'approved').length, 6);
+    assert.equal(rows.filter((r) => r.Winner === 'yes').length, 3);
+    assert.equal(rows[0]!['Consent text'], '投稿された写真を当社のウェブサイトやSNSで紹介することに同意します。');
+    const pendingOnly = parse((await app.inject({ method: 'GET', url: `/v1/ugc/campaigns/${campaign.id}/entries.csv?status=pending&lang=en`, headers: staff })).body.slice(1), { columns: true });
     assert.equal(pendingOnly.length, 2);
-    const winners = parse((await app.inject({ method: 'GET', url: `/v1/ugc/campaigns/${campaign.id}/winners.csv`, headers: staff })).body.slice(1), { columns: true }) as Record<string, string>[];
+    const winners = parse((await app.inject({ method: 'GET', url: `/v1/ugc/campaigns/${campaign.id}/winners.csv?lang=en`, headers: staff })).body.slice(1), { columns: true }) as Record<string, string>[];
     assert.equal(winners.length, 3);
-    assert.ok(winners.every((w) => emails.includes(w.email!)));
+    assert.ok(winners.every((w) => emails.includes(w.Email!)));
+    const sjis = await app.inject({ method: 'GET', url: `/v1/ugc/campaigns/${campaign.id}/winners.csv?encoding=shift_jis&lang=ja`, headers: staff });
+    assert.match(String(sjis.headers['content-type']), /charset=shift_jis/);
+    assert.ok(iconv.decode(sjis.rawPayload, 'cp932').startsWith('応募ID,顧客ID,'));
   });
 
   test('the entry page: language by Accept-Language and ?lang, escaped texts, no script, clear errors', async () => {

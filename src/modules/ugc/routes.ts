@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { exportQuery } from '../../kernel/exportQuery.ts';
+import { exportHeaders, exportOptions, type ExportEncoding, type ExportLang } from '../../kernel/exportRows.ts';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { AuthError, KizunaError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../kernel/errors.ts';
 import { page, pageQuery } from '../../kernel/listQuery.ts';
@@ -268,15 +270,16 @@ export async function ugcRoutes(app: ZodApp, services: Services): Promise<void> 
       return reply.code(204).send();
     },
   );
-  const csv = (reply: FastifyReply, name: string, body: string) =>
-    reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).header('x-content-type-options', 'nosniff').send(body);
+  const csv = (reply: FastifyReply, name: string, encoding: ExportEncoding, body: Buffer) => reply.headers(exportHeaders(name, encoding)).send(body);
+  const options = async (request: { query: { encoding: ExportEncoding; lang?: ExportLang } }, workspaceId: string) => exportOptions(await services.workspaces.get(workspaceId), request.query);
   app.get(
     '/v1/ugc/campaigns/:id/entries.csv',
-    { preHandler: read, schema: { tags, summary: 'Entries as CSV (UTF-8 with BOM), with consent text and time', params: idParams, querystring: z.object({ status: z.enum(ENTRY_STATUSES).optional() }) } },
-    async (request, reply) => csv(reply, `ugc-entries-${request.params.id}.csv`, await ugc.entriesCsv(workspaceOf(request), request.params.id, request.query.status)),
+    { preHandler: read, schema: { tags, summary: 'Entries as CSV (UTF-8 with BOM or Shift_JIS), with consent text and time', params: idParams, querystring: z.object({ status: z.enum(ENTRY_STATUSES).optional(), ...exportQuery }) } },
+    async (request, reply) =>
+      csv(reply, `ugc-entries-${request.params.id}.csv`, request.query.encoding, await ugc.entriesCsv(workspaceOf(request), request.params.id, request.query.status, await options(request, workspaceOf(request)))),
   );
-  app.get('/v1/ugc/campaigns/:id/winners.csv', { preHandler: read, schema: { tags, summary: 'Winners as CSV (UTF-8 with BOM)', params: idParams } }, async (request, reply) =>
-    csv(reply, `ugc-winners-${request.params.id}.csv`, await ugc.winnersCsv(workspaceOf(request), request.params.id)),
+  app.get('/v1/ugc/campaigns/:id/winners.csv', { preHandler: read, schema: { tags, summary: 'Winners as CSV (UTF-8 with BOM or Shift_JIS)', params: idParams, querystring: z.object(exportQuery) } }, async (request, reply) =>
+    csv(reply, `ugc-winners-${request.params.id}.csv`, request.query.encoding, await ugc.winnersCsv(workspaceOf(request), request.params.id, await options(request, workspaceOf(request)))),
   );
 
   // Public: no API key.

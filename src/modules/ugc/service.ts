@@ -1,6 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { exportRows } from '../../kernel/exportRows.ts';
-import { stringify } from 'csv-stringify/sync';
+import { csvExportBuffer, exportRows, type ExportOptions } from '../../kernel/exportRows.ts';
 import { z } from 'zod';
 import { AuthError, ConflictError, KizunaError, NotFoundError, ValidationError, zodIssues } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
@@ -15,6 +14,20 @@ import { acceptPhoto } from './media.ts';
 import { checkPostUrl } from './postUrl.ts';
 import { ENTRY_SELECT, toCampaign, toEntry, toWinner } from './rows.ts';
 import { campaignInput, type Campaign, type CampaignInput, type Entry, type EntryStatus, type EntrySubmission, type Locale, type Winner } from './types.ts';
+
+const column = (en: string, ja: string) => ({ header: { en, ja } });
+/** The entries export's columns (the one export writer gives the header in the asked language). */
+const ENTRY_COLUMNS = [
+  column('Entry ID', '応募ID'), column('Created at', '応募日時'), column('Status', 'ステータス'), column('Customer ID', '顧客ID'), column('External ID', '外部ID'),
+  column('Email', 'メールアドレス'), column('Name', '氏名'), column('Kind', '種類'), column('Platform', 'プラットフォーム'), column('Post URL', '投稿URL'),
+  column('Caption', 'キャプション'), column('Media ID', 'メディアID'), column('Survey response ID', 'アンケート回答ID'), column('Consented at', '同意日時'),
+  column('Consent locale', '同意の言語'), column('Consent text', '同意文'), column('Moderated at', '審査日時'), column('Reject reason', '却下理由'),
+  column('Reward status', '特典の状態'), column('Reward reference', '特典の参照'), column('Winner', '当選'),
+];
+const WINNER_COLUMNS = [
+  column('Entry ID', '応募ID'), column('Customer ID', '顧客ID'), column('External ID', '外部ID'), column('Email', 'メールアドレス'), column('Name', '氏名'),
+  column('Method', '選出方法'), column('Seed', 'シード'), column('Picked at', '選出日時'),
+];
 
 export interface UgcDeps {
   customers: Pick<CustomerService, 'list' | 'upsertMany' | 'get'>;
@@ -440,7 +453,7 @@ export class UgcService {
   }
 
   /** Entries as CSV (UTF-8 with a BOM, so Excel opens Japanese text correctly). */
-  async entriesCsv(workspaceId: string, campaignId: string, status?: EntryStatus): Promise<string> {
+  async entriesCsv(workspaceId: string, campaignId: string, status: EntryStatus | undefined, options: ExportOptions): Promise<Buffer> {
     const campaign = await this.getCampaign(workspaceId, campaignId);
     const rows: unknown[][] = [];
     let cursor: string | undefined;
@@ -448,22 +461,20 @@ export class UgcService {
       const page = await this.listEntries(workspaceId, { campaignId: campaign.id, status, limit: 500, cursor });
       for (const e of page.data) {
         rows.push([
-          e.id, e.createdAt.toISOString(), e.status, e.customerId, e.customerExternalId, e.customerEmail, e.customerName, e.kind, e.platform, e.postUrl,
-          e.caption, e.mediaId, e.surveyResponseId, e.consentedAt?.toISOString() ?? null, e.consentLocale, e.consentText, e.moderatedAt?.toISOString() ?? null, e.rejectReason,
+          e.id, e.createdAt, e.status, e.customerId, e.customerExternalId, e.customerEmail, e.customerName, e.kind, e.platform, e.postUrl,
+          e.caption, e.mediaId, e.surveyResponseId, e.consentedAt, e.consentLocale, e.consentText, e.moderatedAt, e.rejectReason,
           e.rewardStatus, e.rewardRef, e.winner ? 'yes' : 'no',
         ]);
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    const header = ['entry_id', 'created_at', 'status', 'customer_id', 'external_id', 'email', 'name', 'kind', 'platform', 'post_url', 'caption', 'media_id',
-      'survey_response_id', 'consented_at', 'consent_locale', 'consent_text', 'moderated_at', 'reject_reason', 'reward_status', 'reward_ref', 'winner'];
-    return `\uFEFF${stringify([header, ...rows], { escape_formulas: true })}`;
+    return csvExportBuffer(ENTRY_COLUMNS, rows, options);
   }
 
-  async winnersCsv(workspaceId: string, campaignId: string): Promise<string> {
+  async winnersCsv(workspaceId: string, campaignId: string, options: ExportOptions): Promise<Buffer> {
     const winners = await this.winners(workspaceId, campaignId);
-    const rows = winners.map((w) => [w.entryId, w.customerId, w.customerExternalId, w.customerEmail, w.customerName, w.method, w.seed, w.pickedAt.toISOString()]);
-    return `\uFEFF${stringify([['entry_id', 'customer_id', 'external_id', 'email', 'name', 'method', 'seed', 'picked_at'], ...rows], { escape_formulas: true })}`;
+    const rows = winners.map((w) => [w.entryId, w.customerId, w.customerExternalId, w.customerEmail, w.customerName, w.method, w.seed, w.pickedAt]);
+    return csvExportBuffer(WINNER_COLUMNS, rows, options);
   }
 
   private async checkCampaign(workspaceId: string, input: unknown, defaultStart: Date = new Date()): Promise<CampaignInput & { startsAt: Date }> {
