@@ -43,7 +43,13 @@ export async function serve(opts: ServeOptions, beforeListen?: (services: Return
   const services = createServices(open.db);
   const notes = beforeListen ? await beforeListen(services) : [];
   const app = await buildServer(services, config);
-  const address = await app.listen({ port: config.port, host: config.host });
+  const address = await app.listen({ port: config.port, host: config.host }).catch(async (err: NodeJS.ErrnoException) => {
+    await open.close();
+    if (err.code === 'EADDRINUSE') {
+      throw new Error(`port ${config.port} on ${config.host} is in use (another Kizuna or another program): stop it, or choose another port with --port or PORT`);
+    }
+    throw err;
+  });
   const worker = opts.worker === false ? null : startWorker(services, { log: (line) => log('info', line) });
   const url = address.replace('127.0.0.1', 'localhost');
   if (logFormat() === 'human') {
