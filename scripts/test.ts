@@ -34,7 +34,9 @@ console.log(process.env.DATABASE_URL ? `external PostgreSQL: ${new URL(process.e
 const code = await new Promise<number>((resolve) => {
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
     stdio: 'inherit',
-    env: { ...process.env, KIZUNA_TEST_EMBEDDED_URL: server.url },
+    // Test sinks (SMTP, webhooks, fake providers) listen on 127.0.0.1: private outbound URLs are
+    // allowed for the suite; the outbound guard's own tests turn this off to prove the refusals.
+    env: { ...process.env, KIZUNA_TEST_EMBEDDED_URL: server.url, KIZUNA_ALLOW_PRIVATE_URLS: '1' },
   });
   child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
 });

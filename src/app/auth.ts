@@ -3,6 +3,7 @@ import { AuthError } from '../kernel/errors.ts';
 import type { Principal, Scope } from '../modules/workspaces/service.ts';
 import { ROLE_SCOPES, type Role } from '../modules/users/service.ts';
 import { sessionOf } from '../modules/users/session.ts';
+import { declareAccess } from './routeAccess.ts';
 import type { Services } from './services.ts';
 
 /** A person signed in to the web app; their role decides the scopes. */
@@ -26,14 +27,15 @@ declare module 'fastify' {
  * token). The workspace always comes from the key or session, never from the request body.
  */
 export function requireScope(services: Services, scope: Scope) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+  return declareAccess(async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const principal = request.headers.authorization === undefined ? await userPrincipal(services, request) : await keyPrincipal(services, request);
-    // admin implies the others; read and ingest are separate so a tracking key cannot read PII.
+    // admin implies the others; read, ingest and messaging are separate so a tracking key can
+    // neither read PII nor reach customers.
     if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin')) {
       throw new AuthError('role' in principal ? `Your role (${principal.role}) does not allow this` : `This API key lacks the "${scope}" scope`, 403);
     }
     request.principal = principal;
-  };
+  }, scope);
 }
 
 async function keyPrincipal(services: Services, request: FastifyRequest): Promise<Principal> {

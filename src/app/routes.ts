@@ -1,4 +1,4 @@
-import type { ZodApp } from './server.ts';
+import type { ZodApp } from '../kernel/http.ts';
 import type { Services } from './services.ts';
 import { workspaceRoutes } from '../modules/workspaces/routes.ts';
 import { importRoutes } from '../modules/ingest/csv/routes.ts';
@@ -9,6 +9,7 @@ import { catalogRoutes } from '../modules/catalog/routes.ts';
 import { couponRoutes } from '../modules/coupons/routes.ts';
 import { recommendationRoutes } from '../modules/recommendations/routes.ts';
 import { userRoutes } from '../modules/users/routes.ts';
+import { teamRoutes } from '../modules/users/teamRoutes.ts';
 import { segmentRoutes } from '../modules/segments/routes.ts';
 import { webhookRoutes } from '../modules/webhooks/routes.ts';
 import { intelligenceRoutes } from '../modules/intelligence/routes.ts';
@@ -28,6 +29,7 @@ export async function registerRoutes(app: ZodApp, services: Services): Promise<v
   await app.register(async (scope) => orderRoutes(scope.withTypeProvider(), services));
   await app.register(async (scope) => catalogRoutes(scope.withTypeProvider(), services));
   await app.register(async (scope) => userRoutes(scope.withTypeProvider(), services));
+  await app.register(async (scope) => teamRoutes(scope.withTypeProvider(), services));
   await app.register(async (scope) => recommendationRoutes(scope.withTypeProvider(), services));
   await app.register(async (scope) => couponRoutes(scope.withTypeProvider(), services));
   await app.register(async (scope) => segmentRoutes(scope.withTypeProvider(), services));

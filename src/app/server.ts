@@ -1,14 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, {
-  LogController,
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type RawReplyDefaultExpression,
-  type RawRequestDefaultExpression,
-  type RawServerDefault,
-} from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -19,19 +12,14 @@ import {
 import type { Config } from '../config.ts';
 import { KizunaError, ValidationError, type FieldIssue } from '../kernel/errors.ts';
 import { guardHostileInput } from './hostileInput.ts';
+import { trackRoutes } from './routeAccess.ts';
 import { registerRoutes } from './routes.ts';
 import type { Services } from './services.ts';
 import { registerWebApp } from './webApp.ts';
 import { logFormat, serverLogStream } from '../kernel/log.ts';
+import { registerSecurityHeaders } from './securityHeaders.ts';
 
 export type App = FastifyInstance;
-export type ZodApp = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  ZodTypeProvider
->;
 
 /** Assembles the HTTP server: validation, OpenAPI (`/openapi.json`, `/docs`), error mapping, module routes. */
 export async function buildServer(services: Services, config: Config): Promise<App> {
@@ -46,6 +34,8 @@ export async function buildServer(services: Services, config: Config): Promise<A
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   guardHostileInput(app);
+  registerSecurityHeaders(app);
+  trackRoutes(app);
   app.setErrorHandler((err, request, reply) => {
     const body = errorBody(err);
     if (body.statusCode >= 500) request.log.error({ err }, 'request failed');
@@ -61,8 +51,8 @@ export async function buildServer(services: Services, config: Config): Promise<A
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/healthz', { schema: { hide: true } }, async () => {
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => {
     await services.db.query('SELECT 1');
     return { ok: true };
   });
@@ -87,6 +77,7 @@ function errorBody(err: unknown): ErrorBody {
     const issues: FieldIssue[] = err.validation.map((v) => ({
       path: [where, ...v.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p))],
       message: v.message ?? 'invalid',
+      code: v.keyword,
     }));
     return { statusCode: 400, error: 'validation_failed', message: `Invalid request ${where}`, issues };
   }

@@ -8,16 +8,20 @@ import { IngestService } from '../modules/ingest/service.ts';
 import { IntelligenceService } from '../modules/intelligence/service.ts';
 import { LoyaltyService } from '../modules/loyalty/service.ts';
 import { MessagingService } from '../modules/messaging/service.ts';
+import { DmBatchStore } from '../modules/messaging/dmBatches.ts';
 import { JobService } from '../modules/jobs/service.ts';
 import { OrderService } from '../modules/orders/service.ts';
 import { PrivacyService } from '../modules/privacy/service.ts';
 import { RecommendationService } from '../modules/recommendations/service.ts';
 import { SegmentService } from '../modules/segments/service.ts';
 import { UserService } from '../modules/users/service.ts';
+import { TeamService } from '../modules/users/team.ts';
 import { WebhookService } from '../modules/webhooks/service.ts';
 import { WorkspaceService } from '../modules/workspaces/service.ts';
 import { JourneyService } from '../modules/journeys/service.ts';
 import { SurveyService } from '../modules/surveys/service.ts';
+import { surveyLinkVariables } from '../modules/surveys/linkVariables.ts';
+import type { RecipientVariableProviders } from '../modules/messaging/types.ts';
 import { UgcService } from '../modules/ugc/service.ts';
 
 /**
@@ -36,6 +40,7 @@ export interface Services {
   recommendations: RecommendationService;
   coupons: CouponService;
   users: UserService;
+  team: TeamService;
   intelligence: IntelligenceService;
   jobs: JobService;
   webhooks: WebhookService;
@@ -48,7 +53,15 @@ export interface Services {
   privacy: PrivacyService;
 }
 
-export function createServices(db: Db): Services {
+/** Template variables other modules provide per recipient, handed to messaging here (not registered on import). */
+export const recipientVariables: RecipientVariableProviders = new Map([['survey_links', surveyLinkVariables]]);
+
+export interface ServiceOptions {
+  /** Where the server keeps files it writes (paper DM batches); without it, a temporary directory of this process. */
+  dataDir?: string;
+}
+
+export function createServices(db: Db, options: ServiceOptions = {}): Services {
   const workspaces = new WorkspaceService(db);
   const accounts = new AccountService(db);
   const customers = new CustomerService(db, accounts);
@@ -56,6 +69,7 @@ export function createServices(db: Db): Services {
   const orders = new OrderService(db, customers, catalog);
   const events = new EventService(db, customers);
   const users = new UserService(db);
+  const team = new TeamService(db, users);
   const recommendations = new RecommendationService(db, { customers, orders, events, catalog });
   const jobs = new JobService(db);
   const intelligence = new IntelligenceService(db, workspaces, events, jobs);
@@ -64,10 +78,10 @@ export function createServices(db: Db): Services {
   const coupons = new CouponService(db, { workspaces, customers, segments });
   const loyalty = new LoyaltyService(db, { workspaces, customers, events, coupons, segments, jobs });
   const ingest = new IngestService(db, { workspaces, customers, accounts, catalog, orders, events, segments, loyalty });
-  const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations });
+  const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations, users, recipientVariables }, new DmBatchStore(options.dataDir));
   const journeys = new JourneyService(db, { workspaces, customers, events, segments, coupons, loyalty, webhooks, messaging, jobs, intelligence });
   const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging, jobs });
   const ugc = new UgcService(db, { customers, loyalty, coupons, surveys, events });
   const privacy = new PrivacyService(db, { customers, accounts, orders, events, ingest, intelligence, segments, coupons, loyalty, messaging, journeys, surveys, ugc, webhooks });
-  return { db, workspaces, accounts, customers, catalog, orders, events, ingest, users, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, privacy };
+  return { db, workspaces, accounts, customers, catalog, orders, events, ingest, users, team, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, privacy };
 }

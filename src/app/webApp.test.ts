@@ -28,6 +28,8 @@ test('serves the SPA: files, and index.html for any page path', async () => {
   assert.match(home.body, /id="root"/);
   assert.equal(home.headers['cache-control'], 'no-cache');
   assert.match(String(home.headers['content-security-policy']), /frame-ancestors 'none'/);
+  assert.match(String(home.headers['content-security-policy']), /script-src 'self';/);
+  assert.equal(home.headers['x-frame-options'], 'DENY');
 
   const deep = await server.inject({ url: '/customers/0192c1d2-0000-7000-8000-000000000000?tab=x', headers: html });
   assert.equal(deep.statusCode, 200);

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PROJECT_ROOT } from '../kernel/projectRoot.ts';
-import type { App } from './server.ts';
+import { WEB_APP_CSP } from './securityHeaders.ts';
 
 /** Where `vite build` writes the SPA (webBuild.ts). */
 export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist') + path.sep;
@@ -11,12 +11,12 @@ export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist') + path.sep;
 /** Paths that belong to the API: never answered with the SPA, whatever the Accept header says. */
 const API_PATHS = /^\/(v1(\/|$)|docs(\/|$)|openapi\.json$|healthz$)/;
 
-/** Vite's own stylesheet and script files only; the app makes no calls to other origins. */
+/** Vite's own stylesheet and script files only (securityHeaders.ts); the app makes no calls to other origins. */
 const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy':
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy': WEB_APP_CSP,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
+  'x-frame-options': 'DENY',
 };
 
 /**
@@ -24,7 +24,7 @@ const SECURITY_HEADERS: Record<string, string> = {
  * revalidated), and index.html for any other page a browser asks for, so that deep links such as
  * /customers/123 work. Unknown API paths keep their JSON 404.
  */
-export async function registerWebApp(app: App, dist: string = WEB_DIST): Promise<void> {
+export async function registerWebApp(app: FastifyInstance, dist: string = WEB_DIST): Promise<void> {
   const built = existsSync(path.join(dist, 'index.html'));
   if (built) {
     await app.register(fastifyStatic, {

@@ -22,7 +22,7 @@ export async function withServices<T>(
 ): Promise<T> {
   // Loaded here, not at the top: a command that needs one module (withDb) skips loading them all.
   const { createServices } = await import('../app/services.ts');
-  return withDb(opts, (db, config) => fn(createServices(db), config), options);
+  return withDb(opts, (db, config) => fn(createServices(db, { dataDir: config.dataDir }), config), options);
 }
 
 /** Opens the database (embedded or DATABASE_URL), runs `fn` with it, always closes. */

@@ -16,7 +16,7 @@ describeEachDatabase('migrations', (t) => {
   test('every table carries workspace_id', async () => {
     const { rows } = await t.db.query<{ table_name: string }>(`
       SELECT table_name FROM information_schema.tables t
-      WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('workspaces', 'kizuna_migrations', 'sign_in_attempts')
+      WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('workspaces', 'kizuna_migrations', 'sign_in_throttle')
         AND NOT EXISTS (SELECT 1 FROM information_schema.columns c
                         WHERE c.table_name = t.table_name AND c.column_name = 'workspace_id')`);
     assert.deepEqual(rows, []);

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../kernel/projectRoot.ts';
-import type { Db } from './database.ts';
+import { backfillSearchText } from '../modules/customers/searchText.ts';
+import type { Db, Queryable } from './database.ts';
 
 /**
  * Each module keeps its SQL in `src/modules/<module>/migrations/NNN_name.sql`. Modules are applied in
@@ -50,6 +51,11 @@ export function listMigrations(modules: readonly string[] = MODULE_ORDER): Migra
   });
 }
 
+/** Data a SQL file cannot compute (it needs a JavaScript library), filled in the migration's own transaction. */
+const BACKFILLS: Record<string, (tx: Queryable) => Promise<unknown>> = {
+  'customers/003_search_text.sql': backfillSearchText,
+};
+
 export async function migrate(db: Db): Promise<string[]> {
   return db.tx(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_ID]);
@@ -60,6 +66,7 @@ export async function migrate(db: Db): Promise<string[]> {
     for (const m of listMigrations()) {
       if (done.has(m.id)) continue;
       await tx.query(m.sql);
+      await BACKFILLS[m.id]?.(tx);
       await tx.query('INSERT INTO kizuna_migrations (id) VALUES ($1)', [m.id]);
       applied.push(m.id);
     }

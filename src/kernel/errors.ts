@@ -13,6 +13,8 @@ export interface FieldIssue {
   line?: number;
   /** Column header of a CSV file. */
   column?: string;
+  /** What kind of problem (zod's issue code: too_small, invalid_format…), so a client can word it in its own language. */
+  code?: string;
 }
 
 export class KizunaError extends Error {
@@ -42,8 +44,9 @@ export class NotFoundError extends KizunaError {
 }
 
 export class ConflictError extends KizunaError {
-  constructor(message: string) {
-    super(message, 409, 'conflict');
+  /** `code` names the conflict when a client may want to explain it in its own words (e.g. last_admin). */
+  constructor(message: string, code = 'conflict') {
+    super(message, 409, code);
   }
 }
 

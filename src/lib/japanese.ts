@@ -17,6 +17,9 @@ export function normalizePostalCode(value: string): string | undefined {
 }
 
 /** "０９０-１２３４-５６７８" → "+819012345678"; undefined when it is not a valid number. */
+/** 1000001 → 100-0001, as 〒 numbers are printed. */
+export const formatPostalCode = (code: string): string => `${code.slice(0, 3)}-${code.slice(3)}`;
+
 export function normalizePhone(value: string, defaultCountry: CountryCode = 'JP'): string | undefined {
   const cleaned = normalizeWidth(value).replace(/[‐－ー−]/g, '-');
   const parsed = parsePhoneNumberFromString(cleaned, defaultCountry);

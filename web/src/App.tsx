@@ -3,8 +3,9 @@ import { api, ApiError, setCsrfToken, setUnauthenticatedHandler } from './api.ts
 import { ErrorNotice, Loading } from './components/Feedback.tsx';
 import { PageHeader, Shell } from './components/Shell.tsx';
 import { useI18n } from './i18n/index.tsx';
-import { HOME } from './nav.ts';
+import { HOME, NAV } from './nav.ts';
 import { PAGES } from './pages.tsx';
+import { AcceptInvite } from './pages/AcceptInvite.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Link, matchPath, navigate, useLocation } from './router.tsx';
 import { SessionProvider } from './session.tsx';
@@ -14,6 +15,7 @@ type State = { kind: 'loading' } | { kind: 'failed'; error: unknown } | { kind: 
 
 export function App() {
   const [state, setState] = useState<State>({ kind: 'loading' });
+  const { path } = useLocation();
 
   const signedIn = useCallback((session: SessionInfo) => {
     setCsrfToken(session.csrfToken);
@@ -41,6 +43,19 @@ export function App() {
   const session = state.kind === 'signedIn' ? state.session : undefined;
   const value = useMemo(() => (session ? { ...session, signOut } : undefined), [session, signOut]);
 
+  // An invitation link is for whoever opens it, signed in or not: accepting signs in as the new user.
+  const invitation = matchPath('/invite/:token', path);
+  if (invitation) {
+    return (
+      <AcceptInvite
+        token={invitation.token!}
+        onJoined={() => {
+          navigate(HOME, { replace: true });
+          load();
+        }}
+      />
+    );
+  }
   if (state.kind === 'loading') return <Loading />;
   if (state.kind === 'failed') {
     return (
@@ -52,7 +67,7 @@ export function App() {
   if (state.kind === 'signedOut' || !value) return <SignIn onSignedIn={signedIn} sessionEnded={state.kind === 'signedOut' && state.ended} />;
   return (
     <SessionProvider value={value}>
-      <Shell>
+      <Shell nav={NAV}>
         <Routes />
       </Shell>
     </SessionProvider>

@@ -5,6 +5,8 @@ export interface FieldIssue {
   message: string;
   line?: number;
   column?: string;
+  /** The kind of problem (too_small, invalid_format…), which the app words in its own language. */
+  code?: string;
 }
 
 /** A failed call: `status` 0 when the server could not be reached at all. */

@@ -1,7 +1,6 @@
 import { AREAS } from './areas/index.ts';
 import type { AreaNavItem, NavSection } from './areas/area.ts';
 import type { MessageKey } from './i18n/index.tsx';
-import type { Scope } from './types.ts';
 
 export type NavItem = Pick<AreaNavItem, 'to' | 'label' | 'scope'>;
 
@@ -29,6 +28,3 @@ export const NAV: { label?: MessageKey; items: NavItem[] }[] = SECTIONS.map(({ s
 
 /** Where `/` leads: the Overview once the insights area has one (order 10), else Customers. */
 export const HOME = NAV[0]!.items[0]!.to;
-
-/** admin implies every other scope, as on the server. */
-export const hasScope = (scopes: Scope[], scope: Scope | undefined): boolean => !scope || scopes.includes(scope) || scopes.includes('admin');

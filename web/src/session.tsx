@@ -1,5 +1,5 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import type { SessionInfo } from './types.ts';
+import type { Scope, SessionInfo } from './types.ts';
 
 interface SessionValue extends SessionInfo {
   signOut: () => Promise<void>;
@@ -17,3 +17,6 @@ export function useSession(): SessionValue {
   if (!value) throw new Error('useSession outside SessionProvider');
   return value;
 }
+
+/** admin implies every other scope, as on the server. */
+export const hasScope = (scopes: Scope[], scope: Scope | undefined): boolean => !scope || scopes.includes(scope) || scopes.includes('admin');

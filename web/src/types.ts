@@ -1,7 +1,7 @@
 /** The API's shapes as the web app reads them (dates arrive as ISO strings). */
 
 export type Role = 'admin' | 'marketer' | 'analyst';
-export type Scope = 'admin' | 'ingest' | 'read';
+export type Scope = 'admin' | 'ingest' | 'read' | 'messaging';
 
 export interface SessionInfo {
   user: { id: string; email: string; name: string | null; role: Role };

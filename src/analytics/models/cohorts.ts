@@ -54,3 +54,23 @@ export function cohortRetention(customer: ArrayLike<string | number>, period: Ar
   const retention = active.map((r, c) => r.map((v) => v / sizes[c]));
   return { cohorts, sizes, active, retention };
 }
+
+/**
+ * The average of a cohort table's columns, weighted by cohort size, over complete cells only: a
+ * cohort's cell k is complete when its period has ended (cells k < complete). A cell still filling
+ * up would pull the average of its column down, so it is left out; a column without any complete
+ * cell is null.
+ */
+export function averageOfCompleteCells(rows: readonly { size: number; values: readonly number[]; complete: number }[]): (number | null)[] {
+  const width = Math.max(0, ...rows.map((r) => r.values.length));
+  return Array.from({ length: width }, (_, k) => {
+    let sum = 0;
+    let weight = 0;
+    for (const r of rows) {
+      if (k >= r.complete || k >= r.values.length || r.size <= 0) continue;
+      sum += r.values[k]! * r.size;
+      weight += r.size;
+    }
+    return weight > 0 ? sum / weight : null;
+  });
+}

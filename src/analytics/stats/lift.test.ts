@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRng, sampleGamma } from '../random.ts';
 import { normalQuantile, tQuantile } from './distributions.ts';
-import { differenceOfMeans, differenceOfProportions, liftReport, relativeLiftOfProportions, wilson, type GroupOutcome } from './lift.ts';
+import { differenceOfMeans, differenceOfProportions, differenceOfRates, fiellerRatio, liftReport, relativeLiftOfMeans, relativeLiftOfProportions, wilson, type GroupOutcome } from './lift.ts';
 
 const close = (a: number, b: number, tol: number) => assert.ok(Math.abs(a - b) < tol, `${a} vs ${b}`);
 
@@ -58,8 +58,13 @@ test('the intervals cover the true lift about 95 % of the time', () => {
   // Order values ~ Gamma(shape 2, mean 8000): skewed, as revenue is.
   const meanOrder = 8000;
   const trueRpr = (pT - pC) * meanOrder;
+  // Revenue per recipient is p·meanOrder in each group, so its relative lift equals the rate's.
+  const trueRelative = pT / pC - 1;
+  const trueRelativeRpr = (pT * meanOrder) / (pC * meanOrder) - 1;
   let coveredRate = 0;
+  let coveredRelativeRate = 0;
   let coveredRevenue = 0;
+  let coveredRelativeRevenue = 0;
   const simulate = (n: number, p: number): GroupOutcome => {
     const g = { n, conversions: 0, revenueSum: 0, revenueSumSquares: 0 };
     for (let i = 0; i < n; i++) {
@@ -75,11 +80,72 @@ test('the intervals cover the true lift about 95 % of the time', () => {
     const report = liftReport(simulate(nT, pT), simulate(nC, pC));
     const a = report.conversionRate.absolute!;
     if (a.low <= pT - pC && pT - pC <= a.high) coveredRate++;
+    const ra = report.conversionRate.relative!;
+    if (ra.low <= trueRelative && trueRelative <= ra.high) coveredRelativeRate++;
     const m = report.revenuePerRecipient.absolute!;
     if (m.low <= trueRpr && trueRpr <= m.high) coveredRevenue++;
+    const rm = report.revenuePerRecipient.relative!;
+    if (rm.low <= trueRelativeRpr && trueRelativeRpr <= rm.high) coveredRelativeRevenue++;
   }
-  const rate = coveredRate / reps;
-  const revenue = coveredRevenue / reps;
-  assert.ok(rate > 0.935 && rate < 0.965, `conversion-rate coverage ${rate}`);
-  assert.ok(revenue > 0.935 && revenue < 0.965, `revenue-per-recipient coverage ${revenue}`);
+  for (const [name, covered] of Object.entries({ coveredRate, coveredRelativeRate, coveredRevenue, coveredRelativeRevenue })) {
+    const coverage = covered / reps;
+    assert.ok(coverage > 0.935 && coverage < 0.965, `${name}: coverage ${coverage}`);
+  }
+});
+
+test("Fieller's interval: a worked case, and unbounded when the denominator is not clear of 0", () => {
+  // m1 = 2, m0 = 1, v1 = v0 = 0.04, q = 1.96: roots of θ²(1 − 0.153664) − 4θ + (4 − 0.153664) = 0.
+  const f = fiellerRatio(2, 0.04, 1, 0.04, 1.96)!;
+  const a = 1 - 1.96 ** 2 * 0.04;
+  const c = 4 - 1.96 ** 2 * 0.04;
+  close(f.low, (4 - Math.sqrt(16 - 4 * a * c)) / (2 * a), 1e-12);
+  close(f.high, (4 + Math.sqrt(16 - 4 * a * c)) / (2 * a), 1e-12);
+  // The bounds are where |m1 − θ m0| = q √(v1 + θ² v0).
+  for (const t of [f.low, f.high]) close(Math.abs(2 - t) / Math.sqrt(0.04 + t * t * 0.04), 1.96, 1e-9);
+  assert.equal(fiellerRatio(2, 0.04, 0.3, 0.04, 1.96), null);
+});
+
+/**
+ * Consistency: over many random experiments, including ones at the edge of significance, the
+ * relative interval holds 0 exactly when the absolute one does (for both measures).
+ */
+test('absolute and relative intervals always agree on whether the lift is significant', () => {
+  const rng = createRng(7);
+  let checked = 0;
+  let significant = 0;
+  for (let r = 0; r < 5000; r++) {
+    const n1 = 20 + Math.floor(rng.next() * 2000);
+    const n0 = 20 + Math.floor(rng.next() * 2000);
+    const p0 = 0.01 + rng.next() * 0.3;
+    const p1 = p0 * (0.6 + rng.next() * 0.9);
+    let x1 = 0;
+    let x0 = 0;
+    const t: GroupOutcome = { n: n1, conversions: 0, revenueSum: 0, revenueSumSquares: 0 };
+    const c: GroupOutcome = { n: n0, conversions: 0, revenueSum: 0, revenueSumSquares: 0 };
+    for (const [g, n, p] of [[t, n1, p1], [c, n0, p0]] as const) {
+      for (let i = 0; i < n; i++) {
+        if (rng.next() >= p) continue;
+        const v = sampleGamma(rng, 2, 2 / 5000);
+        g.conversions++;
+        g.revenueSum += v;
+        g.revenueSumSquares += v * v;
+      }
+    }
+    x1 = t.conversions;
+    x0 = c.conversions;
+    const pairs = [
+      [differenceOfRates(x1, n1, x0, n0), relativeLiftOfProportions(x1, n1, x0, n0)],
+      [differenceOfMeans(t, c), relativeLiftOfMeans(t, c)],
+    ];
+    for (const [abs, rel] of pairs) {
+      if (!abs || !rel) continue;
+      checked++;
+      const absHolds0 = abs.low <= 0 && 0 <= abs.high;
+      if (!absHolds0) significant++;
+      assert.equal(rel.low <= 0 && 0 <= rel.high, absHolds0, `n ${n1}/${n0}, x ${x1}/${x0}: ${JSON.stringify({ abs, rel })}`);
+      assert.ok(rel.low <= rel.estimate && rel.estimate <= rel.high, 'the estimate lies in its interval');
+    }
+  }
+  // Both kinds of case occur, so the property is exercised on each side.
+  assert.ok(checked > 9000 && significant > 1000 && checked - significant > 1000, `${checked} checked, ${significant} significant`);
 });

@@ -1,21 +1,33 @@
 import { normalQuantile, tQuantile } from './distributions.ts';
+import type { Interval } from './proportion.ts';
+
+export { differenceOfProportions, wilson, type Interval } from './proportion.ts';
 
 /**
- * Campaign lift: treatment against holdout (or against the global control group).
+ * Campaign lift: treatment against holdout (or against the global control group), as an absolute
+ * difference and a relative lift (ratio − 1) whose intervals always agree on significance: the
+ * relative interval excludes 0 exactly when the absolute one does. Each ratio interval is Fieller's
+ * (Fieller 1954, "Some problems in interval estimation", JRSS B 16:175–185), built from the same
+ * estimates, variances and critical value as the difference beside it: Fieller's set is
+ * {θ : |m₁ − θ·m₀| ≤ q·√(v₁ + θ²·v₀)}, so θ = 1 belongs to it exactly when |m₁ − m₀| ≤ q·√(v₁ + v₀),
+ * which is the difference interval containing 0. (The Katz and delta-method log intervals used
+ * before could disagree with the difference near the boundary.)
  *
- * Conversion rate: the difference of two independent proportions with Newcombe's hybrid score
- * interval (Newcombe 1998, "Interval estimation for the difference between independent
- * proportions", Statistics in Medicine 17:873–890, method 10), built from Wilson score intervals
- * (Wilson 1927); it keeps its coverage near the nominal level for small rates and samples where the
- * Wald interval does not. Relative lift (p₁/p₀ − 1): Katz's log interval for a ratio of proportions
- * (Katz et al. 1978, Biometrics 34:469–474).
+ * Conversion rate: Agresti–Caffo's adjusted Wald interval for p₁ − p₀ (Agresti & Caffo 2000, "Simple
+ * and effective confidence intervals for proportions and differences of proportions result from
+ * adding two successes and two failures", The American Statistician 54:280–288): one success and one
+ * failure added to each group, p̃ = (x + 1)/(n + 2), v = p̃(1 − p̃)/(n + 2). It keeps coverage near
+ * the nominal level for small rates where the plain Wald interval does not, and being Wald-shaped it
+ * pairs exactly with Fieller's ratio of p̃₁ and p̃₀.
  *
  * Revenue per recipient: difference of means with Welch's t interval and Welch–Satterthwaite degrees
  * of freedom (Welch 1947, Biometrika 34:28–35): revenue is skewed and the groups' variances differ.
- * Relative lift: the delta method on log(m₁/m₀), normal quantile.
+ * The ratio uses Fieller with the same variances and t quantile.
  *
- * Intervals are two-sided at `confidence` (default 95 %); a quantity that is undefined (an empty
- * group, zero conversions in the denominator group) is null.
+ * Intervals are two-sided at `confidence` (default 95 %). A quantity that is undefined (an empty
+ * group) is null, and so is a relative interval whose Fieller set is unbounded: that happens when the
+ * control's mean is not itself distinguishable from 0 (m₀² ≤ q²·v₀), and then no finite ratio
+ * interval exists.
  */
 export interface GroupOutcome {
   n: number;
@@ -25,11 +37,6 @@ export interface GroupOutcome {
   revenueSumSquares: number;
 }
 
-export interface Interval {
-  estimate: number;
-  low: number;
-  high: number;
-}
 
 export interface LiftReport {
   treatment: GroupSummary;
@@ -49,42 +56,53 @@ export interface GroupSummary {
 }
 
 export const METHODS = {
-  conversionRate: "Newcombe hybrid score interval (Wilson) for the difference; Katz log interval for the ratio",
-  revenuePerRecipient: "Welch's t interval (Welch–Satterthwaite df) for the difference; delta method on the log ratio",
+  conversionRate: "Agresti–Caffo adjusted Wald interval for the difference; Fieller's interval for the ratio from the same adjusted rates (consistent with the difference)",
+  revenuePerRecipient: "Welch's t interval (Welch–Satterthwaite df) for the difference; Fieller's interval for the ratio with the same variances and t quantile",
 };
 
-export function wilson(x: number, n: number, z: number): { low: number; high: number } {
-  const p = x / n;
-  const z2 = z * z;
-  const denom = 1 + z2 / n;
-  const center = (p + z2 / (2 * n)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
-  return { low: Math.max(0, center - half), high: Math.min(1, center + half) };
+/**
+ * Fieller's interval for the ratio θ = m₁/m₀ of two independent, nonnegative estimates with variances
+ * v₁, v₀ and critical value q: the θ ≥ 0 with (m₁ − θm₀)² ≤ q²(v₁ + θ²v₀), i.e.
+ * θ²(m₀² − q²v₀) − 2θm₁m₀ + (m₁² − q²v₁) ≤ 0. Null when the set is unbounded (m₀² ≤ q²v₀).
+ */
+export function fiellerRatio(m1: number, v1: number, m0: number, v0: number, q: number): Interval | null {
+  const a = m0 * m0 - q * q * v0;
+  if (!(a > 0) || m0 <= 0) return null;
+  const b = -2 * m1 * m0;
+  const c = m1 * m1 - q * q * v1;
+  // a > 0 and the estimate m₁/m₀ satisfies the inequality, so the discriminant is ≥ 0 (up to rounding).
+  const root = Math.sqrt(Math.max(0, b * b - 4 * a * c));
+  return { estimate: m1 / m0, low: Math.max(0, (-b - root) / (2 * a)), high: (-b + root) / (2 * a) };
 }
 
-/** Newcombe's method 10 for p₁ − p₀. */
-export function differenceOfProportions(x1: number, n1: number, x0: number, n0: number, confidence = 0.95): Interval | null {
+const asLift = (ratio: Interval | null): Interval | null =>
+  ratio && { estimate: ratio.estimate - 1, low: ratio.low - 1, high: ratio.high - 1 };
+
+/** Agresti–Caffo: each group's rate with one success and one failure added, and its variance. */
+function adjustedRate(x: number, n: number): { p: number; v: number } {
+  const p = (x + 1) / (n + 2);
+  return { p, v: (p * (1 - p)) / (n + 2) };
+}
+
+/** Agresti–Caffo interval for p₁ − p₀; the estimate is the observed difference. */
+export function differenceOfRates(x1: number, n1: number, x0: number, n0: number, confidence = 0.95): Interval | null {
   if (n1 === 0 || n0 === 0) return null;
   const z = normalQuantile(1 - (1 - confidence) / 2);
-  const p1 = x1 / n1;
-  const p0 = x0 / n0;
-  const w1 = wilson(x1, n1, z);
-  const w0 = wilson(x0, n0, z);
-  const d = p1 - p0;
-  return {
-    estimate: d,
-    low: d - Math.sqrt((p1 - w1.low) ** 2 + (w0.high - p0) ** 2),
-    high: d + Math.sqrt((w1.high - p1) ** 2 + (p0 - w0.low) ** 2),
-  };
+  const t = adjustedRate(x1, n1);
+  const c = adjustedRate(x0, n0);
+  const d = t.p - c.p;
+  const half = z * Math.sqrt(t.v + c.v);
+  return { estimate: x1 / n1 - x0 / n0, low: d - half, high: d + half };
 }
 
-/** Katz's log interval for p₁/p₀, reported as relative lift p₁/p₀ − 1. */
+/** Relative lift p₁/p₀ − 1: Fieller on the Agresti–Caffo rates (consistent with differenceOfRates). */
 export function relativeLiftOfProportions(x1: number, n1: number, x0: number, n0: number, confidence = 0.95): Interval | null {
-  if (n1 === 0 || n0 === 0 || x1 === 0 || x0 === 0) return null;
+  if (n1 === 0 || n0 === 0 || x0 === 0) return null;
   const z = normalQuantile(1 - (1 - confidence) / 2);
-  const logRatio = Math.log(x1 / n1 / (x0 / n0));
-  const se = Math.sqrt(1 / x1 - 1 / n1 + 1 / x0 - 1 / n0);
-  return { estimate: Math.exp(logRatio) - 1, low: Math.exp(logRatio - z * se) - 1, high: Math.exp(logRatio + z * se) - 1 };
+  const t = adjustedRate(x1, n1);
+  const c = adjustedRate(x0, n0);
+  const ratio = fiellerRatio(t.p, t.v, c.p, c.v, z);
+  return ratio && asLift({ ...ratio, estimate: x1 / n1 / (x0 / n0) });
 }
 
 function meanAndVariance(g: GroupOutcome): { mean: number; variance: number } {
@@ -93,30 +111,31 @@ function meanAndVariance(g: GroupOutcome): { mean: number; variance: number } {
   return { mean, variance };
 }
 
+/** The two groups' means, the variances of the means and Welch's t quantile. */
+function welch(t: GroupOutcome, c: GroupOutcome, confidence: number): { m1: number; v1: number; m0: number; v0: number; q: number } {
+  const a = meanAndVariance(t);
+  const b = meanAndVariance(c);
+  const v1 = a.variance / t.n;
+  const v0 = b.variance / c.n;
+  const se2 = v1 + v0;
+  const p = 1 - (1 - confidence) / 2;
+  const q = se2 === 0 ? normalQuantile(p) : tQuantile(p, se2 ** 2 / (v1 ** 2 / (t.n - 1) + v0 ** 2 / (c.n - 1)));
+  return { m1: a.mean, v1, m0: b.mean, v0, q };
+}
+
 /** Welch's t interval for the difference of mean revenue per recipient. */
 export function differenceOfMeans(t: GroupOutcome, c: GroupOutcome, confidence = 0.95): Interval | null {
   if (t.n < 2 || c.n < 2) return null;
-  const a = meanAndVariance(t);
-  const b = meanAndVariance(c);
-  const va = a.variance / t.n;
-  const vb = b.variance / c.n;
-  const se = Math.sqrt(va + vb);
-  const d = a.mean - b.mean;
-  if (se === 0) return { estimate: d, low: d, high: d };
-  const df = (va + vb) ** 2 / (va ** 2 / (t.n - 1) + vb ** 2 / (c.n - 1));
-  const q = tQuantile(1 - (1 - confidence) / 2, df);
-  return { estimate: d, low: d - q * se, high: d + q * se };
+  const { m1, v1, m0, v0, q } = welch(t, c, confidence);
+  const half = q * Math.sqrt(v1 + v0);
+  return { estimate: m1 - m0, low: m1 - m0 - half, high: m1 - m0 + half };
 }
 
-/** Delta-method interval for m₁/m₀ − 1 (on the log scale). */
+/** Relative lift m₁/m₀ − 1: Fieller with Welch's variances and quantile (consistent with differenceOfMeans). */
 export function relativeLiftOfMeans(t: GroupOutcome, c: GroupOutcome, confidence = 0.95): Interval | null {
-  if (t.n < 2 || c.n < 2 || t.revenueSum <= 0 || c.revenueSum <= 0) return null;
-  const a = meanAndVariance(t);
-  const b = meanAndVariance(c);
-  const z = normalQuantile(1 - (1 - confidence) / 2);
-  const log = Math.log(a.mean / b.mean);
-  const se = Math.sqrt(a.variance / (t.n * a.mean ** 2) + b.variance / (c.n * b.mean ** 2));
-  return { estimate: Math.exp(log) - 1, low: Math.exp(log - z * se) - 1, high: Math.exp(log + z * se) - 1 };
+  if (t.n < 2 || c.n < 2 || c.revenueSum <= 0) return null;
+  const { m1, v1, m0, v0, q } = welch(t, c, confidence);
+  return asLift(fiellerRatio(m1, v1, m0, v0, q));
 }
 
 function summary(g: GroupOutcome): GroupSummary {
@@ -134,7 +153,7 @@ export function liftReport(treatment: GroupOutcome, control: GroupOutcome, confi
     treatment: summary(treatment),
     control: summary(control),
     conversionRate: {
-      absolute: differenceOfProportions(treatment.conversions, treatment.n, control.conversions, control.n, confidence),
+      absolute: differenceOfRates(treatment.conversions, treatment.n, control.conversions, control.n, confidence),
       relative: relativeLiftOfProportions(treatment.conversions, treatment.n, control.conversions, control.n, confidence),
     },
     revenuePerRecipient: { absolute: differenceOfMeans(treatment, control, confidence), relative: relativeLiftOfMeans(treatment, control, confidence) },

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../kernel/errors.ts';
 import type { JourneyDetail, JourneyStats } from '../../modules/journeys/types.ts';
+import { asOf, asOfOption } from '../asOf.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 
@@ -54,14 +55,17 @@ export function register(program: Command): void {
   });
 
   workspaceOption(
-    journey
-      .command('run')
-      .description('scan triggers, then step due runs until none is due (what the worker does every minute)')
-      .option('--limit <n>', 'runs claimed per pass', '1000'),
-  ).action(async (flags: Flags & { limit: string }) => {
+    asOfOption(
+      journey
+        .command('run')
+        .description('scan triggers, then step due runs until none is due (what the worker does every minute)')
+        .option('--limit <n>', 'runs claimed per pass', '1000'),
+    ),
+  ).action(async (flags: Flags & { limit: string; asOf?: string }) => {
     const limit = Number(flags.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new ValidationError('Invalid options', [{ path: ['--limit'], message: 'a whole number above 0' }]);
-    const r = await withServices(flags, async (s) => s.journeys.runUntilIdle(await resolveWorkspace(s, wsOf(flags)), { limit }));
+    const now = asOf(flags);
+    const r = await withServices(flags, async (s) => s.journeys.runUntilIdle(await resolveWorkspace(s, wsOf(flags)), { limit, now }));
     emit(flags.json, r, () => `${n(r.entered)} entered, ${n(r.woken)} woken, ${n(r.converted)} converted; ${n(r.transitions)} steps in ${n(r.passes)} passes`);
   });
 }

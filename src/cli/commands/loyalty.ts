@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../kernel/errors.ts';
 import { parseInstant } from '../../lib/instant.ts';
 import type { LoyaltyReport } from '../../modules/loyalty/report.ts';
+import { asOf, asOfOption } from '../asOf.ts';
 import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 import { resolveWorkspace } from '../context.ts';
@@ -55,9 +56,10 @@ export function register(program: Command): void {
   });
 
   workspaceOption(
-    loyalty.command('process').description('sync, confirm pending points, expire lots, complete referrals, review tiers at period end, grant surprises'),
-  ).action(async (flags: Flags) => {
-    const r = await withServices(flags, async (s) => s.loyalty.process(await resolveWorkspace(s, flags.workspace ?? process.env.KIZUNA_WORKSPACE)));
+    asOfOption(loyalty.command('process').description('sync, confirm pending points, expire lots, complete referrals, review tiers at period end, grant surprises')),
+  ).action(async (flags: Flags & { asOf?: string }) => {
+    const now = asOf(flags);
+    const r = await withServices(flags, async (s) => s.loyalty.process(await resolveWorkspace(s, flags.workspace ?? process.env.KIZUNA_WORKSPACE), { now }));
     emit(flags.json, r, () =>
       [
         `earned ${n(r.earnedPoints)}, reversed ${n(r.reversedPoints)}, confirmed ${n(r.confirmedPoints)}, expired ${n(r.expiredPoints)} points`,

@@ -40,7 +40,7 @@ export async function serve(opts: ServeOptions, beforeListen?: (services: Return
   });
   await buildWebOrSayHow();
   const open = await openDatabase(config, { poolSize: 20 });
-  const services = createServices(open.db);
+  const services = createServices(open.db, { dataDir: config.dataDir });
   const notes = beforeListen ? await beforeListen(services) : [];
   const app = await buildServer(services, config);
   const address = await app.listen({ port: config.port, host: config.host }).catch(async (err: NodeJS.ErrnoException) => {

@@ -21,6 +21,7 @@ export function register(program: Command): void {
       let bar: ReturnType<typeof progressBar>;
       await serve(opts, (services) =>
         ensureDemoWorkspace(services, {
+          publicBaseUrl: `http://localhost:${opts.port ?? process.env.PORT ?? 3000}`,
           onGenerate: (customers) => {
             process.stderr.write(
               `Generating the demo workspace: ${customers.toLocaleString('en')} customers over ${DEMO_WORKSPACE.months} months (first start only)…\n`,

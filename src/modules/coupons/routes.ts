@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { page, pageQuery } from '../../kernel/listQuery.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { idempotency } from '../ingest/idempotency.ts';
 import { CAMPAIGN_STATUSES, COUPON_KINDS, campaignInput, campaignPatch, issueInputUpTo, redeemInput } from './types.ts';

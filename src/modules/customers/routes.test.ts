@@ -65,6 +65,45 @@ describeEachDatabase('customers API', (t) => {
     assert.equal((await call('GET', '/v1/customers?accountId=acme', undefined, 'read')).statusCode, 400);
   });
 
+  test('search as people type: hiragana, half-width kana, full-width romaji, romaji of the reading, phone in any format, email in any case, partial', async () => {
+    const { call, workspace } = await setup();
+    const created = await call('POST', '/v1/customers', {
+      customers: [
+        { externalId: 'w-1', email: 'Yui.Watanabe@Example.JP', phone: '+818089902788', familyName: '渡辺', givenName: '結衣', familyNameKana: 'ワタナベ', givenNameKana: 'ユイ' },
+        { externalId: 'w-2', email: 'ken@example.jp', phone: '+819012345678', familyName: '鈴木', givenName: '健', familyNameKana: 'スズキ', givenNameKana: 'ケン' },
+      ],
+    });
+    assert.equal(created.statusCode, 200, created.body);
+    const ids = async (search: string) =>
+      ((await call('GET', `/v1/customers?search=${encodeURIComponent(search)}`, undefined, 'read')).json() as { data: { externalId: string }[] }).data.map((c) => c.externalId);
+    for (const query of ['わたなべ', 'ﾜﾀﾅﾍﾞ', 'watanabe', 'Ｗａｔａｎａｂｅ', 'yui watanabe', 'YUI.WATANABE@example.jp', '080-8990-2788', '+818089902788', '8990 2788', 'なべ']) {
+      assert.deepEqual(await ids(query), ['w-1'], query);
+    }
+    assert.deepEqual(await ids('すずき'), ['w-2']);
+    // A PATCH of the kana alone updates what the customer is found by.
+    assert.equal((await call('PATCH', '/v1/customers/w-2', { familyNameKana: 'スズキダ' })).statusCode, 200);
+    assert.deepEqual(await ids('すずきだ'), ['w-2']);
+    assert.deepEqual(await ids('suzukida'), ['w-2']);
+    // A bare reference (no searchable field) keeps the stored text.
+    await call('POST', '/v1/customers', { externalId: 'w-1' });
+    assert.deepEqual(await ids('watanabe'), ['w-1']);
+    // Erasure empties it.
+    assert.equal((await call('DELETE', `/v1/customers/${created.json().ids['w-1']}`)).statusCode, 204);
+    assert.deepEqual(await ids('わたなべ'), []);
+    const { rows } = await t.db.query('SELECT search_text FROM customers WHERE workspace_id = $1 AND erased_at IS NOT NULL', [workspace.id]);
+    assert.deepEqual(rows, [{ search_text: null }]);
+  });
+
+  test('the migration backfills search_text of customers written before it', async () => {
+    const { call, workspace } = await setup();
+    await call('POST', '/v1/customers', { externalId: 'old-1', familyNameKana: 'ヤマダ', phone: '+81312345678' });
+    await t.db.query('UPDATE customers SET search_text = NULL WHERE workspace_id = $1', [workspace.id]);
+    const { backfillSearchText } = await import('./searchText.ts');
+    assert.ok((await backfillSearchText(t.db, 1)) >= 1);
+    const { rows } = await t.db.query<{ search_text: string }>('SELECT search_text FROM customers WHERE workspace_id = $1', [workspace.id]);
+    assert.equal(rows[0]!.search_text, 'old-1 ヤマダ yamada 81312345678 0312345678');
+  });
+
   test('auth: 401 without a key, 403 for a key without the scope, 404 for an unknown id', async () => {
     const { app, call } = await setup();
     await call('POST', '/v1/customers', { externalId: 'c1' }, 'ingest');

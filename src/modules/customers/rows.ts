@@ -4,10 +4,6 @@ export const CUSTOMER_COLUMNS = `id, external_id, email, phone, line_user_id, fa
   given_name_kana, to_char(birthday, 'YYYY-MM-DD') AS birthday, postal_code, prefecture, city, address_line1, address_line2,
   country, locale, time_zone, account_id, attributes, erased_at, created_at, updated_at`;
 
-/** What customer search matches (whitespace is removed from the query, so it cannot span fields); indexed by migration 002. */
-export const SEARCH_TEXT = `(coalesce(email, '') || ' ' || coalesce(external_id, '') || ' ' || coalesce(family_name, '') || coalesce(given_name, '')
-   || ' ' || coalesce(family_name_kana, '') || coalesce(given_name_kana, ''))`;
-
 export function toCustomer(r: Record<string, unknown>): Customer {
   return {
     id: r.id as string,

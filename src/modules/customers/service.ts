@@ -4,7 +4,8 @@ import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { resolveKeys, upsertByKey, type UpsertField, type UpsertResult } from '../../db/upsert.ts';
 import type { AccountService } from '../accounts/service.ts';
-import { CUSTOMER_COLUMNS, SEARCH_TEXT, toCustomer } from './rows.ts';
+import { CUSTOMER_COLUMNS, toCustomer } from './rows.ts';
+import { refreshSearchText, searchPattern, SEARCHABLE_FIELDS } from './searchText.ts';
 import type { ConsentChannel, ConsentInput, Customer, CustomerInput } from './types.ts';
 
 const FIELDS: UpsertField[] = [
@@ -70,6 +71,9 @@ export class CustomerService {
       accountId: accountExternalId === undefined ? undefined : accountExternalId === null ? null : accountIds.get(accountExternalId),
     }));
     const result = await upsertByKey(q, CUSTOMERS, workspaceId, rows);
+    // New rows, and rows whose searchable fields were sent: events re-send bare customer references by the thousand.
+    const changed = inputs.filter((i) => SEARCHABLE_FIELDS.some((f) => i[f] !== undefined)).map((i) => result.ids.get(i.externalId)!);
+    await refreshSearchText(q, workspaceId, [...new Set(changed)], [...result.ids.values()]);
 
     const consents = inputs.flatMap((i) => (i.consents ?? []).map((c) => ({ ...c, customerId: result.ids.get(i.externalId)! })));
     await this.insertConsents(workspaceId, consents, q);
@@ -226,10 +230,7 @@ export class CustomerService {
     if (query.accountId) add('account_id = ?::uuid', query.accountId);
     if (query.updatedSince) add('updated_at >= ?', query.updatedSince);
     if (query.search) {
-      add(
-        `${SEARCH_TEXT} ILIKE ?`,
-        `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\s+/g, '')}%`,
-      );
+      add('search_text LIKE ?', searchPattern(query.search));
     }
     values.push(query.limit + 1);
     const { rows } = await this.db.query(
@@ -270,7 +271,7 @@ export class CustomerService {
     await q.query(
       `UPDATE customers SET external_id = NULL, email = NULL, phone = NULL, line_user_id = NULL, family_name = NULL,
          given_name = NULL, family_name_kana = NULL, given_name_kana = NULL, birthday = NULL, postal_code = NULL,
-         prefecture = NULL, city = NULL, address_line1 = NULL, address_line2 = NULL, attributes = '{}',
+         prefecture = NULL, city = NULL, address_line1 = NULL, address_line2 = NULL, attributes = '{}', search_text = NULL,
          erased_at = coalesce(erased_at, now()), updated_at = now()
        WHERE workspace_id = $1 AND id = $2`,
       [workspaceId, id],

@@ -3,6 +3,11 @@ import { seedDemoSurvey } from '../surveys/demo.ts';
 import { SCOPES, type Workspace } from '../workspaces/service.ts';
 import { generateDemo } from './generate.ts';
 import { observationEnd } from './generator.ts';
+import { seedDemoKpiTargets } from './kpiTargets.ts';
+import { seedDemoLoyalty } from './loyaltyProgramme.ts';
+import { seedDemoMessaging } from './messagingSetup.ts';
+import { seedDemoScoreHistory } from './scoreHistory.ts';
+import { seedDemoUgc } from './ugcContest.ts';
 
 export const DEMO_WORKSPACE = { name: 'Demo', customers: 20_000, months: 24, seed: 1 } as const;
 
@@ -16,6 +21,8 @@ export interface DemoStartOptions {
   onGenerate?: (customers: number) => void;
   onProgress?: (customersWritten: number) => void;
   onGenerated?: () => void;
+  /** Where the demo server is reached (tracking links and unsubscribe pages in the outbox's mail). */
+  publicBaseUrl?: string;
 }
 
 /**
@@ -51,6 +58,8 @@ export async function ensureDemoWorkspace(services: Services, options: DemoStart
       `Demo NPS survey: ${answers} answers (see docs/surveys.md)`,
     );
   }
+  // On every start, not only the first: a demo made by an earlier version becomes ready too.
+  lines.push(...(await makeReady(services, workspace, options.publicBaseUrl)));
   for (const key of keys) {
     if (key.name === DEMO_KEY_NAME && !key.revokedAt) await services.workspaces.revokeApiKey(workspace.id, key.id);
   }
@@ -59,6 +68,26 @@ export async function ensureDemoWorkspace(services: Services, options: DemoStart
     `Demo workspace: ${workspace.id}`,
     `Demo API key (new on every start; the previous one is revoked): ${key}`,
   );
+  return lines;
+}
+
+/**
+ * What makes the demo a shop one can act in (docs/demo-data.md): messaging to the outbox, a loyalty
+ * programme with history, KPI targets, a UGC contest and months of score history. Each step skips
+ * itself when its part exists, so a start interrupted here resumes.
+ */
+async function makeReady(services: Services, workspace: Workspace, publicBaseUrl: string | undefined): Promise<string[]> {
+  const end = dataEnd(workspace);
+  const lines: string[] = [];
+  if (await seedDemoMessaging(services, workspace.id, publicBaseUrl)) lines.push("Demo messaging: every channel goes to the outbox (the web app's Outbox page; see docs/messaging.md)");
+  const loyalty = await seedDemoLoyalty(services, workspace.id, end);
+  if (loyalty) lines.push(`Demo loyalty programme: ${loyalty.earnedPoints.toLocaleString('en')} points earned, ${loyalty.expiredPoints.toLocaleString('en')} expired (see docs/loyalty.md)`);
+  const entries = await seedDemoUgc(services, workspace.id, { end, seed: DEMO_WORKSPACE.seed });
+  if (entries > 0) lines.push(`Demo UGC contest: ${entries} entries (see docs/ugc.md)`);
+  const targets = await seedDemoKpiTargets(services, workspace.id, end);
+  if (targets > 0) lines.push(`Demo KPI targets: ${targets} (see docs/metrics.md)`);
+  const runs = await seedDemoScoreHistory(services, workspace.id, { end });
+  if (runs > 0) lines.push(`Demo score history: ${runs} scoring runs over the last months`);
   return lines;
 }
 

@@ -5,7 +5,7 @@ import { ValidationError } from '../../kernel/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { Workspace } from '../workspaces/service.ts';
-import { copyOut } from './copy.ts';
+import { copyOut } from '../../kernel/pgCopy.ts';
 import {
   PURCHASE_MODELS,
   chooseModel,
@@ -75,7 +75,7 @@ export async function runBacktest(db: Db, workspace: Workspace, options: Backtes
   const client = await db.pool.connect();
   try {
     const days = `SELECT o.customer_id, ${localDaySql('o.ordered_at', workspace.timeZone)} AS day, sum(o.total_minor - o.refunded_minor) AS amount
-      FROM orders o WHERE ${purchasesWhere({ ...scope, asOf })} GROUP BY 1, 2`;
+      FROM paying_orders o WHERE ${purchasesWhere({ ...scope, asOf })} GROUP BY 1, 2`;
     const calEndDay = calibration.endDay;
     await copyOut(
       client,

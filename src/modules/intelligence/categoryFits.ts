@@ -42,7 +42,7 @@ export function categorySummarySql(scope: SummaryScope, settings: CategoryModelS
   return `WITH lines AS (
       SELECT ${dim.expr} AS category, o.customer_id, ${localDaySql('o.ordered_at', scope.timeZone)} AS day,
              sum(l.total_minor * (o.total_minor - o.refunded_minor)::float8 / o.total_minor) AS amount
-      FROM orders o JOIN order_lines l ON l.workspace_id = o.workspace_id AND l.customer_id = o.customer_id AND l.order_id = o.id
+      FROM paying_orders o JOIN order_lines l ON l.workspace_id = o.workspace_id AND l.customer_id = o.customer_id AND l.order_id = o.id
       ${dim.join}
       WHERE ${purchasesWhere(scope)} AND ${dim.expr} IS NOT NULL
       GROUP BY 1, 2, 3

@@ -1,3 +1,4 @@
+import { averageOfCompleteCells } from '../../analytics/models/cohorts.ts';
 import { fitSbg, sbgSurvivalCurve } from '../../analytics/models/sbg.ts';
 import type { Queryable } from '../../db/database.ts';
 import type { Workspace } from '../workspaces/service.ts';
@@ -25,6 +26,20 @@ export interface PurchaseCohort {
   /** Net revenue in month k per cohort customer. */
   revenuePerCustomer: number[];
   cumulativeRevenuePerCustomer: number[];
+  /** Cells k < complete cover months that have ended; the last cell (this month) is still filling up. */
+  complete: number;
+}
+
+/** Size-weighted averages of the purchase cohorts' columns, over complete cells only. */
+export interface CohortAverages {
+  retention: (number | null)[];
+  revenuePerCustomer: (number | null)[];
+  cumulativeRevenuePerCustomer: (number | null)[];
+}
+
+export function cohortAverages(cohorts: PurchaseCohort[]): CohortAverages {
+  const of = (values: (c: PurchaseCohort) => number[]) => averageOfCompleteCells(cohorts.map((c) => ({ size: c.size, complete: c.complete, values: values(c) })));
+  return { retention: of((c) => c.retention), revenuePerCustomer: of((c) => c.revenuePerCustomer), cumulativeRevenuePerCustomer: of((c) => c.cumulativeRevenuePerCustomer) };
 }
 
 export interface SubscriptionCohort {
@@ -42,7 +57,7 @@ export async function purchaseCohorts(q: Queryable, workspace: Workspace, query:
   const { rows } = await q.query<{ cohort: string; size: number; k: number; active: number; revenue: number }>(
     `WITH o AS (
        SELECT o.customer_id, date_trunc('month', o.ordered_at AT TIME ZONE $1)::date AS month, o.total_minor - o.refunded_minor AS net
-       FROM orders o WHERE ${purchasesWhere({ workspaceId: workspace.id, currency: workspace.currency, asOf: new Date() })}),
+       FROM paying_orders o WHERE ${purchasesWhere({ workspaceId: workspace.id, currency: workspace.currency, asOf: new Date() })}),
      f AS (SELECT customer_id, min(month) AS cohort FROM o GROUP BY 1),
      chosen AS (SELECT * FROM f WHERE cohort >= ($2 || '-01')::date AND cohort <= ($3 || '-01')::date),
      sizes AS (SELECT cohort, count(*)::int AS size FROM chosen GROUP BY 1)
@@ -56,7 +71,7 @@ export async function purchaseCohorts(q: Queryable, workspace: Workspace, query:
   const out = new Map<string, PurchaseCohort>();
   for (const r of rows) {
     let c = out.get(r.cohort);
-    if (!c) out.set(r.cohort, (c = { cohort: r.cohort, size: r.size, retention: [], revenuePerCustomer: [], cumulativeRevenuePerCustomer: [] }));
+    if (!c) out.set(r.cohort, (c = { cohort: r.cohort, size: r.size, retention: [], revenuePerCustomer: [], cumulativeRevenuePerCustomer: [], complete: 0 }));
     while (c.retention.length < r.k) {
       c.retention.push(0);
       c.revenuePerCustomer.push(0);
@@ -72,6 +87,8 @@ export async function purchaseCohorts(q: Queryable, workspace: Workspace, query:
       c.retention.push(0);
       c.revenuePerCustomer.push(0);
     }
+    // Cell `last` is the current month: not over yet.
+    c.complete = last;
     let sum = 0;
     c.cumulativeRevenuePerCustomer = c.revenuePerCustomer.map((v) => (sum += v));
   }

@@ -15,12 +15,17 @@ interface ScoreRow {
   orders_count: number;
   p_alive: number | null;
   clv_12m_minor: number | null;
+  stage: string;
+  days_since: number | null;
+  usual: number | null;
 }
 
 /** Every current score of the workspace, read directly (fine for a 400-customer test workspace). */
 async function allScores(ctx: Awaited<ReturnType<typeof testApp>>, db: { query: (sql: string, values: unknown[]) => Promise<{ rows: unknown[] }> }) {
   const { rows } = await db.query(
-    `SELECT customer_id, r_score, f_score, m_score, revenue_minor::float8 AS revenue_minor, orders_count, p_alive, clv_12m_minor::float8 AS clv_12m_minor
+    `SELECT customer_id, r_score, f_score, m_score, revenue_minor::float8 AS revenue_minor, orders_count, p_alive, clv_12m_minor::float8 AS clv_12m_minor, stage,
+            extract(epoch FROM computed_at - last_order_at)::float8 / 86400 AS days_since,
+            CASE WHEN orders_count > 1 THEN extract(epoch FROM last_order_at - first_order_at)::float8 / 86400 / (orders_count - 1) END AS usual
      FROM customer_scores WHERE workspace_id = $1`,
     [ctx.workspace.id],
   );
@@ -78,7 +83,7 @@ describeEachDatabase('insights API (distributions for the web app)', (t) => {
       .filter((s) => s.p_alive !== null && s.p_alive < 0.6 && (fmOf(s) ?? 0) >= 3)
       .sort((a, b) => a.p_alive! - b.p_alive! || (a.customer_id < b.customer_id ? -1 : 1));
     assert.ok(expected.length > 5, 'the demo has customers at risk');
-    const query = 'maxPAlive=0.6&minFm=3&sort=pAlive&direction=asc';
+    const query = 'maxPAlive=0.6&minFm=3&sort=pAlive&direction=asc&includeLost=true';
     const first = await get(ctx, `/v1/insights/at-risk?${query}&limit=5`);
     const second = await get(ctx, `/v1/insights/at-risk?${query}&limit=5&offset=5`);
     assert.equal(first.total, expected.length);
@@ -97,9 +102,36 @@ describeEachDatabase('insights API (distributions for the web app)', (t) => {
       expected.map((s) => s.customer_id),
     );
 
-    const byRevenue = await get(ctx, `/v1/insights/at-risk?maxPAlive=0.6&minFm=3&limit=200`);
+    const byRevenue = await get(ctx, `/v1/insights/at-risk?maxPAlive=0.6&minFm=3&sort=revenue&includeLost=true&limit=200`);
     const revenues = byRevenue.data.map((c: { revenueMinor: number }) => c.revenueMinor);
     assert.deepEqual(revenues, [...revenues].sort((a: number, b: number) => b - a));
+  });
+
+  test('the at-risk list by default: most value at stake first, the lost left out, each row with its reasons', async () => {
+    // Value at stake = CLV if alive × (1 − P(alive)), CLV if alive = CLV / P(alive) (P(alive) floored at 1 %).
+    const stake = (s: ScoreRow) => (s.clv_12m_minor! * (1 - s.p_alive!)) / Math.max(s.p_alive!, 0.01);
+    const candidates = scores.filter((s) => s.p_alive !== null && s.clv_12m_minor !== null && s.p_alive < 0.9 && (fmOf(s) ?? 0) >= 2);
+    const expected = candidates.filter((s) => s.stage !== 'lost').sort((a, b) => stake(b) - stake(a) || (a.customer_id < b.customer_id ? -1 : 1));
+    assert.ok(candidates.some((s) => s.stage === 'lost'), 'the demo has lost customers among the candidates');
+    assert.ok(expected.length > 5);
+    const page = await get(ctx, '/v1/insights/at-risk?maxPAlive=0.9&minFm=2&limit=200');
+    assert.equal(page.total, expected.length);
+    assert.deepEqual(
+      page.data.map((c: { customerId: string }) => c.customerId),
+      expected.slice(0, 200).map((s) => s.customer_id),
+    );
+    for (const row of page.data.slice(0, 20)) {
+      const s = scores.find((x) => x.customer_id === row.customerId)!;
+      assert.equal(row.valueAtStakeMinor, Math.round(stake(s)));
+      assert.equal(row.daysSinceLastOrder, Math.floor(s.days_since!));
+      if (s.usual === null) assert.equal(row.usualIntervalDays, null);
+      else assert.ok(Math.abs(row.usualIntervalDays - s.usual) <= 0.05, `${row.usualIntervalDays} vs ${s.usual}`);
+      assert.ok('pAliveChange' in row);
+    }
+    const withLost = await get(ctx, '/v1/insights/at-risk?maxPAlive=0.9&minFm=2&includeLost=true&limit=1');
+    assert.equal(withLost.total, candidates.length);
+    const bad = await ctx.app.inject({ method: 'GET', url: '/v1/insights/at-risk?includeLost=maybe', headers: await ctx.headers('read') });
+    assert.equal(bad.statusCode, 400);
   });
 
   test('CLV histogram and Pareto curve equal a direct computation', async () => {
@@ -161,7 +193,7 @@ describeEachDatabase('insights API (distributions for the web app)', (t) => {
     scores = await allScores(ctx, t.db);
   });
 
-  test('accounts: every account with its health, weakest first; marketers (ingest) can set KPI targets', async () => {
+  test('accounts: every account with its health, weakest first; marketers (messaging) can set KPI targets, ingest keys cannot', async () => {
     const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM accounts WHERE workspace_id = $1', [ctx.workspace.id]);
     const page = await get(ctx, '/v1/insights/accounts?limit=200');
     assert.equal(page.total, rows[0]!.n);
@@ -174,7 +206,8 @@ describeEachDatabase('insights API (distributions for the web app)', (t) => {
     assert.equal(red.total, page.statuses.red);
 
     const target = { targets: [{ kpi: 'retention_rate', granularity: 'month', periodStart: '2026-10-01', target: 0.4 }] };
-    assert.equal((await ctx.app.inject({ method: 'PUT', url: '/v1/kpi-targets', headers: await ctx.headers('ingest'), payload: target })).statusCode, 200);
+    assert.equal((await ctx.app.inject({ method: 'PUT', url: '/v1/kpi-targets', headers: await ctx.headers('messaging'), payload: target })).statusCode, 200);
+    assert.equal((await ctx.app.inject({ method: 'PUT', url: '/v1/kpi-targets', headers: await ctx.headers('ingest'), payload: target })).statusCode, 403);
     assert.equal((await ctx.app.inject({ method: 'PUT', url: '/v1/kpi-targets', headers: await ctx.headers('read'), payload: target })).statusCode, 403);
   });
 

@@ -26,6 +26,12 @@ export interface ScoredCustomer {
   pAliveChange: number | null;
   clv12mMinor: number | null;
   churnRisk: number | null;
+  /** Expected 12-month CLV the customer's drift puts at risk (VALUE_AT_STAKE_SQL); null without a model. */
+  valueAtStakeMinor: number | null;
+  /** Why the customer is at risk: days from the last order to the score's date… */
+  daysSinceLastOrder: number | null;
+  /** …against their own usual gap between orders (first to last order over orders − 1); null below 2 orders. */
+  usualIntervalDays: number | null;
 }
 
 export interface CustomerPage {
@@ -33,9 +39,23 @@ export interface CustomerPage {
   data: ScoredCustomer[];
 }
 
+/**
+ * Value at stake: the expected 12-month CLV the customer would bring if still alive, times the
+ * probability that they are not. The models' CLV is P(alive) × (CLV if alive) (BG/NBD, MBG/NBD and
+ * Pareto/NBD conditional expectations all factor so), hence CLV if alive = CLV / P(alive), and
+ *   value at stake = CLV if alive × (1 − P(alive)) = CLV × (1 − P(alive)) / P(alive).
+ * P(alive) is floored at 1 % so a near-zero P(alive) does not blow up a rounding error of CLV: the
+ * long-gone (stage lost) are not savable anyway and are left out of the at-risk list by default.
+ */
+export const VALUE_AT_STAKE_SQL = `CASE WHEN s.p_alive IS NULL OR s.clv_12m_minor IS NULL THEN NULL
+  ELSE s.clv_12m_minor::float8 * (1 - s.p_alive) / greatest(s.p_alive, 0.01) END`;
+const DAYS_SINCE_LAST_ORDER_SQL = `floor(extract(epoch FROM s.computed_at - s.last_order_at) / 86400)::int`;
+const USUAL_INTERVAL_SQL = `CASE WHEN s.orders_count > 1 THEN round((extract(epoch FROM s.last_order_at - s.first_order_at) / 86400 / (s.orders_count - 1))::numeric, 1)::float8 END`;
+
 const CUSTOMER_COLUMNS = `s.customer_id, c.external_id, nullif(concat_ws(' ', c.family_name, c.given_name), '') AS name, c.email, s.orders_count,
   s.revenue_minor::float8 AS revenue_minor, s.last_order_at, s.rfm_segment, s.stage, s.p_alive, s.p_alive - prev.p_alive AS p_alive_change,
-  s.clv_12m_minor::float8 AS clv_12m_minor, s.churn_risk`;
+  s.clv_12m_minor::float8 AS clv_12m_minor, s.churn_risk, ${VALUE_AT_STAKE_SQL} AS value_at_stake_minor,
+  ${DAYS_SINCE_LAST_ORDER_SQL} AS days_since_last_order, ${USUAL_INTERVAL_SQL} AS usual_interval_days`;
 
 /** The previous snapshot's P(alive), looked up only for the rows of the page. */
 const PREVIOUS_SNAPSHOT = `LEFT JOIN LATERAL (
@@ -58,6 +78,9 @@ const toCustomer = (r: Record<string, unknown>): ScoredCustomer => ({
   pAliveChange: r.p_alive_change as number | null,
   clv12mMinor: r.clv_12m_minor as number | null,
   churnRisk: r.churn_risk as number | null,
+  valueAtStakeMinor: r.value_at_stake_minor === null ? null : Math.round(r.value_at_stake_minor as number),
+  daysSinceLastOrder: r.days_since_last_order as number | null,
+  usualIntervalDays: r.usual_interval_days as number | null,
 });
 
 /** Customers of one R × FM cell of the RFM grid, by revenue (highest first). */
@@ -77,9 +100,10 @@ export async function rfmCellCustomers(q: Queryable, workspaceId: string, query:
   return { total: count.rows[0]!.n, data: page.rows.map(toCustomer) };
 }
 
-export const AT_RISK_SORTS = ['revenue', 'clv', 'pAlive', 'churnRisk', 'lastOrder'] as const;
+export const AT_RISK_SORTS = ['valueAtStake', 'revenue', 'clv', 'pAlive', 'churnRisk', 'lastOrder'] as const;
 export type AtRiskSort = (typeof AT_RISK_SORTS)[number];
 const SORT_COLUMN: Record<AtRiskSort, string> = {
+  valueAtStake: `(${VALUE_AT_STAKE_SQL})`,
   revenue: 's.revenue_minor',
   clv: 's.clv_12m_minor',
   pAlive: 's.p_alive',
@@ -94,16 +118,22 @@ export interface AtRiskQuery {
   minFm: number;
   sort: AtRiskSort;
   direction: 'asc' | 'desc';
+  /** Customers in the lost stage are past saving: listed only when asked for. */
+  includeLost: boolean;
 }
 
 /** The at-risk filter; its parameters are $1 workspace, $2 maxPAlive, $3 minFm. */
-const AT_RISK_WHERE = `s.workspace_id = $1 AND s.p_alive < $2 AND ${FM_SQL} >= $3`;
+const atRiskWhere = (query: AtRiskQuery) => `s.workspace_id = $1 AND s.p_alive < $2 AND ${FM_SQL} >= $3${query.includeLost ? '' : ` AND s.stage <> 'lost'`}`;
 const atRiskOrder = (query: AtRiskQuery) => `${SORT_COLUMN[query.sort]} ${query.direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, s.customer_id`;
 
-/** High-value customers whose P(alive) has fallen below the threshold, sorted and paginated on the server. */
+/**
+ * High-value customers whose P(alive) has fallen below the threshold, sorted and paginated on the
+ * server: by default the most value at stake first, without the lost.
+ */
 export async function atRiskCustomers(q: Queryable, workspaceId: string, query: AtRiskQuery & { limit: number; offset: number }): Promise<CustomerPage> {
   const params = [workspaceId, query.maxPAlive, query.minFm];
   const order = atRiskOrder(query);
+  const AT_RISK_WHERE = atRiskWhere(query);
   const [count, page] = await Promise.all([
     q.query<{ n: number }>(`SELECT count(*)::int AS n FROM customer_scores s WHERE ${AT_RISK_WHERE}`, params),
     q.query(
@@ -128,7 +158,7 @@ const csvText = (column: string) => `CASE WHEN ${column} ~ '^[=+@\t\r-]' THEN ''
 export async function atRiskCsv(db: Db, workspaceId: string, query: AtRiskQuery, currency: string): Promise<Readable> {
   const client = await db.pool.connect();
   const literal = (v: string | number) => client.escapeLiteral(String(v));
-  const where = AT_RISK_WHERE.replace('$1', `${literal(workspaceId)}::uuid`)
+  const where = atRiskWhere(query).replace('$1', `${literal(workspaceId)}::uuid`)
     .replace('$2', `${literal(query.maxPAlive)}::float8`)
     .replace('$3', `${literal(query.minFm)}::int`);
   const sql = `SELECT s.customer_id, ${csvText('c.external_id')}, ${csvText('c.email')}, ${csvText('c.family_name')}, ${csvText('c.given_name')}, s.rfm_segment, s.stage, s.orders_count,

@@ -95,7 +95,7 @@ export async function accountHealth(
        GROUP BY account_id),
      nps AS (
        SELECT c.account_id, avg(x.score)::float8 AS nps FROM customers c
-       CROSS JOIN LATERAL (SELECT r.score FROM survey_responses r WHERE r.workspace_id = c.workspace_id AND r.customer_id = c.id AND r.kind = 'nps'
+       CROSS JOIN LATERAL (SELECT r.score FROM nps_answers r WHERE r.workspace_id = c.workspace_id AND r.customer_id = c.id
                              AND r.score IS NOT NULL AND r.answered_at < $3 AND r.answered_at >= $3::timestamptz - interval '365 days'
                            ORDER BY r.answered_at DESC LIMIT 1) x
        WHERE c.workspace_id = $1 AND c.account_id IN (SELECT id FROM acc) GROUP BY c.account_id)

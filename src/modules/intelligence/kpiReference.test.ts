@@ -55,15 +55,24 @@ function periodStarts(from: string, to: string, granularity: Granularity): strin
   return starts;
 }
 
-async function reference(services: Services, workspace: Workspace, settings: IntelligenceSettings, from: string, to: string, granularity: Granularity) {
+/** The periods' boundaries as the Overview takes them: none starting on or after today, the last one ending today at the latest. */
+function capped(dates: string[], asOfDay: string): string[] {
+  const starts = dates.slice(0, -1).filter((d) => d < asOfDay);
+  const end = dates[starts.length]!;
+  return [...starts, end < asOfDay ? end : asOfDay];
+}
+
+async function reference(services: Services, workspace: Workspace, settings: IntelligenceSettings, dates: string[], asOfDay: string) {
   const db = services.db;
-  const dates = periodStarts(from, to, granularity);
   const { rows: instants } = await db.query<{ at: Date }>(`SELECT (d::timestamp AT TIME ZONE $2) AS at FROM unnest($1::text[]) WITH ORDINALITY AS x(d, i) ORDER BY i`, [dates, workspace.timeZone]);
   const bounds = instants.map((r) => r.at.getTime());
+  const { rows: today } = await db.query<{ at: Date }>(`SELECT ($1::date::timestamp AT TIME ZONE $2) AS at`, [asOfDay, workspace.timeZone]);
+  const asOf = today[0]!.at.getTime();
+  const N = settings.f2WindowDays * DAY;
   const scope = { workspaceId: workspace.id, currency: workspace.currency, asOf: new Date() };
   const purchases = (
     await db.query<{ customer_id: string; ordered_at: Date; net: number; day: number }>(
-      `SELECT o.customer_id, o.ordered_at, o.total_minor - o.refunded_minor AS net, ${localDaySql('o.ordered_at', workspace.timeZone)} AS day FROM orders o WHERE ${purchasesWhere(scope)}`,
+      `SELECT o.customer_id, o.ordered_at, o.total_minor - o.refunded_minor AS net, ${localDaySql('o.ordered_at', workspace.timeZone)} AS day FROM paying_orders o WHERE ${purchasesWhere(scope)}`,
     )
   ).rows.map((r): Purchase => ({ customer: r.customer_id, at: r.ordered_at.getTime(), net: r.net, day: r.day }));
   const subs = (
@@ -108,8 +117,11 @@ async function reference(services: Services, workspace: Workspace, settings: Int
     const retained = [...S].filter((c) => E.has(c)).length;
     const buyers = [...first.values()].filter((f) => f.at < end).length;
     const fresh = [...first].filter(([, f]) => f.at >= start && f.at < end);
-    const f2 = fresh.filter(([c, f]) => (second.get(c) ?? Infinity) < f.at + settings.f2WindowDays * DAY).length;
-    const repeaters = [...second.values()].filter((at) => at < end).length;
+    // Maturity: F2 only for first purchases whose N-day window is over today; the repeat rate only for customers N days old at end.
+    const matureFresh = fresh.filter(([, f]) => f.at + N <= asOf);
+    const f2 = matureFresh.filter(([c, f]) => (second.get(c) ?? Infinity) < f.at + N).length;
+    const old = [...first].filter(([, f]) => f.at < end - N);
+    const repeaters = old.filter(([c]) => (second.get(c) ?? Infinity) < end).length;
     const before = purchases.filter((p) => p.at < end).reduce((s, p) => s + p.net, 0);
     const recent = customersWith(end - D, end).size;
     const m0 = accountMrr(start);
@@ -125,8 +137,8 @@ async function reference(services: Services, workspace: Workspace, settings: Int
       new_customers: fresh.length,
       retention_rate: ratio(retained, S.size),
       churn_rate: ratio(S.size - retained, S.size),
-      repeat_purchase_rate: ratio(repeaters, buyers),
-      f2_conversion: ratio(f2, fresh.length),
+      repeat_purchase_rate: ratio(repeaters, old.length),
+      f2_conversion: ratio(f2, matureFresh.length),
       purchase_frequency: ratio(inPeriod.length, byCustomer.size),
       average_order_value: ratio(revenue, inPeriod.length),
       revenue,
@@ -148,9 +160,11 @@ async function reference(services: Services, workspace: Workspace, settings: Int
   return { dates, values };
 }
 
+const close = (a: number | null, b: number | null) => (a === null || b === null ? a === b : Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)));
+
 function assertSame(actual: KpiPeriod[], expected: Awaited<ReturnType<typeof reference>>, label: string): void {
   assert.deepEqual(
-    actual.map((p) => [p.start, p.end]),
+    actual.map((p) => [p.start, p.coveredEnd]),
     expected.dates.slice(1, -1).map((d, i) => [d, expected.dates[i + 2]]),
     `${label}: periods`,
   );
@@ -159,9 +173,10 @@ function assertSame(actual: KpiPeriod[], expected: Awaited<ReturnType<typeof ref
       const got = period.kpis[key];
       const want = expected.values[i + 1]![key];
       const previous = expected.values[i]![key];
-      const close = (a: number | null, b: number | null) => (a === null || b === null ? a === b : Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)));
       assert.ok(close(got.value, want), `${label} ${period.start} ${key}: ${got.value} ≠ reference ${want}`);
-      assert.ok(close(got.change, want !== null && previous !== null ? want - previous : null), `${label} ${period.start} ${key}: change ${got.change}`);
+      // A partial period is never compared with the full one before it.
+      const change = period.partial || want === null || previous === null ? null : want - previous;
+      assert.ok(close(got.change, change), `${label} ${period.start} ${key}: change ${got.change}`);
     }
   });
 }
@@ -213,12 +228,28 @@ describeEachDatabase('KPIs equal a per-period reference computation on generated
     }
   });
 
+  // Today is 2026-10-20 (Tokyo): October and its quarter are partial, and recent first buyers are not yet N days old.
+  const asOfDay = '2026-10-20';
+  const asOf = new Date('2026-10-20T09:00:00+09:00');
   const check = async (settings: IntelligenceSettings, label: string) => {
     for (const granularity of GRANULARITIES) {
       const from = granularity === 'day' ? '2025-11-01' : '2025-06-15';
       const to = '2026-10-31';
-      const actual = await computeKpis(t.db, workspace, settings, { from, to, granularity });
-      assertSame(actual, await reference(services, workspace, settings, from, to, granularity), `${label} ${granularity}`);
+      const actual = await computeKpis(t.db, workspace, settings, { from, to, granularity, asOf, basis: 'to_date' });
+      const dates = capped(periodStarts(from, to, granularity), asOfDay);
+      assertSame(actual.periods, await reference(services, workspace, settings, dates, asOfDay), `${label} ${granularity}`);
+      // The cards' comparison: the same windows recomputed by the reference, value for value.
+      const { comparison } = actual;
+      assert.ok(comparison, `${label} ${granularity}: a comparison`);
+      const windows = [comparison.previous.start, comparison.previous.end, comparison.current.start, comparison.current.end];
+      const expected = await reference(services, workspace, settings, [...new Set(windows)], asOfDay);
+      const current = expected.values[[...new Set(windows)].indexOf(comparison.current.start)]!;
+      for (const key of KPI_KEYS) {
+        const want = current[key];
+        const before = expected.values[0]![key];
+        assert.ok(close(comparison.kpis[key].value, want), `${label} ${granularity} comparison ${key}: ${comparison.kpis[key].value} ≠ ${want}`);
+        assert.ok(close(comparison.kpis[key].change, want === null || before === null ? null : want - before), `${label} ${granularity} comparison ${key} change`);
+      }
     }
   };
 

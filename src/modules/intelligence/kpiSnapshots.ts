@@ -1,13 +1,17 @@
 import type { Db, Queryable } from '../../db/database.ts';
 import type { Workspace } from '../workspaces/service.ts';
 import { KPI_DEFINITIONS, type Granularity, type KpiKey } from './kpiDefinitions.ts';
-import { computeKpis, type KpiPeriod, type KpiQuery } from './kpis.ts';
+import { computeKpis, type KpiComparison, type KpiPeriod, type KpiQuery, type KpiResult } from './kpis.ts';
+import { localDay } from './periods.ts';
 import type { IntelligenceSettings } from './settings.ts';
 
 export interface KpiReport {
   granularity: Granularity;
   currency: string;
+  /** Today in the workspace's zone when computed: periods end before it, the one holding it is partial. */
+  asOfDay: string;
   periods: KpiPeriod[];
+  comparison: KpiComparison | null;
   /** When the values were computed (targets are always current). */
   computedAt: Date;
 }
@@ -28,13 +32,13 @@ export async function snapshotKpis(
   const key = queryKey(workspace, settings, query);
   const dataAsOf = await lastScoringRun(db, workspace.id);
   if (!options.fresh && dataAsOf) {
-    const { rows } = await db.query<{ computed_at: Date; payload: KpiPeriod[] }>(
+    const { rows } = await db.query<{ computed_at: Date; payload: KpiResult }>(
       'SELECT computed_at, payload FROM kpi_snapshots WHERE workspace_id = $1 AND query_key = $2 AND as_of_data = $3',
       [workspace.id, key, dataAsOf],
     );
     if (rows[0]) return report(workspace, query, await withCurrentTargets(db, workspace.id, query.granularity, rows[0].payload), rows[0].computed_at);
   }
-  const periods = await computeKpis(db, workspace, settings, query);
+  const result = await computeKpis(db, workspace, settings, query);
   const { rows } = await db.tx(async (q) => {
     // Snapshots of older runs can never be served again: dropped here so the table stays small.
     await q.query('DELETE FROM kpi_snapshots WHERE workspace_id = $1 AND as_of_data IS DISTINCT FROM $2', [workspace.id, dataAsOf]);
@@ -42,10 +46,10 @@ export async function snapshotKpis(
       `INSERT INTO kpi_snapshots (workspace_id, query_key, as_of_data, payload) VALUES ($1, $2, $3, $4)
        ON CONFLICT (workspace_id, query_key) DO UPDATE SET computed_at = EXCLUDED.computed_at, as_of_data = EXCLUDED.as_of_data, payload = EXCLUDED.payload
        RETURNING computed_at`,
-      [workspace.id, key, dataAsOf, JSON.stringify(periods)],
+      [workspace.id, key, dataAsOf, JSON.stringify(result)],
     );
   });
-  return report(workspace, query, periods, rows[0]!.computed_at);
+  return report(workspace, query, result, rows[0]!.computed_at);
 }
 
 /** The query the web app's Overview opens with: the last 12 months by month, up to today in the workspace's zone. */
@@ -59,16 +63,30 @@ export function overviewDefaultQuery(timeZone: string, now = new Date()): KpiQue
   return { from, to: today, granularity: 'month' };
 }
 
-const report = (workspace: Workspace, query: KpiQuery, periods: KpiPeriod[], computedAt: Date): KpiReport => ({
+const report = (workspace: Workspace, query: KpiQuery, result: KpiResult, computedAt: Date): KpiReport => ({
   granularity: query.granularity,
   currency: workspace.currency,
-  periods,
+  ...result,
   computedAt,
 });
 
-/** Everything the values depend on besides the data: the query, the workspace's currency and zone, the settings. */
+/**
+ * Everything the values depend on besides the data: the query, the day (which periods are partial,
+ * which customers are old enough), the workspace's currency and zone, the settings, and the shape
+ * of the payload (`v`: snapshots of an older shape are never served).
+ */
 const queryKey = (workspace: Workspace, settings: IntelligenceSettings, query: KpiQuery) =>
-  JSON.stringify({ granularity: query.granularity, from: query.from, to: query.to, currency: workspace.currency, timeZone: workspace.timeZone, settings });
+  JSON.stringify({
+    v: 2,
+    granularity: query.granularity,
+    from: query.from,
+    to: query.to,
+    basis: query.basis ?? 'complete',
+    day: localDay(query.asOf ?? new Date(), workspace.timeZone),
+    currency: workspace.currency,
+    timeZone: workspace.timeZone,
+    settings,
+  });
 
 async function lastScoringRun(q: Queryable, workspaceId: string): Promise<Date | null> {
   const { rows } = await q.query<{ finished_at: Date | null }>(
@@ -79,24 +97,29 @@ async function lastScoringRun(q: Queryable, workspaceId: string): Promise<Date |
 }
 
 /** Replaces the stored targets (and attainment, as kpis.ts defines it) by the current ones. */
-async function withCurrentTargets(q: Queryable, workspaceId: string, granularity: Granularity, periods: KpiPeriod[]): Promise<KpiPeriod[]> {
+async function withCurrentTargets(q: Queryable, workspaceId: string, granularity: Granularity, result: KpiResult): Promise<KpiResult> {
   const { rows } = await q.query<{ kpi: KpiKey; period_start: string; target: number }>(
     'SELECT kpi, period_start::text, target FROM kpi_targets WHERE workspace_id = $1 AND granularity = $2 AND period_start = ANY($3::date[])',
-    [workspaceId, granularity, periods.map((p) => p.start)],
+    [workspaceId, granularity, result.periods.map((p) => p.start)],
   );
   const targets = new Map(rows.map((t) => [`${t.kpi}|${t.period_start}`, t.target]));
-  return periods.map((p) => {
-    const kpis = { ...p.kpis };
+  const retarget = (start: string, stored: KpiPeriod['kpis']): KpiPeriod['kpis'] => {
+    const kpis = { ...stored };
     for (const def of KPI_DEFINITIONS) {
-      const stored = kpis[def.key];
-      if (!stored) continue;
-      const target = targets.get(`${def.key}|${p.start}`) ?? null;
-      const { value } = stored;
-      const attainment = value === null || target === null ? null : def.higherIsBetter ? ratio(value, target) : ratio(target, value);
-      kpis[def.key] = { ...stored, target, attainment };
+      const value = kpis[def.key];
+      if (!value) continue;
+      const target = targets.get(`${def.key}|${start}`) ?? null;
+      const attainment = value.value === null || target === null ? null : def.higherIsBetter ? ratio(value.value, target) : ratio(target, value.value);
+      kpis[def.key] = { ...value, target, attainment };
     }
-    return { ...p, kpis };
-  });
+    return kpis;
+  };
+  const { comparison } = result;
+  return {
+    ...result,
+    periods: result.periods.map((p) => ({ ...p, kpis: retarget(p.start, p.kpis) })),
+    comparison: comparison && { ...comparison, kpis: retarget(comparison.current.start, comparison.kpis) },
+  };
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);

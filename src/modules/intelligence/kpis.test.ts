@@ -61,7 +61,9 @@ describeEachDatabase('KPIs and account health on a small hand-made data set', (t
     assert.equal(feb.revenue_existing_customers, 2500);
     assert.equal(feb.purchase_frequency, 1.5);
     assert.equal(feb.average_order_value, 5500 / 3);
-    assert.equal(feb.repeat_purchase_rate, 1 / 3);
+    // Maturity: only c3 (January 2025) is 90 days old by the end of February, and has bought once.
+    assert.equal(feb.repeat_purchase_rate, 0);
+    assert.equal(periods[1]!.kpis.repeat_purchase_rate.n, 1);
     assert.equal(feb.f2_conversion, 0);
     assert.equal(feb.historic_ltv, 3500);
     assert.equal(feb.dormant_share, 1 / 3);

@@ -1,9 +1,12 @@
 import { revenueShare } from '../../analytics/models/revenueShare.ts';
+import { differenceOfNps, npsInterval, type NpsCounts } from '../../analytics/stats/nps.ts';
+import { differenceOfProportions, proportionInterval, significance, type ChangeSignificance } from '../../analytics/stats/proportion.ts';
 import { ValidationError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { npsFromCounts } from '../surveys/nps.ts';
 import type { Workspace } from '../workspaces/service.ts';
-import { KPI_DEFINITIONS, type Granularity, type KpiKey } from './kpiDefinitions.ts';
+import { KPI_DEFINITIONS, KPI_KEYS, type Granularity, type KpiKey } from './kpiDefinitions.ts';
+import { calendarPeriods, comparisonWindows, localDay, type ComparisonBasis, type Window } from './periods.ts';
 import type { IntelligenceSettings } from './settings.ts';
 import { localDaySql, purchasesWhere } from './summarySql.ts';
 
@@ -13,6 +16,10 @@ export interface KpiQuery {
   from: string;
   to: string;
   granularity: Granularity;
+  /** What the comparison puts side by side (periods.ts); default "complete". */
+  basis?: ComparisonBasis;
+  /** The instant whose local day is "today" (excluded: it has not ended); default now. */
+  asOf?: Date;
 }
 
 export interface KpiValue {
@@ -20,17 +27,44 @@ export interface KpiValue {
   target: number | null;
   /** value / target, or target / value for KPIs where lower is better; null without both. */
   attainment: number | null;
-  /** value − value of the previous period. */
+  /** value − value of the period compared with; null for a partial period in the series. */
   change: number | null;
+  /** For rates: the denominator (customers, accounts); for NPS: the answers. Null for other KPIs. */
+  n: number | null;
+  /** 95 % interval of the value (Wilson for proportions, Wald for NPS), null where not defined. */
+  low: number | null;
+  high: number | null;
+  /** 95 % interval of the change (Newcombe for proportions, Wald for NPS differences). */
+  changeLow: number | null;
+  changeHigh: number | null;
+  /** "none" when the change's interval holds 0; null for KPIs without an interval. */
+  significance: ChangeSignificance | null;
 }
 
 export interface KpiPeriod {
   start: string;
+  /** Exclusive calendar end. */
   end: string;
+  /** Exclusive end of the days the values cover: `end`, or today for the partial period. */
+  coveredEnd: string;
+  partial: boolean;
   kpis: Record<KpiKey, KpiValue>;
 }
 
-const STEP: Record<Granularity, string> = { day: '1 day', week: '1 week', month: '1 month', quarter: '3 months' };
+export interface KpiComparison {
+  basis: ComparisonBasis;
+  current: Window;
+  previous: Window;
+  kpis: Record<KpiKey, KpiValue>;
+}
+
+export interface KpiResult {
+  /** Today in the workspace's time zone: periods end before it. */
+  asOfDay: string;
+  periods: KpiPeriod[];
+  comparison: KpiComparison | null;
+}
+
 const MAX_PERIODS = 400;
 
 interface PeriodRow {
@@ -50,6 +84,11 @@ interface PeriodRow {
   new_customers: number;
   repeaters: number;
   f2_hits: number;
+  /** New customers of the period whose F2 window has ended by the as-of day. */
+  f2_eligible: number;
+  /** Customers whose first purchase is at least N days before the period's end, and those of them with a second purchase day before it. */
+  mature_total: number;
+  mature_repeaters: number;
   cum_revenue: number;
   recent: number;
   mrr: number;
@@ -69,55 +108,112 @@ interface PeriodRow {
  * sorted once by customer. Counts over windows ("a purchase in [t − W, t)") become the boundary
  * ranges each purchase newly covers, summed as +1/−1 events, so the cost grows with the data plus
  * the periods, not with their product.
+ *
+ * Like for like (periods.ts): the last boundary is today at the latest, so a partial period holds
+ * its days to date and is flagged; the comparison is computed over its own boundaries when it is
+ * "to date" (the previous period's first days, then the current period's).
  */
-export async function computeKpis(db: Db, workspace: Workspace, settings: IntelligenceSettings, query: KpiQuery): Promise<KpiPeriod[]> {
+export async function computeKpis(db: Db, workspace: Workspace, settings: IntelligenceSettings, query: KpiQuery): Promise<KpiResult> {
   if (!(query.from <= query.to)) throw new ValidationError('Invalid period', [{ path: ['from'], message: 'must not be after to' }]);
+  const asOfDay = localDay(query.asOf ?? new Date(), workspace.timeZone);
+  const periods = calendarPeriods(query.from, query.to, query.granularity, asOfDay);
+  if (periods.length > MAX_PERIODS) {
+    throw new ValidationError('Too many periods', [{ path: ['from'], message: `at most ${MAX_PERIODS} ${query.granularity}s at a time` }]);
+  }
+  if (periods.length < 2) return { asOfDay, periods: [], comparison: null };
+  const windows = comparisonWindows(periods, query.granularity, query.basis ?? 'complete');
   // The one sort of all purchases by customer wants memory: raised for this read alone, as readSummary does.
   return db.tx(async (q) => {
     await q.query("SET LOCAL work_mem = '256MB'");
-    return kpisWithin(q, workspace, settings, query);
+    const bounds = [...periods.map((p) => p.start), periods.at(-1)!.coveredEnd];
+    const raw = await periodValues(q, workspace, settings, bounds, asOfDay);
+    const targets = await targetsFor(q, workspace.id, query.granularity, periods.map((p) => p.start));
+    const shown = periods.slice(1).map((p, i): KpiPeriod => {
+      // A partial period has no change: its base would be a full period.
+      const kpis = compare(raw[i + 1]!, p.partial ? null : raw[i]!, (key) => targets.get(`${key}|${p.start}`) ?? null);
+      return { ...p, kpis };
+    });
+    let comparison: KpiComparison | null = null;
+    if (windows) {
+      const { basis, current, previous } = windows;
+      const [now, before] =
+        basis === 'complete'
+          ? [raw[periods.findIndex((p) => p.start === current.start)]!, raw[periods.findIndex((p) => p.start === previous.start)]!]
+          : await toDate(q, workspace, settings, windows, asOfDay);
+      // Predicted LTV is a stock of the latest scoring run, not a flow of a period: when the compared
+      // window does not hold that run, the card shows the run's value, uncompared.
+      const latestLtv = raw.map((r) => r.values.predicted_ltv).filter((v) => v !== null).at(-1) ?? null;
+      const shownNow = now.values.predicted_ltv === null ? { ...now, values: { ...now.values, predicted_ltv: latestLtv } } : now;
+      const shownBefore = now.values.predicted_ltv === null ? { ...before, values: { ...before.values, predicted_ltv: null } } : before;
+      comparison = { basis, current, previous, kpis: compare(shownNow, shownBefore, (key) => targets.get(`${key}|${current.start}`) ?? null) };
+    }
+    return { asOfDay, periods: shown, comparison };
   });
 }
 
-async function kpisWithin(q: Queryable, workspace: Workspace, settings: IntelligenceSettings, query: KpiQuery): Promise<KpiPeriod[]> {
-  const { from, to, granularity } = query;
-  const step = STEP[granularity];
+/** The current period to date and the same days of the previous one, over their own boundaries. */
+async function toDate(q: Queryable, workspace: Workspace, settings: IntelligenceSettings, w: { current: Window; previous: Window }, asOfDay: string): Promise<[RawPeriod, RawPeriod]> {
+  const bounds = [...new Set([w.previous.start, w.previous.end, w.current.start, w.current.end])];
+  const raw = await periodValues(q, workspace, settings, bounds, asOfDay);
+  return [raw[bounds.indexOf(w.current.start)]!, raw[0]!];
+}
+
+async function targetsFor(q: Queryable, workspaceId: string, granularity: Granularity, starts: string[]): Promise<Map<string, number>> {
+  const { rows } = await q.query<{ kpi: KpiKey; period_start: string; target: number }>(
+    'SELECT kpi, period_start::text, target FROM kpi_targets WHERE workspace_id = $1 AND granularity = $2 AND period_start = ANY($3::date[])',
+    [workspaceId, granularity, starts],
+  );
+  return new Map(rows.map((t) => [`${t.kpi}|${t.period_start}`, t.target]));
+}
+
+/** One period's values, and the counts behind its rates and NPS (for n and intervals). */
+interface RawPeriod {
+  values: Record<KpiKey, number | null>;
+  /** Rates as x of n. */
+  counts: Partial<Record<KpiKey, { x: number; n: number }>>;
+  nps: NpsCounts;
+}
+
+/**
+ * Raw values of the periods [bounds[i], bounds[i+1]) (local dates). Rates that need time to mature
+ * count only customers old enough on the as-of day (F2) or at the period's end (repeat purchase).
+ */
+async function periodValues(q: Queryable, workspace: Workspace, settings: IntelligenceSettings, bounds: string[], asOfDay: string): Promise<RawPeriod[]> {
   const tz = workspace.timeZone;
   const scope = { workspaceId: workspace.id, currency: workspace.currency, asOf: new Date() };
-  // Local wall-clock starts (timestamp without time zone), so that AT TIME ZONE gives the instants
+  // Local dates at midnight (timestamp without time zone), so that AT TIME ZONE gives the instants
   // of the workspace's midnights whatever the session time zone is.
-  const series = `generate_series(date_trunc($3, $1::timestamp) - $4::interval, $2::timestamp, $4::interval)`;
-  const { rows: count } = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${series}`, [from, to, granularity, step]);
-  if (count[0]!.n > MAX_PERIODS) {
-    throw new ValidationError('Too many periods', [{ path: ['from'], message: `at most ${MAX_PERIODS} ${granularity}s at a time` }]);
-  }
-  // One period before `from` is computed too, for the change of the first one.
   const periods = `periods AS (
-      SELECT (row_number() OVER (ORDER BY s))::int AS n, s::date::text AS start_date, (s + $4::interval)::date::text AS end_date,
-             s AT TIME ZONE $5 AS start_at, (s + $4::interval) AT TIME ZONE $5 AS end_at
-      FROM ${series} AS s)`;
-  const params = [from, to, granularity, step, tz];
+      SELECT i AS n, ($1::date[])[i]::text AS start_date, ($1::date[])[i + 1]::text AS end_date,
+             ($1::date[])[i]::timestamp AT TIME ZONE $2 AS start_at, ($1::date[])[i + 1]::timestamp AT TIME ZONE $2 AS end_at
+      FROM generate_series(1, cardinality($1::date[]) - 1) AS i)`;
+  const params = [bounds, tz];
   // Live at t: started before t, not canceled before t (coverage (started, canceled]); these never are.
   const countable = `status <> 'trialing' AND NOT (status = 'canceled' AND canceled_at IS NULL)`;
   const { rows } = await q.query<PeriodRow>(
     `WITH ${periods},
-     -- T[1..P+1] (period n is [T[n], T[n+1])), and T − W, T − D for the windows ending at each boundary.
+     -- T[1..P+1] (period n is [T[n], T[n+1])), and T − W, T − D, T − N for the windows ending at each boundary.
      bounds AS (
-       SELECT t, count(*)::int - 1 AS last_period, array_agg(x - make_interval(days => $8) ORDER BY x) AS t_active,
-              array_agg(x - make_interval(days => $10) ORDER BY x) AS t_dormant
+       SELECT t, count(*)::int - 1 AS last_period, array_agg(x - make_interval(days => $5) ORDER BY x) AS t_active,
+              array_agg(x - make_interval(days => $7) ORDER BY x) AS t_dormant, array_agg(x - make_interval(days => $6) ORDER BY x) AS t_mature
        FROM (SELECT array_agg(start_at ORDER BY n) || max(end_at) AS t FROM periods) b CROSS JOIN LATERAL unnest(b.t) AS x GROUP BY t),
      idx AS (SELECT generate_series(0, last_period + 2) AS k FROM bounds),
      -- k: index of the period holding the order (0 before T[1], P + 1 from T[P+1] on). Boundary T[j] is
      -- "covered" by a purchase at x when x < T[j] and x ≥ T[j] − W, i.e. j in [k + 1, width_bucket(x, T − W)].
      o AS MATERIALIZED (
        SELECT o.customer_id, o.ordered_at, o.total_minor - o.refunded_minor AS net, ${localDaySql('o.ordered_at', tz)} AS day,
-              width_bucket(o.ordered_at, b.t) AS k, width_bucket(o.ordered_at, b.t_active) AS hi_active, width_bucket(o.ordered_at, b.t_dormant) AS hi_recent
-       FROM orders o CROSS JOIN bounds b WHERE ${purchasesWhere(scope)}),
+              width_bucket(o.ordered_at, b.t) AS k, width_bucket(o.ordered_at, b.t_active) AS hi_active, width_bucket(o.ordered_at, b.t_dormant) AS hi_recent,
+              -- From running index k_mature on, a customer who first bought here is N days old (first < T − N).
+              width_bucket(o.ordered_at, b.t_mature) AS k_mature
+       FROM paying_orders o CROSS JOIN bounds b WHERE ${purchasesWhere(scope)}),
      -- One sort: each customer's purchases in time order. reached_*: the last boundary covered by the earlier ones.
      x AS (
        SELECT customer_id, net, k, hi_active, hi_recent, row_number() OVER w AS nth, first_value(k) OVER w AS first_k,
               day > first_value(day) OVER w AND lag(day) OVER w = first_value(day) OVER w AS second_day,
-              ordered_at < first_value(ordered_at) OVER w + make_interval(days => $9) AS within_f2,
+              ordered_at < first_value(ordered_at) OVER w + make_interval(days => $6) AS within_f2,
+              first_value(k_mature) OVER w AS first_k_mature,
+              -- F2 counts a first purchase once its N-day window has ended by the as-of day.
+              first_value(ordered_at) OVER w + make_interval(days => $6) <= $8::date::timestamp AT TIME ZONE $2 AS f2_mature,
               max(hi_active) FILTER (WHERE k < hi_active) OVER earlier AS reached_active,
               max(hi_recent) FILTER (WHERE k < hi_recent) OVER earlier AS reached_recent
        FROM o WINDOW w AS (PARTITION BY customer_id ORDER BY ordered_at), earlier AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
@@ -125,7 +221,7 @@ async function kpisWithin(q: Queryable, workspace: Workspace, settings: Intellig
      -- ([*_from, hi]; joined: the covered range before it ends right at *_from − 1).
      marks AS MATERIALIZED (
        SELECT * FROM (
-         SELECT k, nth, first_k, second_day, within_f2, hi_active, hi_recent, reached_active, reached_recent,
+         SELECT k, nth, first_k, second_day, within_f2, first_k_mature, f2_mature, hi_active, hi_recent, reached_active, reached_recent,
                 greatest(k + 1, coalesce(reached_active, 0) + 1) AS active_from, greatest(k + 1, coalesce(reached_recent, 0) + 1) AS recent_from
          FROM x) y
        WHERE nth = 1 OR second_day OR active_from <= hi_active OR recent_from <= hi_recent),
@@ -136,11 +232,12 @@ async function kpisWithin(q: Queryable, workspace: Workspace, settings: Intellig
               coalesce(sum(s.rev) FILTER (WHERE s.is_new), 0)::float8 AS revenue_new, array_agg(s.rev::float8) AS revenues
        FROM spend s CROSS JOIN bounds b WHERE s.k BETWEEN 1 AND b.last_period GROUP BY 1),
      firsts AS (
-       SELECT first_k AS k, count(*) FILTER (WHERE nth = 1)::int AS new_customers, count(*) FILTER (WHERE second_day AND within_f2)::int AS f2_hits
+       SELECT first_k AS k, count(*) FILTER (WHERE nth = 1)::int AS new_customers, count(*) FILTER (WHERE nth = 1 AND f2_mature)::int AS f2_eligible,
+              count(*) FILTER (WHERE second_day AND within_f2 AND f2_mature)::int AS f2_hits
        FROM marks WHERE nth = 1 OR second_day GROUP BY 1),
      subs AS (
        SELECT s.account_id, s.mrr_minor, width_bucket(s.started_at, b.t) + 1 AS lo, coalesce(width_bucket(s.canceled_at, b.t), b.last_period + 1) AS hi
-       FROM subscriptions s CROSS JOIN bounds b WHERE s.workspace_id = $6 AND s.currency = $7 AND ${countable}),
+       FROM subscriptions s CROSS JOIN bounds b WHERE s.workspace_id = $3 AND s.currency = $4 AND ${countable}),
      -- Each account's MRR as pieces of constant value over boundary indices [lo, hi].
      account_changes AS (
        SELECT account_id, k, sum(d) AS d FROM (
@@ -162,6 +259,8 @@ async function kpisWithin(q: Queryable, workspace: Workspace, settings: Intellig
              event('cum_revenue', 'k', 'rev', 'spend'),
              event('buyers_total', 'k', '1', 'marks WHERE nth = 1'),
              event('repeaters', 'k', '1', 'marks WHERE second_day'),
+             event('mature_total', 'first_k_mature', '1', 'marks WHERE nth = 1'),
+             event('mature_repeaters', 'greatest(k, first_k_mature)', '1', 'marks WHERE second_day'),
              event('active_cover', 'active_from', '1', 'marks WHERE active_from <= hi_active'),
              event('active_cover', 'hi_active + 1', '-1', 'marks WHERE active_from <= hi_active'),
              event('active_pairs', 'active_from', '1', 'marks WHERE active_from < hi_active'),
@@ -174,14 +273,14 @@ async function kpisWithin(q: Queryable, workspace: Workspace, settings: Intellig
              event('mrr_cover', 'hi + 1', '-mrr_minor', 'subs WHERE lo <= hi'),
            ].join('\n           UNION ALL ')}
            UNION ALL SELECT k, 0, 0, 0, 0, 0, 0, 0, sum(sign * (s0 > 0)::int), sum(sign * (s0 > 0 AND s1 = 0)::int), sum(sign * s0),
-                            sum(sign * CASE WHEN s0 > 0 THEN greatest(s0 - s1, 0) ELSE 0 END), sum(sign * CASE WHEN s0 > 0 THEN s1 ELSE 0 END)
+                            sum(sign * CASE WHEN s0 > 0 THEN greatest(s0 - s1, 0) ELSE 0 END), sum(sign * CASE WHEN s0 > 0 THEN s1 ELSE 0 END), 0, 0
              FROM account_pairs CROSS JOIN LATERAL (VALUES (k_from, 1), (k_to, -1)) AS e(k, sign) GROUP BY 1
          ) x GROUP BY k) e USING (k))
      SELECT p.n, p.start_date, p.end_date, p.start_at, p.end_at,
             coalesce(m.orders, 0) AS orders, coalesce(m.buyers, 0) AS buyers, coalesce(m.revenue, 0) AS revenue, coalesce(m.revenue_new, 0) AS revenue_new, m.revenues,
             r_start.active_cover::int AS s, r_start.active_pairs::int AS retained, r_end.active_cover::int AS active,
             r_start.buyers_total::int AS buyers_total, coalesce(f.new_customers, 0) AS new_customers, r_start.repeaters::int AS repeaters,
-            coalesce(f.f2_hits, 0) AS f2_hits, r_start.cum_revenue, r_end.recent_cover::int AS recent, r_end.mrr_cover AS mrr,
+            coalesce(f.f2_hits, 0) AS f2_hits, coalesce(f.f2_eligible, 0) AS f2_eligible, r_start.mature_total::int AS mature_total, r_start.mature_repeaters::int AS mature_repeaters, r_start.cum_revenue, r_end.recent_cover::int AS recent, r_end.mrr_cover AS mrr,
             r_start.logos_start::int AS logos_start, r_start.logos_lost::int AS logos_lost, r_start.mrr_start, r_start.mrr_lost, r_start.mrr_kept
      FROM periods p
      JOIN running r_start ON r_start.k = p.n
@@ -189,7 +288,7 @@ async function kpisWithin(q: Queryable, workspace: Workspace, settings: Intellig
      LEFT JOIN m ON m.k = p.n
      LEFT JOIN firsts f ON f.k = p.n
      ORDER BY p.n`,
-    [...params, workspace.id, workspace.currency, settings.activeWithinDays, settings.f2WindowDays, settings.stages.dormantAfterDays],
+    [...params, workspace.id, workspace.currency, settings.activeWithinDays, settings.f2WindowDays, settings.stages.dormantAfterDays, asOfDay],
   );
   const top20 = new Map(rows.map((r) => [r.n, r.revenues ? revenueShare(r.revenues).share : null]));
 
@@ -198,32 +297,38 @@ async function kpisWithin(q: Queryable, workspace: Workspace, settings: Intellig
             (SELECT avg(revenue_minor + clv_12m_minor)::float8 FROM customer_scores WHERE workspace_id = $1 AND clv_12m_minor IS NOT NULL) AS ltv`,
     [workspace.id],
   );
-  const { rows: targetRows } = await q.query<{ kpi: KpiKey; period_start: string; target: number }>(
-    `SELECT kpi, period_start::text, target FROM kpi_targets WHERE workspace_id = $1 AND granularity = $2 AND period_start >= $3::date - interval '3 months' AND period_start <= $4`,
-    [workspace.id, granularity, from, to],
-  );
-  const targets = new Map(targetRows.map((t) => [`${t.kpi}|${t.period_start}`, t.target]));
   const { rows: npsRows } = await q.query<{ n: number; p: number; pa: number; d: number }>(
     `WITH ${periods}
      SELECT p.n, count(*) FILTER (WHERE r.category = 'promoter')::int AS p, count(*) FILTER (WHERE r.category = 'passive')::int AS pa,
             count(*) FILTER (WHERE r.category = 'detractor')::int AS d
-     FROM periods p JOIN survey_responses r ON r.workspace_id = $6 AND r.kind = 'nps' AND r.answered_at >= p.start_at AND r.answered_at < p.end_at
+     FROM periods p JOIN nps_answers r ON r.workspace_id = $3 AND r.answered_at >= p.start_at AND r.answered_at < p.end_at
      GROUP BY p.n`,
     [...params, workspace.id],
   );
-  const npsByPeriod = new Map(npsRows.map((r) => [r.n, npsFromCounts(r.p, r.pa, r.d)]));
+  const npsByPeriod = new Map(npsRows.map((r) => [r.n, { promoters: r.p, passives: r.pa, detractors: r.d }]));
 
   const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
-  const values = rows.map((p): Record<KpiKey, number | null> => {
+  return rows.map((p): RawPeriod => {
     const asOf = predicted[0]!.as_of;
     const holdsRun = asOf !== null && asOf >= p.start_at && asOf < p.end_at;
-    return {
+    const nps = npsByPeriod.get(p.n) ?? { promoters: 0, passives: 0, detractors: 0 };
+    const npsSummary = npsFromCounts(nps.promoters, nps.passives, nps.detractors);
+    const counts = {
+      retention_rate: { x: p.retained, n: p.s },
+      churn_rate: { x: p.s - p.retained, n: p.s },
+      repeat_purchase_rate: { x: p.mature_repeaters, n: p.mature_total },
+      f2_conversion: { x: p.f2_hits, n: p.f2_eligible },
+      dormant_share: { x: p.buyers_total - p.recent, n: p.buyers_total },
+      logo_churn: { x: p.logos_lost, n: p.logos_start },
+    } satisfies Partial<Record<KpiKey, { x: number; n: number }>>;
+    const rate = (key: keyof typeof counts) => ratio(counts[key].x, counts[key].n);
+    const values: Record<KpiKey, number | null> = {
       active_customers: p.active,
       new_customers: p.new_customers,
-      retention_rate: ratio(p.retained, p.s),
-      churn_rate: ratio(p.s - p.retained, p.s),
-      repeat_purchase_rate: ratio(p.repeaters, p.buyers_total),
-      f2_conversion: ratio(p.f2_hits, p.new_customers),
+      retention_rate: rate('retention_rate'),
+      churn_rate: rate('churn_rate'),
+      repeat_purchase_rate: rate('repeat_purchase_rate'),
+      f2_conversion: rate('f2_conversion'),
       purchase_frequency: ratio(p.orders, p.buyers),
       average_order_value: ratio(p.revenue, p.orders),
       revenue: p.revenue,
@@ -231,35 +336,69 @@ async function kpisWithin(q: Queryable, workspace: Workspace, settings: Intellig
       revenue_new_customers: p.revenue_new,
       historic_ltv: ratio(p.cum_revenue, p.buyers_total),
       predicted_ltv: holdsRun ? predicted[0]!.ltv : null,
-      dormant_share: ratio(p.buyers_total - p.recent, p.buyers_total),
+      dormant_share: rate('dormant_share'),
       top20_revenue_share: top20.get(p.n) ?? null,
       mrr: p.mrr,
-      logo_churn: ratio(p.logos_lost, p.logos_start),
+      logo_churn: rate('logo_churn'),
       revenue_churn: ratio(p.mrr_lost, p.mrr_start),
       net_revenue_retention: ratio(p.mrr_kept, p.mrr_start),
       // Null in a period without answers: never a made-up number.
-      nps: npsByPeriod.get(p.n)?.nps ?? null,
-      nps_ci_low: npsByPeriod.get(p.n)?.ciLow ?? null,
-      nps_ci_high: npsByPeriod.get(p.n)?.ciHigh ?? null,
+      nps: npsSummary.nps,
+      nps_ci_low: npsSummary.ciLow,
+      nps_ci_high: npsSummary.ciHigh,
     };
-  });
-  return rows.slice(1).map((p, i) => {
-    const current = values[i + 1];
-    const previous = values[i];
-    const kpis = {} as Record<KpiKey, KpiValue>;
-    for (const def of KPI_DEFINITIONS) {
-      const value = finite(current[def.key]);
-      const before = finite(previous[def.key]);
-      const target = targets.get(`${def.key}|${p.start_date}`) ?? null;
-      const attainment = value === null || target === null ? null : def.higherIsBetter ? ratio(value, target) : ratio(target, value);
-      kpis[def.key] = { value, target, attainment, change: value !== null && before !== null ? value - before : null };
-    }
-    return { start: p.start_date, end: p.end_date, kpis };
+    for (const key of KPI_KEYS) values[key] = finite(values[key]);
+    return { values, counts, nps };
   });
 }
 
+/**
+ * A period's KPI values against the period compared with (null: no change shown), with n, the
+ * value's interval and the change's interval and significance where the KPI is a proportion or NPS.
+ */
+function compare(current: RawPeriod, previous: RawPeriod | null, targetOf: (key: KpiKey) => number | null): Record<KpiKey, KpiValue> {
+  const kpis = {} as Record<KpiKey, KpiValue>;
+  for (const def of KPI_DEFINITIONS) {
+    const value = current.values[def.key];
+    const before = previous?.values[def.key] ?? null;
+    const target = targetOf(def.key);
+    const attainment = value === null || target === null ? null : def.higherIsBetter ? safeRatio(value, target) : safeRatio(target, value);
+    const out: KpiValue = {
+      value,
+      target,
+      attainment,
+      change: value !== null && before !== null ? value - before : null,
+      n: null,
+      low: null,
+      high: null,
+      changeLow: null,
+      changeHigh: null,
+      significance: null,
+    };
+    const count = current.counts[def.key];
+    const countBefore = previous?.counts[def.key];
+    if (count) {
+      out.n = count.n;
+      const interval = proportionInterval(count.x, count.n);
+      if (interval) Object.assign(out, { low: interval.low, high: interval.high });
+      const change = countBefore && out.change !== null ? differenceOfProportions(count.x, count.n, countBefore.x, countBefore.n) : null;
+      if (change) Object.assign(out, { changeLow: change.low, changeHigh: change.high, significance: significance(change) });
+    } else if (def.key === 'nps') {
+      const interval = npsInterval(current.nps);
+      out.n = current.nps.promoters + current.nps.passives + current.nps.detractors;
+      if (interval) Object.assign(out, { low: interval.low, high: interval.high });
+      const change = previous ? differenceOfNps(current.nps, previous.nps) : null;
+      if (change) Object.assign(out, { changeLow: change.low, changeHigh: change.high, significance: significance(change) });
+    }
+    kpis[def.key] = out;
+  }
+  return kpis;
+}
+
+const safeRatio = (a: number, b: number) => (b > 0 ? a / b : null);
+
 /** Columns summed as events at a boundary index: the running sum at index j is the value at T[j] (or for the pair T[j], T[j+1]). */
-const RUNNING = ['buyers_total', 'repeaters', 'cum_revenue', 'active_cover', 'active_pairs', 'recent_cover', 'mrr_cover', 'logos_start', 'logos_lost', 'mrr_start', 'mrr_lost', 'mrr_kept'] as const;
+const RUNNING = ['buyers_total', 'repeaters', 'cum_revenue', 'active_cover', 'active_pairs', 'recent_cover', 'mrr_cover', 'logos_start', 'logos_lost', 'mrr_start', 'mrr_lost', 'mrr_kept', 'mature_total', 'mature_repeaters'] as const;
 
 /** Adds `value` to one running column at index `at`, summed per index first (few rows reach the union). */
 const event = (column: (typeof RUNNING)[number], at: string, value: string, from: string) =>

@@ -82,6 +82,11 @@ describeEachDatabase('intelligence API', (t) => {
     const c = cohorts.json();
     assert.deepEqual(c.purchases.map((x: { cohort: string }) => x.cohort), ['2026-01', '2026-02', '2026-03']);
     for (const x of c.purchases) assert.equal(x.retention[0], 1);
+    // The last cell of each cohort is the current month, still filling up: marked, and not averaged.
+    for (const x of c.purchases) assert.equal(x.complete, x.retention.length - 1, x.cohort);
+    const longest = c.purchases[0];
+    assert.equal(c.average.retention[longest.retention.length - 1], null, 'no cohort has completed its newest column');
+    assert.equal(c.average.retention[0], 1);
 
     const health = await get(ctx, `/v1/accounts/${accountId}/health`);
     assert.equal(health.statusCode, 200, health.body);

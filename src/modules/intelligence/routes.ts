@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { instant } from '../../lib/instant.ts';
 import { AT_RISK_SORTS } from './distributions.ts';
 import { GRANULARITIES, KPI_DEFINITIONS, KPI_KEYS } from './kpiDefinitions.ts';
 import { PURCHASE_MODELS } from './modelChoice.ts';
+import { COMPARISON_BASES } from './periods.ts';
 import { HEALTH_SIGNALS } from './settings.ts';
 import { STAGES } from './stages.ts';
 
@@ -58,7 +59,19 @@ const snapshot = z.object({
   stage: z.enum(STAGES),
 });
 
-const kpiValue = z.object({ value: num, target: num, attainment: num, change: num });
+const kpiValue = z.object({
+  value: num,
+  target: num,
+  attainment: num,
+  change: num.describe('value − value of the period compared with; null for a partial period in the series'),
+  n: num.describe('rates: the denominator; NPS: answers'),
+  low: num.describe('95 % interval of the value (Wilson for rates, Wald for NPS)'),
+  high: num,
+  changeLow: num.describe('95 % interval of the change (Newcombe for rates, Wald for NPS)'),
+  changeHigh: num,
+  significance: z.enum(['up', 'down', 'none']).nullable().describe('none: the change interval holds 0'),
+});
+const window = z.object({ start: z.string(), end: z.string().describe('exclusive') });
 const holdout = z.object({ customers: z.number(), actualTotal: z.number(), predictedTotal: z.number(), mae: z.number(), rmse: z.number(), correlation: num });
 
 const health = z.object({
@@ -130,13 +143,21 @@ const scoredCustomer = z.object({
   pAliveChange: num.describe('P(alive) now minus at the previous score snapshot'),
   clv12mMinor: num,
   churnRisk: num,
+  valueAtStakeMinor: num.describe('12-month CLV if alive × (1 − P(alive)): the expected value the drift puts at risk (docs/metrics.md)'),
+  daysSinceLastOrder: num.describe('days from the last order to the score date'),
+  usualIntervalDays: num.describe("the customer's own mean days between orders; null below 2 orders"),
 });
 const customerPage = z.object({ total: z.number(), data: z.array(scoredCustomer) });
 const atRiskFilter = {
   maxPAlive: z.coerce.number().min(0).max(1).default(0.5).describe('P(alive) below this'),
   minFm: z.coerce.number().int().min(1).max(5).default(4).describe('high value: FM column of the RFM grid at least this'),
-  sort: z.enum(AT_RISK_SORTS).default('revenue'),
+  sort: z.enum(AT_RISK_SORTS).default('valueAtStake'),
   direction: z.enum(['asc', 'desc']).default('desc'),
+  includeLost: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .describe('list customers in the lost stage too (left out by default: past saving)'),
 };
 const counts = z.record(z.string(), z.number());
 
@@ -196,6 +217,10 @@ export async function intelligenceRoutes(app: ZodApp, services: Services): Promi
           from: date,
           to: date,
           granularity: z.enum(GRANULARITIES).default('month'),
+          basis: z
+            .enum(COMPARISON_BASES)
+            .default('complete')
+            .describe('complete: the last complete period against the one before; to_date: the partial period to date against the same days of the previous one'),
           fresh: z.enum(['true', 'false']).default('false').describe('true recomputes instead of answering from the stored snapshot'),
         }),
         response: {
@@ -203,8 +228,31 @@ export async function intelligenceRoutes(app: ZodApp, services: Services): Promi
             granularity: z.enum(GRANULARITIES),
             currency: z.string(),
             computedAt: z.date().describe('When the values were computed (snapshots are kept until the next scoring run); targets are always current'),
-            definitions: z.array(z.object({ key: z.string(), label: z.string(), unit: z.string(), higherIsBetter: z.boolean(), formula: z.string() })),
-            periods: z.array(z.object({ start: z.string(), end: z.string(), kpis: z.record(z.string(), kpiValue) })),
+            definitions: z.array(
+              z.object({
+                key: z.string(),
+                label: z.string(),
+                unit: z.string(),
+                higherIsBetter: z.boolean(),
+                formula: z.string(),
+                maturity: z.string().nullable(),
+                interval: z.enum(['wilson', 'nps']).nullable(),
+              }),
+            ),
+            asOfDay: z.string().describe('today in the workspace time zone; periods end before it'),
+            periods: z.array(
+              z.object({
+                start: z.string(),
+                end: z.string().describe('exclusive calendar end'),
+                coveredEnd: z.string().describe('exclusive end of the days the values cover (today for the partial period)'),
+                partial: z.boolean(),
+                kpis: z.record(z.string(), kpiValue),
+              }),
+            ),
+            comparison: z
+              .object({ basis: z.enum(COMPARISON_BASES), current: window, previous: window, kpis: z.record(z.string(), kpiValue) })
+              .nullable()
+              .describe('The Overview cards: two windows of equal length and maturity'),
           }),
         },
       },
@@ -224,8 +272,8 @@ export async function intelligenceRoutes(app: ZodApp, services: Services): Promi
   app.put(
     '/v1/kpi-targets',
     {
-      // Marketers set targets too (their role's write scope is ingest).
-      preHandler: requireScope(services, 'ingest'),
+      // Marketers set targets too (their role's messaging scope); ingest keys only send data.
+      preHandler: requireScope(services, 'messaging'),
       schema: {
         tags,
         summary: 'Set targets (one per KPI, granularity and period start; an existing one is replaced)',
@@ -362,8 +410,12 @@ export async function intelligenceRoutes(app: ZodApp, services: Services): Promi
                 retention: z.array(z.number()),
                 revenuePerCustomer: z.array(z.number()),
                 cumulativeRevenuePerCustomer: z.array(z.number()),
+                complete: z.number().describe('cells k < complete cover months that have ended; later ones are still filling up'),
               }),
             ),
+            average: z
+              .object({ retention: z.array(num), revenuePerCustomer: z.array(num), cumulativeRevenuePerCustomer: z.array(num) })
+              .describe('size-weighted column averages over complete cells only'),
             subscriptions: z.array(
               z.object({
                 cohort: z.string(),

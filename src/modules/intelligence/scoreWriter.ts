@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { EventService } from '../events/service.ts';
-import { copyIn } from './copy.ts';
+import { copyIn } from '../../kernel/pgCopy.ts';
 import type { Scores } from './modelScores.ts';
 import type { PurchaseSummary } from './summarySql.ts';
 

@@ -5,7 +5,7 @@ import type { EventService } from '../events/service.ts';
 import type { JobService } from '../jobs/service.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
 import { runAndStoreBacktest, type BacktestOptions, type BacktestReport } from './backtest.ts';
-import { purchaseCohorts, subscriptionCohorts, type CohortQuery } from './cohorts.ts';
+import { cohortAverages, purchaseCohorts, subscriptionCohorts, type CohortQuery } from './cohorts.ts';
 import { accountHealth, renewalRisk, type AccountHealth } from './health.ts';
 import {
   atRiskCsv,
@@ -160,7 +160,7 @@ export class IntelligenceService {
   async cohorts(workspaceId: string, query: CohortQuery) {
     const workspace = await this.workspaces.get(workspaceId);
     const [purchases, subscriptions] = await Promise.all([purchaseCohorts(this.db, workspace, query), subscriptionCohorts(this.db, workspace, query)]);
-    return { currency: workspace.currency, purchases, subscriptions };
+    return { currency: workspace.currency, purchases, average: cohortAverages(purchases), subscriptions };
   }
 
   /**

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { copyOut } from './copy.ts';
+import { copyOut } from '../../kernel/pgCopy.ts';
 
 /**
  * The per-customer purchase summary, computed by one SQL aggregate and read with COPY into typed
@@ -45,18 +45,21 @@ const lit = (v: string) => pg.escapeLiteral(v);
 /** Day number of an instant in a time zone, as SQL (the same expression is used for orders). */
 export const localDaySql = (ts: string, timeZone: string) => `((${ts} AT TIME ZONE ${lit(timeZone)})::date - DATE '1970-01-01')`;
 
-/** The completed, paying orders of the workspace currency before `asOf` (the set every KPI and score counts). */
+/**
+ * Of the orders module's `paying_orders` (its one definition of a counted purchase), those of the
+ * workspace currency before `asOf`: the set every KPI and score counts. Use on `paying_orders ${alias}`.
+ */
 export function purchasesWhere(scope: Pick<SummaryScope, 'workspaceId' | 'currency' | 'asOf'>, alias = 'o'): string {
-  return `${alias}.workspace_id = ${lit(scope.workspaceId)} AND ${alias}.status = 'completed' AND ${alias}.currency = ${lit(scope.currency)}
-    AND ${alias}.total_minor > ${alias}.refunded_minor AND ${alias}.ordered_at < ${lit(scope.asOf.toISOString())}::timestamptz`;
+  return `${alias}.workspace_id = ${lit(scope.workspaceId)} AND ${alias}.currency = ${lit(scope.currency)}
+    AND ${alias}.ordered_at < ${lit(scope.asOf.toISOString())}::timestamptz`;
 }
 
 export function summarySql(scope: SummaryScope): string {
   const only = scope.customerIds ? `AND %s = ANY(${lit(`{${scope.customerIds.join(',')}}`)}::uuid[])` : '';
   return `WITH days AS (
-      SELECT o.customer_id, ${localDaySql('o.ordered_at', scope.timeZone)} AS day, sum(o.total_minor - o.refunded_minor) AS amount,
+      SELECT o.customer_id, ${localDaySql('o.ordered_at', scope.timeZone)} AS day, sum(o.net_minor) AS amount,
              count(*) AS n, min(o.ordered_at) AS first_at, max(o.ordered_at) AS last_at
-      FROM orders o WHERE ${purchasesWhere(scope)} ${only.replace('%s', 'o.customer_id')}
+      FROM paying_orders o WHERE ${purchasesWhere(scope)} ${only.replace('%s', 'o.customer_id')}
       GROUP BY 1, 2
     ), seq AS (
       SELECT d.*, lag(d.day) OVER (PARTITION BY d.customer_id ORDER BY d.day) AS prev FROM days d

@@ -12,7 +12,7 @@ describeEachDatabase('journeys: HTTP API', (t) => {
   });
   after(async () => ctx?.app.close());
 
-  const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, scope: 'admin' | 'read' | 'ingest' = 'admin') => {
+  const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, scope: 'admin' | 'read' | 'ingest' | 'messaging' = 'admin') => {
     const res = await ctx.app.inject({ method, url, headers: await ctx.headers(scope), ...(body === undefined ? {} : { payload: body as object }) });
     return { status: res.statusCode, body: res.json() };
   };
@@ -49,7 +49,8 @@ describeEachDatabase('journeys: HTTP API', (t) => {
     assert.equal((await call('POST', `/v1/journeys/${id}/activate`)).body.status, 'active');
     assert.equal((await call('POST', `/v1/journeys/${id}/activate`, undefined, 'read')).status, 403);
 
-    const entered = await call('POST', `/v1/journeys/${id}/enter`, { customer: 'api-0', idempotencyKey: 'signup-1' }, 'ingest');
+    assert.equal((await call('POST', `/v1/journeys/${id}/enter`, { customer: 'api-0' }, 'ingest')).status, 403, 'a browser write key cannot message a customer');
+    const entered = await call('POST', `/v1/journeys/${id}/enter`, { customer: 'api-0', idempotencyKey: 'signup-1' }, 'messaging');
     assert.equal(entered.status, 200);
     assert.equal(entered.body.reason, 'entered');
     assert.equal((await call('POST', `/v1/journeys/${id}/enter`, { customer: 'nobody' })).status, 404);

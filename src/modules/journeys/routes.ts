@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { STEP_TYPES } from './definition.ts';
 import { definitionSchema, triggerSchema } from './definition.ts';
@@ -92,9 +92,9 @@ const idParams = z.object({ id: z.string().min(1).max(100) });
 export async function journeysRoutes(app: ZodApp, services: Services): Promise<void> {
   const { journeys } = services;
   const read = requireScope(services, 'read');
-  // Marketers build and run journeys as they run campaigns (the write scope, as in messaging); entering
-  // a customer is also what a storefront or backend does on its own events.
-  const ingest = requireScope(services, 'ingest');
+  // Journeys reach customers: building, starting and entering one by hand take the messaging scope,
+  // never the ingest keys that sit in browsers (tracked events still trigger journeys by their rules).
+  const messaging = requireScope(services, 'messaging');
   const tags = ['journeys'];
 
   app.get(
@@ -105,7 +105,7 @@ export async function journeysRoutes(app: ZodApp, services: Services): Promise<v
 
   app.post(
     '/v1/journeys',
-    { preHandler: ingest, schema: { tags, summary: 'Create a draft journey', body: journeyInput, response: { 200: journeyDetailView } } },
+    { preHandler: messaging, schema: { tags, summary: 'Create a draft journey', body: journeyInput, response: { 200: journeyDetailView } } },
     async (request) => journeys.create(workspaceOf(request), request.body),
   );
 
@@ -132,7 +132,7 @@ export async function journeysRoutes(app: ZodApp, services: Services): Promise<v
   app.patch(
     '/v1/journeys/:id',
     {
-      preHandler: ingest,
+      preHandler: messaging,
       schema: {
         tags,
         summary: 'Rename or change the definition. A version that took entrants is never changed: the edit becomes a new version for new entrants, and running customers finish on theirs',
@@ -146,20 +146,20 @@ export async function journeysRoutes(app: ZodApp, services: Services): Promise<v
 
   app.post(
     '/v1/journeys/:id/activate',
-    { preHandler: ingest, schema: { tags, summary: 'Start taking entrants (the definition must be valid)', params: idParams, response: { 200: journeyDetailView } } },
+    { preHandler: messaging, schema: { tags, summary: 'Start taking entrants (the definition must be valid)', params: idParams, response: { 200: journeyDetailView } } },
     async (request) => journeys.activate(workspaceOf(request), request.params.id),
   );
 
   app.post(
     '/v1/journeys/:id/pause',
-    { preHandler: ingest, schema: { tags, summary: 'Stop taking entrants and hold running customers where they are until activated again', params: idParams, response: { 200: journeyDetailView } } },
+    { preHandler: messaging, schema: { tags, summary: 'Stop taking entrants and hold running customers where they are until activated again', params: idParams, response: { 200: journeyDetailView } } },
     async (request) => journeys.pause(workspaceOf(request), request.params.id),
   );
 
   app.post(
     '/v1/journeys/:id/enter',
     {
-      preHandler: ingest,
+      preHandler: messaging,
       schema: {
         tags,
         summary: 'Enter one customer (the API trigger); entry rules and the one-live-run rule apply',
@@ -189,7 +189,7 @@ export async function journeysRoutes(app: ZodApp, services: Services): Promise<v
   app.post(
     '/v1/journey-templates/:key/enable',
     {
-      preHandler: ingest,
+      preHandler: messaging,
       schema: { tags, summary: 'Create a draft journey from a template (edit it, then activate)', params: z.object({ key: z.string().min(1).max(100) }), response: { 200: journeyDetailView } },
     },
     async (request) => journeys.enableTemplate(workspaceOf(request), request.params.key),

@@ -94,6 +94,7 @@ export async function attachReferral(
   const referrer = people.find((x) => x.id === referrerId)!;
   const referee = people.find((x) => x.id === input.refereeId);
   if (!referee) throw new NotFoundError(`customer ${input.refereeId} not found`);
+  // Not paying_orders: any completed order, even one refunded in full, means the referee already bought.
   const { rows: facts } = await db.query<{ referee_orders: number; fingerprints: string[]; rewards: number }>(
     `SELECT (SELECT count(*) FROM orders WHERE workspace_id = $1 AND customer_id = $3 AND status = 'completed')::int AS referee_orders,
             (SELECT coalesce(array_agg(DISTINCT attributes->>'paymentFingerprint') FILTER (WHERE attributes ? 'paymentFingerprint'), '{}')
@@ -155,10 +156,9 @@ export async function completeReferrals(db: Db, deps: ReferralDeps, p: Programme
   const windowStart = new Date(now.getTime() - p.settings.pendingDays * 86_400_000);
   const { rows: due } = await db.query<{ id: string; order_id: string }>(
     `SELECT r.id, o.id AS order_id FROM loyalty_referrals r
-     JOIN LATERAL (SELECT id FROM orders WHERE workspace_id = $1 AND customer_id = r.referee_id AND status = 'completed' AND refunded_minor < total_minor
+     JOIN LATERAL (SELECT id, ordered_at FROM paying_orders WHERE workspace_id = $1 AND customer_id = r.referee_id
                    ORDER BY ordered_at, id LIMIT 1) o ON true
-     JOIN orders first ON first.workspace_id = $1 AND first.id = o.id
-     WHERE r.workspace_id = $1 AND r.status = 'pending' AND first.ordered_at <= $2
+     WHERE r.workspace_id = $1 AND r.status = 'pending' AND o.ordered_at <= $2
      ORDER BY r.referrer_id, r.id`,
     [ws, windowStart],
   );
@@ -188,6 +188,7 @@ export async function completeReferrals(db: Db, deps: ReferralDeps, p: Programme
 /** Takes back the referrer's points when the referee's qualifying order is later cancelled or fully refunded. */
 export async function reverseReferrals(db: Db, p: ProgrammeContext, now: Date): Promise<Referral[]> {
   const ws = p.workspaceId;
+  // The order's own state (the inverse of paying_orders, for one known order): a reach-in listed in docs/architecture.md.
   const { rows } = await db.query<{ id: string }>(
     `SELECT r.id FROM loyalty_referrals r JOIN orders o ON o.workspace_id = $1 AND o.id = r.first_order_id
      WHERE r.workspace_id = $1 AND r.status = 'completed' AND (o.status = 'cancelled' OR o.refunded_minor >= o.total_minor)`,
@@ -232,8 +233,8 @@ export async function referralStats(q: Queryable, p: ProgrammeContext): Promise<
     `SELECT count(DISTINCT referrer_id)::int AS referrers, count(*)::int AS referred,
             (count(*) FILTER (WHERE status = 'completed'))::int AS completed, (count(*) FILTER (WHERE status = 'reversed'))::int AS reversed,
             (SELECT count(*) FROM loyalty_members WHERE workspace_id = $1)::int AS members,
-            (SELECT coalesce(sum(CASE WHEN o.status = 'cancelled' THEN 0 ELSE o.total_minor - o.refunded_minor END), 0) FROM orders o
-               WHERE o.workspace_id = $1 AND o.status <> 'pending' AND o.currency = $2
+            (SELECT coalesce(sum(o.net_minor), 0) FROM paying_orders o
+               WHERE o.workspace_id = $1 AND o.currency = $2
                  AND o.customer_id IN (SELECT referee_id FROM loyalty_referrals WHERE workspace_id = $1 AND status <> 'rejected'))::bigint AS revenue
      FROM loyalty_referrals WHERE workspace_id = $1`,
     [ws, p.currency],

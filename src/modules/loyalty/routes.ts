@@ -1,9 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { declareAccess } from '../../app/routeAccess.ts';
 import { AuthError } from '../../kernel/errors.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { REWARD_KINDS, rewardInput, rewardPatch, surpriseRuleInput } from './rewards.ts';
 
@@ -260,7 +261,7 @@ export async function loyaltyRoutes(app: ZodApp, services: Services): Promise<vo
   );
 
   // The storefront: every route acts for the one customer named in the token.
-  const storefront = async (request: FastifyRequest) => {
+  const storefront = declareAccess(async (request: FastifyRequest) => {
     const [kind, token] = (request.headers.authorization ?? '').split(' ', 2);
     if (kind?.toLowerCase() !== 'bearer' || !token) throw new AuthError('Send a customer token as "Authorization: Bearer <token>"');
     const claims = await loyalty.verifyToken(token);
@@ -268,7 +269,7 @@ export async function loyaltyRoutes(app: ZodApp, services: Services): Promise<vo
     const customer = await services.customers.get(claims.workspaceId, claims.customerId);
     if (customer.erasedAt) throw new AuthError('This customer no longer exists', 403);
     request.loyaltyCustomer = claims;
-  };
+  }, 'storefront');
   const me = (request: FastifyRequest) => {
     if (!request.loyaltyCustomer) throw new AuthError();
     return request.loyaltyCustomer;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { exportRows } from '../../kernel/exportRows.ts';
+import { referenceIn } from '../../kernel/references.ts';
 import { AuthError, ConflictError, ValidationError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
@@ -43,7 +44,7 @@ export interface LoyaltyDeps {
   workspaces: Pick<WorkspaceService, 'get'>;
   customers: Pick<CustomerService, 'find'>;
   events: Pick<EventService, 'insertForCustomers'>;
-  coupons: Pick<CouponService, 'issue' | 'issueIn'>;
+  coupons: Pick<CouponService, 'issue' | 'issueIn' | 'getCampaign'>;
   segments: Pick<SegmentService, 'members'>;
   jobs: Pick<JobService, 'enqueue'>;
 }
@@ -127,7 +128,7 @@ export class LoyaltyService {
     if (!parsed.success) {
       throw new ValidationError(
         'Invalid loyalty settings',
-        parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })),
+        parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message, code: i.code })),
       );
     }
     await this.db.query(
@@ -312,6 +313,7 @@ export class LoyaltyService {
   }
 
   async createReward(workspaceId: string, input: RewardInput): Promise<Reward> {
+    if (input.couponCampaignId !== null) await referenceIn(['couponCampaignId'], () => this.deps.coupons.getCampaign(workspaceId, input.couponCampaignId!));
     const { rows } = await this.db.query(
       `INSERT INTO loyalty_rewards (workspace_id, id, name, kind, cost_points, coupon_campaign_id, stock, min_tier, event_at, active)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,

@@ -15,13 +15,13 @@ describeEachDatabase('messaging: LINE, SMS, push, webhook and paper DM through t
   let fake: FakeProviders;
   let services: Services;
   let ws: string;
-  let dmDir: string;
+  let dataDir: string;
   const noon = nextTokyoNoon();
 
   before(async () => {
     fake = await startFakeProviders();
-    dmDir = mkdtempSync(path.join(tmpdir(), 'kizuna-dm-'));
-    services = createServices(t.db);
+    dataDir = mkdtempSync(path.join(tmpdir(), 'kizuna-data-'));
+    services = createServices(t.db, { dataDir });
     ws = (await services.workspaces.create({ name: 'channels' })).workspace.id;
     await services.messaging.putSettings(
       ws,
@@ -30,7 +30,7 @@ describeEachDatabase('messaging: LINE, SMS, push, webhook and paper DM through t
         sms: { accountSid: FAKE_CREDENTIALS.twilioSid, authToken: FAKE_CREDENTIALS.twilioToken, from: '+815012345678', baseUrl: fake.url },
         push: { projectId: FAKE_CREDENTIALS.fcmProject, accessToken: FAKE_CREDENTIALS.fcmToken, baseUrl: fake.url },
         webhook: { url: `${fake.url}/hook`, secret: FAKE_CREDENTIALS.webhookSecret },
-        dm: { outputDir: dmDir },
+        dm: {},
         policy: { totalCap: { max: 50, days: 7 } },
       }),
     );
@@ -38,7 +38,7 @@ describeEachDatabase('messaging: LINE, SMS, push, webhook and paper DM through t
   after(async () => {
     await services?.messaging.close();
     await fake?.close();
-    rmSync(dmDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** Sends a campaign to `cohort`, then drains again 31 s later (after the first retry's backoff). */
@@ -116,9 +116,13 @@ describeEachDatabase('messaging: LINE, SMS, push, webhook and paper DM through t
     const couponCampaign = await services.coupons.createCampaign(ws, couponCampaignInput.parse({ name: 'DM coupon', kind: 'amount', value: 500, codePrefix: 'DM' }));
     const r = await run('dm', { channel: 'dm', card: 'coupon', message: '{{ customer.name }}様\nいつもありがとうございます。次回のお買い物にご利用ください。' }, (i) => (i === 3 ? { postalCode: null } : {}), { couponCampaignId: couponCampaign.id });
     assert.deepEqual(r.rows.map((x) => `${x.state} ${x.reason ?? ''}`.trim()), ['sent', 'sent', 'sent', 'suppressed no_address']);
+    // The batch is kept under the data directory, per workspace, and listed by the store the API reads.
+    const dmDir = path.join(dataDir, 'dm-batches', ws);
     const files = readdirSync(dmDir).sort();
     assert.equal(files.length, 2);
-    const csv = readFileSync(path.join(dmDir, files.find((f) => f.endsWith('.csv'))!), 'utf8');
+    const [batch] = await services.messaging.dmBatches.list(ws);
+    assert.deepEqual(batch!.files.map((f) => f.kind).sort(), ['csv', 'pdf']);
+    const csv = readFileSync((await services.messaging.dmBatches.file(ws, batch!.id, 'csv')).path, 'utf8');
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\n');
     assert.equal(lines[0], '管理番号,郵便番号,都道府県,市区町村,番地,建物,氏名,敬称,カード,クーポンコード,ページ');
     assert.equal(lines.length, 4);

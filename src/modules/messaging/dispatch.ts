@@ -5,6 +5,7 @@ import type { WorkspaceService } from '../workspaces/service.ts';
 import { capWindowDays, CONSENT_CHANNEL, decide } from './deliveryGate.ts';
 import { addressOf, customerScope, loadRecipients, postalOf, suppressionKind, type Recipient } from './facts.ts';
 import { ProviderError, type Messenger, type OutboundMessage } from './messenger.ts';
+import type { DmBatchStore } from './dmBatches.ts';
 import { createMessenger } from './messengers.ts';
 import { approveSends, capHistory, claim, extendLeases, finishCampaigns, LEASE_MS, lockRecipients, retryDelayMs, settle, type Claimed, type Outcome } from './queue.ts';
 import { RateLimiter } from './rateLimiter.ts';
@@ -12,7 +13,7 @@ import { compileTemplate, type CompiledTemplate, type RenderScope } from './rend
 import type { MessagingSettings } from './settings.ts';
 import { addSuppressions } from './suppressions.ts';
 import { trackingUrls } from './tokens.ts';
-import type { Campaign } from './types.ts';
+import type { Campaign, RecipientVariableProviders } from './types.ts';
 
 const DAY = 86_400_000;
 
@@ -58,6 +59,8 @@ export interface WorkspaceMessaging {
 }
 
 interface Deps {
+  dmBatches: DmBatchStore;
+  recipientVariables: RecipientVariableProviders;
   workspaces: Pick<WorkspaceService, 'get'>;
   recommendations: Pick<RecommendationService, 'forCustomer'>;
   settingsOf(workspaceId: string): Promise<WorkspaceMessaging>;
@@ -121,7 +124,7 @@ export class Dispatcher {
     const { settled, toSend, addresses } = await this.db.tx(async (tx) => {
       await lockRecipients(tx, workspaceId, marketingCustomers);
       const capSince = new Date(now.getTime() - capWindowDays(policy) * DAY);
-      const recipients = await loadRecipients(tx, workspaceId, rows.map((r) => r.customer_id), capSince);
+      const recipients = await loadRecipients(tx, workspaceId, rows.map((r) => r.customer_id), capSince, this.deps.recipientVariables);
       const history = await capHistory(tx, workspaceId, marketingCustomers, rows.map((r) => r.id), capSince, now);
       for (const id of marketingCustomers) {
         const recipient = recipients.get(id);
@@ -243,7 +246,7 @@ export class Dispatcher {
     const cacheKey = `${campaign.id}:${ws.version}`;
     let template = this.templates.get(cacheKey);
     if (!template) {
-      template = compileTemplate(campaign.template, ws.settings);
+      template = compileTemplate(campaign.template, ws.settings, false, [...this.deps.recipientVariables.keys()]);
       this.templates.set(cacheKey, template);
     }
     const compiled = await template;
@@ -275,7 +278,7 @@ export class Dispatcher {
     const cached = this.messengers.get(key);
     if (cached?.version === ws.version) return cached.messenger;
     if (cached) void cached.messenger.close();
-    const messenger = createMessenger(channel, ws.settings);
+    const messenger = createMessenger(channel, ws.settings, { db: this.db, workspaceId, dmBatches: this.deps.dmBatches });
     if (messenger) this.messengers.set(key, { version: ws.version, messenger });
     else this.messengers.delete(key);
     return messenger;

@@ -141,6 +141,7 @@ describeEachDatabase('messaging: email through the gate', (t) => {
     const content = await services.messaging.preview(ws, c.id, 'preview-0');
     assert.equal(content.channel === 'email' && content.subject, '花子0さんへ 冬のセール');
     const count = sink.received.length;
+    await services.messaging.seedList.set(ws, { addresses: ['Staff@Kizuna-Shop.example.jp'] });
     await services.messaging.testSend(ws, c.id, { customer: 'preview-0', to: 'staff@kizuna-shop.example.jp' });
     await sink.waitFor(count + 1);
     const mail = await simpleParser(sink.received[count]!.raw);

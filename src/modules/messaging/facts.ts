@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import type { PostalRecipient } from './messenger.ts';
-import type { Channel } from './types.ts';
+import type { Channel, RecipientVariableProviders } from './types.ts';
 
 /**
  * What the gate and the templates need about a batch of recipients, in four queries whatever the
@@ -27,25 +27,19 @@ export interface Recipient {
   erased: boolean;
   consents: Map<string, 'opted_in' | 'opted_out'>;
   recentSends: { channel: Channel; at: Date }[];
-  /** Template variables other modules provide per recipient (see provideRecipientVariables). */
+  /** Template variables other modules provide per recipient (see RecipientVariableProviders). */
   variables?: Record<string, unknown>;
 }
 
-/**
- * Per-recipient template variables another module adds (the surveys module's `survey_links`),
- * loaded for a whole batch at once. Messaging does not import those modules; they register here.
- */
-export type RecipientVariableLoader = (q: Queryable, workspaceId: string, customerIds: string[]) => Promise<Map<string, unknown>>;
-const variableLoaders = new Map<string, RecipientVariableLoader>();
+const NO_PROVIDERS: RecipientVariableProviders = new Map();
 
-export function provideRecipientVariables(name: string, load: RecipientVariableLoader): void {
-  variableLoaders.set(name, load);
-}
-
-/** Names of the provided variables, which templates also see at the top level (`{{ survey_links.nps }}`). */
-export const providedVariableNames = (): string[] => [...variableLoaders.keys()];
-
-export async function loadRecipients(q: Queryable, workspaceId: string, customerIds: string[], sendsSince: Date): Promise<Map<string, Recipient>> {
+export async function loadRecipients(
+  q: Queryable,
+  workspaceId: string,
+  customerIds: string[],
+  sendsSince: Date,
+  providers: RecipientVariableProviders = NO_PROVIDERS,
+): Promise<Map<string, Recipient>> {
   const ids = [...new Set(customerIds)];
   // One after another: `q` may be a transaction's client, which runs one query at a time.
   const customers = await q.query<Record<string, unknown>>(
@@ -87,7 +81,7 @@ export async function loadRecipients(q: Queryable, workspaceId: string, customer
       recentSends: [],
     });
   }
-  for (const [name, load] of variableLoaders) {
+  for (const [name, load] of providers) {
     const values = await load(q, workspaceId, [...out.keys()]);
     for (const [id, r] of out) r.variables = { ...r.variables, [name]: values.get(id) ?? {} };
   }

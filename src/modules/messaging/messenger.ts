@@ -67,7 +67,7 @@ export function retryableStatus(status: number): boolean {
 
 /** A network failure (refused, reset, timeout) before any answer: always retryable. */
 export function networkError(err: unknown): ProviderError {
-  const e = err as Error & { cause?: { code?: string } };
-  const code = e.cause?.code ?? (e.name === 'TimeoutError' ? 'timeout' : 'network');
+  const e = err as Error & { code?: string; cause?: { code?: string } };
+  const code = e.cause?.code ?? e.code ?? (e.name === 'TimeoutError' ? 'timeout' : 'network');
   return new ProviderError(`network error: ${code}`, code.toLowerCase(), true);
 }

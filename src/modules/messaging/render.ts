@@ -1,26 +1,20 @@
 import { describeIssue, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import { escapeHtml } from '../../lib/html.ts';
+import { formatPostalCode } from '../../lib/japanese.ts';
 import { compileEmailBody } from './emailBody.ts';
-import { providedVariableNames } from './facts.ts';
 import type { Content, PostalRecipient } from './messenger.ts';
 import { SAMPLE_POSTAL, SAMPLE_SCOPES, SAMPLE_SENDER } from './sampleScopes.ts';
 import type { MessagingSettings } from './settings.ts';
 import { createTemplateEngine, FileTagError, parseTemplate, renderBounded } from './templateEngine.ts';
 import type { trackingUrls } from './tokens.ts';
 import type { Template } from './types.ts';
+import type { RenderScope } from './renderScope.ts';
+
+export type { RenderScope };
 
 /** Subjects, SMS, LINE, push, webhook and DM texts are not HTML: their outputs are not escaped (email bodies are, in emailBody.ts). */
 const textEngine = createTemplateEngine();
 
-/** What templates see. Keys are snake_case, as Liquid users expect from Shopify. */
-export interface RenderScope {
-  customer: Record<string, unknown>;
-  coupon: { code: string } | null;
-  recommendations: { name: string | null; sku: string; category: string | null; price: number | null }[];
-  campaign: { id: string; name: string };
-  sender: { name: string; postal_address: string };
-  unsubscribe_url: string | null;
-}
 
 export interface RenderExtras {
   tracking?: ReturnType<typeof trackingUrls>;
@@ -66,18 +60,19 @@ function atField<T>(path: Path, fn: () => T): T {
  * shape), so that each recipient costs a Liquid render. `strict` is for saving a template: MJML is
  * validated and the template is rendered for sample recipients, with and without the optional
  * variables, so that a template that cannot render within the limits is refused then (400).
+ * `providedNames` are the recipient variables other modules provide (facts.ts), also seen at the top level.
  */
-export async function compileTemplate(template: Template, settings: FooterSettings, strict = false): Promise<CompiledTemplate> {
+export async function compileTemplate(template: Template, settings: FooterSettings, strict = false, providedNames: readonly string[] = []): Promise<CompiledTemplate> {
   const compiled = compileChannel(template, settings, strict);
-  const out: CompiledTemplate = { usesRecommendations: compiled.usesRecommendations, render: (scope, extras) => compiled.render(withProvidedVariables(scope), extras) };
+  const out: CompiledTemplate = { usesRecommendations: compiled.usesRecommendations, render: (scope, extras) => compiled.render(withProvidedVariables(scope, providedNames), extras) };
   if (strict) for (const sample of SAMPLE_SCOPES) await out.render(sample, { postal: SAMPLE_POSTAL });
   return out;
 }
 
 /** A template's problems (Liquid, MJML, render limits) with paths under `prefix` (the template's own path). */
-export async function templateIssues(template: Template, prefix: Path): Promise<FieldIssue[]> {
+export async function templateIssues(template: Template, prefix: Path, providedNames: readonly string[] = []): Promise<FieldIssue[]> {
   try {
-    await compileTemplate(template, SAMPLE_SENDER, true);
+    await compileTemplate(template, SAMPLE_SENDER, true, providedNames);
     return [];
   } catch (err) {
     if (err instanceof ValidationError) return underPrefix(err.issues, prefix);
@@ -98,8 +93,7 @@ export function fileTagIssues(template: Template, prefix: Path): FieldIssue[] {
 const underPrefix = (issues: FieldIssue[], prefix: Path) => issues.map((i) => ({ ...i, path: [...prefix, ...i.path.slice(1)] }));
 
 /** Variables other modules provide per recipient arrive in `customer`; templates also see them at the top level. */
-function withProvidedVariables(scope: RenderScope): RenderScope {
-  const names = providedVariableNames();
+function withProvidedVariables(scope: RenderScope, names: readonly string[]): RenderScope {
   return names.length === 0 ? scope : { ...Object.fromEntries(names.map((n) => [n, scope.customer[n] ?? {}])), ...scope };
 }
 
@@ -163,9 +157,15 @@ function compileChannel(template: Template, settings: FooterSettings, strict: bo
  */
 export function withFooter(mjml: string, settings: FooterSettings): string {
   const s = settings.sender;
-  const contact = s.contactUrl ? `<br/>お問い合わせ: <a href="${literal(s.contactUrl)}">${literal(s.contactUrl)}</a>` : '';
+  const ways = [
+    s.contactUrl && `<a href="${literal(s.contactUrl)}">${literal(s.contactUrl)}</a>`,
+    s.contactEmail && `<a href="mailto:${literal(s.contactEmail)}">${literal(s.contactEmail)}</a>`,
+    s.contactPhone && `TEL ${literal(s.contactPhone)}`,
+  ].filter(Boolean);
+  const contact = ways.length > 0 ? `<br/>お問い合わせ: ${ways.join(' / ')}` : '';
+  const postalCode = s.postalCode ? `〒${formatPostalCode(s.postalCode)} ` : '';
   const footer = `<mj-section><mj-column><mj-divider border-width="1px" border-color="#dddddd" />
-<mj-text font-size="11px" color="#666666" line-height="1.6">配信元: ${literal(s.name)}<br/>住所: ${literal(s.postalAddress)}${contact}
+<mj-text font-size="11px" color="#666666" line-height="1.6">配信元: ${literal(s.name)}<br/>住所: ${postalCode}${literal(s.postalAddress)}${contact}
 {% if unsubscribe_url %}<br/>このメールの配信停止: <a href="{{ unsubscribe_url }}">配信停止はこちら</a>{% endif %}</mj-text>
 </mj-column></mj-section>`;
   const at = mjml.lastIndexOf('</mj-body>');

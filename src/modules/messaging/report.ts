@@ -6,9 +6,9 @@ import type { Arm, DeliveryState } from './types.ts';
  * Conversions and revenue of a campaign's recipients by arm, intent-to-treat: every treatment-arm
  * delivery counts (also those the gate suppressed), because the holdout also holds people the gate
  * would have stopped; comparing only the sent would flatter the campaign. A customer converts with
- * a completed order in the window that opens when the delivery was enqueued (the same moment for
- * both arms); revenue is net of refunds. Reading orders here is the lift report's sanctioned read
- * of the orders module's table (an aggregate OrderService does not offer).
+ * a paying order in the window that opens when the delivery was enqueued (the same moment for
+ * both arms); revenue is net of refunds. Orders are read through the orders module's
+ * `paying_orders` view (its definition of a counted purchase), in every currency as before.
  */
 export interface CampaignReport {
   campaignId: string;
@@ -31,9 +31,9 @@ export async function campaignReport(q: Queryable, workspaceId: string, campaign
   const { rows } = await q.query<{ arm: Arm; n: number; conversions: number; revenue_sum: number; revenue_sq: number; sent: number; opened: number; clicked: number }>(
     `WITH per_customer AS (
        SELECT d.arm, d.state, d.opened_at, d.clicked_at,
-         count(o.id) AS orders, coalesce(sum(o.total_minor - o.refunded_minor), 0)::float8 AS revenue
+         count(o.id) AS orders, coalesce(sum(o.net_minor), 0)::float8 AS revenue
        FROM deliveries d
-       LEFT JOIN orders o ON o.workspace_id = d.workspace_id AND o.customer_id = d.customer_id AND o.status = 'completed'
+       LEFT JOIN paying_orders o ON o.workspace_id = d.workspace_id AND o.customer_id = d.customer_id
          AND o.ordered_at >= d.created_at AND o.ordered_at < d.created_at + make_interval(days => $3)
        WHERE d.workspace_id = $1 AND d.campaign_id = $2
        GROUP BY d.id, d.arm, d.state, d.opened_at, d.clicked_at)
@@ -76,9 +76,9 @@ export async function globalControlReport(q: Queryable, workspaceId: string, fro
        FROM deliveries WHERE workspace_id = $1 AND class = 'marketing' AND created_at >= $2 AND created_at < $3
        GROUP BY customer_id, date_trunc('month', created_at AT TIME ZONE 'UTC')),
      outcome AS (
-       SELECT t.month, t.control, count(o.id) AS orders, coalesce(sum(o.total_minor - o.refunded_minor), 0)::float8 AS revenue
+       SELECT t.month, t.control, count(o.id) AS orders, coalesce(sum(o.net_minor), 0)::float8 AS revenue
        FROM targeted t
-       LEFT JOIN orders o ON o.workspace_id = $1 AND o.customer_id = t.customer_id AND o.status = 'completed'
+       LEFT JOIN paying_orders o ON o.workspace_id = $1 AND o.customer_id = t.customer_id
          AND o.ordered_at >= t.first_at AND o.ordered_at < (t.month + interval '1 month') AT TIME ZONE 'UTC'
        GROUP BY t.customer_id, t.month, t.control)
      SELECT to_char(month, 'YYYY-MM') AS month, control, count(*)::int AS n, count(*) FILTER (WHERE orders > 0 AND revenue > 0)::int AS conversions,

@@ -10,7 +10,7 @@ describeEachDatabase('messaging: delivery outcomes by reason in the campaign rep
   let sink: SmtpSink;
   let app: App;
   let services: Services;
-  let headers: (scope?: 'admin' | 'read' | 'ingest') => Promise<Record<string, string>>;
+  let headers: (scope?: 'admin' | 'read' | 'ingest' | 'messaging') => Promise<Record<string, string>>;
   let ws = '';
 
   before(async () => {

@@ -12,7 +12,7 @@ describeEachDatabase('messaging: API, tracking, unsubscribe, report', (t) => {
   let sink: SmtpSink;
   let app: App;
   let services: Services;
-  let headers: (scope?: 'admin' | 'read' | 'ingest') => Promise<Record<string, string>>;
+  let headers: (scope?: 'admin' | 'read' | 'ingest' | 'messaging') => Promise<Record<string, string>>;
   const noon = nextTokyoNoon();
 
   before(async () => {
@@ -25,7 +25,7 @@ describeEachDatabase('messaging: API, tracking, unsubscribe, report', (t) => {
     await sink?.close();
   });
 
-  const call = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, scope?: 'admin' | 'read' | 'ingest') =>
+  const call = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, scope?: 'admin' | 'read' | 'ingest' | 'messaging') =>
     app.inject({ method, url, payload: body as object, headers: scope ? await headers(scope) : {} });
 
   test('campaign over the API; open, click, one-click unsubscribe; the decision log; lift report', async () => {
@@ -40,10 +40,10 @@ describeEachDatabase('messaging: API, tracking, unsubscribe, report', (t) => {
 
     const ws = (await services.workspaces.list()).at(-1)!.id;
     const { segmentId, customerIds } = await seedAudience(services, ws, 60, { cohort: 'api' });
-    const created = await call('POST', '/v1/campaigns', { name: 'API', segmentId, holdoutPercent: 30, template: { channel: 'email', subject: 'こんにちは', mjml: NEWSLETTER_MJML } }, 'ingest');
+    const created = await call('POST', '/v1/campaigns', { name: 'API', segmentId, holdoutPercent: 30, template: { channel: 'email', subject: 'こんにちは', mjml: NEWSLETTER_MJML } }, 'messaging');
     assert.equal(created.statusCode, 200, created.body);
     const id = created.json().id as string;
-    const sent = await call('POST', `/v1/campaigns/${id}/send`, undefined, 'ingest');
+    const sent = await call('POST', `/v1/campaigns/${id}/send`, undefined, 'messaging');
     assert.equal(sent.statusCode, 200, sent.body);
     const heldOut = sent.json().heldOut as number;
     await services.messaging.drain({ now: noon, workspaceId: ws });

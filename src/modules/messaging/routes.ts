@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
-import { instant } from '../../kernel/listQuery.ts';
-import type { ZodApp } from '../../app/server.ts';
+import { NotFoundError } from '../../kernel/errors.ts';
+import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
+import { dmBatchRoutes } from './dmBatchRoutes.ts';
+import { seedListInput } from './seedList.ts';
 import { unsubscribePage } from './unsubscribePage.ts';
 import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES } from './types.ts';
 
@@ -45,17 +48,48 @@ const messageView = z.object({
   log: z.array(z.object({ at: z.date(), kind: z.string(), reason: z.string().nullable() })),
 });
 
+const seedListView = z.object({ addresses: z.array(z.string()) });
+const outboxView = z.object({
+  id: z.string(),
+  campaignId: z.string().nullable(),
+  campaignName: z.string().nullable(),
+  customerId: z.string().nullable(),
+  channel: z.enum(CHANNELS),
+  class: z.enum(MESSAGE_CLASSES),
+  to: z.string(),
+  subject: z.string().nullable(),
+  text: z.string().nullable(),
+  headers: z.record(z.string(), z.string()),
+  createdAt: z.date(),
+});
+
+/**
+ * A stored email is shown as the customer would see it, but it is content we did not write
+ * (templates, customer data): the CSP sandboxes it (no script, no forms, no same-origin access),
+ * lets only https and inline images and styles load, and lets only our own app frame it.
+ */
+export const OUTBOX_HTML_HEADERS = {
+  'content-security-policy': "sandbox; default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; font-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'private, no-store',
+};
+
 export async function messagingRoutes(app: ZodApp, services: Services): Promise<void> {
   const { messaging } = services;
   const read = requireScope(services, 'read');
-  // Marketers (ingest + read) run campaigns; provider credentials are for admins.
-  const write = requireScope(services, 'ingest');
+  // Marketers (the messaging scope) run campaigns; provider credentials are for admins. A provider's
+  // bounce reports are data about addresses, so the ingest scope may post them.
+  const write = requireScope(services, 'messaging');
+  const ingest = requireScope(services, 'ingest');
   const admin = requireScope(services, 'admin');
 
   // RFC 8058 one-click posts are form-encoded; mail providers may send any content type.
   app.addContentTypeParser(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
+
+  dmBatchRoutes(app, services, write);
 
   app.put(
     '/v1/messaging/settings',
@@ -66,6 +100,52 @@ export async function messagingRoutes(app: ZodApp, services: Services): Promise<
     '/v1/messaging/settings',
     { preHandler: admin, schema: { tags: ['messaging'], summary: 'The messaging settings, secrets redacted' } },
     async (request) => messaging.getSettings(workspaceOf(request)),
+  );
+
+  app.get(
+    '/v1/messaging/seed-list',
+    { preHandler: admin, schema: { tags: ['messaging'], summary: "Addresses test sends may go to, besides the workspace's users' emails", response: { 200: seedListView } } },
+    async (request) => messaging.seedList.get(workspaceOf(request)),
+  );
+  app.put(
+    '/v1/messaging/seed-list',
+    { preHandler: admin, schema: { tags: ['messaging'], summary: 'Replace the seed list (emails, phone numbers, LINE ids, device tokens)', body: seedListInput, response: { 200: seedListView } } },
+    async (request) => messaging.seedList.set(workspaceOf(request), request.body),
+  );
+  app.get(
+    '/v1/messaging/outbox',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['messaging'],
+        summary: 'Messages the outbox channel stored instead of sending, newest first',
+        querystring: pageQuery.extend({ campaignId: z.uuid().optional(), customerId: z.uuid().optional() }),
+        response: { 200: page(outboxView) },
+      },
+    },
+    async (request) => messaging.listOutbox(workspaceOf(request), request.query),
+  );
+  app.get(
+    '/v1/messaging/outbox/:id',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['messaging'],
+        summary: "One outbox message with its html and the channel's whole content",
+        params: idParams,
+        response: { 200: outboxView.extend({ html: z.string().nullable(), content: z.record(z.string(), z.unknown()) }) },
+      },
+    },
+    async (request) => messaging.getOutboxMessage(workspaceOf(request), request.params.id),
+  );
+  app.get(
+    '/v1/messaging/outbox/:id/html',
+    { preHandler: read, schema: { tags: ['messaging'], summary: 'An outbox email as the customer sees it (sandboxed: no script runs)', params: idParams } },
+    async (request, reply) => {
+      const message = await messaging.getOutboxMessage(workspaceOf(request), request.params.id);
+      if (message.html === null) throw new NotFoundError(`outbox message ${message.id} is a ${message.channel} message and has no HTML`);
+      return reply.headers(OUTBOX_HTML_HEADERS).type('text/html; charset=utf-8').send(message.html);
+    },
   );
 
   app.post(
@@ -102,7 +182,7 @@ export async function messagingRoutes(app: ZodApp, services: Services): Promise<
     '/v1/campaigns/:id/test',
     {
       preHandler: write,
-      schema: { tags: ['messaging'], summary: "Send the preview for a customer to a staff address ('[TEST]')", params: idParams, body: z.object({ customer: z.string().min(1).max(255), to: z.string().min(1).max(320) }) },
+      schema: { tags: ['messaging'], summary: "Send the preview for a customer to a staff address ('[TEST]'): a user of the workspace or an address on the seed list", params: idParams, body: z.object({ customer: z.string().min(1).max(255), to: z.string().min(1).max(320) }) },
     },
     async (request) => messaging.testSend(workspaceOf(request), request.params.id, request.body),
   );
@@ -142,7 +222,7 @@ export async function messagingRoutes(app: ZodApp, services: Services): Promise<
   app.post(
     '/v1/messaging/reports',
     {
-      preHandler: write,
+      preHandler: ingest,
       schema: {
         tags: ['messaging'],
         summary: "A provider's bounce or complaint: hard bounces and complaints add suppressions",
@@ -153,18 +233,18 @@ export async function messagingRoutes(app: ZodApp, services: Services): Promise<
   );
 
   // Public: what recipients' mail clients and browsers reach, authorised by the signed token alone.
-  app.get('/m/o/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
+  app.get('/m/o/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParams } }, async (request, reply) => {
     await messaging.tracking.open(request.params.token.replace(/\.gif$/, ''));
     return reply.header('content-type', 'image/gif').header('cache-control', 'no-store').send(PIXEL);
   });
-  app.get('/m/c/:token', { schema: { hide: true, params: tokenParams, querystring: z.object({ u: z.url() }) } }, async (request, reply) => {
+  app.get('/m/c/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParams, querystring: z.object({ u: z.url() }) } }, async (request, reply) => {
     return reply.redirect(await messaging.tracking.click(request.params.token, request.query.u), 302);
   });
-  app.get('/m/u/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
+  app.get('/m/u/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParams } }, async (request, reply) => {
     const valid = await messaging.tracking.check(request.params.token, 'unsubscribe');
     return reply.code(valid ? 200 : 400).type('text/html; charset=utf-8').send(unsubscribePage(valid ? 'confirm' : 'invalid'));
   });
-  app.post('/m/u/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
+  app.post('/m/u/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParams } }, async (request, reply) => {
     // RFC 8058: the mail client posts "List-Unsubscribe=One-Click"; our page's button posts the same.
     await messaging.tracking.unsubscribe(request.params.token);
     return reply.type('text/html; charset=utf-8').send(unsubscribePage('done'));

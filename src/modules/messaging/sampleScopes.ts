@@ -1,5 +1,5 @@
 import type { PostalRecipient } from './messenger.ts';
-import type { RenderScope } from './render.ts';
+import type { RenderScope } from './renderScope.ts';
 
 /**
  * Recipients a template is tried on when it is saved: one with every optional variable (coupon,

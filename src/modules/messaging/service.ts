@@ -8,6 +8,7 @@ import type { CouponService } from '../coupons/service.ts';
 import type { CustomerService } from '../customers/service.ts';
 import type { RecommendationService } from '../recommendations/service.ts';
 import type { SegmentService } from '../segments/service.ts';
+import type { UserService } from '../users/service.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
 import { toCampaign } from './campaignRows.ts';
 import { enqueueDirect, type DirectMessage } from './direct.ts';
@@ -15,13 +16,17 @@ import { Dispatcher, type DrainOptions, type DrainResult, type WorkspaceMessagin
 import { customerScope, loadRecipients, postalOf } from './facts.ts';
 import { assignArm } from './holdout.ts';
 import type { Content } from './messenger.ts';
+import { DmBatchStore } from './dmBatches.ts';
 import { createMessenger } from './messengers.ts';
 import { enqueue, type NewDelivery } from './queue.ts';
+import { getOutboxMessage, listOutbox, type OutboxQuery } from './outbox.ts';
 import { compileTemplate, fileTagIssues, templateIssues } from './render.ts';
 import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
+import { referenceIn } from '../../kernel/references.ts';
+import { SeedList } from './seedList.ts';
 import { Tracking } from './tracking.ts';
-import { messagingSettingsInput, redact, type MessagingSettings } from './settings.ts';
-import { campaignInput, type Campaign, type CampaignInput, type CustomerMessage, type Template } from './types.ts';
+import { keepSecrets, messagingSettingsInput, redact, storedMessagingSettings, type MessagingSettings } from './settings.ts';
+import { campaignInput, type Campaign, type CampaignInput, type CustomerMessage, type RecipientVariableProviders, type Template } from './types.ts';
 
 interface Modules {
   workspaces: WorkspaceService;
@@ -29,6 +34,9 @@ interface Modules {
   segments: SegmentService;
   coupons: CouponService;
   recommendations: RecommendationService;
+  users: Pick<UserService, 'findByEmail'>;
+  /** Per-recipient template variables other modules provide (`survey_links`), wired by the composition root. */
+  recipientVariables?: RecipientVariableProviders;
 }
 
 const MEMBER_PAGE = 1000;
@@ -45,17 +53,28 @@ export class MessagingService {
   private readonly dispatcher: Dispatcher;
   /** Opens, clicks, unsubscribes, bounce and complaint reports. */
   readonly tracking: Tracking;
+  private readonly variables: RecipientVariableProviders;
+  private readonly variableNames: readonly string[];
+  /** Where test sends may go. */
+  readonly seedList: SeedList;
 
   constructor(
     private readonly db: Db,
     private readonly m: Modules,
+    /** Paper DM batches: under the data directory, read through `GET /v1/messaging/dm-batches`. */
+    readonly dmBatches: DmBatchStore = new DmBatchStore(),
   ) {
+    this.variables = m.recipientVariables ?? new Map();
+    this.variableNames = [...this.variables.keys()];
     this.dispatcher = new Dispatcher(db, {
+      dmBatches,
+      recipientVariables: this.variables,
       workspaces: m.workspaces,
       recommendations: m.recommendations,
       settingsOf: (ws) => this.settingsOf(ws),
       campaignOf: (ws, id) => this.getCampaign(ws, id),
     });
+    this.seedList = new SeedList(db, m.users);
     this.tracking = new Tracking(db, {
       customers: m.customers,
       linkSecretOf: async (ws) => (await db.query<{ link_secret: string }>('SELECT link_secret FROM messaging_settings WHERE workspace_id = $1', [ws])).rows[0]?.link_secret,
@@ -74,6 +93,7 @@ export class MessagingService {
         [workspaceId, customerId],
       ),
       messageLog: await exportRows(q, 'SELECT * FROM delivery_log WHERE workspace_id = $1 AND customer_id = $2 ORDER BY at, seq', [workspaceId, customerId]),
+      outbox: await exportRows(q, 'SELECT * FROM outbox_messages WHERE workspace_id = $1 AND customer_id = $2 ORDER BY id', [workspaceId, customerId]),
     };
   }
 
@@ -90,12 +110,17 @@ export class MessagingService {
        WHERE workspace_id = $1 AND customer_id = $2`,
       [workspaceId, customerId],
     );
+    // The outbox holds what was rendered for them, address included: it goes like the variables.
+    await q.query('DELETE FROM outbox_messages WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, customerId]);
   }
 
   async putSettings(workspaceId: string, input: unknown): Promise<MessagingSettings> {
-    const parsed = messagingSettingsInput.safeParse(input);
-    if (!parsed.success) {
-      throw new ValidationError('Invalid messaging settings', parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })));
+    const { rows: stored } = await this.db.query<{ settings: unknown }>('SELECT settings FROM messaging_settings WHERE workspace_id = $1', [workspaceId]);
+    const kept = keepSecrets(input, stored[0]?.settings);
+    const parsed = messagingSettingsInput.safeParse(kept.value);
+    if (!parsed.success || kept.issues.length > 0) {
+      const issues = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message, code: i.code }));
+      throw new ValidationError('Invalid messaging settings', [...kept.issues, ...issues]);
     }
     await this.db.query(
       `INSERT INTO messaging_settings (workspace_id, settings, link_secret) VALUES ($1, $2, $3)
@@ -116,8 +141,8 @@ export class MessagingService {
       'SELECT settings, link_secret, updated_at FROM messaging_settings WHERE workspace_id = $1',
       [workspaceId],
     );
-    if (!rows[0]) throw new ConflictError('Messaging is not configured for this workspace: PUT /v1/messaging/settings first');
-    return { settings: messagingSettingsInput.parse(rows[0].settings), linkSecret: rows[0].link_secret, version: rows[0].updated_at.toISOString() };
+    if (!rows[0]) throw new ConflictError('Messaging is not configured for this workspace: PUT /v1/messaging/settings first', 'messaging_not_configured');
+    return { settings: storedMessagingSettings.parse(rows[0].settings), linkSecret: rows[0].link_secret, version: rows[0].updated_at.toISOString() };
   }
 
   // ── campaigns ─────────────────────────────────────────────────────────────
@@ -129,9 +154,9 @@ export class MessagingService {
     }
     const c = parsed.data;
     const { settings } = await this.settingsOf(workspaceId);
-    await compileTemplate(c.template, settings, true);
-    await this.m.segments.get(workspaceId, c.segmentId);
-    if (c.couponCampaignId) await this.m.coupons.getCampaign(workspaceId, c.couponCampaignId);
+    await compileTemplate(c.template, settings, true, this.variableNames);
+    await referenceIn(['segmentId'], () => this.m.segments.get(workspaceId, c.segmentId));
+    if (c.couponCampaignId) await referenceIn(['couponCampaignId'], () => this.m.coupons.getCampaign(workspaceId, c.couponCampaignId!));
     const { rows } = await this.db.query(
       `INSERT INTO campaigns (workspace_id, id, name, channel, class, segment_id, template, holdout_percent, coupon_campaign_id,
          conversion_window_days, status, scheduled_at)
@@ -153,7 +178,7 @@ export class MessagingService {
 
   /** What would stop a template from being sent: Liquid or MJML errors, render limits; paths under `prefix`. */
   templateIssues(template: Template, prefix: (string | number)[]): Promise<FieldIssue[]> {
-    return templateIssues(template, prefix);
+    return templateIssues(template, prefix, this.variableNames);
   }
 
   async getCampaign(workspaceId: string, id: string, q: Queryable = this.db): Promise<Campaign> {
@@ -276,7 +301,7 @@ export class MessagingService {
   async sendingPolicy(workspaceId: string, q: Queryable = this.db): Promise<{ configured: boolean; globalControlPercent: number }> {
     const { rows } = await q.query<{ settings: unknown }>('SELECT settings FROM messaging_settings WHERE workspace_id = $1', [workspaceId]);
     if (!rows[0]) return { configured: false, globalControlPercent: 0 };
-    return { configured: true, globalControlPercent: messagingSettingsInput.parse(rows[0].settings).policy.globalControlPercent };
+    return { configured: true, globalControlPercent: storedMessagingSettings.parse(rows[0].settings).policy.globalControlPercent };
   }
 
   /** What a real customer would receive (without tracking), to check a template before sending. */
@@ -284,8 +309,8 @@ export class MessagingService {
     const campaign = await this.getCampaign(workspaceId, campaignId);
     const customer = await this.m.customers.find(workspaceId, customerIdOrExternalId);
     const { settings } = await this.settingsOf(workspaceId);
-    const compiled = await compileTemplate(campaign.template, settings);
-    const recipient = (await loadRecipients(this.db, workspaceId, [customer.id], new Date())).get(customer.id)!;
+    const compiled = await compileTemplate(campaign.template, settings, false, this.variableNames);
+    const recipient = (await loadRecipients(this.db, workspaceId, [customer.id], new Date(), this.variables)).get(customer.id)!;
     const recommendations = compiled.usesRecommendations ? (await this.m.recommendations.forCustomer(workspaceId, customer.id, 3)).data : [];
     return compiled.render(
       {
@@ -302,14 +327,16 @@ export class MessagingService {
 
   /**
    * A test send: the preview for a real customer, sent to a staff address (`to`), subject marked
-   * [TEST]. It reaches no customer, so it is not a delivery and skips the gate.
+   * [TEST]. It reaches no customer, so it is not a delivery and skips the gate; `to` must be one of
+   * the workspace's users or on its seed list, since the message carries the customer's data.
    */
   async testSend(workspaceId: string, campaignId: string, input: { customer: string; to: string }): Promise<{ providerId: string }> {
     const campaign = await this.getCampaign(workspaceId, campaignId);
+    await this.seedList.assertAllowed(workspaceId, input.to);
     const content = await this.preview(workspaceId, campaignId, input.customer);
     const { settings } = await this.settingsOf(workspaceId);
-    const messenger = createMessenger(campaign.channel, settings);
-    if (!messenger) throw new ConflictError(`The ${campaign.channel} channel is not configured`);
+    const messenger = createMessenger(campaign.channel, settings, { db: this.db, workspaceId, dmBatches: this.dmBatches });
+    if (!messenger) throw new ConflictError(`The ${campaign.channel} channel is not configured`, 'channel_not_configured');
     try {
       const customer = await this.m.customers.find(workspaceId, input.customer);
       return await messenger.send({
@@ -332,8 +359,8 @@ export class MessagingService {
    */
   async notifyTeam(workspaceId: string, input: { key: string; to: string[]; subject: string; text: string }): Promise<void> {
     const { settings } = await this.settingsOf(workspaceId);
-    const messenger = createMessenger('email', settings);
-    if (!messenger) throw new ConflictError('The email channel is not configured: team alerts need SMTP settings');
+    const messenger = createMessenger('email', settings, { db: this.db, workspaceId, dmBatches: this.dmBatches });
+    if (!messenger) throw new ConflictError('The email channel is not configured: team alerts need SMTP settings', 'channel_not_configured');
     try {
       for (const [i, to] of input.to.entries()) {
         await messenger.send({
@@ -402,6 +429,17 @@ export class MessagingService {
   /** The global control group against everyone targeted, month by month. */
   globalControlReport(workspaceId: string, from: Date, to: Date): ReturnType<typeof globalControlReport> {
     return globalControlReport(this.db, workspaceId, from, to);
+  }
+
+  // ── the outbox channel ────────────────────────────────────────────────────
+
+  /** Messages the outbox channel stored, newest first. */
+  listOutbox(workspaceId: string, query: OutboxQuery): ReturnType<typeof listOutbox> {
+    return listOutbox(this.db, workspaceId, query);
+  }
+
+  getOutboxMessage(workspaceId: string, id: string): ReturnType<typeof getOutboxMessage> {
+    return getOutboxMessage(this.db, workspaceId, id);
   }
 
   // ── the customer 360 ──────────────────────────────────────────────────────

@@ -66,6 +66,8 @@ describeEachDatabase('messaging: templates without a file system, with render li
     ws = workspace.id;
     await services.messaging.putSettings(ws, settingsFor(sink.url, { policy: { quietHours: null } }));
     ({ segmentId, customerIds } = await seedAudience(services, ws, 3, { cohort: 'sandbox' }));
+    // The test sends below must reach the renderer, not stop at the seed-list check.
+    await services.messaging.seedList.set(ws, { addresses: ['staff@kizuna-shop.example.jp'] });
   });
   after(async () => {
     await services?.messaging.close();
@@ -111,7 +113,7 @@ describeEachDatabase('messaging: templates without a file system, with render li
         const preview = await call('POST', `/v1/campaigns/${campaign.id}/preview`, { customer: 'sandbox-0' });
         assertRefused(preview, tag, ['template', ...field], `preview ${what}`);
         assertNoFile(preview.body, `preview ${what}`);
-        const testSend = await call('POST', `/v1/campaigns/${campaign.id}/test-send`, { customer: 'sandbox-0', to: 'staff@kizuna-shop.example.jp' });
+        const testSend = await call('POST', `/v1/campaigns/${campaign.id}/test`, { customer: 'sandbox-0', to: 'staff@kizuna-shop.example.jp' });
         assert.ok(testSend.statusCode >= 400 && testSend.statusCode < 500, `test send ${what}: ${testSend.body}`);
         assertNoFile(testSend.body, `test send ${what}`);
       }

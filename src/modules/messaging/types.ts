@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { instant } from '../../lib/instant.ts';
+import type { Queryable } from '../../db/database.ts';
 
 export const CHANNELS = ['email', 'line', 'sms', 'push', 'webhook', 'dm'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -95,3 +96,12 @@ export interface CustomerMessage {
   clickedAt: Date | null;
   log: { at: Date; kind: string; reason: string | null }[];
 }
+
+/**
+ * Per-recipient template variables another module adds (the surveys module's `survey_links`),
+ * loaded for a whole batch at once. Messaging does not import those modules: the composition root
+ * (src/app/services.ts) hands the providers to MessagingService when it builds it.
+ */
+export type RecipientVariableLoader = (q: Queryable, workspaceId: string, customerIds: string[]) => Promise<Map<string, unknown>>;
+/** Variable name → its loader. Templates also see each name at the top level (`{{ survey_links.nps }}`). */
+export type RecipientVariableProviders = ReadonlyMap<string, RecipientVariableLoader>;

@@ -3,7 +3,7 @@ import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import { oneOrMany } from '../../kernel/oneOrMany.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import type { Queryable } from '../../db/database.ts';
 import { idempotency } from '../ingest/idempotency.ts';

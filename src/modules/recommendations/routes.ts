@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { NotFoundError } from '../../kernel/errors.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 
 const listView = z.object({

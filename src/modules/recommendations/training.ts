@@ -46,7 +46,9 @@ export interface TrainedModel {
 
 /**
  * Completed orders' product lines, optionally before a time: `$1` workspace, `$2` the time or null;
- * `customers` names a uuid[] parameter that restricts them to some customers.
+ * `customers` names a uuid[] parameter that restricts them to some customers. Not the orders
+ * module's `paying_orders`: a purchase refunded in full still says what goes with what (taste, not
+ * revenue), so every completed order counts here; a reach-in listed in docs/architecture.md.
  */
 const purchases = (customers = '') => `
   SELECT DISTINCT o.customer_id, o.id AS order_id, l.product_id, o.ordered_at AS at

@@ -65,7 +65,7 @@ describe('compileRule (pure)', () => {
       rule({ type: 'and', conditions: [{ type: 'orders', op: 'eq', value: 1 }, { type: 'lastOrder', op: 'moreThanDaysAgo', value: 30 }, { type: 'orders', aggregate: 'sum', op: 'lt', value: 5000 }] }),
       ctx,
     );
-    assert.equal(sql.match(/FROM orders o/g)?.length, 1);
+    assert.equal(sql.match(/FROM paying_orders o/g)?.length, 1);
     assert.match(sql, /^WITH order_totals AS MATERIALIZED/);
     assert.match(sql, /NOT \(c\.id IN \(SELECT t\.customer_id FROM order_totals t WHERE NOT \(t\.net < \$\d+::numeric\)\)\)/);
   });

@@ -90,9 +90,9 @@ export function compileRule(rule: Rule, ctx: CompileContext): CompiledQuery {
   const where = compileCondition(rule.match, p, ctx);
   // All-time order conditions (count, sum, first and last order) share one pass over the orders.
   const totals = p.usesOrderTotals
-    ? `WITH order_totals AS MATERIALIZED (SELECT o.customer_id, count(*) AS orders, sum(o.total_minor - o.refunded_minor) AS net,
+    ? `WITH order_totals AS MATERIALIZED (SELECT o.customer_id, count(*) AS orders, sum(o.net_minor) AS net,
         min(o.ordered_at) AS first_at, max(o.ordered_at) AS last_at
-        FROM orders o WHERE o.workspace_id = ${WS} AND ${COUNTED_ORDER} AND o.ordered_at <= ${p.asOf()} GROUP BY o.customer_id) `
+        FROM paying_orders o WHERE o.workspace_id = ${WS} AND o.ordered_at <= ${p.asOf()} GROUP BY o.customer_id) `
     : '';
   return { sql: `${totals}${BASE} AND (${where})`, params: p.values };
 }
@@ -151,17 +151,20 @@ function memberOf(id: string, from: string, glue: 'HAVING' | 'AND' | 'WHERE', pr
     : `c.id IN (SELECT ${id} ${from} ${glue} ${predicate})`;
 }
 
-/** What an order counts as: completed with net revenue (after refunds) above zero, as the scores count them. */
-const COUNTED_ORDER = `o.status = 'completed' AND o.total_minor > o.refunded_minor`;
+/*
+ * What an order counts as is the orders module's `paying_orders` view (completed, net revenue after
+ * refunds above zero), as the scores count them. Unlike the scores, segments count orders in every
+ * currency (the scores keep the workspace's): a rule's amounts are compared as they are.
+ */
 
 function orders(c: Extract<Condition, { type: 'orders' }>, p: Params): string {
   if (!c.window && !c.product) {
     return aggregate('t.customer_id', `FROM ${p.orderTotals()} t`, 'WHERE', c.aggregate === 'count' ? 't.orders' : 't.net', c.op, c.value, p);
   }
   const time = windowSql('o.ordered_at', c.window, p);
-  let from = `FROM orders o`;
+  let from = `FROM paying_orders o`;
   let filter = '';
-  let measure = c.aggregate === 'count' ? 'count(*)' : 'sum(o.total_minor - o.refunded_minor)';
+  let measure = c.aggregate === 'count' ? 'count(*)' : 'sum(o.net_minor)';
   if (c.product) {
     from += ` JOIN order_lines l ON l.workspace_id = o.workspace_id AND l.customer_id = o.customer_id AND l.order_id = o.id`;
     const tests: string[] = [];
@@ -175,7 +178,7 @@ function orders(c: Extract<Condition, { type: 'orders' }>, p: Params): string {
     // Refunds are recorded per order, not per line: the sum of matching lines is gross.
     measure = c.aggregate === 'count' ? 'count(DISTINCT o.id)' : 'sum(l.total_minor)';
   }
-  const where = `${from} WHERE o.workspace_id = ${WS} AND ${COUNTED_ORDER} AND ${time}${filter} GROUP BY o.customer_id`;
+  const where = `${from} WHERE o.workspace_id = ${WS} AND ${time}${filter} GROUP BY o.customer_id`;
   return aggregate('o.customer_id', where, 'HAVING', measure, c.op, c.value, p);
 }
 

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { AUDIENCE_FORMATS, segmentInput, segmentPatch } from './types.ts';
 

@@ -1,5 +1,7 @@
+import { npsInterval } from '../../analytics/stats/nps.ts';
+
 /**
- * Net Promoter Score with its sampling error. NPS = 100 (p_P − p_D); with n answers the variance of
+ * Net Promoter Score with its sampling error (the formula and its source: src/analytics/stats/nps.ts). NPS = 100 (p_P − p_D); with n answers the variance of
  * the estimate is 100² (p_P + p_D − (p_P − p_D)²) / n (the score is the mean of a variable that is
  * +1, 0 or −1), and the interval is the normal approximation NPS ± z·SE, clipped to [−100, 100].
  */
@@ -21,17 +23,12 @@ export function npsCategory(score: number): NpsCategory {
 }
 
 /** z of the two-sided 95 % interval. */
-const Z95 = 1.959963984540054;
+const CONFIDENCE = 0.95;
 
-export function npsFromCounts(promoters: number, passives: number, detractors: number, z = Z95): NpsSummary {
+export function npsFromCounts(promoters: number, passives: number, detractors: number, confidence = CONFIDENCE): NpsSummary {
+  const interval = npsInterval({ promoters, passives, detractors }, confidence);
   const n = promoters + passives + detractors;
-  if (n === 0) return { responses: 0, promoters, passives, detractors, nps: null, ciLow: null, ciHigh: null };
-  const pP = promoters / n;
-  const pD = detractors / n;
-  const nps = 100 * (pP - pD);
-  const se = 100 * Math.sqrt(Math.max(0, pP + pD - (pP - pD) ** 2) / n);
-  const clip = (v: number) => Math.min(100, Math.max(-100, v));
-  return { responses: n, promoters, passives, detractors, nps, ciLow: clip(nps - z * se), ciHigh: clip(nps + z * se) };
+  return { responses: n, promoters, passives, detractors, nps: interval?.estimate ?? null, ciLow: interval?.low ?? null, ciHigh: interval?.high ?? null };
 }
 
 export function npsFromScores(scores: number[]): NpsSummary {

@@ -77,10 +77,16 @@ export type PageText = Record<keyof typeof T.en, string>;
 
 export type PageState = 'used' | 'invalid' | 'expired' | 'closed' | 'limited';
 
-/** No scripts at all; styles inline; posts only to ourselves. Embeddable pages may be framed. */
-export function pageSecurityHeaders(embeddable: boolean): Record<string, string> {
+/**
+ * No scripts at all; styles inline (one <style> element, no script can add more); posts only to
+ * ourselves. The widget (`?embed=1`) may be framed by the workspace's own sites (`embedOrigins`
+ * in the survey settings) and nowhere else; every other page by nothing.
+ */
+export function pageSecurityHeaders(frameAncestors: readonly string[] = []): Record<string, string> {
+  const ancestors = frameAncestors.length > 0 ? frameAncestors.join(' ') : "'none'";
   return {
-    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors ${embeddable ? '*' : "'none'"}`,
+    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors ${ancestors}`,
+    ...(frameAncestors.length > 0 ? {} : { 'x-frame-options': 'DENY' }),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-store',

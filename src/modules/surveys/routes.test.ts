@@ -163,6 +163,7 @@ describeEachDatabase('surveys API', (t) => {
     const trend = (await call('GET', '/v1/feedback/nps/trend')).json().data;
     assert.equal(trend.length, 1);
     assert.equal(trend[0].responses, 5);
+    assert.equal(trend[0].partial, true, 'answered this month: a period still running');
     const byTier = (await call('GET', '/v1/feedback/nps/by/tier')).json().data;
     assert.deepEqual(byTier.map((g: { key: string; responses: number }) => [g.key, g.responses]), [['-', 5]]);
 
@@ -178,7 +179,19 @@ describeEachDatabase('surveys API', (t) => {
     const anon = (await call('POST', '/v1/surveys/nps-2026/anonymous-link')).json();
     assert.match(anon.iframe, /<iframe src=".*\/s\/p\//);
     const path = anon.url.slice(anon.url.indexOf('/s/p/'));
-    assert.match((await call('GET', `${path}?embed=1`, undefined, {})).headers['content-security-policy'] as string, /frame-ancestors \*/);
+    // The widget is framed by nobody until the workspace names its sites, then by those only.
+    const unframed = await call('GET', `${path}?embed=1`, undefined, {});
+    assert.match(unframed.headers['content-security-policy'] as string, /frame-ancestors 'none'/);
+    assert.equal(unframed.headers['x-frame-options'], 'DENY');
+    const origins = await call('PUT', '/v1/feedback/settings', { embedOrigins: ['https://Shop.example.jp', 'https://*.shop.example.jp:8443'] });
+    assert.deepEqual(origins.json().embedOrigins, ['https://shop.example.jp', 'https://*.shop.example.jp:8443']);
+    const framed = await call('GET', `${path}?embed=1`, undefined, {});
+    assert.match(framed.headers['content-security-policy'] as string, /frame-ancestors https:\/\/shop\.example\.jp https:\/\/\*\.shop\.example\.jp:8443$/);
+    assert.equal(framed.headers['x-frame-options'], undefined);
+    assert.match((await call('GET', path, undefined, {})).headers['content-security-policy'] as string, /frame-ancestors 'none'/);
+    const badOrigin = await call('PUT', '/v1/feedback/settings', { embedOrigins: ["https://shop.example.jp; script-src 'unsafe-inline'"] });
+    assert.equal(badOrigin.statusCode, 400);
+    assert.deepEqual(badOrigin.json().issues[0].path.slice(-2), ['embedOrigins', 0]);
     const statuses = [];
     for (let i = 0; i < 6; i++) statuses.push((await call('POST', path, { answers: { score: 8 } }, {})).statusCode);
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429]);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { ValidationError } from '../../kernel/errors.ts';
 import { instant, pageQuery } from '../../kernel/listQuery.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { chooseLocale, pageSecurityHeaders, statePage, surveyFormPage, thanksPage } from './page.ts';
 import { LinkStateError } from './service.ts';
@@ -42,8 +42,8 @@ function formAnswers(body: unknown): { answers: Record<string, string | string[]
 export async function surveysRoutes(app: ZodApp, services: Services): Promise<void> {
   const { surveys } = services;
   const read = requireScope(services, 'read');
-  // Marketers (ingest + read) run surveys and work cases; the signing settings are for admins.
-  const write = requireScope(services, 'ingest');
+  // Marketers (the messaging scope) run surveys and work cases; the signing settings are for admins.
+  const write = requireScope(services, 'messaging');
   const admin = requireScope(services, 'admin');
   const tags = ['surveys'];
 
@@ -94,7 +94,7 @@ export async function surveysRoutes(app: ZodApp, services: Services): Promise<vo
   app.get('/v1/feedback/nps', { preHandler: read, schema: { tags, summary: 'NPS with its 95 % interval', querystring: period, response: { 200: npsView } } }, async (request) => surveys.nps(workspaceOf(request), request.query));
   app.get(
     '/v1/feedback/nps/trend',
-    { preHandler: read, schema: { tags, summary: 'NPS per week or month with intervals', querystring: period.extend({ granularity: z.enum(['week', 'month']).default('month') }), response: { 200: z.object({ data: z.array(npsView.extend({ start: z.string() })) }) } } },
+    { preHandler: read, schema: { tags, summary: 'NPS per week or month with intervals', querystring: period.extend({ granularity: z.enum(['week', 'month']).default('month') }), response: { 200: z.object({ data: z.array(npsView.extend({ start: z.string(), partial: z.boolean().describe('the period has not ended (today is in it)') })) }) } } },
     async (request) => ({ data: await surveys.npsTrend(workspaceOf(request), request.query) }),
   );
   app.get(
@@ -137,15 +137,16 @@ export async function surveysRoutes(app: ZodApp, services: Services): Promise<vo
   const langOf = (request: FastifyRequest, survey: Pick<Survey, 'locale'>, customer: string | null, posted?: string) =>
     chooseLocale({ query: posted ?? (request.query as { lang?: string }).lang, customer, acceptLanguage: request.headers['accept-language'], survey: survey.locale });
   const fallbackLang = (request: FastifyRequest): Locale => chooseLocale({ query: (request.query as { lang?: string }).lang, acceptLanguage: request.headers['accept-language'], survey: 'ja' });
-  const send = (reply: FastifyReply, status: number, body: string, embeddable = false) => reply.code(status).headers(pageSecurityHeaders(embeddable)).type('text/html; charset=utf-8').send(body);
-  const refusal = (reply: FastifyReply, err: unknown, lang: Locale, embeddable = false) => {
-    if (err instanceof LinkStateError) return send(reply, err.status, statePage(lang, err.state), embeddable);
+  const send = (reply: FastifyReply, status: number, body: string, frameAncestors: readonly string[] = []) =>
+    reply.code(status).headers(pageSecurityHeaders(frameAncestors)).type('text/html; charset=utf-8').send(body);
+  const refusal = (reply: FastifyReply, err: unknown, lang: Locale, frameAncestors: readonly string[] = []) => {
+    if (err instanceof LinkStateError) return send(reply, err.status, statePage(lang, err.state), frameAncestors);
     throw err;
   };
   const pageQuerySchema = z.object({ lang: z.string().max(20).optional(), embed: z.string().optional() });
   const tokenParams = z.object({ token: z.string().min(1).max(300) });
 
-  app.get('/s/:token', { schema: { hide: true, params: tokenParams, querystring: pageQuerySchema } }, async (request, reply) => {
+  app.get('/s/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParams, querystring: pageQuerySchema } }, async (request, reply) => {
     try {
       const { survey, customerLocale } = await surveys.openLink(request.params.token);
       return send(reply, 200, surveyFormPage(survey, langOf(request, survey, customerLocale), `/s/${request.params.token}`));
@@ -153,7 +154,7 @@ export async function surveysRoutes(app: ZodApp, services: Services): Promise<vo
       return refusal(reply, err, fallbackLang(request));
     }
   });
-  app.post('/s/:token', { schema: { hide: true, params: tokenParams, querystring: pageQuerySchema } }, async (request, reply) => {
+  app.post('/s/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParams, querystring: pageQuerySchema } }, async (request, reply) => {
     const form = formAnswers(request.body);
     let opened;
     try {
@@ -174,31 +175,35 @@ export async function surveysRoutes(app: ZodApp, services: Services): Promise<vo
   const keyParams = z.object({ key: z.string().min(1).max(100) });
   // The widget's iframe keeps `embed=1` through every post, so its pages stay frameable.
   const anonymousPath = (key: string, embed: boolean) => `/s/p/${key}${embed ? '?embed=1' : ''}`;
-  app.get('/s/p/:key', { schema: { hide: true, params: keyParams, querystring: pageQuerySchema } }, async (request, reply) => {
+  // The widget may be framed by the workspace's own sites only (survey settings' embedOrigins).
+  const ancestorsOf = async (key: string, embed: boolean) => (embed ? surveys.embedOriginsOf(key) : []);
+  app.get('/s/p/:key', { config: { access: 'public' }, schema: { hide: true, params: keyParams, querystring: pageQuerySchema } }, async (request, reply) => {
     const embed = request.query.embed !== undefined;
+    const frame = await ancestorsOf(request.params.key, embed);
     try {
       const { survey } = await surveys.openAnonymous(request.params.key);
-      return send(reply, 200, surveyFormPage(survey, langOf(request, survey, null), anonymousPath(request.params.key, embed)), embed);
+      return send(reply, 200, surveyFormPage(survey, langOf(request, survey, null), anonymousPath(request.params.key, embed)), frame);
     } catch (err) {
-      return refusal(reply, err, fallbackLang(request), embed);
+      return refusal(reply, err, fallbackLang(request), frame);
     }
   });
-  app.post('/s/p/:key', { schema: { hide: true, params: keyParams, querystring: pageQuerySchema } }, async (request, reply) => {
+  app.post('/s/p/:key', { config: { access: 'public' }, schema: { hide: true, params: keyParams, querystring: pageQuerySchema } }, async (request, reply) => {
     const embed = request.query.embed !== undefined;
+    const frame = await ancestorsOf(request.params.key, embed);
     const form = formAnswers(request.body);
     let opened;
     try {
       opened = await surveys.openAnonymous(request.params.key);
     } catch (err) {
-      return refusal(reply, err, fallbackLang(request), embed);
+      return refusal(reply, err, fallbackLang(request), frame);
     }
     const lang = langOf(request, opened.survey, null, form.lang);
     try {
-      return send(reply, 200, thanksPage(lang, await surveys.answerAnonymous(request.params.key, form.answers, { ip: request.ip, locale: lang })), embed);
+      return send(reply, 200, thanksPage(lang, await surveys.answerAnonymous(request.params.key, form.answers, { ip: request.ip, locale: lang })), frame);
     } catch (err) {
       if (err instanceof ValidationError && !(request.body instanceof URLSearchParams)) throw err;
-      if (err instanceof ValidationError) return send(reply, 400, surveyFormPage(opened.survey, lang, anonymousPath(request.params.key, embed), { values: form.answers, issues: err.issues }), embed);
-      return refusal(reply, err, lang, embed);
+      if (err instanceof ValidationError) return send(reply, 400, surveyFormPage(opened.survey, lang, anonymousPath(request.params.key, embed), { values: form.answers, issues: err.issues }), frame);
+      return refusal(reply, err, lang, frame);
     }
   });
 }

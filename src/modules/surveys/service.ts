@@ -7,13 +7,13 @@ import { newId } from '../../db/ids.ts';
 import type { CustomerService } from '../customers/service.ts';
 import type { EventService } from '../events/service.ts';
 import type { LoyaltyService } from '../loyalty/service.ts';
-import { provideRecipientVariables } from '../messaging/facts.ts';
 import type { JobService } from '../jobs/service.ts';
 import type { MessagingService } from '../messaging/service.ts';
 import type { WebhookService } from '../webhooks/service.ts';
 import type { WebhookEvent } from '../webhooks/types.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
 import { npsCategory, npsFromCounts, type NpsSummary } from './nps.ts';
+import { CSAT_SATISFIED, csatFromCounts, type CsatSummary } from './csat.ts';
 import { parseAnswers, questionIssues, standardQuestions } from './questions.ts';
 import { themes, type Theme } from './themes.ts';
 import { termsOf } from './tokenize.ts';
@@ -47,6 +47,7 @@ export interface SurveySettings {
   caseDueDays: number;
   defaultAssigneeId: string | null;
   alertEmails: string[];
+  embedOrigins: string[];
 }
 
 /** Worker job: the team's email about one new detractor case (enqueued in the answer's transaction). */
@@ -156,6 +157,7 @@ export class SurveyService {
       caseDueDays: r.case_due_days as number,
       defaultAssigneeId: r.default_assignee as string | null,
       alertEmails: r.alert_emails as string[],
+      embedOrigins: r.embed_origins as string[],
     };
   }
 
@@ -171,9 +173,10 @@ export class SurveyService {
     await this.db.query(
       `UPDATE survey_settings SET public_base_url = coalesce($2, public_base_url),
          review_url = CASE WHEN $6 THEN $3 ELSE review_url END, case_due_days = coalesce($4, case_due_days),
-         default_assignee = CASE WHEN $7 THEN $5::uuid ELSE default_assignee END, alert_emails = coalesce($8, alert_emails), updated_at = now()
+         default_assignee = CASE WHEN $7 THEN $5::uuid ELSE default_assignee END, alert_emails = coalesce($8, alert_emails),
+         embed_origins = coalesce($9, embed_origins), updated_at = now()
        WHERE workspace_id = $1`,
-      [workspaceId, s.publicBaseUrl ?? null, s.reviewUrl ?? null, s.caseDueDays ?? null, s.defaultAssigneeId ?? null, 'reviewUrl' in s, 'defaultAssigneeId' in s, s.alertEmails ?? null],
+      [workspaceId, s.publicBaseUrl ?? null, s.reviewUrl ?? null, s.caseDueDays ?? null, s.defaultAssigneeId ?? null, 'reviewUrl' in s, 'defaultAssigneeId' in s, s.alertEmails ?? null, s.embedOrigins ?? null],
     );
     return this.publicSettings(workspaceId);
   }
@@ -221,18 +224,25 @@ export class SurveyService {
     return toSurvey(rows[0]);
   }
 
-  /** Surveys, newest first, each with its answer count and NPS (for NPS surveys). */
-  async list(workspaceId: string): Promise<(Survey & { responses: number; nps: NpsSummary | null })[]> {
+  /** Surveys, newest first, each with its answer count and NPS (NPS surveys) or CSAT (CSAT surveys), with n and interval. */
+  async list(workspaceId: string): Promise<(Survey & { responses: number; nps: NpsSummary | null; csat: CsatSummary | null })[]> {
     const { rows } = await this.db.query(
-      `SELECT s.*, coalesce(r.n, 0)::int AS n, coalesce(r.p, 0)::int AS p, coalesce(r.pa, 0)::int AS pa, coalesce(r.d, 0)::int AS d
+      `SELECT s.*, coalesce(r.n, 0)::int AS n, coalesce(r.p, 0)::int AS p, coalesce(r.pa, 0)::int AS pa, coalesce(r.d, 0)::int AS d,
+              coalesce(r.rated, 0)::int AS rated, coalesce(r.satisfied, 0)::int AS satisfied
        FROM surveys s LEFT JOIN (
          SELECT survey_id, count(*) AS n, count(*) FILTER (WHERE category = 'promoter') AS p, count(*) FILTER (WHERE category = 'passive') AS pa,
-                count(*) FILTER (WHERE category = 'detractor') AS d
+                count(*) FILTER (WHERE category = 'detractor') AS d,
+                count(score) AS rated, count(*) FILTER (WHERE score >= ${CSAT_SATISFIED}) AS satisfied
          FROM survey_responses WHERE workspace_id = $1 GROUP BY survey_id) r ON r.survey_id = s.id
        WHERE s.workspace_id = $1 ORDER BY s.id DESC`,
       [workspaceId],
     );
-    return rows.map((r) => ({ ...toSurvey(r), responses: r.n as number, nps: r.kind === 'nps' ? npsFromCounts(r.p as number, r.pa as number, r.d as number) : null }));
+    return rows.map((r) => ({
+      ...toSurvey(r),
+      responses: r.n as number,
+      nps: r.kind === 'nps' ? npsFromCounts(r.p as number, r.pa as number, r.d as number) : null,
+      csat: r.kind === 'csat' ? csatFromCounts(r.satisfied as number, r.rated as number) : null,
+    }));
   }
 
   // ── links ─────────────────────────────────────────────────────────────────
@@ -302,6 +312,15 @@ export class SurveyService {
     const { workspaceId, survey } = await this.openLink(token, now);
     const claims = readSurveyLink(token)!;
     return this.record(workspaceId, survey, { customerId: claims.customerId, nonce: claims.nonce, source: 'link', ipHash: null, locale }, raw, now);
+  }
+
+  /** The origins that may frame the widget of the survey with this public key (none for an unknown key). */
+  async embedOriginsOf(publicKey: string): Promise<string[]> {
+    const { rows } = await this.db.query<{ embed_origins: string[] }>(
+      'SELECT st.embed_origins FROM surveys s JOIN survey_settings st ON st.workspace_id = s.workspace_id WHERE s.public_key = $1',
+      [publicKey],
+    );
+    return rows[0]?.embed_origins ?? [];
   }
 
   async openAnonymous(publicKey: string): Promise<{ workspaceId: string; survey: Survey }> {
@@ -426,6 +445,8 @@ export class SurveyService {
 
   /** A customer's answers and follow-up cases (the customer 360 panel). */
   async forCustomer(workspaceId: string, customerId: string): Promise<{ responses: (SurveyResponse & { surveyTitle: Survey['title'] })[]; cases: SurveyCase[] }> {
+    // Another workspace's customer (or none) is a 404, not an empty history.
+    await this.deps.customers.get(workspaceId, customerId);
     const { rows } = await this.db.query(
       `SELECT r.*, s.title AS survey_title FROM survey_responses r JOIN surveys s ON s.workspace_id = r.workspace_id AND s.id = r.survey_id
        WHERE r.workspace_id = $1 AND r.customer_id = $2 ORDER BY r.answered_at DESC LIMIT 100`,
@@ -592,11 +613,13 @@ export class SurveyService {
   }
 
   /** NPS per week or month (workspace time zone), each with its interval. */
-  async npsTrend(workspaceId: string, query: { survey?: string; granularity?: 'week' | 'month'; from?: Date; to?: Date } = {}): Promise<(NpsSummary & { start: string })[]> {
+  async npsTrend(workspaceId: string, query: { survey?: string; granularity?: 'week' | 'month'; from?: Date; to?: Date } = {}): Promise<(NpsSummary & { start: string; partial: boolean })[]> {
     const surveyId = query.survey ? (await this.get(workspaceId, query.survey)).id : null;
     const { timeZone } = await this.deps.workspaces.get(workspaceId);
-    const { rows } = await this.db.query<{ start: string; p: number; pa: number; d: number }>(
+    // partial: the period still runs (like for like, docs/metrics.md): the chart draws it dashed.
+    const { rows } = await this.db.query<{ start: string; partial: boolean; p: number; pa: number; d: number }>(
       `SELECT date_trunc($3, answered_at AT TIME ZONE $4)::date::text AS start,
+              bool_or(date_trunc($3, answered_at AT TIME ZONE $4) + ('1 ' || $3)::interval > now() AT TIME ZONE $4) AS partial,
               count(*) FILTER (WHERE category = 'promoter')::int AS p, count(*) FILTER (WHERE category = 'passive')::int AS pa,
               count(*) FILTER (WHERE category = 'detractor')::int AS d
        FROM survey_responses WHERE workspace_id = $1 AND kind = 'nps' AND ($2::uuid IS NULL OR survey_id = $2)
@@ -604,7 +627,7 @@ export class SurveyService {
        GROUP BY 1 ORDER BY 1`,
       [workspaceId, surveyId, query.granularity ?? 'month', timeZone, query.from ?? null, query.to ?? null],
     );
-    return rows.map((r) => ({ start: r.start, ...npsFromCounts(r.p, r.pa, r.d) }));
+    return rows.map((r) => ({ start: r.start, partial: r.partial, ...npsFromCounts(r.p, r.pa, r.d) }));
   }
 
   /**
@@ -652,26 +675,3 @@ export class SurveyService {
     return { ...result, comments: rows.length };
   }
 }
-
-/**
- * `{{ survey_links.<slug> }}` in message templates: a fresh signed link to each active survey for
- * the recipient (slugs with "-" are also reachable with "_"), minted when messaging loads a batch.
- */
-provideRecipientVariables('survey_links', async (q, workspaceId, customerIds) => {
-  const out = new Map<string, Record<string, string>>();
-  const { rows: settings } = await q.query<{ token_secret: string; public_base_url: string }>('SELECT token_secret, public_base_url FROM survey_settings WHERE workspace_id = $1', [workspaceId]);
-  if (!settings[0]) return out;
-  const { rows: surveys } = await q.query<{ id: string; slug: string; link_ttl_days: number }>(`SELECT id, slug, link_ttl_days FROM surveys WHERE workspace_id = $1 AND status = 'active'`, [workspaceId]);
-  const base = settings[0].public_base_url.replace(/\/+$/, '');
-  const now = Date.now();
-  for (const customerId of customerIds) {
-    const links: Record<string, string> = {};
-    for (const s of surveys) {
-      const url = `${base}/s/${signSurveyLink(settings[0].token_secret, { workspaceId, surveyId: s.id, customerId, expiresAt: new Date(now + s.link_ttl_days * 86_400_000) })}`;
-      links[s.slug] = url;
-      links[s.slug.replaceAll('-', '_')] = url;
-    }
-    out.set(customerId, links);
-  }
-  return out;
-});

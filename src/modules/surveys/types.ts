@@ -62,6 +62,13 @@ export type SurveyInput = z.input<typeof surveyInput>;
 export const surveyPatch = surveyInput.omit({ slug: true, kind: true }).partial().strict();
 export type SurveyPatch = z.input<typeof surveyPatch>;
 
+/** A scheme and host (optionally a `*.` wildcard and a port), nothing more: it goes into a CSP header as it is. */
+const embedOrigin = z
+  .string()
+  .trim()
+  .regex(/^https?:\/\/(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i, 'an origin such as https://shop.example.jp (scheme and host, no path)')
+  .transform((o) => o.toLowerCase());
+
 export const surveySettingsInput = z
   .object({
     publicBaseUrl: z.url({ protocol: /^https?$/ }),
@@ -70,6 +77,11 @@ export const surveySettingsInput = z
     defaultAssigneeId: z.uuid().nullable(),
     /** Who gets an email when a detractor opens a case (besides the `survey.detractor` webhook). */
     alertEmails: z.array(z.email()).max(20),
+    /**
+     * The workspace's sites that may frame the survey widget, as origins (`https://shop.example.jp`,
+     * `https://*.shop.example.jp`): the widget page's `frame-ancestors`. Empty: framed nowhere.
+     */
+    embedOrigins: z.array(embedOrigin).max(20),
   })
   .partial()
   .strict();

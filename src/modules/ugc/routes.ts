@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
 import { AuthError, KizunaError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../kernel/errors.ts';
 import { page, pageQuery } from '../../kernel/listQuery.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { entryPage, maskEmail, notFoundPage, type FormValues, type PageContext, type PageState } from './entryPage.ts';
 import { WindowLimiter } from './ipLimiter.ts';
@@ -111,7 +111,8 @@ const ANONYMOUS_LIMIT = { hits: 10, windowMs: 10 * 60_000 };
 export async function ugcRoutes(app: ZodApp, services: Services): Promise<void> {
   const { ugc } = services;
   const read = requireScope(services, 'read');
-  const write = requireScope(services, 'ingest');
+  // Campaigns, moderation and rewards are the marketer's work, not a data-ingest key's.
+  const write = requireScope(services, 'messaging');
   const limiter = new WindowLimiter(ANONYMOUS_LIMIT.hits, ANONYMOUS_LIMIT.windowMs);
   await app.register(fastifyMultipart, { limits: { fileSize: MAX_PHOTO_BYTES, files: 1, fields: 20, fieldSize: 10_000, parts: 25 } });
 
@@ -328,7 +329,7 @@ export async function ugcRoutes(app: ZodApp, services: Services): Promise<void> 
   const entryParams = z.object({ id: z.string().min(1).max(64) });
   const pageQueryString = z.object({ t: z.string().max(1000).optional(), lang: z.string().max(10).optional() });
 
-  app.get('/enter/:id', { schema: { tags: ['ugc public'], summary: 'The entry page (HTML, ja/en)', params: entryParams, querystring: pageQueryString, security: [] } }, async (request, reply) => {
+  app.get('/enter/:id', { config: { access: 'public' }, schema: { tags: ['ugc public'], summary: 'The entry page (HTML, ja/en)', params: entryParams, querystring: pageQueryString, security: [] } }, async (request, reply) => {
     const locale = requestedLocale(request, request.query.lang);
     const campaign = await ugc.publicCampaign(request.params.id).catch(notFoundAsNull);
     // A draft is not public yet: not even its title.
@@ -346,7 +347,7 @@ export async function ugcRoutes(app: ZodApp, services: Services): Promise<void> 
     return reply.code(state.kind === 'invalidLink' ? 401 : 200).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(entryPage(ctx, state));
   });
 
-  app.post('/enter/:id', { schema: { tags: ['ugc public'], summary: 'Submit the entry form (multipart/form-data: t or email, photo, postUrl, caption, consent=yes, lang)', params: entryParams, querystring: pageQueryString, security: [] } }, async (request, reply) => {
+  app.post('/enter/:id', { config: { access: 'public' }, schema: { tags: ['ugc public'], summary: 'Submit the entry form (multipart/form-data: t or email, photo, postUrl, caption, consent=yes, lang)', params: entryParams, querystring: pageQueryString, security: [] } }, async (request, reply) => {
     const campaign = await ugc.publicCampaign(request.params.id).catch(notFoundAsNull);
     const send = (status: number, ctx: PageContext, state: PageState) => reply.code(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(entryPage(ctx, state));
     if (!campaign) return reply.code(404).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(notFoundPage(requestedLocale(request, request.query.lang) ?? 'ja'));
@@ -378,6 +379,7 @@ export async function ugcRoutes(app: ZodApp, services: Services): Promise<void> 
   app.get(
     '/v1/public/ugc/campaigns/:id',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['ugc public'],
         summary: 'What a shop needs to show the campaign on its own pages (no API key)',
@@ -395,6 +397,7 @@ export async function ugcRoutes(app: ZodApp, services: Services): Promise<void> 
   app.post(
     '/v1/public/ugc/campaigns/:id/entries',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['ugc public'],
         summary: 'Submit an entry (multipart/form-data, or JSON for a URL-only entry): t or email, photo, postUrl, caption, consent, lang. 400 names the field, 413 too large, 415 not an image, 409 closed or over the cap, 429 too many',
@@ -409,7 +412,7 @@ export async function ugcRoutes(app: ZodApp, services: Services): Promise<void> 
       return ugc.submitEntry(request.params.id, { ...submission, locale: pickLocale(campaign, requestedLocale(request, submission.lang)) });
     },
   );
-  app.get('/ugc/media/:id', { schema: { hide: true, params: idParams } }, async (request, reply) => {
+  app.get('/ugc/media/:id', { config: { access: 'public' }, schema: { hide: true, params: idParams } }, async (request, reply) => {
     const media = await ugc.publicMedia(request.params.id);
     return reply.headers(MEDIA_HEADERS).header('cache-control', 'public, max-age=300').header('cross-origin-resource-policy', 'cross-origin').type(media.contentType).send(media.bytes);
   });

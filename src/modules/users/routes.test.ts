@@ -120,31 +120,24 @@ describeEachDatabase('session API', (t) => {
     assert.equal((await app.inject({ method: 'DELETE', url: '/v1/session' })).statusCode, 204);
   });
 
-  test('failed sign-ins are throttled per email and per client address: 429 with Retry-After', async () => {
+  test('failed sign-ins slow the failing client (429 with Retry-After), while the owner signs in from elsewhere', async () => {
     const { app, services, workspace } = await setup();
-    const email = `locked-${Math.random().toString(36).slice(2)}@example.jp`;
+    const email = `owner-${Math.random().toString(36).slice(2)}@example.jp`;
     await services.users.create(workspace.id, { email, role: 'analyst', password: PASSWORD });
-    const attempt = (who: string, password: string, ip: string) => app.inject({ method: 'POST', url: '/v1/session', payload: { email: who, password }, remoteAddress: ip });
-    for (let i = 0; i < 5; i++) assert.equal((await attempt(email, 'wrong password!', `10.1.0.${i}`)).statusCode, 401);
-    // The sixth attempt on that email is refused from any address, even with the right password.
-    const locked = await attempt(email, PASSWORD, '10.1.1.1');
-    assert.equal(locked.statusCode, 429, locked.body);
-    assert.equal(locked.json().error, 'too_many_attempts');
-    assert.match(locked.json().message, /try again in 15 minute/);
-    const retryAfter = Number(locked.headers['retry-after']);
-    assert.ok(retryAfter > 880 && retryAfter <= 900, `Retry-After ${retryAfter}`);
-
-    // One address trying many accounts: 20 failures, then even a new email from it is refused…
-    for (let i = 0; i < 20; i++) assert.equal((await attempt(`guess${i}@example.jp`, 'wrong password!', '10.2.0.1')).statusCode, 401);
-    const other = await signInAs(services, workspace.id);
-    assert.equal((await attempt(other, PASSWORD, '10.2.0.1')).statusCode, 429);
-    // … while the same account signs in from elsewhere.
-    assert.equal((await attempt(other, PASSWORD, '10.3.0.1')).statusCode, 200);
+    const attempt = (password: string, ip: string) => app.inject({ method: 'POST', url: '/v1/session', payload: { email, password }, remoteAddress: ip });
+    // The attacker hammers from one address: after three failures, answers turn to 429 with Retry-After.
+    const answers: number[] = [];
+    for (let i = 0; i < 10; i++) answers.push((await attempt('wrong password!', '10.9.0.1')).statusCode);
+    assert.deepEqual(answers.slice(0, 4), [401, 401, 401, 401]);
+    // (Waits are 1 s, then 2 s, …: on a slow machine one of the later attempts may come after a wait.)
+    assert.ok(answers.slice(4).filter((s) => s === 429).length >= 4, answers.join());
+    const refused = await attempt(PASSWORD, '10.9.0.1');
+    assert.equal(refused.statusCode, 429, refused.body);
+    assert.equal(refused.json().error, 'too_many_attempts');
+    assert.match(refused.json().message, /try again in \d+ second/);
+    assert.ok(Number(refused.headers['retry-after']) >= 1);
+    // The owner, from an address that has not failed, is not affected.
+    const owner = await attempt(PASSWORD, '10.9.0.2');
+    assert.equal(owner.statusCode, 200, owner.body);
   });
 });
-
-async function signInAs(services: Awaited<ReturnType<typeof testApp>>['services'], workspaceId: string): Promise<string> {
-  const email = `other-${Math.random().toString(36).slice(2)}@example.jp`;
-  await services.users.create(workspaceId, { email, role: 'analyst', password: PASSWORD });
-  return email;
-}

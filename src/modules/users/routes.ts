@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AuthError } from '../../kernel/errors.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { ROLE_SCOPES, ROLES, type Session, type User } from './service.ts';
 import { TooManyAttemptsError } from './throttle.ts';
@@ -30,12 +30,14 @@ export async function userRoutes(app: ZodApp, services: Services): Promise<void>
   app.post(
     '/v1/session',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['session'],
         summary: 'Sign in to the web app: sets an HttpOnly session cookie',
         security: [],
         body: z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) }),
-        description: 'Too many failed attempts for the email or from the client address answer 429 too_many_attempts with Retry-After (seconds).',
+        description:
+          'Failed attempts from a client address, and for an email from that address, make its next attempts wait longer and longer: an attempt inside the wait answers 429 too_many_attempts with Retry-After (seconds). Other clients are not affected.',
         response: { 200: sessionView },
       },
     },
@@ -52,7 +54,7 @@ export async function userRoutes(app: ZodApp, services: Services): Promise<void>
 
   app.get(
     '/v1/session',
-    { schema: { tags: ['session'], summary: 'The signed-in user, workspace and CSRF token', security: [], response: { 200: sessionView } } },
+    { config: { access: 'session' }, schema: { tags: ['session'], summary: 'The signed-in user, workspace and CSRF token', security: [], response: { 200: sessionView } } },
     async (request) => {
       const { user, session } = await sessionOf(services, request);
       return view(user, session);
@@ -61,7 +63,7 @@ export async function userRoutes(app: ZodApp, services: Services): Promise<void>
 
   app.delete(
     '/v1/session',
-    { schema: { tags: ['session'], summary: 'Sign out (needs X-CSRF-Token)', security: [], response: { 204: z.null() } } },
+    { config: { access: 'session' }, schema: { tags: ['session'], summary: 'Sign out (needs X-CSRF-Token)', security: [], response: { 204: z.null() } } },
     async (request, reply) => {
       // Signing out without a live session is already done; ending a live one needs the CSRF token.
       const token = sessionToken(request);

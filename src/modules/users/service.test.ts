@@ -37,25 +37,70 @@ describeEachDatabase('users and sessions', (t) => {
     }
   });
 
-  test("sign-in throttling: a success clears the email's failures; the lockout ends as failures age out of the window", async () => {
+  test("sign-in throttling: an attacker's failures slow the attacker's client, with growing waits, never the owner's", async () => {
     const { services, workspace, email } = await setup();
     await services.users.create(workspace.id, { email, role: 'analyst', password: 'correct horse battery' });
     const t0 = Date.now();
-    const at = (minutes: number) => ({ ip: '192.0.2.7', now: new Date(t0 + minutes * 60_000) });
-    const fail = (minutes: number) => assert.rejects(services.users.authenticate(email, 'wrong password!', at(minutes)), AuthError);
-    for (let i = 0; i < 4; i++) await fail(i);
-    await services.users.authenticate(email, 'correct horse battery', at(4));
-    // Cleared by the success: five more failures are allowed, then the email is locked.
-    for (let i = 0; i < 5; i++) await fail(5 + i);
-    await assert.rejects(services.users.authenticate(email, 'correct horse battery', at(10)), (err: unknown) => {
-      assert.ok(err instanceof TooManyAttemptsError);
-      // The oldest of the five (minute 5) leaves the 15-minute window at minute 20.
-      assert.equal(err.retryAfterSeconds, 600);
-      return true;
-    });
-    // Refused attempts do not extend the lockout; once a failure has aged out, the right password works.
-    await assert.rejects(services.users.authenticate(email, 'correct horse battery', at(19)), TooManyAttemptsError);
-    assert.equal((await services.users.authenticate(email, 'correct horse battery', at(20.1))).email, email);
+    const at = (ip: string, ms: number) => ({ ip, now: new Date(t0 + ms) });
+    const waitOf = async (p: Promise<unknown>) => {
+      const err = await p.then(
+        () => assert.fail('signed in'),
+        (e: unknown) => e,
+      );
+      return err instanceof TooManyAttemptsError ? err.retryAfterSeconds : err instanceof AuthError ? 'wrong' : err;
+    };
+    // Three free failures from the attacker's address, then each failure doubles the wait: 1 s, 2 s, 4 s, 8 s.
+    let ms = 0;
+    for (let i = 0; i < 3; i++) assert.equal(await waitOf(services.users.authenticate(email, 'wrong password!', at('203.0.113.9', ms))), 'wrong');
+    for (const wait of [1, 2, 4, 8]) {
+      assert.equal(await waitOf(services.users.authenticate(email, 'wrong password!', at('203.0.113.9', ms))), 'wrong');
+      // Inside the wait: refused before the password is checked, even the right one.
+      assert.equal(await waitOf(services.users.authenticate(email, 'correct horse battery', at('203.0.113.9', ms + 10))), wait);
+      // The owner, from their own address, signs in at once, in the middle of the attack.
+      assert.equal((await services.users.authenticate(email, 'correct horse battery', at('198.51.100.4', ms + 20))).email, email);
+      ms += wait * 1000;
+    }
+    // Waiting out the wait always works, and the right password then clears that client's count for the account.
+    assert.equal((await services.users.authenticate(email, 'correct horse battery', at('203.0.113.9', ms))).email, email);
+    for (let i = 0; i < 3; i++) assert.equal(await waitOf(services.users.authenticate(email, 'wrong password!', at('203.0.113.9', ms + i))), 'wrong');
+  });
+
+  test('sign-in throttling: one client trying many accounts is slowed on every account; a run starts over after a quiet day', async () => {
+    const { services, workspace, email } = await setup();
+    await services.users.create(workspace.id, { email, role: 'analyst', password: 'correct horse battery' });
+    const t0 = Date.now();
+    const ip = `192.0.2.${Math.floor(Math.random() * 250)}`;
+    const at = (ms: number) => ({ ip, now: new Date(t0 + ms) });
+    // Ten different accounts, one guess each: free for the client; the eleventh failure makes it wait 1 s.
+    for (let i = 0; i < 11; i++) await assert.rejects(services.users.authenticate(`guess${i}@example.jp`, 'wrong password!', at(i)), AuthError);
+    await assert.rejects(services.users.authenticate(email, 'correct horse battery', at(20)), (err: unknown) => err instanceof TooManyAttemptsError && err.retryAfterSeconds === 1);
+    // Elsewhere the account is fine; from this client, after the wait, too.
+    await services.users.authenticate(email, 'correct horse battery', { ip: '198.51.100.77', now: new Date(t0 + 20) });
+    await services.users.authenticate(email, 'correct horse battery', at(1100));
+    // A success does not clear the client's count: the next failure waits 2 s.
+    await assert.rejects(services.users.authenticate('guess99@example.jp', 'wrong password!', at(1200)), AuthError);
+    await assert.rejects(services.users.authenticate(email, 'correct horse battery', at(1300)), (err: unknown) => err instanceof TooManyAttemptsError && err.retryAfterSeconds === 2);
+    // A day without failures and the count starts over: the next failure is free again.
+    const day = 24 * 3_600_000 + 5000;
+    await assert.rejects(services.users.authenticate('guess100@example.jp', 'wrong password!', at(day)), AuthError);
+    await services.users.authenticate(email, 'correct horse battery', at(day + 1));
+  });
+
+  test('sign-in throttling: a burst of concurrent guesses gets no more password checks than a sequence', async () => {
+    const { services, workspace, email } = await setup();
+    await services.users.create(workspace.id, { email, role: 'analyst', password: 'correct horse battery' });
+    const now = new Date();
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        services.users.authenticate(email, 'wrong password!', { ip: '203.0.113.50', now }).then(
+          () => 'signed in',
+          (err: unknown) => (err instanceof TooManyAttemptsError ? 'waited' : err instanceof AuthError ? 'checked' : String(err)),
+        ),
+      ),
+    );
+    // Three free failures and the fourth (which sets the first wait): the rest are refused unchecked.
+    assert.equal(outcomes.filter((o) => o === 'checked').length, 4, outcomes.join());
+    assert.equal(outcomes.filter((o) => o === 'waited').length, 8);
   });
 
   test('an email belongs to one user across workspaces; bad input names the field', async () => {

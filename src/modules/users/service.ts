@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
-import type { Queryable } from '../../db/database.ts';
+import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { Scope } from '../workspaces/service.ts';
 import { hashPassword, verifyDecoy, verifyPassword } from './password.ts';
@@ -13,7 +13,7 @@ export type Role = (typeof ROLES)[number];
 /** What a signed-in person may do, in the API keys' terms (admin implies the others). */
 export const ROLE_SCOPES: Record<Role, Scope[]> = {
   admin: ['admin'],
-  marketer: ['ingest', 'read'],
+  marketer: ['ingest', 'read', 'messaging'],
   analyst: ['read'],
 };
 
@@ -53,7 +53,7 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 
 /** People who sign in to the web app, and their sessions. */
 export class UserService {
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Db) {}
 
   async create(workspaceId: string, input: UserInput, q: Queryable = this.db): Promise<User> {
     const u = parse(userInput, input);
@@ -88,8 +88,8 @@ export class UserService {
 
   /**
    * One message for an unknown email and a wrong password, after the same work: no account probing.
-   * Throttled per email and, when `ip` is given, per client IP (throttle.ts): too many failures
-   * throw TooManyAttemptsError (429) before the password is checked.
+   * Throttled per client (`ip`) and per (email, client) with growing waits (throttle.ts): an
+   * attempt inside a wait throws TooManyAttemptsError (429) before the password is checked.
    */
   async authenticate(email: string, password: string, options: { ip?: string | null; now?: Date } = {}): Promise<User> {
     const attempt = await beginAttempt(this.db, email, options.ip ?? null, options.now ?? new Date());
@@ -160,7 +160,7 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, at: (string | num
   return result.data;
 }
 
-function toUser(r: Record<string, unknown>): User {
+export function toUser(r: Record<string, unknown>): User {
   return {
     workspaceId: r.workspace_id as string,
     id: r.id as string,

@@ -2,8 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import { AuthError } from '../../kernel/errors.ts';
-import type { Services } from '../../app/services.ts';
-import type { Session, User } from './service.ts';
+import type { Session, User, UserService } from './service.ts';
 
 export const SESSION_COOKIE = 'kizuna_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -28,7 +27,7 @@ export function sessionToken(request: FastifyRequest): string | undefined {
  * The session of the request's cookie. A mutating request must also carry the session's CSRF token
  * in `X-CSRF-Token` (another site can make a browser send the cookie, but cannot read the token).
  */
-export async function sessionOf(services: Services, request: FastifyRequest): Promise<{ session: Session; user: User }> {
+export async function sessionOf(services: { users: Pick<UserService, 'lookupSession'> }, request: FastifyRequest): Promise<{ session: Session; user: User }> {
   const token = sessionToken(request);
   if (!token) throw new AuthError('Sign in, or send an API key as "Authorization: Bearer <key>"');
   const found = await services.users.lookupSession(token);

@@ -1,23 +1,43 @@
 import { createHash } from 'node:crypto';
 import { KizunaError } from '../../kernel/errors.ts';
-import type { Queryable } from '../../db/database.ts';
-import { newId } from '../../db/ids.ts';
+import type { Db } from '../../db/database.ts';
 
 /**
- * Sign-in throttling: at most `email` failed attempts per email address and `ip` per client IP
- * within a sliding `windowMs`; beyond that, attempts are refused with 429 (the password is not even
- * checked) until enough failures have aged out of the window. Per email stops guessing one
- * account's password from many addresses, per IP one address trying many accounts.
+ * Sign-in throttling that slows the guesser, not the owner. Failures are counted per client (its
+ * IP address) and per (account, client); after a few free failures each further one makes that key
+ * wait twice as long before its next attempt is even checked (429 with Retry-After). Nothing is
+ * counted per account alone: five wrong passwords from an attacker's machine must not lock the
+ * owner out, and they do not: the owner's own client has no failures, so their correct password
+ * works at once. State lives in PostgreSQL, so every API process behind a load balancer shares it.
+ *
+ * - `account_client`: 3 free failures, then 1 s, 2 s, 4 s, … up to 15 minutes between attempts.
+ * - `client`: 10 free failures (an office behind one NAT mistypes too), then 1 s, 2 s, … up to an
+ *   hour: one client trying many accounts slows down as surely as one trying one account.
+ * - A key's count starts over after 24 hours without a failure; a success clears its
+ *   (account, client) count, never the client's (a guesser with an account of their own must not
+ *   be able to reset their own count by signing in to it).
  */
-export const SIGN_IN_LIMITS = { email: 5, ip: 20, windowMs: 15 * 60_000 } as const;
+export const SIGN_IN_THROTTLE = {
+  account_client: { free: 3, baseMs: 1_000, maxMs: 15 * 60_000 },
+  client: { free: 10, baseMs: 1_000, maxMs: 60 * 60_000 },
+  resetAfterMs: 24 * 3_600_000,
+} as const;
+
+type Scope = 'account_client' | 'client';
+
+/** The wait after the n-th failure in a run. */
+export function delayAfter(scope: Scope, failures: number): number {
+  const { free, baseMs, maxMs } = SIGN_IN_THROTTLE[scope];
+  return failures <= free ? 0 : Math.min(baseMs * 2 ** (failures - free - 1), maxMs);
+}
 
 export class TooManyAttemptsError extends KizunaError {
   constructor(readonly retryAfterSeconds: number) {
-    super(`Too many failed sign-in attempts: try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s)`, 429, 'too_many_attempts');
+    super(`Too many failed sign-in attempts from this client: try again in ${describeWait(retryAfterSeconds)}`, 429, 'too_many_attempts');
   }
 }
 
-type Scope = keyof Omit<typeof SIGN_IN_LIMITS, 'windowMs'>;
+const describeWait = (s: number) => (s < 120 ? `${s} second(s)` : `${Math.ceil(s / 60)} minute(s)`);
 const hashKey = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /** One attempt in progress: counted as a failure unless `succeeded` is called. */
@@ -25,43 +45,68 @@ export interface Attempt {
   succeeded(): Promise<void>;
 }
 
+interface Row {
+  scope: Scope;
+  key: string;
+  failures: number;
+  last_failed_at: Date;
+  blocked_until: Date | null;
+}
+
 /**
- * Records the attempt before the password is checked, then counts: concurrent attempts all see
- * each other, so a burst cannot slip past the limit. A refused attempt is not kept (it checked no
- * password), so waiting out the window always ends the lockout.
+ * Counts the attempt as a failure before the password is checked (and takes it back on success),
+ * under a row lock: a burst of concurrent guesses is serialised, and each sees the wait the one
+ * before it set, so a burst gets no more checks than a sequence. A refused attempt changes
+ * nothing, so waiting out Retry-After always works. Without a known client address (a CLI
+ * sign-in), the client is "unknown", one client like any other.
  */
-export async function beginAttempt(q: Queryable, email: string, ip: string | null, now: Date): Promise<Attempt> {
-  const keys: { scope: Scope; key: string; id: string }[] = [{ scope: 'email', key: hashKey(email.trim().toLowerCase()), id: newId() }];
-  if (ip) keys.push({ scope: 'ip', key: hashKey(ip), id: newId() });
-  const windowStart = new Date(now.getTime() - SIGN_IN_LIMITS.windowMs);
-  const [scopes, hashes, ids] = [keys.map((k) => k.scope), keys.map((k) => k.key), keys.map((k) => k.id)];
-  await q.query(
-    `WITH old AS (DELETE FROM sign_in_attempts WHERE failed_at <= $4)
-     INSERT INTO sign_in_attempts (scope, key, id, failed_at) SELECT scope, key, id, $5 FROM unnest($1::text[], $2::text[], $3::uuid[]) AS k(scope, key, id)`,
-    [scopes, hashes, ids, windowStart, now],
-  );
-  // For each scope, the failure that has to age out before an attempt is allowed again: the
-  // limit-th most recent one other than this attempt.
-  const { rows } = await q.query<{ scope: Scope; attempts: number; blocking: Date | null }>(
-    `SELECT k.scope, count(a.id)::int AS attempts,
-            (array_agg(a.failed_at ORDER BY a.failed_at DESC) FILTER (WHERE a.id <> k.id))[k.lim] AS blocking
-     FROM unnest($1::text[], $2::text[], $3::uuid[], $4::int[]) AS k(scope, key, id, lim)
-     LEFT JOIN sign_in_attempts a ON a.scope = k.scope AND a.key = k.key AND a.failed_at > $5
-     GROUP BY k.scope, k.id, k.lim`,
-    [scopes, hashes, ids, keys.map((k) => SIGN_IN_LIMITS[k.scope]), windowStart],
-  );
-  const remove = (which: { scope: Scope; key: string; id: string }[], allOfEmail: boolean) =>
-    q.query(
-      `DELETE FROM sign_in_attempts a USING unnest($1::text[], $2::text[], $3::uuid[]) AS k(scope, key, id)
-       WHERE a.scope = k.scope AND a.key = k.key AND (a.id = k.id OR ($4 AND a.scope = 'email'))`,
-      [which.map((k) => k.scope), which.map((k) => k.key), which.map((k) => k.id), allOfEmail],
+export async function beginAttempt(db: Db, email: string, ip: string | null, now: Date): Promise<Attempt> {
+  const client = ip ?? 'unknown';
+  const keys: { scope: Scope; key: string }[] = [
+    { scope: 'account_client', key: hashKey(`${email.trim().toLowerCase()}\n${client}`) },
+    { scope: 'client', key: hashKey(client) },
+  ];
+  const [scopes, hashes] = [keys.map((k) => k.scope), keys.map((k) => k.key)];
+  const before = await db.tx(async (tx) => {
+    await tx.query(
+      `INSERT INTO sign_in_throttle (scope, key, failures, last_failed_at) SELECT scope, key, 0, $3 FROM unnest($1::text[], $2::text[]) AS k(scope, key)
+       ON CONFLICT (scope, key) DO NOTHING`,
+      [scopes, hashes, now],
     );
-  const over = rows.filter((r) => r.attempts > SIGN_IN_LIMITS[r.scope] && r.blocking !== null);
-  if (over.length > 0) {
-    await remove(keys, false);
-    const until = Math.max(...over.map((r) => r.blocking!.getTime() + SIGN_IN_LIMITS.windowMs));
-    throw new TooManyAttemptsError(Math.max(1, Math.ceil((until - now.getTime()) / 1000)));
-  }
-  // A success clears the email's failures and takes this attempt off the IP's count.
-  return { succeeded: async () => void (await remove(keys, true)) };
+    // Locked in one order (scope, key) by every attempt: no deadlock between two.
+    const { rows } = await tx.query<Row>(
+      `SELECT t.scope, t.key, t.failures, t.last_failed_at, t.blocked_until FROM sign_in_throttle t JOIN unnest($1::text[], $2::text[]) AS k(scope, key) USING (scope, key)
+       ORDER BY t.scope, t.key FOR UPDATE OF t`,
+      [scopes, hashes],
+    );
+    const waitUntil = Math.max(0, ...rows.map((r) => r.blocked_until?.getTime() ?? 0));
+    if (waitUntil > now.getTime()) return { refused: Math.max(1, Math.ceil((waitUntil - now.getTime()) / 1000)), rows };
+    for (const r of rows) {
+      const failures = now.getTime() - r.last_failed_at.getTime() > SIGN_IN_THROTTLE.resetAfterMs ? 1 : r.failures + 1;
+      const delay = delayAfter(r.scope, failures);
+      await tx.query('UPDATE sign_in_throttle SET failures = $3, last_failed_at = $4, blocked_until = $5 WHERE scope = $1 AND key = $2', [
+        r.scope,
+        r.key,
+        failures,
+        now,
+        delay ? new Date(now.getTime() + delay) : null,
+      ]);
+    }
+    return { refused: 0, rows };
+  });
+  if (before.refused) throw new TooManyAttemptsError(before.refused);
+  // Old runs are cleared now and then by whichever attempt comes by; they would start over anyway.
+  if (Math.random() < 0.01) await db.query('DELETE FROM sign_in_throttle WHERE last_failed_at < $1', [new Date(now.getTime() - SIGN_IN_THROTTLE.resetAfterMs)]);
+  const clientRow = before.rows.find((r) => r.scope === 'client')!;
+  return {
+    succeeded: async () => {
+      // The right password: this account's count from this client is cleared, and this attempt is
+      // taken off the client's count (with the wait it had before it).
+      await db.query(
+        `WITH cleared AS (DELETE FROM sign_in_throttle WHERE scope = 'account_client' AND key = $1)
+         UPDATE sign_in_throttle SET failures = greatest(failures - 1, 0), blocked_until = $3 WHERE scope = 'client' AND key = $2`,
+        [keys[0]!.key, keys[1]!.key, clientRow.blocked_until],
+      );
+    },
+  };
 }

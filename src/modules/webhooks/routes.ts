@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
-import type { ZodApp } from '../../app/server.ts';
+import { referenceIn } from '../../kernel/references.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { WEBHOOK_EVENTS, webhookInput } from './types.ts';
 
@@ -47,7 +48,12 @@ export async function webhookRoutes(app: ZodApp, services: Services): Promise<vo
         response: { 201: z.object({ webhook: webhookView, secret: z.string() }) },
       },
     },
-    async (request, reply) => reply.code(201).send(await webhooks.create(workspaceOf(request), request.body)),
+    async (request, reply) => {
+      const ws = workspaceOf(request);
+      // Segment ids must be this workspace's (the webhook module cannot see segments: they depend on it).
+      for (const [i, id] of (request.body.segmentIds ?? []).entries()) await referenceIn(['segmentIds', i], () => services.segments.get(ws, id));
+      return reply.code(201).send(await webhooks.create(ws, request.body));
+    },
   );
 
   app.get(

@@ -1,5 +1,7 @@
 import { NotFoundError } from '../../kernel/errors.ts';
 import { exportRows } from '../../kernel/exportRows.ts';
+import { outboundRequest } from '../../kernel/outboundHttp.ts';
+import { OutboundRefusedError } from '../../kernel/outboundUrl.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { JobService } from '../jobs/service.ts';
@@ -199,12 +201,11 @@ export class WebhookService {
   private async post(d: Claimed, now: Date, timeoutMs: number): Promise<{ ok: boolean; status: number | null; error: string | null }> {
     const body = JSON.stringify({ id: d.id, type: d.event_type, createdAt: d.created_at.toISOString(), data: d.payload });
     try {
-      const res = await fetch(d.url, {
+      // Redirects are not followed: the endpoint is the URL that was registered (outboundRequest never follows them).
+      const res = await outboundRequest(d.url, {
         method: 'POST',
         body,
-        // Redirects are not followed: the endpoint is the URL that was registered.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Kizuna-Webhooks/1',
@@ -214,12 +215,11 @@ export class WebhookService {
           [SIGNATURE_HEADER]: sign(d.secret, body),
         },
       });
-      await res.body?.cancel();
       const ok = res.status >= 200 && res.status < 300;
       return { ok, status: res.status, error: ok ? null : `HTTP ${res.status}` };
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string; message?: string } };
-      return { ok: false, status: null, error: (e.cause?.code ?? e.cause?.message ?? e.message).slice(0, 500) };
+      const e = err as Error & { code?: string };
+      return { ok: false, status: null, error: (err instanceof OutboundRefusedError ? e.message : (e.code ?? e.message)).slice(0, 500) };
     }
   }
 

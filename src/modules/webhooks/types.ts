@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { outboundUrl } from '../../kernel/outboundUrl.ts';
 
 /** Event types an endpoint can subscribe to. */
 export const WEBHOOK_EVENTS = ['segment.membership_changed', 'survey.detractor', 'journey.step'] as const;
@@ -6,9 +7,8 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const webhookInput = z
   .object({
-    url: z
-      .url({ protocol: /^https?$/, error: 'an http(s) URL' })
-      .max(2000),
+    /** Never inside: link-local and metadata always refused, private ranges unless KIZUNA_ALLOW_PRIVATE_URLS=1. */
+    url: outboundUrl(z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).max(2000)),
     events: z.array(z.enum(WEBHOOK_EVENTS, { error: `one of ${WEBHOOK_EVENTS.join(', ')}` })).min(1).default(['segment.membership_changed']),
     /** Only these segments' membership changes; absent: every segment. */
     segmentIds: z.array(z.uuid()).min(1).max(100).optional(),

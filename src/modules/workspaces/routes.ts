@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../app/auth.ts';
-import type { ZodApp } from '../../app/server.ts';
+import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { SCOPES } from './service.ts';
 
@@ -36,9 +36,13 @@ export async function workspaceRoutes(app: ZodApp, services: Services): Promise<
     '/v1/api-keys',
     {
       preHandler: requireScope(services, 'admin'),
-      schema: { tags: ['workspace'], summary: 'List API keys (secrets are never shown again)', response: { 200: z.object({ data: z.array(apiKeyView) }) } },
+      schema: {
+        tags: ['workspace'],
+        summary: 'List API keys (secrets are never shown again), and the scopes a key may have',
+        response: { 200: z.object({ data: z.array(apiKeyView), scopes: z.array(z.enum(SCOPES)) }) },
+      },
     },
-    async (request) => ({ data: await workspaces.listApiKeys(workspaceOf(request)) }),
+    async (request) => ({ data: await workspaces.listApiKeys(workspaceOf(request)), scopes: [...SCOPES] }),
   );
 
   app.post(

@@ -5,7 +5,12 @@ import { AuthError, NotFoundError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 
-export const SCOPES = ['ingest', 'read', 'admin'] as const;
+/**
+ * What an API key may do (docs/security.md, "Scopes and roles"): `ingest` only writes customer data
+ * (safe in browser and app code), `read` reads, `messaging` is the marketer's work that reaches
+ * customers (campaigns, journeys, coupons, grants), `admin` implies all of them.
+ */
+export const SCOPES = ['ingest', 'read', 'messaging', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const workspaceInput = z.object({

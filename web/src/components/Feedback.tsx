@@ -1,4 +1,4 @@
-import { ApiError } from '../api.ts';
+import { ApiError, type FieldIssue } from '../api.ts';
 import { useI18n, type MessageKey } from '../i18n/index.tsx';
 
 /** Spinner with a live label, for screen readers as much as for eyes. */
@@ -26,13 +26,19 @@ export function errorMessageKey(error: unknown): MessageKey {
   return 'error.other';
 }
 
+/**
+ * The server's error in the interface language: a code the dictionaries know (error.code.last_admin)
+ * is worded by the app; otherwise a title by HTTP status, with the server's own message below it.
+ */
 export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { t } = useI18n();
-  const key = errorMessageKey(error);
-  const detail = error instanceof ApiError && error.status >= 400 && error.status < 500 ? error.message : undefined;
+  const { t, lookup } = useI18n();
+  const worded = error instanceof ApiError && error.code ? lookup(`error.code.${error.code}`) : undefined;
+  // A refusal with field issues is explained by them (in this language); the server's English summary would add nothing.
+  const explainedByIssues = error instanceof ApiError && error.code === 'validation_failed' && error.issues.length > 0;
+  const detail = !worded && !explainedByIssues && error instanceof ApiError && error.status >= 400 && error.status < 500 ? error.message : undefined;
   return (
     <div className="notice notice-error" role="alert">
-      <p className="notice-title">{t(key, { status: error instanceof ApiError ? error.status : '' })}</p>
+      <p className="notice-title">{worded ?? t(errorMessageKey(error), { status: error instanceof ApiError ? error.status : '' })}</p>
       {detail && (
         <p className="notice-detail">
           <span className="visually-hidden">{t('error.details')}: </span>
@@ -43,8 +49,8 @@ export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () =
         <ul className="issue-list">
           {error.issues.slice(0, 10).map((issue, i) => (
             <li key={i}>
-              {issue.line !== undefined ? `${issue.line}: ` : issue.path && issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}
-              {issue.message}
+              {issue.line !== undefined ? `${issue.line}: ` : issue.path && issue.path.length > 0 ? `${fieldPath(issue).join('.')}: ` : ''}
+              <IssueText issue={issue} />
             </li>
           ))}
         </ul>
@@ -55,5 +61,32 @@ export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () =
         </button>
       )}
     </div>
+  );
+}
+
+/** The issue's path within the request body (route validation puts "body" first; services do not). */
+const fieldPath = (issue: FieldIssue): (string | number)[] => (issue.path?.[0] === 'body' ? issue.path.slice(1) : (issue.path ?? []));
+
+/** The first issue the error names for the field at `path` ("sender.email"). */
+export function issueAt(error: unknown, path: string): FieldIssue | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  return error.issues.find((issue) => fieldPath(issue).join('.') === path);
+}
+
+/** An issue in the interface language when its kind is known (the server's words stay in the tooltip), else as the server put it. */
+function IssueText({ issue }: { issue: FieldIssue }) {
+  const { lookup } = useI18n();
+  const worded = issue.code ? lookup(`issue.${issue.code}`) : undefined;
+  return worded ? <span title={issue.message}>{worded}</span> : <>{issue.message}</>;
+}
+
+/** The API's complaint about one field, shown under it; `id` is what the input's aria-describedby names. */
+export function FieldError({ error, path, id }: { error: unknown; path: string; id: string }) {
+  const issue = issueAt(error, path);
+  if (!issue) return null;
+  return (
+    <p className="field-error" id={id}>
+      <IssueText issue={issue} />
+    </p>
   );
 }

@@ -1,32 +1,55 @@
-import { useEffect, useRef, type ReactNode } from 'react';
-import { useI18n } from '../i18n/index.tsx';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useI18n, type MessageKey } from '../i18n/index.tsx';
 import { LanguageSelect } from './LanguageSelect.tsx';
-import { hasScope, NAV } from '../nav.ts';
 import { Link, useLocation } from '../router.tsx';
-import { useSession } from '../session.tsx';
+import { hasScope, useSession } from '../session.tsx';
+import type { Scope } from '../types.ts';
+
+/** The sidebar's sections of links (nav.ts builds them; App passes them in, so pages importing PageHeader do not import every area). */
+type ShellNav = { label?: MessageKey; items: { to: string; label: MessageKey; scope?: Scope }[] }[];
 
 /** Sidebar navigation, account and language; the page in `main`, focused on every navigation. */
-export function Shell({ children }: { children: ReactNode }) {
+export function Shell({ nav, children }: { nav: ShellNav; children: ReactNode }) {
   const { t } = useI18n();
   const { path } = useLocation();
   const session = useSession();
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
+  // On a narrow screen the sidebar is a drawer behind the menu button.
+  const [menuOpen, setMenuOpen] = useState(false);
 
   useEffect(() => {
+    setMenuOpen(false);
     // Screen readers and keyboards start at the new page, not in the sidebar they just used.
     if (first.current) first.current = false;
     else main.current?.focus();
   }, [path]);
 
+  useEffect(() => {
+    if (!menuOpen) return;
+    const close = (event: KeyboardEvent) => event.key === 'Escape' && setMenuOpen(false);
+    window.addEventListener('keydown', close);
+    return () => window.removeEventListener('keydown', close);
+  }, [menuOpen]);
+
   const current = (to: string) => path === to || path.startsWith(`${to}/`);
 
   return (
-    <div className="shell">
+    <div className={menuOpen ? 'shell menu-open' : 'shell'}>
       <a className="skip-link" href="#main">
         {t('nav.skip')}
       </a>
-      <aside className="sidebar">
+      <header className="topbar">
+        <span className="brand-mark" aria-hidden="true">
+          絆
+        </span>
+        <span className="brand-name">{t('app.name')}</span>
+        <button type="button" className="button button-ghost menu-button" aria-expanded={menuOpen} aria-controls="sidebar" onClick={() => setMenuOpen((o) => !o)}>
+          {t(menuOpen ? 'shell.closeMenu' : 'shell.menu')}
+        </button>
+      </header>
+      {menuOpen && <div className="drawer-backdrop" aria-hidden="true" onClick={() => setMenuOpen(false)} />}
+      <aside className="sidebar" id="sidebar">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">
             絆
@@ -41,7 +64,7 @@ export function Shell({ children }: { children: ReactNode }) {
           {session.workspace.name}
         </p>
         <nav aria-label={t('nav.label')}>
-          {NAV.map((section, i) => {
+          {nav.map((section, i) => {
             const items = section.items.filter((item) => hasScope(session.scopes, item.scope));
             if (items.length === 0) return null;
             return (

@@ -18,6 +18,8 @@ interface I18n {
   locale: Locale;
   setLocale: (locale: Locale) => void;
   t: Translate;
+  /** The string of a key made at run time (an API error code, a scope the server added), if there is one. */
+  lookup: (key: string) => string | undefined;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -49,7 +51,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     },
     [locale],
   );
-  const value = useMemo(() => ({ locale, setLocale, t }), [locale, setLocale, t]);
+  const lookup = useCallback((key: string) => (key in DICTIONARIES[locale] ? DICTIONARIES[locale][key as MessageKey] : undefined), [locale]);
+  const value = useMemo(() => ({ locale, setLocale, t, lookup }), [locale, setLocale, t, lookup]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

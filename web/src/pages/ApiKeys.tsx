@@ -5,12 +5,9 @@ import { ErrorNotice, Loading } from '../components/Feedback.tsx';
 import { PageHeader } from '../components/Shell.tsx';
 import { useFormat } from '../format.ts';
 import { useI18n } from '../i18n/index.tsx';
-import { hasScope } from '../nav.ts';
-import { useSession } from '../session.tsx';
+import { hasScope, useSession } from '../session.tsx';
 import type { ApiKey, Scope } from '../types.ts';
 import { useApi } from '../useApi.ts';
-
-const SCOPES: Scope[] = ['ingest', 'read', 'admin'];
 
 export function ApiKeys() {
   const { t } = useI18n();
@@ -30,17 +27,21 @@ export function ApiKeys() {
 }
 
 function KeyManager() {
-  const { data, error, loading, reload } = useApi<{ data: ApiKey[] }>('/v1/api-keys');
+  // The scopes offered are the ones the server accepts (it lists them with the keys).
+  const { data, error, loading, reload } = useApi<{ data: ApiKey[]; scopes: Scope[] }>('/v1/api-keys');
   const [created, setCreated] = useState<{ name: string; secret: string }>();
   return (
     <>
       {created && <NewSecret name={created.name} secret={created.secret} onDone={() => setCreated(undefined)} />}
-      <CreateKey
-        onCreated={(name, secret) => {
-          setCreated({ name, secret });
-          reload();
-        }}
-      />
+      {data && (
+        <CreateKey
+          scopes={data.scopes}
+          onCreated={(name, secret) => {
+            setCreated({ name, secret });
+            reload();
+          }}
+        />
+      )}
       {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
       {data === undefined && loading && <Loading />}
       {data && <KeyTable keys={data.data} onChanged={reload} />}
@@ -63,8 +64,15 @@ function NewSecret({ name, secret, onDone }: { name: string; secret: string; onD
   );
 }
 
-function CreateKey({ onCreated }: { onCreated: (name: string, secret: string) => void }) {
+/** A scope's name and what it allows, in the interface language when the dictionaries know it. */
+function useScopeText() {
+  const { lookup } = useI18n();
+  return { name: (s: Scope) => lookup(`scope.${s}`) ?? s, desc: (s: Scope) => lookup(`scope.desc.${s}`) };
+}
+
+function CreateKey({ scopes, onCreated }: { scopes: Scope[]; onCreated: (name: string, secret: string) => void }) {
   const { t } = useI18n();
+  const scopeText = useScopeText();
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState<Scope[]>(['ingest']);
   const [busy, setBusy] = useState(false);
@@ -113,11 +121,12 @@ function CreateKey({ onCreated }: { onCreated: (name: string, secret: string) =>
         </div>
         <fieldset className="field" aria-describedby={missingScope ? 'scope-error' : undefined}>
           <legend>{t('apiKeys.create.scopes')}</legend>
-          {SCOPES.map((scope) => (
+          {scopes.map((scope) => (
             <label key={scope} className="checkbox">
               <input type="checkbox" name="scope" value={scope} checked={chosen.includes(scope)} onChange={(e) => toggle(scope, e.target.checked)} />
               <span>
-                <span className="strong">{t(`scope.${scope}`)}</span> <span className="muted">— {t(`scope.desc.${scope}`)}</span>
+                <span className="strong">{scopeText.name(scope)}</span>
+                {scopeText.desc(scope) && <span className="muted"> — {scopeText.desc(scope)}</span>}
               </span>
             </label>
           ))}
@@ -139,6 +148,7 @@ function CreateKey({ onCreated }: { onCreated: (name: string, secret: string) =>
 
 function KeyTable({ keys, onChanged }: { keys: ApiKey[]; onChanged: () => void }) {
   const { t } = useI18n();
+  const scopeText = useScopeText();
   const format = useFormat();
   const [confirming, setConfirming] = useState<string>();
   const [error, setError] = useState<unknown>();
@@ -181,7 +191,7 @@ function KeyTable({ keys, onChanged }: { keys: ApiKey[]; onChanged: () => void }
               <tr key={key.id} className={key.revokedAt ? 'row-muted' : undefined}>
                 <td className="strong">{key.name}</td>
                 <td className="mono">{key.prefix}…</td>
-                <td>{key.scopes.map((s) => t(`scope.${s}`)).join(', ')}</td>
+                <td>{key.scopes.map(scopeText.name).join(', ')}</td>
                 <td className="nowrap">{format.date(key.createdAt)}</td>
                 <td className="nowrap">{key.lastUsedAt ? format.dateTime(key.lastUsedAt) : t('apiKeys.never')}</td>
                 <td>

@@ -6,9 +6,8 @@ import { PageHeader } from '../components/Shell.tsx';
 import { useFormat } from '../format.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { fullKana, fullName } from '../names.ts';
-import { hasScope } from '../nav.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
-import { useSession } from '../session.tsx';
+import { hasScope, useSession } from '../session.tsx';
 import type { Customer, Page } from '../types.ts';
 import { useApi } from '../useApi.ts';
 

@@ -5,8 +5,7 @@ import { PageHeader } from '../components/Shell.tsx';
 import { ImportCommand } from '../components/Snippets.tsx';
 import { useFormat } from '../format.ts';
 import { useI18n } from '../i18n/index.tsx';
-import { hasScope } from '../nav.ts';
-import { useSession } from '../session.tsx';
+import { hasScope, useSession } from '../session.tsx';
 import type { ImportKind, ImportSummary } from '../types.ts';
 
 const KINDS: ImportKind[] = ['customers', 'orders', 'products', 'events'];

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '../api.ts';
 import { ErrorNotice } from '../components/Feedback.tsx';
 import { LanguageSelect } from '../components/LanguageSelect.tsx';
@@ -30,6 +30,50 @@ export function SignIn({ onSignedIn, sessionEnded }: { onSignedIn: (session: Ses
 
   const wrongPassword = error instanceof ApiError && error.status === 401;
   return (
+    <AuthCard languageId="language-signin">
+      <h1>{t('signIn.title')}</h1>
+      <p className="muted">{t('signIn.subtitle')}</p>
+      {sessionEnded && !error && (
+        <p className="notice notice-info" role="status">
+          {t('error.sessionEnded')}
+        </p>
+      )}
+      {wrongPassword ? (
+        <p className="notice notice-error" role="alert">
+          {t('error.badCredentials')}
+        </p>
+      ) : (
+        error !== undefined && <ErrorNotice error={error} />
+      )}
+      <form onSubmit={submit} className="form">
+        <div className="field">
+          <label htmlFor="email">{t('signIn.email')}</label>
+          <input id="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+        </div>
+        <div className="field">
+          <label htmlFor="password">{t('signIn.password')}</label>
+          <input
+            id="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </div>
+        <button type="submit" className="button button-primary button-block" disabled={busy}>
+          {busy ? t('signIn.submitting') : t('signIn.submit')}
+        </button>
+      </form>
+      <p className="hint">{t('signIn.demoHint')}</p>
+    </AuthCard>
+  );
+}
+
+/** The frame of the signed-out pages (sign-in, an invitation): the brand over a card, the language choice at its foot. */
+export function AuthCard({ languageId, children }: { languageId: string; children: ReactNode }) {
+  const { t } = useI18n();
+  return (
     <div className="signin">
       <main className="signin-card">
         <div className="brand brand-large">
@@ -38,42 +82,8 @@ export function SignIn({ onSignedIn, sessionEnded }: { onSignedIn: (session: Ses
           </span>
           <span className="brand-name">{t('app.name')}</span>
         </div>
-        <h1>{t('signIn.title')}</h1>
-        <p className="muted">{t('signIn.subtitle')}</p>
-        {sessionEnded && !error && (
-          <p className="notice notice-info" role="status">
-            {t('error.sessionEnded')}
-          </p>
-        )}
-        {wrongPassword ? (
-          <p className="notice notice-error" role="alert">
-            {t('error.badCredentials')}
-          </p>
-        ) : (
-          error !== undefined && <ErrorNotice error={error} />
-        )}
-        <form onSubmit={submit} className="form">
-          <div className="field">
-            <label htmlFor="email">{t('signIn.email')}</label>
-            <input id="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
-          </div>
-          <div className="field">
-            <label htmlFor="password">{t('signIn.password')}</label>
-            <input
-              id="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </div>
-          <button type="submit" className="button button-primary button-block" disabled={busy}>
-            {busy ? t('signIn.submitting') : t('signIn.submit')}
-          </button>
-        </form>
-        <p className="hint">{t('signIn.demoHint')}</p>
-        <LanguageSelect id="language-signin" />
+        {children}
+        <LanguageSelect id={languageId} />
       </main>
     </div>
   );

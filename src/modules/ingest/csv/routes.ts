@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { requireScope, workspaceOf } from '../../../app/auth.ts';
 import { KizunaError, PayloadTooLargeError, ValidationError } from '../../../kernel/errors.ts';
-import type { ZodApp } from '../../../app/server.ts';
+import type { ZodApp } from '../../../kernel/http.ts';
 import type { Services } from '../../../app/services.ts';
 import { ENCODINGS, type EncodingOption } from './encoding.ts';
 import { importCsv } from './importer.ts';

@@ -1,6 +1,8 @@
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { OutboundRefusedError } from '../../../kernel/outboundUrl.ts';
+import { guardedSmtpSocket } from '../../../kernel/outboundSocket.ts';
 import { ProviderError, type Messenger, type OutboundMessage } from '../messenger.ts';
 import type { MessagingSettings } from '../settings.ts';
 
@@ -13,7 +15,6 @@ import type { MessagingSettings } from '../settings.ts';
 export class EmailMessenger implements Messenger {
   readonly channel = 'email' as const;
   private readonly transport: Transporter;
-  private readonly domain: string;
 
   constructor(
     config: NonNullable<MessagingSettings['email']>,
@@ -26,18 +27,15 @@ export class EmailMessenger implements Messenger {
       maxMessages: Infinity,
       // Local relays and test sinks often present self-signed certificates.
       tls: { rejectUnauthorized: false },
+      // The connection is opened through the outbound guard: no SMTP host inside (kernel/outboundUrl.ts).
+      getSocket: guardedSmtpSocket(),
     } as SMTPPool.Options);
-    this.domain = sender.email.split('@')[1]!;
   }
 
   async send(message: OutboundMessage): Promise<{ providerId: string }> {
     if (message.content.channel !== 'email') throw new Error(`email messenger got ${message.content.channel} content`);
-    const messageId = `<${message.key}@${this.domain}>`;
-    const headers: Record<string, string> = {};
-    if (message.unsubscribeUrl) {
-      headers['List-Unsubscribe'] = `<${message.unsubscribeUrl}>`;
-      headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
-    }
+    const messageId = emailMessageId(message, this.sender);
+    const headers = unsubscribeHeaders(message);
     try {
       await this.transport.sendMail({
         from: { name: this.sender.name, address: this.sender.email },
@@ -63,8 +61,20 @@ export class EmailMessenger implements Messenger {
   }
 }
 
+/** The Message-ID of a delivery: its key at the sender's domain, the same on every resend. */
+export function emailMessageId(message: OutboundMessage, sender: MessagingSettings['sender']): string {
+  return `<${message.key}@${sender.email.split('@')[1]!}>`;
+}
+
+/** RFC 8058 one-click unsubscribe headers, for marketing mail. */
+export function unsubscribeHeaders(message: OutboundMessage): Record<string, string> {
+  if (!message.unsubscribeUrl) return {};
+  return { 'List-Unsubscribe': `<${message.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+}
+
 /** 4xx replies and connection trouble are temporary; 5xx are not (550/551/553 at RCPT: no such mailbox). */
 function smtpError(err: unknown): ProviderError {
+  if (err instanceof OutboundRefusedError) return new ProviderError(err.message, 'address_refused', false);
   const e = err as Error & { responseCode?: number; command?: string; code?: string };
   if (e.responseCode) {
     const permanent = e.responseCode >= 500;

@@ -1,4 +1,6 @@
-import { networkError } from '../messenger.ts';
+import { outboundRequest } from '../../../kernel/outboundHttp.ts';
+import { OutboundRefusedError } from '../../../kernel/outboundUrl.ts';
+import { ProviderError, networkError } from '../messenger.ts';
 
 export interface HttpAnswer {
   status: number;
@@ -7,15 +9,19 @@ export interface HttpAnswer {
   body: Record<string, unknown>;
 }
 
-/** One request to a provider API; network failures become retryable ProviderErrors. Redirects are not followed. */
+/**
+ * One request to a provider API through the outbound guard (kernel/outboundHttp.ts): network
+ * failures become retryable ProviderErrors, a refused address a permanent one. Redirects are not followed.
+ */
 export async function request(url: string, init: { method?: string; headers: Record<string, string>; body: string }, timeoutMs = 10_000): Promise<HttpAnswer> {
-  let res: Response;
+  let res: Awaited<ReturnType<typeof outboundRequest>>;
   try {
-    res = await fetch(url, { method: init.method ?? 'POST', headers: init.headers, body: init.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    res = await outboundRequest(url, { ...init, timeoutMs });
   } catch (err) {
+    if (err instanceof OutboundRefusedError) throw new ProviderError(err.message, 'address_refused', false);
     throw networkError(err);
   }
-  const text = await res.text();
+  const text = res.text;
   let body: Record<string, unknown> = {};
   try {
     const parsed: unknown = text ? JSON.parse(text) : {};

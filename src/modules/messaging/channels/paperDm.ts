@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { ProviderError, type Messenger, type OutboundMessage } from '../messenger.ts';
 import { formatPostalCode, renderPostcards, type PostcardItem } from '../pdf/postcards.ts';
+import type { DmBatchStore } from '../dmBatches.ts';
 import type { MessagingSettings } from '../settings.ts';
 
 const CSV_HEADER = ['管理番号', '郵便番号', '都道府県', '市区町村', '番地', '建物', '氏名', '敬称', 'カード', 'クーポンコード', 'ページ'];
 
 /**
  * Paper DM: each claimed batch becomes one print-ready PDF (postcards, two pages each) and the
- * mail house's CSV beside it (UTF-8 with BOM, which Excel opens correctly), written to a temporary
- * name and renamed, so a batch file is either whole or absent. The CSV's 管理番号 is the delivery
+ * mail house's CSV beside it (UTF-8 with BOM, which Excel opens correctly), kept in the workspace's
+ * DM batch store (dmBatches.ts: under the data directory, downloaded through the API). The CSV's 管理番号 is the delivery
  * id: a batch printed again after a crash is recognisable.
  */
 export class PaperDmMessenger implements Messenger {
   readonly channel = 'dm' as const;
   constructor(
-    private readonly config: NonNullable<MessagingSettings['dm']>,
+    private readonly store: DmBatchStore,
+    private readonly workspaceId: string,
     private readonly sender: MessagingSettings['sender'],
   ) {}
 
@@ -42,9 +42,7 @@ export class PaperDmMessenger implements Messenger {
           return [i.key, formatPostalCode(r.postalCode), r.prefecture, r.city, r.addressLine1, r.addressLine2 ?? '', r.name, '様', i.card, i.couponCode ?? '', String(2 * n + 1)];
         }),
       ], { escape_formulas: true })}`;
-      await mkdir(this.config.outputDir, { recursive: true });
-      await writeAtomically(path.join(this.config.outputDir, `${batch}.pdf`), pdf);
-      await writeAtomically(path.join(this.config.outputDir, `${batch}.csv`), csv);
+      await this.store.write(this.workspaceId, batch, { pdf, csv });
     } catch (err) {
       const error = new ProviderError(`paper DM batch could not be written: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'write_failed', true);
       return messages.map(() => error);
@@ -53,10 +51,4 @@ export class PaperDmMessenger implements Messenger {
   }
 
   async close(): Promise<void> {}
-}
-
-async function writeAtomically(file: string, data: string | Buffer): Promise<void> {
-  const tmp = `${file}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
+import { formatPostalCode } from '../../../lib/japanese.ts';
 import type { PostalRecipient } from '../messenger.ts';
 
 /** Noto Sans JP (OFL) from the @embedpdf/fonts-jp package: ships with the dependencies, embedded as a subset. */
@@ -28,7 +29,7 @@ export interface ReturnAddress {
 
 const TITLES = { birthday: 'お誕生日おめでとうございます', coupon: '特別クーポンのご案内' } as const;
 
-export const formatPostalCode = (code: string) => `${code.slice(0, 3)}-${code.slice(3)}`;
+export { formatPostalCode };
 
 /**
  * A print-ready batch: two pages per card, the address side (〒, 都道府県 市区町村 番地, 建物, 氏名 様,

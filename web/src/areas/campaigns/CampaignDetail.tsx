@@ -5,9 +5,9 @@ import { PageHeader } from '../../components/Shell.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { fullName } from '../../names.ts';
-import { hasScope } from '../../nav.ts';
+import { outboxOf } from '../outbox/Outbox.tsx';
 import { Link } from '../../router.tsx';
-import { useSession } from '../../session.tsx';
+import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import type { Segment } from '../segments/types.ts';
 import { usePreview } from '../segments/usePreview.ts';
@@ -37,7 +37,7 @@ function Detail({ campaign, onChanged }: { campaign: Campaign; onChanged: () => 
   const { t } = useI18n();
   const format = useFormat();
   const { scopes } = useSession();
-  const canSend = hasScope(scopes, 'ingest');
+  const canSend = hasScope(scopes, 'messaging');
   const segment = useApi<Segment>(`/v1/segments/${campaign.segmentId}`);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>();
@@ -96,6 +96,11 @@ function Detail({ campaign, onChanged }: { campaign: Campaign; onChanged: () => 
           <button type="button" className="button button-primary" onClick={() => setConfirmSend(true)} disabled={busy}>
             {t('campaigns.send')}
           </button>
+        )}
+        {campaign.startedAt && (
+          <Link to={outboxOf(campaign.id)} className="button button-secondary">
+            {t('campaigns.detail.outbox')}
+          </Link>
         )}
         {canSend && open && (
           <button type="button" className="button button-danger-ghost" onClick={() => void act('cancel')} disabled={busy}>

@@ -4,9 +4,8 @@ import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { hasScope } from '../../nav.ts';
 import { Link, navigate, useLocation } from '../../router.tsx';
-import { useSession } from '../../session.tsx';
+import { hasScope, useSession } from '../../session.tsx';
 import type { Page } from '../../types.ts';
 import { useApi } from '../../useApi.ts';
 import type { Segment } from '../segments/types.ts';
@@ -21,7 +20,7 @@ export function CampaignForm() {
   const { query } = useLocation();
   const segments = useApi<{ data: Segment[] }>('/v1/segments');
   const coupons = useApi<Page<CouponCampaign>>('/v1/coupon-campaigns?status=active&limit=200');
-  if (!hasScope(scopes, 'ingest')) {
+  if (!hasScope(scopes, 'messaging')) {
     return (
       <>
         <PageHeader title={t('campaigns.new')} />
@@ -193,14 +192,14 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
   );
 }
 
-/** A 409 when no sender is set up is the first thing a new workspace meets: say what to do. */
+/** A 409 when no sender is set up is the first thing a new workspace meets: say what to do, in the UI's language. */
 export function CampaignError({ error }: { error: unknown }) {
   const { t } = useI18n();
-  if (error instanceof ApiError && error.status === 409 && /not configured/i.test(error.message)) {
+  if (error instanceof ApiError && error.code === 'messaging_not_configured') {
     return (
       <div className="notice notice-error" role="alert">
-        <p className="notice-title">{t('campaigns.notConfigured')}</p>
-        <p className="notice-detail">{error.message}</p>
+        <p className="notice-title">{t('error.code.messaging_not_configured')}</p>
+        <p className="notice-detail">{t('campaigns.notConfigured')}</p>
       </div>
     );
   }

@@ -3,9 +3,8 @@ import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { hasScope } from '../../nav.ts';
 import { Link, navigate, useLocation } from '../../router.tsx';
-import { useSession } from '../../session.tsx';
+import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import type { Segment } from '../segments/types.ts';
 import { GlobalControl } from './GlobalControl.tsx';
@@ -32,7 +31,7 @@ export function CampaignList() {
   const { data, error, loading, reload } = useApi<{ data: CampaignWithCounts[] }>('/v1/campaigns');
   const segments = useApi<{ data: Segment[] }>('/v1/segments');
   const segmentNames = useMemo(() => new Map(segments.data?.data.map((s) => [s.id, s.name]) ?? []), [segments.data]);
-  const canSend = hasScope(scopes, 'ingest');
+  const canSend = hasScope(scopes, 'messaging');
   const rows = data?.data.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE) ?? [];
   const total = data?.data.length ?? 0;
   return (

@@ -3,9 +3,8 @@ import { api } from '../../api.ts';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { hasScope } from '../../nav.ts';
 import { Link } from '../../router.tsx';
-import { useSession } from '../../session.tsx';
+import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import { localizedText, type Assignee, type CaseStatus, type SurveyCase } from './types.ts';
 
@@ -51,7 +50,7 @@ export function CaseCard({ value, assignees, onChanged }: { value: SurveyCase; a
   const { t, locale } = useI18n();
   const format = useFormat();
   const { scopes } = useSession();
-  const canEdit = hasScope(scopes, 'ingest');
+  const canEdit = hasScope(scopes, 'messaging');
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();

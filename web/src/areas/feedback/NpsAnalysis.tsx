@@ -20,14 +20,17 @@ export function NpsAnalysis() {
   const [dimension, setDimension] = useState<Dimension>('segment');
   const q = survey ? `survey=${encodeURIComponent(survey)}` : '';
   const summary = useApi<NpsSummary>(`/v1/feedback/nps?${q}`);
-  const trend = useApi<{ data: (NpsSummary & { start: string })[] }>(`/v1/feedback/nps/trend?granularity=month&${q}`);
+  const trend = useApi<{ data: (NpsSummary & { start: string; partial?: boolean })[] }>(`/v1/feedback/nps/trend?granularity=month&${q}`);
   const groups = useApi<{ data: (NpsSummary & { key: string })[] }>(`/v1/feedback/nps/by/${dimension}?${q}`);
   const themes = useApi<{ promoters: Theme[]; detractors: Theme[]; comments: number }>(`/v1/feedback/themes?${q}`);
 
   const trendChart = useMemo<ChartOption | null>(() => {
     const rows = trend.data?.data ?? [];
     if (rows.length === 0) return null;
-    const x = rows.map((r) => r.start.slice(0, 7));
+    // A month still running is marked: an asterisk on its label and a dashed segment to it.
+    const x = rows.map((r) => `${r.start.slice(0, 7)}${r.partial ? '*' : ''}`);
+    const score = rows.map((r) => (r.nps === null ? null : Number(r.nps.toFixed(1))));
+    const partialAt = rows.findIndex((r) => r.partial);
     return {
       grid: { left: 48, right: 16, top: 40, bottom: 32 },
       tooltip: { trigger: 'axis' },
@@ -38,7 +41,10 @@ export function NpsAnalysis() {
         // The band is drawn as a stacked area: the low bound (invisible), then high − low on top.
         { name: 'low', type: 'line', data: rows.map((r) => r.ciLow), stack: 'ci', lineStyle: { opacity: 0 }, symbol: 'none', tooltip: { show: false } },
         { name: t('feedback.nps.band'), type: 'line', data: rows.map((r) => (r.ciHigh !== null && r.ciLow !== null ? r.ciHigh - r.ciLow : null)), stack: 'ci', lineStyle: { opacity: 0 }, areaStyle: { opacity: 0.2 }, symbol: 'none' },
-        { name: t('feedback.nps.score'), type: 'line', data: rows.map((r) => (r.nps === null ? null : Number(r.nps.toFixed(1)))), symbolSize: 6 },
+        { name: t('feedback.nps.score'), type: 'line', data: score.map((v, i) => (i === partialAt && partialAt > 0 ? null : v)), symbolSize: 6 },
+        ...(partialAt > 0
+          ? [{ name: t('feedback.nps.score'), type: 'line' as const, data: score.map((v, i) => (i >= partialAt - 1 ? v : null)), symbolSize: 6, lineStyle: { type: 'dashed' as const }, color: getComputedStyle(document.documentElement).getPropertyValue('--primary').trim() || '#2346b8' }]
+          : []),
       ],
     };
   }, [trend.data, t]);

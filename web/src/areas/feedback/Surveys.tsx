@@ -4,8 +4,7 @@ import { CodeBlock } from '../../components/CodeBlock.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { hasScope } from '../../nav.ts';
-import { useSession } from '../../session.tsx';
+import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import { localizedText, type Question, type QuestionType, type Survey, type SurveyKind } from './types.ts';
 
@@ -17,7 +16,7 @@ export function Surveys() {
   const { t, locale } = useI18n();
   const format = useFormat();
   const { scopes } = useSession();
-  const canEdit = hasScope(scopes, 'ingest');
+  const canEdit = hasScope(scopes, 'messaging');
   const list = useApi<{ data: Survey[] }>('/v1/surveys');
   const [editing, setEditing] = useState<Survey | 'new' | null>(null);
   const [anonymous, setAnonymous] = useState<{ id: string; url: string; iframe: string } | null>(null);
@@ -58,7 +57,7 @@ export function Surveys() {
                 <th scope="col">{t('feedback.surveys.kind')}</th>
                 <th scope="col">{t('feedback.surveys.status')}</th>
                 <th scope="col">{t('feedback.surveys.responses')}</th>
-                <th scope="col">{t('feedback.nps.score')}</th>
+                <th scope="col">{t('feedback.surveys.score')}</th>
                 <th scope="col">
                   <span className="visually-hidden">{t('feedback.surveys.edit')}</span>
                 </th>
@@ -74,7 +73,9 @@ export function Surveys() {
                   <td>{t(`feedback.kind.${s.kind}`)}</td>
                   <td>{t(`feedback.surveyStatus.${s.status}`)}</td>
                   <td className="amount">{format.number(s.responses ?? 0)}</td>
-                  <td className="amount">{s.nps?.nps == null ? '–' : s.nps.nps.toFixed(1)}</td>
+                  <td className="amount">
+                    <SurveyScore survey={s} />
+                  </td>
                   <td className="actions">
                     {canEdit && (
                       <button type="button" className="button button-small button-secondary" onClick={() => setEditing(s)}>
@@ -272,5 +273,27 @@ function SurveyForm({ initial, onDone }: { initial: Survey | null; onDone: () =>
         </button>
       </div>
     </form>
+  );
+}
+
+/** NPS or CSAT with its n and 95 % interval: a score from a handful of answers reads as the range it is. */
+function SurveyScore({ survey }: { survey: Survey }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
+  const [value, n, low, high] =
+    survey.nps && survey.nps.nps !== null
+      ? [survey.nps.nps.toFixed(1), survey.nps.responses, survey.nps.ciLow!.toFixed(1), survey.nps.ciHigh!.toFixed(1)]
+      : survey.csat && survey.csat.csat !== null
+        ? [t('feedback.surveys.csat', { value: pct(survey.csat.csat) }), survey.csat.responses, pct(survey.csat.ciLow!), pct(survey.csat.ciHigh!)]
+        : [null, 0, '', ''];
+  if (value === null) return <>–</>;
+  return (
+    <>
+      {value}
+      <div className="muted small" data-survey-uncertainty={survey.slug}>
+        {t('feedback.surveys.sample', { n: format.number(n) })} · {t('feedback.nps.interval', { low, high })}
+      </div>
+    </>
   );
 }

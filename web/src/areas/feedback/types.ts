@@ -37,6 +37,8 @@ export interface Survey {
   createdAt: string;
   responses?: number;
   nps?: NpsSummary | null;
+  /** CSAT surveys: the share answering 4–5 of 5, with n and its 95 % Wilson interval. */
+  csat?: { responses: number; satisfied: number; csat: number | null; ciLow: number | null; ciHigh: number | null } | null;
 }
 
 export interface SurveyResponse {

@@ -24,13 +24,14 @@ export function AtRisk() {
 }
 
 function AtRiskList() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const format = useFormat();
   const [maxPAlive, setMaxPAlive] = useState(0.5);
   const [minFm, setMinFm] = useState(4);
-  const [sort, setSort] = useState<{ key: CustomerSortKey; direction: 'asc' | 'desc' }>({ key: 'revenue', direction: 'desc' });
+  const [includeLost, setIncludeLost] = useState(false);
+  const [sort, setSort] = useState<{ key: CustomerSortKey; direction: 'asc' | 'desc' }>({ key: 'valueAtStake', direction: 'desc' });
   const [offset, setOffset] = useState(0);
-  const filter = new URLSearchParams({ maxPAlive: String(maxPAlive), minFm: String(minFm), sort: sort.key, direction: sort.direction });
+  const filter = new URLSearchParams({ maxPAlive: String(maxPAlive), minFm: String(minFm), sort: sort.key, direction: sort.direction, includeLost: String(includeLost) });
   const page = useApi<CustomerPage>(`/v1/insights/at-risk?${filter}&limit=${PAGE}&offset=${offset}`);
 
   const onSort = (key: CustomerSortKey) => {
@@ -72,7 +73,18 @@ function AtRiskList() {
             ))}
           </select>
         </label>
-        <a className="button button-secondary" href={`/v1/insights/at-risk.csv?${filter}`} download>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={includeLost}
+            onChange={(e) => {
+              setIncludeLost(e.target.checked);
+              setOffset(0);
+            }}
+          />
+          {t('insights.atRisk.includeLost')}
+        </label>
+        <a className="button button-secondary" href={`/v1/insights/at-risk.csv?${filter}&lang=${locale}`} download>
           {t('insights.atRisk.export')}
         </a>
       </div>
@@ -83,11 +95,12 @@ function AtRiskList() {
           <p className="muted" aria-live="polite">
             {t('insights.atRisk.count', { count: format.number(page.data.total) })}
           </p>
+          {sort.key === 'valueAtStake' && <p className="muted">{t('insights.atRisk.stakeHelp')}</p>}
           {page.data.total === 0 ? (
             <p className="empty">{t('insights.atRisk.none')}</p>
           ) : (
             <>
-              <ScoredCustomerTable customers={page.data.data} caption={t('insights.atRisk.title')} busy={page.loading} sort={{ ...sort, onSort }} />
+              <ScoredCustomerTable customers={page.data.data} caption={t('insights.atRisk.title')} busy={page.loading} sort={{ ...sort, onSort }} atRisk />
               <OffsetPager total={page.data.total} offset={offset} limit={PAGE} onChange={setOffset} busy={page.loading} />
             </>
           )}

@@ -82,38 +82,71 @@ function CohortHeatmap({ report, measure, control }: { report: CohortReport; mea
   const format = useFormat();
   const percent = usePercent();
   const title = measure === 'retention' ? t('insights.cohorts.retention') : t('insights.cohorts.revenue');
+  const cohorts = report.purchases.filter((c) => c.size > 0);
+  const values = (c: CohortReport['purchases'][number]) =>
+    measure === 'retention' ? c.retention : measure === 'revenue' ? c.revenuePerCustomer : c.cumulativeRevenuePerCustomer;
+  const average = measure === 'retention' ? report.average.retention : measure === 'revenue' ? report.average.revenuePerCustomer : report.average.cumulativeRevenuePerCustomer;
+  const show = (v: number) => (measure === 'retention' ? percent(v, 0) : format.money(Math.round(v), report.currency));
+  const width = Math.max(0, ...cohorts.map((c) => values(c).length));
   const option = useMemo<ChartOption>(() => {
-    const cohorts = report.purchases.filter((c) => c.size > 0);
-    const width = Math.max(0, ...cohorts.map((c) => c.retention.length));
-    const values = (c: CohortReport['purchases'][number]) =>
-      measure === 'retention' ? c.retention : measure === 'revenue' ? c.revenuePerCustomer : c.cumulativeRevenuePerCustomer;
-    const data = cohorts.flatMap((c, y) => values(c).map((v, x) => [x, y, v]));
+    // The last row is the average over complete cells; cells of months in progress are hatched.
+    const cell = (x: number, y: number, v: number, complete: boolean) =>
+      complete ? [x, y, v] : { value: [x, y, v], itemStyle: { borderColor: '#1b2333', borderWidth: 1, borderType: 'dashed' as const, decal: { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [2, 4], rotation: -Math.PI / 4, color: 'rgba(27, 35, 51, 0.45)' } } };
+    const data = [
+      ...cohorts.flatMap((c, y) => values(c).map((v, x) => cell(x, y, v, x < c.complete))),
+      ...average.flatMap((v, x) => (v === null ? [] : [[x, cohorts.length, v]])),
+    ];
+    const numbers = data.map((d) => (Array.isArray(d) ? d : d.value) as number[]);
     // Month 0 retention is 1 by definition: scale the colours on the later months.
-    const max = Math.max(0, ...data.filter((d) => measure !== 'retention' || d[0]! > 0).map((d) => d[2]!));
-    const show = (v: number) => (measure === 'retention' ? percent(v, 0) : format.money(Math.round(v), report.currency));
+    const max = Math.max(0, ...numbers.filter((d) => measure !== 'retention' || d[0]! > 0).map((d) => d[2]!));
+    const rowLabel = (y: number) => (y === cohorts.length ? t('insights.cohorts.average') : `${cohorts[y]!.cohort} (${format.number(cohorts[y]!.size)})`);
     return {
       tooltip: {
         formatter: (p) => {
           const [x, y, v] = (p as { value: number[] }).value as [number, number, number];
-          return `${cohorts[y]!.cohort} (${format.number(cohorts[y]!.size)}) · ${t('insights.cohorts.monthN', { n: x })}<br/>${show(v)}`;
+          const inProgress = y < cohorts.length && x >= cohorts[y]!.complete;
+          return `${rowLabel(y)} · ${t('insights.cohorts.monthN', { n: x })}<br/>${inProgress ? t('insights.cohorts.cellIncomplete', { value: show(v) }) : show(v)}`;
         },
       },
+      aria: { enabled: true, decal: { show: false } },
       grid: { left: 96, right: 24, top: 8, bottom: 100 },
       xAxis: { type: 'category', data: Array.from({ length: width }, (_, i) => String(i)), name: t('insights.cohorts.monthsSince'), nameLocation: 'middle', nameGap: 28, splitArea: { show: true } },
-      yAxis: { type: 'category', inverse: true, data: cohorts.map((c) => `${c.cohort} (${format.number(c.size)})`), splitArea: { show: true } },
+      yAxis: { type: 'category', inverse: true, data: [...cohorts.map((_, y) => rowLabel(y)), rowLabel(cohorts.length)], splitArea: { show: true } },
       visualMap: { min: 0, max: max || 1, calculable: true, orient: 'horizontal', left: 'center', bottom: 4, itemHeight: 160, formatter: (v) => show(Number(v)), inRange: { color: ['#eef2fb', '#2346b8'] } },
       series: [{ type: 'heatmap', data, label: { show: cohorts.length <= 18 && width <= 18, formatter: (p) => show((p.value as number[])[2]!), fontSize: 10 } }],
     };
     // format, percent and t follow the language.
   }, [report, measure, locale]);
-  const rows = report.purchases.filter((c) => c.size > 0).length;
   return (
     <section className="card" aria-label={title}>
       <div className="insights-card-head">
         <h2>{title}</h2>
         {control}
       </div>
-      <Chart option={option} height={Math.max(260, 8 + rows * 28 + 100)} label={title} />
+      <p className="muted small">{t('insights.cohorts.incomplete')}</p>
+      <Chart option={option} height={Math.max(260, 8 + (cohorts.length + 1) * 28 + 100)} label={title} />
+      {/* The heatmap is a canvas: the same cells as a table for screen readers (and tests), months in progress named. */}
+      <table className="visually-hidden">
+        <caption>{t('insights.cohorts.tableCaption', { title })}</caption>
+        <tbody>
+          {cohorts.map((c) => (
+            <tr key={c.cohort} data-cohort={c.cohort}>
+              <th scope="row">{`${c.cohort} (${format.number(c.size)})`}</th>
+              {values(c).map((v, x) => (
+                <td key={x} data-complete={String(x < c.complete)}>
+                  {x < c.complete ? show(v) : t('insights.cohorts.cellIncomplete', { value: show(v) })}
+                </td>
+              ))}
+            </tr>
+          ))}
+          <tr data-cohort="average">
+            <th scope="row">{t('insights.cohorts.average')}</th>
+            {average.map((v, x) => (
+              <td key={x}>{v === null ? t('common.none') : show(v)}</td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
     </section>
   );
 }

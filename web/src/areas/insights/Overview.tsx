@@ -5,13 +5,12 @@ import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
-import { hasScope } from '../../nav.ts';
 import { Onboarding } from '../../pages/Customers.tsx';
-import { useSession } from '../../session.tsx';
+import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import { signedPoints, usePercent } from './shared.tsx';
 import type { Page } from '../../types.ts';
-import type { Granularity, KpiDefinition, KpiReport, KpiValue } from './types.ts';
+import type { ComparisonBasis, Granularity, KpiDefinition, KpiReport, KpiValue } from './types.ts';
 
 /** The cards of the Overview, in reading order. */
 const CARDS = [
@@ -37,6 +36,29 @@ const KPI_KEYS: Record<CardKey, MessageKey> = {
   revenue_existing_customers: 'insights.kpi.revenue_existing_customers',
   predicted_ltv: 'insights.kpi.predicted_ltv',
   nps: 'insights.kpi.nps',
+};
+
+/** The card's hover: formula and maturity rule, from the dictionaries. */
+const HELP_KEYS: Record<CardKey, MessageKey> = {
+  retention_rate: 'insights.kpi.help.retention_rate',
+  churn_rate: 'insights.kpi.help.churn_rate',
+  repeat_purchase_rate: 'insights.kpi.help.repeat_purchase_rate',
+  f2_conversion: 'insights.kpi.help.f2_conversion',
+  active_customers: 'insights.kpi.help.active_customers',
+  dormant_share: 'insights.kpi.help.dormant_share',
+  revenue_existing_customers: 'insights.kpi.help.revenue_existing_customers',
+  predicted_ltv: 'insights.kpi.help.predicted_ltv',
+  nps: 'insights.kpi.help.nps',
+};
+
+const BASIS_KEYS: Record<ComparisonBasis, MessageKey> = { complete: 'insights.compare.complete', to_date: 'insights.compare.to_date' };
+
+/** A window [start, end) as the days it holds, "2026-11-01–2026-11-30". */
+const days = (w: { start: string; end: string }) => {
+  const last = new Date(`${w.end}T00:00:00Z`);
+  last.setUTCDate(last.getUTCDate() - 1);
+  const end = last.toISOString().slice(0, 10);
+  return end === w.start ? w.start : `${w.start}–${end}`;
 };
 
 const GRANULARITY_KEYS: Record<Granularity, MessageKey> = {
@@ -84,8 +106,9 @@ function KpiOverview() {
   const { t } = useI18n();
   const [granularity, setGranularity] = useState<Granularity>('month');
   const [range, setRange] = useState(() => defaultRange('month'));
+  const [basis, setBasis] = useState<ComparisonBasis>('complete');
   const { dateTime } = useFormat();
-  const query = new URLSearchParams({ from: range.from, to: range.to, granularity });
+  const query = new URLSearchParams({ from: range.from, to: range.to, granularity, basis });
   const report = useApi<KpiReport & { computedAt: string }>(`/v1/kpis?${query}`);
   const [recomputing, setRecomputing] = useState(false);
   const [recomputeError, setRecomputeError] = useState<unknown>();
@@ -110,17 +133,34 @@ function KpiOverview() {
   };
 
   const last = report.data?.periods.at(-1);
+  const comparison = report.data?.comparison ?? null;
   return (
     <>
       <PageHeader title={t('insights.overview.title')} subtitle={t('insights.overview.subtitle')} />
       <PeriodPicker granularity={granularity} range={range} onGranularity={changeGranularity} onRange={setRange} />
+      <label className="toolbar">
+        {t('insights.compare.label')}
+        <select value={basis} onChange={(e) => setBasis(e.target.value as ComparisonBasis)}>
+          {(Object.keys(BASIS_KEYS) as ComparisonBasis[]).map((b) => (
+            <option key={b} value={b}>
+              {t(BASIS_KEYS[b])}
+            </option>
+          ))}
+        </select>
+      </label>
       {report.error !== undefined && <ErrorNotice error={report.error} onRetry={report.reload} />}
       {!report.data && report.loading && <Loading />}
       {report.data && last && (
         <>
-          <p className="muted" aria-live="polite">
-            {t('insights.overview.latest', { start: last.start, end: last.end })}
+          <p className="kpi-basis" aria-live="polite" data-basis={comparison?.basis ?? 'none'}>
+            {comparison
+              ? t(comparison.basis === 'complete' ? 'insights.compare.completeNote' : 'insights.compare.toDateNote', {
+                  current: days(comparison.current),
+                  previous: days(comparison.previous),
+                })
+              : t('insights.compare.none')}
           </p>
+          {last.partial && <p className="muted small">{t('insights.compare.partialNote', { period: days({ start: last.start, end: last.coveredEnd }) })}</p>}
           <p className="muted" aria-live="polite">
             {recomputing ? t('insights.overview.recomputing') : t('insights.overview.asOf', { time: dateTime(report.data.computedAt) })}{' '}
             <button type="button" className="link-button" onClick={() => void recompute()} disabled={recomputing}>
@@ -211,14 +251,18 @@ function KpiCard({ kpi, report, onSaved }: { kpi: CardKey; report: KpiReport; on
   const { t, locale } = useI18n();
   const { scopes } = useSession();
   const percent = usePercent();
+  const format = useFormat();
   const formatKpi = useKpiFormat();
   const [editing, setEditing] = useState(false);
   const definition = report.definitions.find((d) => d.key === kpi);
   const series = report.periods.map((p) => p.kpis[kpi]?.value ?? null);
   const last = report.periods.at(-1)!;
-  const current: KpiValue = last.kpis[kpi] ?? { value: null, target: null, attainment: null, change: null };
+  // The card shows the like-for-like comparison; the line shows every period, the partial one dashed.
+  const current: KpiValue = report.comparison?.kpis[kpi] ?? { value: null, target: null, attainment: null, change: null };
+  const targetStart = report.comparison?.current.start ?? last.start;
   const title = t(KPI_KEYS[kpi]);
   const id = `kpi-${kpi}`;
+  const partialAt = last.partial ? report.periods.length - 1 : -1;
 
   const option = useMemo<ChartOption>(
     () => ({
@@ -226,34 +270,71 @@ function KpiCard({ kpi, report, onSaved }: { kpi: CardKey; report: KpiReport; on
       xAxis: { type: 'category', show: false, data: report.periods.map((p) => p.start) },
       yAxis: { type: 'value', show: false, scale: true },
       tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? formatKpi(definition, v) : '—') },
-      series: [{ type: 'line', data: series, showSymbol: false, connectNulls: false, lineStyle: { width: 2 }, areaStyle: { opacity: 0.08 } }],
+      series: [
+        { type: 'line', data: series.map((v, i) => (i === partialAt ? null : v)), showSymbol: false, connectNulls: false, lineStyle: { width: 2 }, areaStyle: { opacity: 0.08 } },
+        // The partial period: a dashed segment from the last complete point.
+        ...(partialAt > 0
+          ? [
+              {
+                type: 'line' as const,
+                data: series.map((v, i) => (i >= partialAt - 1 ? v : null)),
+                showSymbol: false,
+                connectNulls: false,
+                // The same colour as the solid line (the theme's first), dashed.
+                color: getComputedStyle(document.documentElement).getPropertyValue('--primary').trim() || '#2346b8',
+                lineStyle: { width: 2, type: 'dashed' as const },
+              },
+            ]
+          : []),
+      ],
     }),
     // formatKpi changes with the language only.
     [report, kpi, locale],
   );
 
   const empty = kpi === 'nps' ? t('insights.kpi.noSurveys') : kpi === 'predicted_ltv' ? t('insights.kpi.noScoring') : t('insights.kpi.noData');
-  const better = current.change === null || current.change === 0 ? null : (current.change > 0) === (definition?.higherIsBetter ?? true);
+  // A change whose interval holds 0 is not news: neutral, and said so.
+  const insignificant = current.significance === 'none';
+  const better = current.change === null || current.change === 0 || insignificant ? null : (current.change > 0) === (definition?.higherIsBetter ?? true);
+  const signed = (change: number) =>
+    definition?.unit === 'ratio' ? `${signedPoints(change)} pt` : `${change > 0 ? '+' : change < 0 ? '−' : ''}${formatKpi(definition, Math.abs(change))}`;
   const changeText =
     current.change === null
       ? null
-      : definition?.unit === 'ratio'
-        ? t('insights.kpi.changePoints', { change: signedPoints(current.change) })
-        : t('insights.kpi.change', { change: `${current.change > 0 ? '+' : current.change < 0 ? '−' : ''}${formatKpi(definition, Math.abs(current.change))}` });
+      : insignificant
+        ? t('insights.kpi.noSignificantChange', { change: signed(current.change) })
+        : definition?.unit === 'ratio'
+          ? t('insights.kpi.changePoints', { change: signedPoints(current.change) })
+          : t('insights.kpi.change', { change: signed(current.change) });
+  const help = [t(HELP_KEYS[kpi]), definition?.formula].filter(Boolean).join('\n');
+  const hasN = current.n !== undefined && current.n !== null;
+  const hasInterval = current.low !== undefined && current.low !== null && current.high !== undefined && current.high !== null;
+  const maturing = current.value === null && hasN && current.n === 0 && definition?.maturity;
 
   return (
     <section className="card kpi-card" aria-labelledby={id}>
-      <h2 id={id} className="kpi-title" title={definition?.formula}>
+      <h2 id={id} className="kpi-title" title={help}>
         {title}
       </h2>
       {current.value === null ? (
-        <p className="kpi-value kpi-empty">{empty}</p>
+        <p className="kpi-value kpi-empty">{maturing ? t('insights.kpi.maturing') : empty}</p>
       ) : (
         <p className="kpi-value" aria-label={t('insights.kpi.valueLabel', { kpi: title })}>
           {formatKpi(definition, current.value)}
         </p>
       )}
-      {changeText && <p className={`kpi-change ${better === null ? '' : better ? 'insights-up' : 'insights-down'}`}>{changeText}</p>}
+      {(hasN || hasInterval) && (
+        <p className="kpi-uncertainty muted small" data-kpi-uncertainty={kpi}>
+          {hasN && <span className="kpi-n">{t('insights.kpi.sample', { n: format.number(current.n!) })}</span>}
+          {hasN && hasInterval && ' · '}
+          {hasInterval && <span className="kpi-interval">{t('insights.kpi.interval', { low: formatKpi(definition, current.low!), high: formatKpi(definition, current.high!) })}</span>}
+        </p>
+      )}
+      {changeText && (
+        <p className={`kpi-change ${better === null ? 'insights-neutral' : better ? 'insights-up' : 'insights-down'}`} data-significance={current.significance ?? ''}>
+          {changeText}
+        </p>
+      )}
       <p className="kpi-target">
         {current.target === null ? (
           <span className="muted">{t('insights.kpi.noTarget')}</span>
@@ -269,9 +350,9 @@ function KpiCard({ kpi, report, onSaved }: { kpi: CardKey; report: KpiReport; on
         )}
       </p>
       {series.filter((v) => v !== null).length > 1 && <Chart option={option} height={48} label={t('insights.kpi.trend', { kpi: title })} />}
-      {hasScope(scopes, 'ingest') &&
+      {hasScope(scopes, 'messaging') &&
         (editing ? (
-          <TargetForm kpi={kpi} unit={definition?.unit} granularity={report.granularity} periodStart={last.start} initial={current.target} onDone={() => { setEditing(false); onSaved(); }} onCancel={() => setEditing(false)} />
+          <TargetForm kpi={kpi} unit={definition?.unit} granularity={report.granularity} periodStart={targetStart} initial={current.target} onDone={() => { setEditing(false); onSaved(); }} onCancel={() => setEditing(false)} />
         ) : (
           <button type="button" className="button button-small button-ghost" onClick={() => setEditing(true)} aria-label={t('insights.kpi.editTargetFor', { kpi: title })}>
             {t('insights.kpi.editTarget')}

@@ -4,9 +4,8 @@ import { CodeBlock } from '../../components/CodeBlock.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
-import { hasScope } from '../../nav.ts';
 import { Link } from '../../router.tsx';
-import { useSession } from '../../session.tsx';
+import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import type { ModelsReport, ScoredCustomer, Stage } from './types.ts';
 
@@ -124,15 +123,36 @@ export function OffsetPager({ total, offset, limit, onChange, busy }: { total: n
   );
 }
 
-export type CustomerSortKey = 'revenue' | 'clv' | 'pAlive' | 'churnRisk' | 'lastOrder';
+export type CustomerSortKey = 'valueAtStake' | 'revenue' | 'clv' | 'pAlive' | 'churnRisk' | 'lastOrder';
 export interface TableSort {
   key: CustomerSortKey;
   direction: 'asc' | 'desc';
   onSort: (key: CustomerSortKey) => void;
 }
 
-/** Scored customers, each linking to the customer 360; sortable on the server when `sort` is given. */
-export function ScoredCustomerTable({ customers, caption, busy, sort }: { customers: ScoredCustomer[]; caption: string; busy: boolean; sort?: TableSort }) {
+/** Why a customer is at risk, in words: days of silence against their usual gap, and the P(alive) trend. */
+function useRiskReason(): (c: ScoredCustomer) => string {
+  const { t } = useI18n();
+  return (c) => {
+    const parts: string[] = [];
+    if (c.daysSinceLastOrder !== null) {
+      parts.push(
+        c.usualIntervalDays === null
+          ? t('insights.atRisk.whyOnce', { days: c.daysSinceLastOrder })
+          : t('insights.atRisk.whyGap', { days: c.daysSinceLastOrder, usual: Math.round(c.usualIntervalDays) }),
+      );
+    }
+    if (c.pAliveChange !== null && c.pAliveChange !== 0) parts.push(t(c.pAliveChange < 0 ? 'insights.atRisk.whyFalling' : 'insights.atRisk.whyRising', { change: signedPoints(c.pAliveChange) }));
+    return parts.join(t('insights.atRisk.whySeparator'));
+  };
+}
+
+/**
+ * Scored customers, each linking to the customer 360; sortable on the server when `sort` is given.
+ * `atRisk` adds the value at stake and the reason of each row.
+ */
+export function ScoredCustomerTable({ customers, caption, busy, sort, atRisk = false }: { customers: ScoredCustomer[]; caption: string; busy: boolean; sort?: TableSort; atRisk?: boolean }) {
+  const reason = useRiskReason();
   const { t } = useI18n();
   const format = useFormat();
   const percent = usePercent();
@@ -158,6 +178,8 @@ export function ScoredCustomerTable({ customers, caption, busy, sort }: { custom
             <th scope="col">{t('insights.col.customer')}</th>
             <th scope="col">{t('insights.col.segment')}</th>
             <th scope="col">{t('insights.col.stage')}</th>
+            {atRisk && header(t('insights.col.valueAtStake'), 'valueAtStake')}
+            {atRisk && <th scope="col">{t('insights.col.why')}</th>}
             {header(t('insights.col.orders'))}
             {header(t('insights.col.revenue'), 'revenue')}
             {header(t('insights.col.clv'), 'clv')}
@@ -177,6 +199,8 @@ export function ScoredCustomerTable({ customers, caption, busy, sort }: { custom
               </td>
               <td>{segmentName(c.rfmSegment)}</td>
               <td>{t(STAGE_KEYS[c.stage])}</td>
+              {atRisk && <td className="numeric">{c.valueAtStakeMinor === null ? t('common.none') : format.money(c.valueAtStakeMinor)}</td>}
+              {atRisk && <td className="insights-why">{reason(c)}</td>}
               <td className="numeric">{format.number(c.ordersCount)}</td>
               <td className="numeric">{format.money(c.revenueMinor)}</td>
               <td className="numeric">{c.clv12mMinor === null ? t('common.none') : format.money(c.clv12mMinor)}</td>

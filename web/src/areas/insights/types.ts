@@ -8,7 +8,18 @@ export interface KpiValue {
   target: number | null;
   attainment: number | null;
   change: number | null;
+  /** Rates: the denominator; NPS: the answers. */
+  n?: number | null;
+  /** 95 % interval of the value. */
+  low?: number | null;
+  high?: number | null;
+  changeLow?: number | null;
+  changeHigh?: number | null;
+  /** "none": the change's interval holds 0. */
+  significance?: 'up' | 'down' | 'none' | null;
 }
+
+export type ComparisonBasis = 'complete' | 'to_date';
 
 export interface KpiDefinition {
   key: string;
@@ -16,13 +27,18 @@ export interface KpiDefinition {
   unit: 'customers' | 'ratio' | 'orders per customer' | 'minor units' | 'score';
   higherIsBetter: boolean;
   formula: string;
+  maturity?: string | null;
+  interval?: 'wilson' | 'nps' | null;
 }
 
 export interface KpiReport {
   granularity: Granularity;
   currency: string;
   definitions: KpiDefinition[];
-  periods: { start: string; end: string; kpis: Record<string, KpiValue> }[];
+  asOfDay: string;
+  /** end: exclusive calendar end; coveredEnd: exclusive end of the days covered (today for the partial period). */
+  periods: { start: string; end: string; coveredEnd: string; partial: boolean; kpis: Record<string, KpiValue> }[];
+  comparison: { basis: ComparisonBasis; current: { start: string; end: string }; previous: { start: string; end: string }; kpis: Record<string, KpiValue> } | null;
 }
 
 export interface RfmReport {
@@ -46,6 +62,9 @@ export interface ScoredCustomer {
   pAliveChange: number | null;
   clv12mMinor: number | null;
   churnRisk: number | null;
+  valueAtStakeMinor: number | null;
+  daysSinceLastOrder: number | null;
+  usualIntervalDays: number | null;
 }
 
 export interface CustomerPage {
@@ -128,7 +147,10 @@ export interface ModelsReport {
 
 export interface CohortReport {
   currency: string;
-  purchases: { cohort: string; size: number; retention: number[]; revenuePerCustomer: number[]; cumulativeRevenuePerCustomer: number[] }[];
+  /** complete: cells k < complete are months that have ended. */
+  purchases: { cohort: string; size: number; retention: number[]; revenuePerCustomer: number[]; cumulativeRevenuePerCustomer: number[]; complete: number }[];
+  /** Size-weighted column averages over complete cells only. */
+  average: { retention: (number | null)[]; revenuePerCustomer: (number | null)[]; cumulativeRevenuePerCustomer: (number | null)[] };
   subscriptions: { cohort: string; accounts: number; survival: number[]; projected: number[] | null }[];
 }
 

@@ -5,8 +5,7 @@ import { PageHeader } from '../../components/Shell.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
-import { hasScope } from '../../nav.ts';
-import { useSession } from '../../session.tsx';
+import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import { Canvas } from './Canvas.tsx';
 import { stepTypeName } from './describe.ts';
@@ -109,7 +108,7 @@ function Editor({ journey: initial }: { journey: Journey }) {
   const [statsKey, setStatsKey] = useState(0);
 
   const dirty = JSON.stringify([name, definition]) !== baseline;
-  const canEdit = hasScope(useSession().scopes, 'ingest');
+  const canEdit = hasScope(useSession().scopes, 'messaging');
   const readOnly = journey.status === 'archived' || !canEdit;
   const validation = useValidation(definition);
   const { stats, error: statsError } = useStats(journey.id, journey.status !== 'draft', statsKey);

@@ -5,8 +5,7 @@ import { PageHeader } from '../../components/Shell.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link, navigate } from '../../router.tsx';
-import { hasScope } from '../../nav.ts';
-import { useSession } from '../../session.tsx';
+import { hasScope, useSession } from '../../session.tsx';
 import { useApi, type ApiState } from '../../useApi.ts';
 import { BLANK_DEFINITION } from './model.ts';
 import { StatusBadge, usePercent } from './Stats.tsx';
@@ -16,7 +15,7 @@ import type { Journey, JourneySummary, JourneyTemplate } from './types.ts';
 export function JourneysPage() {
   const { t } = useI18n();
   const journeys = useApi<{ data: JourneySummary[] }>('/v1/journeys');
-  const canEdit = hasScope(useSession().scopes, 'ingest');
+  const canEdit = hasScope(useSession().scopes, 'messaging');
   return (
     <>
       <PageHeader title={t('journeys.list.title')} subtitle={t('journeys.list.subtitle')} />

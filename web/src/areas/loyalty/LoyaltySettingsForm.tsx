@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
-import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { ErrorNotice, FieldError, issueAt, Loading } from '../../components/Feedback.tsx';
 import { useI18n } from '../../i18n/index.tsx';
-import { hasScope } from '../../nav.ts';
-import { useSession } from '../../session.tsx';
+import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import type { LoyaltySettings, Tier } from './types.ts';
 
@@ -52,33 +51,39 @@ function Editor({ initial, onSaved }: { initial: LoyaltySettings; onSaved: () =>
       <fieldset className="card form" disabled={!canEdit}>
         <legend className="card-legend">{t('loyalty.settings.earning')}</legend>
         <div className="form-grid">
-          <NumberField id="earn-points" label={t('loyalty.settings.earnPoints')} value={s.earn.points} onChange={(v) => update({ earn: { ...s.earn, points: num(v) } })} />
+          <NumberField id="earn-points" path="earn.points" error={error} label={t('loyalty.settings.earnPoints')} value={s.earn.points} onChange={(v) => update({ earn: { ...s.earn, points: num(v) } })} />
           <NumberField
             id="earn-per"
+            path="earn.perMinor"
+            error={error}
             label={t('loyalty.settings.earnPer', { currency: workspace.currency })}
             value={s.earn.perMinor}
             min={1}
             onChange={(v) => update({ earn: { ...s.earn, perMinor: num(v) } })}
           />
-          <NumberField id="first-bonus" label={t('loyalty.settings.firstBonus')} value={s.firstPurchaseBonus} onChange={(v) => update({ firstPurchaseBonus: num(v) })} />
-          <NumberField id="birthday-mult" label={t('loyalty.settings.birthday')} value={s.birthdayMonthMultiplier} step={0.1} min={0.1} onChange={(v) => update({ birthdayMonthMultiplier: num(v) })} />
+          <NumberField id="first-bonus" path="firstPurchaseBonus" error={error} label={t('loyalty.settings.firstBonus')} value={s.firstPurchaseBonus} onChange={(v) => update({ firstPurchaseBonus: num(v) })} />
+          <NumberField id="birthday-mult" path="birthdayMonthMultiplier" error={error} label={t('loyalty.settings.birthday')} value={s.birthdayMonthMultiplier} step={0.1} min={0.1} onChange={(v) => update({ birthdayMonthMultiplier: num(v) })} />
           <NumberField
             id="max-per-order"
+            path="maxPointsPerOrder"
+            error={error}
             label={t('loyalty.settings.maxPerOrder')}
             value={s.maxPointsPerOrder ?? ''}
             placeholder={t('loyalty.settings.noLimit')}
             onChange={(v) => update({ maxPointsPerOrder: v === '' ? null : num(v) })}
           />
-          <NumberField id="pending-days" label={t('loyalty.settings.pendingDays')} value={s.pendingDays} max={365} onChange={(v) => update({ pendingDays: num(v) })} />
+          <NumberField id="pending-days" path="pendingDays" error={error} label={t('loyalty.settings.pendingDays')} value={s.pendingDays} max={365} onChange={(v) => update({ pendingDays: num(v) })} />
           <NumberField
             id="expiry-months"
+            path="expiryMonths"
+            error={error}
             label={t('loyalty.settings.expiryMonths')}
             value={s.expiryMonths ?? ''}
             min={1}
             placeholder={t('loyalty.settings.never')}
             onChange={(v) => update({ expiryMonths: v === '' ? null : num(v) })}
           />
-          <NumberField id="point-value" label={t('loyalty.settings.pointValue', { currency: workspace.currency })} value={s.pointValueMinor} step={0.01} min={0.01} onChange={(v) => update({ pointValueMinor: num(v) })} />
+          <NumberField id="point-value" path="pointValueMinor" error={error} label={t('loyalty.settings.pointValue', { currency: workspace.currency })} value={s.pointValueMinor} step={0.01} min={0.01} onChange={(v) => update({ pointValueMinor: num(v) })} />
         </div>
         <p className="muted small">{t('loyalty.settings.earnExample', { points: s.earn.points, per: s.earn.perMinor })}</p>
       </fieldset>
@@ -93,8 +98,8 @@ function Editor({ initial, onSaved }: { initial: LoyaltySettings; onSaved: () =>
               <option value="points">{t('loyalty.settings.basis.points')}</option>
             </select>
           </div>
-          <NumberField id="tier-window" label={t('loyalty.settings.tierWindow')} value={s.tierWindowMonths} min={1} max={36} onChange={(v) => update({ tierWindowMonths: num(v) })} />
-          <NumberField id="tier-grace" label={t('loyalty.settings.tierGrace')} value={s.tierGracePercent} max={100} onChange={(v) => update({ tierGracePercent: num(v) })} />
+          <NumberField id="tier-window" path="tierWindowMonths" error={error} label={t('loyalty.settings.tierWindow')} value={s.tierWindowMonths} min={1} max={36} onChange={(v) => update({ tierWindowMonths: num(v) })} />
+          <NumberField id="tier-grace" path="tierGracePercent" error={error} label={t('loyalty.settings.tierGrace')} value={s.tierGracePercent} max={100} onChange={(v) => update({ tierGracePercent: num(v) })} />
         </div>
         {s.tiers.length === 0 && <p className="muted">{t('loyalty.settings.noTiers')}</p>}
         {s.tiers.length > 0 && (
@@ -172,6 +177,7 @@ function Editor({ initial, onSaved }: { initial: LoyaltySettings; onSaved: () =>
             </button>
           </p>
         )}
+        <FieldError error={error} path="tiers" id="tiers-error" />
         <p className="muted small">{t('loyalty.settings.tiersHint')}</p>
       </fieldset>
 
@@ -180,18 +186,24 @@ function Editor({ initial, onSaved }: { initial: LoyaltySettings; onSaved: () =>
         <div className="form-grid">
           <NumberField
             id="referee-points"
+            path="referral.refereeReward.points"
+            error={error}
             label={t('loyalty.settings.refereePoints')}
             value={s.referral.refereeReward.points}
             onChange={(v) => update({ referral: { ...s.referral, refereeReward: { ...s.referral.refereeReward, points: num(v) } } })}
           />
           <NumberField
             id="referrer-points"
+            path="referral.referrerReward.points"
+            error={error}
             label={t('loyalty.settings.referrerPoints')}
             value={s.referral.referrerReward.points}
             onChange={(v) => update({ referral: { ...s.referral, referrerReward: { ...s.referral.referrerReward, points: num(v) } } })}
           />
           <NumberField
             id="referrer-cap"
+            path="referral.maxRewardsPerReferrer"
+            error={error}
             label={t('loyalty.settings.referrerCap')}
             value={s.referral.maxRewardsPerReferrer ?? ''}
             min={1}
@@ -229,6 +241,8 @@ function Editor({ initial, onSaved }: { initial: LoyaltySettings; onSaved: () =>
 
 function NumberField({
   id,
+  path,
+  error,
   label,
   value,
   min = 0,
@@ -238,6 +252,9 @@ function NumberField({
   onChange,
 }: {
   id: string;
+  /** Where the API names this field in its issues ("earn.points"); its complaint shows under the input. */
+  path: string;
+  error: unknown;
   label: string;
   value: number | '';
   min?: number;
@@ -249,7 +266,19 @@ function NumberField({
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="number" value={value} min={min} max={max} step={step} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} />
+      <input
+        id={id}
+        type="number"
+        value={value}
+        min={min}
+        max={max}
+        step={step}
+        placeholder={placeholder}
+        aria-invalid={issueAt(error, path) ? true : undefined}
+        aria-describedby={issueAt(error, path) ? `${id}-error` : undefined}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      <FieldError error={error} path={path} id={`${id}-error`} />
     </div>
   );
 }

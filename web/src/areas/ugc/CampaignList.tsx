@@ -2,11 +2,10 @@ import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { hasScope } from '../../nav.ts';
 import { Link } from '../../router.tsx';
-import { useSession } from '../../session.tsx';
+import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
-import { PeriodText, RewardText, StatusBadge } from './bits.tsx';
+import { PeriodText, RewardText, StatusBadge } from './labels.tsx';
 import type { UgcCampaign } from './types.ts';
 
 export function CampaignList() {
@@ -14,7 +13,7 @@ export function CampaignList() {
   const format = useFormat();
   const { scopes } = useSession();
   const { data, error, loading, reload } = useApi<{ data: UgcCampaign[] }>('/v1/ugc/campaigns');
-  const canEdit = hasScope(scopes, 'ingest');
+  const canEdit = hasScope(scopes, 'messaging');
   return (
     <>
       <PageHeader title={t('ugc.list.title')} subtitle={t('ugc.list.subtitle')}>

@@ -4,7 +4,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import type { Page } from '../../types.ts';
 import { useApi } from '../../useApi.ts';
-import { RewardBadge } from './bits.tsx';
+import { RewardBadge } from './labels.tsx';
 import type { UgcEntry } from './types.ts';
 
 /** The customer 360's panel: their UGC entries with status and reward. */

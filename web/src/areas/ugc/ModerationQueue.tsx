@@ -5,7 +5,7 @@ import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import type { Page } from '../../types.ts';
-import { entrantName, RewardBadge } from './bits.tsx';
+import { entrantName, RewardBadge } from './labels.tsx';
 import type { UgcEntry, UgcEntryStatus } from './types.ts';
 
 const STATUSES: UgcEntryStatus[] = ['pending', 'approved', 'rejected'];

@@ -5,7 +5,7 @@ import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import { useApi } from '../../useApi.ts';
-import { entrantName } from './bits.tsx';
+import { entrantName } from './labels.tsx';
 import type { UgcWinner } from './types.ts';
 
 export function Winners({ campaignId, canEdit }: { campaignId: string; canEdit: boolean }) {

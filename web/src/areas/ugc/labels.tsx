@@ -2,6 +2,8 @@ import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import type { UgcCampaign, UgcEntry, UgcReward } from './types.ts';
 
+/* How a UGC campaign or entry reads in lists: status and reward badges, reward and period texts, the entrant's name. */
+
 export function StatusBadge({ status }: { status: UgcCampaign['status'] }) {
   const { t } = useI18n();
   const tone = status === 'active' ? 'badge-positive' : 'badge-neutral';

@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { ValidationError } from '../../kernel/errors.ts';
+import type { Interval, LiftReport } from '../../analytics/stats/lift.ts';
+import type { CampaignReport } from '../../modules/messaging/report.ts';
+import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
+import { commandGroup } from '../group.ts';
+import { emit } from '../output.ts';
+
+interface Flags extends DataDirOption {
+  workspace?: string;
+  json?: boolean;
+}
+
+const wsOf = (flags: Flags) => flags.workspace ?? process.env.KIZUNA_WORKSPACE;
+const n = (v: number) => v.toLocaleString('en');
+
+/** What an operator does to a campaign after sending it: read its report, stop it. */
+export function register(program: Command): void {
+  const campaign = commandGroup(program, 'campaign', 'messaging campaigns: send to a segment on any channel, report lift');
+
+  dataDirOption(
+    campaign
+      .command('report <id>')
+      .description('conversions and revenue per arm, lift against the holdout and the global control group')
+      .option('--window-days <days>', "conversion window (default: the campaign's)")
+      .option('--workspace <id>', 'workspace id or name (env KIZUNA_WORKSPACE); optional when there is only one')
+      .option('--json', 'print the report as JSON'),
+  ).action(async (id: string, flags: Flags & { windowDays?: string }) => {
+    const windowDays = flags.windowDays === undefined ? undefined : Number(flags.windowDays);
+    if (windowDays !== undefined && (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 365)) {
+      throw new ValidationError('Invalid options', [{ path: ['--window-days'], message: 'a whole number of days from 1 to 365' }]);
+    }
+    const result = await withServices(flags, async (s) => {
+      const ws = await resolveWorkspace(s, wsOf(flags));
+      const report = await s.messaging.report(ws, id, { windowDays });
+      return { campaign: await s.messaging.getCampaign(ws, id), report };
+    });
+    emit(flags.json, result.report, () => describeReport(`${result.campaign.name} (${result.campaign.channel}, ${result.campaign.status})`, result.report));
+  });
+
+  dataDirOption(
+    campaign
+      .command('cancel <id>')
+      .description('stop a campaign: deliveries not yet sent are suppressed as cancelled')
+      .option('--workspace <id>', 'workspace id or name (env KIZUNA_WORKSPACE); optional when there is only one')
+      .option('--json', 'print the campaign as JSON'),
+  ).action(async (id: string, flags: Flags) => {
+    const cancelled = await withServices(flags, async (s) => s.messaging.cancel(await resolveWorkspace(s, wsOf(flags)), id));
+    emit(flags.json, cancelled, () => `Campaign ${cancelled.id} (${cancelled.name}) cancelled; unsent deliveries are suppressed`);
+  });
+}
+
+function describeReport(title: string, r: CampaignReport): string {
+  const arms = (Object.entries(r.arms) as [string, CampaignReport['arms']['treatment']][])
+    .filter(([, a]) => a.n > 0)
+    .map(([arm, a]) => `  ${arm.padEnd(15)} ${n(a.n).padStart(8)} recipients, ${n(a.conversions)} converted, revenue ${n(Math.round(a.revenueSum))}`);
+  return [
+    title,
+    `sent ${n(r.sent)} · opened ${n(r.opened)} · clicked ${n(r.clicked)} · conversion window ${r.conversionWindowDays} days`,
+    ...arms,
+    `outcomes: ${r.outcomes.map((o) => `${o.state}${o.reason ? ` (${o.reason})` : ''} ${n(o.count)}`).join(', ') || 'none'}`,
+    describeLift('vs holdout', r.vsHoldout),
+    describeLift('vs global control', r.vsGlobalControl),
+  ].join('\n');
+}
+
+function describeLift(label: string, lift: LiftReport | null): string {
+  if (!lift) return `${label}: none`;
+  const pts = (i: Interval | null) => (i ? `${(i.estimate * 100).toFixed(2)} pts (${Math.round(lift.confidence * 100)}% CI ${(i.low * 100).toFixed(2)} to ${(i.high * 100).toFixed(2)})` : 'not enough data');
+  const money = (i: Interval | null) => (i ? `${n(Math.round(i.estimate))} per recipient (${n(Math.round(i.low))} to ${n(Math.round(i.high))})` : 'not enough data');
+  return `${label}: conversion ${pts(lift.conversionRate.absolute)}; revenue ${money(lift.revenuePerRecipient.absolute)}`;
+}

@@ -1,0 +1,243 @@
+import { useState, type FormEvent } from 'react';
+import { api } from '../../api.ts';
+import { CodeBlock } from '../../components/CodeBlock.tsx';
+import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { useFormat } from '../../format.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { useSession } from '../../session.tsx';
+import type { Role } from '../../types.ts';
+import { useAction } from '../../useAction.ts';
+import { useApi } from '../../useApi.ts';
+import { SettingsPage } from './AdminOnly.tsx';
+import { Field } from './fields.tsx';
+
+const ROLES: Role[] = ['admin', 'marketer', 'analyst'];
+
+interface TeamUser {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+interface Invitation {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  expiresAt: string;
+}
+
+export function Users() {
+  const { t } = useI18n();
+  return (
+    <SettingsPage title={t('settings.users.title')} subtitle={t('settings.users.subtitle')}>
+      <Team />
+    </SettingsPage>
+  );
+}
+
+function Team() {
+  const { data, error, loading, reload } = useApi<{ data: TeamUser[]; invitations: Invitation[] }>('/v1/users');
+  return (
+    <>
+      <Invite onInvited={reload} />
+      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
+      {data === undefined && loading && <Loading />}
+      {data && <UserTable users={data.data} onChanged={reload} />}
+      {data && data.invitations.length > 0 && <Invitations invitations={data.invitations} onChanged={reload} />}
+    </>
+  );
+}
+
+function UserTable({ users, onChanged }: { users: TeamUser[]; onChanged: () => void }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const session = useSession();
+  const { error, run } = useAction();
+  const [done, setDone] = useState<string>();
+  const [confirming, setConfirming] = useState<string>();
+
+  const act = (work: () => Promise<unknown>, message?: string) => {
+    setDone(undefined);
+    return run(async () => {
+      await work();
+      setConfirming(undefined);
+      setDone(message);
+      onChanged();
+    });
+  };
+  const setRole = (user: TeamUser, role: Role) =>
+    act(() => api(`/v1/users/${user.id}`, { method: 'PATCH', body: { role } }), t('settings.users.roleChanged', { email: user.email, role: t(`role.${role}`) }));
+
+  return (
+    <section className="card" aria-labelledby="users-title">
+      <h2 id="users-title">{t('settings.users.caption')}</h2>
+      {error !== undefined && <ErrorNotice error={error} />}
+      {done && (
+        <p className="notice notice-success" role="status">
+          {done}
+        </p>
+      )}
+      <div className="table-wrap">
+        <table className="table">
+          <caption className="visually-hidden">{t('settings.users.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('settings.users.col.email')}</th>
+              <th scope="col">{t('settings.users.col.name')}</th>
+              <th scope="col">{t('settings.users.col.role')}</th>
+              <th scope="col">{t('settings.users.col.lastLogin')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('apiKeys.col.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((user) => (
+              <tr key={user.id}>
+                <td className="strong wrap-anywhere">
+                  {user.email} {user.id === session.user.id && <span className="muted">{t('settings.users.you')}</span>}
+                </td>
+                <td>{user.name ?? t('common.none')}</td>
+                <td>
+                  <select aria-label={t('settings.users.roleFor', { email: user.email })} value={user.role} onChange={(e) => void setRole(user, e.target.value as Role)}>
+                    {ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {t(`role.${r}`)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td className="nowrap">{user.lastLoginAt ? format.dateTime(user.lastLoginAt) : t('settings.users.never')}</td>
+                <td className="actions">
+                  {confirming !== user.id ? (
+                    <button type="button" className="button button-small button-danger-ghost" onClick={() => setConfirming(user.id)}>
+                      {t('settings.users.remove')}
+                      <span className="visually-hidden"> {user.email}</span>
+                    </button>
+                  ) : (
+                    <div className="confirm" role="group" aria-label={t('settings.users.removeConfirm', { email: user.email })}>
+                      <p>{t('settings.users.removeConfirm', { email: user.email })}</p>
+                      <button type="button" className="button button-small button-danger" autoFocus onClick={() => void act(() => api(`/v1/users/${user.id}`, { method: 'DELETE' }))}>
+                        {t('settings.users.removeYes')}
+                      </button>
+                      <button type="button" className="button button-small button-ghost" onClick={() => setConfirming(undefined)}>
+                        {t('common.cancel')}
+                      </button>
+                    </div>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function Invite({ onInvited }: { onInvited: () => void }) {
+  const { t } = useI18n();
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('marketer');
+  const { busy, error, run } = useAction();
+  const [link, setLink] = useState<{ email: string; url: string }>();
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setLink(undefined);
+    return run(async () => {
+      const result = await api<{ path: string; invitation: Invitation }>('/v1/users/invitations', {
+        method: 'POST',
+        body: { email: email.trim(), role, ...(name.trim() ? { name: name.trim() } : {}) },
+      });
+      setLink({ email: result.invitation.email, url: `${window.location.origin}${result.path}` });
+      setEmail('');
+      setName('');
+      onInvited();
+    });
+  };
+
+  return (
+    <section className="card" aria-labelledby="invite-title">
+      <h2 id="invite-title">{t('settings.users.invite')}</h2>
+      {link && (
+        <div className="notice notice-success" role="status">
+          <p className="notice-title">{t('settings.users.invite.link', { email: link.email })}</p>
+          <p>{t('settings.users.invite.linkHint', { email: link.email })}</p>
+          <CodeBlock code={link.url} label={t('settings.users.invite.link', { email: link.email })} />
+        </div>
+      )}
+      {error !== undefined && <ErrorNotice error={error} />}
+      <form className="form form-inline" onSubmit={(e) => void submit(e)} noValidate>
+        <Field id="invite-email" path="email" error={error} label={t('settings.users.invite.email')} type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <Field id="invite-name" path="name" error={error} label={`${t('settings.users.invite.name')} ${t('settings.optional')}`} value={name} onChange={(e) => setName(e.target.value)} />
+        <div className="field">
+          <label htmlFor="invite-role">{t('settings.users.invite.role')}</label>
+          <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`role.${r}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {t('settings.users.invite.submit')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function Invitations({ invitations, onChanged }: { invitations: Invitation[]; onChanged: () => void }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const { error, run } = useAction();
+  const withdraw = (id: string) =>
+    run(async () => {
+      await api(`/v1/users/invitations/${id}`, { method: 'DELETE' });
+      onChanged();
+    });
+  return (
+    <section className="card" aria-labelledby="invitations-title">
+      <h2 id="invitations-title">{t('settings.users.invitations')}</h2>
+      {error !== undefined && <ErrorNotice error={error} />}
+      <div className="table-wrap">
+        <table className="table">
+          <caption className="visually-hidden">{t('settings.users.invitations.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('settings.users.col.email')}</th>
+              <th scope="col">{t('settings.users.col.role')}</th>
+              <th scope="col">{t('settings.users.invitations.expires')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('apiKeys.col.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {invitations.map((i) => (
+              <tr key={i.id}>
+                <td className="wrap-anywhere">{i.email}</td>
+                <td>{t(`role.${i.role}`)}</td>
+                <td className="nowrap">{format.dateTime(i.expiresAt)}</td>
+                <td className="actions">
+                  <button type="button" className="button button-small button-ghost" onClick={() => void withdraw(i.id)}>
+                    {t('settings.users.invitations.withdraw')}
+                    <span className="visually-hidden"> {i.email}</span>
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
