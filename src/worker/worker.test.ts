@@ -3,13 +3,19 @@ import { before, test } from 'node:test';
 import { createServices, type Services } from '../app/services.ts';
 import { describeEachDatabase } from '../db/testDatabase.ts';
 import { dailyScoreKey, enqueueDueJobs } from './schedule.ts';
-import { runOneJob, startWorker } from './worker.ts';
+import { jobDoneLine, runOneJob, startWorker } from './worker.ts';
 
 test('the daily key is the local date once the local hour has come', () => {
   const at = new Date('2026-11-22T17:30:00Z'); // 02:30 on the 23rd in Tokyo, 18:30 on the 22nd in London
   assert.equal(dailyScoreKey(at, 'Asia/Tokyo', 3), null);
   assert.equal(dailyScoreKey(at, 'Asia/Tokyo', 2), 'score:daily:2026-11-23');
   assert.equal(dailyScoreKey(at, 'Europe/London', 3), 'score:daily:2026-11-22');
+});
+
+test('the "done" line shows a job\'s result only when there is one (never "undefined")', () => {
+  const job = { kind: 'messaging.send', id: 'j1', workspaceId: 'w1' };
+  assert.equal(jobDoneLine(job, 105.6, undefined), 'job messaging.send j1 (workspace w1) done in 106 ms');
+  assert.equal(jobDoneLine(job, 3, { sent: 2 }), 'job messaging.send j1 (workspace w1) done in 3 ms {"sent":2}');
 });
 
 describeEachDatabase('worker', (t) => {

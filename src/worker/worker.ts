@@ -44,14 +44,19 @@ async function execute(services: Services, workerId: string, job: Job, log: (lin
     const result = await HANDLERS[job.kind]!(services, job);
     clearInterval(heartbeat);
     await services.jobs.complete(job, workerId);
-    const details = result === undefined ? '' : ` ${JSON.stringify(result)}`;
-    log(`job ${job.kind} ${job.id} (workspace ${job.workspaceId}) done in ${Math.round(performance.now() - started)} ms${details}`);
+    log(jobDoneLine(job, performance.now() - started, result));
   } catch (err) {
     clearInterval(heartbeat);
     const message = err instanceof Error ? err.message : String(err);
     const outcome = await services.jobs.fail(job, workerId, message);
     log(`job ${job.kind} ${job.id} (workspace ${job.workspaceId}) failed (${outcome}): ${message}`);
   }
+}
+
+/** "job score 0193… (workspace …) done in 106 ms {…}": the result only when the handler returned one. */
+export function jobDoneLine(job: Pick<Job, 'kind' | 'id' | 'workspaceId'>, ms: number, result: unknown): string {
+  const details = result === undefined ? '' : ` ${JSON.stringify(result)}`;
+  return `job ${job.kind} ${job.id} (workspace ${job.workspaceId}) done in ${Math.round(ms)} ms${details}`;
 }
 
 /**

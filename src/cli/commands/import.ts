@@ -7,7 +7,7 @@ import { importCsv, type ImportSummary } from '../../modules/ingest/csv/importer
 import { favorMemoryOverSpeed } from '../../modules/ingest/csv/memory.ts';
 import { IMPORT_KINDS, type ImportKind } from '../../modules/ingest/csv/kind.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
-import { emit } from '../output.ts';
+import { emit, exitCodeAtEnd } from '../output.ts';
 
 interface ImportOptions extends DataDirOption {
   dryRun?: boolean;
@@ -59,7 +59,7 @@ export function register(program: Command): void {
       );
     }
     emit(opts.json, summary, () => describe(file, summary));
-    if (rejected) process.exitCode = 2;
+    if (rejected) exitCodeAtEnd(2);
   });
 }
 

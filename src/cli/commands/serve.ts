@@ -5,6 +5,7 @@ import { createServices } from '../../app/services.ts';
 import { loadConfig } from '../../config.ts';
 import { openDatabase } from '../../db/open.ts';
 import type { DataDirOption } from '../context.ts';
+import { log, logFormat } from '../../kernel/log.ts';
 import { startWorker } from '../../worker/worker.ts';
 
 interface ServeOptions extends DataDirOption {
@@ -42,11 +43,22 @@ export async function serve(opts: ServeOptions, beforeListen?: (services: Return
   const services = createServices(open.db, { dataDir: config.dataDir });
   const notes = beforeListen ? await beforeListen(services) : [];
   const app = await buildServer(services, config);
-  const address = await app.listen({ port: config.port, host: config.host });
-  const worker = opts.worker === false ? null : startWorker(services, { log: (line) => app.log.info(line) });
+  const address = await app.listen({ port: config.port, host: config.host }).catch(async (err: NodeJS.ErrnoException) => {
+    await open.close();
+    if (err.code === 'EADDRINUSE') {
+      throw new Error(`port ${config.port} on ${config.host} is in use (another Kizuna or another program): stop it, or choose another port with --port or PORT`);
+    }
+    throw err;
+  });
+  const worker = opts.worker === false ? null : startWorker(services, { log: (line) => log('info', line) });
   const url = address.replace('127.0.0.1', 'localhost');
-  process.stdout.write(`\nKizuna is running at ${url}  (database: ${open.where})\n  API docs: ${url}/docs\n`);
-  for (const line of notes) process.stdout.write(`  ${line}\n`);
+  if (logFormat() === 'human') {
+    process.stdout.write(`\nKizuna is running at ${url}  (database: ${open.where})\n  API docs: ${url}/docs\n`);
+    for (const line of notes) process.stdout.write(`  ${line}\n`);
+  } else {
+    log('info', `Kizuna is running at ${url}`, { url, database: open.where, docs: `${url}/docs` });
+    for (const line of notes) log('info', line);
+  }
 
   let stopping = false;
   const stop = async () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
 import { enqueueDueJobs } from '../../worker/schedule.ts';
+import { log as logLine } from '../../kernel/log.ts';
 import { runOneJob, startWorker } from '../../worker/worker.ts';
 
 interface WorkerFlags extends DataDirOption {
@@ -14,7 +15,7 @@ export function register(program: Command): void {
       .description('run background jobs (daily scoring per workspace, …) until stopped')
       .option('--once', 'enqueue what is due, run every due job, then exit (for cron)'),
   ).action(async (flags: WorkerFlags) => {
-    const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+    const log = (line: string) => logLine('info', line);
     await withServices(flags, async (services) => {
       if (flags.once) {
         await enqueueDueJobs(services);

@@ -4,6 +4,7 @@ import type { Job } from '../jobs/service.ts';
 export const SEND_JOB = 'messaging.send';
 /** A send job drains for at most this long, then leaves the rest to the next job (the worker runs one job at a time). */
 const JOB_BUDGET_MS = 50_000;
+const FIRST_PASS_LIMIT = 25;
 
 /** Worker job: drain the workspace's due deliveries (and start its due scheduled campaigns). */
 export const MESSAGING_JOB_HANDLERS: Record<string, (services: Services, job: Job) => Promise<unknown>> = {
@@ -12,7 +13,8 @@ export const MESSAGING_JOB_HANDLERS: Record<string, (services: Services, job: Jo
     const total = { passes: 0, launched: 0, claimed: 0, sent: 0, deferred: 0, suppressed: 0, failed: 0, retrying: 0 };
     try {
       for (;;) {
-        const r = await services.messaging.drain({ workspaceId: job.workspaceId });
+        // A small first pass: the first messages leave before a whole batch is gated and rendered.
+        const r = await services.messaging.drain({ workspaceId: job.workspaceId, ...(total.passes === 0 ? { limit: FIRST_PASS_LIMIT } : {}) });
         total.passes++;
         for (const k of ['launched', 'claimed', 'sent', 'deferred', 'suppressed', 'failed', 'retrying'] as const) total[k] += r[k];
         if ((r.claimed === 0 && r.launched === 0) || Date.now() - started > JOB_BUDGET_MS) return total;
