@@ -5,7 +5,9 @@ import type { MessagingSettingsInput } from '../messaging/settings.ts';
  * The demo shop's messaging: every customer channel goes to the built-in outbox (nothing leaves
  * the machine; the web app's Outbox page shows each message as the customer would see it), with
  * a complete sender identity as 特定電子メール法 asks (name, postal address with 〒, inquiry
- * contact). Settings a person already saved are kept.
+ * contact). Quiet hours are off: the demo's customers live in Japan and a person trying the demo
+ * from Europe or America in their afternoon would otherwise find every marketing send held until
+ * 08:00 JST and the Outbox empty. Settings a person already saved are kept.
  */
 export const DEMO_MESSAGING: MessagingSettingsInput = {
   sender: {
@@ -18,6 +20,7 @@ export const DEMO_MESSAGING: MessagingSettingsInput = {
   },
   publicBaseUrl: 'http://localhost:3000',
   outbox: { channels: ['email', 'line', 'sms', 'push', 'dm'] },
+  policy: { quietHours: null },
 };
 
 export async function seedDemoMessaging(services: Services, workspaceId: string, publicBaseUrl?: string): Promise<boolean> {

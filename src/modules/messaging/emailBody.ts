@@ -126,7 +126,9 @@ function fill(shape: string, values: string[], text: boolean): string {
 
 export async function mjmlToHtml(source: string, strict: boolean): Promise<string> {
   try {
-    const out = await mjml2html(source, { validationLevel: strict ? 'strict' : 'skip', minify: false });
+    // `fonts: {}`: MJML would otherwise link Google Fonts (Ubuntu) into every email, a third-party
+    // request per open that Japanese text does not use; an author's own <mj-font> still works.
+    const out = await mjml2html(source, { validationLevel: strict ? 'strict' : 'skip', minify: false, fonts: {} });
     return out.html;
   } catch (err) {
     const e = err as Error & { errors?: { line: number; message: string }[] };

@@ -29,7 +29,7 @@ const ids = ['workspace_id', 'customer_id', 'id'];
 
 const TABLES: Record<string, Classification> = {
   customers: {
-    personal: ['external_id', 'email', 'phone', 'line_user_id', 'family_name', 'given_name', 'family_name_kana', 'given_name_kana', 'birthday', 'postal_code', 'prefecture', 'city', 'address_line1', 'address_line2', 'attributes'],
+    personal: ['external_id', 'email', 'phone', 'line_user_id', 'family_name', 'given_name', 'family_name_kana', 'given_name_kana', 'birthday', 'postal_code', 'prefecture', 'city', 'address_line1', 'address_line2', 'attributes', 'search_text'],
     kept: ['workspace_id', 'id', 'country', 'locale', 'time_zone', 'account_id', 'erased_at', 'created_at', 'updated_at'],
     exported: one('customer'),
   },
@@ -90,6 +90,11 @@ const TABLES: Record<string, Classification> = {
     exported: list('messages'),
   },
   delivery_log: { personal: [], kept: ['workspace_id', 'delivery_id', 'customer_id', 'seq', 'at', 'kind', 'reason'], exported: list('messageLog') },
+  outbox_messages: {
+    personal: ['recipient', 'subject', 'html', 'text', 'headers', 'content'],
+    kept: ['workspace_id', 'id', 'key', 'campaign_id', 'customer_id', 'channel', 'class', 'created_at'],
+    exported: list('outbox'),
+  },
   journey_runs: {
     personal: ['vars'],
     kept: [...ids, 'journey_id', 'version', 'arm', 'state', 'step_id', 'visits', 'parked_at', 'due_at', 'timeout_at', 'wait_event', 'source_key', 'entered_at', 'converted_at', 'exited_at', 'exit_reason'],
@@ -137,10 +142,12 @@ describeEachDatabase('privacy against the catalogue', (t) => {
   });
   after(async () => ctx?.app.close());
 
-  /** Tables and their customer-reference columns, from the catalogue (columns by name, and foreign keys to customers). */
+  /** Tables and their customer-reference columns, from the catalogue (columns by name, and foreign keys to customers); views such as paying_orders only show what these hold. */
   const referencing = async (): Promise<Map<string, string[]>> => {
     const { rows } = await t.db.query<{ table_name: string; column_name: string }>(
-      `SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND column_name ~ $1
+      `SELECT c.table_name::text, c.column_name::text FROM information_schema.columns c
+         JOIN information_schema.tables t USING (table_schema, table_name)
+       WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.column_name ~ $1
        UNION
        SELECT c.conrelid::regclass::text, a.attname::text FROM pg_constraint c
          JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
@@ -285,6 +292,10 @@ async function seedEverything(ctx: Awaited<ReturnType<typeof testApp>>, secret: 
                VALUES ($1, $2, $3, $4, $5, 'email', 'marketing', 'treatment', $6, now(), $7, $8, now(), now())`, [delivery, campaignId, step, id, state, { name: secret }, `<${secret}@smtp>`]);
     await sql(`INSERT INTO delivery_log (workspace_id, delivery_id, customer_id, kind) VALUES ($1, $2, $3, 'queued')`, [delivery, id]);
   }
+  // What the outbox channel stored of the sent one instead of handing it to a provider.
+  await sql(`INSERT INTO outbox_messages (workspace_id, id, key, campaign_id, customer_id, channel, class, recipient, subject, html, text, headers, content)
+             VALUES ($1, $2, $3, $4, $5, 'email', 'marketing', $6, 'News', $7, $8, $9, $10)`,
+    [newId(), newId(), campaignId, id, `${secret}@example.jp`, `<p>${secret}</p>`, secret, { to: `${secret}@example.jp` }, { name: secret }]);
 
   // A journey run still waiting, with a step that called a webhook about the person.
   const journeyId = newId();

@@ -61,6 +61,7 @@ const exportView = z.object({
   referrals: rows.describe('as referrer or as referee'),
   messages: rows.describe('every message queued for the person, with sent/opened/clicked times'),
   messageLog: rows,
+  outbox: rows.describe('messages the outbox channel kept, as rendered, instead of handing them to a provider'),
   journeyRuns: rows,
   journeySteps: rows,
   surveyResponses: rows,
