@@ -17,6 +17,9 @@ import { openDatabase } from '../src/db/open.ts';
 import { NEWSLETTER_MJML, seedAudience, settingsFor } from '../src/modules/messaging/testKit.ts';
 import { benchTargets } from './server.ts';
 
+// The sinks listen on 127.0.0.1, which outbound URLs may reach only when private addresses are allowed (docs/security.md).
+process.env.KIZUNA_ALLOW_PRIVATE_URLS = '1';
+
 const { values } = parseArgs({
   options: {
     messages: { type: 'string', default: '5000' },

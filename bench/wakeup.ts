@@ -20,6 +20,9 @@ import { enqueueDueJobs } from '../src/worker/schedule.ts';
 import { runOneJob } from '../src/worker/worker.ts';
 import { startServer } from './server.ts';
 
+// The sinks listen on 127.0.0.1, which outbound URLs may reach only when private addresses are allowed (docs/security.md).
+process.env.KIZUNA_ALLOW_PRIVATE_URLS = '1';
+
 const N = 1_500;
 const dir = mkdtempSync(path.join(tmpdir(), 'kizuna-wakeup-'));
 chmodSync(dir, 0o755);
