@@ -3,7 +3,7 @@ import { contactHash, CustomerService } from '../customers/service.ts';
 import type { RecommendationService } from '../recommendations/service.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
 import { capWindowDays, CONSENT_CHANNEL, decide } from './deliveryGate.ts';
-import { addressOf, customerScope, loadRecipients, postalOf, suppressionKind, type Recipient } from './facts.ts';
+import { addressOf, customerScope, footerLang, loadRecipients, postalOf, suppressionKind, type Recipient } from './facts.ts';
 import { ProviderError, type Messenger, type OutboundMessage } from './messenger.ts';
 import type { DmBatchStore } from './dmBatches.ts';
 import { createMessenger } from './messengers.ts';
@@ -260,6 +260,7 @@ export class Dispatcher {
       campaign: { id: campaign.id, name: campaign.name },
       sender: { name: ws.settings.sender.name, postal_address: ws.settings.sender.postalAddress },
       unsubscribe_url: marketing ? urls.unsubscribe : null,
+      footer_lang: footerLang(recipient),
     };
     const content = await compiled.render(scope, { tracking: row.channel === 'email' ? urls : undefined, postal: postalOf(recipient) ?? undefined });
     return {

@@ -23,6 +23,8 @@ export interface Recipient {
   addressLine1: string | null;
   addressLine2: string | null;
   timeZone: string | null;
+  /** BCP 47 tag (e.g. ja-JP); chooses the language of the email footer. */
+  locale: string | null;
   attributes: Record<string, unknown>;
   erased: boolean;
   consents: Map<string, 'opted_in' | 'opted_out'>;
@@ -44,7 +46,7 @@ export async function loadRecipients(
   // One after another: `q` may be a transaction's client, which runs one query at a time.
   const customers = await q.query<Record<string, unknown>>(
     `SELECT id, external_id, email, phone, line_user_id, family_name, given_name, birthday::text AS birthday, postal_code, prefecture,
-       city, address_line1, address_line2, time_zone, attributes, erased_at IS NOT NULL AS erased
+       city, address_line1, address_line2, time_zone, locale, attributes, erased_at IS NOT NULL AS erased
      FROM customers WHERE workspace_id = $1 AND id = ANY($2::uuid[])`,
     [workspaceId, ids],
   );
@@ -75,6 +77,7 @@ export async function loadRecipients(
       addressLine1: r.address_line1 as string | null,
       addressLine2: r.address_line2 as string | null,
       timeZone: r.time_zone as string | null,
+      locale: r.locale as string | null,
       attributes: r.attributes as Record<string, unknown>,
       erased: r.erased as boolean,
       consents: new Map(),
@@ -126,6 +129,9 @@ export function postalOf(r: Recipient): PostalRecipient | null {
 }
 
 /** The `customer` object templates see. */
+/** The footer's language: Japanese for a customer whose locale is ja (ja, ja-JP), English otherwise. */
+export const footerLang = (r: Pick<Recipient, 'locale'>): 'ja' | 'en' => (/^ja(-|_|$)/i.test(r.locale ?? '') ? 'ja' : 'en');
+
 export function customerScope(r: Recipient): Record<string, unknown> {
   return {
     id: r.id,

@@ -152,8 +152,10 @@ function compileChannel(template: Template, settings: FooterSettings, strict: bo
 }
 
 /**
- * The footer 特定電子メール法 requires of marketing email: the sender's name and postal address, and
- * how to unsubscribe (the link is left out of transactional mail, which has no unsubscribe).
+ * The footer 特定電子メール法 requires of marketing email: the sender's name, 〒 and postal address, a
+ * contact for inquiries, and how to unsubscribe (the link is left out of transactional mail, which
+ * has no unsubscribe). The template is compiled once for all recipients, so the language is chosen
+ * per recipient by Liquid on `footer_lang` (ja for Japanese-speaking customers, English otherwise).
  */
 export function withFooter(mjml: string, settings: FooterSettings): string {
   const s = settings.sender;
@@ -161,12 +163,15 @@ export function withFooter(mjml: string, settings: FooterSettings): string {
     s.contactUrl && `<a href="${literal(s.contactUrl)}">${literal(s.contactUrl)}</a>`,
     s.contactEmail && `<a href="mailto:${literal(s.contactEmail)}">${literal(s.contactEmail)}</a>`,
     s.contactPhone && `TEL ${literal(s.contactPhone)}`,
-  ].filter(Boolean);
-  const contact = ways.length > 0 ? `<br/>お問い合わせ: ${ways.join(' / ')}` : '';
-  const postalCode = s.postalCode ? `〒${formatPostalCode(s.postalCode)} ` : '';
+  ].filter(Boolean).join(' / ');
+  const address = `${s.postalCode ? `〒${formatPostalCode(s.postalCode)} ` : ''}${literal(s.postalAddress)}`;
+  const lines = (l: { from: string; address: string; contact: string; unsubscribe: string; link: string }) =>
+    `${l.from}: ${literal(s.name)}<br/>${l.address}: ${address}${ways ? `<br/>${l.contact}: ${ways}` : ''}
+{% if unsubscribe_url %}<br/>${l.unsubscribe}: <a href="{{ unsubscribe_url }}">${l.link}</a>{% endif %}`;
+  const ja = lines({ from: '配信元', address: '住所', contact: 'お問い合わせ', unsubscribe: 'このメールの配信停止', link: '配信停止はこちら' });
+  const en = lines({ from: 'Sent by', address: 'Address', contact: 'Contact', unsubscribe: 'To stop receiving these emails', link: 'Unsubscribe' });
   const footer = `<mj-section><mj-column><mj-divider border-width="1px" border-color="#dddddd" />
-<mj-text font-size="11px" color="#666666" line-height="1.6">配信元: ${literal(s.name)}<br/>住所: ${postalCode}${literal(s.postalAddress)}${contact}
-{% if unsubscribe_url %}<br/>このメールの配信停止: <a href="{{ unsubscribe_url }}">配信停止はこちら</a>{% endif %}</mj-text>
+<mj-text font-size="11px" color="#666666" line-height="1.6">{% if footer_lang == 'en' %}${en}{% else %}${ja}{% endif %}</mj-text>
 </mj-column></mj-section>`;
   const at = mjml.lastIndexOf('</mj-body>');
   if (at < 0) throw new ValidationError('Invalid MJML', [{ path: ['template', 'mjml'], message: 'an MJML document needs <mj-body>' }]);

@@ -6,4 +6,6 @@ export interface RenderScope {
   campaign: { id: string; name: string };
   sender: { name: string; postal_address: string };
   unsubscribe_url: string | null;
+  /** The email footer's language, from the customer's locale (render.ts withFooter). */
+  footer_lang: 'ja' | 'en';
 }

@@ -24,6 +24,7 @@ export const SAMPLE_SCOPES: RenderScope[] = [
     campaign,
     sender,
     unsubscribe_url: 'https://example.com/m/u/sample',
+    footer_lang: 'ja',
   },
   {
     customer: { id: '00000000-0000-7000-8000-000000000002', external_id: null, family_name: null, given_name: null, name: '', email: null, birthday: null, prefecture: null, city: null, attributes: {} },
@@ -32,6 +33,7 @@ export const SAMPLE_SCOPES: RenderScope[] = [
     campaign,
     sender,
     unsubscribe_url: null,
+    footer_lang: 'en',
   },
 ];
 

@@ -13,7 +13,7 @@ import type { WorkspaceService } from '../workspaces/service.ts';
 import { toCampaign } from './campaignRows.ts';
 import { enqueueDirect, type DirectMessage } from './direct.ts';
 import { Dispatcher, type DrainOptions, type DrainResult, type WorkspaceMessaging } from './dispatch.ts';
-import { customerScope, loadRecipients, postalOf } from './facts.ts';
+import { customerScope, footerLang, loadRecipients, postalOf } from './facts.ts';
 import { assignArm } from './holdout.ts';
 import type { Content } from './messenger.ts';
 import { DmBatchStore } from './dmBatches.ts';
@@ -21,6 +21,7 @@ import { createMessenger } from './messengers.ts';
 import { enqueue, type NewDelivery } from './queue.ts';
 import { getOutboxMessage, listOutbox, type OutboxQuery } from './outbox.ts';
 import { compileTemplate, fileTagIssues, templateIssues } from './render.ts';
+import { assertSenderIdentity, needsSenderIdentity } from './senderIdentity.ts';
 import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
 import { referenceIn } from '../../kernel/references.ts';
 import { SeedList } from './seedList.ts';
@@ -155,6 +156,8 @@ export class MessagingService {
     const c = parsed.data;
     const { settings } = await this.settingsOf(workspaceId);
     await compileTemplate(c.template, settings, true, this.variableNames);
+    // A draft may be saved with a partial identity; a scheduled campaign is a send, so it is checked now.
+    if (c.scheduledAt && needsSenderIdentity(c.template.channel, c.class)) assertSenderIdentity(settings);
     await referenceIn(['segmentId'], () => this.m.segments.get(workspaceId, c.segmentId));
     if (c.couponCampaignId) await referenceIn(['couponCampaignId'], () => this.m.coupons.getCampaign(workspaceId, c.couponCampaignId!));
     const { rows } = await this.db.query(
@@ -223,6 +226,8 @@ export class MessagingService {
    * a finished one changes nothing.
    */
   async send(workspaceId: string, id: string): Promise<{ campaign: Campaign; enqueued: number; heldOut: number }> {
+    const before = await this.getCampaign(workspaceId, id);
+    if (needsSenderIdentity(before.template.channel, before.class)) assertSenderIdentity((await this.settingsOf(workspaceId)).settings);
     const { rows } = await this.db.query(
       `UPDATE campaigns SET status = 'sending', started_at = coalesce(started_at, now()), updated_at = now()
        WHERE workspace_id = $1 AND id = $2 AND status IN ('draft', 'scheduled', 'sending') RETURNING *`,
@@ -297,6 +302,16 @@ export class MessagingService {
     return enqueueDirect(q, workspaceId, messages, now);
   }
 
+  /**
+   * Refuses (409 sender_identity_incomplete) a journey's activation when it would send marketing
+   * email with an incomplete sender identity. A workspace without settings is not refused here: its
+   * runner sends nothing until settings exist (sendingPolicy), as before.
+   */
+  async assertMarketingEmailReady(workspaceId: string, q: Queryable = this.db): Promise<void> {
+    const { rows } = await q.query<{ settings: unknown }>('SELECT settings FROM messaging_settings WHERE workspace_id = $1', [workspaceId]);
+    if (rows[0]) assertSenderIdentity(storedMessagingSettings.parse(rows[0].settings));
+  }
+
   /** Whether the workspace can send (its messaging settings exist), and its global control share. */
   async sendingPolicy(workspaceId: string, q: Queryable = this.db): Promise<{ configured: boolean; globalControlPercent: number }> {
     const { rows } = await q.query<{ settings: unknown }>('SELECT settings FROM messaging_settings WHERE workspace_id = $1', [workspaceId]);
@@ -320,6 +335,7 @@ export class MessagingService {
         campaign: { id: campaign.id, name: campaign.name },
         sender: { name: settings.sender.name, postal_address: settings.sender.postalAddress },
         unsubscribe_url: campaign.class === 'marketing' ? `${settings.publicBaseUrl.replace(/\/+$/, '')}/m/u/preview` : null,
+        footer_lang: footerLang(recipient),
       },
       { postal: postalOf(recipient) ?? undefined },
     );

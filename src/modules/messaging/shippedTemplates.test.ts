@@ -51,6 +51,7 @@ const scopeOf = (r: (typeof recipients)[number]): RenderScope => ({
   campaign: { id: '00000000-0000-7000-8000-0000000000ca', name: 'test' },
   sender: { name: SENDER.name, postal_address: SENDER.postalAddress },
   unsubscribe_url: r.unsubscribe ? 'https://kizuna.example.jp/m/u/token' : null,
+  footer_lang: 'ja',
 });
 
 /** What a reader sees: subject and text lines (the email's text part is made from its HTML). */

@@ -49,7 +49,7 @@ describeEachDatabase('surveys in KPIs, account health and messages', (t) => {
     const u1 = await services.customers.find(ws, 'u1');
     const recipient = (await loadRecipients(t.db, ws, [u1.id], new Date(), recipientVariables)).get(u1.id)!;
     const compiled = await compileTemplate({ channel: 'sms', text: 'ご意見をお聞かせください {{ survey_links.nps-q1 }} / {{ survey_links.nps_q1 }}' }, settings, false, [...recipientVariables.keys()]);
-    const scope = { customer: customerScope(recipient), coupon: null, recommendations: [], campaign: { id: 'c', name: 'c' }, sender: { name: 's', postal_address: 'a' }, unsubscribe_url: null };
+    const scope = { customer: customerScope(recipient), coupon: null, recommendations: [], campaign: { id: 'c', name: 'c' }, sender: { name: 's', postal_address: 'a' }, unsubscribe_url: null, footer_lang: 'ja' as const };
     const content = await compiled.render(scope);
     assert.equal(content.channel, 'sms');
     const urls = (content as { text: string }).text.match(/https?:\/\/\S+\/s\/\S+/g)!;
