@@ -77,7 +77,7 @@ export async function startSmtpSink(
   };
 }
 
-export const SENDER = { name: '絆ストア', email: 'news@kizuna-shop.example.jp', postalAddress: '東京都千代田区丸の内1-1-1', postalCode: '1000005' };
+export const SENDER = { name: '絆ストア', email: 'news@kizuna-shop.example.jp', postalAddress: '東京都千代田区丸の内1-1-1', postalCode: '1000005', contactEmail: 'support@kizuna-shop.example.jp' };
 
 export function settingsFor(smtpUrl: string | undefined, overrides: Partial<MessagingSettingsInput> = {}): MessagingSettingsInput {
   return {

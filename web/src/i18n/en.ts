@@ -62,6 +62,7 @@ export const en = {
   'error.code.email_taken': 'Someone with this email address already has an account.',
   'error.code.invitation_invalid': 'This invitation link is not valid: it was used or withdrawn, or it has expired. Ask an admin for a new one.',
   'error.code.messaging_not_configured': 'Messaging is not set up yet. An admin sets the sender and channels under Settings → Channels.',
+  'error.code.sender_identity_incomplete': 'Marketing email cannot be sent yet: the sender needs a name, a postal address with postal code, and a contact for inquiries (URL, email or phone). An admin completes them under Settings → Channels.',
   'issue.too_small': 'Too short or too small',
   'issue.too_big': 'Too long or too large',
   'issue.invalid_format': 'Not in the expected format',

@@ -64,6 +64,7 @@ export const ja: Messages = {
   'error.code.email_taken': 'このメールアドレスのアカウントはすでに存在します。',
   'error.code.invitation_invalid': 'この招待リンクは無効です（使用済み・取り消し済み・期限切れ）。管理者に新しいリンクを依頼してください。',
   'error.code.messaging_not_configured': 'メッセージ配信がまだ設定されていません。管理者が「設定 → チャネル」で送信者とチャネルを設定してください。',
+  'error.code.sender_identity_incomplete': '広告・宣伝メールはまだ送信できません。送信者の名称、郵便番号付きの住所、問い合わせ先（URL・メール・電話のいずれか）が必要です。管理者が「設定 → チャネル」で入力してください。',
   'issue.too_small': '短すぎるか、小さすぎます',
   'issue.too_big': '長すぎるか、大きすぎます',
   'issue.invalid_format': '形式が正しくありません',
