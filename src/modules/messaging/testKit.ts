@@ -112,6 +112,7 @@ export async function seedAudience(
       city: '渋谷区',
       addressLine1: `神宮前1-${i + 1}`,
       timeZone: 'Asia/Tokyo',
+      locale: 'ja-JP',
       attributes: { cohort: options.cohort, fcmToken: `token-${options.cohort}-${i}` },
       consents: consent ? ['email', 'sms', 'line', 'push', 'dm'].map((channel) => ({ channel, status: consent, source: 'test', recordedAt: '2026-01-01T00:00:00Z' })) : [],
       ...options.extra?.(i),
