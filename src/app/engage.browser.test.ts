@@ -358,7 +358,7 @@ async function seedShop(app: App, services: Services) {
   const coupon = await post('/v1/coupon-campaigns', { name: '秋の感謝クーポン', kind: 'amount', value: 500 });
   const issued = await post(`/v1/coupon-campaigns/${coupon.id}/codes`, { customers: ['C-HANAKO'] });
   await services.messaging.putSettings(ws, {
-    sender: { name: '絆ストア', email: 'news@kizuna-shop.example.jp', postalAddress: '東京都千代田区丸の内1-1-1' },
+    sender: { name: '絆ストア', email: 'news@kizuna-shop.example.jp', postalAddress: '東京都千代田区丸の内1-1-1', postalCode: '1000005', contactEmail: 'support@kizuna-shop.example.jp' },
     publicBaseUrl: 'https://kizuna.example.jp',
   });
   return { workspaceId: ws, email, hanakoId, customers: customers.length, couponCode: issued.codes[0].code as string, segmentId: '' };
