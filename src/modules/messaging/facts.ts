@@ -128,9 +128,13 @@ export function postalOf(r: Recipient): PostalRecipient | null {
   return { name, postalCode: r.postalCode, prefecture: r.prefecture, city: r.city, addressLine1: r.addressLine1, addressLine2: r.addressLine2 };
 }
 
+/**
+ * The footer's language: English for a customer whose locale names another language, Japanese for
+ * ja and for no locale at all (Kizuna's customers are Japan-first, and imports often leave it empty).
+ */
+export const footerLang = (r: Pick<Recipient, 'locale'>): 'ja' | 'en' => (!r.locale || /^ja(-|_|$)/i.test(r.locale) ? 'ja' : 'en');
+
 /** The `customer` object templates see. */
-/** The footer's language: Japanese for a customer whose locale is ja (ja, ja-JP), English otherwise. */
-export const footerLang = (r: Pick<Recipient, 'locale'>): 'ja' | 'en' => (/^ja(-|_|$)/i.test(r.locale ?? '') ? 'ja' : 'en');
 
 export function customerScope(r: Recipient): Record<string, unknown> {
   return {

@@ -51,8 +51,9 @@ function Detail({ campaign, onChanged }: { campaign: Campaign; onChanged: () => 
     setNotice('');
     try {
       const result = await api<{ enqueued?: number; heldOut?: number }>(`/v1/campaigns/${campaign.id}/${action}`, { method: 'POST', body: {} });
+      // `enqueued` counts a delivery row per member, held-out ones included: the notice says how many will be sent.
       setNotice(
-        action === 'send' ? t('campaigns.sent.notice', { enqueued: format.number(result.enqueued ?? 0), heldOut: format.number(result.heldOut ?? 0) }) : t('campaigns.cancelled.notice'),
+        action === 'send' ? t('campaigns.sent.notice', { enqueued: format.number(Math.max(0, (result.enqueued ?? 0) - (result.heldOut ?? 0))), heldOut: format.number(result.heldOut ?? 0) }) : t('campaigns.cancelled.notice'),
       );
       onChanged();
       setReportVersion((v) => v + 1);
