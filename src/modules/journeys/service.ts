@@ -5,7 +5,6 @@ import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { KizunaError } from '../../kernel/errors.ts';
 import type { Arm } from '../messaging/types.ts';
-import { needsSenderIdentity } from '../messaging/senderIdentity.ts';
 import type { JourneyModules } from './deps.ts';
 import { definitionSchema, type Definition } from './definition.ts';
 import { Runner } from './runner.ts';
@@ -186,7 +185,7 @@ export class JourneyService {
       if (journey.status === 'archived') throw new ConflictError('An archived journey cannot be activated');
       const detail = await this.get(workspaceId, id, tx);
       if (detail.issues.length > 0) throw new ValidationError('The journey has problems to fix before it can go live', detail.issues);
-      if (sendSteps(detail.definition).some(({ step }) => needsSenderIdentity(step.template.channel, step.class))) await this.m.messaging.assertMarketingEmailReady(workspaceId, tx);
+      await this.m.messaging.assertMarketingEmailReady(workspaceId, sendSteps(detail.definition).map(({ step }) => ({ channel: step.template.channel, class: step.class })), tx);
       await tx.query(`UPDATE journeys SET status = 'active', activated_at = now(), updated_at = now() WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
       await tx.query('UPDATE journey_versions SET published_at = coalesce(published_at, now()) WHERE workspace_id = $1 AND journey_id = $2 AND version = $3', [
         workspaceId, id, journey.current_version,

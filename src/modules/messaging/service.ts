@@ -27,7 +27,7 @@ import { referenceIn } from '../../kernel/references.ts';
 import { SeedList } from './seedList.ts';
 import { Tracking } from './tracking.ts';
 import { keepSecrets, messagingSettingsInput, redact, storedMessagingSettings, type MessagingSettings } from './settings.ts';
-import { campaignInput, type Campaign, type CampaignInput, type CustomerMessage, type RecipientVariableProviders, type Template } from './types.ts';
+import { campaignInput, type Campaign, type CampaignInput, type Channel, type CustomerMessage, type MessageClass, type RecipientVariableProviders, type Template } from './types.ts';
 
 interface Modules {
   workspaces: WorkspaceService;
@@ -303,11 +303,12 @@ export class MessagingService {
   }
 
   /**
-   * Refuses (409 sender_identity_incomplete) a journey's activation when it would send marketing
-   * email with an incomplete sender identity. A workspace without settings is not refused here: its
-   * runner sends nothing until settings exist (sendingPolicy), as before.
+   * Refuses (409 sender_identity_incomplete) a journey's activation when one of its messages (channel
+   * and class) is marketing email and the sender identity is incomplete. A workspace without settings
+   * is not refused here: its runner sends nothing until settings exist (sendingPolicy), as before.
    */
-  async assertMarketingEmailReady(workspaceId: string, q: Queryable = this.db): Promise<void> {
+  async assertMarketingEmailReady(workspaceId: string, messages: { channel: Channel; class: MessageClass }[], q: Queryable = this.db): Promise<void> {
+    if (!messages.some((m) => needsSenderIdentity(m.channel, m.class))) return;
     const { rows } = await q.query<{ settings: unknown }>('SELECT settings FROM messaging_settings WHERE workspace_id = $1', [workspaceId]);
     if (rows[0]) assertSenderIdentity(storedMessagingSettings.parse(rows[0].settings));
   }
