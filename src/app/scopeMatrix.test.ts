@@ -12,7 +12,8 @@ import { apiJourney } from '../modules/journeys/testKit.ts';
 import { NEWSLETTER_MJML, seedAudience, settingsFor, startSmtpSink, type SmtpSink } from '../modules/messaging/testKit.ts';
 import { ROLE_SCOPES, ROLES, type Role } from '../modules/users/service.ts';
 import type { Scope } from '../modules/workspaces/service.ts';
-import { routeTable, type Access } from './routeAccess.ts';
+import { routeTable } from './routeAccess.ts';
+import type { Access } from '../kernel/access.ts';
 import { testApp } from './testApp.ts';
 
 /** Routes the app gets from plugins rather than declares: the Swagger UI pages and the built SPA's files. */

@@ -15,6 +15,8 @@ import { PrivacyService } from '../modules/privacy/service.ts';
 import { RecommendationService } from '../modules/recommendations/service.ts';
 import { SegmentService } from '../modules/segments/service.ts';
 import { UserService } from '../modules/users/service.ts';
+import { RequestAuthenticator } from '../modules/users/authenticator.ts';
+import type { Authenticator } from '../kernel/access.ts';
 import { TeamService } from '../modules/users/team.ts';
 import { WebhookService } from '../modules/webhooks/service.ts';
 import { WorkspaceService } from '../modules/workspaces/service.ts';
@@ -30,6 +32,8 @@ import { UgcService } from '../modules/ugc/service.ts';
  */
 export interface Services {
   db: Db;
+  /** API keys and sessions to principals: what every route's `requireScope` asks. */
+  authenticator: Authenticator;
   workspaces: WorkspaceService;
   accounts: AccountService;
   customers: CustomerService;
@@ -70,6 +74,7 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
   const events = new EventService(db, customers);
   const users = new UserService(db);
   const team = new TeamService(db, users);
+  const authenticator = new RequestAuthenticator({ workspaces, users });
   const recommendations = new RecommendationService(db, { customers, orders, events, catalog });
   const jobs = new JobService(db);
   const intelligence = new IntelligenceService(db, workspaces, events, jobs);
@@ -83,5 +88,5 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
   const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging, jobs });
   const ugc = new UgcService(db, { customers, loyalty, coupons, surveys, events });
   const privacy = new PrivacyService(db, { customers, accounts, orders, events, ingest, intelligence, segments, coupons, loyalty, messaging, journeys, surveys, ugc, webhooks });
-  return { db, workspaces, accounts, customers, catalog, orders, events, ingest, users, team, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, privacy };
+  return { db, authenticator, workspaces, accounts, customers, catalog, orders, events, ingest, users, team, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, privacy };
 }

@@ -1,11 +1,21 @@
 import { z } from 'zod';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { oneOrMany } from '../../kernel/oneOrMany.ts';
 import { page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
-import { idempotency } from '../ingest/idempotency.ts';
+import type { CatalogService } from './service.ts';
+import type { Db } from '../../db/database.ts';
+import { idempotency } from '../../kernel/idempotency.ts';
+import type { WorkspaceService } from '../workspaces/service.ts';
 import { productInput } from './types.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  authenticator: Authenticator;
+  catalog: CatalogService;
+  db: Db;
+  workspaces: WorkspaceService;
+}
 
 const productView = z.object({
   id: z.string(),
@@ -19,10 +29,10 @@ const productView = z.object({
   updatedAt: z.date(),
 });
 
-export async function catalogRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function catalogRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const { catalog } = services;
   const read = requireScope(services, 'read');
-  const idem = idempotency(services.db);
+  const idem = idempotency(services.workspaces.idempotencyKeys);
 
   app.get(
     '/v1/products',

@@ -1,10 +1,22 @@
 import { z } from 'zod';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
-import { idempotency } from '../ingest/idempotency.ts';
+import type { CouponService } from './service.ts';
+import type { CustomerService } from '../customers/service.ts';
+import type { Db } from '../../db/database.ts';
+import { idempotency } from '../../kernel/idempotency.ts';
+import type { WorkspaceService } from '../workspaces/service.ts';
 import { CAMPAIGN_STATUSES, COUPON_KINDS, campaignInput, campaignPatch, issueInputUpTo, redeemInput } from './types.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  authenticator: Authenticator;
+  coupons: CouponService;
+  customers: CustomerService;
+  db: Db;
+  workspaces: WorkspaceService;
+}
 
 const minor = z.number().int();
 const when = z.date().nullable();
@@ -59,12 +71,12 @@ const customerCodeView = z.object({
   status: codeStatusView,
 });
 
-export async function couponRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function couponRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const { coupons } = services;
   const read = requireScope(services, 'read');
   // Campaigns and redemptions move money: admin keys only (ingest keys may sit in browsers).
   const admin = requireScope(services, 'admin');
-  const idem = idempotency(services.db);
+  const idem = idempotency(services.workspaces.idempotencyKeys);
   const tags = ['coupons'];
 
   app.post(

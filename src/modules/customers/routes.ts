@@ -1,14 +1,29 @@
 import { z } from 'zod';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { ConflictError } from '../../kernel/errors.ts';
 import { oneOrMany } from '../../kernel/oneOrMany.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
-import { idempotency } from '../ingest/idempotency.ts';
+import type { CustomerService } from './service.ts';
+import type { EventService } from '../events/service.ts';
+import type { OrderService } from '../orders/service.ts';
+import type { Db } from '../../db/database.ts';
+import { idempotency } from '../../kernel/idempotency.ts';
+import type { WorkspaceService } from '../workspaces/service.ts';
 import { upsertCustomers } from './identify.ts';
 import type { Customer } from './types.ts';
 import { CONSENT_CHANNELS, consentInput, customerInput } from './types.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  authenticator: Authenticator;
+  customers: CustomerService;
+  db: Db;
+  /** identify-and-merge moves a merged customer's events and orders */
+  events: EventService;
+  orders: OrderService;
+  workspaces: WorkspaceService;
+}
 
 const text = z.string().nullable();
 const json = z.record(z.string(), z.unknown());
@@ -58,11 +73,11 @@ const upsertResult = z.object({
 
 export const idParams = z.object({ id: z.string().min(1).max(255).describe('our id or your external id') });
 
-export async function customerRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function customerRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const { customers } = services;
   const read = requireScope(services, 'read');
   const ingest = requireScope(services, 'ingest');
-  const idem = idempotency(services.db);
+  const idem = idempotency(services.workspaces.idempotencyKeys);
 
   /** Writing to an erased person would recreate what was erased. */
   const notErased = (customer: Customer): Customer => {

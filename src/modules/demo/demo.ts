@@ -1,4 +1,4 @@
-import type { Services } from '../../app/services.ts';
+import type { DemoServices } from './demoServices.ts';
 import { seedDemoSurvey } from '../surveys/demo.ts';
 import { SCOPES, type Workspace } from '../workspaces/service.ts';
 import { generateDemo } from './generate.ts';
@@ -32,7 +32,7 @@ export interface DemoStartOptions {
  * writes are upserts by deterministic external ids). Keys are stored hashed, so each start revokes
  * the previous demo key and prints a fresh one.
  */
-export async function ensureDemoWorkspace(services: Services, options: DemoStartOptions = {}): Promise<string[]> {
+export async function ensureDemoWorkspace(services: DemoServices, options: DemoStartOptions = {}): Promise<string[]> {
   const workspace =
     (await services.workspaces.list()).find((w) => w.name === DEMO_WORKSPACE.name) ??
     (await services.workspaces.create({ name: DEMO_WORKSPACE.name, currency: 'JPY', timeZone: 'Asia/Tokyo', locale: 'ja' })).workspace;
@@ -76,7 +76,7 @@ export async function ensureDemoWorkspace(services: Services, options: DemoStart
  * programme with history, KPI targets, a UGC contest and months of score history. Each step skips
  * itself when its part exists, so a start interrupted here resumes.
  */
-async function makeReady(services: Services, workspace: Workspace, publicBaseUrl: string | undefined): Promise<string[]> {
+async function makeReady(services: DemoServices, workspace: Workspace, publicBaseUrl: string | undefined): Promise<string[]> {
   const end = dataEnd(workspace);
   const lines: string[] = [];
   if (await seedDemoMessaging(services, workspace.id, publicBaseUrl)) lines.push("Demo messaging: every channel goes to the outbox (the web app's Outbox page; see docs/messaging.md)");

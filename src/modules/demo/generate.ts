@@ -1,6 +1,6 @@
 import type { BgNbdParams } from '../../analytics/models/bgnbd.ts';
 import type { GammaGammaParams } from '../../analytics/models/gammagamma.ts';
-import type { Services } from '../../app/services.ts';
+import type { DemoServices } from './demoServices.ts';
 import { GROUND_TRUTH, planDemo, type GenerateOptions } from './generator.ts';
 import { writeDemo, type DemoCounts, type WriteOptions } from './writer.ts';
 
@@ -19,7 +19,7 @@ export interface DemoSummary {
 
 /** Generates a data set into `workspaceId`, or into a new workspace named `workspaceName`. */
 export async function generateDemo(
-  services: Services,
+  services: DemoServices,
   options: GenerateOptions & { workspaceId?: string; workspaceName?: string },
   write: WriteOptions = {},
 ): Promise<DemoSummary> {

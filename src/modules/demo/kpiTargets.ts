@@ -1,4 +1,4 @@
-import type { Services } from '../../app/services.ts';
+import type { DemoServices } from './demoServices.ts';
 import { KPI_DEFINITIONS, type KpiKey } from '../intelligence/kpiDefinitions.ts';
 import { overviewDefaultQuery } from '../intelligence/kpiSnapshots.ts';
 import type { KpiTargetInput } from '../intelligence/service.ts';
@@ -24,7 +24,7 @@ const TRAILING_MONTHS = 3;
  * team would: the mean of the three months before, stretched by 5 % in the good direction. The
  * values come from the workspace's own data, so attainment on the Overview is real arithmetic.
  */
-export async function seedDemoKpiTargets(services: Services, workspaceId: string, end: Date): Promise<number> {
+export async function seedDemoKpiTargets(services: DemoServices, workspaceId: string, end: Date): Promise<number> {
   if ((await services.intelligence.kpiTargets(workspaceId)).length > 0) return 0;
   const { timeZone } = await services.workspaces.get(workspaceId);
   const year = overviewDefaultQuery(timeZone, new Date(end.getTime() - 1));

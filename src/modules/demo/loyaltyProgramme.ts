@@ -1,4 +1,4 @@
-import type { Services } from '../../app/services.ts';
+import type { DemoServices } from './demoServices.ts';
 import type { ProcessSummary } from '../loyalty/service.ts';
 
 const DAY = 86_400_000;
@@ -9,7 +9,7 @@ const DAY = 86_400_000;
  * programme had started then, and the programme is processed as of the data's end: members have a
  * points history, tiers, points that expired and points expiring within the month.
  */
-export async function seedDemoLoyalty(services: Services, workspaceId: string, end: Date): Promise<ProcessSummary | null> {
+export async function seedDemoLoyalty(services: DemoServices, workspaceId: string, end: Date): Promise<ProcessSummary | null> {
   if ((await services.loyalty.programmeWorkspaces()).includes(workspaceId)) return null;
   const since = new Date(end.getTime() - 15 * 30.4375 * DAY);
   await services.loyalty.updateSettings(workspaceId, {

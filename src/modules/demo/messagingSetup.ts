@@ -1,4 +1,4 @@
-import type { Services } from '../../app/services.ts';
+import type { DemoServices } from './demoServices.ts';
 import type { MessagingSettingsInput } from '../messaging/settings.ts';
 
 /**
@@ -23,7 +23,7 @@ export const DEMO_MESSAGING: MessagingSettingsInput = {
   policy: { quietHours: null },
 };
 
-export async function seedDemoMessaging(services: Services, workspaceId: string, publicBaseUrl?: string): Promise<boolean> {
+export async function seedDemoMessaging(services: DemoServices, workspaceId: string, publicBaseUrl?: string): Promise<boolean> {
   if ((await services.messaging.sendingPolicy(workspaceId)).configured) return false;
   await services.messaging.putSettings(workspaceId, { ...DEMO_MESSAGING, ...(publicBaseUrl ? { publicBaseUrl } : {}) });
   return true;

@@ -1,4 +1,4 @@
-import type { Services } from '../../app/services.ts';
+import type { DemoServices } from './demoServices.ts';
 import { latestRun } from '../intelligence/distributions.ts';
 
 const DAY = 86_400_000;
@@ -9,7 +9,7 @@ const DAY = 86_400_000;
  * history, the stage flow and "P(alive) change" have data on the first day. Each run is a real one
  * over the data up to its as-of. A start interrupted here resumes after the last finished run.
  */
-export async function seedDemoScoreHistory(services: Services, workspaceId: string, options: { end: Date; months?: number }): Promise<number> {
+export async function seedDemoScoreHistory(services: DemoServices, workspaceId: string, options: { end: Date; months?: number }): Promise<number> {
   const months = options.months ?? 5;
   const latest = await latestRun(services.db, workspaceId);
   let runs = 0;

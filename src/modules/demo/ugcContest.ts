@@ -1,5 +1,5 @@
 import { createRng } from '../../analytics/random.ts';
-import type { Services } from '../../app/services.ts';
+import type { DemoServices } from './demoServices.ts';
 import { chance, pick } from './choose.ts';
 
 const DAY = 86_400_000;
@@ -15,7 +15,7 @@ const CAPTIONS = {
  * moderated: approved (points granted) or rejected with a reason, the recent ones waiting in the
  * moderation queue.
  */
-export async function seedDemoUgc(services: Services, workspaceId: string, options: { end: Date; entries?: number; seed?: number }): Promise<number> {
+export async function seedDemoUgc(services: DemoServices, workspaceId: string, options: { end: Date; entries?: number; seed?: number }): Promise<number> {
   if ((await services.ugc.listCampaigns(workspaceId)).length > 0) return 0;
   const rng = createRng((options.seed ?? 1) + 16);
   const start = new Date(options.end.getTime() - 30 * DAY);

@@ -1,4 +1,4 @@
-import type { Services } from '../../app/services.ts';
+import type { DemoServices } from './demoServices.ts';
 import type { Tx } from '../../db/database.ts';
 import type { RefundInput } from '../orders/types.ts';
 import { customerBatches, type CustomerBatch, type DemoPlan } from './generator.ts';
@@ -31,7 +31,7 @@ export interface WriteOptions {
  * make a million customers quadratic. External ids are deterministic, so running the same plan
  * again updates in place.
  */
-export async function writeDemo(services: Services, workspaceId: string, plan: DemoPlan, options: WriteOptions = {}): Promise<DemoCounts> {
+export async function writeDemo(services: DemoServices, workspaceId: string, plan: DemoPlan, options: WriteOptions = {}): Promise<DemoCounts> {
   const { batchSize = 1000, concurrency = 3, onProgress } = options;
   await services.db.tx(async (tx) => {
     await services.catalog.upsertMany(workspaceId, plan.products, tx);
@@ -77,7 +77,7 @@ export async function writeDemo(services: Services, workspaceId: string, plan: D
 
 const REFUND_CHUNK = 5000;
 
-async function writeBatch(services: Services, workspaceId: string, batch: CustomerBatch, tx: Tx): Promise<void> {
+async function writeBatch(services: DemoServices, workspaceId: string, batch: CustomerBatch, tx: Tx): Promise<void> {
   await services.customers.upsertMany(workspaceId, batch.customers, tx);
   await services.orders.upsertMany(workspaceId, batch.orders, tx);
   await services.events.insertMany(workspaceId, batch.events, tx);

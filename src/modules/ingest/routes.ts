@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
-import { idempotency } from './idempotency.ts';
+import type { Db } from '../../db/database.ts';
+import type { IngestService } from './service.ts';
+import { idempotency } from '../../kernel/idempotency.ts';
+import type { WorkspaceService } from '../workspaces/service.ts';
 import {
   aliasMessage,
   batchRequest,
@@ -15,6 +17,14 @@ import {
   type SegmentMessage,
 } from './segmentSpec.ts';
 
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  authenticator: Authenticator;
+  db: Db;
+  ingest: IngestService;
+  workspaces: WorkspaceService;
+}
+
 const ingestResponse = z.object({
   success: z.literal(true),
   events: z.object({ inserted: z.number(), duplicates: z.number() }),
@@ -24,9 +34,9 @@ const ingestResponse = z.object({
 });
 
 /** Segment HTTP tracking API: point Segment, RudderStack or Jitsu at Kizuna with an ingest key. */
-export async function ingestRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function ingestRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const auth = requireScope(services, 'ingest');
-  const { preHandler, onSend } = idempotency(services.db);
+  const { preHandler, onSend } = idempotency(services.workspaces.idempotencyKeys);
   const single = [
     ['identify', identifyMessage, 'Identify a person and set traits'],
     ['track', trackMessage, 'Record an event (ecommerce events also write orders, refunds, products)'],

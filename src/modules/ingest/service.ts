@@ -8,7 +8,6 @@ import type { EventService } from '../events/service.ts';
 import type { OrderService } from '../orders/service.ts';
 import { orderInput, type OrderInput } from '../orders/types.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
-import { forgetResponsesAbout } from './idempotency.ts';
 import type { SegmentMessage } from './segmentSpec.ts';
 import { planIngest, type IngestPlan } from './segmentMapper.ts';
 
@@ -48,7 +47,7 @@ export class IngestService {
 
   /** Erasure: replayable responses (Idempotency-Key) that name the person. */
   async eraseCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<void> {
-    await forgetResponsesAbout(q, workspaceId, customerId);
+    await this.m.workspaces.idempotencyKeys.forgetResponsesAbout(workspaceId, customerId, q);
   }
 
   async ingest(workspaceId: string, messages: SegmentMessage[], pathPrefix: (string | number)[] = []): Promise<IngestResult> {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
+import type { CustomerService } from '../customers/service.ts';
+import type { IntelligenceService } from './service.ts';
 import { exportQuery } from '../../kernel/exportQuery.ts';
 import { exportHeaders } from '../../kernel/exportRows.ts';
 import { instant } from '../../lib/instant.ts';
@@ -11,6 +12,13 @@ import { PURCHASE_MODELS } from './modelChoice.ts';
 import { COMPARISON_BASES } from './periods.ts';
 import { HEALTH_SIGNALS } from './settings.ts';
 import { STAGES } from './stages.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  authenticator: Authenticator;
+  customers: CustomerService;
+  intelligence: IntelligenceService;
+}
 
 const date = z.iso.date().describe('YYYY-MM-DD');
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM');
@@ -164,7 +172,7 @@ const atRiskFilter = {
 };
 const counts = z.record(z.string(), z.number());
 
-export async function intelligenceRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function intelligenceRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const { intelligence } = services;
   const read = requireScope(services, 'read');
   const admin = requireScope(services, 'admin');

@@ -1,5 +1,12 @@
-import type { Services } from '../../app/services.ts';
+import type { JobService } from '../jobs/service.ts';
+import type { JourneyService } from './service.ts';
 import type { Job } from '../jobs/service.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface JobServices {
+  jobs: JobService;
+  journeys: JourneyService;
+}
 
 export const SCAN_JOB = 'journeys.scan';
 export const RUN_JOB = 'journeys.run';
@@ -7,7 +14,7 @@ export const RUN_JOB = 'journeys.run';
 const RUN_BUDGET_MS = 50_000;
 const IDLE_MS = 1_000;
 
-export const JOURNEY_JOB_HANDLERS: Record<string, (services: Services, job: Job) => Promise<unknown>> = {
+export const JOURNEY_JOB_HANDLERS: Record<string, (services: JobServices, job: Job) => Promise<unknown>> = {
   [SCAN_JOB]: async (services, job) => services.journeys.scan(job.workspaceId),
   [RUN_JOB]: async (services, job) => {
     const started = Date.now();
@@ -36,7 +43,7 @@ export const JOURNEY_JOB_HANDLERS: Record<string, (services: Services, job: Job)
 const runKey = (at: Date) => `${RUN_JOB}:${at.toISOString().slice(0, 16)}`;
 
 /** Schedule: each minute, a scan job per workspace with an active journey, and a run job where runs fall due within the minute. */
-export async function enqueueJourneyWork(services: Services, now = new Date()): Promise<number> {
+export async function enqueueJourneyWork(services: JobServices, now = new Date()): Promise<number> {
   const minute = now.toISOString().slice(0, 16);
   let enqueued = 0;
   for (const w of await services.journeys.workspacesWithWork(new Date(now.getTime() + 60_000))) {

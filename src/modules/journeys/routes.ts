@@ -1,10 +1,16 @@
 import { z } from 'zod';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
+import type { JourneyService } from './service.ts';
 import { STEP_TYPES } from './definition.ts';
 import { definitionSchema, triggerSchema } from './definition.ts';
 import { JOURNEY_STATUSES, journeyInput, journeyPatch, RUN_STATES } from './types.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  authenticator: Authenticator;
+  journeys: JourneyService;
+}
 
 const count = z.number().int();
 const when = z.date().nullable();
@@ -89,7 +95,7 @@ const templateView = z.object({
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
 
-export async function journeysRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function journeysRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const { journeys } = services;
   const read = requireScope(services, 'read');
   // Journeys reach customers: building, starting and entering one by hand take the messaging scope,

@@ -1,12 +1,19 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
-import { declareAccess } from '../../app/routeAccess.ts';
+import { type Authenticator, declareAccess, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { AuthError } from '../../kernel/errors.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
+import type { CustomerService } from '../customers/service.ts';
+import type { LoyaltyService } from './service.ts';
 import { REWARD_KINDS, rewardInput, rewardPatch, surpriseRuleInput } from './rewards.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  authenticator: Authenticator;
+  customers: CustomerService;
+  loyalty: LoyaltyService;
+}
 
 const int = z.number().int();
 const when = z.date().nullable();
@@ -107,7 +114,7 @@ declare module 'fastify' {
  * endpoints under /v1/storefront/loyalty, authorised by a customer token from
  * POST /v1/loyalty/customers/:customer/token (docs/loyalty.md).
  */
-export async function loyaltyRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function loyaltyRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const { loyalty } = services;
   const read = requireScope(services, 'read');
   const admin = requireScope(services, 'admin');

@@ -1,9 +1,14 @@
 import { createReadStream } from 'node:fs';
 import type { preHandlerHookHandler } from 'fastify';
 import { z } from 'zod';
-import { workspaceOf } from '../../app/auth.ts';
+import { workspaceOf } from '../../kernel/access.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
+import type { MessagingService } from './service.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface Uses {
+  messaging: MessagingService;
+}
 
 const batchView = z.object({
   id: z.string(),
@@ -16,7 +21,7 @@ const batchView = z.object({
  * directory: listed and downloaded by the people who run campaigns (`allowed`), never reachable
  * by path. They hold names and postal addresses, so they are not public links.
  */
-export function dmBatchRoutes(app: ZodApp, services: Services, allowed: preHandlerHookHandler): void {
+export function dmBatchRoutes(app: ZodApp, services: Uses, allowed: preHandlerHookHandler): void {
   const store = services.messaging.dmBatches;
   app.get(
     '/v1/messaging/dm-batches',

@@ -1,5 +1,12 @@
-import type { Services } from '../../app/services.ts';
+import type { JobService } from '../jobs/service.ts';
+import type { MessagingService } from './service.ts';
 import type { Job } from '../jobs/service.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface JobServices {
+  jobs: JobService;
+  messaging: MessagingService;
+}
 
 export const SEND_JOB = 'messaging.send';
 /** A send job drains for at most this long, then leaves the rest to the next job (the worker runs one job at a time). */
@@ -7,7 +14,7 @@ const JOB_BUDGET_MS = 50_000;
 const FIRST_PASS_LIMIT = 25;
 
 /** Worker job: drain the workspace's due deliveries (and start its due scheduled campaigns). */
-export const MESSAGING_JOB_HANDLERS: Record<string, (services: Services, job: Job) => Promise<unknown>> = {
+export const MESSAGING_JOB_HANDLERS: Record<string, (services: JobServices, job: Job) => Promise<unknown>> = {
   [SEND_JOB]: async (services, job) => {
     const started = Date.now();
     const total = { passes: 0, launched: 0, claimed: 0, sent: 0, deferred: 0, suppressed: 0, failed: 0, retrying: 0 };
@@ -32,7 +39,7 @@ export const MESSAGING_JOB_HANDLERS: Record<string, (services: Services, job: Jo
  * (queue.ts), so this runs within moments of a send; the dedupe key (to the second) keeps workers
  * woken together from queueing two.
  */
-export async function enqueueMessagingSends(services: Services, now = new Date()): Promise<number> {
+export async function enqueueMessagingSends(services: JobServices, now = new Date()): Promise<number> {
   const second = now.toISOString().slice(0, 19);
   let enqueued = 0;
   for (const ws of await services.messaging.workspacesWithDueWork(now)) {

@@ -1,13 +1,21 @@
 import { z } from 'zod';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { NotFoundError } from '../../kernel/errors.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
+import type { CustomerService } from '../customers/service.ts';
+import type { MessagingService } from './service.ts';
 import { dmBatchRoutes } from './dmBatchRoutes.ts';
 import { seedListInput } from './seedList.ts';
 import { unsubscribePage } from './unsubscribePage.ts';
 import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES } from './types.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  authenticator: Authenticator;
+  customers: CustomerService;
+  messaging: MessagingService;
+}
 
 const idParams = z.object({ id: z.uuid() });
 const customerParams = z.object({ id: z.string().min(1).max(255).describe('our id or your external id') });
@@ -75,7 +83,7 @@ export const OUTBOX_HTML_HEADERS = {
   'cache-control': 'private, no-store',
 };
 
-export async function messagingRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function messagingRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const { messaging } = services;
   const read = requireScope(services, 'read');
   // Marketers (the messaging scope) run campaigns; provider credentials are for admins. A provider's

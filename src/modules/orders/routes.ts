@@ -1,13 +1,25 @@
 import { z } from 'zod';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import { oneOrMany } from '../../kernel/oneOrMany.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
+import type { CustomerService } from '../customers/service.ts';
+import type { Db } from '../../db/database.ts';
+import type { OrderService } from './service.ts';
 import type { Queryable } from '../../db/database.ts';
-import { idempotency } from '../ingest/idempotency.ts';
+import { idempotency } from '../../kernel/idempotency.ts';
+import type { WorkspaceService } from '../workspaces/service.ts';
 import { orderInput, refundInput, type OrderInput } from './types.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  authenticator: Authenticator;
+  customers: CustomerService;
+  db: Db;
+  orders: OrderService;
+  workspaces: WorkspaceService;
+}
 
 const ORDER_STATUSES = ['pending', 'completed', 'cancelled'] as const;
 const minor = z.number().int();
@@ -56,11 +68,11 @@ export const refundView = z.object({
 
 const idParams = z.object({ id: z.string().min(1).max(255).describe('our id or your external id') });
 
-export async function orderRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function orderRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const { orders } = services;
   const read = requireScope(services, 'read');
   const ingest = requireScope(services, 'ingest');
-  const idem = idempotency(services.db);
+  const idem = idempotency(services.workspaces.idempotencyKeys);
 
   app.get(
     '/v1/orders',
@@ -133,7 +145,7 @@ export async function orderRoutes(app: ZodApp, services: Services): Promise<void
 }
 
 /** `customerId` is ours: one from another workspace, or made up, is the client's mistake, not a foreign-key 500. */
-async function assertCustomersExist(services: Services, ws: string, inputs: OrderInput[], tx: Queryable): Promise<void> {
+async function assertCustomersExist(services: RouteServices, ws: string, inputs: OrderInput[], tx: Queryable): Promise<void> {
   const known = new Map<string, boolean>();
   const issues: FieldIssue[] = [];
   for (const [index, { customerId }] of inputs.entries()) {

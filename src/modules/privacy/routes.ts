@@ -1,9 +1,15 @@
 import { z } from 'zod';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
+import type { PrivacyService } from './service.ts';
 import { consentView, customerView, idParams } from '../customers/routes.ts';
 import { orderView, refundView } from '../orders/routes.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  authenticator: Authenticator;
+  privacy: PrivacyService;
+}
 
 const text = z.string().nullable();
 const json = z.record(z.string(), z.unknown());
@@ -74,7 +80,7 @@ const exportView = z.object({
 });
 
 /** APPI/GDPR: a person's export and erasure, through PrivacyService's flow over every module. */
-export async function privacyRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function privacyRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const read = requireScope(services, 'read');
   // Erasure cannot be undone: not for a tracking key in a web page, nor a read-only dashboard key.
   const admin = requireScope(services, 'admin');

@@ -1,8 +1,14 @@
 import { z } from 'zod';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { NotFoundError } from '../../kernel/errors.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
+import type { RecommendationService } from './service.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  authenticator: Authenticator;
+  recommendations: RecommendationService;
+}
 
 const listView = z.object({
   builtAt: z.date().nullable().describe('when the model was built; null before the first build (the list is then empty)'),
@@ -24,7 +30,7 @@ const listView = z.object({
 
 const limit = z.coerce.number().int().min(1).max(100).default(10);
 
-export async function recommendationRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function recommendationRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const { recommendations } = services;
   const read = requireScope(services, 'read');
 

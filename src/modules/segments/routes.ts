@@ -1,10 +1,16 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
+import type { SegmentService } from './service.ts';
 import { AUDIENCE_FORMATS, segmentInput, segmentPatch } from './types.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  authenticator: Authenticator;
+  segments: SegmentService;
+}
 
 const ruleView = z
   .object({ version: z.literal(1), match: z.unknown().describe('the condition tree') })
@@ -43,7 +49,7 @@ const previewView = z.object({
 const idParams = z.object({ id: z.uuid({ error: 'a segment id' }) });
 const asOf = instant().optional().describe('evaluate as of this time instead of now (windows, "this month")');
 
-export async function segmentRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function segmentRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const { segments } = services;
   const read = requireScope(services, 'read');
   const admin = requireScope(services, 'admin');

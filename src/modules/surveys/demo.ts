@@ -1,5 +1,6 @@
 import { createRng } from '../../analytics/random.ts';
-import type { Services } from '../../app/services.ts';
+import type { Db } from '../../db/database.ts';
+import type { SurveyService } from './service.ts';
 import { chance, pick } from '../demo/choose.ts';
 
 /**
@@ -41,7 +42,7 @@ const COMMENTS = {
   },
 } as const;
 
-export async function seedDemoSurvey(services: Services, workspaceId: string, options: { end: Date; responses?: number; seed?: number }): Promise<number> {
+export async function seedDemoSurvey(services: { db: Db; surveys: SurveyService }, workspaceId: string, options: { end: Date; responses?: number; seed?: number }): Promise<number> {
   const rng = createRng(options.seed ?? 1);
   // A start interrupted after this point resumes without a second survey.
   const existing = (await services.surveys.list(workspaceId)).find((s) => s.slug === 'nps');

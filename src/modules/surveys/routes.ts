@@ -2,14 +2,20 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { exportQuery } from '../../kernel/exportQuery.ts';
 import { exportHeaders } from '../../kernel/exportRows.ts';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { ValidationError } from '../../kernel/errors.ts';
 import { instant, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
+import type { SurveyService } from './service.ts';
 import { chooseLocale, pageSecurityHeaders, statePage, surveyFormPage, thanksPage } from './page.ts';
 import { LinkStateError } from './service.ts';
 import { CASE_STATUSES, casePatch, surveyInput, surveyPatch, surveySettingsInput, type Locale, type Survey } from './types.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  authenticator: Authenticator;
+  surveys: SurveyService;
+}
 
 const idParams = z.object({ id: z.string().min(1).max(100).describe('survey id or slug') });
 const caseParams = z.object({ id: z.string().min(1).max(100) });
@@ -41,7 +47,7 @@ function formAnswers(body: unknown): { answers: Record<string, string | string[]
   return { answers, lang: body.get('lang') ?? undefined };
 }
 
-export async function surveysRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function surveysRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const { surveys } = services;
   const read = requireScope(services, 'read');
   // Marketers (the messaging scope) run surveys and work cases; the signing settings are for admins.

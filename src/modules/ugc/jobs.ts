@@ -1,12 +1,19 @@
-import type { Services } from '../../app/services.ts';
+import type { JobService } from '../jobs/service.ts';
+import type { UgcService } from './service.ts';
 import type { Job } from '../jobs/service.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface JobServices {
+  jobs: JobService;
+  ugc: UgcService;
+}
 
 export const REWARD_JOB = 'ugc.rewards';
 export const SURVEY_SYNC_JOB = 'ugc.survey-sync';
 const SLOT_MS = 600_000;
 
 /** Worker jobs: grant rewards a crash left pending; enter survey answers into survey campaigns. */
-export const UGC_JOB_HANDLERS: Record<string, (services: Services, job: Job) => Promise<unknown>> = {
+export const UGC_JOB_HANDLERS: Record<string, (services: JobServices, job: Job) => Promise<unknown>> = {
   [REWARD_JOB]: async (services, job) => ({ attempted: await services.ugc.grantPendingRewards(job.workspaceId) }),
   [SURVEY_SYNC_JOB]: async (services, job) => services.ugc.syncSurveyEntries(job.workspaceId, String(job.payload.campaignId)),
 };
@@ -16,7 +23,7 @@ export const UGC_JOB_HANDLERS: Record<string, (services: Services, job: Job) => 
  * approval grants at once; this only catches what an interruption left), and a sync job per active
  * survey campaign.
  */
-export async function enqueueUgcWork(services: Services, now = new Date()): Promise<number> {
+export async function enqueueUgcWork(services: JobServices, now = new Date()): Promise<number> {
   const slot = Math.floor(now.getTime() / SLOT_MS);
   let enqueued = 0;
   for (const ws of await services.ugc.workspacesWithPendingRewards()) {

@@ -4,16 +4,28 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { exportQuery } from '../../kernel/exportQuery.ts';
 import { exportHeaders, exportOptions, type ExportEncoding, type ExportLang } from '../../kernel/exportRows.ts';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { AuthError, KizunaError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../kernel/errors.ts';
 import { page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
+import type { CustomerService } from '../customers/service.ts';
+import type { LoyaltyService } from '../loyalty/service.ts';
+import type { UgcService } from './service.ts';
+import type { WorkspaceService } from '../workspaces/service.ts';
 import { entryPage, maskEmail, notFoundPage, type FormValues, type PageContext, type PageState } from './entryPage.ts';
 import { WindowLimiter } from './ipLimiter.ts';
 import { MAX_PHOTO_BYTES } from './media.ts';
 import { CampaignNotOpenError, closedReason, EntryCapError } from './service.ts';
 import { CAMPAIGN_STATUSES, campaignInput, ENTRY_STATUSES, LOCALES, REWARD_STATUSES, rewardInput, type Campaign, type EntrySubmission, type Locale } from './types.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  authenticator: Authenticator;
+  customers: CustomerService;
+  loyalty: LoyaltyService;
+  ugc: UgcService;
+  workspaces: WorkspaceService;
+}
 
 const tags = ['ugc'];
 const idParams = z.object({ id: z.uuid() });
@@ -110,7 +122,7 @@ const ANONYMOUS_LIMIT = { hits: 10, windowMs: 10 * 60_000 };
  * winners) and the public entry page /enter/:id plus its JSON twin under /v1/public/ugc, which
  * need no API key: a personal link's signed token, or an email address, says who enters.
  */
-export async function ugcRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function ugcRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const { ugc } = services;
   const read = requireScope(services, 'read');
   // Campaigns, moderation and rewards are the marketer's work, not a data-ingest key's.
@@ -441,7 +453,7 @@ function pickLocale(campaign: Campaign, wanted: Locale | undefined): Locale {
 }
 
 /** The masked email (or "you") of a valid token's customer; null for a forged, expired or foreign token. */
-async function entrantOf(services: Services, workspaceId: string, token: string): Promise<string | null> {
+async function entrantOf(services: RouteServices, workspaceId: string, token: string): Promise<string | null> {
   try {
     const claims = await services.loyalty.verifyToken(token, new Date(), 'ugc');
     if (claims.workspaceId !== workspaceId) return null;

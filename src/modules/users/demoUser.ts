@@ -1,5 +1,6 @@
 import { NotFoundError } from '../../kernel/errors.ts';
-import type { Services } from '../../app/services.ts';
+import type { WorkspaceService } from '../workspaces/service.ts';
+import type { UserService } from './service.ts';
 import { DEMO_WORKSPACE } from '../demo/demo.ts';
 import { generatePassword } from './password.ts';
 
@@ -10,7 +11,7 @@ export const DEMO_USER_EMAIL = 'demo@kizuna.local';
  * a hash is stored, so, like the demo API key, the password is new on every start and printed;
  * sessions already open stay open.
  */
-export async function ensureDemoUser(services: Services): Promise<string[]> {
+export async function ensureDemoUser(services: { users: UserService; workspaces: WorkspaceService }): Promise<string[]> {
   const workspace = (await services.workspaces.list()).find((w) => w.name === DEMO_WORKSPACE.name);
   if (!workspace) throw new NotFoundError('the demo workspace does not exist yet');
   const password = generatePassword();

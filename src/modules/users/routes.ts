@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { AuthError } from '../../kernel/errors.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
+import type { UserService } from './service.ts';
+import type { WorkspaceService } from '../workspaces/service.ts';
 import { ROLE_SCOPES, ROLES, type Session, type User } from './service.ts';
 import { TooManyAttemptsError } from './throttle.ts';
 import { SESSION_COOKIE, checkCsrf, sessionCookieOptions, sessionOf, sessionToken } from './session.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  users: UserService;
+  workspaces: WorkspaceService;
+}
 
 const sessionView = z.object({
   user: z.object({ id: z.string(), email: z.string(), name: z.string().nullable(), role: z.enum(ROLES) }),
@@ -15,7 +22,7 @@ const sessionView = z.object({
 });
 
 /** Web app sign-in: a session cookie instead of an API key. */
-export async function userRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function userRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const view = async (user: User, session: Session): Promise<z.infer<typeof sessionView>> => {
     const w = await services.workspaces.get(user.workspaceId);
     return {

@@ -1,9 +1,17 @@
 import { z } from 'zod';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
+import type { TeamService } from './team.ts';
+import type { UserService } from './service.ts';
 import { ROLES } from './service.ts';
 import { SESSION_COOKIE, sessionCookieOptions } from './session.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface Uses {
+  authenticator: Authenticator;
+  team: TeamService;
+  users: UserService;
+}
 
 const userView = z.object({
   id: z.string(),
@@ -22,7 +30,7 @@ const pick = <T extends z.infer<typeof userView>>(u: T) => ({ id: u.id, email: u
  * Users and roles for admins, and the public side of an invitation link (the token is the
  * credential, as a password-reset link's is).
  */
-export async function teamRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function teamRoutes(app: ZodApp, services: Uses): Promise<void> {
   const { team } = services;
   const admin = requireScope(services, 'admin');
   const tags = ['users'];

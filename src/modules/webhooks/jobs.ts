@@ -1,9 +1,16 @@
-import type { Services } from '../../app/services.ts';
+import type { JobService } from '../jobs/service.ts';
+import type { WebhookService } from './service.ts';
 import type { Job } from '../jobs/service.ts';
 import { DELIVER_JOB } from './service.ts';
 
+/** The services these handlers use (the composition root passes them in). */
+interface JobServices {
+  jobs: JobService;
+  webhooks: WebhookService;
+}
+
 /** Worker job: post the workspace's due webhook deliveries. */
-export const WEBHOOK_JOB_HANDLERS: Record<string, (services: Services, job: Job) => Promise<unknown>> = {
+export const WEBHOOK_JOB_HANDLERS: Record<string, (services: JobServices, job: Job) => Promise<unknown>> = {
   [DELIVER_JOB]: (services, job) => services.webhooks.deliverDueWebhooks({ workspaceId: job.workspaceId }),
 };
 
@@ -11,7 +18,7 @@ export const WEBHOOK_JOB_HANDLERS: Record<string, (services: Services, job: Job)
  * Schedule: a delivery job for every workspace with deliveries due (retries after their backoff),
  * at most one per workspace and minute.
  */
-export async function enqueueWebhookDeliveries(services: Services, now = new Date()): Promise<number> {
+export async function enqueueWebhookDeliveries(services: JobServices, now = new Date()): Promise<number> {
   const minute = now.toISOString().slice(0, 16);
   let enqueued = 0;
   for (const ws of await services.webhooks.workspacesWithDueDeliveries(now)) {

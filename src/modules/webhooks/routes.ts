@@ -1,9 +1,17 @@
 import { z } from 'zod';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { referenceIn } from '../../kernel/references.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
+import type { SegmentService } from '../segments/service.ts';
+import type { WebhookService } from './service.ts';
 import { WEBHOOK_EVENTS, webhookInput } from './types.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  authenticator: Authenticator;
+  segments: SegmentService;
+  webhooks: WebhookService;
+}
 
 const webhookView = z.object({
   id: z.string(),
@@ -31,7 +39,7 @@ const deliveryView = z.object({
 
 const idParams = z.object({ id: z.uuid({ error: 'a webhook id' }) });
 
-export async function webhookRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function webhookRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const { webhooks } = services;
   // Endpoints receive customer identifiers (hashed) and their secrets sign for us: admin only.
   const admin = requireScope(services, 'admin');

@@ -1,8 +1,14 @@
 import { z } from 'zod';
-import { requireScope, workspaceOf } from '../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { Services } from '../../app/services.ts';
+import type { WorkspaceService } from './service.ts';
 import { SCOPES } from './service.ts';
+
+/** The services these handlers use (the composition root passes them in). */
+interface RouteServices {
+  authenticator: Authenticator;
+  workspaces: WorkspaceService;
+}
 
 const apiKeyView = z.object({
   id: z.string(),
@@ -14,7 +20,7 @@ const apiKeyView = z.object({
   revokedAt: z.date().nullable(),
 });
 
-export async function workspaceRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function workspaceRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const { workspaces } = services;
 
   app.get(

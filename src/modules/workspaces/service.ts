@@ -4,14 +4,10 @@ import { timeZone } from '../../lib/timeZone.ts';
 import { AuthError, NotFoundError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
+import { SCOPES, type KeyPrincipal, type Scope } from '../../kernel/access.ts';
+import { IdempotencyKeys } from './idempotencyKeys.ts';
 
-/**
- * What an API key may do (docs/security.md, "Scopes and roles"): `ingest` only writes customer data
- * (safe in browser and app code), `read` reads, `messaging` is the marketer's work that reaches
- * customers (campaigns, journeys, coupons, grants), `admin` implies all of them.
- */
-export const SCOPES = ['ingest', 'read', 'messaging', 'admin'] as const;
-export type Scope = (typeof SCOPES)[number];
+export { SCOPES, type Scope };
 
 export const workspaceInput = z.object({
   name: z.string().trim().min(1).max(200),
@@ -41,17 +37,19 @@ export interface ApiKeyInfo {
   revokedAt: Date | null;
 }
 
-export interface Principal {
-  workspaceId: string;
-  keyId: string;
-  scopes: Scope[];
-}
+/** An API key's caller (the scopes are defined with the route access rules in the kernel). */
+export type Principal = KeyPrincipal;
 
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 /** Workspaces (tenants) and their API keys. */
 export class WorkspaceService {
-  constructor(private readonly db: Queryable) {}
+  /** `Idempotency-Key` claims and stored answers, for the kernel's hook on keyed POST routes. */
+  readonly idempotencyKeys: IdempotencyKeys;
+
+  constructor(private readonly db: Queryable) {
+    this.idempotencyKeys = new IdempotencyKeys(db);
+  }
 
   /** Creates a workspace with one admin key; the secret is returned here and never again. */
   async create(input: WorkspaceInput): Promise<{ workspace: Workspace; apiKey: string }> {

@@ -1,14 +1,26 @@
 import type { z } from 'zod';
 import type { FieldIssue } from '../../../kernel/errors.ts';
-import type { Services } from '../../../app/services.ts';
-import type { Queryable } from '../../../db/database.ts';
+import type { Db, Queryable } from '../../../db/database.ts';
+import type { CatalogService } from '../../catalog/service.ts';
+import type { CustomerService } from '../../customers/service.ts';
+import type { EventService } from '../../events/service.ts';
+import type { OrderService } from '../../orders/service.ts';
+import type { WorkspaceService } from '../../workspaces/service.ts';
 import type { FieldSpec } from './headers.ts';
 import type { RowReader } from './row.ts';
 
 export const IMPORT_KINDS = ['customers', 'orders', 'products', 'events'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
-export type ImportServices = Pick<Services, 'db' | 'workspaces' | 'customers' | 'catalog' | 'orders' | 'events'>;
+/** What an import writes through: the owning modules' services. */
+export interface ImportServices {
+  db: Db;
+  workspaces: WorkspaceService;
+  customers: CustomerService;
+  catalog: CatalogService;
+  orders: OrderService;
+  events: EventService;
+}
 
 export interface ImportContext {
   workspaceId: string;

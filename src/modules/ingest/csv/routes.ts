@@ -1,12 +1,14 @@
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { requireScope, workspaceOf } from '../../../app/auth.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../../../kernel/access.ts';
 import { KizunaError, PayloadTooLargeError, ValidationError } from '../../../kernel/errors.ts';
 import type { ZodApp } from '../../../kernel/http.ts';
-import type { Services } from '../../../app/services.ts';
 import { ENCODINGS, type EncodingOption } from './encoding.ts';
 import { importCsv } from './importer.ts';
-import { IMPORT_KINDS } from './kind.ts';
+import { IMPORT_KINDS, type ImportServices } from './kind.ts';
+
+/** The import writes through the owning modules' services; `requireScope` asks the authenticator. */
+type RouteServices = ImportServices & { authenticator: Authenticator };
 
 const flag = z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1');
 
@@ -31,7 +33,7 @@ const CHARSETS: Record<string, EncodingOption> = { 'utf-8': 'utf8', utf8: 'utf8'
  * `POST /v1/imports/{kind}`: the raw CSV is the body and is streamed into the importer, so an
  * upload's size is bounded by the body limit, not by memory.
  */
-export async function importRoutes(app: ZodApp, services: Services): Promise<void> {
+export async function importRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const bodyLimit = app.initialConfig.bodyLimit ?? 1024 * 1024;
   app.addContentTypeParser(['text/csv', 'application/octet-stream'], (_request, payload, done) => done(null, payload));
 
