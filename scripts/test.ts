@@ -1,13 +1,14 @@
 /**
  * `npm test`: starts one embedded PostgreSQL for the whole run (each suite makes its own database
- * in it), then runs every `*.test.ts` under src/ with node's test runner. DATABASE_URL, when set,
- * adds the external server as the second target.
+ * in it, a copy of one migrated template), then runs every `*.test.ts` under src/ with node's test
+ * runner. DATABASE_URL, when set, adds the external server as the second target.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbedded } from '../src/db/embedded.ts';
+import { createTestTemplate, templateVariable, type TestTemplate } from '../src/db/testTemplate.ts';
 
 function findTests(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -31,16 +32,22 @@ const server = await startEmbedded(dataDir);
 console.log(`embedded PostgreSQL for tests: ${dataDir}`);
 console.log(process.env.DATABASE_URL ? `external PostgreSQL: ${new URL(process.env.DATABASE_URL).host}` : 'DATABASE_URL not set: embedded server only');
 
+// Every suite copies one migrated template per server instead of migrating its own database.
+const templates: Record<string, TestTemplate> = { [templateVariable('embedded')]: await createTestTemplate(server.url) };
+if (process.env.DATABASE_URL) templates[templateVariable('external')] = await createTestTemplate(process.env.DATABASE_URL);
+const templateEnv = Object.fromEntries(Object.entries(templates).map(([variable, t]) => [variable, t.name]));
+
 const code = await new Promise<number>((resolve) => {
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
     stdio: 'inherit',
     // Test sinks (SMTP, webhooks, fake providers) listen on 127.0.0.1: private outbound URLs are
     // allowed for the suite; the outbound guard's own tests turn this off to prove the refusals.
-    env: { ...process.env, KIZUNA_TEST_EMBEDDED_URL: server.url, KIZUNA_ALLOW_PRIVATE_URLS: '1' },
+    env: { ...process.env, ...templateEnv, KIZUNA_TEST_EMBEDDED_URL: server.url, KIZUNA_ALLOW_PRIVATE_URLS: '1' },
   });
   child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
 });
 
+for (const t of Object.values(templates)) await t.drop();
 await server.stop();
 rmSync(dataDir, { recursive: true, force: true });
 process.exit(code);

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
-import pg from 'pg';
 import { connect, waitForServer, withDatabase, type Db } from './database.ts';
 import { startEmbedded, type EmbeddedServer } from './embedded.ts';
 import { migrate } from './migrate.ts';
+import { adminQuery, templateVariable } from './testTemplate.ts';
 
 /**
  * "Both databases": every database test runs on the embedded server, and again on the server in
@@ -67,9 +67,11 @@ export function describeEachDatabase(title: string, body: (t: TestDatabase) => v
       before(async () => {
         serverUrl = await target.serverUrl();
         await waitForServer(serverUrl);
-        await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+        const template = process.env[templateVariable(target.name)];
+        await adminQuery(serverUrl, template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
         db = connect(withDatabase(serverUrl, name));
-        await migrate(db);
+        await migrate(db); // on a copy of the template: only checks that nothing is left to apply
+
       });
       after(async () => {
         await db?.close();
@@ -83,15 +85,5 @@ export function describeEachDatabase(title: string, body: (t: TestDatabase) => v
         target: target.name,
       });
     });
-  }
-}
-
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
   }
 }
