@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,7 +44,7 @@ describeEachDatabase('kizuna segment', (t) => {
     assert.match(broken.stderr, /is not valid JSON\n\s+line 3, column \d+: /);
   });
 
-  test('create, list, refresh, export', async () => {
+  test('create, list, refresh, export, members CSV', async () => {
     const created = await kizuna('create', '--name', 'Tokyo', '--rule', file('tokyo.json', { version: 1, match: { type: 'field', field: 'prefecture', op: 'eq', value: '東京都' } }), '--json');
     assert.equal(created.code, 0, created.stderr);
     const { id, memberCount } = JSON.parse(created.stdout);
@@ -65,6 +66,14 @@ describeEachDatabase('kizuna segment', (t) => {
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     assert.equal(lines[0], 'email_sha256,phone_sha256');
     assert.match(lines[1]!, /^[0-9a-f]{64},[0-9a-f]{64}$/);
+
+    const office = join(dir, 'members.csv');
+    const members = await kizuna('members', '--segment', id, '--out', office, '--encoding', 'shift_jis', '--lang', 'ja', '--json');
+    assert.equal(members.code, 0, members.stderr);
+    assert.deepEqual(JSON.parse(members.stdout), { file: office, rows: 1 });
+    const text = iconv.decode(readFileSync(office), 'cp932');
+    assert.equal(text.split('\r\n')[0]!.split(',').slice(0, 3).join(','), '顧客ID,外部ID,姓');
+    assert.equal((await kizuna('members', '--segment', id, '--out', office, '--encoding', 'latin1')).code, 2);
 
     assert.equal((await kizuna('refresh', '--segment', 'nope')).code, 2);
   });

@@ -8,6 +8,7 @@ import { parseJsonText } from '../../modules/segments/ruleJson.ts';
 import { AUDIENCE_FORMATS, type AudienceFormat } from '../../modules/segments/types.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
+import { exportFlags, parseExportFlags } from '../exportFlags.ts';
 
 interface Common extends DataDirOption {
   workspace?: string;
@@ -109,6 +110,24 @@ export function register(program: Command): void {
       };
       await pipeline(Readable.from(counted()), createWriteStream(opts.out));
       return count;
+    });
+    emit(opts.json, { file: opts.out, rows }, () => `wrote ${rows} customers to ${opts.out}`);
+  });
+
+  common(
+    exportFlags(
+      segment
+        .command('members')
+        .description("write the members with names, contacts and addresses as CSV (UTF-8 with BOM or Shift_JIS; times in the workspace's zone)")
+        .requiredOption('--segment <id>', 'segment id')
+        .requiredOption('--out <file>', 'CSV file to write'),
+    ),
+  ).action(async (opts: Common & { segment: string; out: string; encoding?: string; lang?: string }) => {
+    const asked = parseExportFlags(opts);
+    const rows = await withServices(opts, async (s) => {
+      const { segment: found, csv } = await s.segments.membersCsv(await resolveWorkspace(s, opts.workspace), opts.segment, asked);
+      await pipeline(csv, createWriteStream(opts.out));
+      return found.memberCount;
     });
     emit(opts.json, { file: opts.out, rows }, () => `wrote ${rows} customers to ${opts.out}`);
   });

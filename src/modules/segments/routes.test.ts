@@ -41,7 +41,7 @@ describeEachDatabase('segments API', (t) => {
     assert.equal((await call('GET', '/v1/customers?limit=10', undefined, 'read')).json().data.length, 4);
   });
 
-  test('create, read, update (versioned), refresh, members, history, audience file, delete', async () => {
+  test('create, read, update (versioned), refresh, members, history, audience file, members CSV, delete', async () => {
     const { call } = await setup();
     const created = await call('POST', '/v1/segments', { name: 'Tokyo', rule: { version: 1, match: { type: 'field', field: 'prefecture', op: 'eq', value: '東京都' } } });
     assert.equal(created.statusCode, 201, created.body);
@@ -64,6 +64,19 @@ describeEachDatabase('segments API', (t) => {
     assert.match(csv.headers['content-type'] as string, /^text\/csv/);
     assert.equal(csv.body.split('\n')[0], 'email_sha256,phone_sha256');
     assert.match(csv.body.split('\n')[1]!, /^[0-9a-f]{64},[0-9a-f]{64}$/);
+
+    const office = await call('GET', `/v1/segments/${id}/members.csv`, undefined, 'read');
+    assert.equal(office.statusCode, 200, office.body);
+    assert.equal(office.rawPayload.subarray(0, 3).toString('hex'), 'efbbbf', 'UTF-8 with a BOM for Excel');
+    const [header, row] = office.body.replace(/^\uFEFF/, '').split('\r\n');
+    assert.equal(header!.split(',')[0], '顧客ID');
+    assert.ok(header!.includes('メールアドレス') && header!.includes('セグメント参加日時'));
+    assert.equal(row!.split(',')[1], 'c1');
+    assert.match(row!, /\+09:00$/, 'times in the workspace zone with the offset');
+    const sjis = await call('GET', `/v1/segments/${id}/members.csv?encoding=shift_jis&lang=en`, undefined, 'read');
+    assert.match(sjis.headers['content-type'] as string, /charset=shift_jis/);
+    assert.equal(sjis.body.split('\r\n')[0]!.split(',')[0], 'Customer ID');
+    assert.equal((await call('GET', `/v1/segments/${id}/members.csv?encoding=latin1`, undefined, 'read')).statusCode, 400);
 
     const patched = await call('PATCH', `/v1/segments/${id}`, { rule: { version: 1, match: { type: 'field', field: 'prefecture', op: 'in', value: ['東京都', '大阪府'] } } });
     assert.equal(patched.json().version, 2);

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
+import { exportQuery } from '../../kernel/exportQuery.ts';
+import { exportHeaders } from '../../kernel/exportRows.ts';
 import type { SegmentService } from './service.ts';
 import { AUDIENCE_FORMATS, segmentInput, segmentPatch } from './types.ts';
 
@@ -172,6 +174,25 @@ export async function segmentRoutes(app: ZodApp, services: RouteServices): Promi
     '/v1/segments/:id/refresh',
     { preHandler: admin, schema: { tags, summary: 'Recompute membership now', params: idParams, body: z.object({ asOf }).strict().optional(), response: { 200: refreshView } } },
     async (request) => segments.refresh(workspaceOf(request), request.params.id, { asOf: request.body?.asOf }),
+  );
+
+  app.get(
+    '/v1/segments/:id/members.csv',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: "The members with their names, contacts and addresses as CSV (streamed; UTF-8 with BOM or Shift_JIS, headers in the asked language, times in the workspace's zone)",
+        params: idParams,
+        querystring: z.object(exportQuery),
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const { segment, csv } = await segments.membersCsv(workspaceOf(request), request.params.id, request.query);
+      reply.raw.on('close', () => csv.destroy());
+      return reply.headers(exportHeaders(`segment-${segment.id}-members.csv`, request.query.encoding)).send(csv);
+    },
   );
 
   app.get(

@@ -1,5 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import { exportRows } from '../../kernel/exportRows.ts';
+import type { Readable } from 'node:stream';
+import { csvExport, exportOptions, exportRows, type ExportEncoding, type ExportLang } from '../../kernel/exportRows.ts';
+import { cursorRows } from '../../db/cursor.ts';
 import type { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
@@ -58,6 +60,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * timeout keeps one bad rule from holding a connection for long.
  */
 const QUERY_SETTINGS = [`SET LOCAL work_mem = '64MB'`, `SET LOCAL enable_nestloop = off`, `SET LOCAL statement_timeout = '60s'`];
+
+/** The member export's columns: SQL, English and Japanese header. */
+const MEMBER_COLUMNS = [
+  ['m.customer_id', 'Customer ID', '顧客ID'],
+  ['cu.external_id', 'External ID', '外部ID'],
+  ['cu.family_name', 'Family name', '姓'],
+  ['cu.given_name', 'Given name', '名'],
+  ['cu.family_name_kana', 'Family name (kana)', 'セイ'],
+  ['cu.given_name_kana', 'Given name (kana)', 'メイ'],
+  ['cu.email', 'Email', 'メールアドレス'],
+  ['cu.phone', 'Phone', '電話番号'],
+  ['cu.postal_code', 'Postal code', '郵便番号'],
+  ['cu.prefecture', 'Prefecture', '都道府県'],
+  ['cu.city', 'City', '市区町村'],
+  ['cu.address_line1', 'Address line 1', '番地'],
+  ['cu.address_line2', 'Address line 2', '建物名'],
+  ['m.entered_at', 'Entered segment at', 'セグメント参加日時'],
+] as const;
 
 /**
  * Segments: versioned rules, preview, materialized membership with history, Segment Entered/Exited
@@ -358,6 +378,25 @@ export class SegmentService {
     );
     const data = rows.slice(0, page.limit).map((r) => ({ customerId: r.customer_id, externalId: r.external_id, enteredAt: r.entered_at }));
     return { data, nextCursor: rows.length > page.limit ? encodeCursor(data[data.length - 1]!.customerId) : null };
+  }
+
+  /**
+   * The members as an office CSV (kernel/exportRows.ts: UTF-8 with a BOM or Shift_JIS, headers in
+   * ja or en, times in the workspace's zone), streamed from a cursor: who they are and how to reach
+   * them, for a team that works the list by hand (calls, paper DM by another vendor).
+   */
+  async membersCsv(workspaceId: string, segmentId: string, asked: { encoding?: ExportEncoding; lang?: ExportLang } = {}): Promise<{ segment: Segment; csv: Readable }> {
+    const segment = await this.get(workspaceId, segmentId);
+    if (!segment.refreshedAt) throw new ConflictError(`segment ${segmentId} has not been computed yet: refresh it first`);
+    const options = exportOptions(await this.m.workspaces.get(workspaceId), asked);
+    const sql = `SELECT ${MEMBER_COLUMNS.map(([column]) => column).join(', ')} FROM segment_members m
+       JOIN customers cu ON cu.workspace_id = m.workspace_id AND cu.id = m.customer_id
+       WHERE m.workspace_id = $1 AND m.segment_id = $2 AND cu.erased_at IS NULL ORDER BY m.customer_id`;
+    async function* rows(db: Db) {
+      for await (const r of cursorRows(db, sql, [workspaceId, segmentId])) yield Object.values(r);
+    }
+    const columns = MEMBER_COLUMNS.map(([, en, ja]) => ({ header: { en, ja } }));
+    return { segment, csv: csvExport(columns, rows(this.db), options) };
   }
 
   /** Entered/exited changes, newest first; optionally of one customer. */
