@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { csvExportBuffer, exportOptions, exportRows, type ExportEncoding, type ExportLang } from '../../kernel/exportRows.ts';
-import { ConflictError, KizunaError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { CustomerService } from '../customers/service.ts';
@@ -9,20 +9,22 @@ import type { LoyaltyService } from '../loyalty/service.ts';
 import type { JobService } from '../jobs/service.ts';
 import type { MessagingService } from '../messaging/service.ts';
 import type { WebhookService } from '../webhooks/service.ts';
-import type { WebhookEvent } from '../webhooks/types.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
-import { npsCategory, npsFromCounts, type NpsSummary } from './nps.ts';
+import { npsFromCounts, type NpsSummary } from './nps.ts';
 import { CSAT_SATISFIED, csatFromCounts, type CsatSummary } from './csat.ts';
-import { parseAnswers, questionIssues, standardQuestions } from './questions.ts';
-import { themes, type Theme } from './themes.ts';
-import { termsOf } from './tokenize.ts';
-import { newSurveySecret, readSurveyLink, signSurveyLink, verifySurveyLink } from './tokens.ts';
+import { questionIssues, standardQuestions } from './questions.ts';
+import { newSurveySecret } from './tokens.ts';
+import { SurveyAnalysis } from './analysis.ts';
+import { SurveyAnswers } from './answers.ts';
+import { SurveyCases } from './cases.ts';
+import { parse, toResponse, toSurvey, UUID } from './rows.ts';
+
+export { ALERT_JOB, LinkStateError, DETRACTOR_ALERT, type AnswerOutcome } from './answers.ts';
+export type { Breakdown, NpsGroup } from './analysis.ts';
 import {
-  casePatch,
   surveyInput,
   surveyPatch,
   surveySettingsInput,
-  type Locale,
   type Survey,
   type SurveyCase,
   type SurveyInput,
@@ -40,6 +42,12 @@ export interface SurveyDeps {
   jobs: JobService;
 }
 
+/** What the parts of the surveys module ask of the service: a survey by id or slug, and the workspace's settings. */
+export interface SurveyBasics {
+  get(workspaceId: string, idOrSlug: string, q?: Queryable): Promise<Survey>;
+  settings(workspaceId: string, q?: Queryable): Promise<SurveySettings & { secret: string }>;
+}
+
 export interface SurveySettings {
   publicBaseUrl: string;
   reviewUrl: string | null;
@@ -49,82 +57,8 @@ export interface SurveySettings {
   embedOrigins: string[];
 }
 
-/** Worker job: the team's email about one new detractor case (enqueued in the answer's transaction). */
-export const ALERT_JOB = 'surveys.alert';
 
-/** What the hosted page shows after an answer. */
-export interface AnswerOutcome {
-  responseId: string;
-  category: 'promoter' | 'passive' | 'detractor' | null;
-  caseId: string | null;
-  reviewUrl: string | null;
-  referralUrl: string | null;
-}
-
-/** A link's state when it cannot take an answer. */
-export class LinkStateError extends KizunaError {
-  constructor(
-    readonly state: 'invalid' | 'expired' | 'used' | 'closed' | 'limited',
-    message: string,
-  ) {
-    super(message, state === 'used' ? 409 : state === 'expired' || state === 'closed' ? 410 : state === 'limited' ? 429 : 400, `link_${state}`);
-  }
-}
-
-export type Breakdown = 'segment' | 'tier' | 'cohort' | 'product';
-export type NpsGroup = NpsSummary & { key: string };
-
-/** Webhook type of the detractor alert (endpoints subscribe to it by name). */
-export const DETRACTOR_ALERT: WebhookEvent = 'survey.detractor';
-
-/** Anonymous answers per survey and address per hour. */
-const ANONYMOUS_PER_HOUR = 5;
 const DEFAULT_BASE_URL = 'http://localhost:3000';
-
-const toSurvey = (r: Record<string, unknown>): Survey => ({
-  id: r.id as string,
-  slug: r.slug as string,
-  kind: r.kind as Survey['kind'],
-  status: r.status as Survey['status'],
-  locale: r.locale as Locale,
-  title: r.title as Survey['title'],
-  questions: r.questions as Survey['questions'],
-  reviewUrl: r.review_url as string | null,
-  linkTtlDays: r.link_ttl_days as number,
-  anonymous: r.anonymous as boolean,
-  publicKey: r.public_key as string,
-  createdAt: r.created_at as Date,
-  updatedAt: r.updated_at as Date,
-});
-
-const toResponse = (r: Record<string, unknown>): SurveyResponse => ({
-  id: r.id as string,
-  surveyId: r.survey_id as string,
-  customerId: r.customer_id as string | null,
-  kind: r.kind as SurveyResponse['kind'],
-  score: r.score as number | null,
-  category: r.category as SurveyResponse['category'],
-  comment: r.comment as string | null,
-  answers: r.answers as SurveyResponse['answers'],
-  locale: r.locale as Locale,
-  source: r.source as SurveyResponse['source'],
-  answeredAt: r.answered_at as Date,
-});
-
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, input: unknown, what: string): T {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new ValidationError(`Invalid ${what}`, result.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message })));
-  return result.data;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const CASE_SELECT = `SELECT c.*, r.score, r.comment, s.title AS survey_title, cu.external_id AS customer_external_id,
-    nullif(concat_ws(' ', cu.family_name, cu.given_name), '') AS customer_name, u.name AS assignee_name, u.email AS assignee_email
-  FROM survey_cases c
-  JOIN survey_responses r ON r.workspace_id = c.workspace_id AND r.id = c.response_id
-  JOIN surveys s ON s.workspace_id = c.workspace_id AND s.id = c.survey_id
-  JOIN customers cu ON cu.workspace_id = c.workspace_id AND cu.id = c.customer_id
-  LEFT JOIN users u ON u.workspace_id = c.workspace_id AND u.id = c.assignee_id`;
 
 /**
  * Surveys (NPS, CSAT, CES, custom) delivered by signed per-customer links, anonymous links and an
@@ -132,11 +66,19 @@ const CASE_SELECT = `SELECT c.*, r.score, r.comment, s.title AS survey_title, cu
  * alerts; NPS with confidence intervals, breakdowns and free-text themes. docs/surveys.md.
  * Reads customers, users, segments, loyalty members and orders in its analytical SQL (read only).
  */
-export class SurveyService {
+export class SurveyService implements SurveyBasics {
+  private readonly answers: SurveyAnswers;
+  private readonly cases: SurveyCases;
+  private readonly analysis: SurveyAnalysis;
+
   constructor(
     private readonly db: Db,
     private readonly deps: SurveyDeps,
-  ) {}
+  ) {
+    this.answers = new SurveyAnswers(db, deps, this);
+    this.cases = new SurveyCases(db, deps, this);
+    this.analysis = new SurveyAnalysis(db, deps, this);
+  }
 
   // ── settings ──────────────────────────────────────────────────────────────
 
@@ -168,7 +110,7 @@ export class SurveyService {
   async updateSettings(workspaceId: string, input: unknown): Promise<SurveySettings> {
     const s = parse(surveySettingsInput, input, 'settings');
     await this.settings(workspaceId);
-    if (s.defaultAssigneeId) await this.checkAssignee(workspaceId, s.defaultAssigneeId, ['defaultAssigneeId']);
+    if (s.defaultAssigneeId) await this.cases.checkAssignee(workspaceId, s.defaultAssigneeId, ['defaultAssigneeId']);
     await this.db.query(
       `UPDATE survey_settings SET public_base_url = coalesce($2, public_base_url),
          review_url = CASE WHEN $6 THEN $3 ELSE review_url END, case_due_days = coalesce($4, case_due_days),
@@ -242,166 +184,6 @@ export class SurveyService {
       nps: r.kind === 'nps' ? npsFromCounts(r.p as number, r.pa as number, r.d as number) : null,
       csat: r.kind === 'csat' ? csatFromCounts(r.satisfied as number, r.rated as number) : null,
     }));
-  }
-
-  // ── links ─────────────────────────────────────────────────────────────────
-
-  /** Signed single-answer links for customers (ids or external ids), valid `ttlDays` (the survey's by default). */
-  async mintLinks(
-    workspaceId: string,
-    idOrSlug: string,
-    customers: string[],
-    options: { ttlDays?: number; now?: Date } = {},
-  ): Promise<{ customerId: string; externalId: string | null; url: string; expiresAt: Date }[]> {
-    const survey = await this.get(workspaceId, idOrSlug);
-    if (survey.status === 'closed') throw new ConflictError(`survey ${survey.slug} is closed`);
-    const settings = await this.settings(workspaceId);
-    const found: { id: string; externalId: string | null }[] = [];
-    const issues: FieldIssue[] = [];
-    for (const [i, c] of customers.entries()) {
-      try {
-        found.push(await this.deps.customers.find(workspaceId, c));
-      } catch (err) {
-        if (!(err instanceof NotFoundError)) throw err;
-        issues.push({ path: ['customers', i], message: `customer ${c} not found` });
-      }
-    }
-    if (issues.length > 0) throw new ValidationError('Unknown customers', issues);
-    const expiresAt = new Date((options.now ?? new Date()).getTime() + (options.ttlDays ?? survey.linkTtlDays) * 86_400_000);
-    return found.map((c) => ({
-      customerId: c.id,
-      externalId: c.externalId,
-      url: `${settings.publicBaseUrl}/s/${signSurveyLink(settings.secret, { workspaceId, surveyId: survey.id, customerId: c.id, expiresAt })}`,
-      expiresAt,
-    }));
-  }
-
-  /**
-   * The survey's anonymous link (SNS posts, UGC campaign entry pages, the embeddable frame), which
-   * this call switches on. Answers through it have no customer and are rate limited per address.
-   */
-  async createAnonymousLink(workspaceId: string, idOrSlug: string): Promise<{ surveyId: string; url: string; embedUrl: string; iframe: string }> {
-    const survey = await this.get(workspaceId, idOrSlug);
-    if (!survey.anonymous) await this.db.query('UPDATE surveys SET anonymous = true, updated_at = now() WHERE workspace_id = $1 AND id = $2', [workspaceId, survey.id]);
-    const { publicBaseUrl } = await this.settings(workspaceId);
-    const url = `${publicBaseUrl}/s/p/${survey.publicKey}`;
-    const embedUrl = `${url}?embed=1`;
-    const title = (survey.title[survey.locale] ?? '').replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-    return { surveyId: survey.id, url, embedUrl, iframe: `<iframe src="${embedUrl}" title="${title}" loading="lazy" style="width:100%;max-width:480px;height:640px;border:0"></iframe>` };
-  }
-
-  /** What the hosted page needs to show a per-customer link; LinkStateError when it cannot be answered. */
-  async openLink(token: string, now: Date = new Date()): Promise<{ workspaceId: string; survey: Survey; customerLocale: string | null }> {
-    const claims = readSurveyLink(token);
-    if (!claims) throw new LinkStateError('invalid', 'not a survey link Kizuna signed');
-    const { rows } = await this.db.query<{ token_secret: string }>('SELECT token_secret FROM survey_settings WHERE workspace_id = $1', [claims.workspaceId]);
-    if (!rows[0] || !verifySurveyLink(rows[0].token_secret, token)) throw new LinkStateError('invalid', 'not a survey link Kizuna signed');
-    const survey = await this.get(claims.workspaceId, claims.surveyId).catch(() => undefined);
-    if (!survey) throw new LinkStateError('invalid', 'the survey no longer exists');
-    if (claims.expiresAt <= now) throw new LinkStateError('expired', 'the link has expired');
-    if (survey.status !== 'active') throw new LinkStateError('closed', 'the survey is not open');
-    const used = await this.db.query('SELECT 1 FROM survey_responses WHERE workspace_id = $1 AND customer_id = $2 AND link_nonce = $3', [claims.workspaceId, claims.customerId, claims.nonce]);
-    if (used.rows.length > 0) throw new LinkStateError('used', 'this link has already been answered');
-    const customer = await this.deps.customers.get(claims.workspaceId, claims.customerId).catch(() => undefined);
-    if (!customer || customer.erasedAt) throw new LinkStateError('invalid', 'the customer no longer exists');
-    return { workspaceId: claims.workspaceId, survey, customerLocale: customer.locale };
-  }
-
-  async answerLink(token: string, raw: Record<string, unknown>, locale: Locale, now: Date = new Date()): Promise<AnswerOutcome> {
-    const { workspaceId, survey } = await this.openLink(token, now);
-    const claims = readSurveyLink(token)!;
-    return this.record(workspaceId, survey, { customerId: claims.customerId, nonce: claims.nonce, source: 'link', ipHash: null, locale }, raw, now);
-  }
-
-  /** The origins that may frame the widget of the survey with this public key (none for an unknown key). */
-  async embedOriginsOf(publicKey: string): Promise<string[]> {
-    const { rows } = await this.db.query<{ embed_origins: string[] }>(
-      'SELECT st.embed_origins FROM surveys s JOIN survey_settings st ON st.workspace_id = s.workspace_id WHERE s.public_key = $1',
-      [publicKey],
-    );
-    return rows[0]?.embed_origins ?? [];
-  }
-
-  async openAnonymous(publicKey: string): Promise<{ workspaceId: string; survey: Survey }> {
-    const { rows } = await this.db.query('SELECT * FROM surveys WHERE public_key = $1', [publicKey]);
-    const r = rows[0];
-    if (!r || !r.anonymous) throw new LinkStateError('invalid', 'no survey answers at this address');
-    const survey = toSurvey(r);
-    if (survey.status !== 'active') throw new LinkStateError('closed', 'the survey is not open');
-    return { workspaceId: r.workspace_id as string, survey };
-  }
-
-  async answerAnonymous(publicKey: string, raw: Record<string, unknown>, meta: { ip: string; locale: Locale }, now: Date = new Date()): Promise<AnswerOutcome> {
-    const { workspaceId, survey } = await this.openAnonymous(publicKey);
-    const { secret } = await this.settings(workspaceId);
-    const ipHash = createHash('sha256').update(`${secret}\n${meta.ip}`).digest('base64url').slice(0, 22);
-    return this.record(workspaceId, survey, { customerId: null, nonce: null, source: 'anonymous', ipHash, locale: meta.locale }, raw, now);
-  }
-
-  /** The anonymous limit, counted inside the answer's transaction under a lock per (survey, address), so a burst cannot slip past. */
-  private async checkAnonymousLimit(tx: Queryable, workspaceId: string, surveyId: string, ipHash: string, now: Date): Promise<void> {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`survey-anon:${surveyId}:${ipHash}`]);
-    const { rows } = await tx.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM survey_responses WHERE workspace_id = $1 AND survey_id = $2 AND ip_hash = $3 AND answered_at > $4`,
-      [workspaceId, surveyId, ipHash, new Date(now.getTime() - 3_600_000)],
-    );
-    if (rows[0]!.n >= ANONYMOUS_PER_HOUR) throw new LinkStateError('limited', `at most ${ANONYMOUS_PER_HOUR} answers an hour from one address`);
-  }
-
-  /**
-   * One answer, all or nothing: the response, the `Survey Answered` event, and for an identified
-   * NPS detractor a follow-up case and the alert webhook. A link's second answer fails on the
-   * unique nonce even when two arrive at once.
-   */
-  private async record(
-    workspaceId: string,
-    survey: Survey,
-    who: { customerId: string | null; nonce: string | null; source: 'link' | 'anonymous'; ipHash: string | null; locale: Locale },
-    raw: Record<string, unknown>,
-    now: Date,
-  ): Promise<AnswerOutcome> {
-    const parsed = parseAnswers(survey, raw);
-    const category = survey.kind === 'nps' && parsed.score !== null ? npsCategory(parsed.score) : null;
-    const settings = await this.settings(workspaceId);
-    const responseId = newId();
-    const caseId = await this.db
-      .tx(async (tx) => {
-        if (who.source === 'anonymous' && who.ipHash) await this.checkAnonymousLimit(tx, workspaceId, survey.id, who.ipHash, now);
-        await tx.query(
-          `INSERT INTO survey_responses (workspace_id, id, survey_id, customer_id, link_nonce, kind, score, category, comment, answers, locale, source, ip_hash, answered_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-          [workspaceId, responseId, survey.id, who.customerId, who.nonce, survey.kind, parsed.score, category, parsed.comment, JSON.stringify(parsed.answers), who.locale, who.source, who.ipHash, now],
-        );
-        if (!who.customerId) return null;
-        await this.deps.events.insertForCustomers(
-          workspaceId,
-          [{ customerId: who.customerId, messageId: `survey-response:${responseId}`, name: 'Survey Answered', properties: { surveyId: survey.id, survey: survey.slug, type: survey.kind, score: parsed.score, category }, occurredAt: now }],
-          tx,
-        );
-        if (category !== 'detractor') return null;
-        const id = newId();
-        const dueAt = new Date(now.getTime() + settings.caseDueDays * 86_400_000);
-        await tx.query(
-          `INSERT INTO survey_cases (workspace_id, id, customer_id, response_id, survey_id, status, assignee_id, due_at, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $8)`,
-          [workspaceId, id, who.customerId, responseId, survey.id, settings.defaultAssigneeId, dueAt, now],
-        );
-        await this.deps.webhooks.enqueue(workspaceId, DETRACTOR_ALERT, [{ caseId: id, responseId, surveyId: survey.id, survey: survey.slug, customerId: who.customerId, score: parsed.score, comment: parsed.comment, dueAt: dueAt.toISOString() }], tx);
-        if (settings.alertEmails.length > 0) await this.deps.jobs.enqueue(workspaceId, { kind: ALERT_JOB, dedupeKey: `${ALERT_JOB}:${id}`, payload: { caseId: id }, maxAttempts: 5 }, tx);
-        return id;
-      })
-      .catch((err: unknown) => {
-        if ((err as { code?: string }).code === '23505') throw new LinkStateError('used', 'this link has already been answered');
-        throw err;
-      });
-    let referralUrl: string | null = null;
-    if (category === 'promoter' && who.customerId) {
-      referralUrl = await this.deps.loyalty.referral(workspaceId, who.customerId).then((r) => r.link, (err: unknown) => {
-        if (err instanceof KizunaError) return null; // no loyalty programme: no referral to offer
-        throw err;
-      });
-    }
-    return { responseId, category, caseId, reviewUrl: survey.reviewUrl ?? settings.reviewUrl, referralUrl };
   }
 
   // ── responses ─────────────────────────────────────────────────────────────
@@ -486,194 +268,29 @@ export class SurveyService {
     await q.query(`UPDATE survey_responses SET comment = NULL, answers = '{}'::jsonb, ip_hash = NULL WHERE workspace_id = $1 AND customer_id = $2`, [workspaceId, customerId]);
   }
 
-  // ── cases ─────────────────────────────────────────────────────────────────
+  // ── links and answers (answers.ts) ────────────────────────────────────────
 
-  /** Emails the team about a new detractor case: who, the score, what they wrote, and where to follow up. */
-  async sendCaseAlert(workspaceId: string, caseId: string): Promise<{ sent: number }> {
-    const { alertEmails, publicBaseUrl } = await this.settings(workspaceId);
-    if (alertEmails.length === 0) return { sent: 0 };
-    const c = await this.getCase(workspaceId, caseId);
-    const who = [c.customerName, c.customerExternalId].filter(Boolean).join(' / ') || c.customerId;
-    const text = [
-      `NPS ${c.score} — ${who}`,
-      c.comment ? `「${c.comment}」` : '(no comment)',
-      `Due: ${c.dueAt.toISOString()}`,
-      `${publicBaseUrl}/feedback`,
-    ].join('\n\n');
-    await this.deps.messaging.notifyTeam(workspaceId, { key: `survey-case-alert:${c.id}`, to: alertEmails, subject: `[Kizuna] 要フォロー: NPS ${c.score} (${who})`, text });
-    return { sent: alertEmails.length };
-  }
+  mintLinks(...a: Parameters<SurveyAnswers['mintLinks']>) { return this.answers.mintLinks(...a); }
+  createAnonymousLink(...a: Parameters<SurveyAnswers['createAnonymousLink']>) { return this.answers.createAnonymousLink(...a); }
+  openLink(...a: Parameters<SurveyAnswers['openLink']>) { return this.answers.openLink(...a); }
+  answerLink(...a: Parameters<SurveyAnswers['answerLink']>) { return this.answers.answerLink(...a); }
+  embedOriginsOf(...a: Parameters<SurveyAnswers['embedOriginsOf']>) { return this.answers.embedOriginsOf(...a); }
+  openAnonymous(...a: Parameters<SurveyAnswers['openAnonymous']>) { return this.answers.openAnonymous(...a); }
+  answerAnonymous(...a: Parameters<SurveyAnswers['answerAnonymous']>) { return this.answers.answerAnonymous(...a); }
 
+  // ── follow-up cases (cases.ts) ────────────────────────────────────────────
 
-  async listCases(
-    workspaceId: string,
-    query: { status?: 'open' | 'in_progress' | 'closed' | 'active' | 'all'; overdue?: boolean; customerId?: string; limit?: number; now?: Date } = {},
-  ): Promise<{ data: SurveyCase[]; counts: { active: number; overdue: number } }> {
-    const now = query.now ?? new Date();
-    const status = query.status ?? 'active';
-    const { rows } = await this.db.query(
-      `${CASE_SELECT}
-       WHERE c.workspace_id = $1 AND ($2 = 'all' OR ($2 = 'active' AND c.status <> 'closed') OR c.status = $2)
-         AND (NOT $3 OR (c.status <> 'closed' AND c.due_at < $4)) AND ($5::uuid IS NULL OR c.customer_id = $5)
-       ORDER BY c.status = 'closed', c.due_at, c.id LIMIT $6`,
-      [workspaceId, status, query.overdue ?? false, now, query.customerId ?? null, query.limit ?? 200],
-    );
-    const { rows: counts } = await this.db.query<{ active: number; overdue: number }>(
-      `SELECT count(*)::int AS active, count(*) FILTER (WHERE due_at < $2)::int AS overdue FROM survey_cases WHERE workspace_id = $1 AND status <> 'closed'`,
-      [workspaceId, now],
-    );
-    return { data: await this.withNotes(workspaceId, rows, now), counts: counts[0]! };
-  }
+  sendCaseAlert(...a: Parameters<SurveyCases['sendCaseAlert']>) { return this.cases.sendCaseAlert(...a); }
+  listCases(...a: Parameters<SurveyCases['listCases']>) { return this.cases.listCases(...a); }
+  getCase(...a: Parameters<SurveyCases['getCase']>) { return this.cases.getCase(...a); }
+  updateCase(...a: Parameters<SurveyCases['updateCase']>) { return this.cases.updateCase(...a); }
+  addNote(...a: Parameters<SurveyCases['addNote']>) { return this.cases.addNote(...a); }
+  assignees(...a: Parameters<SurveyCases['assignees']>) { return this.cases.assignees(...a); }
 
-  async getCase(workspaceId: string, id: string, now: Date = new Date()): Promise<SurveyCase> {
-    if (!UUID.test(id)) throw new NotFoundError(`case ${id} not found`);
-    const { rows } = await this.db.query(`${CASE_SELECT} WHERE c.workspace_id = $1 AND c.id = $2`, [workspaceId, id]);
-    if (!rows[0]) throw new NotFoundError(`case ${id} not found`);
-    return (await this.withNotes(workspaceId, rows, now))[0]!;
-  }
+  // ── NPS and themes (analysis.ts) ──────────────────────────────────────────
 
-  /** Assign, reschedule or move a case along open → in_progress → closed (reopening is allowed). */
-  async updateCase(workspaceId: string, id: string, patch: unknown): Promise<SurveyCase> {
-    const p = parse(casePatch, patch, 'case');
-    const current = await this.getCase(workspaceId, id);
-    if (p.assigneeId) await this.checkAssignee(workspaceId, p.assigneeId, ['assigneeId']);
-    await this.db.query(
-      `UPDATE survey_cases SET status = coalesce($3, status), assignee_id = CASE WHEN $4 THEN $5::uuid ELSE assignee_id END, due_at = coalesce($6, due_at),
-         closed_at = CASE WHEN coalesce($3, status) = 'closed' THEN coalesce(closed_at, now()) ELSE NULL END, updated_at = now()
-       WHERE workspace_id = $1 AND id = $2`,
-      [workspaceId, current.id, p.status ?? null, 'assigneeId' in p, p.assigneeId ?? null, p.dueAt ?? null],
-    );
-    return this.getCase(workspaceId, id);
-  }
-
-  async addNote(workspaceId: string, caseId: string, body: string, authorId: string | null): Promise<SurveyCase> {
-    const text = typeof body === 'string' ? body.trim() : '';
-    if (!text || text.length > 5000) throw new ValidationError('Invalid note', [{ path: ['body'], message: 'a note of 1 to 5000 characters' }]);
-    const current = await this.getCase(workspaceId, caseId);
-    await this.db.query('INSERT INTO survey_case_notes (workspace_id, case_id, id, author_id, body) VALUES ($1, $2, $3, $4, $5)', [workspaceId, current.id, newId(), authorId, text]);
-    await this.db.query(`UPDATE survey_cases SET updated_at = now() WHERE workspace_id = $1 AND id = $2`, [workspaceId, current.id]);
-    return this.getCase(workspaceId, caseId);
-  }
-
-  /** People who can own cases: the workspace's web app users. */
-  async assignees(workspaceId: string): Promise<{ id: string; name: string | null; email: string }[]> {
-    const { rows } = await this.db.query<{ id: string; name: string | null; email: string }>('SELECT id, name, email FROM users WHERE workspace_id = $1 ORDER BY coalesce(name, email)', [workspaceId]);
-    return rows;
-  }
-
-  private async checkAssignee(workspaceId: string, userId: string, path: string[]): Promise<void> {
-    const { rows } = await this.db.query('SELECT 1 FROM users WHERE workspace_id = $1 AND id = $2', [workspaceId, userId]);
-    if (rows.length === 0) throw new ValidationError('Unknown user', [{ path, message: `no user ${userId} in this workspace` }]);
-  }
-
-  private async withNotes(workspaceId: string, rows: Record<string, unknown>[], now: Date): Promise<SurveyCase[]> {
-    const ids = rows.map((r) => r.id as string);
-    const { rows: notes } = ids.length
-      ? await this.db.query(
-          `SELECT n.*, u.name AS author_name, u.email AS author_email FROM survey_case_notes n LEFT JOIN users u ON u.workspace_id = n.workspace_id AND u.id = n.author_id
-           WHERE n.workspace_id = $1 AND n.case_id = ANY($2::uuid[]) ORDER BY n.id`,
-          [workspaceId, ids],
-        )
-      : { rows: [] };
-    return rows.map((r) => ({
-      id: r.id as string,
-      customerId: r.customer_id as string,
-      customerName: r.customer_name as string | null,
-      customerExternalId: r.customer_external_id as string | null,
-      responseId: r.response_id as string,
-      surveyId: r.survey_id as string,
-      surveyTitle: r.survey_title as Survey['title'],
-      score: r.score as number | null,
-      comment: r.comment as string | null,
-      status: r.status as SurveyCase['status'],
-      assigneeId: r.assignee_id as string | null,
-      assigneeName: (r.assignee_name ?? r.assignee_email ?? null) as string | null,
-      dueAt: r.due_at as Date,
-      overdue: r.status !== 'closed' && (r.due_at as Date) < now,
-      createdAt: r.created_at as Date,
-      updatedAt: r.updated_at as Date,
-      closedAt: r.closed_at as Date | null,
-      notes: notes
-        .filter((n) => n.case_id === r.id)
-        .map((n) => ({ id: n.id as string, authorId: n.author_id as string | null, authorName: (n.author_name ?? n.author_email ?? null) as string | null, body: n.body as string, createdAt: n.created_at as Date })),
-    }));
-  }
-
-  // ── analysis ──────────────────────────────────────────────────────────────
-
-  /** NPS with its 95 % interval over [from, to) (all time by default), of one survey or all NPS surveys. */
-  async nps(workspaceId: string, query: { survey?: string; from?: Date; to?: Date } = {}): Promise<NpsSummary> {
-    const surveyId = query.survey ? (await this.get(workspaceId, query.survey)).id : null;
-    const { rows } = await this.db.query<{ p: number; pa: number; d: number }>(
-      `SELECT count(*) FILTER (WHERE category = 'promoter')::int AS p, count(*) FILTER (WHERE category = 'passive')::int AS pa,
-              count(*) FILTER (WHERE category = 'detractor')::int AS d
-       FROM survey_responses WHERE workspace_id = $1 AND kind = 'nps' AND ($2::uuid IS NULL OR survey_id = $2)
-         AND ($3::timestamptz IS NULL OR answered_at >= $3) AND ($4::timestamptz IS NULL OR answered_at < $4)`,
-      [workspaceId, surveyId, query.from ?? null, query.to ?? null],
-    );
-    return npsFromCounts(rows[0]!.p, rows[0]!.pa, rows[0]!.d);
-  }
-
-  /** NPS per week or month (workspace time zone), each with its interval. */
-  async npsTrend(workspaceId: string, query: { survey?: string; granularity?: 'week' | 'month'; from?: Date; to?: Date } = {}): Promise<(NpsSummary & { start: string; partial: boolean })[]> {
-    const surveyId = query.survey ? (await this.get(workspaceId, query.survey)).id : null;
-    const { timeZone } = await this.deps.workspaces.get(workspaceId);
-    // partial: the period still runs (like for like, docs/metrics.md): the chart draws it dashed.
-    const { rows } = await this.db.query<{ start: string; partial: boolean; p: number; pa: number; d: number }>(
-      `SELECT date_trunc($3, answered_at AT TIME ZONE $4)::date::text AS start,
-              bool_or(date_trunc($3, answered_at AT TIME ZONE $4) + ('1 ' || $3)::interval > now() AT TIME ZONE $4) AS partial,
-              count(*) FILTER (WHERE category = 'promoter')::int AS p, count(*) FILTER (WHERE category = 'passive')::int AS pa,
-              count(*) FILTER (WHERE category = 'detractor')::int AS d
-       FROM survey_responses WHERE workspace_id = $1 AND kind = 'nps' AND ($2::uuid IS NULL OR survey_id = $2)
-         AND ($5::timestamptz IS NULL OR answered_at >= $5) AND ($6::timestamptz IS NULL OR answered_at < $6)
-       GROUP BY 1 ORDER BY 1`,
-      [workspaceId, surveyId, query.granularity ?? 'month', timeZone, query.from ?? null, query.to ?? null],
-    );
-    return rows.map((r) => ({ start: r.start, partial: r.partial, ...npsFromCounts(r.p, r.pa, r.d) }));
-  }
-
-  /**
-   * NPS by a customer attribute, each group with its interval: segment (current members), loyalty
-   * tier, cohort (month of the first order) or product category bought. A customer in two segments
-   * or categories counts in both.
-   */
-  async npsBy(workspaceId: string, by: Breakdown, query: { survey?: string; from?: Date; to?: Date } = {}): Promise<NpsGroup[]> {
-    const surveyId = query.survey ? (await this.get(workspaceId, query.survey)).id : null;
-    const { timeZone } = await this.deps.workspaces.get(workspaceId);
-    const groups: Record<Breakdown, string> = {
-      segment: `JOIN segment_members m ON m.workspace_id = r.workspace_id AND m.customer_id = r.customer_id
-                JOIN segments g ON g.workspace_id = m.workspace_id AND g.id = m.segment_id CROSS JOIN LATERAL (SELECT g.name AS key) k`,
-      tier: `LEFT JOIN loyalty_members lm ON lm.workspace_id = r.workspace_id AND lm.customer_id = r.customer_id CROSS JOIN LATERAL (SELECT coalesce(lm.tier, '-') AS key) k`,
-      cohort: `CROSS JOIN LATERAL (SELECT coalesce(to_char(min(o.ordered_at AT TIME ZONE $5), 'YYYY-MM'), '-') AS key FROM orders o
-                 WHERE o.workspace_id = r.workspace_id AND o.customer_id = r.customer_id) k`,
-      product: `CROSS JOIN LATERAL (SELECT DISTINCT coalesce(l.category, '-') AS key FROM order_lines l
-                  WHERE l.workspace_id = r.workspace_id AND l.customer_id = r.customer_id AND l.total_minor > 0) k`,
-    };
-    const { rows } = await this.db.query<{ key: string; p: number; pa: number; d: number }>(
-      `SELECT k.key, count(*) FILTER (WHERE r.category = 'promoter')::int AS p, count(*) FILTER (WHERE r.category = 'passive')::int AS pa,
-              count(*) FILTER (WHERE r.category = 'detractor')::int AS d
-       FROM survey_responses r ${groups[by]}
-       WHERE r.workspace_id = $1 AND r.kind = 'nps' AND r.customer_id IS NOT NULL AND ($2::uuid IS NULL OR r.survey_id = $2)
-         AND ($3::timestamptz IS NULL OR r.answered_at >= $3) AND ($4::timestamptz IS NULL OR r.answered_at < $4)
-         AND $5::text IS NOT NULL -- the time zone is used by the cohort grouping only; every parameter needs a type
-       GROUP BY k.key ORDER BY count(*) DESC, k.key LIMIT 50`,
-      [workspaceId, surveyId, query.from ?? null, query.to ?? null, timeZone],
-    );
-    return rows.map((r) => ({ key: r.key, ...npsFromCounts(r.p, r.pa, r.d) }));
-  }
-
-  /** The words that set promoters' comments apart from detractors' (themes.ts), with quotes; the latest `sample` comments. */
-  async themes(workspaceId: string, query: { survey?: string; from?: Date; sample?: number; limit?: number } = {}): Promise<{ promoters: Theme[]; detractors: Theme[]; comments: number }> {
-    const surveyId = query.survey ? (await this.get(workspaceId, query.survey)).id : null;
-    const { rows } = await this.db.query<{ category: 'promoter' | 'detractor'; comment: string }>(
-      `SELECT category, comment FROM survey_responses
-       WHERE workspace_id = $1 AND category IN ('promoter', 'detractor') AND comment IS NOT NULL AND ($2::uuid IS NULL OR survey_id = $2)
-         AND ($3::timestamptz IS NULL OR answered_at >= $3)
-       ORDER BY answered_at DESC LIMIT $4`,
-      [workspaceId, surveyId, query.from ?? null, query.sample ?? 5000],
-    );
-    const terms = await termsOf(rows.map((r) => r.comment));
-    const result = themes(rows.map((r, i) => ({ group: r.category, text: r.comment, terms: terms[i]! })), { limit: query.limit ?? 8 });
-    return { ...result, comments: rows.length };
-  }
+  nps(...a: Parameters<SurveyAnalysis['nps']>) { return this.analysis.nps(...a); }
+  npsTrend(...a: Parameters<SurveyAnalysis['npsTrend']>) { return this.analysis.npsTrend(...a); }
+  npsBy(...a: Parameters<SurveyAnalysis['npsBy']>) { return this.analysis.npsBy(...a); }
+  themes(...a: Parameters<SurveyAnalysis['themes']>) { return this.analysis.themes(...a); }
 }
