@@ -89,3 +89,6 @@ export function toWinner(r: Row): Winner {
     pickedAt: r.picked_at as Date,
   };
 }
+
+/** Ids in paths are checked before they reach a uuid column, so a bad one is a 404, not a 500. */
+export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { csvExportBuffer, exportRows, type ExportOptions } from '../../kernel/exportRows.ts';
 import { z } from 'zod';
 import { AuthError, ConflictError, KizunaError, NotFoundError, ValidationError, zodIssues } from '../../kernel/errors.ts';
@@ -12,8 +12,11 @@ import type { LoyaltyService } from '../loyalty/service.ts';
 import type { SurveyService } from '../surveys/service.ts';
 import { acceptPhoto } from './media.ts';
 import { checkPostUrl } from './postUrl.ts';
-import { ENTRY_SELECT, toCampaign, toEntry, toWinner } from './rows.ts';
-import { campaignInput, type Campaign, type CampaignInput, type Entry, type EntryStatus, type EntrySubmission, type Locale, type Winner } from './types.ts';
+import { ENTRY_SELECT, isUuid, toCampaign, toEntry } from './rows.ts';
+import { lockCustomerInCampaign } from './locks.ts';
+import { UgcModeration } from './moderation.ts';
+import { UgcWinners } from './winners.ts';
+import { campaignInput, type Campaign, type CampaignInput, type Entry, type EntryStatus, type EntrySubmission, type Locale } from './types.ts';
 
 const column = (en: string, ja: string) => ({ header: { en, ja } });
 /** The entries export's columns (the one export writer gives the header in the asked language). */
@@ -24,10 +27,6 @@ const ENTRY_COLUMNS = [
   column('Consent locale', '同意の言語'), column('Consent text', '同意文'), column('Moderated at', '審査日時'), column('Reject reason', '却下理由'),
   column('Reward status', '特典の状態'), column('Reward reference', '特典の参照'), column('Winner', '当選'),
 ];
-const WINNER_COLUMNS = [
-  column('Entry ID', '応募ID'), column('Customer ID', '顧客ID'), column('External ID', '外部ID'), column('Email', 'メールアドレス'), column('Name', '氏名'),
-  column('Method', '選出方法'), column('Seed', 'シード'), column('Picked at', '選出日時'),
-];
 
 export interface UgcDeps {
   customers: Pick<CustomerService, 'list' | 'upsertMany' | 'get'>;
@@ -35,6 +34,13 @@ export interface UgcDeps {
   coupons: Pick<CouponService, 'issue' | 'getCampaign'>;
   surveys: Pick<SurveyService, 'get' | 'listResponses'>;
   events: Pick<EventService, 'insertForCustomers'>;
+}
+
+/** What the parts of the UGC module ask of the service. */
+export interface UgcBasics {
+  getEntry(workspaceId: string, id: string, q?: Queryable): Promise<Entry>;
+  getCampaign(workspaceId: string, id: string, q?: Queryable): Promise<Campaign>;
+  recordEvent(tx: Queryable, workspaceId: string, name: 'UGC Entry Submitted' | 'UGC Entry Approved', e: { id: string; campaignId: string; customerId: string; [property: string]: unknown }, at: Date): Promise<void>;
 }
 
 export interface CampaignSummary extends Campaign {
@@ -70,11 +76,17 @@ const email = z.string().trim().toLowerCase().pipe(z.email());
  * queue, a reward granted once per approved entry within the per-customer caps, winners drawn
  * reproducibly, and CSV exports.
  */
-export class UgcService {
+export class UgcService implements UgcBasics {
+  private readonly moderation: UgcModeration;
+  private readonly winnerBook: UgcWinners;
+
   constructor(
     private readonly db: Db,
     private readonly deps: UgcDeps,
-  ) {}
+  ) {
+    this.moderation = new UgcModeration(db, deps, this);
+    this.winnerBook = new UgcWinners(db, this);
+  }
 
   async createCampaign(workspaceId: string, input: unknown): Promise<Campaign> {
     const c = await this.checkCampaign(workspaceId, input);
@@ -256,100 +268,6 @@ export class UgcService {
     return { data, nextCursor: rows.length > query.limit ? encodeCursor(data[data.length - 1]!.id) : null };
   }
 
-  /**
-   * Approves an entry (a rejected one too, on second thought) and grants the campaign's reward once:
-   * the entry is marked "reward pending" in the same transaction that approves it, under the
-   * customer's lock, so the reward cap holds under concurrent approvals; the grant then uses the
-   * entry id as idempotency key, and the worker retries a grant a crash interrupted.
-   */
-  async approve(workspaceId: string, id: string, by: string, now: Date = new Date()): Promise<Entry> {
-    const entry = await this.db.tx(async (tx) => {
-      const current = await this.lockEntry(tx, workspaceId, id);
-      if (current.status === 'approved') return current;
-      const campaign = await this.getCampaign(workspaceId, current.campaign_id, tx);
-      await lockCustomerInCampaign(tx, campaign.id, current.customer_id);
-      let reward: 'none' | 'pending' | 'capped' = 'none';
-      if (campaign.reward.kind !== 'none') {
-        const { rows } = await tx.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM ugc_entries WHERE workspace_id = $1 AND customer_id = $2 AND campaign_id = $3 AND reward_status IN ('pending', 'granted')`,
-          [workspaceId, current.customer_id, campaign.id],
-        );
-        reward = rows[0]!.n >= campaign.maxRewardsPerCustomer ? 'capped' : 'pending';
-      }
-      await tx.query(
-        `UPDATE ugc_entries SET status = 'approved', reject_reason = NULL, moderated_at = $3, moderated_by = $4, reward_status = $5
-         WHERE workspace_id = $1 AND id = $2`,
-        [workspaceId, current.id, now, by, reward],
-      );
-      await this.recordEvent(tx, workspaceId, 'UGC Entry Approved', { id: current.id, campaignId: campaign.id, customerId: current.customer_id, reward }, now);
-      return current;
-    });
-    await this.grantReward(workspaceId, entry.id as string, now);
-    return this.getEntry(workspaceId, entry.id as string);
-  }
-
-  /** Approves several entries (the queue's "approve selected"); unknown ids are refused before any change. */
-  async approveMany(workspaceId: string, ids: string[], by: string, now: Date = new Date()): Promise<Entry[]> {
-    await this.checkIds(workspaceId, ids);
-    const approved: Entry[] = [];
-    for (const id of ids) approved.push(await this.approve(workspaceId, id, by, now));
-    return approved;
-  }
-
-  /** Rejects several pending entries with one reason; unknown or approved ones are refused before any change. */
-  async rejectMany(workspaceId: string, ids: string[], reason: string, by: string, now: Date = new Date()): Promise<Entry[]> {
-    const statuses = await this.checkIds(workspaceId, ids);
-    const approved = ids.flatMap((id, i) => (statuses.get(id) === 'approved' ? [{ path: ['ids', i], message: `entry ${id} is already approved` }] : []));
-    if (approved.length > 0) throw new ValidationError('Approved entries cannot be rejected', approved);
-    const rejected: Entry[] = [];
-    for (const id of ids) rejected.push(await this.reject(workspaceId, id, reason, by, now));
-    return rejected;
-  }
-
-  /** Rejects a pending entry with a reason; an approved one stays approved (its reward may be out). */
-  async reject(workspaceId: string, id: string, reason: string, by: string, now: Date = new Date()): Promise<Entry> {
-    if (!reason.trim()) throw new ValidationError('A reason is required', [{ path: ['reason'], message: 'say why (kept with the entry)' }]);
-    await this.db.tx(async (tx) => {
-      const current = await this.lockEntry(tx, workspaceId, id);
-      if (current.status === 'approved') throw new ConflictError('This entry is already approved and cannot be rejected');
-      await tx.query(
-        `UPDATE ugc_entries SET status = 'rejected', reject_reason = $3, moderated_at = $4, moderated_by = $5 WHERE workspace_id = $1 AND id = $2`,
-        [workspaceId, current.id, reason.trim().slice(0, 500), now, by],
-      );
-    });
-    return this.getEntry(workspaceId, id);
-  }
-
-  /** Retries a reward that failed (e.g. the coupon campaign had ended and was extended since). */
-  async retryReward(workspaceId: string, id: string, now: Date = new Date()): Promise<Entry> {
-    const entry = await this.getEntry(workspaceId, id);
-    if (entry.rewardStatus !== 'failed') throw new ConflictError(`The reward of this entry is ${entry.rewardStatus}, not failed`);
-    await this.db.query(`UPDATE ugc_entries SET reward_status = 'pending', reward_error = NULL WHERE workspace_id = $1 AND id = $2 AND reward_status = 'failed'`, [workspaceId, entry.id]);
-    await this.grantReward(workspaceId, entry.id, now);
-    return this.getEntry(workspaceId, entry.id);
-  }
-
-  /** Grants the rewards left pending (a crash between approval and grant); the worker calls this. */
-  async grantPendingRewards(workspaceId: string, now: Date = new Date()): Promise<number> {
-    const { rows } = await this.db.query<{ id: string }>(`SELECT id FROM ugc_entries WHERE workspace_id = $1 AND reward_status = 'pending' ORDER BY id LIMIT 1000`, [workspaceId]);
-    for (const r of rows) await this.grantReward(workspaceId, r.id, now);
-    return rows.length;
-  }
-
-  async workspacesWithPendingRewards(): Promise<string[]> {
-    const { rows } = await this.db.query<{ workspace_id: string }>(`SELECT DISTINCT workspace_id FROM ugc_entries WHERE reward_status = 'pending'`);
-    return rows.map((r) => r.workspace_id);
-  }
-
-  /** Publishes (or withdraws) an approved entry's photo at /ugc/media/:id, for reuse on the shop's pages. */
-  async setMediaPublic(workspaceId: string, id: string, published: boolean): Promise<Entry> {
-    const entry = await this.getEntry(workspaceId, id);
-    if (!entry.mediaId) throw new ConflictError('This entry has no photo');
-    if (published && entry.status !== 'approved') throw new ConflictError('Only an approved entry can be published');
-    await this.db.query('UPDATE ugc_media SET public = $3 WHERE workspace_id = $1 AND id = $2', [workspaceId, entry.mediaId, published]);
-    return this.getEntry(workspaceId, id);
-  }
-
   /** The privacy export's part: entries, photos (described; each is downloadable at /v1/ugc/media/{id}) and wins. */
   async exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db) {
     const rows = (sql: string) => exportRows(q, sql, [workspaceId, customerId]);
@@ -393,65 +311,6 @@ export class UgcService {
     return { contentType: rows[0].content_type, bytes: rows[0].bytes };
   }
 
-  /**
-   * Draws `count` winners among approved entries, one per customer, excluding earlier winners.
-   * The draw orders entries by md5(seed || entry id): the same seed over the same entries gives the
-   * same winners, so a draw can be audited; without a seed a random one is made and returned.
-   */
-  async pickWinners(workspaceId: string, campaignId: string, input: { count: number; seed?: string }, by: string): Promise<{ seed: string; winners: Winner[] }> {
-    if (!Number.isInteger(input.count) || input.count < 1 || input.count > 10_000) throw new ValidationError('Invalid count', [{ path: ['count'], message: 'a whole number from 1 to 10000' }]);
-    const seed = input.seed?.trim() || randomBytes(8).toString('hex');
-    const campaign = await this.getCampaign(workspaceId, campaignId);
-    const picked = await this.db.tx(async (tx) => {
-      // One draw at a time per campaign: two draws must not both pick the same customer.
-      await tx.query('SELECT 1 FROM ugc_campaigns WHERE workspace_id = $1 AND id = $2 FOR UPDATE', [workspaceId, campaign.id]);
-      const { rows } = await tx.query<{ entry_id: string }>(
-        `INSERT INTO ugc_winners (workspace_id, campaign_id, entry_id, customer_id, method, seed, picked_by)
-         SELECT $1, $2, id, customer_id, 'random', $3, $5 FROM (
-           SELECT DISTINCT ON (e.customer_id) e.id, e.customer_id, md5($3 || e.id::text) AS draw FROM ugc_entries e
-           WHERE e.workspace_id = $1 AND e.campaign_id = $2 AND e.status = 'approved'
-             AND NOT EXISTS (SELECT 1 FROM ugc_winners w WHERE w.workspace_id = $1 AND w.campaign_id = $2 AND w.customer_id = e.customer_id)
-           ORDER BY e.customer_id, draw
-         ) candidates ORDER BY draw LIMIT $4
-         RETURNING entry_id`,
-        [workspaceId, campaign.id, seed, input.count, by],
-      );
-      return new Set(rows.map((r) => r.entry_id));
-    });
-    return { seed, winners: (await this.winners(workspaceId, campaign.id)).filter((w) => picked.has(w.entryId)) };
-  }
-
-  /** Marks an approved entry a winner by hand (a jury's pick). */
-  async addWinner(workspaceId: string, campaignId: string, entryId: string, by: string): Promise<Winner> {
-    const entry = await this.getEntry(workspaceId, entryId);
-    if (entry.campaignId !== campaignId) throw new NotFoundError(`UGC entry ${entryId} not found in campaign ${campaignId}`);
-    if (entry.status !== 'approved') throw new ConflictError('Only an approved entry can win');
-    await this.db.query(
-      `INSERT INTO ugc_winners (workspace_id, campaign_id, entry_id, customer_id, method, picked_by) VALUES ($1, $2, $3, $4, 'manual', $5)
-       ON CONFLICT DO NOTHING`,
-      [workspaceId, campaignId, entry.id, entry.customerId, by],
-    );
-    return (await this.winners(workspaceId, campaignId)).find((w) => w.entryId === entry.id)!;
-  }
-
-  async removeWinner(workspaceId: string, campaignId: string, entryId: string): Promise<void> {
-    const { rowCount } = isUuid(entryId)
-      ? await this.db.query('DELETE FROM ugc_winners WHERE workspace_id = $1 AND campaign_id = $2 AND entry_id = $3', [workspaceId, campaignId, entryId])
-      : { rowCount: 0 };
-    if (rowCount !== 1) throw new NotFoundError(`entry ${entryId} is not a winner of campaign ${campaignId}`);
-  }
-
-  async winners(workspaceId: string, campaignId: string): Promise<Winner[]> {
-    const campaign = await this.getCampaign(workspaceId, campaignId);
-    const { rows } = await this.db.query(
-      `SELECT w.*, c.email AS customer_email, c.external_id AS customer_external_id, nullif(concat_ws(' ', c.family_name, c.given_name), '') AS customer_name
-       FROM ugc_winners w JOIN customers c ON c.workspace_id = w.workspace_id AND c.id = w.customer_id
-       WHERE w.workspace_id = $1 AND w.campaign_id = $2 ORDER BY w.picked_at, w.entry_id`,
-      [workspaceId, campaign.id],
-    );
-    return rows.map(toWinner);
-  }
-
   /** Entries as CSV (UTF-8 with a BOM, so Excel opens Japanese text correctly). */
   async entriesCsv(workspaceId: string, campaignId: string, status: EntryStatus | undefined, options: ExportOptions): Promise<Buffer> {
     const campaign = await this.getCampaign(workspaceId, campaignId);
@@ -469,12 +328,6 @@ export class UgcService {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     return csvExportBuffer(ENTRY_COLUMNS, rows, options);
-  }
-
-  async winnersCsv(workspaceId: string, campaignId: string, options: ExportOptions): Promise<Buffer> {
-    const winners = await this.winners(workspaceId, campaignId);
-    const rows = winners.map((w) => [w.entryId, w.customerId, w.customerExternalId, w.customerEmail, w.customerName, w.method, w.seed, w.pickedAt]);
-    return csvExportBuffer(WINNER_COLUMNS, rows, options);
   }
 
   private async checkCampaign(workspaceId: string, input: unknown, defaultStart: Date = new Date()): Promise<CampaignInput & { startsAt: Date }> {
@@ -541,7 +394,7 @@ export class UgcService {
   }
 
   /** On the customer's timeline, for segments and journeys ("UGC Entry Approved" → thank-you message); once per entry. */
-  private async recordEvent(
+  async recordEvent(
     tx: Queryable,
     workspaceId: string,
     name: 'UGC Entry Submitted' | 'UGC Entry Approved',
@@ -556,64 +409,24 @@ export class UgcService {
     );
   }
 
-  private async checkIds(workspaceId: string, ids: string[]): Promise<Map<string, EntryStatus>> {
-    const { rows } = await this.db.query<{ id: string; status: EntryStatus }>('SELECT id, status FROM ugc_entries WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [
-      workspaceId,
-      ids.filter(isUuid),
-    ]);
-    const statuses = new Map(rows.map((r) => [r.id, r.status]));
-    const missing = ids.flatMap((id, i) => (statuses.has(id.toLowerCase()) ? [] : [{ path: ['ids', i], message: `entry ${id} not found` }]));
-    if (missing.length > 0) throw new ValidationError('Some entries are unknown', missing);
-    return statuses;
-  }
+  // ── moderation (moderation.ts) ────────────────────────────────────────────
 
-  private async lockEntry(tx: Queryable, workspaceId: string, id: string): Promise<{ id: string; status: EntryStatus; campaign_id: string; customer_id: string }> {
-    const { rows } = isUuid(id)
-      ? await tx.query<{ id: string; status: EntryStatus; campaign_id: string; customer_id: string }>(
-          'SELECT id, status, campaign_id, customer_id FROM ugc_entries WHERE workspace_id = $1 AND id = $2 FOR UPDATE',
-          [workspaceId, id],
-        )
-      : { rows: [] };
-    if (!rows[0]) throw new NotFoundError(`UGC entry ${id} not found`);
-    return rows[0];
-  }
+  approve(...a: Parameters<UgcModeration['approve']>) { return this.moderation.approve(...a); }
+  approveMany(...a: Parameters<UgcModeration['approveMany']>) { return this.moderation.approveMany(...a); }
+  reject(...a: Parameters<UgcModeration['reject']>) { return this.moderation.reject(...a); }
+  rejectMany(...a: Parameters<UgcModeration['rejectMany']>) { return this.moderation.rejectMany(...a); }
+  retryReward(...a: Parameters<UgcModeration['retryReward']>) { return this.moderation.retryReward(...a); }
+  grantPendingRewards(...a: Parameters<UgcModeration['grantPendingRewards']>) { return this.moderation.grantPendingRewards(...a); }
+  workspacesWithPendingRewards(...a: Parameters<UgcModeration['workspacesWithPendingRewards']>) { return this.moderation.workspacesWithPendingRewards(...a); }
+  setMediaPublic(...a: Parameters<UgcModeration['setMediaPublic']>) { return this.moderation.setMediaPublic(...a); }
 
-  /**
-   * Grants a pending reward. Points: a loyalty adjustment keyed by the entry, so a retry adds
-   * nothing. Coupon: one code of the coupon campaign (the coupon module skips a customer who holds
-   * one already). A refusal (coupon campaign ended, no such customer) marks the reward failed.
-   */
-  private async grantReward(workspaceId: string, entryId: string, now: Date): Promise<void> {
-    const entry = await this.getEntry(workspaceId, entryId);
-    if (entry.rewardStatus !== 'pending') return;
-    const campaign = await this.getCampaign(workspaceId, entry.campaignId);
-    let ref: string | null = null;
-    try {
-      if (campaign.reward.kind === 'points') {
-        const { entry: ledger } = await this.deps.loyalty.adjust(
-          workspaceId,
-          { customer: entry.customerId, points: campaign.reward.points, reason: `UGC: ${campaign.name}`, idempotencyKey: `ugc:${entry.id}` },
-          now,
-        );
-        ref = ledger.id;
-      } else if (campaign.reward.kind === 'coupon') {
-        const issued = await this.deps.coupons.issue(workspaceId, campaign.reward.couponCampaignId, { customers: [entry.customerId] });
-        ref = issued.codes[0]?.code ?? null;
-      }
-    } catch (err) {
-      if (!(err instanceof KizunaError)) throw err;
-      await this.db.query(`UPDATE ugc_entries SET reward_status = 'failed', reward_error = $3 WHERE workspace_id = $1 AND id = $2 AND reward_status = 'pending'`, [
-        workspaceId,
-        entry.id,
-        err.message,
-      ]);
-      return;
-    }
-    await this.db.query(
-      `UPDATE ugc_entries SET reward_status = 'granted', reward_ref = coalesce($3, reward_ref), rewarded_at = $4 WHERE workspace_id = $1 AND id = $2 AND reward_status = 'pending'`,
-      [workspaceId, entry.id, ref, now],
-    );
-  }
+  // ── winners (winners.ts) ──────────────────────────────────────────────────
+
+  pickWinners(...a: Parameters<UgcWinners['pickWinners']>) { return this.winnerBook.pickWinners(...a); }
+  addWinner(...a: Parameters<UgcWinners['addWinner']>) { return this.winnerBook.addWinner(...a); }
+  removeWinner(...a: Parameters<UgcWinners['removeWinner']>) { return this.winnerBook.removeWinner(...a); }
+  winners(...a: Parameters<UgcWinners['winners']>) { return this.winnerBook.winners(...a); }
+  winnersCsv(...a: Parameters<UgcWinners['winnersCsv']>) { return this.winnerBook.winnersCsv(...a); }
 }
 
 const CAMPAIGN_COLUMNS = [
@@ -642,9 +455,3 @@ function assertOpen(campaign: Campaign, now: Date): void {
   if (reason) throw new CampaignNotOpenError(reason);
 }
 
-/** Serialises a customer's entries and approvals in one campaign, so caps hold under concurrency. */
-async function lockCustomerInCampaign(tx: Queryable, campaignId: string, customerId: string): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`ugc:${campaignId}:${customerId}`]);
-}
-
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
