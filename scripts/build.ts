@@ -35,7 +35,11 @@ async function buildCli(): Promise<void> {
   const scratch = path.join(PROJECT_ROOT, `.dist-${process.pid}`);
   try {
     await build({
-      entryPoints: { 'cli/main': path.join(PROJECT_ROOT, 'src', 'cli', 'main.ts') },
+      entryPoints: {
+        'cli/main': path.join(PROJECT_ROOT, 'src', 'cli', 'main.ts'),
+        // the helper thread of kizuna predict (src/cli/clvThreads.ts starts it by this name)
+        'cli/clvWorker': path.join(PROJECT_ROOT, 'src', 'cli', 'clvWorker.ts'),
+      },
       outdir: scratch,
       bundle: true,
       splitting: true,
