@@ -91,9 +91,9 @@ export function parseDecimal(bytes: Uint8Array, from: number, to: number): numbe
   }
   if (i !== to) return NaN;
   const power = exponent - scale;
-  let value: number;
-  if (significant <= 15 && power >= -22 && power <= 22) value = power < 0 ? mantissa / POW10[-power] : mantissa * POW10[power];
-  else value = Number(Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1'));
+  // the long form goes through Number() with its sign, so it is not negated again
+  if (!(significant <= 15 && power >= -22 && power <= 22)) return Number(Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1'));
+  const value = power < 0 ? mantissa / POW10[-power] : mantissa * POW10[power];
   return negative ? -value : value;
 }
 
