@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { FitResult } from '../analytics/models/mle.ts';
 import type { PredictionRows } from '../analytics/io/predictionsCsv.ts';
 import { PROJECT_ROOT } from '../kernel/projectRoot.ts';
@@ -22,9 +23,13 @@ export class ClvHelper {
   private failed: Error | undefined;
 
   private constructor() {
-    const fromDist = import.meta.url.includes('/dist/');
-    const file = path.join(PROJECT_ROOT, fromDist ? 'dist/cli/clvWorker.js' : 'src/cli/clvWorker.ts');
-    this.worker = new Worker(file, fromDist ? {} : { execArgv: ['--import', import.meta.resolve('tsx')] });
+    if (import.meta.url.includes('/dist/')) this.worker = new Worker(path.join(PROJECT_ROOT, 'dist/cli/clvWorker.js'));
+    else {
+      // from src/: register tsx in the thread first, as bin/kizuna.js does (a Worker's --import does not reach its entry file)
+      const entry = pathToFileURL(path.join(PROJECT_ROOT, 'src/cli/clvWorker.ts')).href;
+      const tsx = import.meta.resolve('tsx/esm/api');
+      this.worker = new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
+    }
     this.worker.on('message', (m: { ok?: unknown; error?: string }) => {
       const w = this.waiting.shift()!;
       if (m.error !== undefined) w.reject(new Error(m.error));
