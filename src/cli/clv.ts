@@ -71,6 +71,11 @@ export function predictPatterns(
 
 /** Fits Gamma-Gamma on the repeat customers of the loaded summary. */
 export function fitSpendModel(input: ClvInput): FitResult<string> {
+  return fitGammaGamma(checkSpendInput(input));
+}
+
+/** The input's spend columns, once checked to hold enough repeat customers for Gamma-Gamma. */
+export function checkSpendInput(input: ClvInput): { frequency: Float64Array; monetaryValue: Float64Array } {
   if (!input.monetaryValue) throw new ValidationError('a monetary value column is needed', [{ path: ['monetary_value'], message: 'missing' }]);
   let repeaters = 0;
   for (let i = 0; i < input.frequency.length; i++) if (input.frequency[i] > 0) repeaters++;
@@ -79,7 +84,7 @@ export function fitSpendModel(input: ClvInput): FitResult<string> {
       { path: ['frequency'], message: `only ${repeaters} customer(s) with frequency > 0` },
     ]);
   }
-  return fitGammaGamma({ frequency: input.frequency, monetaryValue: input.monetaryValue });
+  return { frequency: input.frequency, monetaryValue: input.monetaryValue };
 }
 
 /** The JSON shape printed by `kizuna fit`. */

@@ -91,9 +91,9 @@ export function parseDecimal(bytes: Uint8Array, from: number, to: number): numbe
   }
   if (i !== to) return NaN;
   const power = exponent - scale;
-  let value: number;
-  if (significant <= 15 && power >= -22 && power <= 22) value = power < 0 ? mantissa / POW10[-power] : mantissa * POW10[power];
-  else value = Number(Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1'));
+  // the long form goes through Number() with its sign, so it is not negated again
+  if (!(significant <= 15 && power >= -22 && power <= 22)) return Number(Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1'));
+  const value = power < 0 ? mantissa / POW10[-power] : mantissa * POW10[power];
   return negative ? -value : value;
 }
 
@@ -262,6 +262,16 @@ export function scanCsvNumbers(bytes: Buffer, path: string, columns: (header: st
     }
     start[count] = cur.pos;
     line[count] = cur.line;
+    const fastEnd = simpleRecord(bytes, cur.pos, width, target, values, count);
+    if (fastEnd >= 0) {
+      // the common record: unquoted cells, plain decimals where numbers are wanted, the header's width
+      end[count] = fastEnd;
+      short[count] = 0;
+      count++;
+      cur.pos = fastEnd;
+      skipLineEnd(bytes, cur);
+      continue;
+    }
     let cell = 0;
     let keptEnd = -1;
     for (;;) {
@@ -305,6 +315,55 @@ export function scanCsvNumbers(bytes: Buffer, path: string, columns: (header: st
     line: line.subarray(0, count),
     values: values.map((v) => v.subarray(0, count)),
   };
+}
+
+/**
+ * One record of exactly `width` unquoted cells whose wanted cells are plain decimals ([-]digits
+ * [.digits], at most 15 digits), parsed in a single pass with no cursor object: returns the position
+ * of its line end (or the end of the file), or -1 for anything else, which the general path rereads
+ * (quotes, other number forms, bad cells, short or long records). Writes values[k][row] as it goes.
+ */
+function simpleRecord(bytes: Buffer, p: number, width: number, target: Int32Array, values: Float64Array[], row: number): number {
+  const n = bytes.length;
+  for (let cell = 0; ; cell++) {
+    const k = target[cell];
+    let c = p < n ? bytes[p] : LF;
+    if (k >= 0) {
+      let negative = false;
+      if (c === 45) {
+        negative = true;
+        c = ++p < n ? bytes[p] : LF;
+      }
+      let mantissa = 0;
+      let digits = 0;
+      let scale = 0;
+      while (c >= 48 && c <= 57) {
+        mantissa = mantissa * 10 + (c - 48);
+        digits++;
+        c = ++p < n ? bytes[p] : LF;
+      }
+      if (c === 46) {
+        c = ++p < n ? bytes[p] : LF;
+        while (c >= 48 && c <= 57) {
+          mantissa = mantissa * 10 + (c - 48);
+          digits++;
+          scale++;
+          c = ++p < n ? bytes[p] : LF;
+        }
+      }
+      if (digits === 0 || digits > 15) return -1;
+      const value = scale === 0 ? mantissa : mantissa / POW10[scale];
+      values[k][row] = negative ? -value : value;
+    } else {
+      while (c !== COMMA && c !== LF && c !== CR) {
+        if (c === QUOTE) return -1;
+        c = ++p < n ? bytes[p] : LF;
+      }
+    }
+    if (cell === width - 1) return c === LF || c === CR ? p : -1;
+    if (c !== COMMA) return -1;
+    p++;
+  }
 }
 
 /** parseDecimal of a string (a cell another reader already split out). */

@@ -88,6 +88,13 @@ export class CsvFileWriter {
     }
   }
 
+  /** A block of formatted text, written straight to the file after what is buffered. */
+  chunk(block: Uint8Array): void {
+    this.flush();
+    let off = 0;
+    while (off < block.length) off += writeSync(this.fd, block, off, block.length - off);
+  }
+
   /** An ASCII or UTF-8 string. */
   text(s: string): void {
     const max = Buffer.byteLength(s);

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { readSummaryCsv } from './summaryCsv.ts';
 import { writePredictionsCsv } from './predictionsCsv.ts';
 
-test('each input record is copied unchanged, cut or padded to the header, then its pattern and row values', () => {
+test('each input record is copied unchanged, cut or padded to the header, then its pattern and row values', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kizuna-pred-'));
   try {
     const input = join(dir, 'in.csv');
     writeFileSync(input, 'id,frequency,recency,T,"a,note"\r\n"x,1",2,3,10,"q ""z"""\r\ny,0,0,9\r\nw,2,3,10,n,extra\r\n');
     const s = readSummaryCsv(input);
     const out = join(dir, 'out.csv');
-    writePredictionsCsv(out, s.records, {
+    await writePredictionsCsv(out, s.records, {
       patternOf: Uint32Array.from([0, 1, 0]),
       expected: Float64Array.from([1.25, 0.5]),
       pAlive: Float64Array.from([0.75, 1]),

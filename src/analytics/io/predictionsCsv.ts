@@ -2,7 +2,9 @@
  * The prediction CSV of `kizuna predict`: each input record copied unchanged (cut or padded to the
  * header's width) followed by expected_purchases, p_alive and, with CLV, expected_avg_value and clv.
  * Expected purchases and P(alive) depend only on the customer's (x, t_x, T) pattern, so they are
- * formatted once per pattern and copied into every row that shares it.
+ * formatted once per pattern and copied into every row that shares it. Rows are formatted in
+ * chunks, each into one buffer sized for it; with a helper thread every other chunk is formatted
+ * there while this thread does the one before it.
  */
 import type { CsvRecords } from './summaryCsv.ts';
 import { CsvFileWriter, csvCell, formatNumber } from './csvWriter.ts';
@@ -17,13 +19,37 @@ export interface PredictionColumns {
   value?: { expectedValue: Float64Array; clv: Float64Array };
 }
 
+/**
+ * What formatting rows needs, as plain typed arrays (so a slice can be posted to a worker thread):
+ * record i is bytes[start[i], end[i]) lacking short[i] cells; its pattern's text is
+ * pool[offset[k], offset[k+1]) for k = patternOf[i].
+ */
+export interface PredictionRows {
+  bytes: Uint8Array;
+  start: Uint32Array;
+  end: Uint32Array;
+  short: Uint16Array;
+  patternOf: Uint32Array;
+  pool: Uint8Array;
+  offset: Uint32Array;
+  expectedValue?: Float64Array;
+  clv?: Float64Array;
+}
+
+/** Formats rows on another thread (clvWorker.ts); resolves to the rows' text. */
+export type FormatElsewhere = (rows: PredictionRows) => Promise<Uint8Array>;
+
 const COMMA = 44;
 const LF = 10;
+/** Room for one number: formatNumber writes at most 24 bytes. */
+const NUMBER_ROOM = 32;
+/** Rows per chunk: bounds the buffers (about 6 MB per chunk for typical summaries). */
+export const ROWS_PER_CHUNK = 1 << 17;
 
-/** "expected,p_alive" of every pattern, back to back; text of pattern k is pool[offset[k], offset[k+1]). */
-function formatPatterns(expected: Float64Array, pAlive: Float64Array): { pool: Buffer; offset: Uint32Array } {
+/** ",expected,p_alive" of every pattern, back to back; text of pattern k is pool[offset[k], offset[k+1]). */
+export function formatPatterns(expected: Float64Array, pAlive: Float64Array): { pool: Uint8Array; offset: Uint32Array } {
   const n = expected.length;
-  const pool = Buffer.allocUnsafe(n * 64 + 64);
+  const pool = Buffer.allocUnsafe(n * (2 * NUMBER_ROOM + 2) + 1);
   const offset = new Uint32Array(n + 1);
   const scratch = new Uint8Array(24);
   let pos = 0;
@@ -35,51 +61,94 @@ function formatPatterns(expected: Float64Array, pAlive: Float64Array): { pool: B
     pos = formatNumber(pAlive[k], pool, pos, scratch);
   }
   offset[n] = pos;
-  return { pool, offset };
+  // shared memory: every chunk posted to a helper thread refers to the same pool without copying it
+  const shared = new Uint8Array(new SharedArrayBuffer(pos));
+  shared.set(pool.subarray(0, pos));
+  const sharedOffset = new Uint32Array(new SharedArrayBuffer(offset.byteLength));
+  sharedOffset.set(offset);
+  return { pool: shared, offset: sharedOffset };
 }
 
-export function writePredictionsCsv(path: string, records: CsvRecords, columns: PredictionColumns): void {
+/** The text of rows [from, to), in one buffer sized for it. */
+export function formatPredictionRows(r: PredictionRows, from: number, to: number): Uint8Array {
+  const { bytes, start, end, short, patternOf, pool, offset, expectedValue, clv } = r;
+  const perRow = 1 + (clv ? 2 * (NUMBER_ROOM + 1) : 0);
+  let size = 0;
+  for (let i = from; i < to; i++) {
+    const k = patternOf[i];
+    size += end[i] - start[i] + short[i] + offset[k + 1] - offset[k] + perRow;
+  }
+  const out = Buffer.allocUnsafeSlow(size); // not from the shared pool: it may be transferred between threads
+  const scratch = new Uint8Array(24);
+  let pos = 0;
+  for (let i = from; i < to; i++) {
+    const k = patternOf[i];
+    const recordEnd = end[i];
+    for (let j = start[i]; j < recordEnd; j++) out[pos++] = bytes[j];
+    for (let c = short[i]; c > 0; c--) out[pos++] = COMMA;
+    const patternEnd = offset[k + 1];
+    for (let j = offset[k]; j < patternEnd; j++) out[pos++] = pool[j];
+    if (clv) {
+      out[pos++] = COMMA;
+      pos = formatNumber(expectedValue![i], out, pos, scratch);
+      out[pos++] = COMMA;
+      pos = formatNumber(clv[i], out, pos, scratch);
+    }
+    out[pos++] = LF;
+  }
+  return out.subarray(0, pos);
+}
+
+/** Rows [from, to) as a self-contained PredictionRows (their record bytes copied and offsets rebased). */
+export function sliceRows(r: PredictionRows, from: number, to: number): PredictionRows {
+  const base = r.start[from];
+  const rebase = (a: Uint32Array): Uint32Array => {
+    const out = new Uint32Array(to - from);
+    for (let i = from; i < to; i++) out[i - from] = a[i] - base;
+    return out;
+  };
+  return {
+    bytes: new Uint8Array(r.bytes.subarray(base, r.end[to - 1])), // a copy (Buffer#slice would be a view)
+    start: rebase(r.start),
+    end: rebase(r.end),
+    short: r.short.slice(from, to),
+    patternOf: r.patternOf.slice(from, to),
+    pool: r.pool,
+    offset: r.offset,
+    expectedValue: r.expectedValue?.slice(from, to),
+    clv: r.clv?.slice(from, to),
+  };
+}
+
+/**
+ * Writes the prediction CSV; the file appears under its name only when complete. With `elsewhere`
+ * (a helper thread), every second chunk of rows is formatted there in parallel.
+ */
+export async function writePredictionsCsv(path: string, records: CsvRecords, columns: PredictionColumns, elsewhere?: FormatElsewhere): Promise<void> {
   const out = new CsvFileWriter(path);
   try {
     const added = ['expected_purchases', 'p_alive', ...(columns.value ? ['expected_avg_value', 'clv'] : [])];
     out.text(`${[...records.header.map(csvCell), ...added].join(',')}\n`);
     const { pool, offset } = formatPatterns(columns.expected, columns.pAlive);
-    const { bytes, start, end, short } = records;
-    const { patternOf, value } = columns;
-    const scratch = new Uint8Array(24);
-    const buf = out.buffer;
-    const limit = buf.length >> 1;
-    for (let i = 0; i < records.count; i++) {
-      const k = patternOf[i];
-      const from = start[i];
-      const to = end[i];
-      const need = to - from + short[i] + offset[k + 1] - offset[k] + 80;
-      if (need > limit) {
-        // a record too long for the row buffer: write it piecewise
-        out.bytes(bytes, from, to);
-        for (let c = short[i]; c > 0; c--) out.byte(COMMA);
-        out.bytes(pool, offset[k], offset[k + 1]);
-        if (value) {
-          out.byte(COMMA);
-          out.number(value.expectedValue[i]);
-          out.byte(COMMA);
-          out.number(value.clv[i]);
-        }
-        out.byte(LF);
-        continue;
-      }
-      let pos = out.room(need);
-      for (let j = from; j < to; j++) buf[pos++] = bytes[j];
-      for (let c = short[i]; c > 0; c--) buf[pos++] = COMMA;
-      for (let j = offset[k]; j < offset[k + 1]; j++) buf[pos++] = pool[j];
-      if (value) {
-        buf[pos++] = COMMA;
-        pos = formatNumber(value.expectedValue[i], buf, pos, scratch);
-        buf[pos++] = COMMA;
-        pos = formatNumber(value.clv[i], buf, pos, scratch);
-      }
-      buf[pos++] = LF;
-      out.advance(pos);
+    const rows: PredictionRows = {
+      bytes: records.bytes,
+      start: records.start,
+      end: records.end,
+      short: records.short,
+      patternOf: columns.patternOf,
+      pool,
+      offset,
+      expectedValue: columns.value?.expectedValue,
+      clv: columns.value?.clv,
+    };
+    const n = records.count;
+    for (let from = 0; from < n; from += 2 * ROWS_PER_CHUNK) {
+      const mid = Math.min(from + ROWS_PER_CHUNK, n);
+      const to = Math.min(from + 2 * ROWS_PER_CHUNK, n);
+      const theirs = elsewhere && mid < to ? elsewhere(sliceRows(rows, mid, to)) : undefined;
+      out.chunk(formatPredictionRows(rows, from, mid));
+      if (theirs) out.chunk(await theirs);
+      else if (mid < to) out.chunk(formatPredictionRows(rows, mid, to));
     }
   } catch (err) {
     out.abort();

@@ -103,7 +103,7 @@ export function readSummaryCsv(path: string, options: { monetary?: boolean } = {
     const tx = recency[i];
     const age = T[i];
     let ok = true;
-    for (let k = 0; k < 3; k++) {
+    for (let k = 0; k < 3 && badText.size > 0; k++) {
       const text = badText.get(i * 4 + k);
       if (text !== undefined) {
         bad(i, k, `not a number: "${text}"`);
@@ -119,7 +119,7 @@ export function readSummaryCsv(path: string, options: { monetary?: boolean } = {
     }
     if (monetaryValue) {
       const m = monetaryValue[i];
-      const text = badText.get(i * 4 + 3);
+      const text = badText.size > 0 ? badText.get(i * 4 + 3) : undefined;
       if (text !== undefined) bad(i, 3, `not a number: "${text}"`);
       else if (m < 0) bad(i, 3, `must be >= 0 (got ${m})`);
       else if (x > 0 && m === 0) bad(i, 3, 'must be > 0 for a customer with repeat purchases');

@@ -6,6 +6,13 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { kizuna } from '../clvTestKit.ts';
 import { MODEL_FIXTURES_DIR } from '../../analytics/models/testData.ts';
+import { readSummaryCsv } from '../../analytics/io/summaryCsv.ts';
+import { compressPatterns } from '../../analytics/models/patterns.ts';
+import { bgnbdConditionalExpectedPurchases, bgnbdProbabilityAlive, fitBgNbd } from '../../analytics/models/bgnbd.ts';
+import type { BgNbdParams } from '../../analytics/models/bgnbd.ts';
+import { fitGammaGamma, gammaGammaConditionalExpectedValue } from '../../analytics/models/gammagamma.ts';
+import type { GammaGammaParams } from '../../analytics/models/gammagamma.ts';
+import { clvPeriodEnds, customerLifetimeValue, discountedExpectedTransactions } from '../../analytics/models/clv.ts';
 
 /** The CDNOW files copied into the repository (src/analytics/models/fixtures/README.md). */
 const DATA = MODEL_FIXTURES_DIR;
@@ -66,6 +73,42 @@ describe('kizuna predict (end to end)', { concurrency: 3 }, () => {
     for (let i = 1; i < byT.length; i++) assert.ok(byT[i]!.T === byT[i - 1]!.T || byT[i]!.alive < byT[i - 1]!.alive);
     // customer 1: (2, 30.43, 38.86) → 1.2627 at the lifetimes reference (mbgnbd.test.ts)
     assert.ok(Math.abs(Number(rows[0]!.expected_purchases) - 1.262671) < 0.001);
+  });
+
+  test('predict bgnbd --clv: every row equals the in-process engine within 1e-6 relative, parameters within 1e-4', async () => {
+    const input = join(DATA, 'cdnow_customers_summary_with_transactions.csv');
+    const out = join(dir, 'engine.csv');
+    const r = await kizuna([
+      'predict', 'bgnbd', '--summary', input, '--horizon', '39', '--out', out, '--clv', '--discount-rate', '0.01', '--margin', '1', '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout) as { params: Record<string, number>; spendParams: Record<string, number> };
+    // the engine, customer by customer (no patterns, no threads, no CSV writer)
+    const s = readSummaryCsv(input, { monetary: true });
+    const bg = fitBgNbd(compressPatterns(s)).params as BgNbdParams;
+    const gg = fitGammaGamma({ frequency: s.frequency, monetaryValue: s.monetaryValue! }).params as GammaGammaParams;
+    const rel = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b)));
+    for (const [k, v] of Object.entries(bg)) assert.ok(rel(summary.params[k]!, v) <= 1e-4, `${k}: ${summary.params[k]} vs ${v}`);
+    for (const [k, v] of Object.entries(gg)) assert.ok(rel(summary.spendParams[k]!, v) <= 1e-4, `${k}: ${summary.spendParams[k]} vs ${v}`);
+    const n = s.frequency.length;
+    const customer = (f: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => f(i));
+    const ends = clvPeriodEnds({ horizon: 39, periodLength: 4.345, discountRate: 0.01 });
+    const det = discountedExpectedTransactions(
+      ends.map((t) => customer((i) => bgnbdConditionalExpectedPurchases(bg, t, s.frequency[i]!, s.recency[i]!, s.T[i]!))),
+      { horizon: 39, periodLength: 4.345, discountRate: 0.01 },
+    );
+    const value = customer((i) => gammaGammaConditionalExpectedValue(gg, s.frequency[i]!, s.monetaryValue![i]!));
+    const want = {
+      expected_purchases: customer((i) => bgnbdConditionalExpectedPurchases(bg, 39, s.frequency[i]!, s.recency[i]!, s.T[i]!)),
+      p_alive: customer((i) => bgnbdProbabilityAlive(bg, s.frequency[i]!, s.recency[i]!, s.T[i]!)),
+      expected_avg_value: value,
+      clv: customerLifetimeValue(det, value, 1),
+    };
+    const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[];
+    assert.equal(rows.length, n);
+    let worst = 0;
+    for (const [column, values] of Object.entries(want)) rows.forEach((row, i) => (worst = Math.max(worst, rel(Number(row[column]), values[i]!))));
+    assert.ok(worst <= 1e-6, `worst relative difference ${worst}`);
   });
 
   test('predict errors exit 2', async () => {

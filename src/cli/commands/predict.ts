@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ValidationError } from '../../kernel/errors.ts';
 import { emit } from '../output.ts';
@@ -9,8 +9,9 @@ import { compressPatterns } from '../../analytics/models/patterns.ts';
 import { gammaGammaConditionalExpectedValues } from '../../analytics/models/gammagamma.ts';
 import type { GammaGammaParams } from '../../analytics/models/gammagamma.ts';
 import { clvPeriodEnds, customerLifetimeValue, discountedExpectedTransactions } from '../../analytics/models/clv.ts';
-import { PARAM_NAMES, TRANSACTION_MODELS, fitSpendModel, fitTransactionModel, inputOptions, predictPatterns } from '../clv.ts';
+import { PARAM_NAMES, TRANSACTION_MODELS, checkSpendInput, fitSpendModel, fitTransactionModel, inputOptions, predictPatterns } from '../clv.ts';
 import type { TransactionModel } from '../clv.ts';
+import { ClvHelper, HELPER_MIN_INPUT_BYTES } from '../clvThreads.ts';
 
 type PredictOpts = ClvInputOptions & {
   horizon: string;
@@ -52,71 +53,113 @@ export function register(program: Command): void {
       const clvPeriod = opts.clvPeriod !== undefined ? positiveNumber(opts.clvPeriod, '--clv-period') : undefined;
       const givenParams = opts.params ? readParams(opts.params, m) : undefined;
       const givenSpend = opts.clv && opts.spendParams ? readParams(opts.spendParams, 'gammagamma') : undefined;
-      const input = await loadClvInput(opts, Boolean(opts.clv));
-      // Every model works on the unique (x, t_x, T) patterns; rows get their pattern's values at the end.
-      const patterns = compressPatterns(input);
-      let converged: boolean | undefined;
-      let params: Record<string, number>;
-      if (givenParams) params = givenParams;
-      else {
-        const fit = fitTransactionModel(m, patterns);
-        params = fit.params;
-        converged = fit.converged;
+      const helper = largeSummary(opts.summary) ? ClvHelper.start() : undefined;
+      try {
+        await predict(m, opts, { horizon, margin, discountRate, clvPeriod, givenParams, givenSpend }, helper);
+      } finally {
+        await helper?.close();
       }
-      const clvOptions = opts.clv ? { horizon, periodLength: clvPeriod ?? (input.unit === 'days' ? 30 : 4.345), discountRate } : undefined;
-      const ends = clvOptions ? clvPeriodEnds(clvOptions) : [];
-      const horizons = [...new Set([horizon, ...ends])];
-      const pred = predictPatterns(m, params, patterns, horizons);
-      const expected = pred.expected[0];
-      let value: { expectedValue: Float64Array; clv: Float64Array } | undefined;
-      let spendParams: Record<string, number> | undefined;
-      if (clvOptions) {
-        spendParams = givenSpend ?? fitSpendModel(input).params;
-        const gg = spendParams as unknown as GammaGammaParams;
-        if (!(gg.q > 1)) {
-          throw new ValidationError('Gamma-Gamma q must exceed 1 for a finite expected spend', [{ path: ['q'], message: `q = ${gg.q}` }]);
-        }
-        const expectedValue = gammaGammaConditionalExpectedValues(gg, input.frequency, input.monetaryValue!);
-        const det = discountedExpectedTransactions(
-          ends.map((t) => pred.expected[horizons.indexOf(t)]),
-          clvOptions,
-        );
-        value = { expectedValue, clv: customerLifetimeValue(det, expectedValue, margin, patterns.index) };
-      }
-      writePredictionsCsv(opts.out, input.records, { patternOf: patterns.index, expected, pAlive: pred.pAlive, value });
-      const n = patterns.index.length;
-      let totalExpected = 0;
-      let totalAlive = 0;
-      let totalClv = 0;
-      for (let i = 0; i < n; i++) {
-        const k = patterns.index[i];
-        totalExpected += expected[k];
-        totalAlive += pred.pAlive[k];
-        if (value) totalClv += value.clv[i];
-      }
-      const summary = {
-        model: m,
-        params,
-        ...(spendParams ? { spendParams } : {}),
-        ...(converged !== undefined ? { converged } : {}),
-        customers: n,
-        patterns: patterns.size,
-        horizon,
-        unit: input.unit,
-        out: opts.out,
-        totalExpectedPurchases: totalExpected,
-        meanPAlive: totalAlive / n,
-        ...(clvOptions ? { totalClv, clvPeriod: clvOptions.periodLength, discountRate: clvOptions.discountRate } : {}),
-      };
-      emit(opts.json, summary, () =>
-        [
-          `wrote ${n} predictions to ${opts.out}`,
-          `  expected purchases in the next ${horizon} ${input.unit}: ${totalExpected.toFixed(1)} in total`,
-          `  mean P(alive): ${(totalAlive / n).toFixed(3)}`,
-          ...(clvOptions ? [`  total CLV: ${totalClv.toFixed(2)}`] : []),
-        ].join('\n'),
-      );
     });
+}
+
+/** A summary file large enough for a second thread to pay off. */
+function largeSummary(path: string | undefined): boolean {
+  try {
+    return path !== undefined && statSync(path).size >= HELPER_MIN_INPUT_BYTES;
+  } catch {
+    return false; // the reader reports an unreadable file
+  }
+}
+
+interface PredictSettings {
+  horizon: number;
+  margin: number;
+  discountRate: number;
+  clvPeriod?: number;
+  givenParams?: Record<string, number>;
+  givenSpend?: Record<string, number>;
+}
+
+async function predict(m: TransactionModel, opts: PredictOpts, settings: PredictSettings, helper: ClvHelper | undefined): Promise<void> {
+  const { horizon, margin, discountRate, clvPeriod, givenParams, givenSpend } = settings;
+  const input = await loadClvInput(opts, Boolean(opts.clv));
+  // The spend model is independent of the purchase model: with a helper thread it is fitted there meanwhile.
+  let spendFit: Promise<Record<string, number>> | undefined;
+  if (opts.clv && !givenSpend) {
+    if (helper) {
+      const { frequency, monetaryValue } = checkSpendInput(input);
+      spendFit = helper.fitSpend(frequency, monetaryValue).then((fit) => fit.params);
+      spendFit.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+    } else spendFit = Promise.resolve(fitSpendModel(input).params);
+  }
+  // Every model works on the unique (x, t_x, T) patterns; rows get their pattern's values at the end.
+  const patterns = compressPatterns(input);
+  let converged: boolean | undefined;
+  let params: Record<string, number>;
+  if (givenParams) params = givenParams;
+  else {
+    const fit = fitTransactionModel(m, patterns);
+    params = fit.params;
+    converged = fit.converged;
+  }
+  const clvOptions = opts.clv ? { horizon, periodLength: clvPeriod ?? (input.unit === 'days' ? 30 : 4.345), discountRate } : undefined;
+  const ends = clvOptions ? clvPeriodEnds(clvOptions) : [];
+  const horizons = [...new Set([horizon, ...ends])];
+  const pred = predictPatterns(m, params, patterns, horizons);
+  const expected = pred.expected[0];
+  let value: { expectedValue: Float64Array; clv: Float64Array } | undefined;
+  let spendParams: Record<string, number> | undefined;
+  if (clvOptions) {
+    spendParams = givenSpend ?? (await spendFit!);
+    const gg = spendParams as unknown as GammaGammaParams;
+    if (!(gg.q > 1)) {
+      throw new ValidationError('Gamma-Gamma q must exceed 1 for a finite expected spend', [{ path: ['q'], message: `q = ${gg.q}` }]);
+    }
+    const expectedValue = gammaGammaConditionalExpectedValues(gg, input.frequency, input.monetaryValue!);
+    const det = discountedExpectedTransactions(
+      ends.map((t) => pred.expected[horizons.indexOf(t)]),
+      clvOptions,
+    );
+    value = { expectedValue, clv: customerLifetimeValue(det, expectedValue, margin, patterns.index) };
+  }
+  await writePredictionsCsv(
+    opts.out,
+    input.records,
+    { patternOf: patterns.index, expected, pAlive: pred.pAlive, value },
+    helper && ((rows) => helper.formatRows(rows)),
+  );
+  const n = patterns.index.length;
+  let totalExpected = 0;
+  let totalAlive = 0;
+  let totalClv = 0;
+  for (let i = 0; i < n; i++) {
+    const k = patterns.index[i];
+    totalExpected += expected[k];
+    totalAlive += pred.pAlive[k];
+    if (value) totalClv += value.clv[i];
+  }
+  const summary = {
+    model: m,
+    params,
+    ...(spendParams ? { spendParams } : {}),
+    ...(converged !== undefined ? { converged } : {}),
+    customers: n,
+    patterns: patterns.size,
+    horizon,
+    unit: input.unit,
+    out: opts.out,
+    totalExpectedPurchases: totalExpected,
+    meanPAlive: totalAlive / n,
+    ...(clvOptions ? { totalClv, clvPeriod: clvOptions.periodLength, discountRate: clvOptions.discountRate } : {}),
+  };
+  emit(opts.json, summary, () =>
+    [
+      `wrote ${n} predictions to ${opts.out}`,
+      `  expected purchases in the next ${horizon} ${input.unit}: ${totalExpected.toFixed(1)} in total`,
+      `  mean P(alive): ${(totalAlive / n).toFixed(3)}`,
+      ...(clvOptions ? [`  total CLV: ${totalClv.toFixed(2)}`] : []),
+    ].join('\n'),
+  );
 }
 
 function positiveNumber(text: string, flag: string): number {

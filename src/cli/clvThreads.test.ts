@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ClvHelper } from './clvThreads.ts';
+import { readSummaryCsv } from '../analytics/io/summaryCsv.ts';
+import { formatPatterns, formatPredictionRows, sliceRows } from '../analytics/io/predictionsCsv.ts';
+import { fitGammaGamma } from '../analytics/models/gammagamma.ts';
+import { MODEL_FIXTURES_DIR } from '../analytics/models/testData.ts';
+
+test('the helper thread fits Gamma-Gamma and formats rows exactly as this thread does', async (t) => {
+  const helper = ClvHelper.start();
+  if (!helper) return t.skip('one core: predict runs on one thread');
+  try {
+    const s = readSummaryCsv(join(MODEL_FIXTURES_DIR, 'cdnow_customers_summary_with_transactions.csv'), { monetary: true });
+    const fit = await helper.fitSpend(s.frequency, s.monetaryValue!);
+    assert.deepEqual(fit, fitGammaGamma({ frequency: s.frequency, monetaryValue: s.monetaryValue! }));
+    const n = s.records.count;
+    const { pool, offset } = formatPatterns(Float64Array.from({ length: n }, (_, i) => i / 7), Float64Array.from({ length: n }, (_, i) => 1 / (i + 1)));
+    const rows = {
+      bytes: s.records.bytes,
+      start: s.records.start,
+      end: s.records.end,
+      short: s.records.short,
+      patternOf: Uint32Array.from({ length: n }, (_, i) => i),
+      pool,
+      offset,
+      expectedValue: s.monetaryValue!,
+      clv: Float64Array.from(s.monetaryValue!, (m) => m * 1.5),
+    };
+    const there = await helper.formatRows(sliceRows(rows, 100, n));
+    assert.equal(Buffer.from(there).toString(), Buffer.from(formatPredictionRows(rows, 100, n)).toString());
+  } finally {
+    await helper.close();
+  }
+});

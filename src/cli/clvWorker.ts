@@ -1,0 +1,23 @@
+/**
+ * The helper thread of `kizuna predict` on large inputs (clvThreads.ts starts it): fits the
+ * Gamma-Gamma spend model while the main thread fits the purchase model, then formats every other
+ * chunk of output rows. Each message is one task; each answer is { ok } or { error }.
+ */
+import { parentPort } from 'node:worker_threads';
+import { fitGammaGamma } from '../analytics/models/gammagamma.ts';
+import { formatPredictionRows } from '../analytics/io/predictionsCsv.ts';
+import type { ClvTask } from './clvThreads.ts';
+
+const port = parentPort!;
+port.on('message', (task: ClvTask) => {
+  try {
+    if (task.task === 'fitSpend') {
+      port.postMessage({ ok: fitGammaGamma({ frequency: task.frequency, monetaryValue: task.monetaryValue }) });
+    } else {
+      const text = formatPredictionRows(task.rows, 0, task.rows.start.length);
+      port.postMessage({ ok: text }, [text.buffer as ArrayBuffer]);
+    }
+  } catch (err) {
+    port.postMessage({ error: err instanceof Error ? err.message : String(err) });
+  }
+});
