@@ -10,6 +10,7 @@ import { orderInput, type OrderInput } from '../orders/types.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
 import { forgetResponsesAbout } from './idempotency.ts';
 import type { SegmentMessage } from './segmentSpec.ts';
+import { PhaseTimer } from './phases.ts';
 import { planIngest, type IngestPlan } from './segmentMapper.ts';
 
 export interface IngestResult {
@@ -51,18 +52,25 @@ export class IngestService {
     await forgetResponsesAbout(q, workspaceId, customerId);
   }
 
-  async ingest(workspaceId: string, messages: SegmentMessage[], pathPrefix: (string | number)[] = []): Promise<IngestResult> {
+  async ingest(workspaceId: string, messages: SegmentMessage[], pathPrefix: (string | number)[] = [], timer = new PhaseTimer()): Promise<IngestResult> {
     const { plan, issues } = planIngest(messages, await this.currencyOf(workspaceId), new Date(), pathPrefix);
     if (issues.length > 0) throw new ValidationError(`${issues.length} invalid field(s) in the request`, issues);
-    const result = await this.db.tx((tx) => this.apply(workspaceId, plan, tx, pathPrefix));
+    timer.mark('plan');
+    const result = await this.db.tx(async (tx) => {
+      const applied = await this.apply(workspaceId, plan, tx, pathPrefix, timer);
+      timer.mark('write');
+      return applied;
+    });
+    timer.mark('commit');
     // After commit and outside the batch's transaction: concurrent batches share the debounced job
     // row, and waiting on it inside the transaction would serialise them.
     await this.m.segments.requestRefresh(workspaceId);
     if (plan.orders.length + plan.refunds.length + plan.cancellations.length > 0) await this.m.loyalty.requestProcessing(workspaceId);
+    timer.mark('after');
     return result;
   }
 
-  private async apply(ws: string, plan: IngestPlan, tx: Queryable, pathPrefix: (string | number)[]): Promise<IngestResult> {
+  private async apply(ws: string, plan: IngestPlan, tx: Queryable, pathPrefix: (string | number)[], timer: PhaseTimer): Promise<IngestResult> {
     const { customers, accounts, catalog, orders, events } = this.m;
     if (plan.accounts.length > 0) await accounts.upsertAccounts(ws, plan.accounts, tx);
     // An anonymous visitor who turns out to be a known customer: their history moves to that customer.
@@ -90,6 +98,7 @@ export class IngestService {
       }
       refunds = (await orders.refundMany(ws, refundInputs, tx)).created;
     }
+    timer.mark('resolve');
     const stored = await events.insertMany(ws, plan.events, tx);
     return {
       messages: plan.events.length,
