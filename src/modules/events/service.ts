@@ -1,7 +1,7 @@
 import { ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
-import { newId } from '../../db/ids.ts';
 import type { CustomerService } from '../customers/service.ts';
+import { newIds } from './batchIds.ts';
 import type { EventInput, StoredEvent } from './types.ts';
 
 /** Behavioural events, stored once per messageId. */
@@ -25,9 +25,10 @@ export class EventService {
       inputs.flatMap((e) => (!e.customerExternalId && e.anonymousId ? [e.anonymousId] : [])),
       q,
     );
-    const rows = inputs.map((e) => ({
+    const ids = newIds(inputs.length);
+    const rows = inputs.map((e, i) => ({
       customer_id: e.customerExternalId ? known.get(e.customerExternalId) : anonymous.get(e.anonymousId!),
-      id: newId(),
+      id: ids[i],
       message_id: e.messageId,
       name: e.name,
       properties: e.properties,
@@ -73,7 +74,7 @@ export class EventService {
         [
           workspaceId,
           chunk.map((e) => e.customerId),
-          chunk.map(() => newId()),
+          newIds(chunk.length),
           chunk.map((e) => e.messageId),
           chunk.map((e) => e.name),
           chunk.map((e) => JSON.stringify(e.properties)),

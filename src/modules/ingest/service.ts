@@ -24,7 +24,7 @@ export interface IngestResult {
 interface Modules {
   workspaces: WorkspaceService;
   /** Live segments are refreshed soon after new data (the request is debounced to one job per few minutes). */
-  segments: { requestRefresh(workspaceId: string): Promise<unknown> };
+  segments: { requestRefresh(workspaceId: string, now?: Date): Promise<unknown> };
   /** Orders, refunds and cancellations earn or take back points soon, not at the next hourly run. */
   loyalty: { requestProcessing(workspaceId: string): Promise<unknown> };
   customers: CustomerService;
@@ -41,6 +41,10 @@ interface Modules {
  */
 export class IngestService {
   private readonly currencies = new Map<string, { currency: string; until: number }>();
+  /** Product records this process wrote recently, by workspace and content (see `unseenProducts`). */
+  private readonly recentProducts = new Map<string, number>();
+  /** Per workspace, the whole second in which this process last asked for a segment refresh. */
+  private readonly refreshAsked = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -62,9 +66,8 @@ export class IngestService {
       return applied;
     });
     timer.mark('commit');
-    // After commit and outside the batch's transaction: concurrent batches share the debounced job
-    // row, and waiting on it inside the transaction would serialise them.
-    await this.m.segments.requestRefresh(workspaceId);
+    this.rememberProducts(workspaceId, plan.products);
+    await this.requestSegmentRefresh(workspaceId);
     if (plan.orders.length + plan.refunds.length + plan.cancellations.length > 0) await this.m.loyalty.requestProcessing(workspaceId);
     timer.mark('after');
     return result;
@@ -75,7 +78,8 @@ export class IngestService {
     if (plan.accounts.length > 0) await accounts.upsertAccounts(ws, plan.accounts, tx);
     // An anonymous visitor who turns out to be a known customer: their history moves to that customer.
     const upserted = await upsertCustomers(this.m, ws, plan.customers, tx);
-    if (plan.products.length > 0) await catalog.upsertMany(ws, plan.products, tx);
+    const products = this.unseenProducts(ws, plan.products);
+    if (products.length > 0) await catalog.upsertMany(ws, products, tx);
 
     if (plan.orders.length > 0) {
       const anonymous = await customers.resolveAliases(ws, plan.orders.flatMap((o) => (o.anonymousId ? [o.anonymousId] : [])), tx);
@@ -115,6 +119,40 @@ export class IngestService {
     return order.totalMinor - order.refundedMinor;
   }
 
+  /**
+   * After commit and outside the batch's transaction (concurrent batches share the debounced job
+   * row, and waiting on it inside the transaction would serialise them), at most once per workspace
+   * per whole second: the refresh job is debounced to buckets of whole minutes (segments), so every
+   * batch of one second asks for the same job, and asking once is the same as asking a hundred times.
+   */
+  private async requestSegmentRefresh(workspaceId: string): Promise<void> {
+    const now = new Date();
+    const second = Math.floor(now.getTime() / 1000);
+    if (this.refreshAsked.get(workspaceId) === second) return;
+    await this.m.segments.requestRefresh(workspaceId, now);
+    this.refreshAsked.set(workspaceId, second);
+  }
+
+  /**
+   * Product events re-send the same product by the thousand ("Product Viewed"), and the upsert of
+   * an unchanged product writes nothing but still costs three statements a batch. A product record
+   * identical to one this process committed in the last minute is skipped: it only creates a
+   * product that exists or sets values it already has; what it would overwrite is at most a minute
+   * of someone else's edit (products are never deleted).
+   */
+  private unseenProducts(ws: string, products: IngestPlan['products']): IngestPlan['products'] {
+    const now = Date.now();
+    return products.filter((p) => (this.recentProducts.get(productKey(ws, p)) ?? 0) <= now);
+  }
+
+  /** Called after commit only: a rolled-back batch wrote nothing to remember. */
+  private rememberProducts(ws: string, products: IngestPlan['products']): void {
+    if (products.length === 0) return;
+    if (this.recentProducts.size > RECENT_PRODUCTS_MAX) this.recentProducts.clear();
+    const until = Date.now() + 60_000;
+    for (const p of products) this.recentProducts.set(productKey(ws, p), until);
+  }
+
   /** The workspace currency is the default for amounts without one; cached briefly (it rarely changes). */
   private async currencyOf(workspaceId: string): Promise<string> {
     const cached = this.currencies.get(workspaceId);
@@ -124,3 +162,9 @@ export class IngestService {
     return currency;
   }
 }
+
+/** Bounds the memory of `recentProducts` (a catalogue larger than this just costs the upserts again). */
+const RECENT_PRODUCTS_MAX = 50_000;
+
+/** The mapper builds every product with the same key order, so equal records stringify equally. */
+const productKey = (ws: string, p: IngestPlan['products'][number]) => `${ws} ${JSON.stringify(p)}`;
