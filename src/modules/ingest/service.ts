@@ -102,8 +102,7 @@ export class IngestService {
       }
       refunds = (await orders.refundMany(ws, refundInputs, tx)).created;
     }
-    timer.mark('resolve');
-    const stored = await events.insertMany(ws, plan.events, tx);
+    const stored = await events.insertMany(ws, plan.events, tx, { resolved: () => timer.mark('resolve') });
     return {
       messages: plan.events.length,
       events: stored,
