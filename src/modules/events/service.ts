@@ -25,26 +25,46 @@ export class EventService {
     q: Queryable = this.db,
     hooks: { resolved?(): void } = {},
   ): Promise<{ inserted: number; duplicates: number }> {
-    if (inputs.length === 0) return { inserted: 0, duplicates: 0 };
+    return (await this.insertGroups(workspaceId, [inputs], q, hooks))[0]!;
+  }
+
+  /**
+   * `insertMany` for several batches at once (ingest's group commit), in one statement, with the
+   * counts of each. A messageId repeated across groups is stored for the first group that has it.
+   */
+  async insertGroups(
+    workspaceId: string,
+    groups: EventInput[][],
+    q: Queryable = this.db,
+    hooks: { resolved?(): void } = {},
+  ): Promise<{ inserted: number; duplicates: number }[]> {
+    const inputs = groups.flat();
     const issues: FieldIssue[] = [];
     inputs.forEach((e, index) => {
       if (!e.customerExternalId && !e.anonymousId) issues.push({ path: [index, 'userId'], message: 'userId or anonymousId is required' });
     });
     if (issues.length > 0) throw new ValidationError('Events need a person', issues);
 
-    const people = await this.resolvePeople(workspaceId, inputs, q);
-    hooks.resolved?.();
-    let inserted = await this.insertChecked(workspaceId, inputs, people, q);
-    if (inserted.stale.length > 0) {
-      // Cached ids that no longer name their customer (erased, or never committed): forget them,
-      // look those people up again in this transaction, and write their events.
-      const staleInputs = inserted.stale.map((i) => inputs[i]!);
-      for (const e of staleInputs) this.knownCustomers.forget(workspaceId, e.customerExternalId!);
-      const again = await this.resolvePeople(workspaceId, staleInputs, q);
-      const retried = await this.insertChecked(workspaceId, staleInputs, again, q);
-      inserted = { count: inserted.count + retried.count, stale: retried.stale };
+    const stored = new Array<boolean>(inputs.length).fill(false);
+    if (inputs.length > 0) {
+      const people = await this.resolvePeople(workspaceId, inputs, q);
+      hooks.resolved?.();
+      const first = await this.insertChecked(workspaceId, inputs, people, q);
+      for (const i of first.inserted) stored[i] = true;
+      if (first.stale.length > 0) {
+        // Cached ids that no longer name their customer (erased, or never committed): forget them,
+        // look those people up again in this transaction, and write their events.
+        const staleInputs = first.stale.map((i) => inputs[i]!);
+        for (const e of staleInputs) this.knownCustomers.forget(workspaceId, e.customerExternalId!);
+        const again = await this.insertChecked(workspaceId, staleInputs, await this.resolvePeople(workspaceId, staleInputs, q), q);
+        for (const i of again.inserted) stored[first.stale[i]!] = true;
+      }
     }
-    return { inserted: inserted.count, duplicates: inputs.length - inserted.count };
+    let offset = 0;
+    return groups.map((group) => {
+      const inserted = stored.slice(offset, (offset += group.length)).filter(Boolean).length;
+      return { inserted, duplicates: group.length - inserted };
+    });
   }
 
   /**
@@ -88,16 +108,17 @@ export class EventService {
   /**
    * One statement: events whose customer id came from the cache are written only if that customer
    * still has that external id (the published view `customer_external_ids`, read in this
-   * transaction, so another process's erasure is seen); the indexes of the others come back as `stale`.
+   * transaction, so another process's erasure is seen); the indexes of the others come back as
+   * `stale`, those of the stored ones (not duplicates) as `inserted`.
    */
   private async insertChecked(
     workspaceId: string,
     inputs: EventInput[],
     people: { ids: (string | undefined)[]; cached: boolean[] },
     q: Queryable,
-  ): Promise<{ count: number; stale: number[] }> {
+  ): Promise<{ inserted: number[]; stale: number[] }> {
     const ids = newIds(inputs.length);
-    const { rows } = await q.query<{ inserted: number; stale: number[] }>(
+    const { rows } = await q.query<{ inserted: string[]; stale: number[] }>(
       `WITH x AS (
          SELECT * FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::timestamptz[])
            WITH ORDINALITY AS x(customer_id, cached_key, id, message_id, name, properties, context, occurred_at, ord)),
@@ -109,8 +130,8 @@ export class EventService {
          SELECT $1, x.customer_id, x.id, x.message_id, x.name, x.properties, x.context, x.occurred_at
          FROM x WHERE x.ord NOT IN (SELECT ord FROM stale)
          ON CONFLICT (workspace_id, message_id) DO NOTHING
-         RETURNING 1)
-       SELECT (SELECT count(*) FROM ins)::int AS inserted, ARRAY(SELECT (ord - 1)::int FROM stale ORDER BY ord) AS stale`,
+         RETURNING id)
+       SELECT ARRAY(SELECT id::text FROM ins) AS inserted, ARRAY(SELECT (ord - 1)::int FROM stale ORDER BY ord) AS stale`,
       [
         workspaceId,
         people.ids,
@@ -123,7 +144,8 @@ export class EventService {
         inputs.map((e) => e.occurredAt),
       ],
     );
-    return { count: rows[0]!.inserted, stale: rows[0]!.stale };
+    const index = new Map(ids.map((id, i) => [id, i]));
+    return { inserted: rows[0]!.inserted.map((id) => index.get(id)!), stale: rows[0]!.stale };
   }
 
   /**

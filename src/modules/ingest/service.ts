@@ -45,6 +45,9 @@ export class IngestService {
   private readonly recentProducts = new Map<string, number>();
   /** Per workspace, the whole second in which this process last asked for a segment refresh. */
   private readonly refreshAsked = new Map<string, number>();
+  /** Events-only batches waiting for the group writer, per workspace (see `joinGroup`). */
+  private readonly waiting = new Map<string, GroupMember[]>();
+  private groupWriters = 0;
 
   constructor(
     private readonly db: Db,
@@ -60,17 +63,83 @@ export class IngestService {
     const { plan, issues } = planIngest(messages, await this.currencyOf(workspaceId), new Date(), pathPrefix);
     if (issues.length > 0) throw new ValidationError(`${issues.length} invalid field(s) in the request`, issues);
     timer.mark('plan');
-    const result = await this.db.tx(async (tx) => {
-      const applied = await this.apply(workspaceId, plan, tx, pathPrefix, timer);
-      timer.mark('write');
-      return applied;
-    });
+    const result = this.eventsOnly(workspaceId, plan)
+      ? await this.joinGroup(workspaceId, plan, timer)
+      : await this.db.tx(async (tx) => {
+          const applied = await this.apply(workspaceId, plan, tx, pathPrefix, timer);
+          timer.mark('write');
+          return applied;
+        });
     timer.mark('commit');
     this.rememberProducts(workspaceId, plan.products);
     await this.requestSegmentRefresh(workspaceId);
     if (plan.orders.length + plan.refunds.length + plan.cancellations.length > 0) await this.m.loyalty.requestProcessing(workspaceId);
     timer.mark('after');
     return result;
+  }
+
+  /** Batches that only add events (the bulk of tracking traffic) can share a transaction. */
+  private eventsOnly(ws: string, plan: IngestPlan): boolean {
+    const { customers, accounts, orders, refunds, cancellations, products } = plan;
+    return customers.length + accounts.length + orders.length + refunds.length + cancellations.length === 0 && this.unseenProducts(ws, products).length === 0;
+  }
+
+  /**
+   * Group commit: concurrent events-only batches of a workspace are written by one transaction and
+   * one statement (fewer commits and round trips, and fewer writers contending for the same index
+   * pages and customer rows). Each caller is answered after that COMMIT, with its own counts.
+   */
+  private joinGroup(ws: string, plan: IngestPlan, timer: PhaseTimer): Promise<IngestResult> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.waiting.get(ws) ?? [];
+      waiting.push({
+        events: plan.events,
+        timer,
+        done: (events) => resolve({ messages: plan.events.length, events, customers: 0, orders: 0, refunds: 0 }),
+        fail: reject,
+      });
+      this.waiting.set(ws, waiting);
+      if (this.groupWriters < GROUP_WRITERS) void this.writeGroups();
+    });
+  }
+
+  private async writeGroups(): Promise<void> {
+    this.groupWriters++;
+    try {
+      for (let next = this.waiting.entries().next(); !next.done; next = this.waiting.entries().next()) {
+        const [ws, waiting] = next.value;
+        let events = 0;
+        let take = 0;
+        while (take < waiting.length && (take === 0 || events + waiting[take]!.events.length <= GROUP_MAX_EVENTS)) events += waiting[take++]!.events.length;
+        const group = waiting.splice(0, take);
+        if (waiting.length === 0) this.waiting.delete(ws);
+        await this.writeGroup(ws, group);
+      }
+    } finally {
+      this.groupWriters--;
+    }
+  }
+
+  private async writeGroup(ws: string, group: GroupMember[]): Promise<void> {
+    for (const member of group) member.timer.mark('queue');
+    const write = (members: GroupMember[]) =>
+      this.db.tx(async (tx) => {
+        const counts = await this.m.events.insertGroups(ws, members.map((m) => m.events), tx, {
+          resolved: () => members.forEach((m) => m.timer.mark('resolve')),
+        });
+        members.forEach((m) => m.timer.mark('write'));
+        return counts;
+      });
+    try {
+      const counts = await write(group);
+      group.forEach((member, i) => member.done(counts[i]!));
+    } catch (err) {
+      if (group.length === 1) return group[0]!.fail(err);
+      // One batch's failure must not fail the others: each runs again alone, all-or-nothing as ever.
+      for (const member of group) {
+        await write([member]).then(([counts]) => member.done(counts!), member.fail);
+      }
+    }
   }
 
   private async apply(ws: string, plan: IngestPlan, tx: Queryable, pathPrefix: (string | number)[], timer: PhaseTimer): Promise<IngestResult> {
@@ -161,6 +230,18 @@ export class IngestService {
     return currency;
   }
 }
+
+interface GroupMember {
+  events: IngestPlan['events'];
+  timer: PhaseTimer;
+  done(events: { inserted: number; duplicates: number }): void;
+  fail(err: unknown): void;
+}
+
+/** Transactions writing groups at once: one writes while the next group gathers and resolves. */
+const GROUP_WRITERS = 2;
+/** A group stops growing at this many events (a single larger batch still goes alone). */
+const GROUP_MAX_EVENTS = 10_000;
 
 /** Bounds the memory of `recentProducts` (a catalogue larger than this just costs the upserts again). */
 const RECENT_PRODUCTS_MAX = 50_000;
