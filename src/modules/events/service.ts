@@ -1,52 +1,151 @@
 import { ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
-import { newId } from '../../db/ids.ts';
 import type { CustomerService } from '../customers/service.ts';
+import { newIds } from './batchIds.ts';
 import type { EventInput, StoredEvent } from './types.ts';
 
 /** Behavioural events, stored once per messageId. */
 export class EventService {
+  /** userId → customer id facts, per process; `insertMany` verifies each one it uses. */
+  private readonly knownCustomers = new KnownCustomers();
+
   constructor(
     private readonly db: Queryable,
     private readonly customers: CustomerService,
   ) {}
 
-  async insertMany(workspaceId: string, inputs: EventInput[], q: Queryable = this.db): Promise<{ inserted: number; duplicates: number }> {
-    if (inputs.length === 0) return { inserted: 0, duplicates: 0 };
+  /**
+   * Stores events, once per messageId, inside the caller's transaction `q`. The person of each
+   * event is its userId's customer (created bare if new) or its anonymousId's (see
+   * `CustomerService.resolveAliases`). `resolved` is called between finding the people and writing.
+   */
+  async insertMany(
+    workspaceId: string,
+    inputs: EventInput[],
+    q: Queryable = this.db,
+    hooks: { resolved?(): void } = {},
+  ): Promise<{ inserted: number; duplicates: number }> {
+    return (await this.insertGroups(workspaceId, [inputs], q, hooks))[0]!;
+  }
+
+  /**
+   * `insertMany` for several batches at once (ingest's group commit), in one statement, with the
+   * counts of each. A messageId repeated across groups is stored for the first group that has it.
+   */
+  async insertGroups(
+    workspaceId: string,
+    groups: EventInput[][],
+    q: Queryable = this.db,
+    hooks: { resolved?(): void } = {},
+  ): Promise<{ inserted: number; duplicates: number }[]> {
+    const inputs = groups.flat();
     const issues: FieldIssue[] = [];
     inputs.forEach((e, index) => {
       if (!e.customerExternalId && !e.anonymousId) issues.push({ path: [index, 'userId'], message: 'userId or anonymousId is required' });
     });
     if (issues.length > 0) throw new ValidationError('Events need a person', issues);
 
-    const known = await this.customers.resolveIds(workspaceId, inputs.flatMap((e) => (e.customerExternalId ? [e.customerExternalId] : [])), q);
+    const stored = new Array<boolean>(inputs.length).fill(false);
+    if (inputs.length > 0) {
+      const people = await this.resolvePeople(workspaceId, inputs, q);
+      hooks.resolved?.();
+      const first = await this.insertChecked(workspaceId, inputs, people, q);
+      for (const i of first.inserted) stored[i] = true;
+      if (first.stale.length > 0) {
+        // Cached ids that no longer name their customer (erased, or never committed): forget them,
+        // look those people up again in this transaction, and write their events.
+        const staleInputs = first.stale.map((i) => inputs[i]!);
+        for (const e of staleInputs) this.knownCustomers.forget(workspaceId, e.customerExternalId!);
+        const again = await this.insertChecked(workspaceId, staleInputs, await this.resolvePeople(workspaceId, staleInputs, q), q);
+        for (const i of again.inserted) stored[first.stale[i]!] = true;
+      }
+    }
+    let offset = 0;
+    return groups.map((group) => {
+      const inserted = stored.slice(offset, (offset += group.length)).filter(Boolean).length;
+      return { inserted, duplicates: group.length - inserted };
+    });
+  }
+
+  /**
+   * The customer id of each input, and which of them came from this process's cache (those are
+   * verified by the insert). Only userId → id facts are cached: an external id keeps its customer
+   * until erasure, while anonymous ids move on merges, so those are looked up every time.
+   */
+  private async resolvePeople(workspaceId: string, inputs: EventInput[], q: Queryable): Promise<{ ids: (string | undefined)[]; cached: boolean[] }> {
+    const remembered = new Map<string, string>();
+    const missing = new Set<string>();
+    for (const e of inputs) {
+      const key = e.customerExternalId;
+      if (!key || remembered.has(key) || missing.has(key)) continue;
+      const id = this.knownCustomers.get(workspaceId, key);
+      if (id) remembered.set(key, id);
+      else missing.add(key);
+    }
+    const fresh = await this.customers.resolveIds(workspaceId, [...missing], q);
     const anonymous = await this.customers.resolveAliases(
       workspaceId,
       inputs.flatMap((e) => (!e.customerExternalId && e.anonymousId ? [e.anonymousId] : [])),
       q,
     );
-    const rows = inputs.map((e) => ({
-      customer_id: e.customerExternalId ? known.get(e.customerExternalId) : anonymous.get(e.anonymousId!),
-      id: newId(),
-      message_id: e.messageId,
-      name: e.name,
-      properties: e.properties,
-      context: e.context ?? null,
-      occurred_at: e.occurredAt,
-    }));
-    const { rows: result } = await q.query<{ inserted: number }>(
-      `WITH ins AS (
+    const ids: (string | undefined)[] = [];
+    const cached: boolean[] = [];
+    for (const e of inputs) {
+      if (e.customerExternalId) {
+        const id = fresh.get(e.customerExternalId);
+        ids.push(id ?? remembered.get(e.customerExternalId));
+        cached.push(id === undefined);
+      } else {
+        ids.push(anonymous.get(e.anonymousId!));
+        cached.push(false);
+      }
+    }
+    // Remembered before commit: should this transaction roll back, the insert's check catches the id.
+    for (const [externalId, id] of fresh) this.knownCustomers.set(workspaceId, externalId, id);
+    return { ids, cached };
+  }
+
+  /**
+   * One statement: events whose customer id came from the cache are written only if that customer
+   * still has that external id (the published view `customer_external_ids`, read in this
+   * transaction, so another process's erasure is seen); the indexes of the others come back as
+   * `stale`, those of the stored ones (not duplicates) as `inserted`.
+   */
+  private async insertChecked(
+    workspaceId: string,
+    inputs: EventInput[],
+    people: { ids: (string | undefined)[]; cached: boolean[] },
+    q: Queryable,
+  ): Promise<{ inserted: number[]; stale: number[] }> {
+    const ids = newIds(inputs.length);
+    const { rows } = await q.query<{ inserted: string[]; stale: number[] }>(
+      `WITH x AS (
+         SELECT * FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::timestamptz[])
+           WITH ORDINALITY AS x(customer_id, cached_key, id, message_id, name, properties, context, occurred_at, ord)),
+       stale AS (
+         SELECT x.ord FROM x WHERE x.cached_key IS NOT NULL AND NOT EXISTS (
+           SELECT 1 FROM customer_external_ids k WHERE k.workspace_id = $1 AND k.customer_id = x.customer_id AND k.external_id = x.cached_key)),
+       ins AS (
          INSERT INTO events (workspace_id, customer_id, id, message_id, name, properties, context, occurred_at)
          SELECT $1, x.customer_id, x.id, x.message_id, x.name, x.properties, x.context, x.occurred_at
-         FROM jsonb_to_recordset($2::jsonb) AS x(customer_id uuid, id uuid, message_id text, name text, properties jsonb,
-           context jsonb, occurred_at timestamptz)
+         FROM x WHERE x.ord NOT IN (SELECT ord FROM stale)
          ON CONFLICT (workspace_id, message_id) DO NOTHING
-         RETURNING 1)
-       SELECT count(*)::int AS inserted FROM ins`,
-      [workspaceId, JSON.stringify(rows)],
+         RETURNING id)
+       SELECT ARRAY(SELECT id::text FROM ins) AS inserted, ARRAY(SELECT (ord - 1)::int FROM stale ORDER BY ord) AS stale`,
+      [
+        workspaceId,
+        people.ids,
+        inputs.map((e, i) => (people.cached[i] ? e.customerExternalId! : null)),
+        ids,
+        inputs.map((e) => e.messageId),
+        inputs.map((e) => e.name),
+        inputs.map((e) => JSON.stringify(e.properties)),
+        inputs.map((e) => (e.context === undefined ? null : JSON.stringify(e.context))),
+        inputs.map((e) => e.occurredAt),
+      ],
     );
-    const inserted = result[0]!.inserted;
-    return { inserted, duplicates: inputs.length - inserted };
+    const index = new Map(ids.map((id, i) => [id, i]));
+    return { inserted: rows[0]!.inserted.map((id) => index.get(id)!), stale: rows[0]!.stale };
   }
 
   /**
@@ -73,7 +172,7 @@ export class EventService {
         [
           workspaceId,
           chunk.map((e) => e.customerId),
-          chunk.map(() => newId()),
+          newIds(chunk.length),
           chunk.map((e) => e.messageId),
           chunk.map((e) => e.name),
           chunk.map((e) => JSON.stringify(e.properties)),
@@ -184,3 +283,26 @@ function toStoredEvent(r: Record<string, unknown>): StoredEvent {
     receivedAt: r.received_at as Date,
   };
 }
+
+/**
+ * Positive facts only ("this external id named this customer"), keyed by workspace and bounded:
+ * when full it starts over, which costs lookups, never correctness.
+ */
+class KnownCustomers {
+  private readonly ids = new Map<string, string>();
+
+  get(workspaceId: string, externalId: string): string | undefined {
+    return this.ids.get(`${workspaceId} ${externalId}`);
+  }
+
+  set(workspaceId: string, externalId: string, id: string): void {
+    if (this.ids.size >= KNOWN_CUSTOMERS_MAX) this.ids.clear();
+    this.ids.set(`${workspaceId} ${externalId}`, id);
+  }
+
+  forget(workspaceId: string, externalId: string): void {
+    this.ids.delete(`${workspaceId} ${externalId}`);
+  }
+}
+
+const KNOWN_CUSTOMERS_MAX = 500_000;

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import type { ZodApp } from '../../kernel/http.ts';
@@ -5,6 +6,7 @@ import type { Db } from '../../db/database.ts';
 import type { IngestService } from './service.ts';
 import { idempotency } from '../../kernel/idempotency.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
+import { PhaseTimer } from './phases.ts';
 import {
   aliasMessage,
   batchRequest,
@@ -24,6 +26,21 @@ interface RouteServices {
   ingest: IngestService;
   workspaces: WorkspaceService;
 }
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    ingestTimer?: PhaseTimer;
+  }
+}
+
+/** Hooks that charge body parsing and schema validation to their phases of the batch's Server-Timing. */
+const timed = {
+  onRequest: async (request: FastifyRequest) => {
+    request.ingestTimer = new PhaseTimer();
+  },
+  preValidation: async (request: FastifyRequest) => request.ingestTimer?.mark('parse'),
+  validated: async (request: FastifyRequest) => request.ingestTimer?.mark('validate'),
+};
 
 const ingestResponse = z.object({
   success: z.literal(true),
@@ -50,13 +67,19 @@ export async function ingestRoutes(app: ZodApp, services: RouteServices): Promis
     app.post(
       `/v1/${type}`,
       {
-        preHandler: [auth, preHandler],
+        onRequest: timed.onRequest,
+        preValidation: timed.preValidation,
+        preHandler: [timed.validated, auth, preHandler],
         onSend,
         schema: { tags: ['ingest'], summary, body: withoutType(schema), response: { 200: ingestResponse } },
       },
-      async (request) => {
+      async (request, reply) => {
         const message = { ...(request.body as object), type } as SegmentMessage;
-        return { success: true as const, ...(await services.ingest.ingest(workspaceOf(request), [message], [])) };
+        const timer = request.ingestTimer!;
+        timer.mark('auth');
+        const result = await services.ingest.ingest(workspaceOf(request), [message], [], timer);
+        reply.header('server-timing', timer.header());
+        return { success: true as const, ...result };
       },
     );
   }
@@ -64,7 +87,9 @@ export async function ingestRoutes(app: ZodApp, services: RouteServices): Promis
   app.post(
     '/v1/batch',
     {
-      preHandler: [auth, preHandler],
+      onRequest: timed.onRequest,
+      preValidation: timed.preValidation,
+      preHandler: [timed.validated, auth, preHandler],
       onSend,
       schema: {
         tags: ['ingest'],
@@ -73,11 +98,15 @@ export async function ingestRoutes(app: ZodApp, services: RouteServices): Promis
         response: { 200: ingestResponse },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      const timer = request.ingestTimer!;
+      timer.mark('auth');
       const { batch, context } = request.body;
       // Batch-level context applies to every message that has none of its own (Segment's behaviour).
       const messages = context ? batch.map((m) => ({ ...m, context: m.context ?? context })) : batch;
-      return { success: true as const, ...(await services.ingest.ingest(workspaceOf(request), messages, ['batch'])) };
+      const result = await services.ingest.ingest(workspaceOf(request), messages, ['batch'], timer);
+      reply.header('server-timing', timer.header());
+      return { success: true as const, ...result };
     },
   );
 }
