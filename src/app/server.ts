@@ -46,6 +46,13 @@ export async function buildServer(services: Services, config: Config, options: S
   registerSecurityHeaders(app);
   trackRoutes(app);
   if (options.metrics) instrumentRequests(app, options.metrics);
+  // A response finished while stopping closes its connection: a kept-alive one would hold the close open.
+  if (options.draining) {
+    const draining = options.draining;
+    app.addHook('onSend', async (_request, reply) => {
+      if (draining()) reply.header('connection', 'close');
+    });
+  }
   app.setErrorHandler((err, request, reply) => {
     const body = errorBody(err);
     if (body.statusCode >= 500) request.log.error({ err }, 'request failed');
