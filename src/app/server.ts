@@ -18,11 +18,20 @@ import type { Services } from './services.ts';
 import { registerWebApp } from './webApp.ts';
 import { logFormat, serverLogStream } from '../kernel/log.ts';
 import { registerSecurityHeaders } from './securityHeaders.ts';
+import { instrumentRequests, type Metrics } from './metrics.ts';
+import { checkReadiness } from '../db/readiness.ts';
 
 export type App = FastifyInstance;
 
+export interface ServerOptions {
+  /** Request latencies go here (metrics.ts); without it, none are recorded. */
+  metrics?: Metrics;
+  /** Set when the process is stopping: `/readyz` answers 503 so the balancer sends no new requests. */
+  draining?: () => boolean;
+}
+
 /** Assembles the HTTP server: validation, OpenAPI (`/openapi.json`, `/docs`), error mapping, module routes. */
-export async function buildServer(services: Services, config: Config): Promise<App> {
+export async function buildServer(services: Services, config: Config, options: ServerOptions = {}): Promise<App> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: serverLogStream(logFormat()) },
     bodyLimit: config.bodyLimitBytes,
@@ -36,6 +45,14 @@ export async function buildServer(services: Services, config: Config): Promise<A
   guardHostileInput(app);
   registerSecurityHeaders(app);
   trackRoutes(app);
+  if (options.metrics) instrumentRequests(app, options.metrics);
+  // A response finished while stopping closes its connection: a kept-alive one would hold the close open.
+  if (options.draining) {
+    const draining = options.draining;
+    app.addHook('onSend', async (_request, reply) => {
+      if (draining()) reply.header('connection', 'close');
+    });
+  }
   app.setErrorHandler((err, request, reply) => {
     const body = errorBody(err);
     if (body.statusCode >= 500) request.log.error({ err }, 'request failed');
@@ -55,6 +72,11 @@ export async function buildServer(services: Services, config: Config): Promise<A
   app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => {
     await services.db.query('SELECT 1');
     return { ok: true };
+  });
+  // Readiness, unlike liveness, fails while the schema is behind this build or the process stops.
+  app.get('/readyz', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+    const state = options.draining?.() ? { ready: false as const, reason: 'shutting_down' } : await checkReadiness(services.db);
+    return reply.code(state.ready ? 200 : 503).send(state);
   });
 
   await app.register(fastifyCookie);

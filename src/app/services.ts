@@ -34,6 +34,8 @@ export interface Services {
   db: Db;
   /** API keys and sessions to principals: what every route's `requireScope` asks. */
   authenticator: Authenticator;
+  /** The read replica (DATABASE_READ_URL) for heavy read-only work; `db` itself when there is none. */
+  readDb: Db;
   workspaces: WorkspaceService;
   accounts: AccountService;
   customers: CustomerService;
@@ -63,9 +65,12 @@ export const recipientVariables: RecipientVariableProviders = new Map([['survey_
 export interface ServiceOptions {
   /** Where the server keeps files it writes (paper DM batches); without it, a temporary directory of this process. */
   dataDir?: string;
+  /** A pool on the read replica: KPIs, the at-risk export, segment previews and audience exports read there. */
+  readDb?: Db;
 }
 
 export function createServices(db: Db, options: ServiceOptions = {}): Services {
+  const readDb = options.readDb ?? db;
   const workspaces = new WorkspaceService(db);
   const accounts = new AccountService(db);
   const customers = new CustomerService(db, accounts);
@@ -77,9 +82,9 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
   const authenticator = new RequestAuthenticator({ workspaces, users });
   const recommendations = new RecommendationService(db, { customers, orders, events, catalog });
   const jobs = new JobService(db);
-  const intelligence = new IntelligenceService(db, workspaces, events, jobs);
+  const intelligence = new IntelligenceService(db, workspaces, events, jobs, readDb);
   const webhooks = new WebhookService(db, jobs);
-  const segments = new SegmentService(db, { workspaces, events, webhooks, jobs, intelligence });
+  const segments = new SegmentService(db, { workspaces, events, webhooks, jobs, intelligence }, readDb);
   const coupons = new CouponService(db, { workspaces, customers, segments });
   const loyalty = new LoyaltyService(db, { workspaces, customers, events, coupons, segments, jobs });
   const ingest = new IngestService(db, { workspaces, customers, accounts, catalog, orders, events, segments, loyalty });
@@ -88,5 +93,5 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
   const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging, jobs });
   const ugc = new UgcService(db, { customers, loyalty, coupons, surveys, events });
   const privacy = new PrivacyService(db, { customers, accounts, orders, events, ingest, intelligence, segments, coupons, loyalty, messaging, journeys, surveys, ugc, webhooks });
-  return { db, authenticator, workspaces, accounts, customers, catalog, orders, events, ingest, users, team, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, privacy };
+  return { db, readDb, authenticator, workspaces, accounts, customers, catalog, orders, events, ingest, users, team, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, privacy };
 }

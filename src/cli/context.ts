@@ -22,15 +22,15 @@ export async function withServices<T>(
 ): Promise<T> {
   // Loaded here, not at the top: a command that needs one module (withDb) skips loading them all.
   const { createServices } = await import('../app/services.ts');
-  return withDb(opts, (db, config) => fn(createServices(db, { dataDir: config.dataDir }), config), options);
+  return withDb(opts, (db, config, readDb) => fn(createServices(db, { dataDir: config.dataDir, readDb }), config), options);
 }
 
 /** Opens the database (embedded or DATABASE_URL), runs `fn` with it, always closes. */
-export async function withDb<T>(opts: DataDirOption, fn: (db: Db, config: Config) => Promise<T>, options: { poolSize?: number } = {}): Promise<T> {
+export async function withDb<T>(opts: DataDirOption, fn: (db: Db, config: Config, readDb: Db) => Promise<T>, options: { poolSize?: number } = {}): Promise<T> {
   const config = loadConfig({ dataDir: opts.dataDir ? resolveDir(opts.dataDir) : undefined });
   const open = await openDatabase(config, options);
   try {
-    return await fn(open.db, config);
+    return await fn(open.db, config, open.readDb);
   } finally {
     await open.close();
   }

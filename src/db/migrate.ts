@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../kernel/projectRoot.ts';
 import { backfillSearchText } from '../modules/customers/searchText.ts';
 import type { Db, Queryable } from './database.ts';
+import { distributeOnCitus } from './distribution.ts';
 
 /**
  * Each module keeps its SQL in `src/modules/<module>/migrations/NNN_name.sql`. Modules are applied in
@@ -57,6 +58,16 @@ const BACKFILLS: Record<string, (tx: Queryable) => Promise<unknown>> = {
 };
 
 export async function migrate(db: Db): Promise<string[]> {
+  const applied = await applyMigrations(db);
+  // On Citus, new tables are placed (distributed or reference) under the same lock; elsewhere a no-op.
+  await db.tx(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_ID]);
+    await distributeOnCitus(tx);
+  });
+  return applied;
+}
+
+async function applyMigrations(db: Db): Promise<string[]> {
   return db.tx(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_ID]);
     await tx.query(`CREATE TABLE IF NOT EXISTS kizuna_migrations (

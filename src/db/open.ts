@@ -6,6 +6,8 @@ import { migrate } from './migrate.ts';
 
 export interface OpenDatabase {
   db: Db;
+  /** A pool on DATABASE_READ_URL (a replica; never migrated from here), else `db` itself. */
+  readDb: Db;
   /** Where the data lives, for messages to the user ("embedded in ./.kizuna" or the URL's host). */
   where: string;
   close(): Promise<void>;
@@ -20,15 +22,26 @@ export async function openDatabase(config: Config, options: { poolSize?: number 
     await waitForServer(config.databaseUrl);
     const db = connect(config.databaseUrl, { max: options.poolSize });
     await migrate(db);
-    return { db, where: new URL(config.databaseUrl).host, close: () => db.close() };
+    const readDb = config.databaseReadUrl ? connect(config.databaseReadUrl, { max: options.poolSize }) : db;
+    return {
+      db,
+      readDb,
+      where: new URL(config.databaseUrl).host + (readDb === db ? '' : `, reads on ${new URL(config.databaseReadUrl!).host}`),
+      close: async () => {
+        if (readDb !== db) await readDb.close();
+        await db.close();
+      },
+    };
   }
   const server = await startEmbedded(config.dataDir);
   await waitForServer(server.url);
   await ensureDatabase(server.url, 'kizuna');
   const db = connect(withDatabase(server.url, 'kizuna'), { max: options.poolSize });
   await migrate(db);
+  // The embedded server has no replica: DATABASE_READ_URL applies with DATABASE_URL only.
   return {
     db,
+    readDb: db,
     where: `embedded PostgreSQL in ${config.dataDir}`,
     close: async () => {
       await db.close();

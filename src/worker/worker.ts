@@ -4,6 +4,7 @@ import type { Job } from '../modules/jobs/service.ts';
 import { listenForWork } from '../modules/jobs/wake.ts';
 import { HANDLERS } from './handlers.ts';
 import { enqueueDueJobs } from './schedule.ts';
+import { recordJob, type Metrics } from '../app/metrics.ts';
 
 export interface WorkerOptions {
   /**
@@ -15,6 +16,8 @@ export interface WorkerOptions {
   /** How often the schedule is checked without being woken (the safety tick). */
   scheduleEveryMs?: number;
   log?: (line: string) => void;
+  /** Job durations and send outcomes are recorded here (app/metrics.ts). */
+  metrics?: Metrics;
 }
 
 /**
@@ -25,30 +28,47 @@ export const JOB_LEASE_MS = 6_000;
 
 export interface Worker {
   readonly id: string;
-  /** Finishes the job in hand, then resolves. */
-  stop(): Promise<void>;
+  /**
+   * Takes no new job and finishes the one in hand, then resolves. With `graceMs`, a job still running
+   * after it is released (due again at once for another worker) and `stop` resolves: the process
+   * may exit. Deliveries that job had claimed stay leased until their short lease runs out
+   * (messaging/queue.ts), so a message in the middle of sending is not handed to a second worker.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
 
 /** Runs one due job if there is one; false when the queue had nothing due. */
-export async function runOneJob(services: Services, workerId: string, log: (line: string) => void = () => {}): Promise<boolean> {
+export async function runOneJob(
+  services: Services,
+  workerId: string,
+  log: (line: string) => void = () => {},
+  hooks: { metrics?: Metrics; onClaim?: (job: Job | undefined) => void } = {},
+): Promise<boolean> {
   const [job] = await services.jobs.claim(workerId, { kinds: Object.keys(HANDLERS), lockMs: JOB_LEASE_MS });
   if (!job) return false;
-  await execute(services, workerId, job, log);
+  hooks.onClaim?.(job);
+  try {
+    await execute(services, workerId, job, log, hooks.metrics);
+  } finally {
+    hooks.onClaim?.(undefined);
+  }
   return true;
 }
 
-async function execute(services: Services, workerId: string, job: Job, log: (line: string) => void): Promise<void> {
+async function execute(services: Services, workerId: string, job: Job, log: (line: string) => void, metrics?: Metrics): Promise<void> {
   const started = performance.now();
   const heartbeat = setInterval(() => void services.jobs.extend(job, workerId, JOB_LEASE_MS).catch(() => {}), JOB_LEASE_MS / 3);
   try {
     const result = await HANDLERS[job.kind]!(services, job);
     clearInterval(heartbeat);
     await services.jobs.complete(job, workerId);
+    recordJob(metrics, job.kind, 'done', (performance.now() - started) / 1000, result);
     log(jobDoneLine(job, performance.now() - started, result));
   } catch (err) {
     clearInterval(heartbeat);
     const message = err instanceof Error ? err.message : String(err);
     const outcome = await services.jobs.fail(job, workerId, message);
+    recordJob(metrics, job.kind, outcome, (performance.now() - started) / 1000, undefined);
     log(`job ${job.kind} ${job.id} (workspace ${job.workspaceId}) failed (${outcome}): ${message}`);
   }
 }
@@ -65,8 +85,10 @@ export function jobDoneLine(job: Pick<Job, 'kind' | 'id' | 'workspaceId'>, ms: n
  */
 export function startWorker(services: Services, options: WorkerOptions = {}): Worker {
   const id = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
-  const { pollMs = 2_000, scheduleEveryMs = 60_000, log = () => {} } = options;
+  const { pollMs = 2_000, scheduleEveryMs = 60_000, log = () => {}, metrics } = options;
   let running = true;
+  /** The job this worker is running, to give back if it must stop before the job ends. */
+  let inHand: Job | undefined;
   let wake: (() => void) | undefined;
   /** A notification came while the loop was busy: the next sleep returns at once. */
   let woken = false;
@@ -104,7 +126,8 @@ export function startWorker(services: Services, options: WorkerOptions = {}): Wo
           lastSchedule = Date.now();
           await enqueueDueJobs(services);
         }
-        if (!(await runOneJob(services, id, log)) && running) await sleep(pollMs);
+        const ran = await runOneJob(services, id, log, { metrics, onClaim: (job) => (inHand = job) });
+        if (!ran && running) await sleep(pollMs);
       } catch (err) {
         // The database may be restarting: log and try again after a pause.
         log(`worker: ${err instanceof Error ? err.message : String(err)}`);
@@ -114,10 +137,23 @@ export function startWorker(services: Services, options: WorkerOptions = {}): Wo
   })();
   return {
     id,
-    async stop() {
+    async stop({ graceMs } = {}) {
       running = false;
       wake?.();
-      await loop;
+      if (graceMs === undefined) await loop;
+      else {
+        let timer: NodeJS.Timeout | undefined;
+        const finished = await Promise.race([
+          loop.then(() => true),
+          new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+        ]);
+        clearTimeout(timer);
+        const job = inHand;
+        if (!finished && job) {
+          const released = await services.jobs.release(job, id).catch(() => false);
+          log(`worker ${id}: job ${job.kind} ${job.id} still running after ${graceMs} ms: ${released ? 'released for another worker' : 'left to its lease'}`);
+        }
+      }
       await listener.close();
     },
   };

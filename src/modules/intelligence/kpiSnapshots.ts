@@ -27,7 +27,7 @@ export async function snapshotKpis(
   workspace: Workspace,
   settings: IntelligenceSettings,
   query: KpiQuery,
-  options: { fresh?: boolean } = {},
+  options: { fresh?: boolean; reads?: Db } = {},
 ): Promise<KpiReport> {
   const key = queryKey(workspace, settings, query);
   const dataAsOf = await lastScoringRun(db, workspace.id);
@@ -38,7 +38,8 @@ export async function snapshotKpis(
     );
     if (rows[0]) return report(workspace, query, await withCurrentTargets(db, workspace.id, query.granularity, rows[0].payload), rows[0].computed_at);
   }
-  const result = await computeKpis(db, workspace, settings, query);
+  // The computation is read-only and heavy: on the read replica when there is one (DATABASE_READ_URL).
+  const result = await computeKpis(options.reads ?? db, workspace, settings, query);
   const { rows } = await db.tx(async (q) => {
     // Snapshots of older runs can never be served again: dropped here so the table stays small.
     await q.query('DELETE FROM kpi_snapshots WHERE workspace_id = $1 AND as_of_data IS DISTINCT FROM $2', [workspace.id, dataAsOf]);

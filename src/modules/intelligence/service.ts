@@ -59,6 +59,8 @@ export class IntelligenceService {
     private readonly workspaces: WorkspaceService,
     private readonly events: EventService,
     private readonly jobs: JobService,
+    /** Where heavy read-only work runs (KPIs, the at-risk export): the read replica, or `db`. */
+    private readonly reads: Db = db,
   ) {}
 
   /**
@@ -107,7 +109,7 @@ export class IntelligenceService {
   /** Computes and stores the Overview's default KPIs (the `kpis.precompute` job after each scoring run). */
   async precomputeOverviewKpis(workspaceId: string): Promise<void> {
     const workspace = await this.workspaces.get(workspaceId);
-    await snapshotKpis(this.db, workspace, await this.settings(workspaceId), overviewDefaultQuery(workspace.timeZone), { fresh: true });
+    await snapshotKpis(this.db, workspace, await this.settings(workspaceId), overviewDefaultQuery(workspace.timeZone), { fresh: true, reads: this.reads });
   }
 
   /** A customer's current scores (null before the first run) — what other modules read. */
@@ -134,7 +136,7 @@ export class IntelligenceService {
   /** KPIs for the query, from a stored snapshot while fresh (kpiSnapshots.ts); `fresh` recomputes. */
   async kpis(workspaceId: string, query: KpiQuery, options: { fresh?: boolean } = {}): Promise<KpiReport> {
     const workspace = await this.workspaces.get(workspaceId);
-    return snapshotKpis(this.db, workspace, await this.settings(workspaceId), query, options);
+    return snapshotKpis(this.db, workspace, await this.settings(workspaceId), query, { ...options, reads: this.reads });
   }
 
   async setKpiTargets(workspaceId: string, targets: KpiTargetInput[]): Promise<number> {
@@ -230,7 +232,7 @@ export class IntelligenceService {
 
   async atRiskCsv(workspaceId: string, query: AtRiskQuery & { encoding: ExportEncoding; lang?: ExportLang }) {
     const workspace = await this.workspaces.get(workspaceId);
-    return atRiskCsv(this.db, workspaceId, query, workspace.currency, { encoding: query.encoding, lang: exportLang(query.lang, workspace.locale), timeZone: workspace.timeZone });
+    return atRiskCsv(this.reads, workspaceId, query, workspace.currency, { encoding: query.encoding, lang: exportLang(query.lang, workspace.locale), timeZone: workspace.timeZone });
   }
 
   /**

@@ -102,6 +102,20 @@ export class JobService {
     ]);
   }
 
+  /**
+   * Gives a claimed job back unfinished (its worker is stopping): due again at once for another
+   * worker, and the interrupted run does not count as an attempt. Clearing `locked_by` also turns
+   * this worker's heartbeat, completion and failure for the job into no-ops.
+   */
+  async release(job: Job, worker: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE jobs SET locked_until = NULL, locked_by = NULL, attempts = greatest(attempts - 1, 0)
+       WHERE workspace_id = $1 AND id = $2 AND locked_by = $3 AND completed_at IS NULL AND failed_at IS NULL`,
+      [job.workspaceId, job.id, worker],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
   /** Records the error; the job runs again after a backoff, or is given up after its last attempt. */
   async fail(job: Job, worker: string, error: string): Promise<'retry' | 'failed'> {
     const final = job.attempts >= job.maxAttempts;

@@ -87,6 +87,8 @@ export class SegmentService {
   constructor(
     private readonly db: Db,
     private readonly m: Modules,
+    /** Where heavy read-only work runs (previews, audience exports): the read replica, or `db`. */
+    private readonly reads: Db = db,
   ) {}
 
   /** The privacy export's part: the segments the person is in, and every entry and exit. */
@@ -216,7 +218,7 @@ export class SegmentService {
     await this.checkReferences(workspaceId, rule);
     const { sql, params } = compileRule(rule, await this.context(workspaceId, rule, options.asOf));
     const sampleSize = Math.max(1, Math.min(options.sampleSize ?? 10, 100));
-    const { rows } = await this.db.tx(async (tx) => {
+    const { rows } = await this.reads.tx(async (tx) => {
       for (const s of QUERY_SETTINGS) await tx.query(s);
       // The window count runs over every match before the LIMIT keeps the sample.
       return tx.query<{ customer_id: string; total: number }>(
@@ -224,7 +226,7 @@ export class SegmentService {
         [...params, sampleSize],
       );
     });
-    const { rows: customers } = await this.db.query<{ id: string; external_id: string; email: string | null; family_name: string | null; given_name: string | null }>(
+    const { rows: customers } = await this.reads.query<{ id: string; external_id: string; email: string | null; family_name: string | null; given_name: string | null }>(
       'SELECT id, external_id, email, family_name, given_name FROM customers WHERE workspace_id = $1 AND id = ANY($2::uuid[]) ORDER BY id',
       [workspaceId, rows.map((r) => r.customer_id)],
     );
@@ -429,7 +431,7 @@ export class SegmentService {
   async audience(workspaceId: string, segmentId: string, format: AudienceFormat): Promise<{ segment: Segment; lines: AsyncIterable<string> }> {
     const segment = await this.get(workspaceId, segmentId);
     if (!segment.refreshedAt) throw new ConflictError(`segment ${segmentId} has not been computed yet: refresh it first`);
-    const db = this.db;
+    const db = this.reads;
     async function* lines(): AsyncGenerator<string> {
       yield `${AUDIENCE_HEADER}\n`;
       let after: string | null = null;
