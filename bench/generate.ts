@@ -18,10 +18,12 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     'batch-size': { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '3' },
+    // Keep the database (kizuna_bench_<name>) for later benchmarks (bench:kpis --database <name>).
+    keep: { type: 'string' },
   },
 });
 
-const bench = await openBenchDatabase();
+const bench = await openBenchDatabase({ keep: values.keep });
 const { db } = bench;
 try {
   const customers = Number(values.customers);
