@@ -185,18 +185,73 @@ async function recompute(q: Queryable, workspaceId: string, p: RollupParams, ids
      ON CONFLICT (workspace_id, day) DO UPDATE SET ${DAY_COLUMNS.map((c) => `${c} = kpi_day_totals.${c} + EXCLUDED.${c}`).join(', ')}`,
     [workspaceId],
   );
-  // A row on day d counts in the periods holding d (buyers, new revenue, top 20 %) and d + W (lost customers).
-  const { rows } = await q.query<{ day: number }>(
+  // Buyers, new customers' revenue and lost customers are sums of row events too (a row counts as a
+  // buyer when the customer's previous purchase is before its period, as lost in the period holding
+  // d + W when its next purchase is after that period's end): old rows out, new rows in.
+  await q.query(
+    `INSERT INTO kpi_period_stats (workspace_id, granularity, start_day, end_day, buyers, revenue_new, churned, top20_revenue)
+     SELECT $1, granularity, start_day, end_day, sum(buyers), sum(revenue_new), sum(churned), 0
+     FROM (${periodEventsSql('kpi_came', 1, p)} UNION ALL ${periodEventsSql('kpi_gone', -1, p)}) e GROUP BY 2, 3, 4
+     ON CONFLICT (workspace_id, granularity, start_day) DO UPDATE SET buyers = kpi_period_stats.buyers + EXCLUDED.buyers,
+       revenue_new = kpi_period_stats.revenue_new + EXCLUDED.revenue_new, churned = kpi_period_stats.churned + EXCLUDED.churned`,
+    [workspaceId],
+  );
+  // The top 20 % is no sum: recomputed for the periods where a customer's revenue on a day changed.
+  // Lost customers of periods longer than W depend on more than one row: recomputed where a row on
+  // day d or d + W changed.
+  const { rows: spent } = await q.query<{ day: number }>(
+    `SELECT DISTINCT day FROM (SELECT customer_id, day, net_minor FROM kpi_gone EXCEPT SELECT customer_id, day, net_minor FROM kpi_came
+                               UNION ALL SELECT customer_id, day, net_minor FROM kpi_came EXCEPT SELECT customer_id, day, net_minor FROM kpi_gone) x`,
+  );
+  const { rows: touched } = await q.query<{ day: number }>(
     `SELECT DISTINCT x AS day FROM (SELECT day FROM kpi_gone UNION SELECT day FROM kpi_came) r CROSS JOIN LATERAL (VALUES (r.day), (r.day + ${int(p.W)})) AS v(x)`,
   );
-  const windows = new Map<string, CalendarWindow>();
-  for (const { day } of rows) {
-    for (const g of GRANULARITIES) {
+  const top20 = new Map<string, CalendarWindow>();
+  const longLost = new Map<string, CalendarWindow>();
+  for (const g of GRANULARITIES) {
+    for (const { day } of spent) {
       const w = calendarWindowOf(g, day);
-      windows.set(`${g}|${w.start}`, w);
+      top20.set(`${g}|${w.start}`, w);
+    }
+    for (const { day } of touched) {
+      const w = calendarWindowOf(g, day);
+      if (w.end - w.start > p.W) longLost.set(`${g}|${w.start}`, w);
     }
   }
-  await storePeriodStats(q, workspaceId, p, [...windows.values()]);
+  const windows = [...new Map([...top20, ...longLost]).values()];
+  const stats = await windowStats(q, workspaceId, p.W, windows);
+  const key = (w: CalendarWindow) => `${w.granularity}|${w.start}`;
+  await q.query(
+    `UPDATE kpi_period_stats s SET top20_revenue = CASE WHEN x.set_top20 THEN x.top20 ELSE s.top20_revenue END,
+                                   churned = CASE WHEN x.set_lost THEN x.churned ELSE s.churned END
+     FROM unnest($2::text[], $3::int[], $4::bool[], $5::bigint[], $6::bool[], $7::bigint[]) AS x(g, start_day, set_top20, top20, set_lost, churned)
+     WHERE s.workspace_id = $1 AND s.granularity = x.g AND s.start_day = x.start_day`,
+    [
+      workspaceId,
+      windows.map((w) => w.granularity),
+      windows.map((w) => w.start),
+      windows.map((w) => top20.has(key(w))),
+      stats.map((st) => st.top20Revenue),
+      windows.map((w) => longLost.has(key(w))),
+      stats.map((st) => st.churned),
+    ],
+  );
+}
+
+/** The period events of day rows in `relation`, times `sign`, for every granularity (see `recompute`). */
+function periodEventsSql(relation: string, sign: 1 | -1, p: RollupParams): string {
+  const W = int(p.W);
+  const bounds = (day: string) =>
+    `date_trunc(g, (DATE '1970-01-01' + ${day})::timestamp)::date - DATE '1970-01-01', (date_trunc(g, (DATE '1970-01-01' + ${day})::timestamp) + ('1 ' || g)::interval)::date - DATE '1970-01-01'`;
+  return `SELECT g AS granularity, v.start_day, v.end_day, sum(v.buyers) * ${sign} AS buyers, sum(v.revenue_new) * ${sign} AS revenue_new, sum(v.churned) * ${sign} AS churned
+    FROM ${relation} r CROSS JOIN unnest(ARRAY[${GRANULARITIES.map(lit).join(', ')}]) AS g
+    CROSS JOIN LATERAL (SELECT ${bounds('r.day')}) AS sp(s, e)
+    CROSS JOIN LATERAL (SELECT ${bounds(`r.day + ${W}`)}) AS lp(s, e)
+    CROSS JOIN LATERAL (VALUES
+      (sp.s, sp.e, ((r.prev_day < sp.s) IS NOT FALSE)::int, CASE WHEN r.first_day >= sp.s THEN r.net_minor ELSE 0 END, 0),
+      (lp.s, lp.e, 0, 0, (lp.e - lp.s <= ${W} AND (r.next_day IS NULL OR r.next_day >= lp.e))::int)
+    ) AS v(start_day, end_day, buyers, revenue_new, churned)
+    GROUP BY 1, 2, 3`;
 }
 
 export interface CalendarWindow {
