@@ -192,16 +192,22 @@ async function recompute(q: Queryable, workspaceId: string, p: RollupParams, ids
     `INSERT INTO kpi_period_stats (workspace_id, granularity, start_day, end_day, buyers, revenue_new, churned, top20_revenue)
      SELECT $1, granularity, start_day, end_day, sum(buyers), sum(revenue_new), sum(churned), 0
      FROM (${periodEventsSql('kpi_came', 1, p)} UNION ALL ${periodEventsSql('kpi_gone', -1, p)}) e GROUP BY 2, 3, 4
-     ON CONFLICT (workspace_id, granularity, start_day) DO UPDATE SET buyers = kpi_period_stats.buyers + EXCLUDED.buyers,
+     ON CONFLICT (workspace_id, granularity, start_day, end_day) DO UPDATE SET buyers = kpi_period_stats.buyers + EXCLUDED.buyers,
        revenue_new = kpi_period_stats.revenue_new + EXCLUDED.revenue_new, churned = kpi_period_stats.churned + EXCLUDED.churned`,
     [workspaceId],
+  );
+  // Cached windows (not whole periods) read rows on days [start − W, end): dropped when one changed.
+  await q.query(
+    `DELETE FROM kpi_period_stats s WHERE s.workspace_id = $1 AND s.granularity = 'window'
+       AND EXISTS (SELECT 1 FROM (SELECT day FROM kpi_gone UNION ALL SELECT day FROM kpi_came) c WHERE c.day >= s.start_day - $2 AND c.day < s.end_day)`,
+    [workspaceId, p.W],
   );
   // The top 20 % is no sum: recomputed for the periods where a customer's revenue on a day changed.
   // Lost customers of periods longer than W depend on more than one row: recomputed where a row on
   // day d or d + W changed.
   const { rows: spent } = await q.query<{ day: number }>(
-    `SELECT DISTINCT day FROM (SELECT customer_id, day, net_minor FROM kpi_gone EXCEPT SELECT customer_id, day, net_minor FROM kpi_came
-                               UNION ALL SELECT customer_id, day, net_minor FROM kpi_came EXCEPT SELECT customer_id, day, net_minor FROM kpi_gone) x`,
+    `SELECT DISTINCT day FROM ((SELECT customer_id, day, net_minor FROM kpi_gone EXCEPT SELECT customer_id, day, net_minor FROM kpi_came)
+                               UNION ALL (SELECT customer_id, day, net_minor FROM kpi_came EXCEPT SELECT customer_id, day, net_minor FROM kpi_gone)) x`,
   );
   const { rows: touched } = await q.query<{ day: number }>(
     `SELECT DISTINCT x AS day FROM (SELECT day FROM kpi_gone UNION SELECT day FROM kpi_came) r CROSS JOIN LATERAL (VALUES (r.day), (r.day + ${int(p.W)})) AS v(x)`,
@@ -242,7 +248,7 @@ async function recompute(q: Queryable, workspaceId: string, p: RollupParams, ids
 function periodEventsSql(relation: string, sign: 1 | -1, p: RollupParams): string {
   const W = int(p.W);
   const bounds = (day: string) =>
-    `date_trunc(g, (DATE '1970-01-01' + ${day})::timestamp)::date - DATE '1970-01-01', (date_trunc(g, (DATE '1970-01-01' + ${day})::timestamp) + ('1 ' || g)::interval)::date - DATE '1970-01-01'`;
+    `date_trunc(g, (DATE '1970-01-01' + ${day})::timestamp)::date - DATE '1970-01-01', (date_trunc(g, (DATE '1970-01-01' + ${day})::timestamp) + CASE g WHEN 'quarter' THEN interval '3 months' ELSE ('1 ' || g)::interval END)::date - DATE '1970-01-01'`;
   return `SELECT g AS granularity, v.start_day, v.end_day, sum(v.buyers) * ${sign} AS buyers, sum(v.revenue_new) * ${sign} AS revenue_new, sum(v.churned) * ${sign} AS churned
     FROM ${relation} r CROSS JOIN unnest(ARRAY[${GRANULARITIES.map(lit).join(', ')}]) AS g
     CROSS JOIN LATERAL (SELECT ${bounds('r.day')}) AS sp(s, e)
@@ -389,16 +395,50 @@ export async function readPeriodStats(q: Queryable, workspaceId: string, granula
 }
 
 /**
- * F2 maturity is per order instant: first purchases whose N-day window has not ended by the start
- * of today (first order + N days > today's local midnight). Only first purchases of the last N + 1
- * days can be such, so this reads few rows; their F2 hits are taken back from the day totals.
+ * F2 maturity is per order instant: a first purchase counts once first order + N days ≤ today's
+ * local midnight. First purchases before day today − N − 1 all are, those from today − N + 2 on all
+ * are not (whatever a daylight-saving hour does); the three days between are read row by row.
  */
-export async function immatureFirstPurchases(q: Queryable, workspaceId: string, timeZone: string, N: number, asOfDay: string): Promise<{ day: number; hit: boolean }[]> {
+export interface F2Maturity {
+  /** Days from which every first purchase is still immature. */
+  immatureFrom: number;
+  /** The first purchases of the three days in between that are not mature yet. */
+  edge: { day: number; hit: boolean }[];
+}
+
+export async function f2Maturity(q: Queryable, workspaceId: string, timeZone: string, N: number, asOfDay: string): Promise<F2Maturity> {
+  const from = dayNumber(asOfDay) - N - 1;
   const { rows } = await q.query<{ day: number; hit: boolean }>(
     `SELECT day, (next_first_at < first_at + make_interval(days => $3)) IS TRUE AS hit FROM kpi_customer_days
-     WHERE workspace_id = $1 AND day = first_day AND day >= $4::int - $3 - 1
+     WHERE workspace_id = $1 AND day = first_day AND day >= $4 AND day < $4 + 3
        AND first_at + make_interval(days => $3) > $5::date::timestamp AT TIME ZONE $2`,
-    [workspaceId, timeZone, N, dayNumber(asOfDay), asOfDay],
+    [workspaceId, timeZone, N, from, asOfDay],
   );
-  return rows;
+  return { immatureFrom: from + 3, edge: rows };
+}
+
+/** Stats of windows that are not whole periods, from the cache or computed (and cached) now. */
+export async function liveWindowStats(q: Queryable, workspaceId: string, W: number, windows: CalendarWindow[], asOfDay: string): Promise<WindowStats[]> {
+  if (windows.length === 0) return [];
+  const key = (s: number, e: number) => `${s}|${e}`;
+  const { rows } = await q.query<{ start_day: number; end_day: number; buyers: string; revenue_new: string; churned: string; top20_revenue: string }>(
+    `SELECT start_day, end_day, buyers, revenue_new, churned, top20_revenue FROM kpi_period_stats s
+     JOIN unnest($2::int[], $3::int[]) AS w(s, e) ON s.start_day = w.s AND s.end_day = w.e
+     WHERE s.workspace_id = $1 AND s.granularity = 'window'`,
+    [workspaceId, windows.map((w) => w.start), windows.map((w) => w.end)],
+  );
+  const cached = new Map(rows.map((r) => [key(r.start_day, r.end_day), { buyers: Number(r.buyers), revenueNew: Number(r.revenue_new), churned: Number(r.churned), top20Revenue: Number(r.top20_revenue) }]));
+  const missing = windows.filter((w) => !cached.has(key(w.start, w.end)));
+  if (missing.length > 0) {
+    const stats = await windowStats(q, workspaceId, W, missing);
+    missing.forEach((w, i) => cached.set(key(w.start, w.end), stats[i]!));
+    // Windows of past days are not asked for again: the cache keeps the last few months.
+    await q.query(`DELETE FROM kpi_period_stats WHERE workspace_id = $1 AND granularity = 'window' AND end_day < $2`, [workspaceId, dayNumber(asOfDay) - 200]);
+    await q.query(
+      `INSERT INTO kpi_period_stats (workspace_id, granularity, start_day, end_day, buyers, revenue_new, churned, top20_revenue)
+       SELECT $1, 'window', * FROM unnest($2::int[], $3::int[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[]) ON CONFLICT DO NOTHING`,
+      [workspaceId, missing.map((w) => w.start), missing.map((w) => w.end), stats.map((s) => s.buyers), stats.map((s) => s.revenueNew), stats.map((s) => s.churned), stats.map((s) => s.top20Revenue)],
+    );
+  }
+  return windows.map((w) => cached.get(key(w.start, w.end))!);
 }

@@ -8,7 +8,7 @@ import type { Workspace } from '../workspaces/service.ts';
 import { KPI_DEFINITIONS, KPI_KEYS, type Granularity, type KpiKey } from './kpiDefinitions.ts';
 import { calendarPeriods, comparisonWindows, localDay, type ComparisonBasis, type Window } from './periods.ts';
 import type { IntelligenceSettings } from './settings.ts';
-import { dayNumber, immatureFirstPurchases, isCalendarPeriod, readDayTotals, readPeriodStats, refreshKpiRollups, windowStats, type CalendarWindow, type WindowStats } from './kpiRollups.ts';
+import { dayNumber, f2Maturity, isCalendarPeriod, liveWindowStats, readDayTotals, readPeriodStats, refreshKpiRollups, type CalendarWindow, type WindowStats } from './kpiRollups.ts';
 import { localDaySql, payingOrdersWhere } from './summarySql.ts';
 
 /** KPIs per period (definitions in kpiDefinitions.ts and docs/metrics.md), with targets. */
@@ -319,8 +319,8 @@ async function rollupPeriodRows(q: Queryable, workspace: Workspace, settings: In
   const [totals, stored, live, immature, subs] = [
     await readDayTotals(q, workspace.id),
     await readPeriodStats(q, workspace.id, granularity, windows.filter(whole).map((w) => w.start)),
-    await windowStats(q, workspace.id, settings.activeWithinDays, windows.filter((w) => !whole(w))),
-    await immatureFirstPurchases(q, workspace.id, workspace.timeZone, N, asOfDay),
+    await liveWindowStats(q, workspace.id, settings.activeWithinDays, windows.filter((w) => !whole(w)), asOfDay),
+    await f2Maturity(q, workspace.id, workspace.timeZone, N, asOfDay),
     await subscriptionRows(q, workspace, bounds),
   ];
   const liveStats = new Map(windows.filter((w) => !whole(w)).map((w, i) => [w.start, live[i]!]));
@@ -329,7 +329,11 @@ async function rollupPeriodRows(q: Queryable, workspace: Workspace, settings: In
     const stats = (whole(w) ? stored.get(w.start) : liveStats.get(w.start)) ?? none;
     const { start: s, end: e } = w;
     const within = (column: Parameters<typeof totals.before>[0]) => totals.before(column, e) - totals.before(column, s);
-    const young = immature.filter((f) => f.day >= s && f.day < e);
+    // Not yet mature for F2: every first purchase from immatureFrom on, and some of the days just before.
+    const youngFrom = Math.max(s, immature.immatureFrom);
+    const young = immature.edge.filter((f) => f.day >= s && f.day < e);
+    const youngCount = young.length + (youngFrom < e ? totals.before('new_customers', e) - totals.before('new_customers', youngFrom) : 0);
+    const youngHits = young.filter((f) => f.hit).length + (youngFrom < e ? totals.before('f2_hits', e) - totals.before('f2_hits', youngFrom) : 0);
     const S = totals.before('active_delta', s);
     const revenue = within('net_minor');
     const newCustomers = within('new_customers');
@@ -345,8 +349,8 @@ async function rollupPeriodRows(q: Queryable, workspace: Workspace, settings: In
       buyers_total: totals.before('new_customers', e),
       new_customers: newCustomers,
       repeaters: totals.before('second_days', e),
-      f2_hits: within('f2_hits') - young.filter((f) => f.hit).length,
-      f2_eligible: newCustomers - young.length,
+      f2_hits: within('f2_hits') - youngHits,
+      f2_eligible: newCustomers - youngCount,
       mature_total: totals.before('new_customers', e - N),
       mature_repeaters: totals.before('mature_repeaters', e),
       cum_revenue: totals.before('net_minor', e),

@@ -91,6 +91,8 @@ CREATE TABLE kpi_day_totals (
 
 -- Per calendar period (day, week, month, quarter): what is not a sum over days (distinct buyers,
 -- revenue of customers new in the period, customers lost between its two ends, top-20 % revenue).
+-- Granularity 'window': the same for windows that are not whole periods (the partial period, the
+-- "to date" comparison), computed on first request and dropped when a purchase in [start − W, end) changes.
 CREATE TABLE kpi_period_stats (
   workspace_id    uuid NOT NULL,
   granularity     text NOT NULL,
@@ -100,5 +102,5 @@ CREATE TABLE kpi_period_stats (
   revenue_new     bigint NOT NULL,
   churned         bigint NOT NULL,
   top20_revenue   bigint NOT NULL,
-  PRIMARY KEY (workspace_id, granularity, start_day)
+  PRIMARY KEY (workspace_id, granularity, start_day, end_day)
 );
