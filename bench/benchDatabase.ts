@@ -17,7 +17,7 @@ export interface BenchDatabase {
   close(): Promise<void>;
 }
 
-export async function openBenchDatabase(options: { poolSize?: number } = {}): Promise<BenchDatabase> {
+export async function openBenchDatabase(options: { poolSize?: number; keep?: string } = {}): Promise<BenchDatabase> {
   const external = process.env.DATABASE_URL;
   let serverUrl = external ?? '';
   let stopServer = async () => {};
@@ -29,8 +29,11 @@ export async function openBenchDatabase(options: { poolSize?: number } = {}): Pr
     stopServer = server.stop;
   }
   await waitForServer(serverUrl);
-  const database = `kizuna_bench_${Date.now().toString(36)}`;
-  await adminQuery(serverUrl, `CREATE DATABASE ${database}`);
+  // A kept database (named) survives close and is reused by the next benchmark that names it.
+  const keep = options.keep && /^[a-z0-9_]+$/.test(options.keep) ? options.keep : undefined;
+  if (options.keep && !keep) throw new Error(`bench database name ${options.keep}: lower-case letters, digits and _ only`);
+  const database = keep ? `kizuna_bench_${keep}` : `kizuna_bench_${Date.now().toString(36)}`;
+  if (!keep || !(await databaseExists(serverUrl, database))) await adminQuery(serverUrl, `CREATE DATABASE ${database}`);
   const db = connect(withDatabase(serverUrl, database), { max: options.poolSize });
   await migrate(db);
   return {
@@ -38,11 +41,21 @@ export async function openBenchDatabase(options: { poolSize?: number } = {}): Pr
     where: external ? new URL(external).host : 'the embedded server',
     close: async () => {
       await db.close();
-      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      if (!keep) await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await stopServer();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };
+}
+
+async function databaseExists(url: string, name: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+  } finally {
+    await client.end();
+  }
 }
 
 /** One statement on the server's maintenance connection (CREATE/DROP DATABASE). */

@@ -8,6 +8,7 @@ import type { Workspace } from '../workspaces/service.ts';
 import { KPI_DEFINITIONS, KPI_KEYS, type Granularity, type KpiKey } from './kpiDefinitions.ts';
 import { calendarPeriods, comparisonWindows, localDay, type ComparisonBasis, type Window } from './periods.ts';
 import type { IntelligenceSettings } from './settings.ts';
+import { dayNumber, f2Maturity, isCalendarPeriod, liveWindowStats, readDayTotals, readPeriodStats, refreshKpiRollups, type CalendarWindow, type WindowStats } from './kpiRollups.ts';
 import { localDaySql, payingOrdersWhere } from './summarySql.ts';
 
 /** KPIs per period (definitions in kpiDefinitions.ts and docs/metrics.md), with targets. */
@@ -97,8 +98,8 @@ interface PeriodRow {
   mrr_start: number;
   mrr_lost: number;
   mrr_kept: number;
-  /** Net revenue of each customer buying in the period (null without purchases). */
-  revenues: number[] | null;
+  /** Revenue share of the period's top ⌈20 %⌉ buyers (null without purchases). */
+  top20: number | null;
 }
 
 /**
@@ -113,7 +114,7 @@ interface PeriodRow {
  * its days to date and is flagged; the comparison is computed over its own boundaries when it is
  * "to date" (the previous period's first days, then the current period's).
  */
-export async function computeKpis(db: Db, workspace: Workspace, settings: IntelligenceSettings, query: KpiQuery): Promise<KpiResult> {
+export async function computeKpis(db: Db, workspace: Workspace, settings: IntelligenceSettings, query: KpiQuery, options: KpiSource = {}): Promise<KpiResult> {
   if (!(query.from <= query.to)) throw new ValidationError('Invalid period', [{ path: ['from'], message: 'must not be after to' }]);
   const asOfDay = localDay(query.asOf ?? new Date(), workspace.timeZone);
   const periods = calendarPeriods(query.from, query.to, query.granularity, asOfDay);
@@ -122,11 +123,14 @@ export async function computeKpis(db: Db, workspace: Workspace, settings: Intell
   }
   if (periods.length < 2) return { asOfDay, periods: [], comparison: null };
   const windows = comparisonWindows(periods, query.granularity, query.basis ?? 'complete');
-  // The one sort of all purchases by customer wants memory: raised for this read alone, as readSummary does.
+  const source: Source = { direct: options.direct ?? false, granularity: query.granularity };
   return db.tx(async (q) => {
+    // The direct computation's one sort of all purchases by customer wants memory (as readSummary's);
+    // the rollups are brought up to date first, in this transaction.
     await q.query("SET LOCAL work_mem = '256MB'");
+    if (!source.direct) await refreshKpiRollups(q, workspace, settings);
     const bounds = [...periods.map((p) => p.start), periods.at(-1)!.coveredEnd];
-    const raw = await periodValues(q, workspace, settings, bounds, asOfDay);
+    const raw = await periodValues(q, workspace, settings, bounds, asOfDay, source);
     const targets = await targetsFor(q, workspace.id, query.granularity, periods.map((p) => p.start));
     const shown = periods.slice(1).map((p, i): KpiPeriod => {
       // A partial period has no change: its base would be a full period.
@@ -139,7 +143,7 @@ export async function computeKpis(db: Db, workspace: Workspace, settings: Intell
       const [now, before] =
         basis === 'complete'
           ? [raw[periods.findIndex((p) => p.start === current.start)]!, raw[periods.findIndex((p) => p.start === previous.start)]!]
-          : await toDate(q, workspace, settings, windows, asOfDay);
+          : await toDate(q, workspace, settings, windows, asOfDay, source);
       // Predicted LTV is a stock of the latest scoring run, not a flow of a period: when the compared
       // window does not hold that run, the card shows the run's value, uncompared.
       const latestLtv = raw.map((r) => r.values.predicted_ltv).filter((v) => v !== null).at(-1) ?? null;
@@ -152,10 +156,20 @@ export async function computeKpis(db: Db, workspace: Workspace, settings: Intell
 }
 
 /** The current period to date and the same days of the previous one, over their own boundaries. */
-async function toDate(q: Queryable, workspace: Workspace, settings: IntelligenceSettings, w: { current: Window; previous: Window }, asOfDay: string): Promise<[RawPeriod, RawPeriod]> {
-  const bounds = [...new Set([w.previous.start, w.previous.end, w.current.start, w.current.end])];
-  const raw = await periodValues(q, workspace, settings, bounds, asOfDay);
-  return [raw[bounds.indexOf(w.current.start)]!, raw[0]!];
+async function toDate(q: Queryable, workspace: Workspace, settings: IntelligenceSettings, w: { current: Window; previous: Window }, asOfDay: string, source: Source): Promise<[RawPeriod, RawPeriod]> {
+  // Each window's values depend on its own bounds only, so the two are computed apart.
+  const [current] = await periodValues(q, workspace, settings, [w.current.start, w.current.end], asOfDay, source);
+  const [previous] = await periodValues(q, workspace, settings, [w.previous.start, w.previous.end], asOfDay, source);
+  return [current!, previous!];
+}
+
+/** Where the values come from: the rollups (kpiRollups.ts; default), or one pass over the orders (the reference they are tested against). */
+export interface KpiSource {
+  direct?: boolean;
+}
+interface Source {
+  direct: boolean;
+  granularity: Granularity;
 }
 
 async function targetsFor(q: Queryable, workspaceId: string, granularity: Granularity, starts: string[]): Promise<Map<string, number>> {
@@ -174,23 +188,21 @@ interface RawPeriod {
   nps: NpsCounts;
 }
 
-/**
- * Raw values of the periods [bounds[i], bounds[i+1]) (local dates). Rates that need time to mature
- * count only customers old enough on the as-of day (F2) or at the period's end (repeat purchase).
- */
-async function periodValues(q: Queryable, workspace: Workspace, settings: IntelligenceSettings, bounds: string[], asOfDay: string): Promise<RawPeriod[]> {
-  const tz = workspace.timeZone;
-  const scope = { workspaceId: workspace.id, currency: workspace.currency, asOf: new Date() };
-  // Local dates at midnight (timestamp without time zone), so that AT TIME ZONE gives the instants
-  // of the workspace's midnights whatever the session time zone is.
-  const periods = `periods AS (
+/** Local dates at midnight (timestamp without time zone), so that AT TIME ZONE gives the instants of the workspace's midnights whatever the session time zone is. */
+const periodsCte = `periods AS (
       SELECT i AS n, ($1::date[])[i]::text AS start_date, ($1::date[])[i + 1]::text AS end_date,
              ($1::date[])[i]::timestamp AT TIME ZONE $2 AS start_at, ($1::date[])[i + 1]::timestamp AT TIME ZONE $2 AS end_at
       FROM generate_series(1, cardinality($1::date[]) - 1) AS i)`;
+
+/** The periods' rows in one pass over the purchases (the reference the rollups are tested against). */
+async function directPeriodRows(q: Queryable, workspace: Workspace, settings: IntelligenceSettings, bounds: string[], asOfDay: string): Promise<PeriodRow[]> {
+  const tz = workspace.timeZone;
+  const scope = { workspaceId: workspace.id, currency: workspace.currency, asOf: new Date() };
+  const periods = periodsCte;
   const params = [bounds, tz];
   // Live at t: started before t, not canceled before t (coverage (started, canceled]); these never are.
   const countable = `status <> 'trialing' AND NOT (status = 'canceled' AND canceled_at IS NULL)`;
-  const { rows } = await q.query<PeriodRow>(
+  const { rows } = await q.query<Omit<PeriodRow, 'top20'> & { revenues: number[] | null }>(
     `WITH ${periods},
      -- T[1..P+1] (period n is [T[n], T[n+1])), and T − W, T − D, T − N for the windows ending at each boundary.
      bounds AS (
@@ -290,7 +302,115 @@ async function periodValues(q: Queryable, workspace: Workspace, settings: Intell
      ORDER BY p.n`,
     [...params, workspace.id, workspace.currency, settings.activeWithinDays, settings.f2WindowDays, settings.stages.dormantAfterDays, asOfDay],
   );
-  const top20 = new Map(rows.map((r) => [r.n, r.revenues ? revenueShare(r.revenues).share : null]));
+  return rows.map(({ revenues, ...r }) => ({ ...r, top20: revenues ? revenueShare(revenues).share : null }));
+}
+
+/**
+ * The periods' rows from the rollups (kpiRollups.ts): stocks at a boundary are running sums of the
+ * day totals; period sums are differences of two; what is not a sum over days comes from the stored
+ * calendar periods, or is computed for the window when it is not a whole period (the partial one, the
+ * "to date" windows); subscriptions are few and read as before.
+ */
+async function rollupPeriodRows(q: Queryable, workspace: Workspace, settings: IntelligenceSettings, bounds: string[], asOfDay: string, granularity: Granularity): Promise<PeriodRow[]> {
+  const N = settings.f2WindowDays;
+  const days = bounds.map(dayNumber);
+  const windows: CalendarWindow[] = days.slice(0, -1).map((start, i) => ({ granularity: 'window', start, end: days[i + 1]! }));
+  const whole = (w: CalendarWindow) => isCalendarPeriod(granularity, w.start, w.end);
+  const [totals, stored, live, immature, subs] = [
+    await readDayTotals(q, workspace.id),
+    await readPeriodStats(q, workspace.id, granularity, windows.filter(whole).map((w) => w.start)),
+    await liveWindowStats(q, workspace.id, settings.activeWithinDays, windows.filter((w) => !whole(w)), asOfDay),
+    await f2Maturity(q, workspace.id, workspace.timeZone, N, asOfDay),
+    await subscriptionRows(q, workspace, bounds),
+  ];
+  const liveStats = new Map(windows.filter((w) => !whole(w)).map((w, i) => [w.start, live[i]!]));
+  const none: WindowStats = { buyers: 0, revenueNew: 0, churned: 0, top20Revenue: 0 };
+  return windows.map((w, i): PeriodRow => {
+    const stats = (whole(w) ? stored.get(w.start) : liveStats.get(w.start)) ?? none;
+    const { start: s, end: e } = w;
+    const within = (column: Parameters<typeof totals.before>[0]) => totals.before(column, e) - totals.before(column, s);
+    // Not yet mature for F2: every first purchase from immatureFrom on, and some of the days just before.
+    const youngFrom = Math.max(s, immature.immatureFrom);
+    const young = immature.edge.filter((f) => f.day >= s && f.day < e);
+    const youngCount = young.length + (youngFrom < e ? totals.before('new_customers', e) - totals.before('new_customers', youngFrom) : 0);
+    const youngHits = young.filter((f) => f.hit).length + (youngFrom < e ? totals.before('f2_hits', e) - totals.before('f2_hits', youngFrom) : 0);
+    const S = totals.before('active_delta', s);
+    const revenue = within('net_minor');
+    const newCustomers = within('new_customers');
+    return {
+      ...subs[i]!,
+      orders: within('orders'),
+      buyers: stats.buyers,
+      revenue,
+      revenue_new: stats.revenueNew,
+      s: S,
+      retained: S - stats.churned,
+      active: totals.before('active_delta', e),
+      buyers_total: totals.before('new_customers', e),
+      new_customers: newCustomers,
+      repeaters: totals.before('second_days', e),
+      f2_hits: within('f2_hits') - youngHits,
+      f2_eligible: newCustomers - youngCount,
+      mature_total: totals.before('new_customers', e - N),
+      mature_repeaters: totals.before('mature_repeaters', e),
+      cum_revenue: totals.before('net_minor', e),
+      recent: totals.before('recent_delta', e),
+      top20: stats.buyers > 0 ? stats.top20Revenue / revenue : null,
+    };
+  });
+}
+
+type SubscriptionRow = Pick<PeriodRow, 'n' | 'start_date' | 'end_date' | 'start_at' | 'end_at' | 'mrr' | 'logos_start' | 'logos_lost' | 'mrr_start' | 'mrr_lost' | 'mrr_kept'>;
+
+/** MRR and account churn per period: the subscription part of the direct query (subscriptions are per account, not per customer, and few). */
+async function subscriptionRows(q: Queryable, workspace: Workspace, bounds: string[]): Promise<SubscriptionRow[]> {
+  const countable = `status <> 'trialing' AND NOT (status = 'canceled' AND canceled_at IS NULL)`;
+  const columns = ['mrr_cover', 'logos_start', 'logos_lost', 'mrr_start', 'mrr_lost', 'mrr_kept'];
+  const { rows } = await q.query<SubscriptionRow>(
+    `WITH ${periodsCte},
+     bounds AS (SELECT array_agg(start_at ORDER BY n) || max(end_at) AS t, count(*)::int AS last_period FROM periods),
+     idx AS (SELECT generate_series(0, last_period + 2) AS k FROM bounds),
+     subs AS (
+       SELECT s.account_id, s.mrr_minor, width_bucket(s.started_at, b.t) + 1 AS lo, coalesce(width_bucket(s.canceled_at, b.t), b.last_period + 1) AS hi
+       FROM subscriptions s CROSS JOIN bounds b WHERE s.workspace_id = $3 AND s.currency = $4 AND ${countable}),
+     account_changes AS (
+       SELECT account_id, k, sum(d) AS d FROM (
+         SELECT account_id, lo AS k, mrr_minor AS d FROM subs WHERE lo <= hi UNION ALL SELECT account_id, hi + 1, -mrr_minor FROM subs WHERE lo <= hi) x
+       GROUP BY 1, 2),
+     pieces AS (
+       SELECT account_id, lo, lead(lo) OVER w - 1 AS hi, v, lead(v) OVER w AS next_v
+       FROM (SELECT account_id, k AS lo, sum(d) OVER (PARTITION BY account_id ORDER BY k) AS v FROM account_changes) x
+       WINDOW w AS (PARTITION BY account_id ORDER BY lo)),
+     account_pairs AS (
+       SELECT lo AS k_from, hi AS k_to, v AS s0, v AS s1 FROM pieces WHERE hi IS NOT NULL AND hi > lo
+       UNION ALL SELECT hi, hi + 1, v, next_v FROM pieces WHERE hi IS NOT NULL AND hi >= 1),
+     events AS (
+       SELECT lo AS k, sum(mrr_minor) AS mrr_cover, 0 AS logos_start, 0 AS logos_lost, 0 AS mrr_start, 0 AS mrr_lost, 0 AS mrr_kept FROM subs WHERE lo <= hi GROUP BY 1
+       UNION ALL SELECT hi + 1, sum(-mrr_minor), 0, 0, 0, 0, 0 FROM subs WHERE lo <= hi GROUP BY 1
+       UNION ALL SELECT k, 0, sum(sign * (s0 > 0)::int), sum(sign * (s0 > 0 AND s1 = 0)::int), sum(sign * s0),
+                        sum(sign * CASE WHEN s0 > 0 THEN greatest(s0 - s1, 0) ELSE 0 END), sum(sign * CASE WHEN s0 > 0 THEN s1 ELSE 0 END)
+         FROM account_pairs CROSS JOIN LATERAL (VALUES (k_from, 1), (k_to, -1)) AS e(k, sign) GROUP BY 1),
+     running AS (
+       SELECT i.k, ${columns.map((c) => `(sum(coalesce(e.${c}, 0)) OVER (ORDER BY i.k))::float8 AS ${c}`).join(', ')}
+       FROM idx i LEFT JOIN (SELECT k, ${columns.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM events GROUP BY k) e USING (k))
+     SELECT p.n, p.start_date, p.end_date, p.start_at, p.end_at, r_end.mrr_cover AS mrr,
+            r_start.logos_start::int AS logos_start, r_start.logos_lost::int AS logos_lost, r_start.mrr_start, r_start.mrr_lost, r_start.mrr_kept
+     FROM periods p JOIN running r_start ON r_start.k = p.n JOIN running r_end ON r_end.k = p.n + 1
+     ORDER BY p.n`,
+    [bounds, workspace.timeZone, workspace.id, workspace.currency],
+  );
+  return rows;
+}
+
+/**
+ * Raw values of the periods [bounds[i], bounds[i+1]) (local dates). Rates that need time to mature
+ * count only customers old enough on the as-of day (F2) or at the period's end (repeat purchase).
+ */
+async function periodValues(q: Queryable, workspace: Workspace, settings: IntelligenceSettings, bounds: string[], asOfDay: string, source: Source): Promise<RawPeriod[]> {
+  const rows = source.direct ? await directPeriodRows(q, workspace, settings, bounds, asOfDay) : await rollupPeriodRows(q, workspace, settings, bounds, asOfDay, source.granularity);
+  const tz = workspace.timeZone;
+  const periods = periodsCte;
+  const params = [bounds, tz];
 
   const { rows: predicted } = await q.query<{ as_of: Date | null; ltv: number | null }>(
     `SELECT (SELECT max(as_of) FROM model_runs WHERE workspace_id = $1 AND status = 'succeeded') AS as_of,
@@ -338,7 +458,7 @@ async function periodValues(q: Queryable, workspace: Workspace, settings: Intell
       historic_ltv: ratio(p.cum_revenue, p.buyers_total),
       predicted_ltv: holdsRun ? predicted[0]!.ltv : null,
       dormant_share: rate('dormant_share'),
-      top20_revenue_share: top20.get(p.n) ?? null,
+      top20_revenue_share: p.top20,
       mrr: p.mrr,
       logo_churn: rate('logo_churn'),
       revenue_churn: ratio(p.mrr_lost, p.mrr_start),

@@ -71,6 +71,8 @@ export class IntelligenceService {
     return {
       scores: await exportRows(q, 'SELECT * FROM customer_scores WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, customerId]),
       scoreHistory: await exportRows(q, 'SELECT * FROM customer_score_history WHERE workspace_id = $1 AND customer_id = $2 ORDER BY computed_at', [workspaceId, customerId]),
+      // The KPI rollup's rows of the person: purchases per day, derived from the orders (kept on erasure as they are).
+      purchaseDays: await exportRows(q, 'SELECT * FROM kpi_customer_days WHERE workspace_id = $1 AND customer_id = $2 ORDER BY day', [workspaceId, customerId]),
     };
   }
 

@@ -60,6 +60,11 @@ const TABLES: Record<string, Classification> = {
     kept: ['workspace_id', 'customer_id', 'run_id', 'computed_at', 'orders_count', 'revenue_minor', 'r_score', 'f_score', 'm_score', 'rfm_segment', 'p_alive', 'expected_purchases_365d', 'clv_12m_minor', 'churn_risk', 'stage'],
     exported: list('scoreHistory'),
   },
+  kpi_customer_days: {
+    personal: [],
+    kept: ['workspace_id', 'customer_id', 'day', 'orders', 'net_minor', 'first_at', 'first_day', 'prev_day', 'next_day', 'next_first_at'],
+    exported: list('purchaseDays'),
+  },
   segment_members: { personal: ['segment_id'], kept: ['workspace_id', 'customer_id', 'entered_at', 'seq'], exported: list('segmentMemberships') },
   segment_membership_history: { personal: [], kept: ['workspace_id', 'segment_id', 'customer_id', 'seq', 'change', 'at', 'segment_version'], exported: list('segmentHistory') },
   coupon_codes: { personal: [], kept: ['workspace_id', 'code', 'campaign_id', 'customer_id', 'issued_at', 'expires_at', 'redeemed_at'], exported: list('coupons') },
@@ -270,6 +275,8 @@ async function seedEverything(ctx: Awaited<ReturnType<typeof testApp>>, secret: 
   await sql(`INSERT INTO customer_scores (workspace_id, customer_id, computed_at, run_id, orders_count, revenue_minor, frequency, recency, t, monetary_minor, stage, stage_since, snapshot_at)
              VALUES ($1, $2, now(), $3, 1, 3000, 0, 0, 10, 3000, 'new', now(), now())`, [id, newId()]);
   await sql(`INSERT INTO customer_score_history (workspace_id, customer_id, run_id, computed_at, orders_count, revenue_minor, stage) VALUES ($1, $2, $3, now(), 1, 3000, 'new')`, [id, newId()]);
+  // KPIs read the rollups, which hold the person's purchase days.
+  await services.intelligence.kpis(ws, { from: '2025-01-01', to: '2026-12-31', granularity: 'quarter' });
 
   // Coupons: a code issued to the person, and redeemed.
   const coupon = await call('POST', '/v1/coupon-campaigns', { name: '500円引き', kind: 'amount', value: 500, perCustomerLimit: 2 });

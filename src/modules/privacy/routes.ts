@@ -53,6 +53,7 @@ const exportView = z.object({
   ),
   scores: rows,
   scoreHistory: rows,
+  purchaseDays: rows.describe('purchases per local day (KPI rollup), derived from the orders'),
   segmentMemberships: rows,
   segmentHistory: rows,
   coupons: rows.describe('codes issued to the person'),
