@@ -5,6 +5,7 @@ import { stepTypeName } from './describe.ts';
 import { DurationField, JsonField, NumberField, SelectField, TextArea, TextField, TimeField } from './fields.tsx';
 import { useLookups } from './lookups.tsx';
 import { DEFAULT_MJML, outlets, splitTotal, withOutlet } from './model.ts';
+import { useGlossary } from '../../glossary.ts';
 import {
   CHANNELS,
   DATE_FIELDS,
@@ -49,7 +50,7 @@ export function TriggerForm({ definition, onChange, readOnly }: { definition: De
   const { t } = useI18n();
   const trigger = definition.trigger;
   const set = (next: Trigger) => onChange({ ...definition, trigger: next });
-  const stageOptions = STAGES.map((s) => ({ value: s, label: t(`journeys.stage.${s}`) }));
+  const stageOptions = STAGES.map((s) => ({ value: s, label: t(`glossary.stage.${s}`) }));
   return (
     <PanelForm title={t('journeys.panel.trigger')}>
       <SelectField
@@ -290,7 +291,7 @@ function SendFields({ step, set, readOnly, onJsonError }: { step: Extract<Step, 
         label={t('journeys.form.channel')}
         value={tpl.channel}
         disabled={readOnly}
-        options={CHANNELS.map((c) => ({ value: c, label: t(`journeys.channel.${c}`) }))}
+        options={CHANNELS.map((c) => ({ value: c, label: t(`glossary.channel.${c}`) }))}
         onChange={(channel) => setTemplate(defaultTemplate(channel))}
       />
       <SelectField
@@ -417,9 +418,10 @@ function WebhookPicker(props: { value: string; disabled?: boolean; onChange: (id
 }
 
 function SegmentPicker(props: { value: string; disabled?: boolean; onChange: (id: string) => void }) {
+  const words = useGlossary();
   const { t } = useI18n();
   const { segments } = useLookups();
-  const options = (segments.data?.data ?? []).map((s) => ({ value: s.id, label: s.name }));
+  const options = (segments.data?.data ?? []).map((s) => ({ value: s.id, label: words.segmentName(s.name) }));
   return <Picker label={t('journeys.form.segment')} state={segments} options={options} empty={t('journeys.form.noSegments')} {...props} />;
 }
 

@@ -107,24 +107,9 @@ export const en = {
   'journeys.trigger.summary.date': '{field}, {offset} days offset, at {at}',
   'journeys.trigger.summary.api': 'When the API enters a customer',
 
-  'journeys.stage.prospect': 'Prospect',
-  'journeys.stage.new': 'New',
-  'journeys.stage.active': 'Active',
-  'journeys.stage.at_risk': 'At risk',
-  'journeys.stage.dormant': 'Dormant',
-  'journeys.stage.lost': 'Lost',
-  'journeys.stage.reactivated': 'Reactivated',
-
   'journeys.dateField.birthday': 'Birthday',
   'journeys.dateField.renewal': 'Renewal date',
   'journeys.dateField.pointsExpiry': 'Points expiry',
-
-  'journeys.channel.email': 'Email',
-  'journeys.channel.line': 'LINE',
-  'journeys.channel.sms': 'SMS',
-  'journeys.channel.push': 'Push',
-  'journeys.channel.dm': 'Paper DM',
-  'journeys.channel.webhook': 'Webhook',
 
   'journeys.entry.once': 'Once per customer, ever',
   'journeys.entry.oncePerPeriod': 'Once per period',
@@ -392,24 +377,9 @@ export const ja: Record<keyof typeof en, string> = {
   'journeys.trigger.summary.date': '{field}（{offset} 日ずらし）の {at}',
   'journeys.trigger.summary.api': 'API で顧客を流入させたとき',
 
-  'journeys.stage.prospect': '見込み客',
-  'journeys.stage.new': '新規',
-  'journeys.stage.active': 'アクティブ',
-  'journeys.stage.at_risk': '離反リスク',
-  'journeys.stage.dormant': '休眠',
-  'journeys.stage.lost': '離反',
-  'journeys.stage.reactivated': '復帰',
-
   'journeys.dateField.birthday': '誕生日',
   'journeys.dateField.renewal': '契約更新日',
   'journeys.dateField.pointsExpiry': 'ポイント失効日',
-
-  'journeys.channel.email': 'メール',
-  'journeys.channel.line': 'LINE',
-  'journeys.channel.sms': 'SMS',
-  'journeys.channel.push': 'プッシュ通知',
-  'journeys.channel.dm': '紙のDM',
-  'journeys.channel.webhook': 'Webhook',
 
   'journeys.entry.once': '1人1回まで',
   'journeys.entry.oncePerPeriod': '一定期間に1回まで',
