@@ -120,3 +120,35 @@ export const rfmBuiltinName = (segment: RfmSegment) => `RFM: ${segment}`;
 export function rfmSegmentOfBuiltinName(name: string): RfmSegment | null {
   return RFM_SEGMENTS.find((s) => rfmBuiltinName(s) === name) ?? null;
 }
+
+/**
+ * Merge tags: every variable a message template sees (messaging's renderScope.ts and facts.ts
+ * customerScope, plus variables other modules provide, such as surveys' survey_links). The table
+ * "Merge tags" in docs/messaging.md describes each; src/modules/messaging/mergeTags.test.ts keeps
+ * the table, this list and the render code in step. The template editors offer these.
+ */
+export const MERGE_TAGS = [
+  'customer.name',
+  'customer.family_name',
+  'customer.given_name',
+  'customer.email',
+  'customer.birthday',
+  'customer.prefecture',
+  'customer.city',
+  'customer.id',
+  'customer.external_id',
+  'customer.attributes.<key>',
+  'coupon.code',
+  'recommendations',
+  'campaign.id',
+  'campaign.name',
+  'sender.name',
+  'sender.postal_address',
+  'unsubscribe_url',
+  'footer_lang',
+  'survey_links.<slug>',
+] as const;
+export type MergeTag = (typeof MERGE_TAGS)[number];
+
+/** How a tag is written in a template: a list is looped over, anything else printed. */
+export const mergeTagLiquid = (tag: MergeTag): string => (tag === 'recommendations' ? '{% for r in recommendations %}{{ r.name }}{% endfor %}' : `{{ ${tag} }}`);

@@ -3,11 +3,14 @@
  * from the dictionaries (which take them from the same file). Every screen names a stage, an RFM
  * segment, a channel or a message class through these, so the same thing has the same word.
  */
-import { rfmBuiltinName, rfmSegmentOfBuiltinName, type RfmSegment } from '../../src/lib/glossary.ts';
+import { MERGE_TAGS, mergeTagLiquid, rfmBuiltinName, rfmSegmentOfBuiltinName, type RfmSegment } from '../../src/lib/glossary.ts';
 import { useMemo } from 'react';
 import { useI18n, type MessageKey } from './i18n/index.tsx';
 
 export { CHANNELS, CONSENT_CHANNELS, MESSAGE_CHANNELS, MESSAGE_CLASSES, RFM_SEGMENTS, STAGES, rfmBuiltinName, type RfmSegment, type Stage } from '../../src/lib/glossary.ts';
+
+/** The merge tags the template editors offer, written as a template uses them. */
+export const MERGE_TAG_LIST = MERGE_TAGS.map(mergeTagLiquid).join('  ');
 
 export interface GlossaryWords {
   stage: (id: string) => string;

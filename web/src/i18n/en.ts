@@ -125,6 +125,7 @@ export const en = {
   'c360.attr.paymentMethod': 'Payment method',
   'c360.attr.industry': 'Industry',
   'c360.attr.employees': 'Employees',
+  'mergeTags.hint': 'Liquid merge tags (each is described in docs/messaging.md, “Merge tags”): {tags}',
   'c360.back': 'All customers',
   'c360.profile': 'Profile',
   'c360.field.externalId': 'Customer ID',

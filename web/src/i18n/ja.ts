@@ -126,6 +126,7 @@ export const ja: Messages = {
   'c360.attr.paymentMethod': '支払方法',
   'c360.attr.industry': '業種',
   'c360.attr.employees': '従業員数',
+  'mergeTags.hint': 'Liquid の差し込みタグ（説明は docs/messaging.md の「Merge tags」）：{tags}',
   'c360.back': '顧客一覧',
   'c360.profile': 'プロフィール',
   'c360.field.externalId': '顧客ID',

@@ -11,7 +11,7 @@ import { useApi } from '../../useApi.ts';
 import type { Segment } from '../segments/types.ts';
 import { STARTER_TEMPLATES } from './starters.ts';
 import { CHANNELS, type Campaign, type Channel, type CouponCampaign, type MessageClass, type Template } from './types.ts';
-import { useGlossary } from '../../glossary.ts';
+import { MERGE_TAG_LIST, useGlossary } from '../../glossary.ts';
 
 type When = 'draft' | 'now' | 'later';
 
@@ -144,7 +144,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
       <section className="card form">
         <h2>{t('campaigns.form.content')}</h2>
         <TemplateFields template={template} onChange={setTemplate} />
-        <p className="muted small">{t('campaigns.form.liquidHint')}</p>
+        <p className="muted small">{t('mergeTags.hint', { tags: MERGE_TAG_LIST })}</p>
         {coupons.length > 0 && (
           <Field id="campaign-coupon" label={t('campaigns.form.coupon')} hint={t('campaigns.form.couponHint')}>
             <select id="campaign-coupon" value={couponCampaignId} onChange={(e) => setCouponCampaignId(e.target.value)}>

@@ -5,7 +5,7 @@ import { stepTypeName } from './describe.ts';
 import { DurationField, JsonField, NumberField, SelectField, TextArea, TextField, TimeField } from './fields.tsx';
 import { useLookups } from './lookups.tsx';
 import { DEFAULT_MJML, outlets, splitTotal, withOutlet } from './model.ts';
-import { useGlossary } from '../../glossary.ts';
+import { MERGE_TAG_LIST, useGlossary } from '../../glossary.ts';
 import {
   CHANNELS,
   DATE_FIELDS,
@@ -308,7 +308,7 @@ function SendFields({ step, set, readOnly, onJsonError }: { step: Extract<Step, 
       {tpl.channel === 'email' && (
         <>
           <TextField label={t('journeys.form.subject')} value={tpl.subject} disabled={readOnly} onChange={(subject) => setTemplate({ ...tpl, subject })} />
-          <TextArea label={t('journeys.form.mjml')} value={tpl.mjml} rows={10} mono disabled={readOnly} hint={t('journeys.form.liquidHint')} onChange={(mjml) => setTemplate({ ...tpl, mjml })} />
+          <TextArea label={t('journeys.form.mjml')} value={tpl.mjml} rows={10} mono disabled={readOnly} hint={t('mergeTags.hint', { tags: MERGE_TAG_LIST })} onChange={(mjml) => setTemplate({ ...tpl, mjml })} />
         </>
       )}
       {tpl.channel === 'line' && (
@@ -316,12 +316,12 @@ function SendFields({ step, set, readOnly, onJsonError }: { step: Extract<Step, 
           label={t('journeys.form.lineText')}
           value={tpl.text ?? ''}
           disabled={readOnly}
-          hint={tpl.flex ? t('journeys.form.lineFlex') : t('journeys.form.liquidHint')}
+          hint={tpl.flex ? t('journeys.form.lineFlex') : t('mergeTags.hint', { tags: MERGE_TAG_LIST })}
           onChange={(text) => setTemplate({ channel: 'line', text })}
         />
       )}
       {tpl.channel === 'sms' && (
-        <TextArea label={t('journeys.form.smsText')} value={tpl.text} disabled={readOnly} hint={t('journeys.form.liquidHint')} onChange={(text) => setTemplate({ ...tpl, text })} />
+        <TextArea label={t('journeys.form.smsText')} value={tpl.text} disabled={readOnly} hint={t('mergeTags.hint', { tags: MERGE_TAG_LIST })} onChange={(text) => setTemplate({ ...tpl, text })} />
       )}
       {tpl.channel === 'push' && (
         <>
