@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { CONSENT_CHANNELS as CUSTOMER_CONSENT_CHANNELS } from '../modules/customers/types.ts';
 import { STAGES as INTELLIGENCE_STAGES } from '../modules/intelligence/stages.ts';
 import { CHANNELS as MESSAGING_CHANNELS, MESSAGE_CLASSES as MESSAGING_CLASSES } from '../modules/messaging/types.ts';
 import { RFM_SEGMENTS as MODEL_RFM_SEGMENTS } from '../analytics/models/rfm.ts';
+import { PROJECT_ROOT } from '../kernel/projectRoot.ts';
 import { CHANNELS, CONSENT_CHANNELS, GLOSSARY, GLOSSARY_EN, GLOSSARY_JA, MESSAGE_CHANNELS, MESSAGE_CLASSES, RFM_SEGMENTS, STAGES, glossaryLabel, rfmBuiltinName, rfmSegmentOfBuiltinName } from './glossary.ts';
 
 const IDS = { stage: STAGES, rfm: RFM_SEGMENTS, channel: CHANNELS, messageClass: MESSAGE_CLASSES };
@@ -46,4 +49,15 @@ test('labels by id; an unknown id is shown as it is; built-in RFM names map back
   assert.equal(glossaryLabel('rfm', 'Someday Segment', 'ja'), 'Someday Segment');
   for (const s of RFM_SEGMENTS) assert.equal(rfmSegmentOfBuiltinName(rfmBuiltinName(s)), s);
   assert.equal(rfmSegmentOfBuiltinName('RFM: Champions (renamed)'), null);
+});
+
+test('docs/glossary.md has one table per kind that matches the code, id by id', () => {
+  const doc = readFileSync(path.join(PROJECT_ROOT, 'docs/glossary.md'), 'utf8');
+  for (const [kind, labels] of Object.entries(GLOSSARY)) {
+    const start = doc.indexOf(`(\`${kind}\`)`);
+    assert.ok(start > 0, `a table for ${kind}`);
+    const rows = doc.slice(start).split('\n\n')[1]!.split('\n').slice(2);
+    const documented = rows.map((row) => /^\| `([^`]+)` \| (.+) \| (.+) \|$/.exec(row)!.slice(1));
+    assert.deepEqual(documented, Object.entries(labels).map(([id, l]) => [id, l.ja, l.en]), kind);
+  }
 });

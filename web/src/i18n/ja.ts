@@ -32,7 +32,7 @@ export const ja: Messages = {
   'scope.desc.admin': 'すべての操作（API キーの管理、顧客データの消去を含む）',
   'scope.desc.ingest': 'データの送信：イベント、顧客、注文、インポート',
   'scope.desc.read': '顧客・注文・分析結果の閲覧',
-  'scope.desc.messaging': '顧客に届く操作：キャンペーン、ジャーニー、クーポン、アンケート、ポイント付与',
+  'scope.desc.messaging': '顧客に届く操作：キャンペーン、シナリオ、クーポン、アンケート、ポイント付与',
 
   'common.loading': '読み込み中…',
   'common.retry': '再試行',

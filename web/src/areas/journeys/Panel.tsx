@@ -300,8 +300,8 @@ function SendFields({ step, set, readOnly, onJsonError }: { step: Extract<Step, 
         disabled={readOnly}
         hint={t('journeys.form.classHint')}
         options={[
-          { value: 'marketing', label: t('journeys.form.marketing') },
-          { value: 'transactional', label: t('journeys.form.transactional') },
+          { value: 'marketing', label: t('glossary.messageClass.marketing') },
+          { value: 'transactional', label: t('glossary.messageClass.transactional') },
         ]}
         onChange={(cls) => set({ ...step, class: cls })}
       />

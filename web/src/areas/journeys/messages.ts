@@ -175,8 +175,6 @@ export const en = {
   'journeys.form.channel': 'Channel',
   'journeys.form.class': 'Message type',
   'journeys.form.classHint': 'Marketing messages need consent and respect frequency caps and quiet hours.',
-  'journeys.form.marketing': 'Marketing',
-  'journeys.form.transactional': 'Transactional',
   'journeys.form.subject': 'Subject',
   'journeys.form.mjml': 'Body (MJML)',
   'journeys.form.lineText': 'LINE message',
@@ -269,10 +267,10 @@ export const en = {
 } as const;
 
 export const ja: Record<keyof typeof en, string> = {
-  'journeys.nav': 'カスタマージャーニー',
+  'journeys.nav': 'シナリオ',
   'journeys.untitled': '無題のシナリオ',
 
-  'journeys.list.title': 'カスタマージャーニー',
+  'journeys.list.title': 'シナリオ',
   'journeys.list.subtitle': '顧客一人ひとりに合わせて自動で動くシナリオ：オンボーディング、購入後フォロー、誕生日、休眠掘り起こしなど。',
   'journeys.list.journeys': 'シナリオ一覧',
   'journeys.list.emptyTitle': 'シナリオはまだありません',
@@ -443,9 +441,7 @@ export const ja: Record<keyof typeof en, string> = {
   'journeys.form.pathTotal': '合計：{total}%（100% にしてください）',
   'journeys.form.channel': 'チャネル',
   'journeys.form.class': 'メッセージの種類',
-  'journeys.form.classHint': 'マーケティング配信は同意が必要で、配信頻度の上限と配信停止時間帯が適用されます。',
-  'journeys.form.marketing': 'マーケティング',
-  'journeys.form.transactional': 'トランザクション（取引関連）',
+  'journeys.form.classHint': '販促の配信は同意が必要で、配信頻度の上限と配信停止時間帯が適用されます。',
   'journeys.form.subject': '件名',
   'journeys.form.mjml': '本文（MJML）',
   'journeys.form.lineText': 'LINE メッセージ',
@@ -517,7 +513,7 @@ export const ja: Record<keyof typeof en, string> = {
   'journeys.stats.noLift': 'データがまだ足りません',
   'journeys.stats.liftInterval': '{confidence}% 信頼区間：{low}〜{high} pt（配信群 {treated}、ホールドアウト {control}）。',
 
-  'journeys.customer.title': 'カスタマージャーニー',
+  'journeys.customer.title': 'シナリオ',
   'journeys.customer.empty': 'この顧客はまだどのシナリオにも流入していません。',
   'journeys.customer.journey': 'シナリオ',
   'journeys.customer.state': '状態',
