@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
-import { en as segmentStrings } from '../../web/src/areas/segments/messages.ts';
+import { GLOSSARY_EN } from '../lib/glossary.ts';
 import { nextTokyoNoon } from '../modules/messaging/testKit.ts';
 import { describeInBrowser, launchChromium, SCREENSHOTS, serveForBrowser } from './browserHarness.ts';
 import type { App } from './server.ts';
@@ -209,12 +209,13 @@ describeInBrowser('engage pages in Chromium', (t) => {
       await signIn(page);
       await page.goto(`${base}/customers/${shop.hanakoId}`);
       await page.getByRole('heading', { level: 1, name: '佐藤 花子' }).waitFor();
-      const scores = page.getByRole('region', { name: 'Scores' });
+      // The current scores are in the header cards; their history is in the Scores card.
+      const header = page.getByTestId('c360-header');
       const current = (await services.intelligence.scoresFor(shop.workspaceId, shop.hanakoId))!;
-      await scores.getByText(segmentStrings[`segments.value.${current.stage}`], { exact: true }).first().waitFor();
-      await scores.getByText('P(alive)', { exact: true }).waitFor();
-      await scores.getByText(`${Math.round(current.pAlive! * 100)}%`).first().waitFor();
-      await scores.locator('.chart canvas').waitFor();
+      await header.getByText(GLOSSARY_EN[`glossary.stage.${current.stage}`], { exact: true }).first().waitFor();
+      await header.getByText('P(alive)', { exact: true }).waitFor();
+      await header.getByText(`${Math.round(current.pAlive! * 100)}%`).first().waitFor();
+      await page.getByRole('region', { name: 'Scores' }).locator('.chart canvas').waitFor();
 
       const loyalty = page.getByRole('region', { name: 'Loyalty' });
       const account = await services.loyalty.account(shop.workspaceId, shop.hanakoId);
@@ -237,7 +238,7 @@ describeInBrowser('engage pages in Chromium', (t) => {
       await page.getByRole('heading', { level: 1, name: 'ロイヤルティプログラム' }).waitFor();
       await page.getByRole('navigation', { name: 'メイン' }).getByRole('link', { name: 'セグメント' }).waitFor();
       await page.goto(`${base}/customers/${shop.hanakoId}`);
-      await page.getByRole('region', { name: 'スコア' }).getByText('生存確率 P(alive)').waitFor();
+      await page.getByTestId('c360-header').getByText('生存確率 P(alive)').waitFor();
       await page.getByRole('region', { name: 'ロイヤルティ' }).getByText('ポイント残高').waitFor();
       await shot(page, '09-customer-360-ja');
       await page.goto(`${base}/segments/new`);

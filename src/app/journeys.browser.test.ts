@@ -174,15 +174,15 @@ describeInBrowser('journey editor in Chromium', (t) => {
     }
     assert.ok(treated, 'some customer is treated and waiting');
     await page.goto(`${base}/customers/${treated}`);
-    const panel = page.getByRole('region', { name: 'カスタマージャーニー' });
+    const panel = page.getByRole('region', { name: 'シナリオ' });
     await panel.getByRole('link', { name: '購入後フォロー（おすすめ商品）' }).waitFor();
     await panel.getByRole('cell', { name: 'wait-3d' }).waitFor();
     await panel.getByText('進行中').waitFor();
     await shot(page, 'journeys-06-customer-panel-ja');
     assert.deepEqual(errors, []);
 
-    await page.getByRole('navigation', { name: 'メイン' }).getByRole('link', { name: 'カスタマージャーニー' }).click();
-    await page.getByRole('heading', { level: 1, name: 'カスタマージャーニー' }).waitFor();
+    await page.getByRole('navigation', { name: 'メイン' }).getByRole('link', { name: 'シナリオ' }).click();
+    await page.getByRole('heading', { level: 1, name: 'シナリオ' }).waitFor();
     await page.getByText('一時停止中', { exact: true }).first().waitFor();
     await shot(page, 'journeys-07-list-ja');
     assert.deepEqual(errors, []);

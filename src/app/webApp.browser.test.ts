@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { generateDemo } from '../modules/demo/generate.ts';
 import { observationEnd } from '../modules/demo/generator.ts';
+import { GLOSSARY_EN } from '../lib/glossary.ts';
 import { describeInBrowser, launchChromium, screenshot, serveForBrowser } from './browserHarness.ts';
 import type { App } from './server.ts';
 import { createServices, type Services } from './services.ts';
@@ -289,8 +290,8 @@ describeInBrowser('web app in Chromium', (t) => {
     await page.getByRole('img', { name: 'Lifecycle stage flow' }).waitFor();
     await page.getByText('Moves as a list').click();
     const move = flow.moves[0];
-    const stageName: Record<string, string> = { prospect: 'Prospect', new: 'New', active: 'Active', at_risk: 'At risk', dormant: 'Dormant', lost: 'Lost', reactivated: 'Reactivated' };
-    await page.getByText(`${stageName[move.from]} → ${stageName[move.to]}: ${move.customers}`, { exact: true }).waitFor();
+    const stageName = (stage: string) => GLOSSARY_EN[`glossary.stage.${stage}` as keyof typeof GLOSSARY_EN];
+    await page.getByText(`${stageName(move.from)} → ${stageName(move.to)}: ${move.customers}`, { exact: true }).waitFor();
     await page.getByRole('heading', { name: 'Segment sizes over time' }).waitFor();
     await shot(page, '12-customers-rfm');
 

@@ -11,8 +11,8 @@ import { PROJECT_ROOT as ROOT } from '../kernel/projectRoot.ts';
 const WEB = path.join(ROOT, 'web');
 const DIST = path.join(WEB, 'dist');
 const STAMP = path.join(DIST, 'index.html');
-/** What the bundle is made of; the lock file stands for the versions of React, Vite and friends. */
-const SOURCES = ['web/index.html', 'web/vite.config.ts', 'web/src', 'web/public', 'package-lock.json'].map((p) => path.join(ROOT, p));
+/** What the bundle is made of (the glossary is compiled in); the lock file stands for the versions of React, Vite and friends. */
+const SOURCES = ['web/index.html', 'web/vite.config.ts', 'web/src', 'web/public', 'src/lib/glossary.ts', 'package-lock.json'].map((p) => path.join(ROOT, p));
 
 function newestMtime(file: string): number {
   if (!existsSync(file)) return 0;

@@ -21,21 +21,10 @@
  * Putler and many tutorials) with "Lost" split off the bottom-left cell.
  */
 
-export const RFM_SEGMENTS = [
-  'Champions',
-  'Loyal Customers',
-  'Potential Loyalists',
-  'New Customers',
-  'Promising',
-  'Need Attention',
-  'About to Sleep',
-  'At Risk',
-  "Can't Lose Them",
-  'Hibernating',
-  'Lost',
-] as const;
+/** The segment ids are the glossary's (src/lib/glossary.ts), where their labels are too. */
+import { RFM_SEGMENTS, type RfmSegment } from '../../lib/glossary.ts';
 
-export type RfmSegment = (typeof RFM_SEGMENTS)[number];
+export { RFM_SEGMENTS, type RfmSegment };
 
 /** Grid rows R = 5..1 (index 5 − R), columns FM = 1..5 (index FM − 1). */
 const GRID: readonly (readonly RfmSegment[])[] = [

@@ -9,7 +9,9 @@ import { instant } from '../../lib/instant.ts';
  */
 const nullableText = (max = 500) => z.string().trim().max(max).nullable().optional();
 
-export const CONSENT_CHANNELS = ['email', 'sms', 'line', 'push', 'dm', 'phone'] as const;
+/** Consent channel ids are the glossary's (src/lib/glossary.ts), where their labels are too. */
+export { CONSENT_CHANNELS } from '../../lib/glossary.ts';
+import { CONSENT_CHANNELS } from '../../lib/glossary.ts';
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
 
 export const consentInput = z.object({

@@ -5,6 +5,7 @@ import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { generateDemo } from '../demo/generate.ts';
 import { observationEnd } from '../demo/generator.ts';
 import iconv from 'iconv-lite';
+import { GLOSSARY_EN } from '../../lib/glossary.ts';
 import { niceWidth } from './distributions.ts';
 
 interface ScoreRow {
@@ -105,6 +106,11 @@ describeEachDatabase('insights API (distributions for the web app)', (t) => {
     // Times in the workspace's zone (Asia/Tokyo by default) with the offset.
     const lastOrder = lines[0]!.split(',').indexOf('Last order');
     assert.match(lines[1]!.split(',')[lastOrder]!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00$/);
+    // Each id has its glossary word beside it, in the export's language.
+    const header = lines[0]!.split(',');
+    const row = lines[1]!.split(',');
+    assert.equal(row[header.indexOf('Stage (name)')], GLOSSARY_EN[`glossary.stage.${row[header.indexOf('Stage')]}` as keyof typeof GLOSSARY_EN]);
+    assert.equal(row[header.indexOf('RFM segment (name)')], GLOSSARY_EN[`glossary.rfm.${row[header.indexOf('RFM segment')]}` as keyof typeof GLOSSARY_EN]);
 
     // The workspace's locale (ja) by default, and Shift_JIS on request.
     const sjis = await ctx.app.inject({ method: 'GET', url: `/v1/insights/at-risk.csv?${query}&encoding=shift_jis`, headers: await ctx.headers('read') });

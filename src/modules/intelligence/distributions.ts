@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { cursorRows } from '../../db/cursor.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { csvExport, type ExportOptions } from '../../kernel/exportRows.ts';
+import { glossaryLabel } from '../../lib/glossary.ts';
 import type { Stage } from './stages.ts';
 
 /**
@@ -169,6 +170,9 @@ const AT_RISK_COLUMNS = [
   ['last_order_at', 'Last order', '最終購入日時'],
   ['days_since_last_order', 'Days since last order', '最終購入からの日数'],
   ['usual_interval_days', 'Usual days between orders', '普段の購入間隔（日）'],
+  // The glossary's words for the ids above, in the export's language (added last: columns keep their places).
+  ['rfm_segment_name', 'RFM segment (name)', 'RFMセグメント名'],
+  ['stage_name', 'Stage (name)', 'ステージ名'],
 ] as const;
 
 /**
@@ -204,6 +208,8 @@ export function atRiskCsv(db: Db, workspaceId: string, query: AtRiskQuery, curre
         last_order_at: c.lastOrderAt,
         days_since_last_order: c.daysSinceLastOrder,
         usual_interval_days: c.usualIntervalDays,
+        rfm_segment_name: c.rfmSegment === null ? null : glossaryLabel('rfm', c.rfmSegment, options.lang),
+        stage_name: glossaryLabel('stage', c.stage, options.lang),
       };
       yield AT_RISK_COLUMNS.map(([key]) => values[key]);
     }

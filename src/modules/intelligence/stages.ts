@@ -1,3 +1,4 @@
+import type { Stage } from '../../lib/glossary.ts';
 import type { StageRules } from './settings.ts';
 
 /**
@@ -13,8 +14,7 @@ import type { StageRules } from './settings.ts';
  *   new          one purchase day only, the first within newWithinDays
  *   active       everyone else
  */
-export const STAGES = ['prospect', 'new', 'active', 'at_risk', 'dormant', 'lost', 'reactivated'] as const;
-export type Stage = (typeof STAGES)[number];
+export { STAGES, type Stage } from '../../lib/glossary.ts';
 
 export interface StageInput {
   /** Purchase days (0: never bought). */

@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { instant } from '../../lib/instant.ts';
 import type { Queryable } from '../../db/database.ts';
+import { MESSAGE_CHANNELS, MESSAGE_CLASSES, type MessageClass } from '../../lib/glossary.ts';
 
-export const CHANNELS = ['email', 'line', 'sms', 'push', 'webhook', 'dm'] as const;
+/** Channel and class ids are the glossary's (src/lib/glossary.ts), where their labels are too. */
+export const CHANNELS = MESSAGE_CHANNELS;
 export type Channel = (typeof CHANNELS)[number];
-
-/** Marketing needs consent and obeys caps and quiet hours; transactional (receipts, password mails) does not. */
-export const MESSAGE_CLASSES = ['marketing', 'transactional'] as const;
-export type MessageClass = (typeof MESSAGE_CLASSES)[number];
+export { MESSAGE_CLASSES, type MessageClass };
 
 export const DELIVERY_STATES = ['queued', 'sending', 'sent', 'deferred', 'suppressed', 'failed', 'held_out'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];

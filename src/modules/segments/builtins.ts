@@ -1,4 +1,5 @@
 import { RFM_SEGMENTS } from '../../analytics/models/rfm.ts';
+import { rfmBuiltinKey, rfmBuiltinName } from '../../lib/glossary.ts';
 import { ruleSchema, type Rule } from './rule.ts';
 
 /**
@@ -13,11 +14,10 @@ export interface BuiltinSegment {
   rule: Rule;
 }
 
-const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-
 const rfm: BuiltinSegment[] = RFM_SEGMENTS.map((segment) => ({
-  key: `rfm-${slug(segment)}`,
-  name: `RFM: ${segment}`,
+  key: rfmBuiltinKey(segment),
+  // Screens show the glossary label for this name (web: segmentName) until a workspace renames it.
+  name: rfmBuiltinName(segment),
   description: `Customers in the RFM segment "${segment}" of the latest scoring run.`,
   rule: { version: 1, match: { type: 'score', field: 'rfmSegment', op: 'eq', value: segment } },
 }));

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { useFormat } from '../format.ts';
+import { useGlossary } from '../glossary.ts';
 import { useI18n } from '../i18n/index.tsx';
 import type { CustomerEvent, CustomerExport, Order, Refund } from '../types.ts';
 
@@ -7,6 +8,10 @@ export type TimelineItem =
   | { kind: 'order'; at: string; order: Order }
   | { kind: 'refund'; at: string; refund: Refund; order: Order | undefined }
   | { kind: 'event'; at: string; event: CustomerEvent };
+
+/** Events Kizuna writes itself (src/modules/segments/service.ts): shown apart, collapsed, by segment name. */
+const SYSTEM_EVENTS: Record<string, 'entered' | 'exited'> = { 'Segment Entered': 'entered', 'Segment Exited': 'exited' };
+const isSystem = (i: TimelineItem) => i.kind === 'event' && i.event.name in SYSTEM_EVENTS;
 
 const FILTERS = { all: () => true, orders: (i: TimelineItem) => i.kind !== 'event', events: (i: TimelineItem) => i.kind === 'event' } as const;
 type Filter = keyof typeof FILTERS;
@@ -28,9 +33,11 @@ export function Timeline({ items, empty }: { items: TimelineItem[]; empty: React
   const [filter, setFilter] = useState<Filter>('all');
   const [shown, setShown] = useState(STEP);
   if (items.length === 0) return <>{empty}</>;
-  const visible = items.filter(FILTERS[filter]);
+  const system = items.filter(isSystem);
+  const visible = items.filter((i) => !isSystem(i) && FILTERS[filter](i));
   return (
     <>
+      {system.length > 0 && <SystemEvents items={system} />}
       <div className="toolbar">
         <label htmlFor="timeline-filter">{t('c360.timeline.show')}</label>
         <select id="timeline-filter" value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
@@ -50,6 +57,32 @@ export function Timeline({ items, empty }: { items: TimelineItem[]; empty: React
         </button>
       )}
     </>
+  );
+}
+
+/** Segment entries and exits, collapsed: the marketer opens them when they ask why a message went out. */
+function SystemEvents({ items }: { items: TimelineItem[] }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const words = useGlossary();
+  return (
+    <details className="disclosure" data-testid="c360-system-events">
+      <summary>{t('c360.timeline.system', { count: format.number(items.length) })}</summary>
+      <ul className="system-events">
+        {items.map((item) => {
+          if (item.kind !== 'event') return null;
+          const name = typeof item.event.properties.segmentName === 'string' ? words.segmentName(item.event.properties.segmentName) : t('c360.timeline.segmentUnknown');
+          return (
+            <li key={item.event.id}>
+              <time dateTime={item.at} className="muted small">
+                {format.dateTime(item.at)}
+              </time>{' '}
+              {t(SYSTEM_EVENTS[item.event.name] === 'entered' ? 'c360.timeline.segmentEntered' : 'c360.timeline.segmentExited', { name })}
+            </li>
+          );
+        })}
+      </ul>
+    </details>
   );
 }
 

@@ -1,13 +1,15 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { GLOSSARY_EN, GLOSSARY_JA } from '../../../src/lib/glossary.ts';
 import { AREA_EN, AREA_JA } from '../areas/messages.ts';
 import { en as coreEn } from './en.ts';
 import { ja as coreJa } from './ja.ts';
 
 export const LOCALES = ['ja', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
-const en = { ...coreEn, ...AREA_EN };
+/** The glossary's words (stages, RFM segments, channels, message classes) come from one place: src/lib/glossary.ts. */
+const en = { ...coreEn, ...AREA_EN, ...GLOSSARY_EN };
 export type MessageKey = keyof typeof en;
-const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { ja: { ...coreJa, ...AREA_JA }, en };
+const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { ja: { ...coreJa, ...AREA_JA, ...GLOSSARY_JA }, en };
 /** Each language is named in itself, so a person who cannot read the current one still finds theirs. */
 export const LOCALE_NAMES: Record<Locale, string> = { ja: '日本語', en: 'English' };
 const STORAGE_KEY = 'kizuna.locale';

@@ -5,20 +5,23 @@ import { PageHeader } from '../components/Shell.tsx';
 import { TrackSnippet } from '../components/Snippets.tsx';
 import { Timeline, timelineOf } from '../components/Timeline.tsx';
 import { useFormat } from '../format.ts';
-import { useI18n, type MessageKey } from '../i18n/index.tsx';
+import { useI18n } from '../i18n/index.tsx';
 import { fullKana, fullName } from '../names.ts';
 import { AREAS } from '../areas/index.ts';
-import { RFM_SEGMENTS, STAGES } from '../areas/segments/rule.ts';
+import type { LoyaltyAccount } from '../areas/loyalty/types.ts';
+import { CONSENT_CHANNELS, useGlossary } from '../glossary.ts';
 import { Link } from '../router.tsx';
 import type { Consent, ConsentChannel, CustomerCoupon, CustomerExport, CustomerScores, Recommendations } from '../types.ts';
-import { useApi } from '../useApi.ts';
+import { useApi, type ApiState } from '../useApi.ts';
 
 const CUSTOMER_PANELS = AREAS.flatMap((area) => area.customerPanels ?? []);
 
 /**
- * One customer on one page: profile, consents, a summary of their orders, every order, refund and
- * event on one timeline, then scores with their history, recommendations and coupons. Each area
- * adds its own panels below (messages, journeys, loyalty, feedback).
+ * One customer on one page, as a marketer reads it: first the header cards (stage, P(alive) and its
+ * trend, 12-month CLV, next expected purchase, churn risk, RFM cell, loyalty tier and points,
+ * consent per channel), then orders and events on one timeline (system events such as segment
+ * entries collapsed), profile and consents beside it, then score history, recommendations and
+ * coupons. Each area adds its own panels below (messages, journeys, loyalty, feedback).
  */
 export function Customer360({ id }: { id: string }) {
   const { t } = useI18n();
@@ -43,6 +46,7 @@ function Profile360({ data }: { data: CustomerExport }) {
   const name = fullName(c);
   const kana = fullKana(c);
   const title = name ?? c.externalId ?? t('customers.anonymous');
+  const scores = useApi<CustomerScores>(`/v1/customers/${encodeURIComponent(c.id)}/scores?limit=60`);
   return (
     <>
       <PageHeader
@@ -60,19 +64,20 @@ function Profile360({ data }: { data: CustomerExport }) {
           {t('c360.erased', { date: format.date(c.erasedAt) })}
         </p>
       )}
+      <HeaderCards customerId={c.id} scores={scores} consents={data.consents} />
       <Summary data={data} />
-      <div className="grid-360">
+      <div className="grid-360 grid-360-timeline-first">
+        <section className="card" aria-labelledby="timeline-title" data-testid="c360-timeline">
+          <h2 id="timeline-title">{t('c360.timeline')}</h2>
+          <Timeline items={timelineOf(data)} empty={<EmptyTimeline userId={c.externalId} />} />
+        </section>
         <div className="stack">
           <ProfileCard data={data} />
           <Consents history={data.consents} />
           {data.account && <AccountCard data={data} />}
         </div>
-        <section className="card" aria-labelledby="timeline-title">
-          <h2 id="timeline-title">{t('c360.timeline')}</h2>
-          <Timeline items={timelineOf(data)} empty={<EmptyTimeline userId={c.externalId} />} />
-        </section>
       </div>
-      <Scores customerId={c.id} />
+      <Scores scores={scores} />
       <div className="grid-2">
         <RecommendationsCard customerId={c.id} />
         <Coupons customerId={c.id} />
@@ -114,7 +119,7 @@ function Summary({ data }: { data: CustomerExport }) {
 }
 
 function ProfileCard({ data }: { data: CustomerExport }) {
-  const { t } = useI18n();
+  const { t, lookup } = useI18n();
   const format = useFormat();
   const c = data.customer;
   const postal = c.postalCode ? `〒${c.postalCode.slice(0, 3)}-${c.postalCode.slice(3)}` : null;
@@ -151,7 +156,8 @@ function ProfileCard({ data }: { data: CustomerExport }) {
           <dl className="fields">
             {attributes.map(([key, value]) => (
               <div key={key}>
-                <dt className="mono">{key}</dt>
+                {/* Known keys are named in the dictionary; a key of the shop's own is shown as it is. */}
+                {lookup(`c360.attr.${key}`) ? <dt>{lookup(`c360.attr.${key}`)}</dt> : <dt className="mono">{key}</dt>}
                 <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
               </div>
             ))}
@@ -166,14 +172,7 @@ function Consents({ history }: { history: Consent[] }) {
   const { t } = useI18n();
   const format = useFormat();
   // What sending obeys: the latest record per channel.
-  const current = useMemo(() => {
-    const latest = new Map<ConsentChannel, Consent>();
-    for (const c of history) {
-      const seen = latest.get(c.channel);
-      if (!seen || seen.recordedAt <= c.recordedAt) latest.set(c.channel, c);
-    }
-    return [...latest.values()];
-  }, [history]);
+  const current = useMemo(() => [...latestConsents(history).values()], [history]);
   const newestFirst = [...history].sort((a, b) => b.recordedAt.localeCompare(a.recordedAt));
   return (
     <section className="card" aria-labelledby="consents-title">
@@ -185,7 +184,7 @@ function Consents({ history }: { history: Consent[] }) {
           <ul className="consent-list" aria-label={t('c360.consents.current')}>
             {current.map((c) => (
               <li key={c.channel}>
-                <span className="consent-channel">{t(`consent.channel.${c.channel}`)}</span>
+                <span className="consent-channel">{t(`glossary.channel.${c.channel}`)}</span>
                 <span className={`badge ${c.status === 'opted_in' ? 'badge-positive' : 'badge-negative'}`}>{t(`consent.status.${c.status}`)}</span>
                 <span className="muted small">{format.date(c.recordedAt)}</span>
               </li>
@@ -207,7 +206,7 @@ function Consents({ history }: { history: Consent[] }) {
               <tbody>
                 {newestFirst.map((c, i) => (
                   <tr key={i}>
-                    <td>{t(`consent.channel.${c.channel}`)}</td>
+                    <td>{t(`glossary.channel.${c.channel}`)}</td>
                     <td>{t(`consent.status.${c.status}`)}</td>
                     <td className="mono">{c.source}</td>
                     <td>{format.dateTime(c.recordedAt)}</td>
@@ -282,11 +281,115 @@ function EmptyTimeline({ userId }: { userId: string | null }) {
   );
 }
 
-/** RFM, stage, P(alive), predicted CLV, next purchase and churn risk, with their history. */
-function Scores({ customerId }: { customerId: string }) {
+/** Latest consent per channel: what sending obeys. */
+function latestConsents(history: Consent[]): Map<ConsentChannel, Consent> {
+  const latest = new Map<ConsentChannel, Consent>();
+  for (const c of history) {
+    const seen = latest.get(c.channel);
+    if (!seen || seen.recordedAt <= c.recordedAt) latest.set(c.channel, c);
+  }
+  return latest;
+}
+
+/** The change of P(alive) since the scoring run before the current one (history is newest first). */
+function pAliveTrend(data: CustomerScores): { change: number; since: string } | null {
+  const s = data.current;
+  if (!s || s.pAlive === null) return null;
+  const before = data.history.find((h) => h.computedAt < s.computedAt && h.pAlive !== null);
+  return before ? { change: s.pAlive - before.pAlive!, since: before.computedAt } : null;
+}
+
+/**
+ * What a marketer asks first, above everything else: where the customer stands (stage, RFM cell),
+ * whether they are still with us (P(alive) and its trend, churn risk), what they are worth (CLV),
+ * when they should buy next, their loyalty tier and points, and which channels may reach them.
+ */
+function HeaderCards({ customerId, scores, consents }: { customerId: string; scores: ApiState<CustomerScores>; consents: Consent[] }) {
   const { t } = useI18n();
   const format = useFormat();
-  const { data, error, loading, reload } = useApi<CustomerScores>(`/v1/customers/${encodeURIComponent(customerId)}/scores?limit=60`);
+  const words = useGlossary();
+  const loyalty = useApi<LoyaltyAccount>(`/v1/loyalty/customers/${encodeURIComponent(customerId)}`);
+  const s = scores.data?.current ?? null;
+  const none = <span className="muted">{t('common.none')}</span>;
+  const percent = (v: number | null | undefined) => (v === null || v === undefined ? none : `${Math.round(v * 100)}%`);
+  const trend = scores.data ? pAliveTrend(scores.data) : null;
+  const points = trend ? Math.abs(trend.change * 100).toFixed(1) : '';
+  const latest = latestConsents(consents);
+  const account = loyalty.error === undefined ? loyalty.data : undefined;
+  return (
+    <section className="c360-header" aria-label={t('c360.header')} data-testid="c360-header">
+      {scores.error !== undefined && <ErrorNotice error={scores.error} onRetry={scores.reload} />}
+      {scores.data && !s && <p className="muted">{t('c360.scores.none')}</p>}
+      <dl className="stats c360-cards">
+        <div className="stat" data-card="stage">
+          <dt>{t('c360.scores.stage')}</dt>
+          <dd>
+            <span>{s ? words.stage(s.stage) : none}</span>
+            {s && <span className="stat-note">{t('c360.scores.stageSince', { date: format.date(s.stageSince) })}</span>}
+          </dd>
+        </div>
+        <div className="stat" data-card="pAlive">
+          <dt>{t('c360.scores.pAlive')}</dt>
+          <dd>
+            <span>{percent(s?.pAlive)}</span>
+            {trend && (
+              <span className={`stat-note ${trend.change < 0 ? 'trend-down' : trend.change > 0 ? 'trend-up' : ''}`}>
+                {t(trend.change < 0 ? 'c360.trend.down' : trend.change > 0 ? 'c360.trend.up' : 'c360.trend.flat', { points, date: format.date(trend.since) })}
+              </span>
+            )}
+          </dd>
+        </div>
+        <div className="stat" data-card="clv">
+          <dt>{t('c360.scores.clv')}</dt>
+          <dd>{s && s.clv12mMinor !== null ? format.money(Math.round(s.clv12mMinor)) : none}</dd>
+        </div>
+        <div className="stat" data-card="next">
+          <dt>{t('c360.scores.next')}</dt>
+          <dd>{s?.nextPurchaseAt ? format.date(s.nextPurchaseAt) : none}</dd>
+        </div>
+        <div className="stat" data-card="churn">
+          <dt>{t('c360.scores.churn')}</dt>
+          <dd>{percent(s?.churnRisk)}</dd>
+        </div>
+        <div className="stat" data-card="rfm">
+          <dt>{t('c360.scores.rfm')}</dt>
+          <dd>
+            <span>{s?.rfmSegment ? words.rfm(s.rfmSegment) : none}</span>
+            {s && s.rScore !== null && <span className="stat-note">{t('c360.scores.rfmScores', { r: s.rScore, f: s.fScore ?? '–', m: s.mScore ?? '–' })}</span>}
+          </dd>
+        </div>
+        <div className="stat" data-card="loyalty">
+          <dt>{t('c360.loyaltyCard')}</dt>
+          <dd>
+            <span>{account ? (account.tier ?? t('c360.loyaltyCard.noTier')) : none}</span>
+            {account && <span className="stat-note">{t('c360.loyaltyCard.points', { points: format.number(account.balance) })}</span>}
+          </dd>
+        </div>
+        <div className="stat stat-wide" data-card="consent">
+          <dt>{t('c360.consentCard')}</dt>
+          <dd>
+            <ul className="consent-chips" aria-label={t('c360.consentCard')}>
+              {CONSENT_CHANNELS.map((channel) => {
+                const status = latest.get(channel)?.status;
+                return (
+                  <li key={channel} className={`badge ${status === 'opted_in' ? 'badge-positive' : status === 'opted_out' ? 'badge-negative' : 'badge-neutral'}`}>
+                    {words.channel(channel)}: {status ? t(`consent.status.${status}`) : t('c360.consentCard.unknown')}
+                  </li>
+                );
+              })}
+            </ul>
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
+
+/** Expected purchases and the history of the scores; the current values are in the header cards. */
+function Scores({ scores }: { scores: ApiState<CustomerScores> }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const { data, error, loading, reload } = scores;
   const history = useMemo(() => [...(data?.history ?? [])].reverse(), [data]);
   const chart = useMemo<ChartOption>(
     () => ({
@@ -306,11 +409,6 @@ function Scores({ customerId }: { customerId: string }) {
     }),
     [history, t, format],
   );
-  const percent = (v: number | null) => (v === null ? t('common.none') : `${Math.round(v * 100)}%`);
-  const label = (value: string) => {
-    const key = `segments.value.${value}` as MessageKey;
-    return key in SEGMENT_VALUE_KEYS ? t(key) : value;
-  };
   const s = data?.current;
   return (
     <section className="card" aria-labelledby="scores-title">
@@ -324,36 +422,6 @@ function Scores({ customerId }: { customerId: string }) {
         <>
           <dl className="stats stats-compact" aria-label={t('c360.scores')}>
             <div className="stat">
-              <dt>{t('c360.scores.rfm')}</dt>
-              <dd>
-                <span>{s.rfmSegment ? label(s.rfmSegment) : t('common.none')}</span>
-                {s.rScore !== null && <span className="stat-note">{t('c360.scores.rfmScores', { r: s.rScore, f: s.fScore ?? '–', m: s.mScore ?? '–' })}</span>}
-              </dd>
-            </div>
-            <div className="stat">
-              <dt>{t('c360.scores.stage')}</dt>
-              <dd>
-                <span>{label(s.stage)}</span>
-                <span className="stat-note">{t('c360.scores.stageSince', { date: format.date(s.stageSince) })}</span>
-              </dd>
-            </div>
-            <div className="stat">
-              <dt>{t('c360.scores.pAlive')}</dt>
-              <dd>{percent(s.pAlive)}</dd>
-            </div>
-            <div className="stat">
-              <dt>{t('c360.scores.clv')}</dt>
-              <dd>{s.clv12mMinor === null ? t('common.none') : format.money(Math.round(s.clv12mMinor))}</dd>
-            </div>
-            <div className="stat">
-              <dt>{t('c360.scores.next')}</dt>
-              <dd>{s.nextPurchaseAt ? format.date(s.nextPurchaseAt) : t('common.none')}</dd>
-            </div>
-            <div className="stat">
-              <dt>{t('c360.scores.churn')}</dt>
-              <dd>{percent(s.churnRisk)}</dd>
-            </div>
-            <div className="stat">
               <dt>{t('c360.scores.expected')}</dt>
               <dd>{s.expectedPurchases365d === null ? t('common.none') : s.expectedPurchases365d.toFixed(2)}</dd>
             </div>
@@ -365,9 +433,6 @@ function Scores({ customerId }: { customerId: string }) {
     </section>
   );
 }
-
-/** RFM segments and stages are named as the segment builder names them, so the 360 speaks the same words. */
-const SEGMENT_VALUE_KEYS: Record<string, true> = Object.fromEntries([...RFM_SEGMENTS, ...STAGES].map((v) => [`segments.value.${v}`, true]));
 
 function RecommendationsCard({ customerId }: { customerId: string }) {
   const { t } = useI18n();

@@ -67,8 +67,8 @@ function Detail({ campaign, onChanged }: { campaign: Campaign; onChanged: () => 
 
   const open = campaign.status === 'draft' || campaign.status === 'scheduled' || campaign.status === 'sending';
   const facts: [string, string][] = [
-    [t('campaigns.col.channel'), t(`campaigns.channel.${campaign.channel}`)],
-    [t('campaigns.form.class'), t(`campaigns.class.${campaign.class}`)],
+    [t('campaigns.col.channel'), t(`glossary.channel.${campaign.channel}`)],
+    [t('campaigns.form.class'), t(`glossary.messageClass.${campaign.class}`)],
     [t('campaigns.form.holdout'), `${format.number(campaign.holdoutPercent)}%`],
     [t('campaigns.form.window'), t('campaigns.days', { days: campaign.conversionWindowDays })],
     [t('campaigns.detail.created'), format.dateTime(campaign.createdAt)],

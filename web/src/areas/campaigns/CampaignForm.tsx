@@ -11,6 +11,7 @@ import { useApi } from '../../useApi.ts';
 import type { Segment } from '../segments/types.ts';
 import { STARTER_TEMPLATES } from './starters.ts';
 import { CHANNELS, type Campaign, type Channel, type CouponCampaign, type MessageClass, type Template } from './types.ts';
+import { MERGE_TAG_LIST, useGlossary } from '../../glossary.ts';
 
 type When = 'draft' | 'now' | 'later';
 
@@ -44,6 +45,7 @@ export function CampaignForm() {
 }
 
 function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coupons: CouponCampaign[]; initialSegment: string }) {
+  const words = useGlossary();
   const { t } = useI18n();
   const format = useFormat();
   const [name, setName] = useState('');
@@ -109,7 +111,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
             <option value="">{t('campaigns.form.chooseSegment')}</option>
             {segments.map((s) => (
               <option key={s.id} value={s.id}>
-                {s.name}
+                {words.segmentName(s.name)}
                 {s.refreshedAt ? ` (${format.number(s.memberCount)})` : ''}
               </option>
             ))}
@@ -121,7 +123,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
             {CHANNELS.map((c) => (
               <label key={c} className="checkbox">
                 <input type="radio" name="channel" value={c} checked={channel === c} onChange={() => setChannel(c)} />
-                {t(`campaigns.channel.${c}`)}
+                {t(`glossary.channel.${c}`)}
               </label>
             ))}
           </div>
@@ -132,7 +134,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
             {(['marketing', 'transactional'] as const).map((c) => (
               <label key={c} className="checkbox">
                 <input type="radio" name="class" value={c} checked={messageClass === c} onChange={() => setMessageClass(c)} />
-                {t(`campaigns.class.${c}`)}
+                {t(`glossary.messageClass.${c}`)}
               </label>
             ))}
           </div>
@@ -142,7 +144,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
       <section className="card form">
         <h2>{t('campaigns.form.content')}</h2>
         <TemplateFields template={template} onChange={setTemplate} />
-        <p className="muted small">{t('campaigns.form.liquidHint')}</p>
+        <p className="muted small">{t('mergeTags.hint', { tags: MERGE_TAG_LIST })}</p>
         {coupons.length > 0 && (
           <Field id="campaign-coupon" label={t('campaigns.form.coupon')} hint={t('campaigns.form.couponHint')}>
             <select id="campaign-coupon" value={couponCampaignId} onChange={(e) => setCouponCampaignId(e.target.value)}>

@@ -9,6 +9,7 @@ import { useApi } from '../../useApi.ts';
 import type { Segment } from '../segments/types.ts';
 import { GlobalControl } from './GlobalControl.tsx';
 import type { CampaignStatus, CampaignWithCounts, DeliveryState } from './types.ts';
+import { useGlossary } from '../../glossary.ts';
 
 const PAGE_SIZE = 25;
 const COUNTED: DeliveryState[] = ['sent', 'deferred', 'suppressed', 'failed', 'held_out'];
@@ -23,6 +24,7 @@ export const STATUS_BADGE: Record<CampaignStatus, string> = {
 
 /** Campaigns, newest first, with their delivery counts by outcome; the global control group below. */
 export function CampaignList() {
+  const words = useGlossary();
   const { t } = useI18n();
   const format = useFormat();
   const { scopes } = useSession();
@@ -30,7 +32,7 @@ export function CampaignList() {
   const page = Math.max(0, Number(query.get('page') ?? 0) || 0);
   const { data, error, loading, reload } = useApi<{ data: CampaignWithCounts[] }>('/v1/campaigns');
   const segments = useApi<{ data: Segment[] }>('/v1/segments');
-  const segmentNames = useMemo(() => new Map(segments.data?.data.map((s) => [s.id, s.name]) ?? []), [segments.data]);
+  const segmentNames = useMemo(() => new Map(segments.data?.data.map((s) => [s.id, words.segmentName(s.name)]) ?? []), [segments.data, words]);
   const canSend = hasScope(scopes, 'messaging');
   const rows = data?.data.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE) ?? [];
   const total = data?.data.length ?? 0;
@@ -84,7 +86,7 @@ export function CampaignList() {
                       </Link>
                       {c.holdoutPercent > 0 && <span className="muted small segment-description">{t('campaigns.holdoutShort', { percent: c.holdoutPercent })}</span>}
                     </td>
-                    <td>{t(`campaigns.channel.${c.channel}`)}</td>
+                    <td>{t(`glossary.channel.${c.channel}`)}</td>
                     <td>{segmentNames.get(c.segmentId) ?? <span className="muted">{t('common.none')}</span>}</td>
                     <td>
                       <span className={`badge ${STATUS_BADGE[c.status]}`}>{t(`campaigns.status.${c.status}`)}</span>

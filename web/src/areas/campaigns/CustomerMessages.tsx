@@ -34,9 +34,9 @@ export function CustomerMessages({ customerId }: { customerId: string }) {
               <tr key={m.deliveryId}>
                 <td>
                   <Link to={`/campaigns/${m.campaignId}`}>{m.campaignName}</Link>
-                  {m.class === 'transactional' && <span className="muted small segment-description">{t('campaigns.class.transactional')}</span>}
+                  {m.class === 'transactional' && <span className="muted small segment-description">{t('glossary.messageClass.transactional')}</span>}
                 </td>
-                <td>{t(`campaigns.channel.${m.channel}`)}</td>
+                <td>{t(`glossary.channel.${m.channel}`)}</td>
                 <td>
                   <span className={`badge ${STATE_BADGE[m.state]}`}>{m.state === 'held_out' ? t(`campaigns.arm.${m.arm}`) : t(`campaigns.state.${m.state}`)}</span>
                   {m.reason && m.state !== 'held_out' && <span className="small segment-description">{reasonLabel(t, m.reason)}</span>}

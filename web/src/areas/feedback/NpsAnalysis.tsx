@@ -5,6 +5,7 @@ import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
 import { localizedText, type NpsSummary, type Survey, type Theme } from './types.ts';
+import { useGlossary } from '../../glossary.ts';
 
 const DIMENSIONS = ['segment', 'tier', 'cohort', 'product'] as const;
 type Dimension = (typeof DIMENSIONS)[number];
@@ -13,6 +14,7 @@ const one = (v: number | null) => (v === null ? '–' : v.toFixed(1));
 
 /** NPS now, by month and by customer group, each with its 95 % interval; the themes of comments. */
 export function NpsAnalysis() {
+  const words = useGlossary();
   const { t, locale } = useI18n();
   const format = useFormat();
   const surveys = useApi<{ data: Survey[] }>('/v1/surveys');
@@ -129,7 +131,7 @@ export function NpsAnalysis() {
                   <tbody>
                     {groups.data.data.map((g) => (
                       <tr key={g.key}>
-                        <td>{g.key === '-' ? t('feedback.nps.none') : g.key}</td>
+                        <td>{g.key === '-' ? t('feedback.nps.none') : dimension === 'segment' ? words.segmentName(g.key) : g.key}</td>
                         <td className="amount">{format.number(g.responses)}</td>
                         <td className="amount">{one(g.nps)}</td>
                         <td>

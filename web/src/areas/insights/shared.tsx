@@ -7,37 +7,18 @@ import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
+import { RFM_SEGMENTS, STAGES, rfmKey, useGlossary } from '../../glossary.ts';
 import type { ModelsReport, ScoredCustomer, Stage } from './types.ts';
 
-export const STAGE_KEYS: Record<Stage, MessageKey> = {
-  prospect: 'insights.stage.prospect',
-  new: 'insights.stage.new',
-  active: 'insights.stage.active',
-  at_risk: 'insights.stage.at_risk',
-  dormant: 'insights.stage.dormant',
-  lost: 'insights.stage.lost',
-  reactivated: 'insights.stage.reactivated',
-};
+/** Stage labels: the glossary's (src/lib/glossary.ts). */
+export const STAGE_KEYS = Object.fromEntries(STAGES.map((s) => [s, `glossary.stage.${s}`])) as Record<Stage, MessageKey>;
 
-/** RFM segment names as the API spells them (src/analytics/models/rfm.ts). */
-export const SEGMENT_KEYS: Record<string, MessageKey> = {
-  Champions: 'insights.segment.champions',
-  'Loyal Customers': 'insights.segment.loyal',
-  'Potential Loyalists': 'insights.segment.potentialLoyalists',
-  'New Customers': 'insights.segment.newCustomers',
-  Promising: 'insights.segment.promising',
-  'Need Attention': 'insights.segment.needAttention',
-  'About to Sleep': 'insights.segment.aboutToSleep',
-  'At Risk': 'insights.segment.atRisk',
-  "Can't Lose Them": 'insights.segment.cantLose',
-  Hibernating: 'insights.segment.hibernating',
-  Lost: 'insights.segment.lost',
-};
+/** RFM segment ids as the API spells them, each to its glossary label. */
+export const SEGMENT_KEYS = Object.fromEntries(RFM_SEGMENTS.map((s) => [s, rfmKey(s)])) as Record<string, MessageKey>;
 
 /** Translated segment name; an unknown name (a newer server) is shown as the API gives it. */
 export function useSegmentName(): (segment: string | null) => string {
-  const { t } = useI18n();
-  return (segment) => (segment === null ? t('common.none') : SEGMENT_KEYS[segment] ? t(SEGMENT_KEYS[segment]!) : segment);
+  return useGlossary().rfm;
 }
 
 /** A change of a ratio in percentage points, signed, one decimal ("+1.4", "−0.3", "0.0"). */

@@ -5,6 +5,7 @@ import { stepTypeName } from './describe.ts';
 import { DurationField, JsonField, NumberField, SelectField, TextArea, TextField, TimeField } from './fields.tsx';
 import { useLookups } from './lookups.tsx';
 import { DEFAULT_MJML, outlets, splitTotal, withOutlet } from './model.ts';
+import { MERGE_TAG_LIST, useGlossary } from '../../glossary.ts';
 import {
   CHANNELS,
   DATE_FIELDS,
@@ -49,7 +50,7 @@ export function TriggerForm({ definition, onChange, readOnly }: { definition: De
   const { t } = useI18n();
   const trigger = definition.trigger;
   const set = (next: Trigger) => onChange({ ...definition, trigger: next });
-  const stageOptions = STAGES.map((s) => ({ value: s, label: t(`journeys.stage.${s}`) }));
+  const stageOptions = STAGES.map((s) => ({ value: s, label: t(`glossary.stage.${s}`) }));
   return (
     <PanelForm title={t('journeys.panel.trigger')}>
       <SelectField
@@ -290,7 +291,7 @@ function SendFields({ step, set, readOnly, onJsonError }: { step: Extract<Step, 
         label={t('journeys.form.channel')}
         value={tpl.channel}
         disabled={readOnly}
-        options={CHANNELS.map((c) => ({ value: c, label: t(`journeys.channel.${c}`) }))}
+        options={CHANNELS.map((c) => ({ value: c, label: t(`glossary.channel.${c}`) }))}
         onChange={(channel) => setTemplate(defaultTemplate(channel))}
       />
       <SelectField
@@ -299,15 +300,15 @@ function SendFields({ step, set, readOnly, onJsonError }: { step: Extract<Step, 
         disabled={readOnly}
         hint={t('journeys.form.classHint')}
         options={[
-          { value: 'marketing', label: t('journeys.form.marketing') },
-          { value: 'transactional', label: t('journeys.form.transactional') },
+          { value: 'marketing', label: t('glossary.messageClass.marketing') },
+          { value: 'transactional', label: t('glossary.messageClass.transactional') },
         ]}
         onChange={(cls) => set({ ...step, class: cls })}
       />
       {tpl.channel === 'email' && (
         <>
           <TextField label={t('journeys.form.subject')} value={tpl.subject} disabled={readOnly} onChange={(subject) => setTemplate({ ...tpl, subject })} />
-          <TextArea label={t('journeys.form.mjml')} value={tpl.mjml} rows={10} mono disabled={readOnly} hint={t('journeys.form.liquidHint')} onChange={(mjml) => setTemplate({ ...tpl, mjml })} />
+          <TextArea label={t('journeys.form.mjml')} value={tpl.mjml} rows={10} mono disabled={readOnly} hint={t('mergeTags.hint', { tags: MERGE_TAG_LIST })} onChange={(mjml) => setTemplate({ ...tpl, mjml })} />
         </>
       )}
       {tpl.channel === 'line' && (
@@ -315,12 +316,12 @@ function SendFields({ step, set, readOnly, onJsonError }: { step: Extract<Step, 
           label={t('journeys.form.lineText')}
           value={tpl.text ?? ''}
           disabled={readOnly}
-          hint={tpl.flex ? t('journeys.form.lineFlex') : t('journeys.form.liquidHint')}
+          hint={tpl.flex ? t('journeys.form.lineFlex') : t('mergeTags.hint', { tags: MERGE_TAG_LIST })}
           onChange={(text) => setTemplate({ channel: 'line', text })}
         />
       )}
       {tpl.channel === 'sms' && (
-        <TextArea label={t('journeys.form.smsText')} value={tpl.text} disabled={readOnly} hint={t('journeys.form.liquidHint')} onChange={(text) => setTemplate({ ...tpl, text })} />
+        <TextArea label={t('journeys.form.smsText')} value={tpl.text} disabled={readOnly} hint={t('mergeTags.hint', { tags: MERGE_TAG_LIST })} onChange={(text) => setTemplate({ ...tpl, text })} />
       )}
       {tpl.channel === 'push' && (
         <>
@@ -417,9 +418,10 @@ function WebhookPicker(props: { value: string; disabled?: boolean; onChange: (id
 }
 
 function SegmentPicker(props: { value: string; disabled?: boolean; onChange: (id: string) => void }) {
+  const words = useGlossary();
   const { t } = useI18n();
   const { segments } = useLookups();
-  const options = (segments.data?.data ?? []).map((s) => ({ value: s.id, label: s.name }));
+  const options = (segments.data?.data ?? []).map((s) => ({ value: s.id, label: words.segmentName(s.name) }));
   return <Picker label={t('journeys.form.segment')} state={segments} options={options} empty={t('journeys.form.noSegments')} {...props} />;
 }
 

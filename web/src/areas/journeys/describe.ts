@@ -34,7 +34,7 @@ export function stepSummary(t: Translate, step: Step, lookups: Lookups): string 
     case 'split':
       return step.paths.map((p) => `${p.label} ${p.percent}%`).join(' / ');
     case 'send': {
-      const channel = t(`journeys.channel.${step.template.channel}`);
+      const channel = t(`glossary.channel.${step.template.channel}`);
       const tpl = step.template;
       const text = tpl.channel === 'email' ? tpl.subject : tpl.channel === 'line' || tpl.channel === 'sms' ? (tpl.text ?? '') : tpl.channel === 'push' ? tpl.title : '';
       return text ? `${channel}: ${text}` : channel;
@@ -61,7 +61,7 @@ export function triggerSummary(t: Translate, trigger: Trigger, lookups: Lookups)
         segment: lookups.segmentName(trigger.segmentId) ?? (trigger.segmentId || '?'),
       });
     case 'stage':
-      return t('journeys.trigger.summary.stage', { stage: t(`journeys.stage.${trigger.to}`) });
+      return t('journeys.trigger.summary.stage', { stage: t(`glossary.stage.${trigger.to}`) });
     case 'date':
       return t('journeys.trigger.summary.date', { field: t(`journeys.dateField.${trigger.field}`), offset: trigger.offsetDays, at: trigger.at });
     case 'api':

@@ -2,6 +2,7 @@ import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import type { Page } from '../../types.ts';
 import { useApi, type ApiState } from '../../useApi.ts';
 import type { Lookups } from './describe.ts';
+import { useGlossary } from '../../glossary.ts';
 
 export interface CouponCampaignOption {
   id: string;
@@ -30,6 +31,7 @@ const LookupsContext = createContext<JourneyLookups | null>(null);
 
 /** What the pickers choose from (coupon campaigns, webhooks, segments), loaded once per editor. */
 export function LookupsProvider({ children }: { children: ReactNode }) {
+  const words = useGlossary();
   const coupons = useApi<Page<CouponCampaignOption>>('/v1/coupon-campaigns?limit=500');
   const webhooks = useApi<{ data: WebhookOption[] }>('/v1/webhooks');
   const segments = useApi<{ data: SegmentOption[] }>('/v1/segments');
@@ -44,9 +46,9 @@ export function LookupsProvider({ children }: { children: ReactNode }) {
       segments,
       couponName: name(coupons.data?.data, (c) => c.name),
       webhookName: name(webhooks.data?.data, (w) => w.description ?? w.url),
-      segmentName: name(segments.data?.data, (s) => s.name),
+      segmentName: name(segments.data?.data, (s) => words.segmentName(s.name)),
     };
-  }, [coupons, webhooks, segments]);
+  }, [coupons, webhooks, segments, words]);
   return <LookupsContext.Provider value={value}>{children}</LookupsContext.Provider>;
 }
 

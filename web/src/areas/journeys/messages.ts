@@ -107,24 +107,9 @@ export const en = {
   'journeys.trigger.summary.date': '{field}, {offset} days offset, at {at}',
   'journeys.trigger.summary.api': 'When the API enters a customer',
 
-  'journeys.stage.prospect': 'Prospect',
-  'journeys.stage.new': 'New',
-  'journeys.stage.active': 'Active',
-  'journeys.stage.at_risk': 'At risk',
-  'journeys.stage.dormant': 'Dormant',
-  'journeys.stage.lost': 'Lost',
-  'journeys.stage.reactivated': 'Reactivated',
-
   'journeys.dateField.birthday': 'Birthday',
   'journeys.dateField.renewal': 'Renewal date',
   'journeys.dateField.pointsExpiry': 'Points expiry',
-
-  'journeys.channel.email': 'Email',
-  'journeys.channel.line': 'LINE',
-  'journeys.channel.sms': 'SMS',
-  'journeys.channel.push': 'Push',
-  'journeys.channel.dm': 'Paper DM',
-  'journeys.channel.webhook': 'Webhook',
 
   'journeys.entry.once': 'Once per customer, ever',
   'journeys.entry.oncePerPeriod': 'Once per period',
@@ -190,11 +175,8 @@ export const en = {
   'journeys.form.channel': 'Channel',
   'journeys.form.class': 'Message type',
   'journeys.form.classHint': 'Marketing messages need consent and respect frequency caps and quiet hours.',
-  'journeys.form.marketing': 'Marketing',
-  'journeys.form.transactional': 'Transactional',
   'journeys.form.subject': 'Subject',
   'journeys.form.mjml': 'Body (MJML)',
-  'journeys.form.liquidHint': 'Liquid placeholders work here, e.g. {{ customer.given_name }} or {{ coupon.code }}.',
   'journeys.form.lineText': 'LINE message',
   'journeys.form.smsText': 'SMS text',
   'journeys.form.lineFlex': 'This message is a flex layout (set through the API). Typing a text message here replaces it.',
@@ -285,10 +267,10 @@ export const en = {
 } as const;
 
 export const ja: Record<keyof typeof en, string> = {
-  'journeys.nav': 'カスタマージャーニー',
+  'journeys.nav': 'シナリオ',
   'journeys.untitled': '無題のシナリオ',
 
-  'journeys.list.title': 'カスタマージャーニー',
+  'journeys.list.title': 'シナリオ',
   'journeys.list.subtitle': '顧客一人ひとりに合わせて自動で動くシナリオ：オンボーディング、購入後フォロー、誕生日、休眠掘り起こしなど。',
   'journeys.list.journeys': 'シナリオ一覧',
   'journeys.list.emptyTitle': 'シナリオはまだありません',
@@ -392,24 +374,9 @@ export const ja: Record<keyof typeof en, string> = {
   'journeys.trigger.summary.date': '{field}（{offset} 日ずらし）の {at}',
   'journeys.trigger.summary.api': 'API で顧客を流入させたとき',
 
-  'journeys.stage.prospect': '見込み客',
-  'journeys.stage.new': '新規',
-  'journeys.stage.active': 'アクティブ',
-  'journeys.stage.at_risk': '離反リスク',
-  'journeys.stage.dormant': '休眠',
-  'journeys.stage.lost': '離反',
-  'journeys.stage.reactivated': '復帰',
-
   'journeys.dateField.birthday': '誕生日',
   'journeys.dateField.renewal': '契約更新日',
   'journeys.dateField.pointsExpiry': 'ポイント失効日',
-
-  'journeys.channel.email': 'メール',
-  'journeys.channel.line': 'LINE',
-  'journeys.channel.sms': 'SMS',
-  'journeys.channel.push': 'プッシュ通知',
-  'journeys.channel.dm': '紙のDM',
-  'journeys.channel.webhook': 'Webhook',
 
   'journeys.entry.once': '1人1回まで',
   'journeys.entry.oncePerPeriod': '一定期間に1回まで',
@@ -474,12 +441,9 @@ export const ja: Record<keyof typeof en, string> = {
   'journeys.form.pathTotal': '合計：{total}%（100% にしてください）',
   'journeys.form.channel': 'チャネル',
   'journeys.form.class': 'メッセージの種類',
-  'journeys.form.classHint': 'マーケティング配信は同意が必要で、配信頻度の上限と配信停止時間帯が適用されます。',
-  'journeys.form.marketing': 'マーケティング',
-  'journeys.form.transactional': 'トランザクション（取引関連）',
+  'journeys.form.classHint': '販促の配信は同意が必要で、配信頻度の上限と配信停止時間帯が適用されます。',
   'journeys.form.subject': '件名',
   'journeys.form.mjml': '本文（MJML）',
-  'journeys.form.liquidHint': 'Liquid の差し込みが使えます（例：{{ customer.given_name }}、{{ coupon.code }}）。',
   'journeys.form.lineText': 'LINE メッセージ',
   'journeys.form.smsText': 'SMS 本文',
   'journeys.form.lineFlex': 'このメッセージはフレックスメッセージです（API で設定）。ここにテキストを入力すると置き換わります。',
@@ -549,7 +513,7 @@ export const ja: Record<keyof typeof en, string> = {
   'journeys.stats.noLift': 'データがまだ足りません',
   'journeys.stats.liftInterval': '{confidence}% 信頼区間：{low}〜{high} pt（配信群 {treated}、ホールドアウト {control}）。',
 
-  'journeys.customer.title': 'カスタマージャーニー',
+  'journeys.customer.title': 'シナリオ',
   'journeys.customer.empty': 'この顧客はまだどのシナリオにも流入していません。',
   'journeys.customer.journey': 'シナリオ',
   'journeys.customer.state': '状態',

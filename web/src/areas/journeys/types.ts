@@ -14,8 +14,8 @@ export interface Position {
   y: number;
 }
 
-export const STAGES = ['prospect', 'new', 'active', 'at_risk', 'dormant', 'lost', 'reactivated'] as const;
-export type Stage = (typeof STAGES)[number];
+export { STAGES, type Stage } from '../../../../src/lib/glossary.ts';
+import type { Stage } from '../../../../src/lib/glossary.ts';
 export const DATE_FIELDS = ['birthday', 'renewal', 'pointsExpiry'] as const;
 
 export type Trigger =

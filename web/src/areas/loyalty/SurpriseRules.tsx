@@ -8,11 +8,13 @@ import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import type { Segment } from '../segments/types.ts';
 import type { Reward, SurpriseRule } from './types.ts';
+import { useGlossary } from '../../glossary.ts';
 
 const PERIODS = ['month', 'quarter', 'year'] as const;
 
 /** "Surprise and delight": a reward granted to a segment's members, once per member and period. */
 export function SurpriseRules() {
+  const words = useGlossary();
   const { t } = useI18n();
   const format = useFormat();
   const { scopes } = useSession();
@@ -21,7 +23,7 @@ export function SurpriseRules() {
   const rewards = useApi<{ data: Reward[] }>('/v1/loyalty/rewards');
   const segments = useApi<{ data: Segment[] }>('/v1/segments');
   const rewardNames = useMemo(() => new Map(rewards.data?.data.map((r) => [r.id, r.name]) ?? []), [rewards.data]);
-  const segmentNames = useMemo(() => new Map(segments.data?.data.map((s) => [s.id, s.name]) ?? []), [segments.data]);
+  const segmentNames = useMemo(() => new Map(segments.data?.data.map((s) => [s.id, words.segmentName(s.name)]) ?? []), [segments.data, words]);
   const [running, setRunning] = useState(false);
   const [runResult, setRunResult] = useState<{ granted: number; skipped: number }>();
   const [runError, setRunError] = useState<unknown>();
@@ -102,6 +104,7 @@ export function SurpriseRules() {
 }
 
 function NewRule({ rewards, segments, onCreated }: { rewards: Reward[]; segments: Segment[]; onCreated: () => void }) {
+  const words = useGlossary();
   const { t } = useI18n();
   const active = rewards.filter((r) => r.active);
   const [name, setName] = useState('');
@@ -149,7 +152,7 @@ function NewRule({ rewards, segments, onCreated }: { rewards: Reward[]; segments
           <select id="surprise-segment" value={segmentId} onChange={(e) => setSegmentId(e.target.value)}>
             {segments.map((s) => (
               <option key={s.id} value={s.id}>
-                {s.name}
+                {words.segmentName(s.name)}
               </option>
             ))}
           </select>

@@ -52,7 +52,7 @@ export function Outbox() {
                 <li key={m.id}>
                   <Link to={href(m.id)} className={m.id === selected ? 'outbox-item outbox-item-selected' : 'outbox-item'} aria-current={m.id === selected ? 'true' : undefined}>
                     <span className="outbox-item-head">
-                      <span className="badge badge-neutral">{t(`campaigns.channel.${m.channel}`)}</span>
+                      <span className="badge badge-neutral">{t(`glossary.channel.${m.channel}`)}</span>
                       <span className="outbox-item-to">{m.to}</span>
                     </span>
                     <span className="outbox-item-subject">{m.subject ?? m.text?.split('\n')[0] ?? t('outbox.noSubject')}</span>
@@ -93,7 +93,7 @@ function OutboxView({ id }: { id: string }) {
   const m = data;
   return (
     <article className="outbox-message">
-      <h2>{m.subject ?? t(`campaigns.channel.${m.channel}`)}</h2>
+      <h2>{m.subject ?? t(`glossary.channel.${m.channel}`)}</h2>
       <dl className="outbox-headers">
         <dt>{t('outbox.from')}</dt>
         <dd>{m.headers.From ?? '—'}</dd>
@@ -130,7 +130,7 @@ function OutboxView({ id }: { id: string }) {
       ) : (
         <div className={`outbox-chat outbox-chat-${m.channel}`}>
           {(m.text ?? '').split('\n\n').map((bubble, i) => (
-            <p key={i} className="outbox-bubble" aria-label={t('outbox.bubbleLabel', { channel: t(`campaigns.channel.${m.channel}`) })}>
+            <p key={i} className="outbox-bubble" aria-label={t('outbox.bubbleLabel', { channel: t(`glossary.channel.${m.channel}`) })}>
               {bubble}
             </p>
           ))}

@@ -24,6 +24,7 @@ import {
   type Window,
 } from './rule.ts';
 import type { Segment } from './types.ts';
+import { useGlossary } from '../../glossary.ts';
 
 type Path = (string | number)[];
 
@@ -207,6 +208,7 @@ function Issues({ messages }: { messages: string[] }) {
 }
 
 function ConditionFields({ condition: c, onChange, context }: { condition: Condition; onChange: (c: Condition) => void; context: Context }) {
+  const words = useGlossary();
   const { t } = useI18n();
   switch (c.type) {
     case 'field': {
@@ -263,7 +265,7 @@ function ConditionFields({ condition: c, onChange, context }: { condition: Condi
     case 'consent':
       return (
         <>
-          <Select label={t('segments.builder.channel')} value={c.channel} options={CONSENT_CHANNELS.map((ch) => [ch, t(`consent.channel.${ch}`)])} onChange={(channel) => onChange({ ...c, channel: channel as typeof c.channel })} />
+          <Select label={t('segments.builder.channel')} value={c.channel} options={CONSENT_CHANNELS.map((ch) => [ch, t(`glossary.channel.${ch}`)])} onChange={(channel) => onChange({ ...c, channel: channel as typeof c.channel })} />
           <Select label={t('segments.builder.status')} value={c.status} options={[['opted_in', t('consent.status.opted_in')], ['opted_out', t('consent.status.opted_out')], ['unknown', t('segments.consent.unknown')]]} onChange={(status) => onChange({ ...c, status: status as typeof c.status })} />
         </>
       );
@@ -288,7 +290,7 @@ function ConditionFields({ condition: c, onChange, context }: { condition: Condi
         <Select
           label={t('segments.builder.segment')}
           value={c.segmentId}
-          options={[['', t('segments.builder.chooseSegment')], ...context.segments.map((s) => [s.id, s.name] as [string, string])]}
+          options={[['', t('segments.builder.chooseSegment')], ...context.segments.map((s) => [s.id, words.segmentName(s.name)] as [string, string])]}
           onChange={(segmentId) => onChange({ ...c, segmentId })}
         />
       );
@@ -328,10 +330,10 @@ function Comparison({
   value: unknown;
   onChange: (op: Operator, value: unknown) => void;
 }) {
-  const { t } = useI18n();
+  const { t, lookup } = useI18n();
   const ops = operatorsFor(kind, rank).filter((o) => !values || !['contains', 'startsWith'].includes(o));
   const valueLabel = t('segments.builder.value');
-  const valueLabelOf = (v: string) => (values === undefined ? v : t(`segments.value.${v}` as MessageKey));
+  const valueLabelOf = (v: string) => (values === undefined ? v : (lookup(`glossary.rfm.${v}`) ?? lookup(`glossary.stage.${v}`) ?? v));
   let input: ReactNode = null;
   if (op === 'exists' || op === 'notExists') input = null;
   else if (op === 'withinLastDays' || op === 'moreThanDaysAgo') {

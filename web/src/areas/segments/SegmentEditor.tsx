@@ -14,6 +14,7 @@ import { emptyRule, type Rule } from './rule.ts';
 import { AudienceLinks } from './SegmentList.tsx';
 import type { Member, Segment } from './types.ts';
 import { usePreview } from './usePreview.ts';
+import { useGlossary } from '../../glossary.ts';
 
 /** A new segment (no id) or an existing one: the rule builder with a live count, then its members. */
 export function SegmentEditor({ id }: { id?: string }) {
@@ -36,6 +37,7 @@ export function SegmentEditor({ id }: { id?: string }) {
 }
 
 function Editor({ segment, segments }: { segment: Segment | null; segments: Segment[] }) {
+  const words = useGlossary();
   const { t } = useI18n();
   const { scopes } = useSession();
   const canEdit = hasScope(scopes, 'admin');
@@ -105,7 +107,7 @@ function Editor({ segment, segments }: { segment: Segment | null; segments: Segm
 
   return (
     <>
-      <PageHeader title={segment ? segment.name : t('segments.new')} subtitle={segment?.key ? t('segments.builtInNote') : undefined}>
+      <PageHeader title={segment ? words.segmentName(segment.name) : t('segments.new')} subtitle={segment?.key ? t('segments.builtInNote') : undefined}>
         {segment && <AudienceLinks segment={segment} />}
       </PageHeader>
       {!canEdit && (

@@ -8,6 +8,7 @@ import { Link } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import type { Segment } from './types.ts';
+import { useGlossary } from '../../glossary.ts';
 
 /** Every segment with its member count as of its last refresh; admins recount all at once. */
 export function SegmentList() {
@@ -110,6 +111,7 @@ function SegmentTable({
   trend: ReturnType<typeof trendOf>;
 }) {
   const { t } = useI18n();
+  const words = useGlossary();
   return (
     <section className="segment-table" aria-label={caption}>
       <h2>{caption}</h2>
@@ -135,7 +137,7 @@ function SegmentTable({
               <tr key={s.id}>
                 <td>
                   <Link to={`/segments/${s.id}`} className="strong-link">
-                    {s.name}
+                    {words.segmentName(s.name)}
                   </Link>
                   {s.description && <span className="muted small segment-description">{s.description}</span>}
                 </td>
@@ -158,11 +160,12 @@ function SegmentTable({
 
 /** Hashed customer-match files for ad platforms (Meta and Google normalise phone numbers differently). */
 export function AudienceLinks({ segment }: { segment: Segment }) {
+  const words = useGlossary();
   const { t } = useI18n();
   return (
     <span className="audience-links">
       {(['meta', 'google'] as const).map((format) => (
-        <a key={format} href={`/v1/segments/${segment.id}/audience.csv?format=${format}`} download aria-label={t('segments.export.aria', { name: segment.name, platform: t(`segments.export.${format}`) })}>
+        <a key={format} href={`/v1/segments/${segment.id}/audience.csv?format=${format}`} download aria-label={t('segments.export.aria', { name: words.segmentName(segment.name), platform: t(`segments.export.${format}`) })}>
           {t(`segments.export.${format}`)}
         </a>
       ))}

@@ -6,21 +6,10 @@
 
 export type Kind = 'text' | 'number' | 'money' | 'probability' | 'time' | 'date' | 'json';
 
-export const RFM_SEGMENTS = [
-  'Champions',
-  'Loyal Customers',
-  'Potential Loyalists',
-  'New Customers',
-  'Promising',
-  'Need Attention',
-  'About to Sleep',
-  'At Risk',
-  "Can't Lose Them",
-  'Hibernating',
-  'Lost',
-] as const;
-export const STAGES = ['prospect', 'new', 'active', 'at_risk', 'dormant', 'lost', 'reactivated'] as const;
-export const CONSENT_CHANNELS = ['email', 'sms', 'line', 'push', 'dm', 'phone'] as const;
+import { CONSENT_CHANNELS, RFM_SEGMENTS, STAGES } from '../../../../src/lib/glossary.ts';
+
+/** The values of these fields are the glossary's ids (src/lib/glossary.ts). */
+export { CONSENT_CHANNELS, RFM_SEGMENTS, STAGES };
 
 export const CUSTOMER_FIELDS = {
   email: 'text',
