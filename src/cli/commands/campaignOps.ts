@@ -57,6 +57,7 @@ function describeReport(title: string, r: CampaignReport): string {
   return [
     title,
     `sent ${n(r.sent)} · opened ${n(r.opened)} · clicked ${n(r.clicked)} · conversion window ${r.conversionWindowDays} days`,
+    ...(r.uncertain > 0 ? [`uncertain ${n(r.uncertain)}: a worker died while sending them; they may or may not have arrived and are not sent again`] : []),
     ...arms,
     `outcomes: ${r.outcomes.map((o) => `${o.state}${o.reason ? ` (${o.reason})` : ''} ${n(o.count)}`).join(', ') || 'none'}`,
     describeLift('vs holdout', r.vsHoldout),
