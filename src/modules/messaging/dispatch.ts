@@ -9,6 +9,7 @@ import type { DmBatchStore } from './dmBatches.ts';
 import { createMessenger } from './messengers.ts';
 import { approveSends, capHistory, claim, extendLeases, finishCampaigns, LEASE_MS, lockRecipients, markSending, retryDelayMs, settle, settleUncertain, type Claimed, type Outcome } from './queue.ts';
 import { RateLimiter } from './rateLimiter.ts';
+import { claimSeedCopies, markedContent, SEED_COPY_HEADER, settleSeedCopy } from './seedCopies.ts';
 import { compileTemplate, type CompiledTemplate, type RenderScope } from './render.ts';
 import type { MessagingSettings } from './settings.ts';
 import { addSuppressions } from './suppressions.ts';
@@ -49,6 +50,8 @@ export interface DrainResult {
   retrying: number;
   /** Messages left 'sending' by a dead worker, settled 'uncertain' in this pass (at most once). */
   uncertain: number;
+  /** Seed copies sent to the team's addresses (not deliveries: not in `sent`). */
+  seedCopies: number;
   /** Milliseconds spent loading facts and deciding (the gate), and in the whole pass. */
   gateMs: number;
   totalMs: number;
@@ -88,7 +91,7 @@ export class Dispatcher {
   async drain(options: DrainOptions = {}): Promise<DrainResult> {
     const started = performance.now();
     const now = options.now ?? new Date();
-    const result: DrainResult = { claimed: 0, sent: 0, deferred: 0, suppressed: 0, failed: 0, retrying: 0, uncertain: 0, gateMs: 0, totalMs: 0 };
+    const result: DrainResult = { claimed: 0, sent: 0, deferred: 0, suppressed: 0, failed: 0, retrying: 0, uncertain: 0, seedCopies: 0, gateMs: 0, totalMs: 0 };
     const leaseMs = options.leaseMs ?? LEASE_MS;
     const uncertain = await settleUncertain(this.db, now, options.workspaceId ?? null);
     result.uncertain = uncertain.reduce((n, c) => n + c.count, 0);
@@ -106,6 +109,7 @@ export class Dispatcher {
     } finally {
       clearInterval(heartbeat);
     }
+    result.seedCopies = await this.sendSeedCopies(now, options.workspaceId ?? null, leaseMs);
     const touched = [...claimed.map((c) => ({ workspaceId: c.workspace_id, campaignId: c.campaign_id })), ...uncertain];
     const campaigns = [...new Map(touched.map((c) => [`${c.workspaceId}:${c.campaignId}`, { workspaceId: c.workspaceId, campaignId: c.campaignId }])).values()];
     await finishCampaigns(this.db, campaigns);
@@ -249,6 +253,44 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Seed copies due (docs/messaging.md, Seed lists and proofs): the campaign's message as its first
+   * treated recipient gets it, without tracking (the team's opens and clicks are not the
+   * customer's) and with a dead unsubscribe link, marked in the subject and a header. They skip
+   * the customer gate but take the channel's rate limiter like any message.
+   */
+  private async sendSeedCopies(now: Date, workspaceId: string | null, leaseMs: number): Promise<number> {
+    const copies = await claimSeedCopies(this.db, now, 100, workspaceId, leaseMs);
+    let sent = 0;
+    for (const copy of copies) {
+      const ws = await this.deps.settingsOf(copy.workspace_id);
+      const messenger = this.messenger(copy.workspace_id, ws, copy.channel);
+      const recipient = (await loadRecipients(this.db, copy.workspace_id, [copy.customer_id], now, this.deps.recipientVariables)).get(copy.customer_id);
+      if (!messenger || !recipient) {
+        await settleSeedCopy(this.db, copy, { state: 'failed', reason: messenger ? 'customer_deleted' : `not_configured:${copy.channel}` }, now);
+        continue;
+      }
+      const campaign = await this.deps.campaignOf(copy.workspace_id, copy.campaign_id);
+      const row = { id: copy.id, campaign_id: copy.campaign_id, channel: copy.channel, class: campaign.class, vars: copy.vars };
+      const outcome = await this.compose(copy.workspace_id, ws, row, recipient, copy.address, true)
+        .then(async (message) => {
+          const limiter = this.limiter(copy.workspace_id, copy.channel, ws.settings.policy.ratePerSecond[copy.channel]);
+          if (limiter) await limiter.take();
+          return messenger.send({ ...message, content: markedContent(message.content, '[seed copy]'), headers: { [SEED_COPY_HEADER]: copy.campaign_id } });
+        })
+        .catch((err: unknown) => (err instanceof ProviderError ? err : new ProviderError((err as Error).message, 'error', true)));
+      if (!(outcome instanceof ProviderError)) {
+        await settleSeedCopy(this.db, copy, { state: 'sent', providerId: outcome.providerId }, now);
+        sent++;
+      } else if (outcome.retryable && copy.attempts < ws.settings.policy.maxAttempts) {
+        await settleSeedCopy(this.db, copy, { state: 'queued', reason: `retry:${outcome.code}`, dueAt: new Date(now.getTime() + retryDelayMs(copy.attempts)) }, now);
+      } else {
+        await settleSeedCopy(this.db, copy, { state: 'failed', reason: `provider:${outcome.code}` }, now);
+      }
+    }
+    return sent;
+  }
+
   private outcome(row: Claimed, sent: { providerId: string } | ProviderError, maxAttempts: number, now: Date): Outcome {
     const base = { id: row.id, customerId: row.customer_id, attempts: row.attempts };
     if (!(sent instanceof ProviderError)) return { ...base, state: 'sent', reason: null, providerId: sent.providerId };
@@ -258,7 +300,15 @@ export class Dispatcher {
     return { ...base, state: 'failed', reason: `provider:${sent.code}` };
   }
 
-  private async compose(workspaceId: string, ws: WorkspaceMessaging, row: Claimed, recipient: Recipient, address: string): Promise<OutboundMessage> {
+  /** The message of `row` for `recipient`; a `seedCopy` carries no tracking and a dead unsubscribe link (the team's clicks are not the customer's). */
+  private async compose(
+    workspaceId: string,
+    ws: WorkspaceMessaging,
+    row: Pick<Claimed, 'id' | 'campaign_id' | 'channel' | 'class' | 'vars'>,
+    recipient: Recipient,
+    address: string,
+    seedCopy = false,
+  ): Promise<OutboundMessage> {
     const campaign = await this.deps.campaignOf(workspaceId, row.campaign_id);
     // The footer comes from the settings: a settings change recompiles.
     const cacheKey = `${campaign.id}:${ws.version}`;
@@ -268,7 +318,8 @@ export class Dispatcher {
       this.templates.set(cacheKey, template);
     }
     const compiled = await template;
-    const urls = trackingUrls(ws.settings.publicBaseUrl, ws.linkSecret, { workspaceId, deliveryId: row.id });
+    const tracked = trackingUrls(ws.settings.publicBaseUrl, ws.linkSecret, { workspaceId, deliveryId: row.id });
+    const urls = seedCopy ? { ...tracked, unsubscribe: `${ws.settings.publicBaseUrl.replace(/\/+$/, '')}/m/u/seed-copy` } : tracked;
     const marketing = row.class === 'marketing';
     const recommendations = compiled.usesRecommendations ? (await this.deps.recommendations.forCustomer(workspaceId, recipient.id, 3)).data : [];
     const scope: RenderScope = {
@@ -280,14 +331,14 @@ export class Dispatcher {
       unsubscribe_url: marketing ? urls.unsubscribe : null,
       footer_lang: footerLang(recipient),
     };
-    const content = await compiled.render(scope, { tracking: row.channel === 'email' ? urls : undefined, postal: postalOf(recipient) ?? undefined });
+    const content = await compiled.render(scope, { tracking: row.channel === 'email' && !seedCopy ? urls : undefined, postal: postalOf(recipient) ?? undefined });
     return {
       key: row.id,
       channel: row.channel,
       class: row.class,
       to: address,
       content,
-      unsubscribeUrl: marketing ? urls.unsubscribe : undefined,
+      unsubscribeUrl: marketing && !seedCopy ? urls.unsubscribe : undefined,
       about: { workspaceId, campaignId: campaign.id, customerId: recipient.id, externalId: recipient.externalId },
     };
   }
