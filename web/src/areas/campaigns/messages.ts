@@ -138,6 +138,8 @@ export const en = {
   'campaigns.test.to.webhook': 'Send a test to (label)',
   'campaigns.test.to.dm': 'Send a test to (label)',
   'campaigns.test.send': 'Send test',
+  'campaigns.proof.send': 'Send proof to the seed list',
+  'campaigns.proof.sent': 'Proof sent to {to}, marked [PROOF]. Once the campaign is sent, these addresses also get a copy marked [seed copy].',
   'campaigns.test.sent': 'Test sent to {to}, marked [TEST]. It is not counted as a delivery.',
 
   'campaigns.report.title': 'Report',
@@ -325,6 +327,8 @@ export const ja: Record<keyof typeof en, string> = {
   'campaigns.test.to.webhook': 'テスト送信先（識別名）',
   'campaigns.test.to.dm': 'テスト送信先（識別名）',
   'campaigns.test.send': 'テスト配信',
+  'campaigns.proof.send': 'シードリストに校正を送信',
+  'campaigns.proof.sent': '{to} に [PROOF] 付きで送信しました。キャンペーン配信時には、これらの宛先に [seed copy] 付きの控えも届きます。',
   'campaigns.test.sent': '{to} に [TEST] 付きで送信しました。配信実績には含まれません。',
 
   'campaigns.report.title': 'レポート',
