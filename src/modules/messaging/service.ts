@@ -113,6 +113,12 @@ export class MessagingService {
        WHERE workspace_id = $1 AND customer_id = $2`,
       [workspaceId, customerId],
     );
+    // A seed copy not yet sent would carry their message to the team: it never will be.
+    await q.query(
+      `UPDATE seed_copies s SET state = 'failed', reason = 'erased' FROM deliveries d
+       WHERE s.workspace_id = $1 AND s.state = 'queued' AND d.workspace_id = s.workspace_id AND d.id = s.delivery_id AND d.customer_id = $2`,
+      [workspaceId, customerId],
+    );
     // The outbox holds what was rendered for them, address included: it goes like the variables.
     await q.query('DELETE FROM outbox_messages WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, customerId]);
   }
