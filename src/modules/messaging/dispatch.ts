@@ -198,8 +198,8 @@ export class Dispatcher {
       const limiter = this.limiter(workspaceId, channel, ws.settings.policy.ratePerSecond[channel]);
       // At most once: a message is committed 'sending' before its provider call, in groups of
       // `concurrency` (one statement per group, asked for by the group's first message), and its
-      // outcome is written after it, in groups as well. A worker killed meanwhile leaves at most
-      // two groups 'sending', which become 'uncertain' (docs/messaging.md, Delivery guarantees).
+      // outcome is written after it, in groups as well. A worker killed meanwhile leaves fewer than
+      // three groups 'sending', which become 'uncertain' (docs/messaging.md, Delivery guarantees).
       const ready = messages.filter((m): m is { row: Claimed; message: OutboundMessage } => !(m.message instanceof ProviderError));
       const marks = new Map<number, Promise<Set<string>>>();
       const stillOurs = async (index: number, id: string): Promise<boolean> => {
