@@ -62,13 +62,22 @@ export async function enqueue(
   return inserted[0]!.n;
 }
 
-/** The heartbeat of a drain: claimed rows still in its hands (same attempt, claimed or sending) stay its until `leaseUntil`. */
+/**
+ * The heartbeat of a drain: claimed rows still in its hands (same attempt, claimed or sending) stay
+ * its until `leaseUntil`. Rows locked at that moment (being marked or settled by the same drain on
+ * another connection) are skipped, not waited for: waiting, in another order than theirs, deadlocks;
+ * the next beat, a third of a lease later, extends them.
+ */
 export async function extendLeases(q: Queryable, claimed: Claimed[], leaseUntil: Date): Promise<void> {
   if (claimed.length === 0) return;
   await q.query(
-    `UPDATE deliveries d SET lease_until = $4
-     FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS c(workspace_id, id, attempts)
-     WHERE d.workspace_id = c.workspace_id AND d.id = c.id AND d.attempts = c.attempts AND d.state IN ('claimed', 'sending')`,
+    `WITH mine AS (
+       SELECT d.workspace_id, d.id FROM deliveries d
+       JOIN unnest($1::uuid[], $2::uuid[], $3::int[]) AS c(workspace_id, id, attempts)
+         ON d.workspace_id = c.workspace_id AND d.id = c.id AND d.attempts = c.attempts
+       WHERE d.state IN ('claimed', 'sending')
+       FOR UPDATE OF d SKIP LOCKED)
+     UPDATE deliveries d SET lease_until = $4 FROM mine WHERE d.workspace_id = mine.workspace_id AND d.id = mine.id`,
     [claimed.map((c) => c.workspace_id), claimed.map((c) => c.id), claimed.map((c) => c.attempts), leaseUntil],
   );
 }
