@@ -171,6 +171,10 @@ describeInBrowser('engage pages in Chromium', (t) => {
       assert.match((await subject.textContent()) ?? '', /^(佐藤|鈴木|高橋) 様へ 秋のお礼$/);
       await page.getByRole('document', { name: 'Email preview' }).getByText('いつもご利用いただき、ありがとうございます。').waitFor();
 
+      // A proof goes to the seed list, which is empty here: the page says what to do.
+      await page.getByRole('button', { name: 'Send proof to the seed list' }).click();
+      await page.getByText('The seed list has no address for this channel').waitFor();
+
       await page.getByRole('button', { name: 'Send now' }).click();
       await page.getByRole('button', { name: 'Yes, send' }).click();
       await page.getByText(/deliveries queued/).waitFor();

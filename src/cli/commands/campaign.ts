@@ -135,7 +135,7 @@ export function register(program: Command): void {
       process.once('SIGINT', () => controller.abort());
       process.once('SIGTERM', () => controller.abort());
       const print = (r: DrainResult) => {
-        if (r.claimed > 0) emit(flags.json, r, () => `${new Date().toISOString()} claimed ${r.claimed}: ${r.sent} sent, ${r.suppressed} suppressed, ${r.deferred} deferred, ${r.failed} failed, ${r.retrying} to retry`);
+        if (r.claimed > 0 || r.uncertain > 0) emit(flags.json, r, () => `${new Date().toISOString()} claimed ${r.claimed}: ${r.sent} sent, ${r.suppressed} suppressed, ${r.deferred} deferred, ${r.failed} failed, ${r.retrying} to retry${r.uncertain ? `, ${r.uncertain} uncertain (left sending by a dead worker)` : ''}`);
       };
       try {
         const options = { limit, concurrency, leaseMs, workspaceId: flags.workspace };

@@ -40,6 +40,24 @@ export function register(program: Command): void {
 
   dataDirOption(
     campaign
+      .command('proof <id>')
+      .description("send the campaign's message to the seed list, marked [PROOF] (for --customer, else a sample recipient)")
+      .option('--customer <id>', 'render it for this customer (id or external id)')
+      .option('--workspace <id>', 'workspace id or name (env KIZUNA_WORKSPACE); optional when there is only one')
+      .option('--json', 'print the result as JSON'),
+  ).action(async (id: string, flags: Flags & { customer?: string }) => {
+    const result = await withServices(flags, async (s) => {
+      try {
+        return await s.messaging.proof(await resolveWorkspace(s, wsOf(flags)), id, { customer: flags.customer });
+      } finally {
+        await s.messaging.close();
+      }
+    });
+    emit(flags.json, result, () => `Proof sent to ${result.sent.map((r) => r.to).join(', ')}`);
+  });
+
+  dataDirOption(
+    campaign
       .command('cancel <id>')
       .description('stop a campaign: deliveries not yet sent are suppressed as cancelled')
       .option('--workspace <id>', 'workspace id or name (env KIZUNA_WORKSPACE); optional when there is only one')
@@ -57,6 +75,7 @@ function describeReport(title: string, r: CampaignReport): string {
   return [
     title,
     `sent ${n(r.sent)} · opened ${n(r.opened)} · clicked ${n(r.clicked)} · conversion window ${r.conversionWindowDays} days`,
+    ...(r.uncertain > 0 ? [`uncertain ${n(r.uncertain)}: a worker died while sending them; they may or may not have arrived and are not sent again`] : []),
     ...arms,
     `outcomes: ${r.outcomes.map((o) => `${o.state}${o.reason ? ` (${o.reason})` : ''} ${n(o.count)}`).join(', ') || 'none'}`,
     describeLift('vs holdout', r.vsHoldout),

@@ -7,8 +7,9 @@ import { addressOf, customerScope, footerLang, loadRecipients, postalOf, suppres
 import { ProviderError, type Messenger, type OutboundMessage } from './messenger.ts';
 import type { DmBatchStore } from './dmBatches.ts';
 import { createMessenger } from './messengers.ts';
-import { approveSends, capHistory, claim, extendLeases, finishCampaigns, LEASE_MS, lockRecipients, retryDelayMs, settle, type Claimed, type Outcome } from './queue.ts';
+import { approveSends, capHistory, claim, extendLeases, finishCampaigns, LEASE_MS, lockRecipients, markSending, retryDelayMs, settle, settleUncertain, type Claimed, type Outcome } from './queue.ts';
 import { RateLimiter } from './rateLimiter.ts';
+import { claimSeedCopies, markedContent, SEED_COPY_HEADER, settleSeedCopy } from './seedCopies.ts';
 import { compileTemplate, type CompiledTemplate, type RenderScope } from './render.ts';
 import type { MessagingSettings } from './settings.ts';
 import { addSuppressions } from './suppressions.ts';
@@ -47,6 +48,10 @@ export interface DrainResult {
   suppressed: number;
   failed: number;
   retrying: number;
+  /** Messages left 'sending' by a dead worker, settled 'uncertain' in this pass (at most once). */
+  uncertain: number;
+  /** Seed copies sent to the team's addresses (not deliveries: not in `sent`). */
+  seedCopies: number;
   /** Milliseconds spent loading facts and deciding (the gate), and in the whole pass. */
   gateMs: number;
   totalMs: number;
@@ -86,8 +91,10 @@ export class Dispatcher {
   async drain(options: DrainOptions = {}): Promise<DrainResult> {
     const started = performance.now();
     const now = options.now ?? new Date();
-    const result: DrainResult = { claimed: 0, sent: 0, deferred: 0, suppressed: 0, failed: 0, retrying: 0, gateMs: 0, totalMs: 0 };
+    const result: DrainResult = { claimed: 0, sent: 0, deferred: 0, suppressed: 0, failed: 0, retrying: 0, uncertain: 0, seedCopies: 0, gateMs: 0, totalMs: 0 };
     const leaseMs = options.leaseMs ?? LEASE_MS;
+    const uncertain = await settleUncertain(this.db, now, options.workspaceId ?? null);
+    result.uncertain = uncertain.reduce((n, c) => n + c.count, 0);
     const claimed = await claim(this.db, now, options.limit ?? 500, options.workspaceId ?? null, leaseMs);
     result.claimed = claimed.length;
     // Heartbeat: the lease is renewed every third of it while this pass sends, on the pass' clock
@@ -102,7 +109,9 @@ export class Dispatcher {
     } finally {
       clearInterval(heartbeat);
     }
-    const campaigns = [...new Map(claimed.map((c) => [`${c.workspace_id}:${c.campaign_id}`, { workspaceId: c.workspace_id, campaignId: c.campaign_id }])).values()];
+    result.seedCopies = await this.sendSeedCopies(now, options.workspaceId ?? null, leaseMs);
+    const touched = [...claimed.map((c) => ({ workspaceId: c.workspace_id, campaignId: c.campaign_id })), ...uncertain];
+    const campaigns = [...new Map(touched.map((c) => [`${c.workspaceId}:${c.campaignId}`, { workspaceId: c.workspaceId, campaignId: c.campaignId }])).values()];
     await finishCampaigns(this.db, campaigns);
     result.totalMs = performance.now() - started;
     return result;
@@ -187,9 +196,21 @@ export class Dispatcher {
       const messages: { row: Claimed; message: OutboundMessage | ProviderError }[] = [];
       for (const s of group) messages.push({ row: s.row, message: await this.compose(workspaceId, ws, s.row, s.recipient, s.address).catch((err: Error) => new ProviderError(`render: ${err.message}`, 'render_failed', false)) });
       const limiter = this.limiter(workspaceId, channel, ws.settings.policy.ratePerSecond[channel]);
-      // Outcomes are written in small groups (one statement per `concurrency` messages, not per
-      // message): a worker killed between a provider's acceptance and the flush resends at most
-      // that many, with the same idempotency key.
+      // At most once: a message is committed 'sending' before its provider call, in groups of
+      // `concurrency` (one statement per group, asked for by the group's first message), and its
+      // outcome is written after it, in groups as well. A worker killed meanwhile leaves fewer than
+      // three groups 'sending', which become 'uncertain' (docs/messaging.md, Delivery guarantees).
+      const ready = messages.filter((m): m is { row: Claimed; message: OutboundMessage } => !(m.message instanceof ProviderError));
+      const marks = new Map<number, Promise<Set<string>>>();
+      const stillOurs = async (index: number, id: string): Promise<boolean> => {
+        const group = Math.floor(index / concurrency);
+        let marked = marks.get(group);
+        if (!marked) {
+          marked = markSending(this.db, workspaceId, ready.slice(group * concurrency, (group + 1) * concurrency).map((m) => m.row));
+          marks.set(group, marked);
+        }
+        return (await marked).has(id);
+      };
       let pending: Outcome[] = [];
       const flush = async () => {
         const batch = pending;
@@ -206,29 +227,68 @@ export class Dispatcher {
         pending.push(o);
         if (pending.length >= concurrency) await flush();
       };
+      for (const m of messages) if (m.message instanceof ProviderError) await record(m.row, m.message);
       if (messenger.sendBatch) {
-        const ready = messages.filter((m): m is { row: Claimed; message: OutboundMessage } => !(m.message instanceof ProviderError));
-        const outcomes = ready.length > 0 ? await messenger.sendBatch(ready.map((m) => m.message)) : [];
-        const byId = new Map(ready.map((m, i) => [m.row.id, outcomes[i]!]));
-        for (const m of messages) await record(m.row, m.message instanceof ProviderError ? m.message : byId.get(m.row.id)!);
+        // A batch channel (paper DM) hands the whole claim over at once: all of it is committed 'sending' first.
+        const marked = await markSending(this.db, workspaceId, ready.map((m) => m.row));
+        const batch = ready.filter((m) => marked.has(m.row.id));
+        const outcomes = batch.length > 0 ? await messenger.sendBatch(batch.map((m) => m.message)) : [];
+        for (const [i, m] of batch.entries()) await record(m.row, outcomes[i]!);
         await flush();
         continue;
       }
-      const queue = [...messages];
+      let next = 0;
       const worker = async () => {
-        for (let m = queue.shift(); m; m = queue.shift()) {
-          if (m.message instanceof ProviderError) {
-            await record(m.row, m.message);
-            continue;
-          }
+        for (let index = next++; index < ready.length; index = next++) {
+          const m = ready[index]!;
           if (limiter) await limiter.take();
+          // Another worker took this row over (this one outlived its lease): it is theirs to send.
+          if (!(await stillOurs(index, m.row.id))) continue;
           const outcome = await messenger.send(m.message).catch((err: unknown) => (err instanceof ProviderError ? err : new ProviderError((err as Error).message, 'error', true)));
           await record(m.row, outcome);
         }
       };
-      await Promise.all(Array.from({ length: Math.min(concurrency, messages.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(concurrency, ready.length) }, worker));
       await flush();
     }
+  }
+
+  /**
+   * Seed copies due (docs/messaging.md, Seed lists and proofs): the campaign's message as its first
+   * treated recipient gets it, without tracking (the team's opens and clicks are not the
+   * customer's) and with a dead unsubscribe link, marked in the subject and a header. They skip
+   * the customer gate but take the channel's rate limiter like any message.
+   */
+  private async sendSeedCopies(now: Date, workspaceId: string | null, leaseMs: number): Promise<number> {
+    const copies = await claimSeedCopies(this.db, now, 100, workspaceId, leaseMs);
+    let sent = 0;
+    for (const copy of copies) {
+      const ws = await this.deps.settingsOf(copy.workspace_id);
+      const messenger = this.messenger(copy.workspace_id, ws, copy.channel);
+      const recipient = (await loadRecipients(this.db, copy.workspace_id, [copy.customer_id], now, this.deps.recipientVariables)).get(copy.customer_id);
+      if (!messenger || !recipient) {
+        await settleSeedCopy(this.db, copy, { state: 'failed', reason: messenger ? 'customer_deleted' : `not_configured:${copy.channel}` }, now);
+        continue;
+      }
+      const campaign = await this.deps.campaignOf(copy.workspace_id, copy.campaign_id);
+      const row = { id: copy.id, campaign_id: copy.campaign_id, channel: copy.channel, class: campaign.class, vars: copy.vars };
+      const outcome = await this.compose(copy.workspace_id, ws, row, recipient, copy.address, true)
+        .then(async (message) => {
+          const limiter = this.limiter(copy.workspace_id, copy.channel, ws.settings.policy.ratePerSecond[copy.channel]);
+          if (limiter) await limiter.take();
+          return messenger.send({ ...message, content: markedContent(message.content, '[seed copy]'), headers: { [SEED_COPY_HEADER]: copy.campaign_id } });
+        })
+        .catch((err: unknown) => (err instanceof ProviderError ? err : new ProviderError((err as Error).message, 'error', true)));
+      if (!(outcome instanceof ProviderError)) {
+        await settleSeedCopy(this.db, copy, { state: 'sent', providerId: outcome.providerId }, now);
+        sent++;
+      } else if (outcome.retryable && copy.attempts < ws.settings.policy.maxAttempts) {
+        await settleSeedCopy(this.db, copy, { state: 'queued', reason: `retry:${outcome.code}`, dueAt: new Date(now.getTime() + retryDelayMs(copy.attempts)) }, now);
+      } else {
+        await settleSeedCopy(this.db, copy, { state: 'failed', reason: `provider:${outcome.code}` }, now);
+      }
+    }
+    return sent;
   }
 
   private outcome(row: Claimed, sent: { providerId: string } | ProviderError, maxAttempts: number, now: Date): Outcome {
@@ -240,7 +300,15 @@ export class Dispatcher {
     return { ...base, state: 'failed', reason: `provider:${sent.code}` };
   }
 
-  private async compose(workspaceId: string, ws: WorkspaceMessaging, row: Claimed, recipient: Recipient, address: string): Promise<OutboundMessage> {
+  /** The message of `row` for `recipient`; a `seedCopy` carries no tracking and a dead unsubscribe link (the team's clicks are not the customer's). */
+  private async compose(
+    workspaceId: string,
+    ws: WorkspaceMessaging,
+    row: Pick<Claimed, 'id' | 'campaign_id' | 'channel' | 'class' | 'vars'>,
+    recipient: Recipient,
+    address: string,
+    seedCopy = false,
+  ): Promise<OutboundMessage> {
     const campaign = await this.deps.campaignOf(workspaceId, row.campaign_id);
     // The footer comes from the settings: a settings change recompiles.
     const cacheKey = `${campaign.id}:${ws.version}`;
@@ -250,7 +318,8 @@ export class Dispatcher {
       this.templates.set(cacheKey, template);
     }
     const compiled = await template;
-    const urls = trackingUrls(ws.settings.publicBaseUrl, ws.linkSecret, { workspaceId, deliveryId: row.id });
+    const tracked = trackingUrls(ws.settings.publicBaseUrl, ws.linkSecret, { workspaceId, deliveryId: row.id });
+    const urls = seedCopy ? { ...tracked, unsubscribe: `${ws.settings.publicBaseUrl.replace(/\/+$/, '')}/m/u/seed-copy` } : tracked;
     const marketing = row.class === 'marketing';
     const recommendations = compiled.usesRecommendations ? (await this.deps.recommendations.forCustomer(workspaceId, recipient.id, 3)).data : [];
     const scope: RenderScope = {
@@ -262,14 +331,14 @@ export class Dispatcher {
       unsubscribe_url: marketing ? urls.unsubscribe : null,
       footer_lang: footerLang(recipient),
     };
-    const content = await compiled.render(scope, { tracking: row.channel === 'email' ? urls : undefined, postal: postalOf(recipient) ?? undefined });
+    const content = await compiled.render(scope, { tracking: row.channel === 'email' && !seedCopy ? urls : undefined, postal: postalOf(recipient) ?? undefined });
     return {
       key: row.id,
       channel: row.channel,
       class: row.class,
       to: address,
       content,
-      unsubscribeUrl: marketing ? urls.unsubscribe : undefined,
+      unsubscribeUrl: marketing && !seedCopy ? urls.unsubscribe : undefined,
       about: { workspaceId, campaignId: campaign.id, customerId: recipient.id, externalId: recipient.externalId },
     };
   }

@@ -31,6 +31,8 @@ export interface OutboundMessage {
   content: Content;
   /** One-click unsubscribe URL (RFC 8058), for marketing email. */
   unsubscribeUrl?: string;
+  /** Extra email headers (a seed copy's or a proof's marker). */
+  headers?: Record<string, string>;
   /** Sent with webhook payloads. */
   about: { workspaceId: string; campaignId: string; customerId: string; externalId: string | null };
 }

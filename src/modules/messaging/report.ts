@@ -15,6 +15,11 @@ export interface CampaignReport {
   conversionWindowDays: number;
   arms: Record<Arm, GroupOutcome>;
   sent: number;
+  /**
+   * Messages whose worker died after committing them 'sending' and before recording the provider's
+   * answer: they may or may not have arrived, and are not sent again (at most once).
+   */
+  uncertain: number;
   opened: number;
   clicked: number;
   /** Deliveries by outcome and reason (the gate rule that suppressed or deferred, the provider error), most first. */
@@ -28,7 +33,7 @@ export interface CampaignReport {
 const EMPTY: GroupOutcome = { n: 0, conversions: 0, revenueSum: 0, revenueSumSquares: 0 };
 
 export async function campaignReport(q: Queryable, workspaceId: string, campaignId: string, windowDays: number, confidence = 0.95): Promise<CampaignReport> {
-  const { rows } = await q.query<{ arm: Arm; n: number; conversions: number; revenue_sum: number; revenue_sq: number; sent: number; opened: number; clicked: number }>(
+  const { rows } = await q.query<{ arm: Arm; n: number; conversions: number; revenue_sum: number; revenue_sq: number; sent: number; uncertain: number; opened: number; clicked: number }>(
     `WITH per_customer AS (
        SELECT d.arm, d.state, d.opened_at, d.clicked_at,
          count(o.id) AS orders, coalesce(sum(o.net_minor), 0)::float8 AS revenue
@@ -39,7 +44,8 @@ export async function campaignReport(q: Queryable, workspaceId: string, campaign
        GROUP BY d.id, d.arm, d.state, d.opened_at, d.clicked_at)
      SELECT arm, count(*)::int AS n, count(*) FILTER (WHERE orders > 0 AND revenue > 0)::int AS conversions,
        sum(revenue) AS revenue_sum, sum(revenue * revenue) AS revenue_sq,
-       count(*) FILTER (WHERE state = 'sent')::int AS sent, count(opened_at)::int AS opened, count(clicked_at)::int AS clicked
+       count(*) FILTER (WHERE state = 'sent')::int AS sent,
+       count(*) FILTER (WHERE state = 'uncertain')::int AS uncertain, count(opened_at)::int AS opened, count(clicked_at)::int AS clicked
      FROM per_customer GROUP BY arm`,
     [workspaceId, campaignId, windowDays],
   );
@@ -50,12 +56,13 @@ export async function campaignReport(q: Queryable, workspaceId: string, campaign
   );
   const arms: Record<Arm, GroupOutcome> = { treatment: EMPTY, holdout: EMPTY, global_control: EMPTY };
   for (const r of rows) arms[r.arm] = { n: r.n, conversions: r.conversions, revenueSum: r.revenue_sum, revenueSumSquares: r.revenue_sq };
-  const sum = (k: 'sent' | 'opened' | 'clicked') => rows.reduce((a, r) => a + r[k], 0);
+  const sum = (k: 'sent' | 'uncertain' | 'opened' | 'clicked') => rows.reduce((a, r) => a + r[k], 0);
   return {
     campaignId,
     conversionWindowDays: windowDays,
     arms,
     sent: sum('sent'),
+    uncertain: sum('uncertain'),
     opened: sum('opened'),
     clicked: sum('clicked'),
     outcomes,

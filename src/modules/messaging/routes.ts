@@ -194,6 +194,20 @@ export async function messagingRoutes(app: ZodApp, services: RouteServices): Pro
     },
     async (request) => messaging.testSend(workspaceOf(request), request.params.id, request.body),
   );
+  app.post(
+    '/v1/campaigns/:id/proof',
+    {
+      preHandler: write,
+      schema: {
+        tags: ['messaging'],
+        summary: "Send the campaign's message to every seed address of its channel, marked '[PROOF]': for `customer` when given, else for a sample recipient",
+        params: idParams,
+        body: z.object({ customer: z.string().min(1).max(255).optional() }),
+        response: { 200: z.object({ sent: z.array(z.object({ to: z.string(), providerId: z.string() })) }) },
+      },
+    },
+    async (request) => messaging.proof(workspaceOf(request), request.params.id, request.body),
+  );
   app.get(
     '/v1/campaigns/:id/report',
     {

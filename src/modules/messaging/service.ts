@@ -25,6 +25,8 @@ import { assertSenderIdentity, needsSenderIdentity } from './senderIdentity.ts';
 import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
 import { referenceIn } from '../../kernel/references.ts';
 import { SeedList } from './seedList.ts';
+import { enqueueSeedCopies, markedContent, PROOF_HEADER, seedAddressesFor } from './seedCopies.ts';
+import { SAMPLE_POSTAL, SAMPLE_SCOPES } from './sampleScopes.ts';
 import { Tracking } from './tracking.ts';
 import { keepSecrets, messagingSettingsInput, redact, storedMessagingSettings, type MessagingSettings } from './settings.ts';
 import { campaignInput, type Campaign, type CampaignInput, type Channel, type CustomerMessage, type MessageClass, type RecipientVariableProviders, type Template } from './types.ts';
@@ -109,6 +111,12 @@ export class MessagingService {
          state = CASE WHEN state IN ('queued', 'deferred') THEN 'suppressed' ELSE state END,
          reason = CASE WHEN state IN ('queued', 'deferred') THEN 'erased' ELSE reason END
        WHERE workspace_id = $1 AND customer_id = $2`,
+      [workspaceId, customerId],
+    );
+    // A seed copy not yet sent would carry their message to the team: it never will be.
+    await q.query(
+      `UPDATE seed_copies s SET state = 'failed', reason = 'erased' FROM deliveries d
+       WHERE s.workspace_id = $1 AND s.state = 'queued' AND d.workspace_id = s.workspace_id AND d.id = s.delivery_id AND d.customer_id = $2`,
       [workspaceId, customerId],
     );
     // The outbox holds what was rendered for them, address included: it goes like the variables.
@@ -269,6 +277,8 @@ export class MessagingService {
         members.slice(i, i + ENQUEUE_CHUNK),
       );
     }
+    // The seed list gets its copies before the launch counts as done: a resumed launch adds them if a cut-short one did not.
+    await enqueueSeedCopies(this.db, workspaceId, campaign, new Date());
     await this.db.query('UPDATE campaigns SET enqueued_at = now() WHERE workspace_id = $1 AND id = $2', [workspaceId, campaign.id]);
     return { enqueued, heldOut: members.filter((m) => m.arm !== 'treatment').length };
   }
@@ -370,6 +380,58 @@ export class MessagingService {
   }
 
   /**
+   * A proof: the campaign's message sent now to every seed address of its channel (emails for
+   * email, phone numbers for SMS), marked "[PROOF]" in the subject or text and, for email, with an
+   * `X-Kizuna-Proof` header. Rendered for `customer` when given (a real customer's message; the seed
+   * list may receive it), else for the sample recipient templates are checked with. Not a
+   * delivery: no gate, nothing in the report.
+   */
+  async proof(workspaceId: string, campaignId: string, input: { customer?: string } = {}): Promise<{ sent: { to: string; providerId: string }[] }> {
+    const campaign = await this.getCampaign(workspaceId, campaignId);
+    const addresses = seedAddressesFor(campaign.channel, (await this.seedList.get(workspaceId)).addresses);
+    if (addresses.length === 0) {
+      throw new ConflictError(`The seed list has no ${campaign.channel} address: an admin adds them (PUT /v1/messaging/seed-list)`, 'seed_list_empty');
+    }
+    const { settings } = await this.settingsOf(workspaceId);
+    let content: Content;
+    let about: { customerId: string; externalId: string | null };
+    if (input.customer) {
+      const customer = await this.m.customers.find(workspaceId, input.customer);
+      content = await this.preview(workspaceId, campaignId, customer.id);
+      about = { customerId: customer.id, externalId: customer.externalId };
+    } else {
+      const compiled = await compileTemplate(campaign.template, settings, false, this.variableNames);
+      const sample = SAMPLE_SCOPES[0]!;
+      content = await compiled.render(
+        { ...sample, campaign: { id: campaign.id, name: campaign.name }, sender: { name: settings.sender.name, postal_address: settings.sender.postalAddress } },
+        { postal: SAMPLE_POSTAL },
+      );
+      // No customer behind the sample: the outbox keeps the proof unattached (`|| null`).
+      about = { customerId: '', externalId: null };
+    }
+    const messenger = createMessenger(campaign.channel, settings, { db: this.db, workspaceId, dmBatches: this.dmBatches });
+    if (!messenger) throw new ConflictError(`The ${campaign.channel} channel is not configured`, 'channel_not_configured');
+    const sent: { to: string; providerId: string }[] = [];
+    try {
+      for (const to of addresses) {
+        const result = await messenger.send({
+          key: newId(),
+          channel: campaign.channel,
+          class: 'transactional',
+          to,
+          content: markedContent(content, '[PROOF]'),
+          headers: { [PROOF_HEADER]: campaign.id },
+          about: { workspaceId, campaignId, ...about },
+        });
+        sent.push({ to, providerId: result.providerId });
+      }
+    } finally {
+      await messenger.close();
+    }
+    return { sent };
+  }
+
+  /**
    * An email to the workspace's own team (an alert such as a new detractor case). It reaches no
    * customer, so like a test send it is not a delivery and skips the gate; `key` keeps a retry's
    * Message-ID the same.
@@ -417,7 +479,9 @@ export class MessagingService {
   async workspacesWithDueWork(now = new Date()): Promise<string[]> {
     const { rows } = await this.db.query<{ workspace_id: string }>(
       `SELECT DISTINCT workspace_id FROM deliveries
-       WHERE due_at <= $1 AND (state IN ('queued', 'deferred') OR (state = 'sending' AND lease_until < $1))
+       WHERE due_at <= $1 AND (state IN ('queued', 'deferred') OR (state IN ('claimed', 'sending') AND lease_until < $1))
+       UNION
+       SELECT workspace_id FROM seed_copies WHERE due_at <= $1 AND (state = 'queued' OR (state = 'sending' AND lease_until < $1))
        UNION
        SELECT workspace_id FROM campaigns
        WHERE status = 'scheduled' AND scheduled_at <= $1 OR status = 'sending' AND enqueued_at IS NULL AND started_at < $2`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { outboundUrl } from '../../kernel/outboundUrl.ts';
 import type { FieldIssue } from '../../kernel/errors.ts';
-import { CHANNELS } from './types.ts';
+import { CHANNELS, DELIVERY_GUARANTEES } from './types.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time such as 21:00');
 const rate = z.number().positive().max(100_000);
@@ -86,8 +86,22 @@ const settingsSchema = (guard: UrlGuard) => z.object({
       /** Messages per second per channel and worker process. */
       ratePerSecond: z.partialRecord(z.enum(CHANNELS), rate).default({}),
       maxAttempts: z.number().int().min(1).max(20).default(5),
+      /**
+       * After a crash, a message that may have reached its provider is reported 'uncertain' and not
+       * sent again (at_most_once), or sent again with the same idempotency key (at_least_once).
+       */
+      deliveryGuarantee: z.enum(DELIVERY_GUARANTEES).default('at_most_once'),
     })
-    .default({ totalCap: { max: 3, days: 7 }, perChannelCap: {}, quietHours: { start: '21:00', end: '08:00' }, requireOptIn: ['email', 'sms'], globalControlPercent: 0, ratePerSecond: {}, maxAttempts: 5 }),
+    .default({
+      totalCap: { max: 3, days: 7 },
+      perChannelCap: {},
+      quietHours: { start: '21:00', end: '08:00' },
+      requireOptIn: ['email', 'sms'],
+      globalControlPercent: 0,
+      ratePerSecond: {},
+      maxAttempts: 5,
+      deliveryGuarantee: 'at_most_once',
+    }),
 });
 /** What a client may save: every URL the server will call is checked (a 400 naming the field). */
 export const messagingSettingsInput = settingsSchema(outboundUrl);

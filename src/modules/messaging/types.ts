@@ -8,7 +8,9 @@ export const CHANNELS = MESSAGE_CHANNELS;
 export type Channel = (typeof CHANNELS)[number];
 export { MESSAGE_CLASSES, type MessageClass };
 
-export const DELIVERY_STATES = ['queued', 'sending', 'sent', 'deferred', 'suppressed', 'failed', 'held_out'] as const;
+export const DELIVERY_STATES = ['queued', 'claimed', 'sending', 'sent', 'deferred', 'suppressed', 'failed', 'held_out', 'uncertain'] as const;
+/** What happens after a crash to a message that may have reached its provider (docs/messaging.md, Delivery guarantees). */
+export const DELIVERY_GUARANTEES = ['at_most_once', 'at_least_once'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 export type Arm = 'treatment' | 'holdout' | 'global_control';
 

@@ -53,6 +53,7 @@ export const en = {
   'error.tooLarge': 'The file is too large to upload here. Use the command-line import shown below.',
   'error.conflict': 'This conflicts with what is already stored.',
   'error.other': 'The request failed (HTTP {status}).',
+  'error.code.seed_list_empty': 'The seed list has no address for this channel: an admin adds the team\'s addresses (PUT /v1/messaging/seed-list or kizuna seedlist set).',
   'error.code.channel_not_configured': 'This channel is not set up for this workspace: an admin must first add its provider or send it to the outbox.',
   'error.details': 'Details from the server',
   'error.code.forbidden': 'Your role does not allow this.',

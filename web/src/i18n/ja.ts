@@ -55,6 +55,7 @@ export const ja: Messages = {
   'error.tooLarge': 'ファイルが大きすぎてここからはアップロードできません。下記のコマンドラインでインポートしてください。',
   'error.conflict': '既存のデータと矛盾しています。',
   'error.other': 'リクエストが失敗しました（HTTP {status}）。',
+  'error.code.seed_list_empty': 'シードリストにこのチャネルの宛先がありません。管理者がチームの宛先を登録してください（PUT /v1/messaging/seed-list または kizuna seedlist set）。',
   'error.code.channel_not_configured': 'このチャネルはまだ設定されていません。管理者がプロバイダーを設定するか、アウトボックスに送るよう設定してください。',
   'error.details': 'サーバーからの詳細',
   'error.code.forbidden': 'この操作はあなたのロールでは許可されていません。',

@@ -35,7 +35,7 @@ export class EmailMessenger implements Messenger {
   async send(message: OutboundMessage): Promise<{ providerId: string }> {
     if (message.content.channel !== 'email') throw new Error(`email messenger got ${message.content.channel} content`);
     const messageId = emailMessageId(message, this.sender);
-    const headers = unsubscribeHeaders(message);
+    const headers = { ...unsubscribeHeaders(message), ...message.headers };
     try {
       await this.transport.sendMail({
         from: { name: this.sender.name, address: this.sender.email },

@@ -64,6 +64,7 @@ export function outboxParts(message: OutboundMessage, sender: MessagingSettings[
           Subject: c.subject,
           'Message-ID': emailMessageId(message, sender),
           ...unsubscribeHeaders(message),
+          ...message.headers,
         },
       };
     case 'line':

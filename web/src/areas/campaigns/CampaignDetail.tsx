@@ -151,6 +151,7 @@ function PreviewAndTest({ campaign, canSend }: { campaign: Campaign; canSend: bo
   const [loading, setLoading] = useState(false);
   const [to, setTo] = useState(campaign.channel === 'email' ? user.email : '');
   const [testResult, setTestResult] = useState<{ ok: boolean; detail: unknown }>();
+  const [proofResult, setProofResult] = useState<{ ok: true; to: string[] } | { ok: false; detail: unknown }>();
 
   useEffect(() => {
     if (!customer && sample?.sample[0]) setCustomer(sample.sample[0].id);
@@ -183,6 +184,17 @@ function PreviewAndTest({ campaign, canSend }: { campaign: Campaign; canSend: bo
       setTestResult({ ok: true, detail: null });
     } catch (err) {
       setTestResult({ ok: false, detail: err });
+    }
+  };
+
+  // The seed list gets the message as the selected customer would (the seed list may receive customer data).
+  const sendProof = async () => {
+    setProofResult(undefined);
+    try {
+      const result = await api<{ sent: { to: string }[] }>(`/v1/campaigns/${campaign.id}/proof`, { method: 'POST', body: customer ? { customer } : {} });
+      setProofResult({ ok: true, to: result.sent.map((s) => s.to) });
+    } catch (err) {
+      setProofResult({ ok: false, detail: err });
     }
   };
 
@@ -222,6 +234,19 @@ function PreviewAndTest({ campaign, canSend }: { campaign: Campaign; canSend: bo
           )}
           {testResult && !testResult.ok && <CampaignError error={testResult.detail} />}
         </form>
+      )}
+      {canSend && (campaign.channel === 'email' || campaign.channel === 'sms') && (
+        <div className="proof-send">
+          <button type="button" className="button button-secondary" onClick={() => void sendProof()}>
+            {t('campaigns.proof.send')}
+          </button>
+          {proofResult?.ok && (
+            <p className="notice notice-success" role="status">
+              {t('campaigns.proof.sent', { to: proofResult.to.join(', ') })}
+            </p>
+          )}
+          {proofResult && !proofResult.ok && <CampaignError error={proofResult.detail} />}
+        </div>
       )}
     </section>
   );

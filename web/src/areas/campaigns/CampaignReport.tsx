@@ -7,7 +7,7 @@ import { LiftChart } from './LiftChart.tsx';
 import { reasonLabel } from './reasons.ts';
 import type { Campaign, CampaignReport, DeliveryState, Interval, LiftReport } from './types.ts';
 
-const STATE_ORDER: DeliveryState[] = ['sent', 'queued', 'sending', 'deferred', 'suppressed', 'failed', 'held_out'];
+const STATE_ORDER: DeliveryState[] = ['sent', 'uncertain', 'queued', 'claimed', 'sending', 'deferred', 'suppressed', 'failed', 'held_out'];
 
 /** Delivery outcomes by reason, then conversions and revenue with lift against holdout and global control. */
 export function CampaignReportView({ campaign }: { campaign: Campaign }) {
@@ -43,6 +43,7 @@ function Report({ report, campaign }: { report: CampaignReport; campaign: Campai
       <dl className="stats">
         <Stat label={t('campaigns.report.targeted')} value={format.number(total)} />
         <Stat label={t('campaigns.state.sent')} value={format.number(report.sent)} />
+        {report.uncertain > 0 && <Stat label={t('campaigns.report.uncertain')} value={format.number(report.uncertain)} />}
         <Stat label={t('campaigns.report.opened')} value={`${format.number(report.opened)} (${rate(report.opened, report.sent)})`} />
         <Stat label={t('campaigns.report.clicked')} value={`${format.number(report.clicked)} (${rate(report.clicked, report.sent)})`} />
         <Stat label={t('campaigns.report.conversions')} value={`${format.number(report.arms.treatment.conversions)} (${rate(report.arms.treatment.conversions, treated)})`} />
@@ -85,12 +86,14 @@ function Report({ report, campaign }: { report: CampaignReport; campaign: Campai
 
 export const STATE_BADGE: Record<DeliveryState, string> = {
   queued: 'badge-neutral',
+  claimed: 'badge-neutral',
   sending: 'badge-neutral',
   sent: 'badge-positive',
   deferred: 'badge-accent',
   suppressed: 'badge-negative',
   failed: 'badge-negative',
   held_out: 'badge-neutral',
+  uncertain: 'badge-accent',
 };
 
 function Stat({ label, value }: { label: string; value: string }) {

@@ -2,7 +2,7 @@ export const CHANNELS = ['email', 'line', 'sms', 'push', 'webhook', 'dm'] as con
 export type Channel = (typeof CHANNELS)[number];
 export type MessageClass = 'marketing' | 'transactional';
 export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
-export type DeliveryState = 'queued' | 'sending' | 'sent' | 'deferred' | 'suppressed' | 'failed' | 'held_out';
+export type DeliveryState = 'queued' | 'claimed' | 'sending' | 'sent' | 'deferred' | 'suppressed' | 'failed' | 'held_out' | 'uncertain';
 export type Arm = 'treatment' | 'holdout' | 'global_control';
 
 export type Template =
@@ -62,6 +62,8 @@ export interface CampaignReport {
   conversionWindowDays: number;
   arms: Record<Arm, { n: number; conversions: number; revenueSum: number; revenueSumSquares: number }>;
   sent: number;
+  /** Left 'sending' by a worker that died: may or may not have arrived; not sent again. */
+  uncertain: number;
   opened: number;
   clicked: number;
   outcomes: { state: DeliveryState; reason: string | null; count: number }[];
