@@ -68,7 +68,7 @@ export function createMetrics(db: Queryable, options: { role: string; defaultMet
     async collect() {
       this.reset();
       const { rows } = await db.query<{ state: string; channel: string; n: number }>(
-        `SELECT state, channel, count(*)::int AS n FROM deliveries WHERE state IN ('queued', 'deferred', 'sending') GROUP BY 1, 2`,
+        `SELECT state, channel, count(*)::int AS n FROM deliveries WHERE state IN ('queued', 'deferred', 'claimed', 'sending') GROUP BY 1, 2`,
       );
       for (const r of rows) this.set({ state: r.state, channel: r.channel }, r.n);
     },

@@ -91,7 +91,7 @@ describeEachDatabase('several API and worker processes, one API and one worker k
 
     await until(
       async () =>
-        (await count(`SELECT count(*)::int AS n FROM deliveries WHERE workspace_id = $1 AND state IN ('queued', 'deferred', 'sending')`, ws)) === 0 &&
+        (await count(`SELECT count(*)::int AS n FROM deliveries WHERE workspace_id = $1 AND state IN ('queued', 'deferred', 'claimed', 'sending')`, ws)) === 0 &&
         (await count(`SELECT count(*)::int AS n FROM jobs WHERE workspace_id = $1 AND completed_at IS NULL AND failed_at IS NULL`, ws)) === 0,
       180_000,
     );

@@ -96,6 +96,7 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   products: distributed,
   recommendation_models: distributed,
   refunds: distributed,
+  seed_copies: distributed,
   segment_members: distributed,
   segment_membership_history: distributed,
   segment_versions: distributed,
