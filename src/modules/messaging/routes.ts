@@ -5,6 +5,7 @@ import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { dmBatchRoutes } from './dmBatchRoutes.ts';
+import { dkimKeyInput } from './dkim.ts';
 import { seedListInput } from './seedList.ts';
 import { unsubscribePage } from './unsubscribePage.ts';
 import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES } from './types.ts';
@@ -100,6 +101,55 @@ export async function messagingRoutes(app: ZodApp, services: Services): Promise<
     '/v1/messaging/settings',
     { preHandler: admin, schema: { tags: ['messaging'], summary: 'The messaging settings, secrets redacted' } },
     async (request) => messaging.getSettings(workspaceOf(request)),
+  );
+
+  const dnsRecordView = z.object({ type: z.literal('TXT'), name: z.string(), value: z.string(), zoneValue: z.string() });
+  const dkimKeyView = z.object({
+    id: z.string(),
+    domain: z.string(),
+    selector: z.string(),
+    algorithm: z.literal('rsa-sha256'),
+    bits: z.number().int(),
+    createdAt: z.date(),
+    readable: z.boolean().describe('false when the server key (KIZUNA_SECRET_KEY) no longer opens the private key: mail goes unsigned'),
+    dnsRecord: dnsRecordView,
+  });
+  app.get(
+    '/v1/messaging/dkim-keys',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['messaging'],
+        summary: "DKIM keys, and the SPF, DKIM and DMARC records to publish for the sender's domain",
+        response: {
+          200: z.object({
+            data: z.array(dkimKeyView),
+            senderDomain: z.string().nullable(),
+            hasKey: z.boolean().describe("whether the sender's domain has a usable key"),
+            records: z.array(dnsRecordView.extend({ purpose: z.enum(['spf', 'dkim', 'dmarc']) })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const ws = workspaceOf(request);
+      const settings = await messaging.settingsOf(ws).then((s) => s.settings, () => undefined);
+      const { keys, ...status } = await messaging.dkim.domainStatus(ws, settings);
+      return { data: keys, ...status };
+    },
+  );
+  app.post(
+    '/v1/messaging/dkim-keys',
+    { preHandler: admin, schema: { tags: ['messaging'], summary: 'Generate a DKIM key (RSA 2048) for a sending domain; the answer holds the TXT record to publish', body: dkimKeyInput, response: { 200: dkimKeyView } } },
+    async (request) => messaging.dkim.create(workspaceOf(request), request.body),
+  );
+  app.delete(
+    '/v1/messaging/dkim-keys/:id',
+    { preHandler: admin, schema: { tags: ['messaging'], summary: 'Delete a DKIM key: mail is no longer signed with it', params: idParams } },
+    async (request, reply) => {
+      await messaging.dkim.delete(workspaceOf(request), request.params.id);
+      return reply.code(204).send();
+    },
   );
 
   app.get(
