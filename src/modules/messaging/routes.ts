@@ -5,6 +5,7 @@ import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
 import type { Services } from '../../app/services.ts';
 import { dmBatchRoutes } from './dmBatchRoutes.ts';
+import { feedbackRoutes } from './feedbackRoutes.ts';
 import { dkimKeyInput } from './dkim.ts';
 import { seedListInput } from './seedList.ts';
 import { unsubscribePage } from './unsubscribePage.ts';
@@ -91,6 +92,8 @@ export async function messagingRoutes(app: ZodApp, services: Services): Promise<
   });
 
   dmBatchRoutes(app, services, write);
+  // Raw bodies (signed webhooks, MIME reports): their own scope and parsers.
+  await app.register(async (scope) => feedbackRoutes(scope.withTypeProvider(), services));
 
   app.put(
     '/v1/messaging/settings',

@@ -18,6 +18,7 @@ import { assignArm } from './holdout.ts';
 import type { Content } from './messenger.ts';
 import { DmBatchStore } from './dmBatches.ts';
 import { DkimKeys } from './dkim.ts';
+import { Feedback } from './bounces/feedback.ts';
 import { SecretBox } from '../../kernel/secretBox.ts';
 import { createMessenger } from './messengers.ts';
 import { enqueue, type NewDelivery } from './queue.ts';
@@ -62,6 +63,8 @@ export class MessagingService {
   readonly seedList: SeedList;
   /** DKIM keys per sending domain (private keys sealed with the server key). */
   readonly dkim: DkimKeys;
+  /** Bounce and complaint reports (DSN, ARF, SES, SendGrid), their rates, the complaint pause. */
+  readonly feedback: Feedback;
 
   constructor(
     private readonly db: Db,
@@ -72,6 +75,7 @@ export class MessagingService {
     secrets: SecretBox = new SecretBox(),
   ) {
     this.dkim = new DkimKeys(db, secrets);
+    this.feedback = new Feedback(db, { customers: m.customers, settingsOf: (ws, q) => this.settingsOf(ws, q) });
     this.variables = m.recipientVariables ?? new Map();
     this.variableNames = [...this.variables.keys()];
     this.dispatcher = new Dispatcher(db, {
@@ -102,6 +106,7 @@ export class MessagingService {
       ),
       messageLog: await exportRows(q, 'SELECT * FROM delivery_log WHERE workspace_id = $1 AND customer_id = $2 ORDER BY at, seq', [workspaceId, customerId]),
       outbox: await exportRows(q, 'SELECT * FROM outbox_messages WHERE workspace_id = $1 AND customer_id = $2 ORDER BY id', [workspaceId, customerId]),
+      bounceReports: await exportRows(q, 'SELECT * FROM messaging_feedback_events WHERE workspace_id = $1 AND customer_id = $2 ORDER BY occurred_at, id', [workspaceId, customerId]),
     };
   }
 
@@ -120,6 +125,7 @@ export class MessagingService {
     );
     // The outbox holds what was rendered for them, address included: it goes like the variables.
     await q.query('DELETE FROM outbox_messages WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, customerId]);
+    await this.feedback.eraseCustomer(workspaceId, customerId, q);
   }
 
   async putSettings(workspaceId: string, input: unknown): Promise<MessagingSettings> {
@@ -450,9 +456,11 @@ export class MessagingService {
   // ── reports ───────────────────────────────────────────────────────────────
 
   /** Conversions and revenue per arm, and lift against the holdout and the global control group. */
-  async report(workspaceId: string, campaignId: string, options: { windowDays?: number; confidence?: number } = {}): Promise<CampaignReport> {
+  async report(workspaceId: string, campaignId: string, options: { windowDays?: number; confidence?: number } = {}): Promise<CampaignReport & { deliverability: Awaited<ReturnType<Feedback['campaignRates']>> }> {
     const campaign = await this.getCampaign(workspaceId, campaignId);
-    return campaignReport(this.db, workspaceId, campaign.id, options.windowDays ?? campaign.conversionWindowDays, options.confidence);
+    const report = await campaignReport(this.db, workspaceId, campaign.id, options.windowDays ?? campaign.conversionWindowDays, options.confidence);
+    // Bounces and complaints (bounces/feedback.ts), next to the lift figures.
+    return { ...report, deliverability: await this.feedback.campaignRates(workspaceId, campaign.id) };
   }
 
   /** The global control group against everyone targeted, month by month. */
