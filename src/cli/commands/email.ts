@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 import type { DkimKeyView } from '../../modules/messaging/dkim.ts';
+import { listenForFeedback } from '../../modules/messaging/bounces/smtpListener.ts';
 
 interface Flags extends DataDirOption {
   workspace?: string;
@@ -17,7 +18,7 @@ const describeKey = (k: DkimKeyView) =>
   ].join('\n');
 
 export function register(program: Command): void {
-  const email = program.command('email').description('email authentication: DKIM keys per sending domain (docs/messaging.md, Deliverability)');
+  const email = program.command('email').description('email deliverability: DKIM keys per sending domain, the bounce and complaint listener (docs/messaging.md, Deliverability)');
   const dkim = email.command('dkim').description('DKIM signing keys');
   const withWorkspace = (cmd: Command) => dataDirOption(cmd.option('--workspace <id|name>', 'workspace (the only one when omitted)').option('--json', 'print JSON'));
 
@@ -40,5 +41,32 @@ export function register(program: Command): void {
   withWorkspace(dkim.command('delete').description('delete a DKIM key (mail is no longer signed with it)').argument('<id>', 'the key id (see list)')).action(async (id: string, opts: Flags) => {
     await withServices(opts, async (s) => s.messaging.dkim.delete(await resolveWorkspace(s, opts.workspace), id));
     emit(opts.json, { deleted: id }, () => `deleted DKIM key ${id}`);
+  });
+
+  const bounces = email.command('bounces').description('bounce (DSN) and complaint (ARF) reports');
+  dataDirOption(
+    bounces
+      .command('listen')
+      .description('receive DSN and ARF reports over SMTP until stopped (point the bounce mailbox or feedback loop here)')
+      .requiredOption('--port <n>', 'TCP port', (v) => Number(v))
+      .option('--host <address>', 'address to bind (default 127.0.0.1: put it behind your MTA)', '127.0.0.1')
+      .option('--workspace <id|name>', 'workspace (the only one when omitted)')
+      .option('--json', 'print each report as a JSON line'),
+  ).action(async (opts: Flags & { port: number; host: string }) => {
+    await withServices(opts, async (s) => {
+      const workspaceId = await resolveWorkspace(s, opts.workspace);
+      const listener = await listenForFeedback(s.messaging.feedback, {
+        workspaceId,
+        port: opts.port,
+        host: opts.host,
+        onReport: (r) => emit(opts.json, r, () => ('reason' in r ? `ignored: ${r.reason}` : `${r.format}: ${r.recorded} new, ${r.matched} matched, ${r.suppressed} suppressed, ${r.retried} retried${r.paused.length ? `, paused ${r.paused.join(', ')}` : ''}`)),
+      });
+      process.stderr.write(`listening for bounces and complaints on ${opts.host}:${listener.port} (workspace ${workspaceId}); Ctrl-C stops\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await listener.close();
+    });
   });
 }

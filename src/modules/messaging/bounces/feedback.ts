@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../../../db/database.ts';
 import { newId } from '../../../db/ids.ts';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from '../../../kernel/errors.ts';
@@ -156,7 +157,7 @@ export class Feedback {
     const inserted = await tx.query(
       `INSERT INTO messaging_feedback_events (workspace_id, id, event_key, source, kind, delivery_id, campaign_id, customer_id, recipient_hash, status, diagnostic, outcome, occurred_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'logged', $12) ON CONFLICT (workspace_id, event_key) DO NOTHING`,
-      [workspaceId, id, report.eventId.slice(0, 500), source, report.kind, delivery?.id ?? null, delivery?.campaign_id ?? null, delivery?.customer_id ?? null, hash, report.status ?? null, report.diagnostic ?? null, occurredAt],
+      [workspaceId, id, createHash('sha256').update(report.eventId).digest('hex'), source, report.kind, delivery?.id ?? null, delivery?.campaign_id ?? null, delivery?.customer_id ?? null, hash, report.status ?? null, report.diagnostic ?? null, occurredAt],
     );
     if (!inserted.rowCount) return undefined;
 

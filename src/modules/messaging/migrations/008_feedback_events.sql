@@ -1,6 +1,6 @@
 -- Bounces and complaints as they were reported (DSN, ARF, SES, SendGrid), matched to the delivery
--- and customer when our Message-ID or a VERP return path names one. `event_key` (the reporter's id
--- with the recipient) makes a report delivered twice count once.
+-- and customer when our Message-ID or a VERP return path names one. `event_key` (SHA-256 of the
+-- reporter's id with the recipient, so it holds no address) makes a report delivered twice count once.
 CREATE TABLE messaging_feedback_events (
   workspace_id    uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
   id              uuid NOT NULL,
