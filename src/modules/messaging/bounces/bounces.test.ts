@@ -9,6 +9,8 @@ import { nextTokyoNoon, NEWSLETTER_MJML, seedAudience, settingsFor, startSmtpSin
 import { parseArf } from './arf.ts';
 import { parseDsn } from './dsn.ts';
 import { SnsVerifier, snsStringToSign, type SnsMessage } from './ses.ts';
+import { listenForFeedback } from './smtpListener.ts';
+import nodemailer from 'nodemailer';
 
 const fixture = (name: string, deliveryId: string, recipient: string) =>
   readFileSync(new URL(`./fixtures/${name}.eml`, import.meta.url), 'utf8').replaceAll('{{DELIVERY_ID}}', deliveryId).replaceAll('{{RECIPIENT}}', recipient);
@@ -234,5 +236,22 @@ describeEachDatabase('messaging: bounces and complaints', (t) => {
     assert.equal(bad.statusCode, 400);
     const stale = sendgridPost(events, String(now - 3600));
     assert.equal((await app.inject({ method: 'POST', url, payload: stale.payload, headers: stale.headers })).statusCode, 400);
+  });
+
+  test('the SMTP listener reads a DSN delivered to it; other mail is accepted and ignored', async () => {
+    const { sent } = await sendCampaign('smtp', 1);
+    const seen: string[] = [];
+    const listener = await listenForFeedback(services.messaging.feedback, { workspaceId: ws, port: 0, onReport: (r) => seen.push('reason' in r ? 'ignored' : `${r.format} ${r.suppressed}`) });
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true });
+    try {
+      const envelope = { from: '', to: 'bounces@kizuna-shop.example.jp' };
+      await transport.sendMail({ envelope, raw: fixture('dsn-hard', sent[0]!.deliveryId, sent[0]!.email) });
+      await transport.sendMail({ envelope, raw: 'From: someone@example.net\r\nSubject: out of office\r\n\r\nI am away.' });
+    } finally {
+      transport.close();
+      await listener.close();
+    }
+    assert.deepEqual(seen, ['dsn 1', 'ignored']);
+    assert.equal(await services.customers.isSuppressed(ws, sent[0]!.email), true);
   });
 });
