@@ -9,6 +9,7 @@ import { IntelligenceService } from '../modules/intelligence/service.ts';
 import { LoyaltyService } from '../modules/loyalty/service.ts';
 import { MessagingService } from '../modules/messaging/service.ts';
 import { DmBatchStore } from '../modules/messaging/dmBatches.ts';
+import { SecretBox } from '../kernel/secretBox.ts';
 import { JobService } from '../modules/jobs/service.ts';
 import { OrderService } from '../modules/orders/service.ts';
 import { PrivacyService } from '../modules/privacy/service.ts';
@@ -88,7 +89,7 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
   const coupons = new CouponService(db, { workspaces, customers, segments });
   const loyalty = new LoyaltyService(db, { workspaces, customers, events, coupons, segments, jobs });
   const ingest = new IngestService(db, { workspaces, customers, accounts, catalog, orders, events, segments, loyalty });
-  const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations, users, recipientVariables }, new DmBatchStore(options.dataDir));
+  const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations, users, recipientVariables }, new DmBatchStore(options.dataDir), new SecretBox(options.dataDir));
   const journeys = new JourneyService(db, { workspaces, customers, events, segments, coupons, loyalty, webhooks, messaging, jobs, intelligence });
   const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging, jobs });
   const ugc = new UgcService(db, { customers, loyalty, coupons, surveys, events });

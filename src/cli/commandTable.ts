@@ -19,6 +19,7 @@ export const COMMANDS: Record<string, { summary: string; files: string[] }> = {
   },
   campaign: { summary: 'messaging campaigns: send to a segment on any channel, report lift', files: ['campaign', 'campaignOps'] },
   coupon: { summary: 'coupon campaigns: create, issue codes, redeem, stats', files: ['coupon'] },
+  email: { summary: 'email deliverability: DKIM keys per sending domain, the bounce and complaint listener (docs/messaging.md, Deliverability)', files: ['email'] },
   fit: {
     summary:
       'fit a CLV model by maximum likelihood: bgnbd | mbgnbd | paretonbd | gammagamma (from a summary or transactions) | sbg (from survivor counts)',

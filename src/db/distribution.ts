@@ -81,6 +81,8 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   loyalty_settings: distributed,
   loyalty_surprise_rules: distributed,
   loyalty_tier_changes: distributed,
+  messaging_dkim_keys: distributed,
+  messaging_feedback_events: distributed,
   messaging_seed_addresses: distributed,
   messaging_settings: distributed,
   model_backtests: distributed,

@@ -5,6 +5,7 @@ import type { WorkspaceService } from '../workspaces/service.ts';
 import { capWindowDays, CONSENT_CHANNEL, decide } from './deliveryGate.ts';
 import { addressOf, customerScope, footerLang, loadRecipients, postalOf, suppressionKind, type Recipient } from './facts.ts';
 import { ProviderError, type Messenger, type OutboundMessage } from './messenger.ts';
+import type { DkimSigningKey } from './dkim.ts';
 import type { DmBatchStore } from './dmBatches.ts';
 import { createMessenger } from './messengers.ts';
 import { approveSends, capHistory, claim, extendLeases, finishCampaigns, LEASE_MS, lockRecipients, markSending, retryDelayMs, settle, settleUncertain, type Claimed, type Outcome } from './queue.ts';
@@ -61,6 +62,8 @@ export interface WorkspaceMessaging {
   settings: MessagingSettings;
   linkSecret: string;
   version: string;
+  /** The sender domain's DKIM keys, opened. */
+  dkim?: DkimSigningKey[];
 }
 
 interface Deps {
@@ -348,7 +351,7 @@ export class Dispatcher {
     const cached = this.messengers.get(key);
     if (cached?.version === ws.version) return cached.messenger;
     if (cached) void cached.messenger.close();
-    const messenger = createMessenger(channel, ws.settings, { db: this.db, workspaceId, dmBatches: this.deps.dmBatches });
+    const messenger = createMessenger(channel, ws.settings, { db: this.db, workspaceId, dmBatches: this.deps.dmBatches, dkim: ws.dkim });
     if (messenger) this.messengers.set(key, { version: ws.version, messenger });
     else this.messengers.delete(key);
     return messenger;

@@ -6,6 +6,7 @@ import { PaperDmMessenger } from './channels/paperDm.ts';
 import { PushMessenger } from './channels/push.ts';
 import { SmsMessenger } from './channels/sms.ts';
 import { WebhookMessenger } from './channels/webhook.ts';
+import type { DkimSigningKey } from './dkim.ts';
 import type { DmBatchStore } from './dmBatches.ts';
 import type { Messenger } from './messenger.ts';
 import type { MessagingSettings } from './settings.ts';
@@ -16,11 +17,11 @@ import type { Channel } from './types.ts';
  * up. `where.db` is where the outbox channel stores what it is given; paper DM batches go to the
  * workspace's folder of `where.dmBatches`.
  */
-export function createMessenger(channel: Channel, settings: MessagingSettings, where: { db: Queryable; workspaceId: string; dmBatches: DmBatchStore }): Messenger | undefined {
+export function createMessenger(channel: Channel, settings: MessagingSettings, where: { db: Queryable; workspaceId: string; dmBatches: DmBatchStore; dkim?: DkimSigningKey[] }): Messenger | undefined {
   if (settings.outbox?.channels.includes(channel)) return new OutboxMessenger(channel, where.db, settings.sender);
   switch (channel) {
     case 'email':
-      return settings.email && new EmailMessenger(settings.email, settings.sender);
+      return settings.email && new EmailMessenger(settings.email, settings.sender, where.dkim);
     case 'line':
       return settings.line && new LineMessenger(settings.line);
     case 'sms':

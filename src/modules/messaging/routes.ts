@@ -6,6 +6,8 @@ import type { ZodApp } from '../../kernel/http.ts';
 import type { CustomerService } from '../customers/service.ts';
 import type { MessagingService } from './service.ts';
 import { dmBatchRoutes } from './dmBatchRoutes.ts';
+import { feedbackRoutes } from './feedbackRoutes.ts';
+import { dkimKeyInput } from './dkim.ts';
 import { seedListInput } from './seedList.ts';
 import { unsubscribePage } from './unsubscribePage.ts';
 import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES } from './types.ts';
@@ -98,6 +100,8 @@ export async function messagingRoutes(app: ZodApp, services: RouteServices): Pro
   });
 
   dmBatchRoutes(app, services, write);
+  // Raw bodies (signed webhooks, MIME reports): their own scope and parsers.
+  await app.register(async (scope) => feedbackRoutes(scope.withTypeProvider(), services));
 
   app.put(
     '/v1/messaging/settings',
@@ -108,6 +112,55 @@ export async function messagingRoutes(app: ZodApp, services: RouteServices): Pro
     '/v1/messaging/settings',
     { preHandler: admin, schema: { tags: ['messaging'], summary: 'The messaging settings, secrets redacted' } },
     async (request) => messaging.getSettings(workspaceOf(request)),
+  );
+
+  const dnsRecordView = z.object({ type: z.literal('TXT'), name: z.string(), value: z.string(), zoneValue: z.string() });
+  const dkimKeyView = z.object({
+    id: z.string(),
+    domain: z.string(),
+    selector: z.string(),
+    algorithm: z.literal('rsa-sha256'),
+    bits: z.number().int(),
+    createdAt: z.date(),
+    readable: z.boolean().describe('false when the server key (KIZUNA_SECRET_KEY) no longer opens the private key: mail goes unsigned'),
+    dnsRecord: dnsRecordView,
+  });
+  app.get(
+    '/v1/messaging/dkim-keys',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['messaging'],
+        summary: "DKIM keys, and the SPF, DKIM and DMARC records to publish for the sender's domain",
+        response: {
+          200: z.object({
+            data: z.array(dkimKeyView),
+            senderDomain: z.string().nullable(),
+            hasKey: z.boolean().describe("whether the sender's domain has a usable key"),
+            records: z.array(dnsRecordView.extend({ purpose: z.enum(['spf', 'dkim', 'dmarc']) })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const ws = workspaceOf(request);
+      const settings = await messaging.settingsOf(ws).then((s) => s.settings, () => undefined);
+      const { keys, ...status } = await messaging.dkim.domainStatus(ws, settings);
+      return { data: keys, ...status };
+    },
+  );
+  app.post(
+    '/v1/messaging/dkim-keys',
+    { preHandler: admin, schema: { tags: ['messaging'], summary: 'Generate a DKIM key (RSA 2048) for a sending domain; the answer holds the TXT record to publish', body: dkimKeyInput, response: { 200: dkimKeyView } } },
+    async (request) => messaging.dkim.create(workspaceOf(request), request.body),
+  );
+  app.delete(
+    '/v1/messaging/dkim-keys/:id',
+    { preHandler: admin, schema: { tags: ['messaging'], summary: 'Delete a DKIM key: mail is no longer signed with it', params: idParams } },
+    async (request, reply) => {
+      await messaging.dkim.delete(workspaceOf(request), request.params.id);
+      return reply.code(204).send();
+    },
   );
 
   app.get(

@@ -17,6 +17,9 @@ import { customerScope, footerLang, loadRecipients, postalOf } from './facts.ts'
 import { assignArm } from './holdout.ts';
 import type { Content } from './messenger.ts';
 import { DmBatchStore } from './dmBatches.ts';
+import { DkimKeys } from './dkim.ts';
+import { Feedback } from './bounces/feedback.ts';
+import { SecretBox } from '../../kernel/secretBox.ts';
 import { createMessenger } from './messengers.ts';
 import { enqueue, type NewDelivery } from './queue.ts';
 import { getOutboxMessage, listOutbox, type OutboxQuery } from './outbox.ts';
@@ -60,13 +63,21 @@ export class MessagingService {
   private readonly variableNames: readonly string[];
   /** Where test sends may go. */
   readonly seedList: SeedList;
+  /** DKIM keys per sending domain (private keys sealed with the server key). */
+  readonly dkim: DkimKeys;
+  /** Bounce and complaint reports (DSN, ARF, SES, SendGrid), their rates, the complaint pause. */
+  readonly feedback: Feedback;
 
   constructor(
     private readonly db: Db,
     private readonly m: Modules,
     /** Paper DM batches: under the data directory, read through `GET /v1/messaging/dm-batches`. */
     readonly dmBatches: DmBatchStore = new DmBatchStore(),
+    /** Seals secrets stored in the database (DKIM private keys) with KIZUNA_SECRET_KEY. */
+    secrets: SecretBox = new SecretBox(),
   ) {
+    this.dkim = new DkimKeys(db, secrets);
+    this.feedback = new Feedback(db, { customers: m.customers, settingsOf: (ws, q) => this.settingsOf(ws, q) });
     this.variables = m.recipientVariables ?? new Map();
     this.variableNames = [...this.variables.keys()];
     this.dispatcher = new Dispatcher(db, {
@@ -97,6 +108,7 @@ export class MessagingService {
       ),
       messageLog: await exportRows(q, 'SELECT * FROM delivery_log WHERE workspace_id = $1 AND customer_id = $2 ORDER BY at, seq', [workspaceId, customerId]),
       outbox: await exportRows(q, 'SELECT * FROM outbox_messages WHERE workspace_id = $1 AND customer_id = $2 ORDER BY id', [workspaceId, customerId]),
+      bounceReports: await exportRows(q, 'SELECT * FROM messaging_feedback_events WHERE workspace_id = $1 AND customer_id = $2 ORDER BY occurred_at, id', [workspaceId, customerId]),
     };
   }
 
@@ -121,6 +133,7 @@ export class MessagingService {
     );
     // The outbox holds what was rendered for them, address included: it goes like the variables.
     await q.query('DELETE FROM outbox_messages WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, customerId]);
+    await this.feedback.eraseCustomer(workspaceId, customerId, q);
   }
 
   async putSettings(workspaceId: string, input: unknown): Promise<MessagingSettings> {
@@ -146,12 +159,17 @@ export class MessagingService {
 
   /** @internal the settings with their secrets, for the dispatcher and tracking. */
   async settingsOf(workspaceId: string, q: Queryable = this.db): Promise<WorkspaceMessaging> {
-    const { rows } = await q.query<{ settings: unknown; link_secret: string; updated_at: Date }>(
-      'SELECT settings, link_secret, updated_at FROM messaging_settings WHERE workspace_id = $1',
+    // The DKIM keys are part of the version: a key added or deleted rebuilds the cached SMTP transport.
+    const { rows } = await q.query<{ settings: unknown; link_secret: string; updated_at: Date; dkim_keys: string | null }>(
+      `SELECT settings, link_secret, updated_at,
+         (SELECT string_agg(k.id::text, ',' ORDER BY k.id) FROM messaging_dkim_keys k WHERE k.workspace_id = s.workspace_id) AS dkim_keys
+       FROM messaging_settings s WHERE workspace_id = $1`,
       [workspaceId],
     );
     if (!rows[0]) throw new ConflictError('Messaging is not configured for this workspace: PUT /v1/messaging/settings first', 'messaging_not_configured');
-    return { settings: storedMessagingSettings.parse(rows[0].settings), linkSecret: rows[0].link_secret, version: rows[0].updated_at.toISOString() };
+    const settings = storedMessagingSettings.parse(rows[0].settings);
+    const dkim = rows[0].dkim_keys ? await this.dkim.signingKeys(workspaceId, settings.sender.email.split('@')[1]!, q) : [];
+    return { settings, linkSecret: rows[0].link_secret, version: `${rows[0].updated_at.toISOString()}/${rows[0].dkim_keys ?? ''}`, dkim };
   }
 
   // ── campaigns ─────────────────────────────────────────────────────────────
@@ -361,8 +379,8 @@ export class MessagingService {
     const campaign = await this.getCampaign(workspaceId, campaignId);
     await this.seedList.assertAllowed(workspaceId, input.to);
     const content = await this.preview(workspaceId, campaignId, input.customer);
-    const { settings } = await this.settingsOf(workspaceId);
-    const messenger = createMessenger(campaign.channel, settings, { db: this.db, workspaceId, dmBatches: this.dmBatches });
+    const { settings, dkim } = await this.settingsOf(workspaceId);
+    const messenger = createMessenger(campaign.channel, settings, { db: this.db, workspaceId, dmBatches: this.dmBatches, dkim });
     if (!messenger) throw new ConflictError(`The ${campaign.channel} channel is not configured`, 'channel_not_configured');
     try {
       const customer = await this.m.customers.find(workspaceId, input.customer);
@@ -437,8 +455,8 @@ export class MessagingService {
    * Message-ID the same.
    */
   async notifyTeam(workspaceId: string, input: { key: string; to: string[]; subject: string; text: string }): Promise<void> {
-    const { settings } = await this.settingsOf(workspaceId);
-    const messenger = createMessenger('email', settings, { db: this.db, workspaceId, dmBatches: this.dmBatches });
+    const { settings, dkim } = await this.settingsOf(workspaceId);
+    const messenger = createMessenger('email', settings, { db: this.db, workspaceId, dmBatches: this.dmBatches, dkim });
     if (!messenger) throw new ConflictError('The email channel is not configured: team alerts need SMTP settings', 'channel_not_configured');
     try {
       for (const [i, to] of input.to.entries()) {
@@ -502,9 +520,11 @@ export class MessagingService {
   // ── reports ───────────────────────────────────────────────────────────────
 
   /** Conversions and revenue per arm, and lift against the holdout and the global control group. */
-  async report(workspaceId: string, campaignId: string, options: { windowDays?: number; confidence?: number } = {}): Promise<CampaignReport> {
+  async report(workspaceId: string, campaignId: string, options: { windowDays?: number; confidence?: number } = {}): Promise<CampaignReport & { deliverability: Awaited<ReturnType<Feedback['campaignRates']>> }> {
     const campaign = await this.getCampaign(workspaceId, campaignId);
-    return campaignReport(this.db, workspaceId, campaign.id, options.windowDays ?? campaign.conversionWindowDays, options.confidence);
+    const report = await campaignReport(this.db, workspaceId, campaign.id, options.windowDays ?? campaign.conversionWindowDays, options.confidence);
+    // Bounces and complaints (bounces/feedback.ts), next to the lift figures.
+    return { ...report, deliverability: await this.feedback.campaignRates(workspaceId, campaign.id) };
   }
 
   /** The global control group against everyone targeted, month by month. */

@@ -72,6 +72,24 @@ const settingsSchema = (guard: UrlGuard) => z.object({
    * configured for the same channel.
    */
   outbox: z.object({ channels: z.array(z.enum(CHANNELS)).min(1) }).optional(),
+  /**
+   * Bounce and complaint reports (docs/messaging.md, Deliverability): which SNS topics may post SES
+   * notifications, SendGrid's Event Webhook verification key, and the thresholds.
+   */
+  feedback: z
+    .object({
+      sesTopicArns: z.array(z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/, 'an SNS topic ARN such as arn:aws:sns:ap-northeast-1:123456789012:ses-feedback')).max(20).default([]),
+      /** SendGrid → Mail Settings → Signed Event Webhook: the verification key (base64 DER, or PEM). */
+      sendgridPublicKey: z.string().min(40).max(1000).optional(),
+      /** A campaign is paused when complaints / sent passes this (Gmail and Yahoo ask bulk senders to stay under 0.3 %). */
+      complaintPauseRate: z.number().min(0.0001).max(0.1).default(0.003),
+      /** …once at least this many of its messages were sent: below it one complaint is too big a share to judge by. */
+      complaintMinSent: z.number().int().min(1).max(1_000_000).default(1000),
+      /** An address is suppressed after this many soft bounces within `softBounceDays`. */
+      softBounceLimit: z.number().int().min(1).max(20).default(3),
+      softBounceDays: z.number().int().min(1).max(90).default(7),
+    })
+    .default({ sesTopicArns: [], complaintPauseRate: 0.003, complaintMinSent: 1000, softBounceLimit: 3, softBounceDays: 7 }),
   policy: z
     .object({
       /** Marketing messages at most `max` in `days`, across all channels. */

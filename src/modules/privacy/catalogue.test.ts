@@ -100,6 +100,11 @@ const TABLES: Record<string, Classification> = {
     kept: ['workspace_id', 'id', 'key', 'campaign_id', 'customer_id', 'channel', 'class', 'created_at'],
     exported: list('outbox'),
   },
+  messaging_feedback_events: {
+    personal: ['recipient_hash', 'diagnostic'],
+    kept: [...ids, 'event_key', 'source', 'kind', 'delivery_id', 'campaign_id', 'status', 'outcome', 'occurred_at', 'received_at'],
+    exported: list('bounceReports'),
+  },
   journey_runs: {
     personal: ['vars'],
     kept: [...ids, 'journey_id', 'version', 'arm', 'state', 'step_id', 'visits', 'parked_at', 'due_at', 'timeout_at', 'wait_event', 'source_key', 'entered_at', 'converted_at', 'exited_at', 'exit_reason'],
@@ -303,6 +308,10 @@ async function seedEverything(ctx: Awaited<ReturnType<typeof testApp>>, secret: 
   await sql(`INSERT INTO outbox_messages (workspace_id, id, key, campaign_id, customer_id, channel, class, recipient, subject, html, text, headers, content)
              VALUES ($1, $2, $3, $4, $5, 'email', 'marketing', $6, 'News', $7, $8, $9, $10)`,
     [newId(), newId(), campaignId, id, `${secret}@example.jp`, `<p>${secret}</p>`, secret, { to: `${secret}@example.jp` }, { name: secret }]);
+
+  // A bounce report about the sent one (the diagnostic quotes the address, as MTAs do).
+  await sql(`INSERT INTO messaging_feedback_events (workspace_id, id, event_key, source, kind, campaign_id, customer_id, recipient_hash, status, diagnostic, outcome, occurred_at)
+             VALUES ($1, $2, 'k1', 'dsn', 'soft_bounce', $3, $4, $5, '4.2.2', $6, 'retry', now())`, [newId(), campaignId, id, `hash-${secret}`, `452 4.2.2 <${secret}@example.jp> mailbox full`]);
 
   // A journey run still waiting, with a step that called a webhook about the person.
   const journeyId = newId();

@@ -69,6 +69,7 @@ const exportView = z.object({
   messages: rows.describe('every message queued for the person, with sent/opened/clicked times'),
   messageLog: rows,
   outbox: rows.describe('messages the outbox channel kept, as rendered, instead of handing them to a provider'),
+  bounceReports: rows.describe('bounce and complaint reports about messages to the person'),
   journeyRuns: rows,
   journeySteps: rows,
   surveyResponses: rows,

@@ -4,13 +4,14 @@ import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { OutboundRefusedError } from '../../../kernel/outboundUrl.ts';
 import { guardedSmtpSocket } from '../../../kernel/outboundSocket.ts';
 import { ProviderError, type Messenger, type OutboundMessage } from '../messenger.ts';
+import type { DkimSigningKey } from '../dkim.ts';
 import type { MessagingSettings } from '../settings.ts';
 
 /**
  * Email over SMTP through nodemailer's pooled transport. The Message-ID is the delivery id, so a
  * message resent after a crash between the server's 250 and our commit is recognisable as the same
  * message. Marketing mail carries List-Unsubscribe with an HTTPS URL and List-Unsubscribe-Post
- * (RFC 8058 one-click).
+ * (RFC 8058 one-click). With DKIM keys for the sender's domain, nodemailer signs every message with each.
  */
 export class EmailMessenger implements Messenger {
   readonly channel = 'email' as const;
@@ -19,6 +20,7 @@ export class EmailMessenger implements Messenger {
   constructor(
     config: NonNullable<MessagingSettings['email']>,
     private readonly sender: MessagingSettings['sender'],
+    dkim: DkimSigningKey[] = [],
   ) {
     this.transport = nodemailer.createTransport({
       url: config.smtpUrl,
@@ -29,6 +31,7 @@ export class EmailMessenger implements Messenger {
       tls: { rejectUnauthorized: false },
       // The connection is opened through the outbound guard: no SMTP host inside (kernel/outboundUrl.ts).
       getSocket: guardedSmtpSocket(),
+      ...(dkim.length > 0 ? { dkim: { keys: dkim } } : {}),
     } as SMTPPool.Options);
   }
 

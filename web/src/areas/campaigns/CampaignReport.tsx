@@ -7,6 +7,8 @@ import { LiftChart } from './LiftChart.tsx';
 import { reasonLabel } from './reasons.ts';
 import type { Campaign, CampaignReport, DeliveryState, Interval, LiftReport } from './types.ts';
 
+/** Complaint rate above which the report warns (docs/messaging.md, Deliverability). */
+const COMPLAINT_WARNING_RATE = 0.001;
 const STATE_ORDER: DeliveryState[] = ['sent', 'uncertain', 'queued', 'claimed', 'sending', 'deferred', 'suppressed', 'failed', 'held_out'];
 
 /** Delivery outcomes by reason, then conversions and revenue with lift against holdout and global control. */
@@ -38,8 +40,21 @@ function Report({ report, campaign }: { report: CampaignReport; campaign: Campai
   const outcomes = [...report.outcomes].sort((a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state) || b.count - a.count);
   const treated = report.arms.treatment.n;
   const rate = (n: number, of: number) => (of > 0 ? `${((n / of) * 100).toFixed(1)}%` : t('common.none'));
+  const d = report.deliverability;
+  // Google asks bulk senders to stay under 0.1 % spam complaints; at 0.3 % sending is paused.
+  const complaintWarning = d && (d.complaintRate ?? 0) > COMPLAINT_WARNING_RATE;
   return (
     <>
+      {d?.pausedAt && (
+        <p className="notice notice-error" role="alert">
+          {t('campaigns.report.paused', { reason: d.pausedReason ?? '' })}
+        </p>
+      )}
+      {complaintWarning && !d?.pausedAt && (
+        <p className="notice notice-error" role="alert">
+          {t('campaigns.report.complaintWarning', { rate: `${((d.complaintRate ?? 0) * 100).toFixed(2)}%` })}
+        </p>
+      )}
       <dl className="stats">
         <Stat label={t('campaigns.report.targeted')} value={format.number(total)} />
         <Stat label={t('campaigns.state.sent')} value={format.number(report.sent)} />
@@ -48,6 +63,8 @@ function Report({ report, campaign }: { report: CampaignReport; campaign: Campai
         <Stat label={t('campaigns.report.clicked')} value={`${format.number(report.clicked)} (${rate(report.clicked, report.sent)})`} />
         <Stat label={t('campaigns.report.conversions')} value={`${format.number(report.arms.treatment.conversions)} (${rate(report.arms.treatment.conversions, treated)})`} />
         <Stat label={t('campaigns.report.revenue')} value={format.money(Math.round(report.arms.treatment.revenueSum))} />
+        {d && <Stat label={t('campaigns.report.bounces')} value={`${format.number(d.hardBounces + d.softBounces)} (${rate(d.hardBounces + d.softBounces, d.sent)})`} />}
+        {d && <Stat label={t('campaigns.report.complaints')} value={`${format.number(d.complaints)} (${d.sent > 0 ? `${((d.complaints / d.sent) * 100).toFixed(2)}%` : t('common.none')})`} />}
       </dl>
       <section className="card" aria-labelledby="outcomes-title">
         <h3 id="outcomes-title">{t('campaigns.report.outcomes')}</h3>

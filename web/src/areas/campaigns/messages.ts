@@ -176,6 +176,10 @@ export const en = {
   'campaigns.c360.when': 'When',
   'campaigns.c360.engagement': 'Engagement',
   'campaigns.c360.log': 'Decision log ({count})',
+  'campaigns.report.bounces': 'Bounces',
+  'campaigns.report.complaints': 'Spam complaints',
+  'campaigns.report.complaintWarning': 'Spam complaints are at {rate}, above the 0.1 % mailbox providers expect. Check the audience and consent before sending more; at 0.3 % sending stops.',
+  'campaigns.report.paused': 'Sending is paused because of spam complaints ({reason}). Fix the cause, then resume the campaign (POST /v1/campaigns/:id/resume) or cancel it.',
 } as const;
 
 export const ja: Record<keyof typeof en, string> = {
@@ -355,4 +359,8 @@ export const ja: Record<keyof typeof en, string> = {
   'campaigns.c360.when': '日時',
   'campaigns.c360.engagement': '反応',
   'campaigns.c360.log': '判定履歴（{count}）',
+  'campaigns.report.bounces': 'バウンス',
+  'campaigns.report.complaints': '迷惑メール報告',
+  'campaigns.report.complaintWarning': '迷惑メール報告率が {rate} で、メールボックス事業者の目安 0.1 % を超えています。配信先と同意の取り方を見直してください。0.3 % を超えると配信は停止します。',
+  'campaigns.report.paused': '迷惑メール報告が多いため配信を一時停止しました（{reason}）。原因を解消してから再開（POST /v1/campaigns/:id/resume）するか、キャンセルしてください。',
 };

@@ -69,6 +69,17 @@ export interface CampaignReport {
   outcomes: { state: DeliveryState; reason: string | null; count: number }[];
   vsHoldout: LiftReport | null;
   vsGlobalControl: LiftReport | null;
+  /** Bounces and complaints reported for the campaign (docs/messaging.md, Deliverability). */
+  deliverability?: {
+    sent: number;
+    hardBounces: number;
+    softBounces: number;
+    complaints: number;
+    bounceRate: number | null;
+    complaintRate: number | null;
+    pausedAt: string | null;
+    pausedReason: string | null;
+  };
 }
 
 /** What a channel renders for one customer (POST /v1/campaigns/:id/preview). */

@@ -5,6 +5,7 @@ import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import { SettingsPage } from './AdminOnly.tsx';
+import { EmailAuthentication } from './EmailAuthentication.tsx';
 import { Field } from './fields.tsx';
 
 /** GET /v1/messaging/settings as the screen edits it; keys it does not show (policy, webhook, base URLs) go back unchanged. */
@@ -194,6 +195,7 @@ function Editor({ initial, configured }: { initial: Settings; configured: boolea
           )}
         </fieldset>
       ))}
+      {configured && enabled.has('email') && <EmailAuthentication />}
 
       <fieldset className="card form">
         <legend className="card-legend">{t('settings.channels.outbox')}</legend>

@@ -102,6 +102,16 @@ export const en = {
   'invite.password': 'Password (at least 12 characters)',
   'invite.submit': 'Join and sign in',
   'invite.toSignIn': 'Go to sign-in',
+  'settings.auth.title': 'Email domain authentication (SPF, DKIM, DMARC)',
+  'settings.auth.hint': 'Publish these TXT records at your DNS provider so receivers (Gmail, Yahoo, docomo…) accept mail from your domain. See docs/messaging.md, Deliverability.',
+  'settings.auth.noSender': 'Save a sender address first: the records are for its domain.',
+  'settings.auth.keyExists': 'Mail from {domain} is DKIM-signed.',
+  'settings.auth.noKey': '{domain} has no DKIM key: mail goes unsigned.',
+  'settings.auth.unreadable': 'The server key (KIZUNA_SECRET_KEY) does not open these keys, so they sign nothing: {selectors}. Restore the key, or create a new DKIM key.',
+  'settings.auth.spf': 'SPF (merge into an existing v=spf1 record: a domain may have only one)',
+  'settings.auth.dkim': 'DKIM',
+  'settings.auth.dmarc': 'DMARC (start with p=none; tighten once the reports are clean)',
+  'settings.auth.create': 'Create a DKIM key for {domain}',
 } as const;
 
 export const ja: Record<keyof typeof en, string> = {
@@ -207,4 +217,14 @@ export const ja: Record<keyof typeof en, string> = {
   'invite.password': 'パスワード（12 文字以上）',
   'invite.submit': '参加してログイン',
   'invite.toSignIn': 'ログイン画面へ',
+  'settings.auth.title': 'メールのドメイン認証（SPF・DKIM・DMARC）',
+  'settings.auth.hint': '受信側（Gmail、Yahoo、docomo など）に正規の送信元と認めてもらうため、次の TXT レコードを DNS に登録してください。手順は docs/messaging.md の Deliverability にあります。',
+  'settings.auth.noSender': '先に送信元アドレスを保存してください（レコードはそのドメインのものです）。',
+  'settings.auth.keyExists': '{domain} からのメールには DKIM 署名が付きます。',
+  'settings.auth.noKey': '{domain} には DKIM 鍵がありません。メールは署名なしで送られます。',
+  'settings.auth.unreadable': 'サーバーの鍵（KIZUNA_SECRET_KEY）でこれらの DKIM 鍵を開けないため、署名に使われていません: {selectors}。鍵を戻すか、新しい DKIM 鍵を作成してください。',
+  'settings.auth.spf': 'SPF（既存の v=spf1 レコードがあれば統合してください。1 ドメインに 1 つだけです）',
+  'settings.auth.dkim': 'DKIM',
+  'settings.auth.dmarc': 'DMARC（まず p=none で始め、レポートに問題がなければ強めます）',
+  'settings.auth.create': '{domain} の DKIM 鍵を作成',
 };
