@@ -200,8 +200,6 @@ async function directPeriodRows(q: Queryable, workspace: Workspace, settings: In
   const scope = { workspaceId: workspace.id, currency: workspace.currency, asOf: new Date() };
   const periods = periodsCte;
   const params = [bounds, tz];
-  // Live at t: started before t, not canceled before t (coverage (started, canceled]); these never are.
-  const countable = `status <> 'trialing' AND NOT (status = 'canceled' AND canceled_at IS NULL)`;
   const { rows } = await q.query<Omit<PeriodRow, 'top20'> & { revenues: number[] | null }>(
     `WITH ${periods},
      -- T[1..P+1] (period n is [T[n], T[n+1])), and T − W, T − D, T − N for the windows ending at each boundary.
@@ -247,18 +245,7 @@ async function directPeriodRows(q: Queryable, workspace: Workspace, settings: In
        SELECT first_k AS k, count(*) FILTER (WHERE nth = 1)::int AS new_customers, count(*) FILTER (WHERE nth = 1 AND f2_mature)::int AS f2_eligible,
               count(*) FILTER (WHERE second_day AND within_f2 AND f2_mature)::int AS f2_hits
        FROM marks WHERE nth = 1 OR second_day GROUP BY 1),
-     subs AS (
-       SELECT s.account_id, s.mrr_minor, width_bucket(s.started_at, b.t) + 1 AS lo, coalesce(width_bucket(s.canceled_at, b.t), b.last_period + 1) AS hi
-       FROM subscriptions s CROSS JOIN bounds b WHERE s.workspace_id = $3 AND s.currency = $4 AND ${countable}),
-     -- Each account's MRR as pieces of constant value over boundary indices [lo, hi].
-     account_changes AS (
-       SELECT account_id, k, sum(d) AS d FROM (
-         SELECT account_id, lo AS k, mrr_minor AS d FROM subs WHERE lo <= hi UNION ALL SELECT account_id, hi + 1, -mrr_minor FROM subs WHERE lo <= hi) x
-       GROUP BY 1, 2),
-     pieces AS (
-       SELECT account_id, lo, lead(lo) OVER w - 1 AS hi, v, lead(v) OVER w AS next_v
-       FROM (SELECT account_id, k AS lo, sum(d) OVER (PARTITION BY account_id ORDER BY k) AS v FROM account_changes) x
-       WINDOW w AS (PARTITION BY account_id ORDER BY lo)),
+     ${MRR_PIECES},
      -- Pairs (T[n], T[n+1]) = (start, end) of period n: inside a piece both ends have its value, across two pieces they differ.
      account_pairs AS (
        SELECT lo AS k_from, hi AS k_to, v AS s0, v AS s1 FROM pieces WHERE hi IS NOT NULL AND hi > lo
@@ -364,23 +351,12 @@ type SubscriptionRow = Pick<PeriodRow, 'n' | 'start_date' | 'end_date' | 'start_
 
 /** MRR and account churn per period: the subscription part of the direct query (subscriptions are per account, not per customer, and few). */
 async function subscriptionRows(q: Queryable, workspace: Workspace, bounds: string[]): Promise<SubscriptionRow[]> {
-  const countable = `status <> 'trialing' AND NOT (status = 'canceled' AND canceled_at IS NULL)`;
   const columns = ['mrr_cover', 'logos_start', 'logos_lost', 'mrr_start', 'mrr_lost', 'mrr_kept'];
   const { rows } = await q.query<SubscriptionRow>(
     `WITH ${periodsCte},
      bounds AS (SELECT array_agg(start_at ORDER BY n) || max(end_at) AS t, count(*)::int AS last_period FROM periods),
      idx AS (SELECT generate_series(0, last_period + 2) AS k FROM bounds),
-     subs AS (
-       SELECT s.account_id, s.mrr_minor, width_bucket(s.started_at, b.t) + 1 AS lo, coalesce(width_bucket(s.canceled_at, b.t), b.last_period + 1) AS hi
-       FROM subscriptions s CROSS JOIN bounds b WHERE s.workspace_id = $3 AND s.currency = $4 AND ${countable}),
-     account_changes AS (
-       SELECT account_id, k, sum(d) AS d FROM (
-         SELECT account_id, lo AS k, mrr_minor AS d FROM subs WHERE lo <= hi UNION ALL SELECT account_id, hi + 1, -mrr_minor FROM subs WHERE lo <= hi) x
-       GROUP BY 1, 2),
-     pieces AS (
-       SELECT account_id, lo, lead(lo) OVER w - 1 AS hi, v, lead(v) OVER w AS next_v
-       FROM (SELECT account_id, k AS lo, sum(d) OVER (PARTITION BY account_id ORDER BY k) AS v FROM account_changes) x
-       WINDOW w AS (PARTITION BY account_id ORDER BY lo)),
+     ${MRR_PIECES},
      account_pairs AS (
        SELECT lo AS k_from, hi AS k_to, v AS s0, v AS s1 FROM pieces WHERE hi IS NOT NULL AND hi > lo
        UNION ALL SELECT hi, hi + 1, v, next_v FROM pieces WHERE hi IS NOT NULL AND hi >= 1),
@@ -526,3 +502,22 @@ const event = (column: (typeof RUNNING)[number], at: string, value: string, from
   `SELECT ${at} AS k, ${RUNNING.map((c) => `${c === column ? `sum(${value})` : '0'} AS ${c}`).join(', ')} FROM ${from} GROUP BY 1`;
 
 const finite = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
+
+/**
+ * Each account's MRR as pieces of constant value over boundary indices [lo, hi] (CTEs `subs`,
+ * `account_changes`, `pieces`; they need a `bounds` CTE with the boundaries `t` and `last_period`,
+ * the workspace as $3 and the currency as $4). Shared by the direct and the rollup computation.
+ */
+// Live at t: started before t, not canceled before t (coverage (started, canceled]); these never are.
+const COUNTABLE = `status <> 'trialing' AND NOT (status = 'canceled' AND canceled_at IS NULL)`;
+const MRR_PIECES = `subs AS (
+       SELECT s.account_id, s.mrr_minor, width_bucket(s.started_at, b.t) + 1 AS lo, coalesce(width_bucket(s.canceled_at, b.t), b.last_period + 1) AS hi
+       FROM subscriptions s CROSS JOIN bounds b WHERE s.workspace_id = $3 AND s.currency = $4 AND ${COUNTABLE}),
+     account_changes AS (
+       SELECT account_id, k, sum(d) AS d FROM (
+         SELECT account_id, lo AS k, mrr_minor AS d FROM subs WHERE lo <= hi UNION ALL SELECT account_id, hi + 1, -mrr_minor FROM subs WHERE lo <= hi) x
+       GROUP BY 1, 2),
+     pieces AS (
+       SELECT account_id, lo, lead(lo) OVER w - 1 AS hi, v, lead(v) OVER w AS next_v
+       FROM (SELECT account_id, k AS lo, sum(d) OVER (PARTITION BY account_id ORDER BY k) AS v FROM account_changes) x
+       WINDOW w AS (PARTITION BY account_id ORDER BY lo))`;
