@@ -63,7 +63,7 @@ export interface WorkspaceMessaging {
   linkSecret: string;
   version: string;
   /** The sender domain's DKIM keys, opened. */
-  dkim?: DkimSigningKey[];
+  dkim: DkimSigningKey[];
 }
 
 interface Deps {

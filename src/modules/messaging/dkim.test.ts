@@ -96,11 +96,23 @@ describeEachDatabase('messaging: DKIM signing', (t) => {
       assert.equal(result.results[0]!.status.result, 'pass', JSON.stringify(result.results[0]!.status));
       assert.equal(result.results[0]!.signingDomain, 'kizuna-shop.example.jp');
       assert.equal(result.results[0]!.selector, 'kz1');
+      // RFC 8058 §4: one-click unsubscribe counts only when both List-Unsubscribe headers are signed.
+      const signed = /\bh=([^;]+)/.exec(received.raw.toString().replace(/\r?\n[ \t]+/g, ' '))![1]!.toLowerCase().replace(/\s+/g, '').split(':');
+      assert.ok(received.raw.toString().includes('List-Unsubscribe-Post:'), 'the campaign message has one-click unsubscribe');
+      assert.ok(signed.includes('list-unsubscribe') && signed.includes('list-unsubscribe-post'), signed.join(':'));
     }
     assert.ok(queried.includes('TXT kz1._domainkey.kizuna-shop.example.jp'));
     // The signature covers the content: an altered subject fails.
     const altered = Buffer.from(sink.received[0]!.raw.toString('latin1').replace(/^Subject: .*$/m, 'Subject: altered'), 'latin1');
     assert.equal((await dkimVerify(altered, { resolver })).results[0]!.status.result, 'fail');
+
+    // A proof to the seed list is signed like the campaign it previews.
+    await services.messaging.seedList.set(ws, { addresses: ['qa@team.example.jp'] });
+    await services.messaging.proof(ws, campaign.id);
+    await sink.waitFor(3);
+    const proof = sink.received[2]!;
+    assert.match(proof.raw.toString(), /X-Kizuna-Proof/i);
+    assert.equal((await dkimVerify(proof.raw, { resolver })).results[0]!.status.result, 'pass');
 
     const status = await services.messaging.dkim.domainStatus(ws, (await services.messaging.settingsOf(ws)).settings);
     assert.equal(status.hasKey, true);

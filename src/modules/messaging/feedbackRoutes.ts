@@ -20,6 +20,8 @@ interface FeedbackRouteServices {
 }
 
 const workspaceParams = z.object({ workspaceId: z.uuid() });
+/** The period of the daily rates when none is asked for. */
+const DEFAULT_RATE_DAYS = 30;
 /** Reports are small; a DSN quoting a whole message with attachments is cut off here. */
 const RAW_LIMIT = 2 * 1024 * 1024;
 
@@ -88,13 +90,15 @@ export async function feedbackRoutes(app: ZodApp, services: FeedbackRouteService
       preHandler: read,
       schema: {
         tags: ['messaging'],
-        summary: 'Email sent, bounces and complaints per UTC day, with rates; `complaintWarning` when the period passes 0.1 %',
-        querystring: z.object({ from: instant(), to: instant() }),
+        summary: 'Email sent, bounces and complaints per UTC day, with rates; `complaintWarning` when the period passes 0.1 % (default: the last 30 days)',
+        querystring: z.object({ from: instant().optional().describe('default: 30 days before `to`'), to: instant().optional().describe('default: now') }),
         response: { 200: z.object({ data: z.array(rateRow.extend({ day: z.string() })), total: rateRow, complaintWarning: z.boolean(), warningRate: z.number() }) },
       },
     },
     async (request) => {
-      const days = await messaging.feedback.dailyRates(workspaceOf(request), request.query.from, request.query.to);
+      const to = request.query.to ?? new Date();
+      const from = request.query.from ?? new Date(to.getTime() - DEFAULT_RATE_DAYS * 86_400_000);
+      const days = await messaging.feedback.dailyRates(workspaceOf(request), from, to);
       const sum = (k: 'sent' | 'hardBounces' | 'softBounces' | 'complaints') => days.reduce((a, d) => a + d[k], 0);
       const sent = sum('sent');
       const total = {

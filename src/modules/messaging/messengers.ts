@@ -17,7 +17,7 @@ import type { Channel } from './types.ts';
  * up. `where.db` is where the outbox channel stores what it is given; paper DM batches go to the
  * workspace's folder of `where.dmBatches`.
  */
-export function createMessenger(channel: Channel, settings: MessagingSettings, where: { db: Queryable; workspaceId: string; dmBatches: DmBatchStore; dkim?: DkimSigningKey[] }): Messenger | undefined {
+export function createMessenger(channel: Channel, settings: MessagingSettings, where: { db: Queryable; workspaceId: string; dmBatches: DmBatchStore; dkim: DkimSigningKey[] }): Messenger | undefined {
   if (settings.outbox?.channels.includes(channel)) return new OutboxMessenger(channel, where.db, settings.sender);
   switch (channel) {
     case 'email':

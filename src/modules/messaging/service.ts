@@ -410,7 +410,7 @@ export class MessagingService {
     if (addresses.length === 0) {
       throw new ConflictError(`The seed list has no ${campaign.channel} address: an admin adds them (PUT /v1/messaging/seed-list)`, 'seed_list_empty');
     }
-    const { settings } = await this.settingsOf(workspaceId);
+    const { settings, dkim } = await this.settingsOf(workspaceId);
     let content: Content;
     let about: { customerId: string; externalId: string | null };
     if (input.customer) {
@@ -427,7 +427,7 @@ export class MessagingService {
       // No customer behind the sample: the outbox keeps the proof unattached (`|| null`).
       about = { customerId: '', externalId: null };
     }
-    const messenger = createMessenger(campaign.channel, settings, { db: this.db, workspaceId, dmBatches: this.dmBatches });
+    const messenger = createMessenger(campaign.channel, settings, { db: this.db, workspaceId, dmBatches: this.dmBatches, dkim });
     if (!messenger) throw new ConflictError(`The ${campaign.channel} channel is not configured`, 'channel_not_configured');
     const sent: { to: string; providerId: string }[] = [];
     try {

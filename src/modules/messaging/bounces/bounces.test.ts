@@ -189,6 +189,13 @@ describeEachDatabase('messaging: bounces and complaints', (t) => {
     const daily = (await app.inject({ method: 'GET', url: `/v1/messaging/deliverability?from=${from}&to=${to}`, headers: await headers('read') })).json();
     assert.ok(daily.total.complaints >= 1 && daily.total.sent > 0);
     assert.equal(daily.complaintWarning, true);
+    // Without a period: the last 30 days; a malformed one is a 400 naming the field.
+    const recent = await app.inject({ method: 'GET', url: '/v1/messaging/deliverability', headers: await headers('read') });
+    assert.equal(recent.statusCode, 200, recent.body);
+    assert.ok(Array.isArray(recent.json().data));
+    const bad = await app.inject({ method: 'GET', url: '/v1/messaging/deliverability?from=yesterday', headers: await headers('read') });
+    assert.equal(bad.statusCode, 400);
+    assert.deepEqual(bad.json().issues[0].path, ['querystring', 'from']);
   });
 
   test('SES through SNS: the subscription is confirmed, a permanent bounce and a complaint are applied; a foreign topic or forged signature is refused', async () => {

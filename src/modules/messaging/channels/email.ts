@@ -13,6 +13,16 @@ import type { MessagingSettings } from '../settings.ts';
  * message. Marketing mail carries List-Unsubscribe with an HTTPS URL and List-Unsubscribe-Post
  * (RFC 8058 one-click). With DKIM keys for the sender's domain, nodemailer signs every message with each.
  */
+/**
+ * The headers a DKIM signature covers: nodemailer's RFC 6376 list plus List-Unsubscribe-Post, which
+ * RFC 8058 §4 requires signed (with List-Unsubscribe) for one-click unsubscribe to be honoured.
+ */
+const SIGNED_HEADERS = [
+  'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type', 'Content-Transfer-Encoding',
+  'Content-ID', 'Content-Description', 'In-Reply-To', 'References', 'List-Id', 'List-Help', 'List-Unsubscribe', 'List-Unsubscribe-Post',
+  'List-Subscribe', 'List-Post', 'List-Owner', 'List-Archive',
+].join(':');
+
 export class EmailMessenger implements Messenger {
   readonly channel = 'email' as const;
   private readonly transport: Transporter;
@@ -31,7 +41,7 @@ export class EmailMessenger implements Messenger {
       tls: { rejectUnauthorized: false },
       // The connection is opened through the outbound guard: no SMTP host inside (kernel/outboundUrl.ts).
       getSocket: guardedSmtpSocket(),
-      ...(dkim.length > 0 ? { dkim: { keys: dkim } } : {}),
+      ...(dkim.length > 0 ? { dkim: { keys: dkim, headerFieldNames: SIGNED_HEADERS } } : {}),
     } as SMTPPool.Options);
   }
 
