@@ -29,8 +29,19 @@ export function register(program: Command): void {
       .requiredOption('--domain <domain>', 'the domain of the sender address, such as shop.example.jp')
       .option('--selector <selector>', 'the DKIM selector (default: kz plus the date)'),
   ).action(async (opts: Flags & { domain: string; selector?: string }) => {
-    const key = await withServices(opts, async (s) => s.messaging.dkim.create(await resolveWorkspace(s, opts.workspace), { domain: opts.domain, selector: opts.selector }));
-    emit(opts.json, key, () => `${describeKey(key)}\nMail from ${key.domain} is signed from now on; receivers can check it once the record is published.`);
+    const { key, senderDomain } = await withServices(opts, async (s) => {
+      const ws = await resolveWorkspace(s, opts.workspace);
+      const key = await s.messaging.dkim.create(ws, { domain: opts.domain, selector: opts.selector });
+      return { key, senderDomain: (await s.messaging.settingsOf(ws)).settings.sender.email.split('@')[1]?.toLowerCase() };
+    });
+    emit(opts.json, key, () =>
+      [
+        describeKey(key),
+        `Mail from ${key.domain} is signed from now on; receivers can check it once the record is published.`,
+        ...(senderDomain && senderDomain !== key.domain ? [`Note: this workspace sends from ${senderDomain}, not ${key.domain}: only mail whose From address is on ${key.domain} is signed.`] : []),
+        'Publish SPF and DMARC too: Settings → Channels (or GET /v1/messaging/dkim-keys) lists the three records (docs/messaging.md, "Deliverability").',
+      ].join('\n'),
+    );
   });
 
   withWorkspace(dkim.command('list').description('the DKIM keys with their DNS records')).action(async (opts: Flags) => {

@@ -145,6 +145,10 @@ describeEachDatabase('messaging: DKIM signing', (t) => {
       const human = await cli('dkim', 'create', '--workspace', ws, '--domain', 'kizuna-shop.example.jp', '--selector', 'cli1');
       assert.equal(human.code, 0, human.stderr);
       assert.match(human.stdout, /cli1\._domainkey\.kizuna-shop\.example\.jp\. IN TXT "v=DKIM1; k=rsa; p=[^"]+" "[^"]+"/);
+      assert.match(human.stdout, /Publish SPF and DMARC too/);
+      const elsewhere = await cli('dkim', 'create', '--workspace', ws, '--domain', 'other-brand.example', '--selector', 'cli3');
+      assert.match(elsewhere.stdout, /this workspace sends from kizuna-shop\.example\.jp, not other-brand\.example/);
+      assert.equal((await cli('dkim', 'delete', '--workspace', ws, 'notanid')).code, 2, 'a malformed id is "not found", not a database error');
       const json = await cli('dkim', 'create', '--workspace', ws, '--domain', 'kizuna-shop.example.jp', '--selector', 'cli2', '--json');
       const key = JSON.parse(json.stdout) as { id: string; readable: boolean; dnsRecord: { name: string } };
       assert.equal(key.dnsRecord.name, 'cli2._domainkey.kizuna-shop.example.jp');
@@ -153,10 +157,10 @@ describeEachDatabase('messaging: DKIM signing', (t) => {
       assert.equal(bad.code, 2);
       // The server (this process' key is the same) signs with the keys the CLI made.
       const listed = await services.messaging.dkim.list(ws);
-      assert.deepEqual(listed.map((k) => `${k.selector} ${k.readable}`).sort(), ['cli1 true', 'cli2 true']);
+      assert.deepEqual(listed.map((k) => `${k.selector} ${k.readable}`).sort(), ['cli1 true', 'cli2 true', 'cli3 true']);
       const deleted = await cli('dkim', 'delete', '--workspace', ws, key.id);
       assert.equal(deleted.code, 0, deleted.stderr);
-      assert.equal((await services.messaging.dkim.list(ws)).length, 1);
+      assert.equal((await services.messaging.dkim.list(ws)).length, 2);
     } finally {
       if (previous === undefined) delete process.env.KIZUNA_SECRET_KEY;
       else process.env.KIZUNA_SECRET_KEY = previous;

@@ -95,6 +95,7 @@ export class DkimKeys {
   }
 
   async delete(workspaceId: string, id: string): Promise<void> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new NotFoundError(`DKIM key ${id} not found`);
     const { rowCount } = await this.db.query('DELETE FROM messaging_dkim_keys WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
     if (!rowCount) throw new NotFoundError(`DKIM key ${id} not found`);
   }
