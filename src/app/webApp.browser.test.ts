@@ -96,6 +96,14 @@ describeInBrowser('web app in Chromium', (t) => {
     await page.locator('tbody tr').first().getByText('佐藤 花子').waitFor();
     assert.equal(await page.locator('tbody tr').count(), 1);
     await shot(page, '03-customers-search');
+    // As people type: hiragana finds the katakana reading, a phone number with hyphens finds the E.164 one.
+    for (const query of ['さとう', '090-1234-5678']) {
+      await page.getByLabel('Search customers').fill(query);
+      await page.getByLabel('Search customers').press('Enter');
+      await page.waitForURL((u) => u.searchParams.get('search') === query);
+      await page.locator('tbody tr').first().getByText('佐藤 花子').waitFor();
+      assert.equal(await page.locator('tbody tr').count(), 1, query);
+    }
 
     await page.getByRole('link', { name: '佐藤 花子' }).click();
     await page.getByRole('heading', { level: 1, name: '佐藤 花子' }).waitFor();
