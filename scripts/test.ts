@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbedded } from '../src/db/embedded.ts';
+import { startEmbedded, THROWAWAY_SERVER_FLAGS } from '../src/db/embedded.ts';
 import { createTestTemplate, templateVariable, type TestTemplate } from '../src/db/testTemplate.ts';
 
 function findTests(dir: string): string[] {
@@ -28,7 +28,7 @@ if (files.length === 0) {
 }
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'kizuna-test-'));
-const server = await startEmbedded(dataDir);
+const server = await startEmbedded(dataDir, undefined, THROWAWAY_SERVER_FLAGS);
 console.log(`embedded PostgreSQL for tests: ${dataDir}`);
 console.log(process.env.DATABASE_URL ? `external PostgreSQL: ${new URL(process.env.DATABASE_URL).host}` : 'DATABASE_URL not set: embedded server only');
 

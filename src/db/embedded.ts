@@ -23,7 +23,17 @@ interface Credentials {
 /** KIZUNA_PG_LOG=1 shows the embedded server's own log on stderr, for diagnosing it. */
 const logToStderr = (line: string) => process.env.KIZUNA_PG_LOG && process.stderr.write(line);
 
-export async function startEmbedded(dataDir: string, log: (line: string) => void = logToStderr): Promise<EmbeddedServer> {
+/**
+ * Server settings for a throwaway server (the test run's): its data is deleted after the run, so
+ * flushing to disk buys nothing and costs most of the time of small transactions.
+ */
+export const THROWAWAY_SERVER_FLAGS = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+
+export async function startEmbedded(
+  dataDir: string,
+  log: (line: string) => void = logToStderr,
+  extraFlags: readonly string[] = [],
+): Promise<EmbeddedServer> {
   const pgDir = path.join(dataDir, 'pg');
   mkdirSync(dataDir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
@@ -57,7 +67,7 @@ export async function startEmbedded(dataDir: string, log: (line: string) => void
     persistent: true,
     createPostgresUser: asRoot,
     // Listen on loopback only; the socket goes into the data dir so two Kizuna data dirs never collide.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-k', pgDir, '-c', 'max_connections=200'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-k', pgDir, '-c', 'max_connections=200', ...extraFlags],
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     onLog: (m) => {
       logs.push(m);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import { connect, waitForServer, withDatabase, type Db } from './database.ts';
-import { startEmbedded, type EmbeddedServer } from './embedded.ts';
+import { startEmbedded, THROWAWAY_SERVER_FLAGS, type EmbeddedServer } from './embedded.ts';
 import { migrate } from './migrate.ts';
 import { adminQuery, templateVariable } from './testTemplate.ts';
 
@@ -27,7 +27,7 @@ function embeddedServerUrl(): Promise<string> {
   if (shared) return Promise.resolve(shared);
   ownEmbedded ??= (async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kizuna-test-'));
-    const server = await startEmbedded(dir);
+    const server = await startEmbedded(dir, undefined, THROWAWAY_SERVER_FLAGS);
     return {
       url: server.url,
       stop: async () => {
@@ -69,6 +69,9 @@ export function describeEachDatabase(title: string, body: (t: TestDatabase) => v
         await waitForServer(serverUrl);
         const template = process.env[templateVariable(target.name)];
         await adminQuery(serverUrl, template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
+        // The suite's database is dropped after it: commits need not wait for the disk (a server
+        // crash is not what any test simulates; killed app processes still see every commit).
+        await adminQuery(serverUrl, `ALTER DATABASE ${name} SET synchronous_commit = off`);
         db = connect(withDatabase(serverUrl, name));
         await migrate(db); // on a copy of the template: only checks that nothing is left to apply
 
