@@ -67,6 +67,8 @@ describeInBrowser('the starter library in Chromium: pick, preview at two widths,
     await page.getByLabel(l['campaigns.form.name']).fill(name);
     await page.getByLabel(l['campaigns.form.segment'], { exact: true }).selectOption(segmentId);
     await page.getByRole('radio', { name: l[`glossary.channel.${channel}`], exact: true }).check();
+    // The demo has coupon campaigns: attach the first, so the preview shows the coupon block (PREVIEW-CODE).
+    await page.getByLabel(l['campaigns.form.coupon']).selectOption({ index: 1 });
     if (channel === 'email') assert.match(await page.getByLabel(l['campaigns.tpl.subject']).inputValue(), lang === 'ja' ? /お誕生日おめでとうございます/ : /Happy birthday/);
     if (channel === 'line') assert.match(await page.getByLabel(l['campaigns.tpl.lineFlex']).inputValue(), /"type": "bubble"/);
     await shot?.();
@@ -101,6 +103,7 @@ describeInBrowser('the starter library in Chromium: pick, preview at two widths,
       assert.doesNotMatch(text, /\{\{|\{%|undefined|null/);
       assert.match(text, lang === 'ja' ? new RegExp(`${chosen} 様`) : /Dear /);
       assert.match(text, /配信元: 絆ストア/);
+      assert.match(text, /PREVIEW-CODE/);
       const desktop = (await page.locator('.email-frame').boundingBox())!.width;
       await shot('02-email-desktop');
       await page.getByRole('button', { name: l['campaigns.width.phone'] }).click();
@@ -114,6 +117,7 @@ describeInBrowser('the starter library in Chromium: pick, preview at two widths,
       await createFromStarter(page, l, lang, 'line');
       await page.getByTestId('flex-bubble').waitFor();
       await page.getByRole('figure', { name: l['campaigns.phone.line'] }).getByText(lang === 'ja' ? /様、お誕生日おめでとうございます。/ : /happy birthday from 絆ストア/).waitFor();
+      await page.getByTestId('flex-bubble').getByText(/PREVIEW-CODE/).waitFor();
       await shot('05-line');
 
       await createFromStarter(page, l, lang, 'sms');
@@ -121,6 +125,7 @@ describeInBrowser('the starter library in Chromium: pick, preview at two widths,
       // A Japanese SMS (and an English one with a customer's Japanese name) is UCS-2.
       assert.match(segments!, /UCS-2/);
       assert.match(await page.getByTestId('sms-bubble').textContent() ?? '', lang === 'ja' ? /^【絆ストア】/ : /^絆ストア: /);
+      assert.match(await page.getByTestId('sms-bubble').textContent() ?? '', /PREVIEW-CODE/);
       await shot('06-sms');
 
       await createFromStarter(page, l, lang, 'push');
