@@ -55,14 +55,14 @@ describeInBrowser('the starter library in Chromium: pick, preview at two widths,
   /** The email's text in its shadow root (what the customer reads). */
   const emailText = (page: Page) => page.locator('.email-frame').evaluate((el) => el.shadowRoot?.textContent ?? '');
 
-  /** New campaign from the birthday starter on `channel`, saved as a draft; lands on its page. */
-  const createFromStarter = async (page: Page, l: Dictionary, lang: Lang, channel: 'email' | 'line' | 'sms' | 'push', shot?: () => Promise<unknown>) => {
+  /** New campaign from a starter (the birthday one unless named) on `channel`, saved as a draft; lands on its page. */
+  const createFromStarter = async (page: Page, l: Dictionary, lang: Lang, channel: 'email' | 'line' | 'sms' | 'push', shot?: () => Promise<unknown>, starter = 'birthday') => {
     await page.goto(`${base}/campaigns/new`);
-    await page.getByLabel(l['campaigns.starter.label']).selectOption('birthday');
+    await page.getByLabel(l['campaigns.starter.label']).selectOption(starter);
     await page.getByTestId('starter-description').waitFor();
     await page.getByRole('radio', { name: l[`campaigns.starter.lang.${lang}`] }).check();
     await page.getByRole('button', { name: l['campaigns.starter.use'] }).click();
-    await page.getByRole('status').filter({ hasText: lang === 'ja' ? 'お誕生日のお祝い' : 'Birthday greeting' }).waitFor();
+    await page.getByRole('status').filter({ hasText: l['campaigns.starter.used'].slice(-8) }).waitFor();
     const name = `${lang === 'ja' ? 'お誕生日' : 'Birthday'} ${channel} ${Math.random().toString(36).slice(2, 6)}`;
     await page.getByLabel(l['campaigns.form.name']).fill(name);
     await page.getByLabel(l['campaigns.form.segment'], { exact: true }).selectOption(segmentId);
@@ -70,7 +70,7 @@ describeInBrowser('the starter library in Chromium: pick, preview at two widths,
     // The demo has coupon campaigns: attach the first, so the preview shows the coupon block (PREVIEW-CODE).
     await page.getByLabel(l['campaigns.form.coupon']).selectOption({ index: 1 });
     if (channel === 'email') assert.match(await page.getByLabel(l['campaigns.tpl.subject']).inputValue(), lang === 'ja' ? /お誕生日おめでとうございます/ : /Happy birthday/);
-    if (channel === 'line') assert.match(await page.getByLabel(l['campaigns.tpl.lineFlex']).inputValue(), /"type": "bubble"/);
+    if (channel === 'line' && starter === 'birthday') assert.match(await page.getByLabel(l['campaigns.tpl.lineFlex']).inputValue(), /"type": "bubble"/);
     await shot?.();
     await page.getByRole('button', { name: l['campaigns.form.submit.draft'] }).click();
     await page.getByRole('heading', { level: 1, name }).waitFor();
@@ -119,6 +119,15 @@ describeInBrowser('the starter library in Chromium: pick, preview at two widths,
       await page.getByRole('figure', { name: l['campaigns.phone.line'] }).getByText(lang === 'ja' ? /様、お誕生日おめでとうございます。/ : /happy birthday from 絆ストア/).waitFor();
       await page.getByTestId('flex-bubble').getByText(/PREVIEW-CODE/).waitFor();
       await shot('05-line');
+
+      // The newsletter's flex carousel (three article bubbles), and the welcome starter's text bubble.
+      await createFromStarter(page, l, lang, 'line', undefined, 'newsletter');
+      assert.equal(await page.getByTestId('flex-carousel').getByTestId('flex-bubble').count(), 3);
+      await page.getByTestId('flex-carousel').getByText(lang === 'ja' ? '今月の特集' : 'This month’s feature').waitFor();
+      await shot('05b-line-carousel');
+      await createFromStarter(page, l, lang, 'line', undefined, 'welcome');
+      await page.getByTestId('line-bubble').getByText(lang === 'ja' ? /様、友だち追加ありがとうございます。/ : /thank you for adding 絆ストア as a friend/).waitFor();
+      await shot('05c-line-text');
 
       await createFromStarter(page, l, lang, 'sms');
       const segments = await page.getByTestId('sms-segments').textContent();
