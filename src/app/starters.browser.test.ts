@@ -63,7 +63,7 @@ describeInBrowser('the starter library in Chromium: pick, preview at two widths,
     await page.getByRole('radio', { name: l[`campaigns.starter.lang.${lang}`] }).check();
     await page.getByRole('button', { name: l['campaigns.starter.use'] }).click();
     await page.getByRole('status').filter({ hasText: l['campaigns.starter.used'].slice(-8) }).waitFor();
-    const name = `${lang === 'ja' ? 'お誕生日' : 'Birthday'} ${channel} ${Math.random().toString(36).slice(2, 6)}`;
+    const name = `${starter} ${channel} ${Math.random().toString(36).slice(2, 6)}`;
     await page.getByLabel(l['campaigns.form.name']).fill(name);
     await page.getByLabel(l['campaigns.form.segment'], { exact: true }).selectOption(segmentId);
     await page.getByRole('radio', { name: l[`glossary.channel.${channel}`], exact: true }).check();
