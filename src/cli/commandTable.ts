@@ -52,6 +52,7 @@ export const COMMANDS: Record<string, { summary: string; files: string[] }> = {
     files: ['start'],
   },
   survey: { summary: 'NPS, CSAT and CES surveys, links, NPS and follow-up cases', files: ['survey'] },
+  template: { summary: 'message templates: the starter library for the usual customer moments (docs/messaging.md)', files: ['template'] },
   ugc: { summary: 'UGC campaigns: entry links, moderation, winners, CSV exports', files: ['ugc'] },
   user: { summary: 'manage people who sign in to the web app', files: ['user'] },
   worker: { summary: 'run background jobs (daily scoring per workspace, …) until stopped', files: ['worker'] },

@@ -9,6 +9,8 @@ import { dmBatchRoutes } from './dmBatchRoutes.ts';
 import { feedbackRoutes } from './feedbackRoutes.ts';
 import { dkimKeyInput } from './dkim.ts';
 import { seedListInput } from './seedList.ts';
+import { smsSegments } from './channels/smsSegments.ts';
+import { starterRoutes } from './starterRoutes.ts';
 import { unsubscribePage } from './unsubscribePage.ts';
 import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES } from './types.ts';
 
@@ -100,6 +102,7 @@ export async function messagingRoutes(app: ZodApp, services: RouteServices): Pro
   });
 
   dmBatchRoutes(app, services, write);
+  starterRoutes(app, read);
   // Raw bodies (signed webhooks, MIME reports): their own scope and parsers.
   await app.register(async (scope) => feedbackRoutes(scope.withTypeProvider(), services));
 
@@ -236,8 +239,11 @@ export async function messagingRoutes(app: ZodApp, services: RouteServices): Pro
   );
   app.post(
     '/v1/campaigns/:id/preview',
-    { preHandler: read, schema: { tags: ['messaging'], summary: 'Render the campaign for a real customer', params: idParams, body: z.object({ customer: z.string().min(1).max(255) }) } },
-    async (request) => messaging.preview(workspaceOf(request), request.params.id, request.body.customer),
+    { preHandler: read, schema: { tags: ['messaging'], summary: 'Render the campaign for a real customer (an SMS also gets `sms`: its encoding and segment count)', params: idParams, body: z.object({ customer: z.string().min(1).max(255) }) } },
+    async (request) => {
+      const content = await messaging.preview(workspaceOf(request), request.params.id, request.body.customer);
+      return content.channel === 'sms' ? { ...content, sms: smsSegments(content.text) } : content;
+    },
   );
   app.post(
     '/v1/campaigns/:id/test',

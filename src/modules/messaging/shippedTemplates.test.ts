@@ -6,6 +6,7 @@ import { JOURNEY_TEMPLATES } from '../journeys/templates.ts';
 import type { Content } from './messenger.ts';
 import { compileTemplate, type RenderScope } from './render.ts';
 import { SAMPLE_POSTAL } from './sampleScopes.ts';
+import { STARTERS } from './starters/index.ts';
 import { SENDER } from './testKit.ts';
 import { templateInput, type Template } from './types.ts';
 
@@ -26,6 +27,8 @@ const shipped: { name: string; template: Template }[] = [
     return parsed.success ? [{ name: `campaign starter ${t.channel}`, template: parsed.data }] : [];
   }),
   { name: 'journey editor starter', template: { channel: 'email', subject: 'お知らせ', mjml: DEFAULT_MJML } },
+  // The template library's Japanese starters (starters/starters.test.ts renders both languages for demo customers).
+  ...STARTERS.flatMap((s) => Object.values(s.templates.ja).map((template: Template) => ({ name: `starter ${s.key} / ${template.channel}`, template }))),
 ];
 
 const named = { family_name: '山田', given_name: '花子', name: '山田 花子' };

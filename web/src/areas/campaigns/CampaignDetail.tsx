@@ -14,6 +14,8 @@ import { usePreview } from '../segments/usePreview.ts';
 import { STATUS_BADGE } from './CampaignList.tsx';
 import { CampaignError } from './CampaignForm.tsx';
 import { CampaignReportView } from './CampaignReport.tsx';
+import { EmailWidths } from './EmailWidths.tsx';
+import { PhonePreview } from './PhonePreview.tsx';
 import type { Campaign, Content } from './types.ts';
 
 /** One campaign: what it is, send or cancel it, preview it for a real customer, test-send it, and its report. */
@@ -261,7 +263,7 @@ function ContentView({ content }: { content: Content }) {
           <p>
             <span className="muted">{t('campaigns.tpl.subject')}:</span> <strong data-testid="preview-subject">{content.subject}</strong>
           </p>
-          <EmailHtml html={content.html} label={t('campaigns.preview.html')} />
+          <EmailWidths html={content.html}>{(html) => <EmailHtml html={html} label={t('campaigns.preview.html')} />}</EmailWidths>
           <details className="disclosure">
             <summary>{t('campaigns.preview.text')}</summary>
             <pre className="preview-text">{content.text}</pre>
@@ -269,24 +271,9 @@ function ContentView({ content }: { content: Content }) {
         </div>
       );
     case 'sms':
-      return <pre className="preview-text message-preview">{content.text}</pre>;
     case 'push':
-      return (
-        <div className="message-preview push-preview">
-          <strong>{content.title}</strong>
-          <p>{content.body}</p>
-        </div>
-      );
     case 'line':
-      return (
-        <div className="message-preview">
-          {content.messages.map((m, i) => (
-            <pre key={i} className="preview-text">
-              {typeof m.text === 'string' ? m.text : JSON.stringify(m, null, 2)}
-            </pre>
-          ))}
-        </div>
-      );
+      return <PhonePreview content={content} />;
     case 'webhook':
       return <pre className="preview-text mono message-preview">{JSON.stringify(content.payload, null, 2)}</pre>;
     case 'dm':

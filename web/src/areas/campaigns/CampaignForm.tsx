@@ -10,6 +10,8 @@ import type { Page } from '../../types.ts';
 import { useApi } from '../../useApi.ts';
 import type { Segment } from '../segments/types.ts';
 import { STARTER_TEMPLATES } from './starters.ts';
+import { LineFlexField } from './LineFlexField.tsx';
+import { StarterPicker, type Starter } from './StarterPicker.tsx';
 import { CHANNELS, type Campaign, type Channel, type CouponCampaign, type MessageClass, type Template } from './types.ts';
 import { MERGE_TAG_LIST, useGlossary } from '../../glossary.ts';
 
@@ -63,6 +65,15 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
   const [missing, setMissing] = useState<string[]>([]);
   const template = templates[channel];
   const setTemplate = (next: Template) => setTemplates((all) => ({ ...all, [next.channel]: next }));
+  // A starter replaces the templates of the channels it has, and names the campaign if it has no name yet.
+  const [picks, setPicks] = useState(0);
+  const pickStarter = (starter: Starter, lang: 'ja' | 'en') => {
+    const chosen = starter.templates[lang];
+    setPicks((n) => n + 1);
+    setTemplates((all) => ({ ...all, ...chosen }));
+    if (!(channel in chosen)) setChannel('email');
+    if (!name.trim()) setName(starter.name[lang]);
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -143,7 +154,8 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
       </section>
       <section className="card form">
         <h2>{t('campaigns.form.content')}</h2>
-        <TemplateFields template={template} onChange={setTemplate} />
+        <StarterPicker onPick={pickStarter} />
+        <TemplateFields key={picks} template={template} onChange={setTemplate} />
         <p className="muted small">{t('mergeTags.hint', { tags: MERGE_TAG_LIST })}</p>
         {coupons.length > 0 && (
           <Field id="campaign-coupon" label={t('campaigns.form.coupon')} hint={t('campaigns.form.couponHint')}>
@@ -238,6 +250,7 @@ function TemplateFields({ template, onChange }: { template: Template; onChange: 
         </>
       );
     case 'line':
+      if (template.flex) return <LineFlexField template={template} onChange={onChange} />;
       return (
         <Field id="tpl-line" label={t('campaigns.tpl.lineText')}>
           <textarea id="tpl-line" rows={5} value={template.text ?? ''} onChange={(e) => onChange({ channel: 'line', text: e.target.value })} maxLength={5000} />
