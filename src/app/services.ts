@@ -24,7 +24,7 @@ import { WorkspaceService } from '../modules/workspaces/service.ts';
 import { JourneyService } from '../modules/journeys/service.ts';
 import { SurveyService } from '../modules/surveys/service.ts';
 import { surveyLinkVariables } from '../modules/surveys/linkVariables.ts';
-import type { RecipientVariableProviders } from '../modules/messaging/types.ts';
+import type { RecipientVariableLoader, RecipientVariableProviders } from '../modules/messaging/types.ts';
 import { UgcService } from '../modules/ugc/service.ts';
 
 /**
@@ -60,8 +60,17 @@ export interface Services {
   privacy: PrivacyService;
 }
 
-/** Template variables other modules provide per recipient, handed to messaging here (not registered on import). */
-export const recipientVariables: RecipientVariableProviders = new Map([['survey_links', surveyLinkVariables]]);
+/** Template variables other modules provide per recipient (`{{ survey_links.nps }}`, `{{ loyalty.points }}`). */
+export const PROVIDED_VARIABLES = ['survey_links', 'loyalty'] as const;
+
+/** Their loaders, handed to messaging here (not registered on import). */
+export function recipientVariablesOf(loyalty: LoyaltyService): RecipientVariableProviders {
+  const loaders: Record<(typeof PROVIDED_VARIABLES)[number], RecipientVariableLoader> = {
+    survey_links: surveyLinkVariables,
+    loyalty: loyalty.recipientVariables,
+  };
+  return new Map(Object.entries(loaders));
+}
 
 export interface ServiceOptions {
   /** Where the server keeps files it writes (paper DM batches); without it, a temporary directory of this process. */
@@ -89,7 +98,7 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
   const coupons = new CouponService(db, { workspaces, customers, segments });
   const loyalty = new LoyaltyService(db, { workspaces, customers, events, coupons, segments, jobs });
   const ingest = new IngestService(db, { workspaces, customers, accounts, catalog, orders, events, segments, loyalty });
-  const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations, users, recipientVariables }, new DmBatchStore(options.dataDir), new SecretBox(options.dataDir));
+  const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations, users, recipientVariables: recipientVariablesOf(loyalty) }, new DmBatchStore(options.dataDir), new SecretBox(options.dataDir));
   const journeys = new JourneyService(db, { workspaces, customers, events, segments, coupons, loyalty, webhooks, messaging, jobs, intelligence });
   const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging, jobs });
   const ugc = new UgcService(db, { customers, loyalty, coupons, surveys, events });

@@ -147,6 +147,13 @@ export const MERGE_TAGS = [
   'unsubscribe_url',
   'footer_lang',
   'survey_links.<slug>',
+  'loyalty.points',
+  'loyalty.pending_points',
+  'loyalty.tier',
+  'loyalty.referral_code',
+  'loyalty.referral_link',
+  'loyalty.expiring_points',
+  'loyalty.expiring_on',
 ] as const;
 export type MergeTag = (typeof MERGE_TAGS)[number];
 

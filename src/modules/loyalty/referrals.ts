@@ -7,7 +7,7 @@ import type { ProgrammeContext } from './earning.ts';
 import { lotDates } from './earning.ts';
 import { credit, reverseEarning } from './ledger.ts';
 import { ensureMembers } from './members.ts';
-import type { ReferralReward } from './settings.ts';
+import type { LoyaltySettings, ReferralReward } from './settings.ts';
 
 export type ReferralStatus = 'pending' | 'completed' | 'rejected' | 'reversed';
 
@@ -254,4 +254,13 @@ export async function referralStats(q: Queryable, p: ProgrammeContext): Promise<
     kFactor: s.members === 0 ? 0 : s.completed / s.members,
     revenueMinor: s.revenue,
   };
+}
+
+/** The shop's sign-up link carrying a member's code (`?ref=`), when the programme has a link base. */
+export function referralLink(settings: LoyaltySettings, code: string): string | null {
+  const base = settings.referral.linkBase;
+  if (base === null) return null;
+  const url = new URL(base);
+  url.searchParams.set('ref', code);
+  return url.toString();
 }

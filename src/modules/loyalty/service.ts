@@ -9,13 +9,14 @@ import type { CustomerService } from '../customers/service.ts';
 import { decodeCursor, encodeCursor } from '../customers/service.ts';
 import type { EventService } from '../events/service.ts';
 import type { JobService } from '../jobs/service.ts';
+import type { RecipientVariableLoader } from '../messaging/types.ts';
 import type { SegmentService } from '../segments/service.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
 import { earnFromEvents, earnFromOrders, lotDates, reverseFromOrders, type ProgrammeContext } from './earning.ts';
 import { PROCESS_JOB } from './jobs.ts';
 import { checkInvariants, confirmDue, credit, debit, expireDue, toEntry, type InvariantReport, type LedgerEntry } from './ledger.ts';
 import { ensureMembers, evaluateTiers, membersDueForReview, qualifyingValues, type TierChange } from './members.ts';
-import { attachReferral, completeReferrals, referralStats, reverseReferrals, type Referral, type ReferralStats } from './referrals.ts';
+import { attachReferral, completeReferrals, referralLink, referralStats, reverseReferrals, type Referral, type ReferralStats } from './referrals.ts';
 import { loyaltyReport, type LoyaltyReport } from './report.ts';
 import {
   claimReward,
@@ -32,6 +33,7 @@ import {
   type SurpriseRuleInput,
 } from './rewards.ts';
 import { loyaltySettingsSchema, type LoyaltySettings } from './settings.ts';
+import { loadTemplateVariables } from './templateVariables.ts';
 import { tierProgress } from './tiers.ts';
 import { signToken, tokenWorkspace, verifyToken, type TokenClaims, type TokenPurpose } from './tokens.ts';
 
@@ -285,6 +287,10 @@ export class LoyaltyService {
     };
   }
 
+  /** `{{ loyalty.* }}` for a batch of message recipients, handed to messaging by the composition root. */
+  readonly recipientVariables: RecipientVariableLoader = async (q, workspaceId, customerIds) =>
+    loadTemplateVariables(q, await this.programme(workspaceId), customerIds, new Date());
+
   /** Ledger entries of a customer, newest first. */
   async history(workspaceId: string, customerId: string, page: { limit: number; cursor?: string }): Promise<{ data: LedgerEntry[]; nextCursor: string | null }> {
     const { rows } = await this.db.query(
@@ -505,13 +511,5 @@ export class LoyaltyService {
       if (customers.length > 0) await this.deps.coupons.issue(workspaceId, tier.upgradeCouponCampaignId, { customers });
     }
   }
-}
-
-function referralLink(settings: LoyaltySettings, code: string): string | null {
-  const base = settings.referral.linkBase;
-  if (base === null) return null;
-  const url = new URL(base);
-  url.searchParams.set('ref', code);
-  return url.toString();
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { recipientVariables } from '../../app/services.ts';
+import { PROVIDED_VARIABLES } from '../../app/services.ts';
 import { PROJECT_ROOT } from '../../kernel/projectRoot.ts';
 import { MERGE_TAGS, mergeTagLiquid, type MergeTag } from '../../lib/glossary.ts';
 import { customerScope, type Recipient } from './facts.ts';
@@ -42,9 +42,12 @@ const recipient: Recipient = {
   erased: false,
   consents: new Map(),
   recentSends: [],
-  variables: { survey_links: { nps: 'https://kizuna.example.jp/s/token' } },
+  variables: {
+    survey_links: { nps: 'https://kizuna.example.jp/s/token' },
+    loyalty: { points: 1200, pending_points: 300, tier: 'Gold', referral_code: 'HANAKO1', referral_link: 'https://shop.example.jp/join?ref=HANAKO1', expiring_points: 200, expiring_on: '2027-01-05' },
+  },
 };
-const providedNames = [...recipientVariables.keys()];
+const providedNames: string[] = [...PROVIDED_VARIABLES];
 /** What dispatch gives a template: a full sample scope with this recipient's customer object. */
 const scope = (): RenderScope => ({ ...SAMPLE_SCOPES[0]!, customer: customerScope(recipient) });
 const concrete = (tag: MergeTag) => (tag === 'recommendations' ? mergeTagLiquid(tag) : `{{ ${tag.replace('<key>', 'plan').replace('<slug>', 'nps')} }}`);
@@ -65,11 +68,14 @@ test('every documented merge tag renders a value for a recipient who has them al
 
 test('every variable the render code gives a template (top level, customer.*, each object field) is documented', () => {
   const documented = new Set(documentedTags());
-  const isDocumented = (name: string) => documented.has(name) || documented.has(`${name}.<key>`) || documented.has(`${name}.<slug>`);
+  const isDocumented = (name: string) => {
+    const parent = name.replace(/\.[^.]+$/, '');
+    return [name, `${name}.<key>`, `${name}.<slug>`, `${parent}.<key>`, `${parent}.<slug>`].some((t) => documented.has(t));
+  };
   const s = scope() as unknown as Record<string, unknown>;
   const missing: string[] = [];
   for (const name of [...Object.keys(s), ...providedNames]) {
-    const value = s[name];
+    const value = s[name] ?? recipient.variables?.[name];
     const objectFields = name !== 'customer' && value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
     if (objectFields.length > 0) for (const field of objectFields) !isDocumented(`${name}.${field}`) && missing.push(`${name}.${field}`);
     else if (name !== 'customer' && !isDocumented(name)) missing.push(name);

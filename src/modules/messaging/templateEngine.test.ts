@@ -45,3 +45,17 @@ test('renders are capped: allocations, time and output', () => {
   limited('{% assign s = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" %}{% for i in (1..40) %}{% capture s %}{{ s }}{{ s }}{% endcapture %}{% endfor %}', {}, /output is longer|allocates more|took longer/);
   assert.equal(renderBounded(engine, parseTemplate(engine, '{% for i in (1..3) %}{{ i }}{% endfor %}'), {}), '123');
 });
+
+test('a date written as YYYY-MM-DD prints as that day in any server time zone', async () => {
+  const saved = process.env.TZ;
+  try {
+    for (const zone of ['America/Los_Angeles', 'Asia/Tokyo', 'UTC']) {
+      process.env.TZ = zone;
+      const out = await createTemplateEngine().parseAndRender('{{ d | date: "%Y年%-m月%-d日" }} / {{ d | date: "%B %-d, %Y" }}', { d: '2027-01-05' });
+      assert.equal(out, '2027年1月5日 / January 5, 2027', zone);
+    }
+  } finally {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  }
+});

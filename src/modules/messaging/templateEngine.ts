@@ -66,6 +66,9 @@ export interface EngineOptions {
 export function createTemplateEngine(options: EngineOptions = {}): Liquid {
   const engine = new Liquid({
     strictFilters: true,
+    // Dates print as written, not shifted into the server's zone: `{{ customer.birthday | date }}`
+    // (a plain YYYY-MM-DD) must not become the day before on a server west of Greenwich.
+    timezoneOffset: 0,
     outputEscape: options.outputEscape,
     fs: NO_FILES,
     root: [],

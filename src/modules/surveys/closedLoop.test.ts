@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { createServices, recipientVariables, type Services } from '../../app/services.ts';
+import { createServices, recipientVariablesOf, type Services } from '../../app/services.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { customerInput } from '../customers/types.ts';
 import { customerScope, loadRecipients } from '../messaging/facts.ts';
@@ -47,6 +47,7 @@ describeEachDatabase('surveys in KPIs, account health and messages', (t) => {
   test('a template renders a per-customer survey link that opens the survey', async () => {
     const settings = messagingSettingsInput.parse(settingsFor(undefined));
     const u1 = await services.customers.find(ws, 'u1');
+    const recipientVariables = recipientVariablesOf(services.loyalty);
     const recipient = (await loadRecipients(t.db, ws, [u1.id], new Date(), recipientVariables)).get(u1.id)!;
     const compiled = await compileTemplate({ channel: 'sms', text: 'ご意見をお聞かせください {{ survey_links.nps-q1 }} / {{ survey_links.nps_q1 }}' }, settings, false, [...recipientVariables.keys()]);
     const scope = { customer: customerScope(recipient), coupon: null, recommendations: [], campaign: { id: 'c', name: 'c' }, sender: { name: 's', postal_address: 'a' }, unsubscribe_url: null, footer_lang: 'ja' as const };

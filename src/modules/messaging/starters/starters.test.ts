@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { recipientVariables } from '../../../app/services.ts';
+import { PROVIDED_VARIABLES } from '../../../app/services.ts';
 import { DEMO_MESSAGING } from '../../demo/messagingSetup.ts';
 import { customerBatch, DEFAULT_END, observationEnd, planDemo } from '../../demo/generator.ts';
 import { smsSegments } from '../channels/smsSegments.ts';
@@ -20,10 +20,15 @@ import { STARTER_LANGS, STARTERS, type StarterLang } from './index.ts';
 const plan = planDemo({ customers: 6, months: 12, seed: 42, end: observationEnd(DEFAULT_END) });
 const demo = customerBatch(plan, 0, 6).customers;
 const products = plan.products.slice(0, 3).map((p) => ({ name: p.name ?? null, sku: p.sku, category: p.category ?? null, price: p.priceMinor ?? null }));
-const providedNames = [...recipientVariables.keys()];
+const providedNames: string[] = [...PROVIDED_VARIABLES];
 const sender = DEMO_MESSAGING.sender;
 const UNSUBSCRIBE = 'https://kizuna.example.jp/m/u/token-123';
 const SURVEY = 'https://kizuna.example.jp/s/survey-token';
+const REFERRAL_LINK = 'https://shop.example.jp/join?ref=HANA7Q';
+const MEMBER = { points: 1500, pending_points: 0, tier: 'ゴールド', referral_code: 'HANA7Q', referral_link: REFERRAL_LINK, expiring_points: 300, expiring_on: '2027-01-05' };
+const NON_MEMBER = { points: 0, pending_points: 0, tier: null, referral_code: null, referral_link: null, expiring_points: 0, expiring_on: null };
+/** What a member's copy of each loyalty starter must show (a phone notification may leave it out). */
+const LOYALTY_SHOWN: Record<string, string> = { points_expiry: '300', tier_upgrade: 'ゴールド', referral: REFERRAL_LINK };
 
 const recipientOf = (c: (typeof demo)[number], i: number): Recipient => ({
   id: `00000000-0000-7000-8000-0000000000${String(10 + i)}`,
@@ -46,8 +51,9 @@ const recipientOf = (c: (typeof demo)[number], i: number): Recipient => ({
   erased: false,
   consents: new Map(),
   recentSends: [],
-  // Half the customers have a survey link, half a coupon (the others a campaign without them).
-  variables: { survey_links: i % 2 === 0 ? { nps: SURVEY } : {} },
+  // Half the customers have a survey link, half a coupon (the others a campaign without them);
+  // half are loyalty members with points lapsing soon, a tier and a referral link.
+  variables: { survey_links: i % 2 === 0 ? { nps: SURVEY } : {}, loyalty: i % 2 === 0 ? MEMBER : NON_MEMBER },
 });
 
 const cases = demo.map((c, i) => {
@@ -140,6 +146,12 @@ test('every starter renders for demo customers with no leftover tag or empty val
       }
       if (s.uses.includes('coupon') && k.coupon) assert.ok(text.includes(k.coupon.code) || template.channel === 'push', `${what}: the coupon code`);
       if (!k.coupon) assert.doesNotMatch(text, /クーポン|coupon/i, `${what}: a coupon the customer has not got`);
+      if (s.uses.includes('loyalty') && k.recipient.variables?.loyalty === MEMBER && template.channel !== 'push') {
+        assert.ok(JSON.stringify(content).includes(LOYALTY_SHOWN[s.key]!), `${what}: the member's ${LOYALTY_SHOWN[s.key]}`);
+      }
+      if (s.key === 'points_expiry' && k.recipient.variables?.loyalty === MEMBER && template.channel === 'email') {
+        assert.match(text, lang === 'ja' ? /2027年1月5日に失効/ : /expire on January 5, 2027/, `${what}: the lapse date`);
+      }
       if (s.uses.includes('survey_links.nps') && k.survey) assert.ok(JSON.stringify(content).includes(SURVEY), `${what}: the survey link`);
       if (content.channel === 'line') for (const m of content.messages) if (m.type === 'flex') assert.ok(String(m.altText).length <= 400, `${what}: altText`);
       if (content.channel === 'sms') segments.push(smsSegments(content.text).segments);

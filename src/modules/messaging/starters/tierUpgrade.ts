@@ -3,12 +3,12 @@ import type { Starter } from './types.ts';
 
 const BENEFITS_URL = `${SHOP_URL}mypage/rank`;
 
-/** When a customer reaches a higher loyalty tier. No merge tag carries the tier, so the account page names it. */
+/** When a customer reaches a higher loyalty tier, named with `loyalty.tier`; the account page lists its benefits. */
 export const tierUpgrade: Starter = {
   key: 'tier_upgrade',
   name: { ja: '会員ランクアップのお知らせ', en: 'Tier upgrade' },
   description: { ja: '会員ランクが上がったお客様へ、お礼と新しい特典をお知らせします。', en: 'For customers who reached a higher tier: thanks, and their new benefits.' },
-  uses: [],
+  uses: ['loyalty'],
   templates: {
     ja: {
       email: {
@@ -18,6 +18,7 @@ export const tierUpgrade: Starter = {
           'ja',
           heading('会員ランクがアップしました'),
           text('日頃より{{ sender.name }}をご愛顧いただき、誠にありがとうございます。<br/>このたび、お客様の会員ランクがアップいたしましたので、お知らせいたします。'),
+          `{% if loyalty.tier %}${text('新しい会員ランク: <strong>{{ loyalty.tier }}</strong>', 'font-size="16px" align="center" padding="16px" container-background-color="#fdf2e9"')}{% endif %}`,
           text('新しいランクでは、ポイント還元率の優遇や先行販売へのご招待など、より充実した特典をご利用いただけます。現在のランクと特典の詳細はマイページにてご確認ください。'),
           button(BENEFITS_URL, '特典を確認する'),
           text('今後とも変わらぬご愛顧を賜りますよう、よろしくお願い申し上げます。'),
@@ -33,6 +34,7 @@ export const tierUpgrade: Starter = {
           'en',
           heading('You have moved up a tier'),
           text('Thank you for your loyalty to {{ sender.name }}. Your membership has moved up to a higher tier.'),
+          `{% if loyalty.tier %}${text('Your new tier: <strong>{{ loyalty.tier }}</strong>', 'font-size="16px" align="center" padding="16px" container-background-color="#fdf2e9"')}{% endif %}`,
           text('Your new tier comes with better benefits, such as a higher points rate and early access to sales. Your account page shows your tier and everything it includes.'),
           button(BENEFITS_URL, 'See my benefits'),
         ),

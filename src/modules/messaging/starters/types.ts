@@ -13,7 +13,7 @@ export interface StarterTemplates {
 }
 
 /** Facts a starter prints when they exist: a coupon needs the campaign's coupon campaign, a survey link an active survey. */
-export type StarterFact = 'coupon' | 'recommendations' | 'survey_links.nps';
+export type StarterFact = 'coupon' | 'recommendations' | 'survey_links.nps' | 'loyalty';
 
 /** A first draft for one of the customer moments the demo seeds, in Japanese and English. */
 export interface Starter {
