@@ -39,6 +39,16 @@ describe('architecture checks themselves', () => {
     assert.equal(layerOf('src/config.ts'), 'src');
   });
 
+  test('a module reaches another only through its index.ts; its own files and the composition root are free', () => {
+    const file = (name: string, targets: string[]): SourceFile => ({ file: name, strings: [], imports: targets.map((target) => ({ target, typeOnly: true })) });
+    const found = findReachIns([
+      file('src/modules/orders/service.ts', ['src/modules/customers/index.ts', 'src/modules/customers/service.ts', 'src/modules/orders/types.ts']),
+      file('src/modules/orders/service.test.ts', ['src/modules/customers/rows.ts']),
+      file('src/app/services.ts', ['src/modules/customers/routes.ts']),
+    ]);
+    assert.deepEqual(found.map((r) => `${r.from} ${r.kind} ${r.target}`), ['orders import modules/customers/service.ts']);
+  });
+
   test('table names are read from SQL, not from prose', () => {
     assert.deepEqual(tablesIn('SELECT a FROM orders o JOIN order_lines l ON true WHERE x IN (SELECT 1 FROM refunds)'), ['orders', 'order_lines', 'refunds']);
     assert.deepEqual(tablesIn('INSERT INTO events (a) VALUES (1)'), ['events']);

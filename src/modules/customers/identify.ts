@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
-import type { EventService } from '../events/service.ts';
-import type { OrderService } from '../orders/service.ts';
+import type { EventService } from '../events/index.ts';
+import type { OrderService } from '../orders/index.ts';
 import type { CustomerService } from './service.ts';
 import type { UpsertResult } from '../../db/upsert.ts';
 import type { CustomerInput } from './types.ts';

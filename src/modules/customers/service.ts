@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { NotFoundError, ValidationError } from '../../kernel/errors.ts';
+import { NotFoundError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
+import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
 import { resolveKeys, upsertByKey, type UpsertField, type UpsertResult } from '../../db/upsert.ts';
-import type { AccountService } from '../accounts/service.ts';
+import type { AccountService } from '../accounts/index.ts';
 import { CUSTOMER_COLUMNS, toCustomer } from './rows.ts';
 import { refreshSearchText, searchPattern, SEARCHABLE_FIELDS } from './searchText.ts';
 import type { ConsentChannel, ConsentInput, Customer, CustomerInput } from './types.ts';
@@ -331,14 +332,4 @@ const CUSTOMERS = { table: 'customers', keyColumn: 'external_id', keyField: 'ext
 /** Addresses are hashed in one normal form so that "Foo@Example.com" and "foo@example.com" match. */
 export function contactHash(value: string): string {
   return createHash('sha256').update(value.trim().toLowerCase()).digest('hex');
-}
-
-export function encodeCursor(id: string): string {
-  return Buffer.from(id).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9a-f-]{36}$/.test(id)) throw new ValidationError('Invalid cursor', [{ path: ['query', 'cursor'], message: 'not a cursor from a previous page' }]);
-  return id;
 }

@@ -1,8 +1,8 @@
 import { ConflictError, NotFoundError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import type { CouponService } from '../coupons/service.ts';
-import type { EventService } from '../events/service.ts';
+import type { CouponService } from '../coupons/index.ts';
+import type { EventService } from '../events/index.ts';
 import type { ProgrammeContext } from './earning.ts';
 import { lotDates } from './earning.ts';
 import { credit, reverseEarning } from './ledger.ts';

@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { instant } from '../../lib/instant.ts';
-import type { CouponService } from '../coupons/service.ts';
+import type { CouponService } from '../coupons/index.ts';
 import { debit } from './ledger.ts';
 import type { LoyaltySettings } from './settings.ts';
 

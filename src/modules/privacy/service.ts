@@ -1,18 +1,18 @@
 import type { Db } from '../../db/database.ts';
-import type { AccountService } from '../accounts/service.ts';
-import type { CouponService } from '../coupons/service.ts';
-import type { CustomerService } from '../customers/service.ts';
-import type { EventService } from '../events/service.ts';
-import type { IngestService } from '../ingest/service.ts';
-import type { IntelligenceService } from '../intelligence/service.ts';
-import type { JourneyService } from '../journeys/service.ts';
-import type { LoyaltyService } from '../loyalty/service.ts';
-import type { MessagingService } from '../messaging/service.ts';
-import type { OrderService } from '../orders/service.ts';
-import type { SegmentService } from '../segments/service.ts';
-import type { SurveyService } from '../surveys/service.ts';
-import type { UgcService } from '../ugc/service.ts';
-import type { WebhookService } from '../webhooks/service.ts';
+import type { AccountService } from '../accounts/index.ts';
+import type { CouponService } from '../coupons/index.ts';
+import type { CustomerService } from '../customers/index.ts';
+import type { EventService } from '../events/index.ts';
+import type { IngestService } from '../ingest/index.ts';
+import type { IntelligenceService } from '../intelligence/index.ts';
+import type { JourneyService } from '../journeys/index.ts';
+import type { LoyaltyService } from '../loyalty/index.ts';
+import type { MessagingService } from '../messaging/index.ts';
+import type { OrderService } from '../orders/index.ts';
+import type { SegmentService } from '../segments/index.ts';
+import type { SurveyService } from '../surveys/index.ts';
+import type { UgcService } from '../ugc/index.ts';
+import type { WebhookService } from '../webhooks/index.ts';
 
 export interface PrivacyModules {
   customers: CustomerService;
