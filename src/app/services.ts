@@ -12,7 +12,9 @@ import { DmBatchStore } from '../modules/messaging/dmBatches.ts';
 import { SecretBox } from '../kernel/secretBox.ts';
 import { JobService } from '../modules/jobs/index.ts';
 import { OrderService } from '../modules/orders/index.ts';
-import { PrivacyService } from '../modules/privacy/index.ts';
+import { PrivacyFlows } from '../flows/privacy.ts';
+import { IdentifyFlow } from '../flows/identifyAndMerge.ts';
+import { IngestBatchFlow } from '../flows/ingestBatch.ts';
 import { RecommendationService } from '../modules/recommendations/index.ts';
 import { SegmentService } from '../modules/segments/index.ts';
 import { UserService } from '../modules/users/index.ts';
@@ -57,7 +59,10 @@ export interface Services {
   journeys: JourneyService;
   surveys: SurveyService;
   ugc: UgcService;
-  privacy: PrivacyService;
+  /** Flows across modules (src/flows): identify-and-merge, a Segment batch's write, APPI/GDPR export and erasure. */
+  identify: IdentifyFlow;
+  ingestBatch: IngestBatchFlow;
+  privacy: PrivacyFlows;
 }
 
 /** Template variables other modules provide per recipient, handed to messaging here (not registered on import). */
@@ -88,11 +93,13 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
   const segments = new SegmentService(db, { workspaces, events, webhooks, jobs, intelligence }, readDb);
   const coupons = new CouponService(db, { workspaces, customers, segments });
   const loyalty = new LoyaltyService(db, { workspaces, customers, events, coupons, segments, jobs });
-  const ingest = new IngestService(db, { workspaces, customers, accounts, catalog, orders, events, segments, loyalty });
+  const identify = new IdentifyFlow({ customers, events, orders });
+  const ingestBatch = new IngestBatchFlow({ accounts, customers, catalog, orders, events, identify });
+  const ingest = new IngestService(db, { workspaces, events, segments, loyalty, batch: ingestBatch });
   const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations, users, recipientVariables }, new DmBatchStore(options.dataDir), new SecretBox(options.dataDir));
   const journeys = new JourneyService(db, { workspaces, customers, events, segments, coupons, loyalty, webhooks, messaging, jobs, intelligence });
   const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging, jobs });
   const ugc = new UgcService(db, { customers, loyalty, coupons, surveys, events });
-  const privacy = new PrivacyService(db, { customers, accounts, orders, events, ingest, intelligence, segments, coupons, loyalty, messaging, journeys, surveys, ugc, webhooks });
-  return { db, readDb, authenticator, workspaces, accounts, customers, catalog, orders, events, ingest, users, team, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, privacy };
+  const privacy = new PrivacyFlows(db, { customers, accounts, orders, events, ingest, intelligence, segments, coupons, loyalty, messaging, journeys, surveys, ugc, webhooks });
+  return { db, readDb, authenticator, workspaces, accounts, customers, catalog, orders, events, ingest, users, team, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, identify, ingestBatch, privacy };
 }
