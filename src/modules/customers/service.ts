@@ -5,7 +5,7 @@ import { newId } from '../../db/ids.ts';
 import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
 import { resolveKeys, upsertByKey, type UpsertField, type UpsertResult } from '../../db/upsert.ts';
 import type { AccountService } from '../accounts/index.ts';
-import { CUSTOMER_COLUMNS, toCustomer } from './rows.ts';
+import { CUSTOMER_COLUMNS, toCustomer, type CustomerRow } from './rows.ts';
 import { refreshSearchText, searchPattern, SEARCHABLE_FIELDS } from './searchText.ts';
 import type { ConsentChannel, ConsentInput, Customer, CustomerInput } from './types.ts';
 
@@ -202,7 +202,7 @@ export class CustomerService {
   }
 
   async get(workspaceId: string, id: string, q: Queryable = this.db): Promise<Customer> {
-    const { rows } = await q.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
+    const { rows } = await q.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
     if (!rows[0]) throw new NotFoundError(`customer ${id} not found`);
     return toCustomer(rows[0]);
   }
@@ -210,7 +210,7 @@ export class CustomerService {
   /** By our id or, failing that, by the client's external id: clients know theirs. */
   async find(workspaceId: string, idOrExternalId: string, q: Queryable = this.db): Promise<Customer> {
     const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrExternalId);
-    const { rows } = await q.query(
+    const { rows } = await q.query<CustomerRow>(
       `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 AND (external_id = $2 ${isUuid ? 'OR id = $2::uuid' : ''})
        ORDER BY (external_id = $2) DESC LIMIT 1`,
       [workspaceId, idOrExternalId],
@@ -234,7 +234,7 @@ export class CustomerService {
       add('search_text LIKE ?', searchPattern(query.search));
     }
     values.push(query.limit + 1);
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<CustomerRow>(
       `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${values.length}`,
       values,
     );

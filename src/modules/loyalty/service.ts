@@ -13,7 +13,7 @@ import type { SegmentService } from '../segments/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
 import { earnFromEvents, earnFromOrders, lotDates, reverseFromOrders, type ProgrammeContext } from './earning.ts';
 import { PROCESS_JOB } from './jobs.ts';
-import { checkInvariants, confirmDue, credit, debit, expireDue, toEntry, type InvariantReport, type LedgerEntry } from './ledger.ts';
+import { checkInvariants, confirmDue, credit, debit, expireDue, toEntry, type EntryRow, type InvariantReport, type LedgerEntry } from './ledger.ts';
 import { ensureMembers, evaluateTiers, membersDueForReview, qualifyingValues, type TierChange } from './members.ts';
 import { attachReferral, completeReferrals, referralStats, reverseReferrals, type Referral, type ReferralStats } from './referrals.ts';
 import { loyaltyReport, type LoyaltyReport } from './report.ts';
@@ -26,6 +26,8 @@ import {
   toSurpriseRule,
   type Claim,
   type Reward,
+  type RewardRow,
+  type SurpriseRuleRow,
   type RewardInput,
   type RewardPatch,
   type SurpriseRule,
@@ -243,7 +245,7 @@ export class LoyaltyService {
         now,
       );
       if (written[0]) return { entry: written[0], replayed: false };
-      const { rows } = await tx.query(`SELECT * FROM points_ledger WHERE workspace_id = $1 AND source_type = 'adjust' AND source_id = $2 AND kind = 'adjust'`, [workspaceId, key]);
+      const { rows } = await tx.query<EntryRow>(`SELECT * FROM points_ledger WHERE workspace_id = $1 AND source_type = 'adjust' AND source_id = $2 AND kind = 'adjust'`, [workspaceId, key]);
       return { entry: toEntry(rows[0]!), replayed: true };
     });
   }
@@ -287,7 +289,7 @@ export class LoyaltyService {
 
   /** Ledger entries of a customer, newest first. */
   async history(workspaceId: string, customerId: string, page: { limit: number; cursor?: string }): Promise<{ data: LedgerEntry[]; nextCursor: string | null }> {
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<EntryRow>(
       `SELECT * FROM points_ledger WHERE workspace_id = $1 AND customer_id = $2 AND ($3::uuid IS NULL OR id < $3) ORDER BY id DESC LIMIT $4`,
       [workspaceId, customerId, page.cursor ? decodeCursor(page.cursor) : null, page.limit + 1],
     );
@@ -314,7 +316,7 @@ export class LoyaltyService {
 
   async createReward(workspaceId: string, input: RewardInput): Promise<Reward> {
     if (input.couponCampaignId !== null) await referenceIn(['couponCampaignId'], () => this.deps.coupons.getCampaign(workspaceId, input.couponCampaignId!));
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<RewardRow>(
       `INSERT INTO loyalty_rewards (workspace_id, id, name, kind, cost_points, coupon_campaign_id, stock, min_tier, event_at, active)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
       [workspaceId, newId(), input.name, input.kind, input.costPoints, input.couponCampaignId, input.stock, input.minTier, input.eventAt, input.active],
@@ -324,7 +326,7 @@ export class LoyaltyService {
 
   async updateReward(workspaceId: string, id: string, patch: RewardPatch): Promise<Reward> {
     await getReward(this.db, workspaceId, id);
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<RewardRow>(
       `UPDATE loyalty_rewards SET active = coalesce($3, active), cost_points = coalesce($4, cost_points),
          stock = CASE WHEN $5 THEN $6::int ELSE stock END
        WHERE workspace_id = $1 AND id = $2 RETURNING *`,
@@ -334,7 +336,7 @@ export class LoyaltyService {
   }
 
   async listRewards(workspaceId: string): Promise<Reward[]> {
-    const { rows } = await this.db.query('SELECT * FROM loyalty_rewards WHERE workspace_id = $1 ORDER BY cost_points, id', [workspaceId]);
+    const { rows } = await this.db.query<RewardRow>('SELECT * FROM loyalty_rewards WHERE workspace_id = $1 ORDER BY cost_points, id', [workspaceId]);
     return rows.map(toReward);
   }
 
@@ -355,7 +357,7 @@ export class LoyaltyService {
 
   async createSurpriseRule(workspaceId: string, input: SurpriseRuleInput): Promise<SurpriseRule> {
     await getReward(this.db, workspaceId, input.rewardId);
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<SurpriseRuleRow>(
       `INSERT INTO loyalty_surprise_rules (workspace_id, id, name, reward_id, segment_id, period, active) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
       [workspaceId, newId(), input.name, input.rewardId, input.segmentId, input.period, input.active],
     );
@@ -363,7 +365,7 @@ export class LoyaltyService {
   }
 
   async listSurpriseRules(workspaceId: string): Promise<SurpriseRule[]> {
-    const { rows } = await this.db.query('SELECT * FROM loyalty_surprise_rules WHERE workspace_id = $1 ORDER BY id', [workspaceId]);
+    const { rows } = await this.db.query<SurpriseRuleRow>('SELECT * FROM loyalty_surprise_rules WHERE workspace_id = $1 ORDER BY id', [workspaceId]);
     return rows.map(toSurpriseRule);
   }
 
