@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { createServices } from '../src/app/services.ts';
 import { openBenchDatabase } from './benchDatabase.ts';
 import { randomCodes } from '../src/modules/coupons/codes.ts';
-import { campaignInput, issueInput, redeemInput } from '../src/modules/coupons/types.ts';
+import { campaignInput, issueInput, redeemInput } from '../src/modules/coupons/index.ts';
 
 const { values } = parseArgs({
   options: {

@@ -24,7 +24,7 @@ import { startEmbedded } from '../src/db/embedded.ts';
 import { newId } from '../src/db/ids.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { checkInvariants, confirmDue, credit, debit, expireDue, reverseEarning } from '../src/modules/loyalty/ledger.ts';
-import { orderInput } from '../src/modules/orders/types.ts';
+import { orderInput } from '../src/modules/orders/index.ts';
 import { adminQuery } from './benchDatabase.ts';
 
 const { values } = parseArgs({

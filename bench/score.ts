@@ -23,7 +23,7 @@ import type { FieldIssue } from '../src/kernel/errors.ts';
 import { parseBgNbd } from '../src/cli/commands/generate.ts';
 import { generateDemo } from '../src/modules/demo/generate.ts';
 import { DEFAULT_END, observationEnd } from '../src/modules/demo/generator.ts';
-import type { OrderInput } from '../src/modules/orders/types.ts';
+import type { OrderInput } from '../src/modules/orders/index.ts';
 import { rmSync } from 'node:fs';
 import { adminQuery } from './benchDatabase.ts';
 

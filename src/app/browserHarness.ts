@@ -6,14 +6,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureWebBuilt } from './webBuild.ts';
 import { loadConfig } from '../config.ts';
 import { describeEachDatabase, type TestDatabase } from '../db/testDatabase.ts';
 import { buildServer, type App } from './server.ts';
-import type { Services } from './services.ts';
+import { createServices, type Services } from './services.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -44,3 +44,62 @@ export async function serveForBrowser(services: Services): Promise<{ app: App; b
 export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 
 export const screenshot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+/** A browser suite's services, server and Chromium (see `browserSuite`); set once its `before` has run. */
+export interface BrowserSuite {
+  services: Services;
+  app: App;
+  base: string;
+  browser: Browser;
+}
+
+/** Builds the services, serves the app and launches Chromium before the suite's tests; closes them after. */
+export function browserSuite(t: TestDatabase): BrowserSuite {
+  const suite = {} as BrowserSuite;
+  before(async () => {
+    suite.services = createServices(t.db);
+    Object.assign(suite, await serveForBrowser(suite.services));
+    suite.browser = await launchChromium();
+  });
+  after(async () => {
+    await suite.services?.messaging.close();
+    await suite.browser?.close();
+    await suite.app?.close();
+  });
+  return suite;
+}
+
+/** Signs in through the web app's form, with the words of the page's language, and waits for the navigation. */
+export async function signIn(page: Page, base: string, words: Record<string, string>, email: string, password: string): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.getByLabel(words['signIn.email']!).fill(email);
+  await page.getByLabel(words['signIn.password']!).fill(password);
+  await page.getByRole('button', { name: words['signIn.submit'] }).click();
+  await page.getByRole('navigation', { name: words['nav.label'] }).waitFor();
+}
+
+/**
+ * One test's own context and page: an error in the page fails it, and a failure leaves the
+ * screenshot `<shots>-failed.png` and the page's errors in its message.
+ */
+export async function inPage(
+  browser: Browser,
+  options: { locale: string; viewport: { width: number; height: number }; shots: string },
+  body: (page: Page, shot: (name: string, full?: boolean) => Promise<unknown>) => Promise<void>,
+): Promise<void> {
+  const errors: string[] = [];
+  const context = await browser.newContext({ locale: options.locale, viewport: options.viewport });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  const shot = (name: string, full = true) => page.screenshot({ path: path.join(SCREENSHOTS, `${options.shots}-${name}.png`), fullPage: full });
+  try {
+    await body(page, shot);
+    assert.deepEqual(errors, []);
+  } catch (err) {
+    await shot('failed').catch(() => undefined);
+    if (errors.length > 0) (err as Error).message += `\npage errors: ${errors.join('\n')}`;
+    throw err;
+  } finally {
+    await context.close();
+  }
+}

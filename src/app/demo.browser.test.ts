@@ -5,9 +5,8 @@
  * screenshots in test-artifacts/screenshots/demo-{ja,en}-*.png.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { en as campaignsEn, ja as campaignsJa } from '../../web/src/areas/campaigns/messages.ts';
 import { en as outboxEn, ja as outboxJa } from '../../web/src/areas/outbox/messages.ts';
 import { en as segmentsEn, ja as segmentsJa } from '../../web/src/areas/segments/messages.ts';
@@ -15,9 +14,7 @@ import { en as coreEn } from '../../web/src/i18n/en.ts';
 import { ja as coreJa } from '../../web/src/i18n/ja.ts';
 import { ensureDemoWorkspace } from '../modules/demo/demo.ts';
 import { nextTokyoNoon } from '../modules/messaging/testKit.ts';
-import { describeInBrowser, launchChromium, SCREENSHOTS, serveForBrowser } from './browserHarness.ts';
-import type { App } from './server.ts';
-import { createServices, type Services } from './services.ts';
+import { browserSuite, describeInBrowser, inPage, signIn } from './browserHarness.ts';
 
 const PASSWORD = 'demo browser passphrase';
 const DICTIONARIES = {
@@ -27,53 +24,22 @@ const DICTIONARIES = {
 type Lang = keyof typeof DICTIONARIES;
 
 describeInBrowser('the demo in Chromium: segment, campaign, send, outbox (ja and en)', (t) => {
-  let services: Services;
-  let app: App;
-  let browser: Browser;
-  let base = '';
+  const suite = browserSuite(t);
   let workspaceId = '';
   const email = `marketer-${Math.random().toString(36).slice(2)}@example.jp`;
   let segmentId = '';
-  const errors: string[] = [];
 
   before(async () => {
-    services = createServices(t.db);
-    await ensureDemoWorkspace(services, { customers: 150 });
-    workspaceId = (await services.workspaces.list()).find((w) => w.name === 'Demo')!.id;
-    await services.users.create(workspaceId, { email, name: 'Marketer', role: 'admin', password: PASSWORD });
-    ({ app, base } = await serveForBrowser(services));
-    browser = await launchChromium();
+    await ensureDemoWorkspace(suite.services, { customers: 150 });
+    workspaceId = (await suite.services.workspaces.list()).find((w) => w.name === 'Demo')!.id;
+    await suite.services.users.create(workspaceId, { email, name: 'Marketer', role: 'admin', password: PASSWORD });
   });
 
-  after(async () => {
-    await services?.messaging.close();
-    await browser?.close();
-    await app?.close();
-  });
-
-  const run = async (lang: Lang, body: (page: Page, l: (typeof DICTIONARIES)[Lang], shot: (name: string) => Promise<unknown>) => Promise<void>) => {
-    errors.length = 0;
-    const context = await browser.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1360, height: 900 } });
-    const page = await context.newPage();
-    page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-    const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `demo-${lang}-${name}.png`), fullPage: true });
-    const l = DICTIONARIES[lang];
-    try {
-      await page.goto(`${base}/`);
-      await page.getByLabel(l['signIn.email']).fill(email);
-      await page.getByLabel(l['signIn.password']).fill(PASSWORD);
-      await page.getByRole('button', { name: l['signIn.submit'] }).click();
-      await page.getByRole('navigation', { name: l['nav.label'] }).waitFor();
-      await body(page, l, shot);
-      assert.deepEqual(errors, []);
-    } catch (err) {
-      await shot('failed').catch(() => undefined);
-      if (errors.length > 0) (err as Error).message += `\npage errors: ${errors.join('\n')}`;
-      throw err;
-    } finally {
-      await context.close();
-    }
-  };
+  const run = (lang: Lang, body: (page: Page, l: (typeof DICTIONARIES)[Lang], shot: (name: string) => Promise<unknown>) => Promise<void>) =>
+    inPage(suite.browser, { locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1360, height: 900 }, shots: `demo-${lang}` }, async (page, shot) => {
+      await signIn(page, suite.base, DICTIONARIES[lang], email, PASSWORD);
+      await body(page, DICTIONARIES[lang], shot);
+    });
 
   /** Create a campaign to the segment, send it, let the worker pass, then read it in the outbox. */
   const campaignToOutbox = async (page: Page, l: (typeof DICTIONARIES)[Lang], shot: (name: string) => Promise<unknown>, name: string, subject: string) => {
@@ -92,9 +58,9 @@ describeInBrowser('the demo in Chromium: segment, campaign, send, outbox (ja and
     await shot('03-campaign-sent');
 
     // What the worker does in `kizuna start`, at a time outside the quiet hours.
-    const campaign = (await services.messaging.listCampaigns(workspaceId)).find((c) => c.name === name)!;
-    await services.messaging.drain({ workspaceId, now: nextTokyoNoon() });
-    const stored = await services.messaging.listOutbox(workspaceId, { limit: 100, campaignId: campaign.id });
+    const campaign = (await suite.services.messaging.listCampaigns(workspaceId)).find((c) => c.name === name)!;
+    await suite.services.messaging.drain({ workspaceId, now: nextTokyoNoon() });
+    const stored = await suite.services.messaging.listOutbox(workspaceId, { limit: 100, campaignId: campaign.id });
     assert.ok(stored.data.length > 0, 'the campaign reached the outbox');
 
     await page.getByRole('link', { name: l['campaigns.detail.outbox'] }).click();
@@ -123,7 +89,7 @@ describeInBrowser('the demo in Chromium: segment, campaign, send, outbox (ja and
       await shot('01-segment');
       await page.getByRole('button', { name: l['segments.save'] }).click();
       await page.getByRole('region', { name: l['segments.own'] }).getByRole('row', { name: /東京都のお客様/ }).waitFor();
-      segmentId = (await services.segments.list(workspaceId)).find((s) => s.name === '東京都のお客様')!.id;
+      segmentId = (await suite.services.segments.list(workspaceId)).find((s) => s.name === '東京都のお客様')!.id;
       await campaignToOutbox(page, l, shot, '冬のセールのご案内', '{{ customer.family_name }} 様 冬のセールのお知らせ');
     });
   });

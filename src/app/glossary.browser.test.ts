@@ -6,16 +6,15 @@
  * screenshots in test-artifacts/screenshots/glossary-{ja,en}-*.png.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { AREA_EN, AREA_JA } from '../../web/src/areas/messages.ts';
 import { en as coreEn } from '../../web/src/i18n/en.ts';
 import { ja as coreJa } from '../../web/src/i18n/ja.ts';
 import { GLOSSARY_EN, GLOSSARY_JA, RFM_SEGMENTS, type RfmSegment } from '../lib/glossary.ts';
-import { describeInBrowser, launchChromium, SCREENSHOTS, serveForBrowser } from './browserHarness.ts';
+import { browserSuite, describeInBrowser, inPage, signIn } from './browserHarness.ts';
 import type { App } from './server.ts';
-import { createServices, type Services } from './services.ts';
+import type { Services } from './services.ts';
 
 const PASSWORD = 'glossary browser passphrase';
 const DAY = 86_400_000;
@@ -27,52 +26,21 @@ const DICTIONARIES = {
 type Lang = keyof typeof DICTIONARIES;
 
 describeInBrowser('one glossary across the screens; Customer 360 opens with its header cards (ja and en)', (t) => {
-  let services: Services;
-  let app: App;
-  let browser: Browser;
-  let base = '';
+  const suite = browserSuite(t);
   let shop: Awaited<ReturnType<typeof seedShop>>;
-  const errors: string[] = [];
 
   before(async () => {
-    services = createServices(t.db);
-    ({ app, base } = await serveForBrowser(services));
-    shop = await seedShop(app, services, base);
-    browser = await launchChromium();
+    shop = await seedShop(suite.app, suite.services, suite.base);
   });
 
-  after(async () => {
-    await services?.messaging.close();
-    await browser?.close();
-    await app?.close();
-  });
-
-  const run = async (lang: Lang, body: (page: Page, l: Record<string, string>, shot: (name: string, full?: boolean) => Promise<unknown>) => Promise<void>) => {
-    errors.length = 0;
-    const context = await browser.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: VIEWPORT });
-    const page = await context.newPage();
-    page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-    const shot = (name: string, full = true) => page.screenshot({ path: path.join(SCREENSHOTS, `glossary-${lang}-${name}.png`), fullPage: full });
-    const l = DICTIONARIES[lang];
-    try {
-      await page.goto(`${base}/`);
-      await page.getByLabel(l['signIn.email']!).fill(shop.email);
-      await page.getByLabel(l['signIn.password']!).fill(PASSWORD);
-      await page.getByRole('button', { name: l['signIn.submit'] }).click();
-      await page.getByRole('navigation', { name: l['nav.label'] }).waitFor();
-      await body(page, l, shot);
-      assert.deepEqual(errors, []);
-    } catch (err) {
-      await shot('failed').catch(() => undefined);
-      if (errors.length > 0) (err as Error).message += `\npage errors: ${errors.join('\n')}`;
-      throw err;
-    } finally {
-      await context.close();
-    }
-  };
+  const run = (lang: Lang, body: (page: Page, l: Record<string, string>, shot: (name: string, full?: boolean) => Promise<unknown>) => Promise<void>) =>
+    inPage(suite.browser, { locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: VIEWPORT, shots: `glossary-${lang}` }, async (page, shot) => {
+      await signIn(page, suite.base, DICTIONARIES[lang], shop.email, PASSWORD);
+      await body(page, DICTIONARIES[lang], shot);
+    });
 
   const apiGet = async (page: Page, url: string) => {
-    const res = await page.request.get(`${base}${url}`);
+    const res = await page.request.get(`${suite.base}${url}`);
     assert.equal(res.status(), 200, url);
     return res.json();
   };
@@ -86,7 +54,7 @@ describeInBrowser('one glossary across the screens; Customer 360 opens with its 
         assert.equal(new Set(allLabels).size, RFM_SEGMENTS.length, 'a label per id');
 
         // The RFM grid: each scored cell under its segment's label.
-        await page.goto(`${base}/customers`);
+        await page.goto(`${suite.base}/customers`);
         const grid = page.locator('table.rfm-grid');
         await grid.locator('.rfm-segment').first().waitFor();
         const cells: { segment: RfmSegment }[] = (await apiGet(page, '/v1/segments/rfm')).cells;
@@ -95,7 +63,7 @@ describeInBrowser('one glossary across the screens; Customer 360 opens with its 
         await shot('01-rfm-grid');
 
         // The segment builder offers every RFM segment under the same labels, in the glossary's order.
-        await page.goto(`${base}/segments/new`);
+        await page.goto(`${suite.base}/segments/new`);
         const condition = page.getByRole('group', { name: l['segments.builder.condition']!.replace('{n}', '1.1') });
         await condition.getByLabel(l['segments.builder.kind']!, { exact: true }).selectOption('score');
         await condition.getByLabel(l['segments.builder.field']!, { exact: true }).selectOption('rfmSegment');
@@ -104,14 +72,14 @@ describeInBrowser('one glossary across the screens; Customer 360 opens with its 
         await shot('02-segment-builder');
 
         // The segment list: the built-in RFM segments under "RFM: <label>".
-        await page.goto(`${base}/segments`);
+        await page.goto(`${suite.base}/segments`);
         const builtIn = page.getByRole('region', { name: l['segments.builtIn'] });
         for (const id of RFM_SEGMENTS) await builtIn.getByRole('row', { name: new RegExp(`^${escape(builtinName(id))}`) }).waitFor();
         assert.equal(await builtIn.getByText(/^RFM: [A-Z]/).count(), lang === 'ja' ? 0 : RFM_SEGMENTS.length, 'no English id left in Japanese');
         await shot('03-segment-list');
 
         // The campaign picker names them the same way.
-        await page.goto(`${base}/campaigns/new`);
+        await page.goto(`${suite.base}/campaigns/new`);
         const picker = page.getByLabel(l['campaigns.form.segment']!, { exact: true });
         await picker.waitFor();
         const offered = await picker.locator('option').allTextContents();
@@ -119,7 +87,7 @@ describeInBrowser('one glossary across the screens; Customer 360 opens with its 
         for (const id of RFM_SEGMENTS) assert.ok(offered.some((o) => o.startsWith(`${builtinName(id)} (`)), `${builtinName(id)} in ${offered.join(', ')}`);
 
         // The NPS breakdown by segment: every RFM group under the same name.
-        await page.goto(`${base}/feedback?tab=nps`);
+        await page.goto(`${suite.base}/feedback?tab=nps`);
         const groups: { key: string }[] = (await apiGet(page, '/v1/feedback/nps/by/segment')).data;
         const rfmGroups = RFM_SEGMENTS.filter((id) => groups.some((g) => g.key === `RFM: ${id}`));
         assert.ok(rfmGroups.length > 0, 'respondents sit in RFM segments');
@@ -130,15 +98,15 @@ describeInBrowser('one glossary across the screens; Customer 360 opens with its 
         await shot('04-nps-breakdown');
 
         // Customer 360: the header cards first, within the first viewport, above the timeline.
-        await page.goto(`${base}/customers/${shop.hanakoId}`);
+        await page.goto(`${suite.base}/customers/${shop.hanakoId}`);
         const header = page.getByTestId('c360-header');
-        const scores = (await services.intelligence.scoresFor(shop.workspaceId, shop.hanakoId))!;
+        const scores = (await suite.services.intelligence.scoresFor(shop.workspaceId, shop.hanakoId))!;
         const rfmCard = header.locator('[data-card="rfm"]');
         await rfmCard.getByText(label(scores.rfmSegment!), { exact: true }).waitFor();
         await header.locator('[data-card="stage"]').getByText(l[`glossary.stage.${scores.stage}`]!, { exact: true }).waitFor();
         await header.locator('[data-card="pAlive"]').getByText(`${Math.round(scores.pAlive! * 100)}%`, { exact: true }).waitFor();
         await header.locator('[data-card="pAlive"] .stat-note').waitFor();
-        const account = await services.loyalty.account(shop.workspaceId, shop.hanakoId);
+        const account = await suite.services.loyalty.account(shop.workspaceId, shop.hanakoId);
         await header.locator('[data-card="loyalty"]').getByText(account.tier!, { exact: true }).waitFor();
         await header.locator('[data-card="consent"]').getByText(`${l['glossary.channel.email']}: ${l['consent.status.opted_in']}`).waitFor();
         await header.locator('[data-card="consent"]').getByText(`${l['glossary.channel.line']}: ${l['c360.consentCard.unknown']}`).waitFor();

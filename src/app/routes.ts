@@ -18,7 +18,7 @@ import { messagingRoutes } from '../modules/messaging/routes.ts';
 import { journeysRoutes } from '../modules/journeys/routes.ts';
 import { surveysRoutes } from '../modules/surveys/routes.ts';
 import { ugcRoutes } from '../modules/ugc/routes.ts';
-import { privacyRoutes } from '../modules/privacy/routes.ts';
+import { privacyRoutes } from '../flows/privacyRoutes.ts';
 
 /** Each module contributes its routes here; they are thin: validate, call one service method, shape. */
 export async function registerRoutes(app: ZodApp, services: Services): Promise<void> {

@@ -1,31 +1,33 @@
 import type { Db } from '../db/database.ts';
-import { AccountService } from '../modules/accounts/service.ts';
-import { CatalogService } from '../modules/catalog/service.ts';
-import { CouponService } from '../modules/coupons/service.ts';
-import { CustomerService } from '../modules/customers/service.ts';
-import { EventService } from '../modules/events/service.ts';
-import { IngestService } from '../modules/ingest/service.ts';
-import { IntelligenceService } from '../modules/intelligence/service.ts';
-import { LoyaltyService } from '../modules/loyalty/service.ts';
-import { MessagingService } from '../modules/messaging/service.ts';
+import { AccountService } from '../modules/accounts/index.ts';
+import { CatalogService } from '../modules/catalog/index.ts';
+import { CouponService } from '../modules/coupons/index.ts';
+import { CustomerService } from '../modules/customers/index.ts';
+import { EventService } from '../modules/events/index.ts';
+import { IngestService } from '../modules/ingest/index.ts';
+import { IntelligenceService } from '../modules/intelligence/index.ts';
+import { LoyaltyService } from '../modules/loyalty/index.ts';
+import { MessagingService } from '../modules/messaging/index.ts';
 import { DmBatchStore } from '../modules/messaging/dmBatches.ts';
 import { SecretBox } from '../kernel/secretBox.ts';
-import { JobService } from '../modules/jobs/service.ts';
-import { OrderService } from '../modules/orders/service.ts';
-import { PrivacyService } from '../modules/privacy/service.ts';
-import { RecommendationService } from '../modules/recommendations/service.ts';
-import { SegmentService } from '../modules/segments/service.ts';
-import { UserService } from '../modules/users/service.ts';
+import { JobService } from '../modules/jobs/index.ts';
+import { OrderService } from '../modules/orders/index.ts';
+import { PrivacyFlows } from '../flows/privacy.ts';
+import { IdentifyFlow } from '../flows/identifyAndMerge.ts';
+import { IngestBatchFlow } from '../flows/ingestBatch.ts';
+import { RecommendationService } from '../modules/recommendations/index.ts';
+import { SegmentService } from '../modules/segments/index.ts';
+import { UserService } from '../modules/users/index.ts';
 import { RequestAuthenticator } from '../modules/users/authenticator.ts';
 import type { Authenticator } from '../kernel/access.ts';
 import { TeamService } from '../modules/users/team.ts';
-import { WebhookService } from '../modules/webhooks/service.ts';
-import { WorkspaceService } from '../modules/workspaces/service.ts';
-import { JourneyService } from '../modules/journeys/service.ts';
-import { SurveyService } from '../modules/surveys/service.ts';
+import { WebhookService } from '../modules/webhooks/index.ts';
+import { WorkspaceService } from '../modules/workspaces/index.ts';
+import { JourneyService } from '../modules/journeys/index.ts';
+import { SurveyService } from '../modules/surveys/index.ts';
 import { surveyLinkVariables } from '../modules/surveys/linkVariables.ts';
-import type { RecipientVariableLoader, RecipientVariableProviders } from '../modules/messaging/types.ts';
-import { UgcService } from '../modules/ugc/service.ts';
+import type { RecipientVariableLoader, RecipientVariableProviders } from '../modules/messaging/index.ts';
+import { UgcService } from '../modules/ugc/index.ts';
 
 /**
  * The module services, built once per process over one database handle. Modules reach each other
@@ -57,7 +59,10 @@ export interface Services {
   journeys: JourneyService;
   surveys: SurveyService;
   ugc: UgcService;
-  privacy: PrivacyService;
+  /** Flows across modules (src/flows): identify-and-merge, a Segment batch's write, APPI/GDPR export and erasure. */
+  identify: IdentifyFlow;
+  ingestBatch: IngestBatchFlow;
+  privacy: PrivacyFlows;
 }
 
 /** Template variables other modules provide per recipient (`{{ survey_links.nps }}`, `{{ loyalty.points }}`). */
@@ -97,11 +102,13 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
   const segments = new SegmentService(db, { workspaces, events, webhooks, jobs, intelligence }, readDb);
   const coupons = new CouponService(db, { workspaces, customers, segments });
   const loyalty = new LoyaltyService(db, { workspaces, customers, events, coupons, segments, jobs });
-  const ingest = new IngestService(db, { workspaces, customers, accounts, catalog, orders, events, segments, loyalty });
+  const identify = new IdentifyFlow({ customers, events, orders });
+  const ingestBatch = new IngestBatchFlow({ accounts, customers, catalog, orders, events, identify });
+  const ingest = new IngestService(db, { workspaces, events, segments, loyalty, batch: ingestBatch });
   const messaging = new MessagingService(db, { workspaces, customers, segments, coupons, recommendations, users, recipientVariables: recipientVariablesOf(loyalty) }, new DmBatchStore(options.dataDir), new SecretBox(options.dataDir));
   const journeys = new JourneyService(db, { workspaces, customers, events, segments, coupons, loyalty, webhooks, messaging, jobs, intelligence });
   const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging, jobs });
   const ugc = new UgcService(db, { customers, loyalty, coupons, surveys, events });
-  const privacy = new PrivacyService(db, { customers, accounts, orders, events, ingest, intelligence, segments, coupons, loyalty, messaging, journeys, surveys, ugc, webhooks });
-  return { db, readDb, authenticator, workspaces, accounts, customers, catalog, orders, events, ingest, users, team, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, privacy };
+  const privacy = new PrivacyFlows(db, { customers, accounts, orders, events, ingest, intelligence, segments, coupons, loyalty, messaging, journeys, surveys, ugc, webhooks });
+  return { db, readDb, authenticator, workspaces, accounts, customers, catalog, orders, events, ingest, users, team, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, identify, ingestBatch, privacy };
 }

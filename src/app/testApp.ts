@@ -2,7 +2,7 @@ import type { Db } from '../db/database.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { buildServer, type App } from './server.ts';
 import { createServices, type Services } from './services.ts';
-import type { Scope } from '../modules/workspaces/service.ts';
+import type { Scope } from '../modules/workspaces/index.ts';
 
 /** An app over a test database with one fresh workspace; `headers(scope)` gives a key of that scope. */
 export async function testApp(db: Db, overrides: Partial<Config> = {}) {

@@ -37,6 +37,32 @@ describe('architecture checks themselves', () => {
     assert.equal(layerOf('src/modules/ingest/csv/routes.ts'), 'ingest');
     assert.equal(layerOf('src/kernel/errors.ts'), 'kernel');
     assert.equal(layerOf('src/config.ts'), 'src');
+    assert.equal(layerOf('src/flows/privacy.ts'), 'flows');
+  });
+
+  test('a module reaches another only through its index.ts; its own files and the composition root are free', () => {
+    const file = (name: string, targets: string[]): SourceFile => ({ file: name, strings: [], imports: targets.map((target) => ({ target, typeOnly: true })) });
+    const found = findReachIns([
+      file('src/modules/orders/service.ts', ['src/modules/customers/index.ts', 'src/modules/customers/service.ts', 'src/modules/orders/types.ts']),
+      file('src/modules/orders/service.test.ts', ['src/modules/customers/rows.ts']),
+      file('src/app/services.ts', ['src/modules/customers/routes.ts']),
+    ]);
+    assert.deepEqual(found.map((r) => `${r.from} ${r.kind} ${r.target}`), ['orders import modules/customers/service.ts']);
+  });
+
+  test('a flow imports module faces only and names no table; nothing below the flows imports one', () => {
+    const file = (name: string, targets: string[], strings: string[] = []): SourceFile => ({ file: name, strings, imports: targets.map((target) => ({ target, typeOnly: false })) });
+    const found = findReachIns([
+      file('src/flows/merge.ts', ['src/modules/customers/index.ts', 'src/modules/orders/service.ts', 'src/flows/other.ts'], ['DELETE FROM orders WHERE id = $1']),
+      file('src/modules/customers/routes.ts', ['src/flows/merge.ts']),
+      file('src/flows/app.ts', ['src/app/services.ts']),
+    ]);
+    assert.deepEqual(found.map((r) => `${r.from} ${r.kind} ${r.target}`), [
+      'customers app flows/merge.ts',
+      'flows app app/services.ts',
+      'flows import modules/orders/service.ts',
+      'flows table orders',
+    ]);
   });
 
   test('table names are read from SQL, not from prose', () => {

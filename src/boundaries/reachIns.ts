@@ -4,9 +4,11 @@ import { listSources, readSource, ROOT, type SourceFile } from './sourceGraph.ts
 
 /**
  * The rules of docs/architecture.md ("Layers"), checked over src/:
- * - `app`: nothing below the composition root (modules, analytics, kernel, lib, db) imports src/app;
- * - `import`: a module imports another module only through its public face (PUBLIC_FACE);
- * - `table`: a module's SQL names only its own tables and the views other modules publish.
+ * - `app`: nothing below the composition root (flows, modules, analytics, kernel, lib, db) imports
+ *   src/app, and nothing below the flows (modules, analytics, kernel, lib, db) imports src/flows;
+ * - `import`: a module or a flow imports a module only through its public face (PUBLIC_FACE);
+ * - `table`: a module's SQL names only its own tables and the views other modules publish; a flow
+ *   names none (it calls services).
  * Tests and their kits (`*.test.ts`, `testKit.ts`, `testData.ts`) are exempt: they may build the whole app.
  */
 export type ReachInKind = 'app' | 'import' | 'table';
@@ -21,10 +23,11 @@ export interface ReachIn {
   files: string[];
 }
 
-/** The files of a module that others may import, until every module has its `index.ts`. */
-export const PUBLIC_FACE = ['index.ts', 'service.ts', 'types.ts'];
+/** The one file of a module that others may import: its `index.ts` (service, types, nothing else). */
+export const PUBLIC_FACE = ['index.ts'];
 
-const BELOW_APP = new Set(['analytics', 'kernel', 'lib', 'db']);
+const BELOW_APP = new Set(['analytics', 'kernel', 'lib', 'db', 'flows']);
+const BELOW_FLOWS = new Set(['analytics', 'kernel', 'lib', 'db']);
 
 /** The module or layer a file belongs to: `src/modules/<m>/…` → m; `src/<layer>/…` → layer. */
 export function layerOf(file: string): string {
@@ -35,6 +38,7 @@ export function layerOf(file: string): string {
 }
 
 const isModule = (file: string) => file.startsWith('src/modules/');
+const isFlow = (file: string) => file.startsWith('src/flows/');
 const isTestCode = (file: string) => /(\.test\.ts|\/test(Kit|Data)\.ts)$/.test(file);
 
 /** Table (and view) → owning module, from each module's migrations. Views are what a module publishes. */
@@ -80,17 +84,18 @@ export function findReachIns(sources: SourceFile[] = listSources('src').map(read
   for (const s of sources) {
     if (isTestCode(s.file)) continue;
     const from = layerOf(s.file);
-    const below = isModule(s.file) || BELOW_APP.has(from);
+    const belowApp = isModule(s.file) || BELOW_APP.has(from);
+    const belowFlows = isModule(s.file) || BELOW_FLOWS.has(from);
     for (const i of s.imports) {
       if (!i.target) continue;
       const target = i.target.replace(/^src\//, '');
-      if (below && i.target.startsWith('src/app/')) note(from, 'app', target, s.file);
-      else if (isModule(s.file) && isModule(i.target) && layerOf(i.target) !== from) {
+      if ((belowApp && i.target.startsWith('src/app/')) || (belowFlows && isFlow(i.target))) note(from, 'app', target, s.file);
+      else if ((isModule(s.file) || isFlow(s.file)) && isModule(i.target) && layerOf(i.target) !== from) {
         const rest = i.target.split('/').slice(3).join('/');
         if (!PUBLIC_FACE.includes(rest)) note(from, 'import', target, s.file);
       }
     }
-    if (!isModule(s.file)) continue;
+    if (!isModule(s.file) && !isFlow(s.file)) continue;
     for (const text of s.strings) {
       for (const table of tablesIn(text)) {
         const owner = tables.get(table);

@@ -1,6 +1,6 @@
 import { ValidationError } from '../kernel/errors.ts';
 import type { Services } from '../app/services.ts';
-import type { Job } from '../modules/jobs/service.ts';
+import type { Job } from '../modules/jobs/index.ts';
 import { PRECOMPUTE_KPIS_JOB } from '../modules/intelligence/kpiSnapshots.ts';
 import { LOYALTY_JOB_HANDLERS } from '../modules/loyalty/jobs.ts';
 import { MESSAGING_JOB_HANDLERS } from '../modules/messaging/jobs.ts';

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Services } from '../app/services.ts';
-import type { Job } from '../modules/jobs/service.ts';
+import type { Job } from '../modules/jobs/index.ts';
 import { listenForWork } from '../modules/jobs/wake.ts';
 import { HANDLERS } from './handlers.ts';
 import { enqueueDueJobs } from './schedule.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../kernel/errors.ts';
-import { SCOPES, type Scope } from '../../modules/workspaces/service.ts';
+import { SCOPES, type Scope } from '../../modules/workspaces/index.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 

@@ -5,7 +5,7 @@ import { ValidationError } from '../../kernel/errors.ts';
 import type { Services } from '../../app/services.ts';
 import { parseInstant } from '../../lib/instant.ts';
 import type { DrainResult } from '../../modules/messaging/dispatch.ts';
-import { CHANNELS, type CampaignInput, type Channel } from '../../modules/messaging/types.ts';
+import { CHANNELS, type CampaignInput, type Channel } from '../../modules/messaging/index.ts';
 import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 import { resolveWorkspace } from '../context.ts';

@@ -6,8 +6,8 @@ import type { z } from 'zod';
 import { ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Services } from '../../app/services.ts';
 import { fromMinor, toMinor } from '../../lib/money.ts';
-import type { IssueResult } from '../../modules/coupons/service.ts';
-import { campaignInput, campaignPatch, issueInput, redeemInput, type Campaign } from '../../modules/coupons/types.ts';
+import type { IssueResult } from '../../modules/coupons/index.ts';
+import { campaignInput, campaignPatch, issueInput, redeemInput, type Campaign } from '../../modules/coupons/index.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 

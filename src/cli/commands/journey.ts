@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../kernel/errors.ts';
-import type { JourneyDetail, JourneyStats } from '../../modules/journeys/types.ts';
+import type { JourneyDetail, JourneyStats } from '../../modules/journeys/index.ts';
 import { asOf, asOfOption } from '../asOf.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../kernel/errors.ts';
-import type { RecommendationList } from '../../modules/recommendations/service.ts';
+import type { RecommendationList } from '../../modules/recommendations/index.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import { parseInstant } from '../../lib/instant.ts';
 import { parseJsonText } from '../../modules/segments/ruleJson.ts';
-import { AUDIENCE_FORMATS, type AudienceFormat } from '../../modules/segments/types.ts';
+import { AUDIENCE_FORMATS, type AudienceFormat } from '../../modules/segments/index.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 import { exportFlags, parseExportFlags } from '../exportFlags.ts';

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ValidationError } from '../../kernel/errors.ts';
 import type { Services } from '../../app/services.ts';
-import { ENTRY_STATUSES, type EntryStatus } from '../../modules/ugc/types.ts';
+import { ENTRY_STATUSES, type EntryStatus } from '../../modules/ugc/index.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 import { exportFlags, parseExportFlags } from '../exportFlags.ts';

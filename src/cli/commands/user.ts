@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { NotFoundError } from '../../kernel/errors.ts';
 import { generatePassword } from '../../modules/users/password.ts';
-import { ROLES, type Role } from '../../modules/users/service.ts';
+import { ROLES, type Role } from '../../modules/users/index.ts';
 import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { WorkspaceService } from '../../modules/workspaces/service.ts';
+import { WorkspaceService } from '../../modules/workspaces/index.ts';
 import { dataDirOption, withDb, type DataDirOption } from '../context.ts';
 import { emit } from '../output.ts';
 

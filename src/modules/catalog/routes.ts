@@ -6,7 +6,7 @@ import type { ZodApp } from '../../kernel/http.ts';
 import type { CatalogService } from './service.ts';
 import type { Db } from '../../db/database.ts';
 import { idempotency } from '../../kernel/idempotency.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 import { productInput } from './types.ts';
 
 /** The services these handlers use (the composition root passes them in). */

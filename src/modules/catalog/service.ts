@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { upsertByKey, type UpsertResult } from '../../db/upsert.ts';
-import { decodeCursor, encodeCursor } from '../customers/service.ts';
+import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
 import type { Product, ProductInput } from './types.ts';
 
 export interface ListProductsQuery {

@@ -3,10 +3,10 @@ import { type Authenticator, requireScope, workspaceOf } from '../../kernel/acce
 import { page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
 import type { CouponService } from './service.ts';
-import type { CustomerService } from '../customers/service.ts';
+import type { CustomerService } from '../customers/index.ts';
 import type { Db } from '../../db/database.ts';
 import { idempotency } from '../../kernel/idempotency.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 import { CAMPAIGN_STATUSES, COUPON_KINDS, campaignInput, campaignPatch, issueInputUpTo, redeemInput } from './types.ts';
 
 /** The services these handlers use (the composition root passes them in). */

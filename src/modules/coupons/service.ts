@@ -2,10 +2,10 @@ import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '
 import { exportRows } from '../../kernel/exportRows.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import type { CustomerService } from '../customers/service.ts';
-import { decodeCursor, encodeCursor } from '../customers/service.ts';
-import type { SegmentService } from '../segments/service.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import type { CustomerService } from '../customers/index.ts';
+import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
+import type { SegmentService } from '../segments/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 import { normalizeCode, randomCodes } from './codes.ts';
 import { issueAnonymous, issueToCustomers, type CodeSource } from './issue.ts';
 import { redeemCode, toRedemption } from './redeem.ts';

@@ -5,13 +5,11 @@ import { oneOrMany } from '../../kernel/oneOrMany.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
 import type { CustomerService } from './service.ts';
-import type { EventService } from '../events/service.ts';
-import type { OrderService } from '../orders/service.ts';
-import type { Db } from '../../db/database.ts';
+import type { Db, Queryable } from '../../db/database.ts';
+import type { UpsertResult } from '../../db/upsert.ts';
 import { idempotency } from '../../kernel/idempotency.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
-import { upsertCustomers } from './identify.ts';
-import type { Customer } from './types.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
+import type { Customer, CustomerInput } from './types.ts';
 import { CONSENT_CHANNELS, consentInput, customerInput } from './types.ts';
 
 /** The services these handlers use (the composition root passes them in). */
@@ -19,9 +17,8 @@ interface RouteServices {
   authenticator: Authenticator;
   customers: CustomerService;
   db: Db;
-  /** identify-and-merge moves a merged customer's events and orders */
-  events: EventService;
-  orders: OrderService;
+  /** The identify-and-merge flow (src/flows/identifyAndMerge.ts): it also moves a merged visitor's events and orders. */
+  identify: { run(ws: string, inputs: CustomerInput[], tx: Queryable): Promise<UpsertResult> };
   workspaces: WorkspaceService;
 }
 
@@ -124,7 +121,7 @@ export async function customerRoutes(app: ZodApp, services: RouteServices): Prom
     },
     async (request) => {
       const ws = workspaceOf(request);
-      const result = await services.db.tx((tx) => upsertCustomers(services, ws, request.body, tx));
+      const result = await services.db.tx((tx) => services.identify.run(ws, request.body, tx));
       return { created: result.created, updated: result.updated, ids: Object.fromEntries(result.ids) };
     },
   );
@@ -147,7 +144,7 @@ export async function customerRoutes(app: ZodApp, services: RouteServices): Prom
         const { externalId, id } = notErased(await customers.find(ws, request.params.id, tx));
         // Customers are written by external id; an anonymous visitor gets one through POST with its anonymousId.
         if (!externalId) throw new ConflictError(`customer ${id} is an anonymous visitor: identify it with POST /v1/customers and anonymousId`);
-        await upsertCustomers(services, ws, [{ ...request.body, externalId }], tx);
+        await services.identify.run(ws, [{ ...request.body, externalId }], tx);
         return customers.get(ws, id, tx);
       });
     },

@@ -1,33 +1,83 @@
+import { mapRow, selectList } from '../../kernel/rowMapper.ts';
 import type { Customer } from './types.ts';
 
-export const CUSTOMER_COLUMNS = `id, external_id, email, phone, line_user_id, family_name, given_name, family_name_kana,
-  given_name_kana, to_char(birthday, 'YYYY-MM-DD') AS birthday, postal_code, prefecture, city, address_line1, address_line2,
-  country, locale, time_zone, account_id, attributes, erased_at, created_at, updated_at`;
-
-export function toCustomer(r: Record<string, unknown>): Customer {
-  return {
-    id: r.id as string,
-    externalId: r.external_id as string | null,
-    email: r.email as string | null,
-    phone: r.phone as string | null,
-    lineUserId: r.line_user_id as string | null,
-    familyName: r.family_name as string | null,
-    givenName: r.given_name as string | null,
-    familyNameKana: r.family_name_kana as string | null,
-    givenNameKana: r.given_name_kana as string | null,
-    birthday: r.birthday as string | null,
-    postalCode: r.postal_code as string | null,
-    prefecture: r.prefecture as string | null,
-    city: r.city as string | null,
-    addressLine1: r.address_line1 as string | null,
-    addressLine2: r.address_line2 as string | null,
-    country: r.country as string | null,
-    locale: r.locale as string | null,
-    timeZone: r.time_zone as string | null,
-    accountId: r.account_id as string | null,
-    attributes: (r.attributes as Record<string, unknown>) ?? {},
-    erasedAt: r.erased_at as Date | null,
-    createdAt: r.created_at as Date,
-    updatedAt: r.updated_at as Date,
-  };
+/** A customer as `CUSTOMER_COLUMNS` selects it. */
+export interface CustomerRow {
+  id: string;
+  external_id: string | null;
+  email: string | null;
+  phone: string | null;
+  line_user_id: string | null;
+  family_name: string | null;
+  given_name: string | null;
+  family_name_kana: string | null;
+  given_name_kana: string | null;
+  birthday: string | null;
+  postal_code: string | null;
+  prefecture: string | null;
+  city: string | null;
+  address_line1: string | null;
+  address_line2: string | null;
+  country: string | null;
+  locale: string | null;
+  time_zone: string | null;
+  account_id: string | null;
+  attributes: Record<string, unknown> | null;
+  erased_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
 }
+
+export const CUSTOMER_COLUMNS = selectList<CustomerRow>()({
+  id: true,
+  external_id: true,
+  email: true,
+  phone: true,
+  line_user_id: true,
+  family_name: true,
+  given_name: true,
+  family_name_kana: true,
+  given_name_kana: true,
+  birthday: "to_char(birthday, 'YYYY-MM-DD')",
+  postal_code: true,
+  prefecture: true,
+  city: true,
+  address_line1: true,
+  address_line2: true,
+  country: true,
+  locale: true,
+  time_zone: true,
+  account_id: true,
+  attributes: true,
+  erased_at: true,
+  created_at: true,
+  updated_at: true,
+});
+
+export const toCustomer = mapRow<CustomerRow>()(
+  (r): Customer => ({
+    id: r.id,
+    externalId: r.external_id,
+    email: r.email,
+    phone: r.phone,
+    lineUserId: r.line_user_id,
+    familyName: r.family_name,
+    givenName: r.given_name,
+    familyNameKana: r.family_name_kana,
+    givenNameKana: r.given_name_kana,
+    birthday: r.birthday,
+    postalCode: r.postal_code,
+    prefecture: r.prefecture,
+    city: r.city,
+    addressLine1: r.address_line1,
+    addressLine2: r.address_line2,
+    country: r.country,
+    locale: r.locale,
+    timeZone: r.time_zone,
+    accountId: r.account_id,
+    attributes: r.attributes ?? {},
+    erasedAt: r.erased_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }),
+);

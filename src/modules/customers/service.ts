@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { NotFoundError, ValidationError } from '../../kernel/errors.ts';
+import { NotFoundError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
+import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
 import { resolveKeys, upsertByKey, type UpsertField, type UpsertResult } from '../../db/upsert.ts';
-import type { AccountService } from '../accounts/service.ts';
-import { CUSTOMER_COLUMNS, toCustomer } from './rows.ts';
+import type { AccountService } from '../accounts/index.ts';
+import { CUSTOMER_COLUMNS, toCustomer, type CustomerRow } from './rows.ts';
 import { refreshSearchText, searchPattern, SEARCHABLE_FIELDS } from './searchText.ts';
 import type { ConsentChannel, ConsentInput, Customer, CustomerInput } from './types.ts';
 
@@ -201,7 +202,7 @@ export class CustomerService {
   }
 
   async get(workspaceId: string, id: string, q: Queryable = this.db): Promise<Customer> {
-    const { rows } = await q.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
+    const { rows } = await q.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
     if (!rows[0]) throw new NotFoundError(`customer ${id} not found`);
     return toCustomer(rows[0]);
   }
@@ -209,7 +210,7 @@ export class CustomerService {
   /** By our id or, failing that, by the client's external id: clients know theirs. */
   async find(workspaceId: string, idOrExternalId: string, q: Queryable = this.db): Promise<Customer> {
     const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrExternalId);
-    const { rows } = await q.query(
+    const { rows } = await q.query<CustomerRow>(
       `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 AND (external_id = $2 ${isUuid ? 'OR id = $2::uuid' : ''})
        ORDER BY (external_id = $2) DESC LIMIT 1`,
       [workspaceId, idOrExternalId],
@@ -233,7 +234,7 @@ export class CustomerService {
       add('search_text LIKE ?', searchPattern(query.search));
     }
     values.push(query.limit + 1);
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<CustomerRow>(
       `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${values.length}`,
       values,
     );
@@ -331,14 +332,4 @@ const CUSTOMERS = { table: 'customers', keyColumn: 'external_id', keyField: 'ext
 /** Addresses are hashed in one normal form so that "Foo@Example.com" and "foo@example.com" match. */
 export function contactHash(value: string): string {
   return createHash('sha256').update(value.trim().toLowerCase()).digest('hex');
-}
-
-export function encodeCursor(id: string): string {
-  return Buffer.from(id).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9a-f-]{36}$/.test(id)) throw new ValidationError('Invalid cursor', [{ path: ['query', 'cursor'], message: 'not a cursor from a previous page' }]);
-  return id;
 }

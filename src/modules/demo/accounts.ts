@@ -1,5 +1,5 @@
 import type { Rng } from '../../analytics/random.ts';
-import type { AccountInput, SubscriptionInput } from '../accounts/types.ts';
+import type { AccountInput, SubscriptionInput } from '../accounts/index.ts';
 import { between, chance, intBetween, pick, streamFor, Weighted } from './choose.ts';
 import { FAMILY_NAMES, TRADES } from './names.ts';
 

@@ -1,6 +1,6 @@
 import { samplePoisson, type Rng } from '../../analytics/random.ts';
-import type { EventInput } from '../events/types.ts';
-import type { OrderInput } from '../orders/types.ts';
+import type { EventInput } from '../events/index.ts';
+import type { OrderInput } from '../orders/index.ts';
 import type { DemoCatalog, DemoProduct } from './catalog.ts';
 import { chance, intBetween, pick } from './choose.ts';
 import { CATEGORIES } from './products.ts';

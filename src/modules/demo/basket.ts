@@ -1,6 +1,6 @@
 import type { Rng } from '../../analytics/random.ts';
 import { samplePoisson } from '../../analytics/random.ts';
-import type { OrderLineInput } from '../orders/types.ts';
+import type { OrderLineInput } from '../orders/index.ts';
 import type { DemoCatalog, DemoProduct } from './catalog.ts';
 import { chance, pick } from './choose.ts';
 

@@ -1,5 +1,5 @@
 import type { Rng } from '../../analytics/random.ts';
-import type { ProductInput } from '../catalog/types.ts';
+import type { ProductInput } from '../catalog/index.ts';
 import { between, pick, streamFor, Weighted } from './choose.ts';
 import { CATEGORIES } from './products.ts';
 

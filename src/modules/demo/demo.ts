@@ -1,6 +1,6 @@
 import type { DemoServices } from './demoServices.ts';
 import { seedDemoSurvey } from '../surveys/demo.ts';
-import { SCOPES, type Workspace } from '../workspaces/service.ts';
+import { SCOPES, type Workspace } from '../workspaces/index.ts';
 import { generateDemo } from './generate.ts';
 import { observationEnd } from './generator.ts';
 import { seedDemoKpiTargets } from './kpiTargets.ts';

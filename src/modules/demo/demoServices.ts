@@ -1,16 +1,16 @@
 import type { Db } from '../../db/database.ts';
-import type { AccountService } from '../accounts/service.ts';
-import type { CatalogService } from '../catalog/service.ts';
-import type { CustomerService } from '../customers/service.ts';
-import type { EventService } from '../events/service.ts';
-import type { IntelligenceService } from '../intelligence/service.ts';
-import type { JourneyService } from '../journeys/service.ts';
-import type { LoyaltyService } from '../loyalty/service.ts';
-import type { MessagingService } from '../messaging/service.ts';
-import type { OrderService } from '../orders/service.ts';
-import type { SurveyService } from '../surveys/service.ts';
-import type { UgcService } from '../ugc/service.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import type { AccountService } from '../accounts/index.ts';
+import type { CatalogService } from '../catalog/index.ts';
+import type { CustomerService } from '../customers/index.ts';
+import type { EventService } from '../events/index.ts';
+import type { IntelligenceService } from '../intelligence/index.ts';
+import type { JourneyService } from '../journeys/index.ts';
+import type { LoyaltyService } from '../loyalty/index.ts';
+import type { MessagingService } from '../messaging/index.ts';
+import type { OrderService } from '../orders/index.ts';
+import type { SurveyService } from '../surveys/index.ts';
+import type { UgcService } from '../ugc/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 
 /** The demo writes its workspace through these modules' services (the composition root passes them in). */
 export interface DemoServices {

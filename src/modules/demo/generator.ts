@@ -1,10 +1,10 @@
 import type { BgNbdParams } from '../../analytics/models/bgnbd.ts';
 import type { GammaGammaParams } from '../../analytics/models/gammagamma.ts';
-import type { AccountInput, SubscriptionInput } from '../accounts/types.ts';
-import type { ProductInput } from '../catalog/types.ts';
-import type { CustomerInput } from '../customers/types.ts';
-import type { EventInput } from '../events/types.ts';
-import type { OrderInput, RefundInput } from '../orders/types.ts';
+import type { AccountInput, SubscriptionInput } from '../accounts/index.ts';
+import type { ProductInput } from '../catalog/index.ts';
+import type { CustomerInput } from '../customers/index.ts';
+import type { EventInput } from '../events/index.ts';
+import type { OrderInput, RefundInput } from '../orders/index.ts';
 import { makeAccounts } from './accounts.ts';
 import { buildCatalog, productInputs } from './catalog.ts';
 import { makeCustomer, type World } from './customer.ts';

@@ -1,7 +1,7 @@
 import type { DemoServices } from './demoServices.ts';
 import { KPI_DEFINITIONS, type KpiKey } from '../intelligence/kpiDefinitions.ts';
 import { overviewDefaultQuery } from '../intelligence/kpiSnapshots.ts';
-import type { KpiTargetInput } from '../intelligence/service.ts';
+import type { KpiTargetInput } from '../intelligence/index.ts';
 
 /** The KPIs the Overview leads with: the ones a retention team is measured on. */
 export const DEMO_TARGET_KPIS: readonly KpiKey[] = [

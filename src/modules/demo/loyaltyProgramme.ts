@@ -1,5 +1,5 @@
 import type { DemoServices } from './demoServices.ts';
-import type { ProcessSummary } from '../loyalty/service.ts';
+import type { ProcessSummary } from '../loyalty/index.ts';
 
 const DAY = 86_400_000;
 

@@ -1,5 +1,5 @@
 import { sampleBeta, type Rng } from '../../analytics/random.ts';
-import type { CustomerInput } from '../customers/types.ts';
+import type { CustomerInput } from '../customers/index.ts';
 import { chance, intBetween, pick, Weighted } from './choose.ts';
 import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES } from './names.ts';
 import { BUILDING_KINDS, BUILDING_NAMES, PREFECTURE_TABLE, TOWNS } from './places.ts';

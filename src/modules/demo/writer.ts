@@ -1,6 +1,6 @@
 import type { DemoServices } from './demoServices.ts';
 import type { Tx } from '../../db/database.ts';
-import type { RefundInput } from '../orders/types.ts';
+import type { RefundInput } from '../orders/index.ts';
 import { customerBatches, type CustomerBatch, type DemoPlan } from './generator.ts';
 
 export interface DemoCounts {

@@ -1,6 +1,6 @@
 import { ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
-import type { CustomerService } from '../customers/service.ts';
+import type { CustomerService } from '../customers/index.ts';
 import { newIds } from './batchIds.ts';
 import type { EventInput, StoredEvent } from './types.ts';
 

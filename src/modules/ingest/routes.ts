@@ -5,7 +5,7 @@ import type { ZodApp } from '../../kernel/http.ts';
 import type { Db } from '../../db/database.ts';
 import type { IngestService } from './service.ts';
 import { idempotency } from '../../kernel/idempotency.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 import { PhaseTimer } from './phases.ts';
 import {
   aliasMessage,

@@ -3,11 +3,11 @@ import { zodIssues, type FieldIssue } from '../../kernel/errors.ts';
 import { parseInstant } from '../../lib/instant.ts';
 import { toMinor } from '../../lib/money.ts';
 import { normalizePhone, normalizePostalCode, normalizeWidth } from '../../lib/japanese.ts';
-import type { AccountInput } from '../accounts/types.ts';
-import type { ProductInput } from '../catalog/types.ts';
-import { customerInput, type CustomerInput } from '../customers/types.ts';
-import type { EventInput } from '../events/types.ts';
-import type { OrderLineInput } from '../orders/types.ts';
+import type { AccountInput } from '../accounts/index.ts';
+import type { ProductInput } from '../catalog/index.ts';
+import { customerInput, type CustomerInput } from '../customers/index.ts';
+import type { EventInput } from '../events/index.ts';
+import type { OrderLineInput } from '../orders/index.ts';
 import type { SegmentMessage } from './segmentSpec.ts';
 
 /**

@@ -1,13 +1,7 @@
-import { ValidationError, zodIssues } from '../../kernel/errors.ts';
+import { ValidationError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
-import type { AccountService } from '../accounts/service.ts';
-import type { CatalogService } from '../catalog/service.ts';
-import { upsertCustomers } from '../customers/identify.ts';
-import type { CustomerService } from '../customers/service.ts';
-import type { EventService } from '../events/service.ts';
-import type { OrderService } from '../orders/service.ts';
-import { orderInput, type OrderInput } from '../orders/types.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import type { EventService } from '../events/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 import type { SegmentMessage } from './segmentSpec.ts';
 import { PhaseTimer } from './phases.ts';
 import { planIngest, type IngestPlan } from './segmentMapper.ts';
@@ -20,16 +14,22 @@ export interface IngestResult {
   refunds: number;
 }
 
+/** What the batch flow (src/flows/ingestBatch.ts) needs besides the plan and the transaction. */
+export interface IngestBatchOptions {
+  /** Where the batch sits in the request, for the paths of validation issues. */
+  pathPrefix: (string | number)[];
+  /** Called once the events' customers are resolved (a phase of Server-Timing). */
+  resolved: () => void;
+}
+
 interface Modules {
   workspaces: WorkspaceService;
+  /** Writes a mapped batch across the modules (accounts, customers, products, orders, events) in the transaction given. */
+  batch: { run(workspaceId: string, plan: IngestPlan, tx: Queryable, options: IngestBatchOptions): Promise<IngestResult> };
   /** Live segments are refreshed soon after new data (the request is debounced to one job per few minutes). */
   segments: { requestRefresh(workspaceId: string, now?: Date): Promise<unknown> };
   /** Orders, refunds and cancellations earn or take back points soon, not at the next hourly run. */
   loyalty: { requestProcessing(workspaceId: string): Promise<unknown> };
-  customers: CustomerService;
-  accounts: AccountService;
-  catalog: CatalogService;
-  orders: OrderService;
   events: EventService;
 }
 
@@ -65,7 +65,7 @@ export class IngestService {
     const result = this.eventsOnly(workspaceId, plan)
       ? await this.joinGroup(workspaceId, plan, timer)
       : await this.db.tx(async (tx) => {
-          const applied = await this.apply(workspaceId, plan, tx, pathPrefix, timer);
+          const applied = await this.m.batch.run(workspaceId, { ...plan, products: this.unseenProducts(workspaceId, plan.products) }, tx, { pathPrefix, resolved: () => timer.mark('resolve') });
           timer.mark('write');
           return applied;
         });
@@ -139,51 +139,6 @@ export class IngestService {
         await write([member]).then(([counts]) => member.done(counts!), member.fail);
       }
     }
-  }
-
-  private async apply(ws: string, plan: IngestPlan, tx: Queryable, pathPrefix: (string | number)[], timer: PhaseTimer): Promise<IngestResult> {
-    const { customers, accounts, catalog, orders, events } = this.m;
-    if (plan.accounts.length > 0) await accounts.upsertAccounts(ws, plan.accounts, tx);
-    // An anonymous visitor who turns out to be a known customer: their history moves to that customer.
-    const upserted = await upsertCustomers(this.m, ws, plan.customers, tx);
-    const products = this.unseenProducts(ws, plan.products);
-    if (products.length > 0) await catalog.upsertMany(ws, products, tx);
-
-    if (plan.orders.length > 0) {
-      const anonymous = await customers.resolveAliases(ws, plan.orders.flatMap((o) => (o.anonymousId ? [o.anonymousId] : [])), tx);
-      const inputs: OrderInput[] = plan.orders.map(({ anonymousId, ...o }, i) => {
-        const parsed = orderInput.safeParse({ ...o, customerId: anonymousId ? anonymous.get(anonymousId) : undefined });
-        if (!parsed.success) throw new ValidationError('Invalid order', zodIssues(parsed.error, [...pathPrefix, 'orders', i]));
-        return parsed.data;
-      });
-      await orders.upsertMany(ws, inputs, tx);
-    }
-    if (plan.cancellations.length > 0) await orders.cancelMany(ws, plan.cancellations.map((c) => c.orderExternalId), tx);
-
-    let refunds = 0;
-    if (plan.refunds.length > 0) {
-      const refundInputs = [];
-      for (const r of plan.refunds) {
-        // No amount given means a full refund of what is left.
-        const amountMinor = r.amountMinor ?? (await this.remaining(ws, r.orderExternalId, tx));
-        if (amountMinor > 0) refundInputs.push({ externalId: r.externalId, orderExternalId: r.orderExternalId, amountMinor, refundedAt: r.refundedAt });
-      }
-      refunds = (await orders.refundMany(ws, refundInputs, tx)).created;
-    }
-    const stored = await events.insertMany(ws, plan.events, tx, { resolved: () => timer.mark('resolve') });
-    return {
-      messages: plan.events.length,
-      events: stored,
-      customers: upserted.created + upserted.updated,
-      orders: plan.orders.length,
-      refunds,
-    };
-  }
-
-  private async remaining(ws: string, orderExternalId: string, tx: Queryable): Promise<number> {
-    const order = await this.m.orders.get(ws, orderExternalId, tx).catch(() => undefined);
-    if (!order) throw new ValidationError('Refund for an unknown order', [{ path: ['properties', 'order_id'], message: `order ${orderExternalId} is unknown` }]);
-    return order.totalMinor - order.refundedMinor;
   }
 
   /**

@@ -4,7 +4,7 @@ import { holdoutReport, trackingCurve, type HoldoutReport } from '../../analytic
 import { ValidationError } from '../../kernel/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import type { Workspace } from '../workspaces/service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { copyOut } from '../../kernel/pgCopy.ts';
 import {
   PURCHASE_MODELS,

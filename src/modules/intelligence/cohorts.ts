@@ -1,7 +1,7 @@
 import { averageOfCompleteCells } from '../../analytics/models/cohorts.ts';
 import { fitSbg, sbgSurvivalCurve } from '../../analytics/models/sbg.ts';
 import type { Queryable } from '../../db/database.ts';
-import type { Workspace } from '../workspaces/service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { payingOrdersWhere } from './summarySql.ts';
 
 /**

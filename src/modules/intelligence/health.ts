@@ -1,6 +1,6 @@
 import { NotFoundError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
-import type { Workspace } from '../workspaces/service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { HEALTH_SIGNALS, type HealthSettings, type HealthSignal } from './settings.ts';
 
 /**

@@ -136,7 +136,7 @@ describeEachDatabase('KPI rollups equal the direct computation as orders change'
        ORDER BY c.external_id LIMIT 6`,
       [workspace.id],
     );
-    // A merge moves one customer's orders to another (customers/identify.ts).
+    // A merge moves one customer's orders to another (flows/identifyAndMerge.ts).
     await services.orders.moveCustomer(workspace.id, rows[0]!.id, rows[1]!.id);
     // Erasure keeps amounts and dates: the KPIs do not move.
     const before = await computeKpis(t.db, workspace, defaults, { from: '2025-01-01', to: '2026-10-31', granularity: 'month', asOf });

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Queryable } from '../../db/database.ts';
-import type { Workspace } from '../workspaces/service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { GRANULARITIES, type Granularity } from './kpiDefinitions.ts';
 import { addPeriods, periodStart } from './periods.ts';
 import type { IntelligenceSettings } from './settings.ts';

@@ -1,5 +1,5 @@
 import type { Db, Queryable } from '../../db/database.ts';
-import type { Workspace } from '../workspaces/service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { KPI_DEFINITIONS, type Granularity, type KpiKey } from './kpiDefinitions.ts';
 import { computeKpis, type KpiComparison, type KpiPeriod, type KpiQuery, type KpiResult } from './kpis.ts';
 import { localDay } from './periods.ts';

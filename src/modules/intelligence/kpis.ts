@@ -4,7 +4,7 @@ import { differenceOfProportions, proportionInterval, significance, type ChangeS
 import { ValidationError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { npsFromCounts } from '../surveys/nps.ts';
-import type { Workspace } from '../workspaces/service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { KPI_DEFINITIONS, KPI_KEYS, type Granularity, type KpiKey } from './kpiDefinitions.ts';
 import { calendarPeriods, comparisonWindows, localDay, type ComparisonBasis, type Window } from './periods.ts';
 import type { IntelligenceSettings } from './settings.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { CustomerService } from '../customers/service.ts';
+import type { CustomerService } from '../customers/index.ts';
 import type { IntelligenceService } from './service.ts';
 import { exportQuery } from '../../kernel/exportQuery.ts';
 import { exportHeaders } from '../../kernel/exportRows.ts';

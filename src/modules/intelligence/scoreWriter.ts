@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { EventService } from '../events/service.ts';
+import type { EventService } from '../events/index.ts';
 import { copyIn } from '../../kernel/pgCopy.ts';
 import type { Scores } from './modelScores.ts';
 import type { PurchaseSummary } from './summarySql.ts';

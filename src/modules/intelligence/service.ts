@@ -1,9 +1,9 @@
 import { NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import { exportLang, exportRows, type ExportEncoding, type ExportLang } from '../../kernel/exportRows.ts';
 import type { Db, Queryable } from '../../db/database.ts';
-import type { EventService } from '../events/service.ts';
-import type { JobService } from '../jobs/service.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import type { EventService } from '../events/index.ts';
+import type { JobService } from '../jobs/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 import { runAndStoreBacktest, type BacktestOptions, type BacktestReport } from './backtest.ts';
 import { cohortAverages, purchaseCohorts, subscriptionCohorts, type CohortQuery } from './cohorts.ts';
 import { accountHealth, renewalRisk, type AccountHealth } from './health.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ruleSchema } from '../segments/rule.ts';
 import { STAGES } from '../intelligence/stages.ts';
-import { MESSAGE_CLASSES, templateInput } from '../messaging/types.ts';
+import { MESSAGE_CLASSES, templateInput } from '../messaging/index.ts';
 
 /**
  * A journey's definition: one trigger, a graph of steps joined by step ids, optional goal. The

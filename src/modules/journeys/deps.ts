@@ -1,13 +1,13 @@
-import type { CouponService } from '../coupons/service.ts';
-import type { CustomerService } from '../customers/service.ts';
-import type { EventService } from '../events/service.ts';
-import type { IntelligenceService } from '../intelligence/service.ts';
-import type { JobService } from '../jobs/service.ts';
-import type { LoyaltyService } from '../loyalty/service.ts';
-import type { MessagingService } from '../messaging/service.ts';
-import type { SegmentService } from '../segments/service.ts';
-import type { WebhookService } from '../webhooks/service.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import type { CouponService } from '../coupons/index.ts';
+import type { CustomerService } from '../customers/index.ts';
+import type { EventService } from '../events/index.ts';
+import type { IntelligenceService } from '../intelligence/index.ts';
+import type { JobService } from '../jobs/index.ts';
+import type { LoyaltyService } from '../loyalty/index.ts';
+import type { MessagingService } from '../messaging/index.ts';
+import type { SegmentService } from '../segments/index.ts';
+import type { WebhookService } from '../webhooks/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 
 /** The modules a journey acts through. */
 export interface JourneyModules {

@@ -4,7 +4,7 @@ import { liftReport, type GroupOutcome } from '../../analytics/stats/lift.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { KizunaError } from '../../kernel/errors.ts';
-import type { Arm } from '../messaging/types.ts';
+import type { Arm } from '../messaging/index.ts';
 import type { JourneyModules } from './deps.ts';
 import { definitionSchema, type Definition } from './definition.ts';
 import { Runner } from './runner.ts';

@@ -1,9 +1,9 @@
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import type { StoredEvent } from '../events/types.ts';
+import type { StoredEvent } from '../events/index.ts';
 import { assignArm } from '../messaging/holdout.ts';
-import type { Arm } from '../messaging/types.ts';
-import { SEGMENT_ENTERED, SEGMENT_EXITED } from '../segments/service.ts';
+import type { Arm } from '../messaging/index.ts';
+import { SEGMENT_ENTERED, SEGMENT_EXITED } from '../segments/index.ts';
 import type { JourneyModules } from './deps.ts';
 import type { Definition, Trigger } from './definition.ts';
 import { addDays, localDate, nextLocalTime } from './localTime.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FieldIssue } from '../../kernel/errors.ts';
 import type { LiftReport } from '../../analytics/stats/lift.ts';
-import type { Arm } from '../messaging/types.ts';
+import type { Arm } from '../messaging/index.ts';
 import type { Definition, StepType, Trigger } from './definition.ts';
 
 export const JOURNEY_STATUSES = ['draft', 'active', 'paused', 'archived'] as const;

@@ -1,4 +1,4 @@
-import type { Job, JobService } from '../jobs/service.ts';
+import type { Job, JobService } from '../jobs/index.ts';
 
 /** What the loyalty job needs (not the whole services bag: the worker passes it). */
 interface LoyaltyJobDeps {

@@ -1,5 +1,6 @@
 import { ConflictError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
+import { mapRow, selectList } from '../../kernel/rowMapper.ts';
 import { newId } from '../../db/ids.ts';
 
 /**
@@ -50,24 +51,53 @@ export interface Debit {
   reason?: string | null;
 }
 
-const ENTRY_COLUMNS = 'id, customer_id, kind, points, pending, lot_id, source_type, source_id, reason, available_at, expires_at, created_at';
-
-export function toEntry(r: Record<string, unknown>): LedgerEntry {
-  return {
-    id: r.id as string,
-    customerId: r.customer_id as string,
-    kind: r.kind as EntryKind,
-    points: r.points as number,
-    pending: r.pending as number,
-    lotId: r.lot_id as string | null,
-    sourceType: r.source_type as string,
-    sourceId: r.source_id as string,
-    reason: r.reason as string | null,
-    availableAt: r.available_at as Date | null,
-    expiresAt: r.expires_at as Date | null,
-    createdAt: r.created_at as Date,
-  };
+/** A points_ledger entry as `ENTRY_COLUMNS` selects it. */
+export interface EntryRow {
+  id: string;
+  customer_id: string;
+  kind: EntryKind;
+  points: number;
+  pending: number;
+  lot_id: string | null;
+  source_type: string;
+  source_id: string;
+  reason: string | null;
+  available_at: Date | null;
+  expires_at: Date | null;
+  created_at: Date;
 }
+
+export const ENTRY_COLUMNS = selectList<EntryRow>()({
+  id: true,
+  customer_id: true,
+  kind: true,
+  points: true,
+  pending: true,
+  lot_id: true,
+  source_type: true,
+  source_id: true,
+  reason: true,
+  available_at: true,
+  expires_at: true,
+  created_at: true,
+});
+
+export const toEntry = mapRow<EntryRow>()(
+  (r): LedgerEntry => ({
+    id: r.id,
+    customerId: r.customer_id,
+    kind: r.kind,
+    points: r.points,
+    pending: r.pending,
+    lotId: r.lot_id,
+    sourceType: r.source_type,
+    sourceId: r.source_id,
+    reason: r.reason,
+    availableAt: r.available_at,
+    expiresAt: r.expires_at,
+    createdAt: r.created_at,
+  }),
+);
 
 /**
  * Writes credits in one call of `points_credit` (atomic on its own; inside a caller's transaction
@@ -80,7 +110,7 @@ export async function credit(q: Queryable, workspaceId: string, credits: Credit[
   // Sorted by customer, so concurrent batches take balance locks in one order.
   const sorted = [...credits].sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
   const kinds = sorted.map((c) => (c.kind === 'earn' && c.availableAt > now ? 'pending' : c.kind));
-  const { rows } = await q.query(`SELECT * FROM points_credit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
+  const { rows } = await q.query<EntryRow>(`SELECT * FROM points_credit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
     workspaceId,
     now,
     sorted.map((c) => c.customerId),
@@ -118,7 +148,7 @@ export async function lockBalances(q: Queryable, workspaceId: string, customerId
  * written, and the balance CHECK stops any overspend regardless.
  */
 export async function debit(q: Queryable, workspaceId: string, d: Debit, now: Date): Promise<{ entry: LedgerEntry; replayed: boolean }> {
-  const { rows } = await q.query<Record<string, unknown> & { outcome: 'written' | 'replayed' | 'short'; balance_after: number }>(
+  const { rows } = await q.query<EntryRow & { outcome: 'written' | 'replayed' | 'short'; balance_after: number }>(
     `SELECT d.outcome, d.balance_after, (d.entry).* FROM points_debit($1, $2, $3, $4, $5, $6, $7, $8, $9) d`,
     [workspaceId, d.customerId, newId(), d.kind, d.points, d.sourceType, d.sourceId, d.reason ?? null, now],
   );
@@ -139,7 +169,8 @@ export async function reverseEarning(
   r: { customerId: string; earnedSourceType: string; earnedSourceId: string; points: number; sourceType: string; sourceId: string; reason: string },
   now: Date,
 ): Promise<LedgerEntry | null> {
-  const { rows } = await q.query(`SELECT r.* FROM points_reverse($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) r`, [
+  // points_reverse returns a row of nulls when the key was already used.
+  const { rows } = await q.query<EntryRow | { [K in keyof EntryRow]: null }>(`SELECT r.* FROM points_reverse($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) r`, [
     workspaceId,
     r.customerId,
     newId(),
@@ -151,7 +182,8 @@ export async function reverseEarning(
     r.reason,
     now,
   ]);
-  return rows[0]!.id === null ? null : toEntry(rows[0]!);
+  const row = rows[0]!;
+  return row.id === null ? null : toEntry(row);
 }
 
 /**
@@ -189,7 +221,7 @@ async function settleLots(q: Queryable, workspaceId: string, now: Date, limit: n
   const moved = lots.filter((l) => l.amount > 0);
   if (moved.length === 0) return [];
   const sign = kind === 'confirm' ? { points: 1, pending: -1 } : { points: -1, pending: 0 };
-  const { rows } = await q.query(
+  const { rows } = await q.query<EntryRow>(
     `WITH ins AS (
        INSERT INTO points_ledger (workspace_id, customer_id, id, kind, points, pending, lot_id, source_type, source_id, expires_at, created_at)
        SELECT $1, customer_id, id, $2, amount * $3, amount * $4, lot_id, source_type, source_id, expires_at, $5

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import type { EventService } from '../events/service.ts';
+import type { EventService } from '../events/index.ts';
 import type { ProgrammeContext } from './earning.ts';
 import { addMonths, evaluateTier } from './tiers.ts';
 

@@ -1,8 +1,9 @@
 import { ConflictError, NotFoundError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
+import { mapRow } from '../../kernel/rowMapper.ts';
 import { newId } from '../../db/ids.ts';
-import type { CouponService } from '../coupons/service.ts';
-import type { EventService } from '../events/service.ts';
+import type { CouponService } from '../coupons/index.ts';
+import type { EventService } from '../events/index.ts';
 import type { ProgrammeContext } from './earning.ts';
 import { lotDates } from './earning.ts';
 import { credit, reverseEarning } from './ledger.ts';
@@ -22,16 +23,30 @@ export interface Referral {
   completedAt: Date | null;
 }
 
-const toReferral = (r: Record<string, unknown>): Referral => ({
-  id: r.id as string,
-  referrerId: r.referrer_id as string,
-  refereeId: r.referee_id as string,
-  status: r.status as ReferralStatus,
-  rejectReason: r.reject_reason as string | null,
-  firstOrderId: r.first_order_id as string | null,
-  createdAt: r.created_at as Date,
-  completedAt: r.completed_at as Date | null,
-});
+/** A loyalty_referrals row (the columns read here). */
+interface ReferralRow {
+  id: string;
+  referrer_id: string;
+  referee_id: string;
+  status: ReferralStatus;
+  reject_reason: string | null;
+  first_order_id: string | null;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+const toReferral = mapRow<ReferralRow>()(
+  (r): Referral => ({
+    id: r.id,
+    referrerId: r.referrer_id,
+    refereeId: r.referee_id,
+    status: r.status,
+    rejectReason: r.reject_reason,
+    firstOrderId: r.first_order_id,
+    createdAt: r.created_at,
+    completedAt: r.completed_at,
+  }),
+);
 
 interface Person {
   id: string;
@@ -113,7 +128,7 @@ export async function attachReferral(
   const referral = await db.tx(async (tx) => {
     // The referrer's member row is locked, so concurrent referrals cannot slip past the cap together.
     await tx.query('SELECT 1 FROM loyalty_members WHERE workspace_id = $1 AND customer_id = $2 FOR UPDATE', [ws, referrerId]);
-    const { rows } = await tx.query(
+    const { rows } = await tx.query<ReferralRow>(
       `INSERT INTO loyalty_referrals (workspace_id, id, referrer_id, referee_id, status, reject_reason, created_at)
        SELECT $1, $2, $3, $4, $5, $6, $7
        WHERE $5::text = 'rejected' OR $8::int IS NULL
@@ -165,7 +180,7 @@ export async function completeReferrals(db: Db, deps: ReferralDeps, p: Programme
   const done: Referral[] = [];
   for (const d of due) {
     const referral = await db.tx(async (tx) => {
-      const { rows } = await tx.query(
+      const { rows } = await tx.query<ReferralRow>(
         `UPDATE loyalty_referrals SET status = 'completed', first_order_id = $3, completed_at = $4 WHERE workspace_id = $1 AND id = $2 AND status = 'pending' RETURNING *`,
         [ws, d.id, d.order_id, now],
       );
@@ -197,7 +212,7 @@ export async function reverseReferrals(db: Db, p: ProgrammeContext, now: Date): 
   const reversed: Referral[] = [];
   for (const { id } of rows) {
     const r = await db.tx(async (tx) => {
-      const { rows: updated } = await tx.query(`UPDATE loyalty_referrals SET status = 'reversed' WHERE workspace_id = $1 AND id = $2 AND status = 'completed' RETURNING *`, [ws, id]);
+      const { rows: updated } = await tx.query<ReferralRow>(`UPDATE loyalty_referrals SET status = 'reversed' WHERE workspace_id = $1 AND id = $2 AND status = 'completed' RETURNING *`, [ws, id]);
       if (!updated[0]) return null;
       const referral = toReferral(updated[0]);
       await reverseEarning(

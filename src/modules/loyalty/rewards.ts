@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
+import { mapRow } from '../../kernel/rowMapper.ts';
 import { newId } from '../../db/ids.ts';
 import { instant } from '../../lib/instant.ts';
-import type { CouponService } from '../coupons/service.ts';
+import type { CouponService } from '../coupons/index.ts';
 import { debit } from './ledger.ts';
 import type { LoyaltySettings } from './settings.ts';
 
@@ -50,32 +51,61 @@ export interface Claim {
   replayed: boolean;
 }
 
-export const toReward = (r: Record<string, unknown>): Reward => ({
-  id: r.id as string,
-  name: r.name as string,
-  kind: r.kind as Reward['kind'],
-  costPoints: r.cost_points as number,
-  couponCampaignId: r.coupon_campaign_id as string | null,
-  stock: r.stock as number | null,
-  minTier: r.min_tier as string | null,
-  eventAt: r.event_at as Date | null,
-  active: r.active as boolean,
-  createdAt: r.created_at as Date,
-});
+/** A loyalty_rewards row (the columns read here). */
+export interface RewardRow {
+  id: string;
+  name: string;
+  kind: Reward['kind'];
+  cost_points: number;
+  coupon_campaign_id: string | null;
+  stock: number | null;
+  min_tier: string | null;
+  event_at: Date | null;
+  active: boolean;
+  created_at: Date;
+}
 
-const toClaim = (r: Record<string, unknown>, replayed: boolean): Claim => ({
-  id: r.id as string,
-  customerId: r.customer_id as string,
-  rewardId: r.reward_id as string,
-  points: r.points as number,
-  status: r.status as Claim['status'],
-  couponCode: r.coupon_code as string | null,
-  createdAt: r.created_at as Date,
-  replayed,
-});
+export const toReward = mapRow<RewardRow>()(
+  (r): Reward => ({
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    costPoints: r.cost_points,
+    couponCampaignId: r.coupon_campaign_id,
+    stock: r.stock,
+    minTier: r.min_tier,
+    eventAt: r.event_at,
+    active: r.active,
+    createdAt: r.created_at,
+  }),
+);
+
+/** A loyalty_reward_claims row (the columns read here). */
+interface ClaimRow {
+  id: string;
+  customer_id: string;
+  reward_id: string;
+  points: number;
+  status: Claim['status'];
+  coupon_code: string | null;
+  created_at: Date;
+}
+
+const toClaim = mapRow<ClaimRow>()(
+  (r, replayed: boolean): Claim => ({
+    id: r.id,
+    customerId: r.customer_id,
+    rewardId: r.reward_id,
+    points: r.points,
+    status: r.status,
+    couponCode: r.coupon_code,
+    createdAt: r.created_at,
+    replayed,
+  }),
+);
 
 export async function getReward(q: Queryable, workspaceId: string, id: string): Promise<Reward> {
-  const { rows } = await q.query('SELECT * FROM loyalty_rewards WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+  const { rows } = await q.query<RewardRow>('SELECT * FROM loyalty_rewards WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
   if (!rows[0]) throw new NotFoundError(`reward ${id} not found`);
   return toReward(rows[0]);
 }
@@ -107,7 +137,7 @@ export async function claimReward(
   now: Date,
 ): Promise<Claim> {
   const previousClaim = async (q: Queryable) => {
-    const { rows } = await q.query('SELECT * FROM loyalty_reward_claims WHERE workspace_id = $1 AND idempotency_key = $2', [workspaceId, req.idempotencyKey]);
+    const { rows } = await q.query<ClaimRow>('SELECT * FROM loyalty_reward_claims WHERE workspace_id = $1 AND idempotency_key = $2', [workspaceId, req.idempotencyKey]);
     return rows[0] ? toClaim(rows[0], true) : null;
   };
   return db.tx(async (tx) => {
@@ -126,7 +156,7 @@ export async function claimReward(
     const points = req.free ? 0 : reward.costPoints;
     // The claim first: a concurrent claim with the same key waits here on the unique key, then fails
     // and returns this one (below), instead of racing for the points.
-    const { rows } = await tx.query(
+    const { rows } = await tx.query<ClaimRow>(
       `INSERT INTO loyalty_reward_claims (workspace_id, customer_id, id, reward_id, points, idempotency_key, status, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'claimed', $7) RETURNING *`,
       [workspaceId, req.customerId, newId(), reward.id, points, req.idempotencyKey, now],
@@ -163,15 +193,28 @@ export interface SurpriseRule extends SurpriseRuleInput {
   createdAt: Date;
 }
 
-export const toSurpriseRule = (r: Record<string, unknown>): SurpriseRule => ({
-  id: r.id as string,
-  name: r.name as string,
-  rewardId: r.reward_id as string,
-  segmentId: r.segment_id as string,
-  period: r.period as SurpriseRule['period'],
-  active: r.active as boolean,
-  createdAt: r.created_at as Date,
-});
+/** A loyalty_surprise_rules row (the columns read here). */
+export interface SurpriseRuleRow {
+  id: string;
+  name: string;
+  reward_id: string;
+  segment_id: string;
+  period: SurpriseRule['period'];
+  active: boolean;
+  created_at: Date;
+}
+
+export const toSurpriseRule = mapRow<SurpriseRuleRow>()(
+  (r): SurpriseRule => ({
+    id: r.id,
+    name: r.name,
+    rewardId: r.reward_id,
+    segmentId: r.segment_id,
+    period: r.period,
+    active: r.active,
+    createdAt: r.created_at,
+  }),
+);
 
 /** The period a date falls in, in the workspace's time zone: '2026-11', '2026-Q4', '2026'. */
 export function periodKey(period: SurpriseRule['period'], at: Date, timeZone: string): string {

@@ -4,7 +4,7 @@ import { type Authenticator, declareAccess, requireScope, workspaceOf } from '..
 import { AuthError } from '../../kernel/errors.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { CustomerService } from '../customers/service.ts';
+import type { CustomerService } from '../customers/index.ts';
 import type { LoyaltyService } from './service.ts';
 import { REWARD_KINDS, rewardInput, rewardPatch, surpriseRuleInput } from './rewards.ts';
 

@@ -4,17 +4,17 @@ import { referenceIn } from '../../kernel/references.ts';
 import { AuthError, ConflictError, ValidationError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import type { CouponService } from '../coupons/service.ts';
-import type { CustomerService } from '../customers/service.ts';
-import { decodeCursor, encodeCursor } from '../customers/service.ts';
-import type { EventService } from '../events/service.ts';
-import type { JobService } from '../jobs/service.ts';
-import type { RecipientVariableLoader } from '../messaging/types.ts';
-import type { SegmentService } from '../segments/service.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import type { CouponService } from '../coupons/index.ts';
+import type { CustomerService } from '../customers/index.ts';
+import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
+import type { EventService } from '../events/index.ts';
+import type { JobService } from '../jobs/index.ts';
+import type { RecipientVariableLoader } from '../messaging/index.ts';
+import type { SegmentService } from '../segments/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 import { earnFromEvents, earnFromOrders, lotDates, reverseFromOrders, type ProgrammeContext } from './earning.ts';
 import { PROCESS_JOB } from './jobs.ts';
-import { checkInvariants, confirmDue, credit, debit, expireDue, toEntry, type InvariantReport, type LedgerEntry } from './ledger.ts';
+import { checkInvariants, confirmDue, credit, debit, expireDue, toEntry, type EntryRow, type InvariantReport, type LedgerEntry } from './ledger.ts';
 import { ensureMembers, evaluateTiers, membersDueForReview, qualifyingValues, type TierChange } from './members.ts';
 import { attachReferral, completeReferrals, referralLink, referralStats, reverseReferrals, type Referral, type ReferralStats } from './referrals.ts';
 import { loyaltyReport, type LoyaltyReport } from './report.ts';
@@ -27,6 +27,8 @@ import {
   toSurpriseRule,
   type Claim,
   type Reward,
+  type RewardRow,
+  type SurpriseRuleRow,
   type RewardInput,
   type RewardPatch,
   type SurpriseRule,
@@ -245,7 +247,7 @@ export class LoyaltyService {
         now,
       );
       if (written[0]) return { entry: written[0], replayed: false };
-      const { rows } = await tx.query(`SELECT * FROM points_ledger WHERE workspace_id = $1 AND source_type = 'adjust' AND source_id = $2 AND kind = 'adjust'`, [workspaceId, key]);
+      const { rows } = await tx.query<EntryRow>(`SELECT * FROM points_ledger WHERE workspace_id = $1 AND source_type = 'adjust' AND source_id = $2 AND kind = 'adjust'`, [workspaceId, key]);
       return { entry: toEntry(rows[0]!), replayed: true };
     });
   }
@@ -293,7 +295,7 @@ export class LoyaltyService {
 
   /** Ledger entries of a customer, newest first. */
   async history(workspaceId: string, customerId: string, page: { limit: number; cursor?: string }): Promise<{ data: LedgerEntry[]; nextCursor: string | null }> {
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<EntryRow>(
       `SELECT * FROM points_ledger WHERE workspace_id = $1 AND customer_id = $2 AND ($3::uuid IS NULL OR id < $3) ORDER BY id DESC LIMIT $4`,
       [workspaceId, customerId, page.cursor ? decodeCursor(page.cursor) : null, page.limit + 1],
     );
@@ -320,7 +322,7 @@ export class LoyaltyService {
 
   async createReward(workspaceId: string, input: RewardInput): Promise<Reward> {
     if (input.couponCampaignId !== null) await referenceIn(['couponCampaignId'], () => this.deps.coupons.getCampaign(workspaceId, input.couponCampaignId!));
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<RewardRow>(
       `INSERT INTO loyalty_rewards (workspace_id, id, name, kind, cost_points, coupon_campaign_id, stock, min_tier, event_at, active)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
       [workspaceId, newId(), input.name, input.kind, input.costPoints, input.couponCampaignId, input.stock, input.minTier, input.eventAt, input.active],
@@ -330,7 +332,7 @@ export class LoyaltyService {
 
   async updateReward(workspaceId: string, id: string, patch: RewardPatch): Promise<Reward> {
     await getReward(this.db, workspaceId, id);
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<RewardRow>(
       `UPDATE loyalty_rewards SET active = coalesce($3, active), cost_points = coalesce($4, cost_points),
          stock = CASE WHEN $5 THEN $6::int ELSE stock END
        WHERE workspace_id = $1 AND id = $2 RETURNING *`,
@@ -340,7 +342,7 @@ export class LoyaltyService {
   }
 
   async listRewards(workspaceId: string): Promise<Reward[]> {
-    const { rows } = await this.db.query('SELECT * FROM loyalty_rewards WHERE workspace_id = $1 ORDER BY cost_points, id', [workspaceId]);
+    const { rows } = await this.db.query<RewardRow>('SELECT * FROM loyalty_rewards WHERE workspace_id = $1 ORDER BY cost_points, id', [workspaceId]);
     return rows.map(toReward);
   }
 
@@ -361,7 +363,7 @@ export class LoyaltyService {
 
   async createSurpriseRule(workspaceId: string, input: SurpriseRuleInput): Promise<SurpriseRule> {
     await getReward(this.db, workspaceId, input.rewardId);
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<SurpriseRuleRow>(
       `INSERT INTO loyalty_surprise_rules (workspace_id, id, name, reward_id, segment_id, period, active) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
       [workspaceId, newId(), input.name, input.rewardId, input.segmentId, input.period, input.active],
     );
@@ -369,7 +371,7 @@ export class LoyaltyService {
   }
 
   async listSurpriseRules(workspaceId: string): Promise<SurpriseRule[]> {
-    const { rows } = await this.db.query('SELECT * FROM loyalty_surprise_rules WHERE workspace_id = $1 ORDER BY id', [workspaceId]);
+    const { rows } = await this.db.query<SurpriseRuleRow>('SELECT * FROM loyalty_surprise_rules WHERE workspace_id = $1 ORDER BY id', [workspaceId]);
     return rows.map(toSurpriseRule);
   }
 

@@ -1,4 +1,4 @@
-import type { ConsentChannel } from '../customers/types.ts';
+import type { ConsentChannel } from '../customers/index.ts';
 import { localMinuteOfDay, parseHhmm } from './localTime.ts';
 import type { GatePolicy } from './settings.ts';
 import type { Channel, MessageClass } from './types.ts';

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.ts';
-import { contactHash, CustomerService } from '../customers/service.ts';
-import type { RecommendationService } from '../recommendations/service.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import { contactHash, CustomerService } from '../customers/index.ts';
+import type { RecommendationService } from '../recommendations/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 import { capWindowDays, CONSENT_CHANNEL, decide } from './deliveryGate.ts';
 import { addressOf, customerScope, footerLang, loadRecipients, postalOf, suppressionKind, type Recipient } from './facts.ts';
 import { ProviderError, type Messenger, type OutboundMessage } from './messenger.ts';

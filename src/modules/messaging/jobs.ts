@@ -1,6 +1,6 @@
-import type { JobService } from '../jobs/service.ts';
+import type { JobService } from '../jobs/index.ts';
 import type { MessagingService } from './service.ts';
-import type { Job } from '../jobs/service.ts';
+import type { Job } from '../jobs/index.ts';
 
 /** The services these handlers use (the composition root passes them in). */
 interface JobServices {

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import { NotFoundError } from '../../kernel/errors.ts';
-import { decodeCursor, encodeCursor } from '../customers/service.ts';
+import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
 import type { Channel, MessageClass } from './types.ts';
 
 /** A message the outbox channel stored (see channels/outbox.ts). */

@@ -1,31 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { App } from '../../app/server.ts';
-import type { Services } from '../../app/services.ts';
-import { testApp } from '../../app/testApp.ts';
+import { test } from 'node:test';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
-import { NEWSLETTER_MJML, nextTokyoNoon, seedAudience, settingsFor, startSmtpSink, type SmtpSink } from './testKit.ts';
+import { messagingSuite, NEWSLETTER_MJML, nextTokyoNoon, seedAudience, settingsFor } from './testKit.ts';
 
 describeEachDatabase('messaging: delivery outcomes by reason in the campaign report', (t) => {
-  let sink: SmtpSink;
-  let app: App;
-  let services: Services;
-  let headers: (scope?: 'admin' | 'read' | 'ingest' | 'messaging') => Promise<Record<string, string>>;
-  let ws = '';
-
-  before(async () => {
-    sink = await startSmtpSink();
-    let workspace: { id: string };
-    ({ app, services, headers, workspace } = await testApp(t.db));
-    ws = workspace.id;
-  });
-  after(async () => {
-    await services?.messaging.close();
-    await app?.close();
-    await sink?.close();
-  });
+  const suite = messagingSuite(t);
 
   test('the report counts deliveries by state and the gate rule that decided them', async () => {
+    const { app, services, headers, ws, sink } = suite;
     await services.messaging.putSettings(ws, settingsFor(sink.url));
     const optedOut = (i: number) => (i < 3 ? { consents: [{ channel: 'email' as const, status: 'opted_out' as const, source: 'test', recordedAt: new Date('2026-01-01T00:00:00Z') }] } : {});
     const { segmentId } = await seedAudience(services, ws, 10, { cohort: 'outcomes', extra: optedOut });

@@ -3,7 +3,7 @@ import { type Authenticator, requireScope, workspaceOf } from '../../kernel/acce
 import { NotFoundError } from '../../kernel/errors.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { CustomerService } from '../customers/service.ts';
+import type { CustomerService } from '../customers/index.ts';
 import type { MessagingService } from './service.ts';
 import { dmBatchRoutes } from './dmBatchRoutes.ts';
 import { feedbackRoutes } from './feedbackRoutes.ts';

@@ -1,35 +1,17 @@
 import assert from 'node:assert/strict';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { after, before, test } from 'node:test';
-import type { App } from '../../app/server.ts';
-import type { Services } from '../../app/services.ts';
-import { testApp } from '../../app/testApp.ts';
+import { test } from 'node:test';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
-import { NEWSLETTER_MJML, nextTokyoNoon, seedAudience, settingsFor, startSmtpSink, type SmtpSink } from './testKit.ts';
+import { messagingSuite, NEWSLETTER_MJML, nextTokyoNoon, seedAudience, settingsFor } from './testKit.ts';
 
 describeEachDatabase('messaging: seed copies and proofs', (t) => {
-  let sink: SmtpSink;
-  let app: App;
-  let services: Services;
-  let headers: (scope?: 'admin' | 'read' | 'ingest' | 'messaging') => Promise<Record<string, string>>;
-  let ws = '';
-
-  before(async () => {
-    sink = await startSmtpSink();
-    let workspace: { id: string };
-    ({ app, services, headers, workspace } = await testApp(t.db));
-    ws = workspace.id;
-  });
-  after(async () => {
-    await services?.messaging.close();
-    await app?.close();
-    await sink?.close();
-  });
+  const suite = messagingSuite(t);
 
   const mailsTo = async (address: string): Promise<ParsedMail[]> =>
-    Promise.all(sink.received.filter((r) => r.to.includes(address)).map((r) => simpleParser(r.raw)));
+    Promise.all(suite.sink.received.filter((r) => r.to.includes(address)).map((r) => simpleParser(r.raw)));
 
   test('a proof goes to the seed list\'s emails, marked, for a sample recipient or a chosen customer; nothing is a delivery', async () => {
+    const { app, services, headers, ws, sink } = suite;
     // A cap of 0 would stop every customer message: proofs do not go through the customer gate.
     await services.messaging.putSettings(ws, settingsFor(sink.url, { policy: { quietHours: null, totalCap: { max: 0, days: 7 } } }));
     const { segmentId, customerIds } = await seedAudience(services, ws, 3, { cohort: 'proof' });
@@ -65,6 +47,7 @@ describeEachDatabase('messaging: seed copies and proofs', (t) => {
   });
 
   test('a real send: each seed address gets one marked copy without tracking, outside the report and the caps, through the rate limit', async () => {
+    const { services, sink } = suite;
     const before = sink.received.length;
     const { workspace } = await services.workspaces.create({ name: 'seed-copies' });
     const other = workspace.id;

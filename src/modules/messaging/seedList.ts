@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
 import { ValidationError, zodIssues } from '../../kernel/errors.ts';
-import type { UserService } from '../users/service.ts';
+import type { UserService } from '../users/index.ts';
 
 /** At most this many seed addresses per workspace: a list of testers, not an audience. */
 export const MAX_SEED_ADDRESSES = 200;

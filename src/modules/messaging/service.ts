@@ -4,12 +4,12 @@ import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { escapeHtml } from '../../lib/html.ts';
-import type { CouponService } from '../coupons/service.ts';
-import type { CustomerService } from '../customers/service.ts';
-import type { RecommendationService } from '../recommendations/service.ts';
-import type { SegmentService } from '../segments/service.ts';
-import type { UserService } from '../users/service.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import type { CouponService } from '../coupons/index.ts';
+import type { CustomerService } from '../customers/index.ts';
+import type { RecommendationService } from '../recommendations/index.ts';
+import type { SegmentService } from '../segments/index.ts';
+import type { UserService } from '../users/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 import { toCampaign } from './campaignRows.ts';
 import { enqueueDirect, type DirectMessage } from './direct.ts';
 import { Dispatcher, type DrainOptions, type DrainResult, type WorkspaceMessaging } from './dispatch.ts';

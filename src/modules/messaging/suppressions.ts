@@ -1,4 +1,4 @@
-import { CustomerService } from '../customers/service.ts';
+import { CustomerService } from '../customers/index.ts';
 
 export type SuppressionReason = 'unsubscribed' | 'hard_bounce' | 'complaint';
 

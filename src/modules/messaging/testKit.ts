@@ -1,5 +1,9 @@
+import { after, before } from 'node:test';
 import { SMTPServer } from 'smtp-server';
+import type { App } from '../../app/server.ts';
 import type { Services } from '../../app/services.ts';
+import { testApp } from '../../app/testApp.ts';
+import type { TestDatabase } from '../../db/testDatabase.ts';
 import { customerInput, type CustomerInput } from '../customers/types.ts';
 import type { MessagingSettingsInput } from './settings.ts';
 
@@ -144,4 +148,29 @@ export function nextTokyoNoon(from = new Date()): Date {
   noon.setUTCHours(3, 0, 0, 0);
   if (noon <= from) noon.setUTCDate(noon.getUTCDate() + 1);
   return noon;
+}
+
+/** A suite's test app, workspace and SMTP sink (see `messagingSuite`); set once its `before` has run. */
+export interface MessagingSuite {
+  sink: SmtpSink;
+  app: App;
+  services: Services;
+  headers: Awaited<ReturnType<typeof testApp>>['headers'];
+  ws: string;
+}
+
+/** Starts an SMTP sink and a test app before the suite's tests, and closes them after. */
+export function messagingSuite(t: TestDatabase): MessagingSuite {
+  const suite = {} as MessagingSuite;
+  before(async () => {
+    suite.sink = await startSmtpSink();
+    const { app, services, headers, workspace } = await testApp(t.db);
+    Object.assign(suite, { app, services, headers, ws: workspace.id });
+  });
+  after(async () => {
+    await suite.services?.messaging.close();
+    await suite.app?.close();
+    await suite.sink?.close();
+  });
+  return suite;
 }

@@ -1,6 +1,6 @@
 import { ValidationError } from '../../kernel/errors.ts';
 import type { Db } from '../../db/database.ts';
-import type { CustomerService } from '../customers/service.ts';
+import type { CustomerService } from '../customers/index.ts';
 import { CONSENT_CHANNEL } from './deliveryGate.ts';
 import { addressOf, loadRecipients, suppressionKind } from './facts.ts';
 import { addSuppressions } from './suppressions.ts';

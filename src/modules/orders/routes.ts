@@ -4,12 +4,12 @@ import { NotFoundError, ValidationError, type FieldIssue } from '../../kernel/er
 import { oneOrMany } from '../../kernel/oneOrMany.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { CustomerService } from '../customers/service.ts';
+import type { CustomerService } from '../customers/index.ts';
 import type { Db } from '../../db/database.ts';
 import type { OrderService } from './service.ts';
 import type { Queryable } from '../../db/database.ts';
 import { idempotency } from '../../kernel/idempotency.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 import { orderInput, refundInput, type OrderInput } from './types.ts';
 
 /** The services these handlers use (the composition root passes them in). */

@@ -1,9 +1,9 @@
 import { NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import type { CatalogService } from '../catalog/service.ts';
-import type { CustomerService } from '../customers/service.ts';
-import { decodeCursor, encodeCursor } from '../customers/service.ts';
+import type { CatalogService } from '../catalog/index.ts';
+import type { CustomerService } from '../customers/index.ts';
+import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
 import { orderTotals } from './totals.ts';
 import type { Order, OrderInput, OrderLine, Refund, RefundInput } from './types.ts';
 

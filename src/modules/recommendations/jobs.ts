@@ -1,7 +1,7 @@
-import type { JobService } from '../jobs/service.ts';
+import type { JobService } from '../jobs/index.ts';
 import type { RecommendationService } from './service.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
-import type { Job } from '../jobs/service.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
+import type { Job } from '../jobs/index.ts';
 
 /** The services these handlers use (the composition root passes them in). */
 interface JobServices {

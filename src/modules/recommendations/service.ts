@@ -1,10 +1,10 @@
 import { customerHistory, recommendForCustomer, type Interaction, type Recommendation } from '../../analytics/recs/personal.ts';
 import { NotFoundError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
-import type { CatalogService } from '../catalog/service.ts';
-import type { CustomerService } from '../customers/service.ts';
-import type { EventService } from '../events/service.ts';
-import type { OrderService } from '../orders/service.ts';
+import type { CatalogService } from '../catalog/index.ts';
+import type { CustomerService } from '../customers/index.ts';
+import type { EventService } from '../events/index.ts';
+import type { OrderService } from '../orders/index.ts';
 import { evaluateModel, type EvaluationOptions, type EvaluationReport } from './evaluation.ts';
 import { modelInfo, saveModel, storedNeighbours, storedPopular, storedRepeatShares, type ModelInfo, type SimilarityKind } from './store.ts';
 import { DEFAULT_TRAINING, trainModel, type TrainingOptions } from './training.ts';

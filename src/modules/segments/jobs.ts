@@ -1,6 +1,6 @@
 import type { SegmentService } from './service.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
-import type { Job } from '../jobs/service.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
+import type { Job } from '../jobs/index.ts';
 import { REFRESH_JOB } from './service.ts';
 
 /** The services these handlers use (the composition root passes them in). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RFM_SEGMENTS } from '../../analytics/models/rfm.ts';
 import { ValidationError } from '../../kernel/errors.ts';
-import { CONSENT_CHANNELS } from '../customers/types.ts';
+import { CONSENT_CHANNELS } from '../customers/index.ts';
 import { zodIssues } from '../../kernel/errors.ts';
 import { STAGES } from '../intelligence/stages.ts';
 

@@ -6,13 +6,14 @@ import type { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import { decodeCursor, encodeCursor } from '../customers/service.ts';
-import type { EventService } from '../events/service.ts';
+import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
+import { mapRow } from '../../kernel/rowMapper.ts';
+import type { EventService } from '../events/index.ts';
 import { zodIssues } from '../../kernel/errors.ts';
-import type { IntelligenceService } from '../intelligence/service.ts';
-import type { JobService } from '../jobs/service.ts';
-import type { WebhookService } from '../webhooks/service.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import type { IntelligenceService } from '../intelligence/index.ts';
+import type { JobService } from '../jobs/index.ts';
+import type { WebhookService } from '../webhooks/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 import { AUDIENCE_HEADER, audienceLine, hashEmail, hashPhone } from './audience.ts';
 import { BUILTIN_SEGMENTS } from './builtins.ts';
 import { compileRule, type CompileContext } from './compile.ts';
@@ -177,7 +178,7 @@ export class SegmentService {
 
   async get(workspaceId: string, id: string, q: Queryable = this.db, options: { lock?: boolean } = {}): Promise<Segment> {
     if (!UUID.test(id)) throw new NotFoundError(`segment ${id} not found`);
-    const { rows } = await q.query(`SELECT * FROM segments WHERE workspace_id = $1 AND id = $2 ${options.lock ? 'FOR UPDATE' : ''}`, [workspaceId, id]);
+    const { rows } = await q.query<SegmentRow>(`SELECT * FROM segments WHERE workspace_id = $1 AND id = $2 ${options.lock ? 'FOR UPDATE' : ''}`, [workspaceId, id]);
     if (!rows[0]) throw new NotFoundError(`segment ${id} not found`);
     return toSegment(rows[0]);
   }
@@ -453,7 +454,7 @@ export class SegmentService {
   }
 
   private async all(workspaceId: string, q: Queryable = this.db): Promise<Segment[]> {
-    const { rows } = await q.query('SELECT * FROM segments WHERE workspace_id = $1 ORDER BY key IS NULL, created_at, id', [workspaceId]);
+    const { rows } = await q.query<SegmentRow>('SELECT * FROM segments WHERE workspace_id = $1 ORDER BY key IS NULL, created_at, id', [workspaceId]);
     return rows.map(toSegment);
   }
 
@@ -530,18 +531,32 @@ function decodeHistoryCursor(cursor: string): { at: Date; customerId: string; se
   throw new ValidationError('Invalid cursor', [{ path: ['query', 'cursor'], message: 'not a cursor from a previous page' }]);
 }
 
-function toSegment(r: Record<string, unknown>): Segment {
-  return {
-    id: r.id as string,
-    key: (r.key as string | null) ?? null,
-    name: r.name as string,
-    description: (r.description as string | null) ?? null,
+/** A segment as `SELECT *` returns it (the columns read here). */
+interface SegmentRow {
+  id: string;
+  key: string | null;
+  name: string;
+  description: string | null;
+  rule: unknown;
+  version: number;
+  member_count: number;
+  refreshed_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toSegment = mapRow<SegmentRow>()(
+  (r): Segment => ({
+    id: r.id,
+    key: r.key ?? null,
+    name: r.name,
+    description: r.description ?? null,
     // Stored rules were validated on the way in; parsing again restores defaults and key order.
     rule: ruleSchema.parse(r.rule),
-    version: r.version as number,
-    memberCount: r.member_count as number,
-    refreshedAt: (r.refreshed_at as Date | null) ?? null,
-    createdAt: r.created_at as Date,
-    updatedAt: r.updated_at as Date,
-  };
-}
+    version: r.version,
+    memberCount: r.member_count,
+    refreshedAt: r.refreshed_at ?? null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }),
+);

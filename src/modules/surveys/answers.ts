@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConflictError, KizunaError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import type { WebhookEvent } from '../webhooks/types.ts';
+import type { WebhookEvent } from '../webhooks/index.ts';
 import { npsCategory } from './nps.ts';
 import { parseAnswers } from './questions.ts';
 import { toSurvey } from './rows.ts';

@@ -1,5 +1,5 @@
 import type { SurveyService } from './service.ts';
-import type { Job } from '../jobs/service.ts';
+import type { Job } from '../jobs/index.ts';
 import { ALERT_JOB } from './service.ts';
 
 /** The services these handlers use (the composition root passes them in). */

@@ -1,4 +1,4 @@
-import type { RecipientVariableLoader } from '../messaging/types.ts';
+import type { RecipientVariableLoader } from '../messaging/index.ts';
 import { signSurveyLink } from './tokens.ts';
 
 /**

@@ -8,10 +8,10 @@ import { type Authenticator, requireScope, workspaceOf } from '../../kernel/acce
 import { AuthError, KizunaError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../kernel/errors.ts';
 import { page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { CustomerService } from '../customers/service.ts';
-import type { LoyaltyService } from '../loyalty/service.ts';
+import type { CustomerService } from '../customers/index.ts';
+import type { LoyaltyService } from '../loyalty/index.ts';
 import type { UgcService } from './service.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 import { entryPage, maskEmail, notFoundPage, type FormValues, type PageContext, type PageState } from './entryPage.ts';
 import { WindowLimiter } from './ipLimiter.ts';
 import { MAX_PHOTO_BYTES } from './media.ts';

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AuthError } from '../../kernel/errors.ts';
 import type { Authenticator, KeyPrincipal, UserPrincipal } from '../../kernel/access.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 import { ROLE_SCOPES, type UserService } from './service.ts';
 import { sessionOf } from './session.ts';
 

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../kernel/errors.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 import type { UserService } from './service.ts';
-import { DEMO_WORKSPACE } from '../demo/demo.ts';
+import { DEMO_WORKSPACE } from '../demo/index.ts';
 import { generatePassword } from './password.ts';
 
 export const DEMO_USER_EMAIL = 'demo@kizuna.local';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AuthError } from '../../kernel/errors.ts';
 import type { ZodApp } from '../../kernel/http.ts';
 import type { UserService } from './service.ts';
-import type { WorkspaceService } from '../workspaces/service.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
 import { ROLE_SCOPES, ROLES, type Session, type User } from './service.ts';
 import { TooManyAttemptsError } from './throttle.ts';
 import { SESSION_COOKIE, checkCsrf, sessionCookieOptions, sessionOf, sessionToken } from './session.ts';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import type { Scope } from '../workspaces/service.ts';
+import type { Scope } from '../workspaces/index.ts';
 import { hashPassword, verifyDecoy, verifyPassword } from './password.ts';
 import { beginAttempt } from './throttle.ts';
 

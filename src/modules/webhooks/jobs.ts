@@ -1,6 +1,6 @@
-import type { JobService } from '../jobs/service.ts';
+import type { JobService } from '../jobs/index.ts';
 import type { WebhookService } from './service.ts';
-import type { Job } from '../jobs/service.ts';
+import type { Job } from '../jobs/index.ts';
 import { DELIVER_JOB } from './service.ts';
 
 /** The services these handlers use (the composition root passes them in). */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { referenceIn } from '../../kernel/references.ts';
 import type { ZodApp } from '../../kernel/http.ts';
-import type { SegmentService } from '../segments/service.ts';
+import type { SegmentService } from '../segments/index.ts';
 import type { WebhookService } from './service.ts';
 import { WEBHOOK_EVENTS, webhookInput } from './types.ts';
 

@@ -4,7 +4,7 @@ import { outboundRequest } from '../../kernel/outboundHttp.ts';
 import { OutboundRefusedError } from '../../kernel/outboundUrl.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import type { JobService } from '../jobs/service.ts';
+import type { JobService } from '../jobs/index.ts';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, newSecret, sign } from './signature.ts';
 import { webhookInput, type Delivery, type Webhook, type WebhookEvent, type WebhookInput } from './types.ts';
 

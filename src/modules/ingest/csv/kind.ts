@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import type { FieldIssue } from '../../../kernel/errors.ts';
 import type { Db, Queryable } from '../../../db/database.ts';
-import type { CatalogService } from '../../catalog/service.ts';
-import type { CustomerService } from '../../customers/service.ts';
-import type { EventService } from '../../events/service.ts';
-import type { OrderService } from '../../orders/service.ts';
-import type { WorkspaceService } from '../../workspaces/service.ts';
+import type { CatalogService } from '../../catalog/index.ts';
+import type { CustomerService } from '../../customers/index.ts';
+import type { EventService } from '../../events/index.ts';
+import type { OrderService } from '../../orders/index.ts';
+import type { WorkspaceService } from '../../workspaces/index.ts';
 import type { FieldSpec } from './headers.ts';
 import type { RowReader } from './row.ts';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../../../db/database.ts';
 import { newId } from '../../../db/ids.ts';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from '../../../kernel/errors.ts';
-import { contactHash, type CustomerService } from '../../customers/service.ts';
+import { contactHash, type CustomerService } from '../../customers/index.ts';
 import type { MessagingSettings } from '../settings.ts';
 import { retryDelayMs } from '../queue.ts';
 import { addSuppressions } from '../suppressions.ts';

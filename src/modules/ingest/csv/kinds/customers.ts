@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { normalizePhone, normalizePostalCode, PREFECTURES } from '../../../../lib/japanese.ts';
-import { customerInput, type CustomerInput } from '../../../customers/types.ts';
+import { customerInput, type CustomerInput } from '../../../customers/index.ts';
 import { parseCalendarDate, parseInstant } from '../dates.ts';
 import { schemaIssues, type CsvKind } from '../kind.ts';
 import { parseFlag, type RowReader } from '../row.ts';

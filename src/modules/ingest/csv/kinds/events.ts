@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { eventInput, type EventInput } from '../../../events/types.ts';
+import { eventInput, type EventInput } from '../../../events/index.ts';
 import { parseInstant } from '../dates.ts';
 import { schemaIssues, type CsvKind } from '../kind.ts';
 

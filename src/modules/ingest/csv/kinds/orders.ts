@@ -1,6 +1,6 @@
 import type { FieldIssue } from '../../../../kernel/errors.ts';
 import { toMinor } from '../../../../lib/money.ts';
-import { orderInput, refundInput, type OrderInput, type RefundInput } from '../../../orders/types.ts';
+import { orderInput, refundInput, type OrderInput, type RefundInput } from '../../../orders/index.ts';
 import { parseInstant } from '../dates.ts';
 import { schemaIssues, type CsvKind, type IssueAt, type SourceRow } from '../kind.ts';
 import { parseDecimal, parseInteger, type RowReader } from '../row.ts';

@@ -1,5 +1,5 @@
 import { toMinor } from '../../../../lib/money.ts';
-import { productInput, type ProductInput } from '../../../catalog/types.ts';
+import { productInput, type ProductInput } from '../../../catalog/index.ts';
 import { schemaIssues, type CsvKind } from '../kind.ts';
 import { parseDecimal } from '../row.ts';
 import { parseCurrency } from './currency.ts';

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
-import type { ZodApp } from '../../kernel/http.ts';
-import type { PrivacyService } from './service.ts';
-import { consentView, customerView, idParams } from '../customers/routes.ts';
-import { orderView, refundView } from '../orders/routes.ts';
+import { type Authenticator, requireScope, workspaceOf } from '../kernel/access.ts';
+import type { ZodApp } from '../kernel/http.ts';
+import type { PrivacyFlows } from './privacy.ts';
+import { consentView, customerView, idParams } from '../modules/customers/routes.ts';
+import { orderView, refundView } from '../modules/orders/routes.ts';
 
 /** The services these handlers use (the composition root passes them in). */
 interface RouteServices {
   authenticator: Authenticator;
-  privacy: PrivacyService;
+  privacy: PrivacyFlows;
 }
 
 const text = z.string().nullable();
@@ -81,7 +81,7 @@ const exportView = z.object({
   webhookDeliveries: rows.describe("what was sent (or is due) to the workspace's webhook endpoints about the person"),
 });
 
-/** APPI/GDPR: a person's export and erasure, through PrivacyService's flow over every module. */
+/** APPI/GDPR: a person's export and erasure, through the privacy flows over every module. */
 export async function privacyRoutes(app: ZodApp, services: RouteServices): Promise<void> {
   const read = requireScope(services, 'read');
   // Erasure cannot be undone: not for a tracking key in a web page, nor a read-only dashboard key.

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { testApp } from '../../app/testApp.ts';
-import { newId } from '../../db/ids.ts';
-import { describeEachDatabase } from '../../db/testDatabase.ts';
-import { settingsFor } from '../messaging/testKit.ts';
-import { hashEmail } from '../segments/audience.ts';
-import { campaignBody, multipart, PNG } from '../ugc/testKit.ts';
+import { testApp } from '../app/testApp.ts';
+import { newId } from '../db/ids.ts';
+import { describeEachDatabase } from '../db/testDatabase.ts';
+import { settingsFor } from '../modules/messaging/testKit.ts';
+import { hashEmail } from '../modules/segments/audience.ts';
+import { campaignBody, multipart, PNG } from '../modules/ugc/testKit.ts';
 
 /**
  * Privacy against the database catalogue: every table with a customer reference (a customer_id,

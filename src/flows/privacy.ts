@@ -1,18 +1,18 @@
-import type { Db } from '../../db/database.ts';
-import type { AccountService } from '../accounts/service.ts';
-import type { CouponService } from '../coupons/service.ts';
-import type { CustomerService } from '../customers/service.ts';
-import type { EventService } from '../events/service.ts';
-import type { IngestService } from '../ingest/service.ts';
-import type { IntelligenceService } from '../intelligence/service.ts';
-import type { JourneyService } from '../journeys/service.ts';
-import type { LoyaltyService } from '../loyalty/service.ts';
-import type { MessagingService } from '../messaging/service.ts';
-import type { OrderService } from '../orders/service.ts';
-import type { SegmentService } from '../segments/service.ts';
-import type { SurveyService } from '../surveys/service.ts';
-import type { UgcService } from '../ugc/service.ts';
-import type { WebhookService } from '../webhooks/service.ts';
+import type { Db } from '../db/database.ts';
+import type { AccountService } from '../modules/accounts/index.ts';
+import type { CouponService } from '../modules/coupons/index.ts';
+import type { CustomerService } from '../modules/customers/index.ts';
+import type { EventService } from '../modules/events/index.ts';
+import type { IngestService } from '../modules/ingest/index.ts';
+import type { IntelligenceService } from '../modules/intelligence/index.ts';
+import type { JourneyService } from '../modules/journeys/index.ts';
+import type { LoyaltyService } from '../modules/loyalty/index.ts';
+import type { MessagingService } from '../modules/messaging/index.ts';
+import type { OrderService } from '../modules/orders/index.ts';
+import type { SegmentService } from '../modules/segments/index.ts';
+import type { SurveyService } from '../modules/surveys/index.ts';
+import type { UgcService } from '../modules/ugc/index.ts';
+import type { WebhookService } from '../modules/webhooks/index.ts';
 
 export interface PrivacyModules {
   customers: CustomerService;
@@ -32,13 +32,13 @@ export interface PrivacyModules {
 }
 
 /**
- * APPI/GDPR requests, a flow across modules: each module exports and erases what it owns
- * (`exportCustomer` / `eraseCustomer` on its service); this only asks each of them, in one
- * transaction, so the export is one consistent snapshot and an erasure happens everywhere or
- * nowhere. src/modules/privacy/catalogue.test.ts checks against the database catalogue that no
+ * APPI/GDPR requests, two flows across modules: each module exports and erases what it owns
+ * (`exportCustomer` / `eraseCustomer` on its service, its own step); these only ask each of them,
+ * in one transaction, so the export is one consistent snapshot and an erasure happens everywhere or
+ * nowhere. src/flows/privacyCatalogue.test.ts checks against the database catalogue that no
  * table holding a customer reference is left out.
  */
-export class PrivacyService {
+export class PrivacyFlows {
   constructor(
     private readonly db: Db,
     private readonly m: PrivacyModules,
