@@ -48,6 +48,8 @@ export function outcomesFor(test: Pick<AbTest, 'variants'>, counts: VariantCount
   });
 }
 
+const END_OF_TIME = new Date('9999-12-31T00:00:00Z');
+
 export interface AbTestReport {
   metric: AbMetric;
   confidence: number;
@@ -73,10 +75,11 @@ export async function abTestReport(
   q: Queryable,
   workspaceId: string,
   campaign: { id: string; abTest: AbTest; sendTime: SendTime | null; abDecideAt: Date | null; abDecision: Record<string, unknown> | null; conversionWindowDays: number },
-  now = new Date(),
+  /** Events up to this time; by default all recorded (a clock moved forward in a demo is not cut off). */
+  until = END_OF_TIME,
 ): Promise<{ abTest: AbTestReport; sendTime: SendTimeReport | null }> {
   const t = campaign.abTest;
-  const counts = await variantCounts(q, workspaceId, campaign.id, campaign.conversionWindowDays, now);
+  const counts = await variantCounts(q, workspaceId, campaign.id, campaign.conversionWindowDays, until);
   const outcomes = outcomesFor(t, counts, t.metric);
   const rule = { metric: t.metric, confidence: t.confidence, minPerVariant: t.minPerVariant };
   const { rows: rest } = await q.query<{ n: number; waiting: number; sent: number }>(

@@ -593,12 +593,12 @@ export class MessagingService {
   async report(
     workspaceId: string,
     campaignId: string,
-    options: { windowDays?: number; confidence?: number; now?: Date } = {},
+    options: { windowDays?: number; confidence?: number } = {},
   ): Promise<CampaignReport & { deliverability: Awaited<ReturnType<Feedback['campaignRates']>>; abTest?: AbTestReport; sendTime?: SendTimeReport }> {
     const campaign = await this.getCampaign(workspaceId, campaignId);
     const report = await campaignReport(this.db, workspaceId, campaign.id, options.windowDays ?? campaign.conversionWindowDays, options.confidence);
     // The A/B test's variants and decision, and usual hour against fixed time where the test had both.
-    const ab = campaign.abTest ? await abTestReport(this.db, workspaceId, { ...campaign, abTest: campaign.abTest }, options.now) : null;
+    const ab = campaign.abTest ? await abTestReport(this.db, workspaceId, { ...campaign, abTest: campaign.abTest }) : null;
     // Bounces and complaints (bounces/feedback.ts), next to the lift figures.
     return {
       ...report,
