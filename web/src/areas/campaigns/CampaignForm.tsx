@@ -12,6 +12,7 @@ import type { Segment } from '../segments/types.ts';
 import { STARTER_TEMPLATES } from './starters.ts';
 import { CHANNELS, type Campaign, type Channel, type CouponCampaign, type MessageClass, type Template } from './types.ts';
 import { MERGE_TAG_LIST, useGlossary } from '../../glossary.ts';
+import { AbTestEditor, type AbTestBody } from './AbTestEditor.tsx';
 
 type When = 'draft' | 'now' | 'later';
 
@@ -58,6 +59,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
   const [couponCampaignId, setCouponCampaignId] = useState('');
   const [when, setWhen] = useState<When>('draft');
   const [scheduledAt, setScheduledAt] = useState('');
+  const [abTest, setAbTest] = useState<AbTestBody>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [missing, setMissing] = useState<string[]>([]);
@@ -83,6 +85,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
           conversionWindowDays: Number(windowDays) || 7,
           ...(couponCampaignId ? { couponCampaignId } : {}),
           ...(when === 'later' ? { scheduledAt: new Date(scheduledAt).toISOString() } : {}),
+          ...abTest,
         },
       });
       if (when === 'now') await api(`/v1/campaigns/${created.id}/send`, { method: 'POST', body: {} });
@@ -167,6 +170,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
           <input id="campaign-window" type="number" min={1} max={365} value={windowDays} onChange={(e) => setWindowDays(e.target.value)} />
         </Field>
       </section>
+      <AbTestEditor channel={channel} onChange={setAbTest} />
       <section className="card form">
         <h2>{t('campaigns.form.when')}</h2>
         <fieldset className="field">
