@@ -15,7 +15,7 @@ export interface DecisionDeps {
 export async function dueDecisions(db: Db, now: Date, workspaceId: string | null): Promise<{ workspaceId: string; campaignId: string }[]> {
   const { rows } = await db.query<{ workspace_id: string; id: string }>(
     `SELECT workspace_id, id FROM campaigns
-     WHERE ab_decision IS NULL AND ab_decide_at <= $1 AND status IN ('sending', 'sent') AND ($2::uuid IS NULL OR workspace_id = $2)
+     WHERE ab_decision IS NULL AND ab_decide_at <= $1 AND enqueued_at IS NOT NULL AND status IN ('sending', 'sent') AND ($2::uuid IS NULL OR workspace_id = $2)
      ORDER BY ab_decide_at`,
     [now, workspaceId],
   );
