@@ -196,6 +196,26 @@ describeEachDatabase('messaging: an A/B test to its winner, and sending at the u
     assert.equal(report.abTest.variants.find((v: { key: string }) => v.key === 'usual').sendTime, 'usual_hour');
   });
 
+  test("the campaign's own sendTime: every treated delivery at its customer's usual hour, without an A/B test", async () => {
+    const { rows: customers } = await db.query<{ id: string }>("SELECT id FROM customers WHERE workspace_id = $1 AND external_id = 'ab-0'", [ws]);
+    const launchedAt = Date.now();
+    const campaign = await services.messaging.createCampaign(ws, {
+      name: 'usual hour, whole campaign',
+      segmentId,
+      holdoutPercent: 10,
+      sendTime: { mode: 'usual_hour', windowHours: 24 },
+      template: { channel: 'email', subject: 'Hello', mjml: NEWSLETTER_MJML },
+    });
+    assert.deepEqual(campaign.sendTime, { mode: 'usual_hour', windowHours: 24 });
+    await services.messaging.send(ws, campaign.id);
+    const treated = (await rows(campaign.id)).filter((r) => r.arm === 'treatment');
+    assert.ok(treated.length > 200);
+    assert.ok(treated.every((r) => r.variant === null && r.ab_group === null && r.state === 'queued'));
+    assert.ok(treated.every((r) => r.due_at.getTime() > launchedAt - 1000 && r.due_at.getTime() <= launchedAt + 24 * HOUR + 60_000));
+    const mine = treated.find((r) => r.customer_id === customers[0]!.id);
+    if (mine) assert.equal(localMinuteOfDay(mine.due_at, 'Asia/Tokyo'), 20 * 60);
+  });
+
   test('validation errors name the field', async () => {
     const res = await app.inject({
       method: 'POST',
