@@ -111,6 +111,9 @@ describeInBrowser('an A/B test to its winner in the demo, time run forward (ja a
       const waiting = (await services.messaging.report(workspaceId, campaign.id)).abTest!;
       assert.ok(waiting.rest.waiting > 0, 'the rest waits for the winner');
       assert.match((await decision.textContent())!, new RegExp(String(waiting.rest.waiting)));
+      // Before the decision nothing is called the winner, even a variant ahead by a wide margin.
+      assert.equal(await page.getByText(l['campaigns.ab.winnerBadge'], { exact: true }).count(), 0);
+      await page.getByText(l['campaigns.ab.leadingBadge']).waitFor();
       await shot('02-test-running');
 
       // Time run forward past the decision: the decision job's pass, then the worker's.

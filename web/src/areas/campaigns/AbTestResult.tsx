@@ -105,7 +105,8 @@ export function AbTestResult({ campaign }: { campaign: Campaign }) {
               <tr key={v.key}>
                 <th scope="row">
                   {v.key}
-                  {v.key === d.winner && <span className="badge badge-success"> {t('campaigns.ab.winnerBadge')}</span>}
+                  {v.key === d.winner && !d.provisional && <span className="badge badge-success"> {t('campaigns.ab.winnerBadge')}</span>}
+                  {v.key === d.winner && d.provisional && <span className="badge badge-neutral"> {t('campaigns.ab.leadingBadge')}</span>}
                   <div className="muted small">{describe(v.key)}</div>
                 </th>
                 <td className="num">{format.number(v.n)}</td>

@@ -225,6 +225,7 @@ export const en = {
   'campaigns.ab.col.recipients': "Recipients",
   'campaigns.ab.winnerBadge': "Winner",
   'campaigns.ab.sendTimeCompare': "Usual hour {usual} against fixed time {fixed}; difference {interval}.",
+  'campaigns.ab.leadingBadge': 'Ahead so far (not decided)',
 } as const;
 
 export const ja: Record<keyof typeof en, string> = {
@@ -453,4 +454,5 @@ export const ja: Record<keyof typeof en, string> = {
   'campaigns.ab.col.recipients': "対象者",
   'campaigns.ab.winnerBadge': "勝者",
   'campaigns.ab.sendTimeCompare': "いつもの時間 {usual}、固定時刻 {fixed}。差 {interval}。",
+  'campaigns.ab.leadingBadge': '現時点で優勢（未決定）',
 };
