@@ -225,5 +225,17 @@ describeEachDatabase('messaging: an A/B test to its winner, and sending at the u
     });
     assert.equal(res.statusCode, 400, res.body);
     assert.match(JSON.stringify(res.json()), /abTest.*variants.*1.*subject|"abTest","variants",1,"subject"/);
+    const post = async (abTest: Record<string, unknown>) =>
+      app.inject({ method: 'POST', url: '/v1/campaigns', headers: await headers('messaging'), payload: { name: 'bad', segmentId, template: { channel: 'email', subject: 'x', mjml: NEWSLETTER_MJML }, abTest } });
+    const missing = await post({ variants: [{ key: 'A' }, { key: 'B' }], testShare: 10 });
+    assert.equal(missing.statusCode, 400);
+    assert.deepEqual(missing.json().issues.map((i: { path: string[] }) => i.path.join('.')), ['body.abTest.decideAfterMinutes']);
+    const metric = await post({ variants: [{ key: 'A' }, { key: 'B' }], testShare: 10, decideAfterMinutes: 5, metric: 'likes' });
+    assert.deepEqual(metric.json().issues.map((i: { path: string[] }) => i.path.join('.')), ['body.abTest.metric']);
+
+    // The create schema in /openapi.json carries the test and the send-time option.
+    const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } } }> };
+    const body = openapi.paths['/v1/campaigns']!.post!.requestBody!.content['application/json']!.schema.properties;
+    assert.ok(body.abTest && body.sendTime, Object.keys(body).join(', '));
   });
 });
