@@ -332,11 +332,16 @@ export class MessagingService {
       for (const m of members) if (m.abGroup === 'rest') m.dueAt = decideAt;
     }
     const usualBy = new Map<number, NewDelivery[]>();
+    const variants = new Map((campaign.abTest?.variants ?? []).map((v) => [v.key, v]));
     for (const m of members) {
       if (m.arm !== 'treatment' || m.abGroup === 'rest') continue;
-      const mode = sendModeOf(campaign.abTest?.variants.find((v) => v.key === m.variant), campaign.sendTime);
+      const mode = sendModeOf(m.variant ? variants.get(m.variant) : undefined, campaign.sendTime);
       if (mode.mode === 'fixed' && mode.at && mode.at > now) m.dueAt = mode.at;
-      if (mode.mode === 'usual_hour') usualBy.set(mode.windowHours, [...(usualBy.get(mode.windowHours) ?? []), m]);
+      if (mode.mode === 'usual_hour') {
+        const group = usualBy.get(mode.windowHours);
+        if (group) group.push(m);
+        else usualBy.set(mode.windowHours, [m]);
+      }
     }
     if (usualBy.size === 0) return;
     const { timeZone } = await this.m.workspaces.get(workspaceId);

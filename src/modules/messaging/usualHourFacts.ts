@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
+import { localMinuteOfDay } from './localTime.ts';
 import { hourHistogram, nextUsualTime, usualHour, type Histogram, type UsualHour } from './usualHour.ts';
 
 /** How far back a customer's habit is read. */
@@ -27,7 +28,7 @@ const EVENTS = `
 export async function workspaceHistogram(q: Queryable, workspaceId: string, since: Date, timeZone: string): Promise<Histogram> {
   const { rows } = await q.query<Event>(`${EVENTS} ORDER BY e.at DESC LIMIT ${WORKSPACE_SAMPLE}`, [workspaceId, since, null]);
   const h = new Array<number>(24).fill(0);
-  for (const r of rows) h[hourHistogram([r.at], r.time_zone ?? timeZone).indexOf(1)]!++;
+  for (const r of rows) h[Math.floor(localMinuteOfDay(r.at, r.time_zone ?? timeZone) / 60)]!++;
   return h;
 }
 
@@ -53,7 +54,11 @@ export async function usualHourTimes(
     const { rows: zones } = await q.query<{ id: string; time_zone: string | null }>('SELECT id, time_zone FROM customers WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [workspaceId, chunk]);
     const { rows: events } = await q.query<Event>(EVENTS, [workspaceId, since, chunk]);
     const byCustomer = new Map<string, Date[]>();
-    for (const e of events) byCustomer.set(e.customer_id, [...(byCustomer.get(e.customer_id) ?? []), e.at]);
+    for (const e of events) {
+      const list = byCustomer.get(e.customer_id);
+      if (list) list.push(e.at);
+      else byCustomer.set(e.customer_id, [e.at]);
+    }
     for (const z of zones) {
       const tz = z.time_zone ?? options.timeZone;
       const usual = usualHour(hourHistogram(byCustomer.get(z.id) ?? [], tz), fallback);
