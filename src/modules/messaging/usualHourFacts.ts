@@ -14,19 +14,26 @@ interface Event {
   time_zone: string | null;
 }
 
-/** Opens, clicks and paying orders, each with its customer's time zone (the workspace's when none). */
-const EVENTS = `
+/**
+ * Opens, clicks and paying orders since $2, each with its customer's time zone; of the customers in
+ * $3 when `some`, else the workspace's (no `OR $3 IS NULL`: it would keep the planner off the
+ * customer index).
+ */
+const eventsSql = (some: boolean) => {
+  const who = some ? ' AND customer_id = ANY($3::uuid[])' : '';
+  return `
   SELECT e.customer_id, e.at, c.time_zone FROM (
-    SELECT customer_id, opened_at AS at FROM deliveries WHERE workspace_id = $1 AND opened_at > $2 AND (customer_id = ANY($3::uuid[]) OR $3::uuid[] IS NULL)
+    SELECT customer_id, opened_at AS at FROM deliveries WHERE workspace_id = $1 AND opened_at > $2${who}
     UNION ALL
-    SELECT customer_id, clicked_at FROM deliveries WHERE workspace_id = $1 AND clicked_at > $2 AND (customer_id = ANY($3::uuid[]) OR $3::uuid[] IS NULL)
+    SELECT customer_id, clicked_at FROM deliveries WHERE workspace_id = $1 AND clicked_at > $2${who}
     UNION ALL
-    SELECT customer_id, ordered_at FROM paying_orders WHERE workspace_id = $1 AND ordered_at > $2 AND (customer_id = ANY($3::uuid[]) OR $3::uuid[] IS NULL)
+    SELECT customer_id, ordered_at FROM paying_orders WHERE workspace_id = $1 AND ordered_at > $2${who}
   ) e JOIN customers c ON c.workspace_id = $1 AND c.id = e.customer_id`;
+};
 
 /** The workspace's engagement by local hour, over its latest events. */
 export async function workspaceHistogram(q: Queryable, workspaceId: string, since: Date, timeZone: string): Promise<Histogram> {
-  const { rows } = await q.query<Event>(`${EVENTS} ORDER BY e.at DESC LIMIT ${WORKSPACE_SAMPLE}`, [workspaceId, since, null]);
+  const { rows } = await q.query<Event>(`${eventsSql(false)} ORDER BY e.at DESC LIMIT ${WORKSPACE_SAMPLE}`, [workspaceId, since]);
   const h = new Array<number>(24).fill(0);
   for (const r of rows) h[Math.floor(localMinuteOfDay(r.at, r.time_zone ?? timeZone) / 60)]!++;
   return h;
@@ -52,7 +59,7 @@ export async function usualHourTimes(
   for (let i = 0; i < customerIds.length; i += CHUNK) {
     const chunk = customerIds.slice(i, i + CHUNK);
     const { rows: zones } = await q.query<{ id: string; time_zone: string | null }>('SELECT id, time_zone FROM customers WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [workspaceId, chunk]);
-    const { rows: events } = await q.query<Event>(EVENTS, [workspaceId, since, chunk]);
+    const { rows: events } = await q.query<Event>(eventsSql(true), [workspaceId, since, chunk]);
     const byCustomer = new Map<string, Date[]>();
     for (const e of events) {
       const list = byCustomer.get(e.customer_id);
