@@ -3,7 +3,9 @@ import { ValidationError } from '../../kernel/errors.ts';
 import type { Interval, LiftReport } from '../../analytics/stats/lift.ts';
 import type { CampaignReport } from '../../modules/messaging/report.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
+import { asOf, asOfOption } from '../asOf.ts';
 import { commandGroup } from '../group.ts';
+import type { AbTestReport } from '../../modules/messaging/abReport.ts';
 import { emit } from '../output.ts';
 
 interface Flags extends DataDirOption {
@@ -57,6 +59,24 @@ export function register(program: Command): void {
   });
 
   dataDirOption(
+    asOfOption(
+      campaign
+        .command('decide')
+        .description("decide the A/B tests that are due (the worker's messaging.abDecide job) and queue the winner for the rest")
+        .option('--workspace <id>', 'workspace id or name (env KIZUNA_WORKSPACE); optional when there is only one')
+        .option('--json', 'print the decisions as JSON'),
+    ),
+  ).action(async (flags: Flags & { asOf?: string }) => {
+    const now = asOf(flags);
+    const decided = await withServices(flags, async (s) => s.messaging.decideAbTests({ workspaceId: await resolveWorkspace(s, wsOf(flags)), now }));
+    emit(flags.json, { decided }, () =>
+      decided.length === 0
+        ? 'No A/B test is due'
+        : decided.map((d) => `${d.campaignId}: ${d.decision.winner ? `winner ${d.decision.winner}` : `no significant winner (${d.decision.reason}), sent ${d.decision.sent}`}`).join('\n'),
+    );
+  });
+
+  dataDirOption(
     campaign
       .command('cancel <id>')
       .description('stop a campaign: deliveries not yet sent are suppressed as cancelled')
@@ -80,7 +100,18 @@ function describeReport(title: string, r: CampaignReport): string {
     `outcomes: ${r.outcomes.map((o) => `${o.state}${o.reason ? ` (${o.reason})` : ''} ${n(o.count)}`).join(', ') || 'none'}`,
     describeLift('vs holdout', r.vsHoldout),
     describeLift('vs global control', r.vsGlobalControl),
+    ...('abTest' in r && r.abTest ? describeAbTest(r.abTest as AbTestReport) : []),
   ].join('\n');
+}
+
+function describeAbTest(ab: AbTestReport): string[] {
+  const d = ab.decision;
+  const value = (x: number | null) => (x === null ? '-' : ab.metric === 'revenue' ? n(Math.round(x)) : `${(x * 100).toFixed(1)}%`);
+  const gap = d.interval ? ` (best - runner-up ${value(d.interval.estimate)}, interval ${value(d.interval.low)} to ${value(d.interval.high)})` : '';
+  return [
+    `A/B test by ${ab.metric}: ${'provisional' in d ? `deciding at ${ab.decideAt?.toISOString() ?? '-'}, ${n(ab.rest.waiting)} waiting` : d.winner ? `winner ${d.winner}` : `no significant winner (${d.reason}), sent ${d.sent}`}${gap}`,
+    ...ab.variants.map((v) => `  ${v.key.padEnd(15)} ${n(v.n).padStart(8)} recipients, ${n(v.sent)} sent, ${ab.metric} ${value(v.rate)}${v.interval ? ` (${value(v.interval.low)} to ${value(v.interval.high)})` : ''}`),
+  ];
 }
 
 function describeLift(label: string, lift: LiftReport | null): string {

@@ -1,3 +1,4 @@
+import { abTestInput, sendTimeInput } from './abTestInput.ts';
 import { templateInput, type Campaign } from './types.ts';
 
 export function toCampaign(r: Record<string, unknown>): Campaign {
@@ -16,5 +17,9 @@ export function toCampaign(r: Record<string, unknown>): Campaign {
     startedAt: (r.started_at as Date | null) ?? null,
     finishedAt: (r.finished_at as Date | null) ?? null,
     createdAt: r.created_at as Date,
+    abTest: r.ab_test ? abTestInput.parse(r.ab_test) : null,
+    sendTime: r.send_time ? sendTimeInput.parse(r.send_time) : null,
+    abDecideAt: (r.ab_decide_at as Date | null | undefined) ?? null,
+    abDecision: (r.ab_decision as Record<string, unknown> | null | undefined) ?? null,
   };
 }

@@ -16,6 +16,7 @@ import type { MessagingSettings } from './settings.ts';
 import { addSuppressions } from './suppressions.ts';
 import { trackingUrls } from './tokens.ts';
 import type { Campaign, RecipientVariableProviders } from './types.ts';
+import { variantTemplate } from './abTest.ts';
 
 const DAY = 86_400_000;
 
@@ -274,7 +275,7 @@ export class Dispatcher {
         continue;
       }
       const campaign = await this.deps.campaignOf(copy.workspace_id, copy.campaign_id);
-      const row = { id: copy.id, campaign_id: copy.campaign_id, channel: copy.channel, class: campaign.class, vars: copy.vars };
+      const row = { id: copy.id, campaign_id: copy.campaign_id, channel: copy.channel, class: campaign.class, vars: copy.vars, variant: null };
       const outcome = await this.compose(copy.workspace_id, ws, row, recipient, copy.address, true)
         .then(async (message) => {
           const limiter = this.limiter(copy.workspace_id, copy.channel, ws.settings.policy.ratePerSecond[copy.channel]);
@@ -307,17 +308,19 @@ export class Dispatcher {
   private async compose(
     workspaceId: string,
     ws: WorkspaceMessaging,
-    row: Pick<Claimed, 'id' | 'campaign_id' | 'channel' | 'class' | 'vars'>,
+    row: Pick<Claimed, 'id' | 'campaign_id' | 'channel' | 'class' | 'vars' | 'variant'>,
     recipient: Recipient,
     address: string,
     seedCopy = false,
   ): Promise<OutboundMessage> {
     const campaign = await this.deps.campaignOf(workspaceId, row.campaign_id);
+    // An A/B test's variant sends its own subject, content or sender name (abTest.ts).
+    const variant = row.variant ? campaign.abTest?.variants.find((v) => v.key === row.variant) : undefined;
     // The footer comes from the settings: a settings change recompiles.
-    const cacheKey = `${campaign.id}:${ws.version}`;
+    const cacheKey = `${campaign.id}:${row.variant ?? ''}:${ws.version}`;
     let template = this.templates.get(cacheKey);
     if (!template) {
-      template = compileTemplate(campaign.template, ws.settings, false, [...this.deps.recipientVariables.keys()]);
+      template = compileTemplate(variantTemplate(campaign.template, variant), ws.settings, false, [...this.deps.recipientVariables.keys()]);
       this.templates.set(cacheKey, template);
     }
     const compiled = await template;
@@ -342,6 +345,7 @@ export class Dispatcher {
       to: address,
       content,
       unsubscribeUrl: marketing && !seedCopy ? urls.unsubscribe : undefined,
+      ...(variant?.fromName ? { fromName: variant.fromName } : {}),
       about: { workspaceId, campaignId: campaign.id, customerId: recipient.id, externalId: recipient.externalId },
     };
   }

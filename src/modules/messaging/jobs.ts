@@ -9,6 +9,8 @@ interface JobServices {
 }
 
 export const SEND_JOB = 'messaging.send';
+/** Decides the workspace's A/B tests that are due and releases their rest groups with the winner. */
+export const AB_DECIDE_JOB = 'messaging.abDecide';
 /** A send job drains for at most this long, then leaves the rest to the next job (the worker runs one job at a time). */
 const JOB_BUDGET_MS = 50_000;
 const FIRST_PASS_LIMIT = 25;
@@ -31,6 +33,10 @@ export const MESSAGING_JOB_HANDLERS: Record<string, (services: JobServices, job:
       await services.messaging.close();
     }
   },
+  [AB_DECIDE_JOB]: async (services, job) => {
+    const decided = await services.messaging.decideAbTests({ workspaceId: job.workspaceId });
+    return { decided: decided.map((d) => ({ campaignId: d.campaignId, winner: d.decision.winner, sent: d.decision.sent, reason: d.decision.reason })) };
+  },
 };
 
 /**
@@ -45,6 +51,11 @@ export async function enqueueMessagingSends(services: JobServices, now = new Dat
   for (const ws of await services.messaging.workspacesWithDueWork(now)) {
     if (await services.jobs.pending(ws, SEND_JOB)) continue;
     if (await services.jobs.enqueue(ws, { kind: SEND_JOB, dedupeKey: `${SEND_JOB}:${second}` })) enqueued++;
+  }
+  // A/B decisions: their own job, so a decision is never stuck behind a long send.
+  for (const ws of await services.messaging.workspacesWithDueDecisions(now)) {
+    if (await services.jobs.pending(ws, AB_DECIDE_JOB)) continue;
+    if (await services.jobs.enqueue(ws, { kind: AB_DECIDE_JOB, dedupeKey: `${AB_DECIDE_JOB}:${second}` })) enqueued++;
   }
   return enqueued;
 }

@@ -31,6 +31,8 @@ export interface OutboundMessage {
   content: Content;
   /** One-click unsubscribe URL (RFC 8058), for marketing email. */
   unsubscribeUrl?: string;
+  /** Email: the From display name instead of the sender's (an A/B variant's). */
+  fromName?: string;
   /** Extra email headers (a seed copy's or a proof's marker). */
   headers?: Record<string, string>;
   /** Sent with webhook payloads. */

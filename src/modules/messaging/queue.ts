@@ -25,6 +25,11 @@ export interface NewDelivery {
   customerId: string;
   arm: Arm;
   vars: Record<string, unknown>;
+  /** An A/B test's variant (test group), or none yet (rest group: enqueued 'waiting'). */
+  variant?: string | null;
+  abGroup?: 'test' | 'rest';
+  /** When this one is due, if not the campaign's time (a variant's send time, the customer's usual hour). */
+  dueAt?: Date;
 }
 
 /** Inserts the campaign's deliveries (held-out ones already settled) and logs the first decision. */
@@ -36,12 +41,12 @@ export async function enqueue(
 ): Promise<number> {
   if (rows.length === 0) return 0;
   const { rows: inserted } = await q.query<{ n: number }>(
-    `WITH input AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, customer_id uuid, arm text, vars jsonb)),
+    `WITH input AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, customer_id uuid, arm text, vars jsonb, variant text, ab_group text, due_at timestamptz)),
      ins AS (
-       INSERT INTO deliveries (workspace_id, id, campaign_id, step, customer_id, channel, class, arm, state, reason, due_at, vars)
+       INSERT INTO deliveries (workspace_id, id, campaign_id, step, customer_id, channel, class, arm, state, reason, due_at, vars, variant, ab_group)
        SELECT $1, id, $2, $4, customer_id, $5, $6, arm,
-         CASE WHEN arm = 'treatment' THEN 'queued' ELSE 'held_out' END,
-         CASE WHEN arm = 'treatment' THEN NULL ELSE arm END, $7, vars
+         CASE WHEN arm <> 'treatment' THEN 'held_out' WHEN ab_group = 'rest' THEN 'waiting' ELSE 'queued' END,
+         CASE WHEN arm <> 'treatment' THEN arm WHEN ab_group = 'rest' THEN 'waiting_for_winner' END, coalesce(due_at, $7), vars, variant, ab_group
        FROM input
        ON CONFLICT (workspace_id, campaign_id, step, customer_id) DO NOTHING
        RETURNING id, customer_id, state, reason),
@@ -50,7 +55,7 @@ export async function enqueue(
     [
       workspaceId,
       campaign.id,
-      JSON.stringify(rows.map((r) => ({ id: newId(), customer_id: r.customerId, arm: r.arm, vars: r.vars }))),
+      JSON.stringify(rows.map((r) => ({ id: newId(), customer_id: r.customerId, arm: r.arm, vars: r.vars, variant: r.variant ?? null, ab_group: r.abGroup ?? null, due_at: r.dueAt ?? null }))),
       campaign.step,
       campaign.channel,
       campaign.class,
@@ -91,6 +96,8 @@ export interface Claimed {
   class: MessageClass;
   attempts: number;
   vars: Record<string, unknown>;
+  /** The A/B variant it sends (null without a test). */
+  variant: string | null;
 }
 
 /** SQL: the delivery `d`'s workspace chose at least once (a 'sending' row whose lease ran out is sent again). */
@@ -113,7 +120,7 @@ export async function claim(q: Queryable, now: Date, limit: number, workspaceId:
        FOR UPDATE SKIP LOCKED)
      UPDATE deliveries d SET state = 'claimed', attempts = d.attempts + 1, lease_until = $4, sent_at = NULL
      FROM due WHERE d.workspace_id = due.workspace_id AND d.id = due.id
-     RETURNING d.workspace_id, d.id, d.campaign_id, d.customer_id, d.channel, d.class, d.attempts, d.vars`,
+     RETURNING d.workspace_id, d.id, d.campaign_id, d.customer_id, d.channel, d.class, d.attempts, d.vars, d.variant`,
     [now, limit, workspaceId, new Date(now.getTime() + leaseMs)],
   );
   return rows;
@@ -160,7 +167,7 @@ export interface Outcome {
   customerId: string;
   /** The attempt this worker claimed; the update is skipped if the row was claimed again since. */
   attempts: number;
-  state: Exclude<DeliveryState, 'queued' | 'claimed' | 'sending' | 'uncertain' | 'held_out'> | 'queued';
+  state: Exclude<DeliveryState, 'queued' | 'claimed' | 'sending' | 'uncertain' | 'held_out' | 'waiting'> | 'queued';
   reason: string | null;
   dueAt?: Date;
   providerId?: string;
@@ -258,7 +265,7 @@ export async function finishCampaigns(q: Queryable, campaignKeys: { workspaceId:
      FROM unnest($1::uuid[], $2::uuid[]) AS k(workspace_id, id)
      WHERE c.workspace_id = k.workspace_id AND c.id = k.id AND c.status = 'sending' AND c.enqueued_at IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.workspace_id = c.workspace_id AND d.campaign_id = c.id
-                       AND d.state IN ('queued', 'claimed', 'sending', 'deferred'))`,
+                       AND d.state IN ('queued', 'claimed', 'sending', 'deferred', 'waiting'))`,
     [campaignKeys.map((k) => k.workspaceId), campaignKeys.map((k) => k.campaignId)],
   );
 }

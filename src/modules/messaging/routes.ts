@@ -42,6 +42,10 @@ const campaignView = z.object({
   startedAt: z.date().nullable(),
   finishedAt: z.date().nullable(),
   createdAt: z.date(),
+  abTest: z.record(z.string(), z.unknown()).nullable().describe('the A/B test (variants, test share, metric, decision time), as created'),
+  sendTime: z.record(z.string(), z.unknown()).nullable().describe("the send-time option (`usual_hour`: each customer's usual hour)"),
+  abDecideAt: z.date().nullable().describe('when the A/B test is decided (set at the launch)'),
+  abDecision: z.record(z.string(), z.unknown()).nullable().describe('the winner decision once taken: winner (null: no significant winner), reason, interval, the variant sent to the rest'),
 });
 
 const messageView = z.object({

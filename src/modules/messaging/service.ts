@@ -15,6 +15,10 @@ import { enqueueDirect, type DirectMessage } from './direct.ts';
 import { Dispatcher, type DrainOptions, type DrainResult, type WorkspaceMessaging } from './dispatch.ts';
 import { customerScope, footerLang, loadRecipients, postalOf } from './facts.ts';
 import { assignArm } from './holdout.ts';
+import { abTestIssues, assignVariant, decideAtFor, sendModeOf, type StoredDecision } from './abTest.ts';
+import { abTestReport, type AbTestReport, type SendTimeReport } from './abReport.ts';
+import { decideCampaign, dueDecisions } from './abDecision.ts';
+import { usualHourTimes } from './usualHourFacts.ts';
 import type { Content } from './messenger.ts';
 import { DmBatchStore } from './dmBatches.ts';
 import { DkimKeys } from './dkim.ts';
@@ -24,6 +28,7 @@ import { createMessenger } from './messengers.ts';
 import { enqueue, type NewDelivery } from './queue.ts';
 import { getOutboxMessage, listOutbox, type OutboxQuery } from './outbox.ts';
 import { compileTemplate, fileTagIssues, templateIssues } from './render.ts';
+import { variantTemplate } from './abTest.ts';
 import { assertSenderIdentity, needsSenderIdentity } from './senderIdentity.ts';
 import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
 import { referenceIn } from '../../kernel/references.ts';
@@ -120,8 +125,8 @@ export class MessagingService {
   async eraseCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<void> {
     await q.query(
       `UPDATE deliveries SET vars = '{}', provider_id = NULL,
-         state = CASE WHEN state IN ('queued', 'deferred') THEN 'suppressed' ELSE state END,
-         reason = CASE WHEN state IN ('queued', 'deferred') THEN 'erased' ELSE reason END
+         state = CASE WHEN state IN ('queued', 'deferred', 'waiting') THEN 'suppressed' ELSE state END,
+         reason = CASE WHEN state IN ('queued', 'deferred', 'waiting') THEN 'erased' ELSE reason END
        WHERE workspace_id = $1 AND customer_id = $2`,
       [workspaceId, customerId],
     );
@@ -180,19 +185,28 @@ export class MessagingService {
       throw new ValidationError('Invalid campaign', parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })));
     }
     const c = parsed.data;
+    const abIssues = c.abTest ? abTestIssues(c.abTest, c.template) : [];
+    if (abIssues.length > 0) throw new ValidationError('Invalid campaign', abIssues);
     const { settings } = await this.settingsOf(workspaceId);
     await compileTemplate(c.template, settings, true, this.variableNames);
+    // Each variant's own subject or template must render like the campaign's (issues named under the variant).
+    const variantIssues: FieldIssue[] = [];
+    for (const [i, v] of (c.abTest?.variants ?? []).entries()) {
+      if (v.template || v.subject) variantIssues.push(...(await templateIssues(variantTemplate(c.template, v), ['abTest', 'variants', i, v.template ? 'template' : 'subject'], this.variableNames)));
+    }
+    if (variantIssues.length > 0) throw new ValidationError('Invalid campaign', variantIssues);
     // A draft may be saved with a partial identity; a scheduled campaign is a send, so it is checked now.
     if (c.scheduledAt && needsSenderIdentity(c.template.channel, c.class)) assertSenderIdentity(settings);
     await referenceIn(['segmentId'], () => this.m.segments.get(workspaceId, c.segmentId));
     if (c.couponCampaignId) await referenceIn(['couponCampaignId'], () => this.m.coupons.getCampaign(workspaceId, c.couponCampaignId!));
     const { rows } = await this.db.query(
       `INSERT INTO campaigns (workspace_id, id, name, channel, class, segment_id, template, holdout_percent, coupon_campaign_id,
-         conversion_window_days, status, scheduled_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+         conversion_window_days, status, scheduled_at, ab_test, send_time)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *`,
       [
         workspaceId, newId(), c.name, c.template.channel, c.class, c.segmentId, JSON.stringify(c.template), c.holdoutPercent,
         c.couponCampaignId ?? null, c.conversionWindowDays, c.scheduledAt ? 'scheduled' : 'draft', c.scheduledAt ?? null,
+        c.abTest ? JSON.stringify(c.abTest) : null, c.sendTime ? JSON.stringify(c.sendTime) : null,
       ],
     );
     return toCampaign(rows[0]!);
@@ -238,7 +252,7 @@ export class MessagingService {
       if (!rows[0]) throw new ConflictError(`campaign ${id} cannot be cancelled (${(await this.getCampaign(workspaceId, id, tx)).status})`);
       await tx.query(
         `WITH upd AS (UPDATE deliveries SET state = 'suppressed', reason = 'cancelled', lease_until = NULL
-                      WHERE workspace_id = $1 AND campaign_id = $2 AND state IN ('queued', 'deferred') RETURNING id, customer_id)
+                      WHERE workspace_id = $1 AND campaign_id = $2 AND state IN ('queued', 'deferred', 'waiting') RETURNING id, customer_id)
          INSERT INTO delivery_log (workspace_id, delivery_id, customer_id, kind, reason) SELECT $1, id, customer_id, 'suppressed', 'cancelled' FROM upd`,
         [workspaceId, id],
       );
@@ -280,11 +294,15 @@ export class MessagingService {
           globalControlPercent: settings.policy.globalControlPercent,
           transactional: campaign.class === 'transactional',
         });
-        members.push({ customerId: member.customerId, arm, vars: {} });
+        // Only the treated take part in an A/B test: the holdout and global control stay apart from every variant.
+        const variant = campaign.abTest && arm === 'treatment' ? assignVariant(campaign.id, member.customerId, campaign.abTest) : null;
+        const abGroup = campaign.abTest && arm === 'treatment' ? (variant ? 'test' : 'rest') : undefined;
+        members.push({ customerId: member.customerId, arm, vars: {}, variant, abGroup });
       }
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
     }
+    await this.scheduleMembers(workspaceId, campaign, members, settings.policy.quietHours);
     if (campaign.couponCampaignId) await this.attachCoupons(workspaceId, campaign.couponCampaignId, members);
     let enqueued = 0;
     for (let i = 0; i < members.length; i += ENQUEUE_CHUNK) {
@@ -299,6 +317,63 @@ export class MessagingService {
     await enqueueSeedCopies(this.db, workspaceId, campaign, new Date());
     await this.db.query('UPDATE campaigns SET enqueued_at = now() WHERE workspace_id = $1 AND id = $2', [workspaceId, campaign.id]);
     return { enqueued, heldOut: members.filter((m) => m.arm !== 'treatment').length };
+  }
+
+  /**
+   * Due times: a variant's fixed send time, or each customer's next usual hour (usualHour.ts) when
+   * the variant or the campaign asks for it; the rest of an A/B test waits for the decision, whose
+   * time is fixed here at the launch.
+   */
+  private async scheduleMembers(workspaceId: string, campaign: Campaign, members: NewDelivery[], quietHours: { start: string; end: string } | null): Promise<void> {
+    const now = new Date();
+    if (campaign.abTest) {
+      const decideAt = decideAtFor(campaign.abTest, campaign.startedAt ?? now);
+      await this.db.query('UPDATE campaigns SET ab_decide_at = coalesce(ab_decide_at, $3) WHERE workspace_id = $1 AND id = $2', [workspaceId, campaign.id, decideAt]);
+      for (const m of members) if (m.abGroup === 'rest') m.dueAt = decideAt;
+    }
+    const usualBy = new Map<number, NewDelivery[]>();
+    const variants = new Map((campaign.abTest?.variants ?? []).map((v) => [v.key, v]));
+    for (const m of members) {
+      if (m.arm !== 'treatment' || m.abGroup === 'rest') continue;
+      const mode = sendModeOf(m.variant ? variants.get(m.variant) : undefined, campaign.sendTime);
+      if (mode.mode === 'fixed' && mode.at && mode.at > now) m.dueAt = mode.at;
+      if (mode.mode === 'usual_hour') {
+        const group = usualBy.get(mode.windowHours);
+        if (group) group.push(m);
+        else usualBy.set(mode.windowHours, [m]);
+      }
+    }
+    if (usualBy.size === 0) return;
+    const { timeZone } = await this.m.workspaces.get(workspaceId);
+    for (const [windowHours, group] of usualBy) {
+      const times = await usualHourTimes(this.db, workspaceId, group.map((m) => m.customerId), now, { windowHours, quietHours, timeZone });
+      for (const m of group) m.dueAt = times.get(m.customerId)?.at ?? m.dueAt;
+    }
+  }
+
+  /**
+   * The A/B decision job's pass: every test due at `now` is decided and its rest released with the
+   * winner (abDecision.ts). Safe to run again and from several workers.
+   */
+  async decideAbTests(options: { now?: Date; workspaceId?: string } = {}): Promise<{ campaignId: string; decision: StoredDecision }[]> {
+    const now = options.now ?? new Date();
+    const decided: { campaignId: string; decision: StoredDecision }[] = [];
+    for (const due of await dueDecisions(this.db, now, options.workspaceId ?? null)) {
+      const decision = await decideCampaign(this.db, { usualHourTimes: (ws, ids, at, windowHours) => this.usualHourTimesFor(ws, ids, at, windowHours) }, due.workspaceId, due.campaignId, now);
+      if (decision) decided.push({ campaignId: due.campaignId, decision });
+    }
+    return decided;
+  }
+
+  private async usualHourTimesFor(workspaceId: string, customerIds: string[], now: Date, windowHours: number) {
+    const { settings } = await this.settingsOf(workspaceId);
+    const { timeZone } = await this.m.workspaces.get(workspaceId);
+    return usualHourTimes(this.db, workspaceId, customerIds, now, { windowHours, quietHours: settings.policy.quietHours, timeZone });
+  }
+
+  /** Workspaces with an A/B test due for its decision (what the worker's schedule asks). */
+  async workspacesWithDueDecisions(now = new Date()): Promise<string[]> {
+    return [...new Set((await dueDecisions(this.db, now, null)).map((d) => d.workspaceId))];
   }
 
   /** One coupon code per treated customer (the coupons service skips those who hold one already). */
@@ -520,11 +595,21 @@ export class MessagingService {
   // ── reports ───────────────────────────────────────────────────────────────
 
   /** Conversions and revenue per arm, and lift against the holdout and the global control group. */
-  async report(workspaceId: string, campaignId: string, options: { windowDays?: number; confidence?: number } = {}): Promise<CampaignReport & { deliverability: Awaited<ReturnType<Feedback['campaignRates']>> }> {
+  async report(
+    workspaceId: string,
+    campaignId: string,
+    options: { windowDays?: number; confidence?: number } = {},
+  ): Promise<CampaignReport & { deliverability: Awaited<ReturnType<Feedback['campaignRates']>>; abTest?: AbTestReport; sendTime?: SendTimeReport }> {
     const campaign = await this.getCampaign(workspaceId, campaignId);
     const report = await campaignReport(this.db, workspaceId, campaign.id, options.windowDays ?? campaign.conversionWindowDays, options.confidence);
+    // The A/B test's variants and decision, and usual hour against fixed time where the test had both.
+    const ab = campaign.abTest ? await abTestReport(this.db, workspaceId, { ...campaign, abTest: campaign.abTest }) : null;
     // Bounces and complaints (bounces/feedback.ts), next to the lift figures.
-    return { ...report, deliverability: await this.feedback.campaignRates(workspaceId, campaign.id) };
+    return {
+      ...report,
+      deliverability: await this.feedback.campaignRates(workspaceId, campaign.id),
+      ...(ab ? { abTest: ab.abTest, ...(ab.sendTime ? { sendTime: ab.sendTime } : {}) } : {}),
+    };
   }
 
   /** The global control group against everyone targeted, month by month. */

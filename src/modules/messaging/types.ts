@@ -2,13 +2,15 @@ import { z } from 'zod';
 import { instant } from '../../lib/instant.ts';
 import type { Queryable } from '../../db/database.ts';
 import { MESSAGE_CHANNELS, MESSAGE_CLASSES, type MessageClass } from '../../lib/glossary.ts';
+import { abTestInput, sendTimeInput, type AbTest, type SendTime } from './abTestInput.ts';
 
 /** Channel and class ids are the glossary's (src/lib/glossary.ts), where their labels are too. */
 export const CHANNELS = MESSAGE_CHANNELS;
 export type Channel = (typeof CHANNELS)[number];
 export { MESSAGE_CLASSES, type MessageClass };
 
-export const DELIVERY_STATES = ['queued', 'claimed', 'sending', 'sent', 'deferred', 'suppressed', 'failed', 'held_out', 'uncertain'] as const;
+/** 'waiting': an A/B test's rest group, until the winner is decided (abTest.ts). */
+export const DELIVERY_STATES = ['queued', 'claimed', 'sending', 'sent', 'deferred', 'suppressed', 'failed', 'held_out', 'uncertain', 'waiting'] as const;
 /** What happens after a crash to a message that may have reached its provider (docs/messaging.md, Delivery guarantees). */
 export const DELIVERY_GUARANTEES = ['at_most_once', 'at_least_once'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
@@ -61,6 +63,10 @@ export const campaignInput = z.object({
   conversionWindowDays: z.number().int().min(1).max(365).default(7),
   /** Send at this time (by the worker) instead of when `send` is called. */
   scheduledAt: instant().optional(),
+  /** Variants sent to a test share first; the winner goes to the rest (docs/messaging.md, "A/B tests and the winner rule"). */
+  abTest: abTestInput.optional(),
+  /** `usual_hour`: each delivery at its customer's usual hour (docs/messaging.md, "Send at the usual hour"). */
+  sendTime: sendTimeInput.optional(),
 });
 export type CampaignInput = z.input<typeof campaignInput>;
 
@@ -79,6 +85,12 @@ export interface Campaign {
   startedAt: Date | null;
   finishedAt: Date | null;
   createdAt: Date;
+  abTest: AbTest | null;
+  sendTime: SendTime | null;
+  /** When the A/B test is (or was) decided; null before the launch or without a test. */
+  abDecideAt: Date | null;
+  /** The decision (abTest.ts, StoredDecision), once taken. */
+  abDecision: Record<string, unknown> | null;
 }
 
 /** A delivery and its decision log, as the customer 360 shows them. */

@@ -51,7 +51,7 @@ export class EmailMessenger implements Messenger {
     const headers = { ...unsubscribeHeaders(message), ...message.headers };
     try {
       await this.transport.sendMail({
-        from: { name: this.sender.name, address: this.sender.email },
+        from: { name: message.fromName ?? this.sender.name, address: this.sender.email },
         replyTo: this.sender.replyTo,
         to: message.to,
         subject: message.content.subject,

@@ -58,7 +58,7 @@ export function outboxParts(message: OutboundMessage, sender: MessagingSettings[
         html: c.html,
         text: c.text,
         headers: {
-          From: `${sender.name} <${sender.email}>`,
+          From: `${message.fromName ?? sender.name} <${sender.email}>`,
           To: message.to,
           ...(sender.replyTo ? { 'Reply-To': sender.replyTo } : {}),
           Subject: c.subject,

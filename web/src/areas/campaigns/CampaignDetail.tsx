@@ -16,6 +16,7 @@ import { CampaignError } from './CampaignForm.tsx';
 import { CampaignReportView } from './CampaignReport.tsx';
 import { EmailWidths } from './EmailWidths.tsx';
 import { PhonePreview } from './PhonePreview.tsx';
+import { AbTestResult } from './AbTestResult.tsx';
 import type { Campaign, Content } from './types.ts';
 
 /** One campaign: what it is, send or cancel it, preview it for a real customer, test-send it, and its report. */
@@ -136,6 +137,7 @@ function Detail({ campaign, onChanged }: { campaign: Campaign; onChanged: () => 
           </div>
         ))}
       </dl>
+      <AbTestResult key={`ab-${reportVersion}`} campaign={campaign} />
       <CampaignReportView key={reportVersion} campaign={campaign} />
       <PreviewAndTest campaign={campaign} canSend={canSend} />
     </>

@@ -14,6 +14,7 @@ import { LineFlexField } from './LineFlexField.tsx';
 import { StarterPicker, type Starter } from './StarterPicker.tsx';
 import { CHANNELS, type Campaign, type Channel, type CouponCampaign, type MessageClass, type Template } from './types.ts';
 import { MERGE_TAG_LIST, useGlossary } from '../../glossary.ts';
+import { AbTestEditor, type AbTestBody } from './AbTestEditor.tsx';
 
 type When = 'draft' | 'now' | 'later';
 
@@ -60,6 +61,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
   const [couponCampaignId, setCouponCampaignId] = useState('');
   const [when, setWhen] = useState<When>('draft');
   const [scheduledAt, setScheduledAt] = useState('');
+  const [abTest, setAbTest] = useState<AbTestBody>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [missing, setMissing] = useState<string[]>([]);
@@ -94,6 +96,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
           conversionWindowDays: Number(windowDays) || 7,
           ...(couponCampaignId ? { couponCampaignId } : {}),
           ...(when === 'later' ? { scheduledAt: new Date(scheduledAt).toISOString() } : {}),
+          ...abTest,
         },
       });
       if (when === 'now') await api(`/v1/campaigns/${created.id}/send`, { method: 'POST', body: {} });
@@ -179,6 +182,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
           <input id="campaign-window" type="number" min={1} max={365} value={windowDays} onChange={(e) => setWindowDays(e.target.value)} />
         </Field>
       </section>
+      <AbTestEditor channel={channel} onChange={setAbTest} />
       <section className="card form">
         <h2>{t('campaigns.form.when')}</h2>
         <fieldset className="field">

@@ -9,7 +9,7 @@ import type { Campaign, CampaignReport, DeliveryState, Interval, LiftReport } fr
 
 /** Complaint rate above which the report warns (docs/messaging.md, Deliverability). */
 const COMPLAINT_WARNING_RATE = 0.001;
-const STATE_ORDER: DeliveryState[] = ['sent', 'uncertain', 'queued', 'claimed', 'sending', 'deferred', 'suppressed', 'failed', 'held_out'];
+const STATE_ORDER: DeliveryState[] = ['sent', 'uncertain', 'queued', 'claimed', 'sending', 'deferred', 'suppressed', 'failed', 'held_out', 'waiting'];
 
 /** Delivery outcomes by reason, then conversions and revenue with lift against holdout and global control. */
 export function CampaignReportView({ campaign }: { campaign: Campaign }) {
@@ -110,6 +110,7 @@ export const STATE_BADGE: Record<DeliveryState, string> = {
   suppressed: 'badge-negative',
   failed: 'badge-negative',
   held_out: 'badge-neutral',
+  waiting: 'badge-neutral',
   uncertain: 'badge-accent',
 };
 

@@ -18,6 +18,9 @@ const KNOWN: Record<string, MessageKey> = {
   not_configured: 'campaigns.reason.not_configured',
   retry: 'campaigns.reason.retry',
   provider: 'campaigns.reason.provider',
+  waiting_for_winner: 'campaigns.reason.waiting_for_winner',
+  winner: 'campaigns.reason.winner',
+  fallback: 'campaigns.reason.fallback',
 };
 
 export function reasonLabel(t: Translate, reason: string | null): string {
@@ -38,6 +41,7 @@ const LOG_KINDS: Record<string, MessageKey> = {
   failed: 'campaigns.state.failed',
   held_out: 'campaigns.state.held_out',
   uncertain: 'campaigns.state.uncertain',
+  waiting: 'campaigns.state.waiting',
   opened: 'campaigns.report.opened',
   clicked: 'campaigns.report.clicked',
   unsubscribed: 'campaigns.log.unsubscribed',

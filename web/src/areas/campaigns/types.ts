@@ -2,7 +2,7 @@ export const CHANNELS = ['email', 'line', 'sms', 'push', 'webhook', 'dm'] as con
 export type Channel = (typeof CHANNELS)[number];
 export type MessageClass = 'marketing' | 'transactional';
 export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
-export type DeliveryState = 'queued' | 'claimed' | 'sending' | 'sent' | 'deferred' | 'suppressed' | 'failed' | 'held_out' | 'uncertain';
+export type DeliveryState = 'queued' | 'claimed' | 'sending' | 'sent' | 'deferred' | 'suppressed' | 'failed' | 'held_out' | 'uncertain' | 'waiting';
 export type Arm = 'treatment' | 'holdout' | 'global_control';
 
 export type Template =

@@ -1,0 +1,138 @@
+import { ErrorNotice } from '../../components/Feedback.tsx';
+import { useFormat } from '../../format.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { useApi } from '../../useApi.ts';
+import type { Campaign, Interval } from './types.ts';
+
+type Metric = 'opens' | 'clicks' | 'conversions' | 'revenue';
+
+interface VariantConfig {
+  key: string;
+  subject?: string;
+  fromName?: string;
+  template?: unknown;
+  sendAt?: string;
+  sendTime?: { mode: string };
+}
+
+/** The report's `abTest` and `sendTime` sections (src/modules/messaging/abReport.ts). */
+interface AbReport {
+  abTest?: {
+    metric: Metric;
+    confidence: number;
+    minPerVariant: number;
+    decideAt: string | null;
+    variants: { key: string; n: number; sent: number; opens: number; clicks: number; conversions: number; revenue: number; sendTime: 'usual_hour' | 'fixed'; rate: number | null; interval: Interval | null }[];
+    decision: {
+      winner: string | null;
+      reason: 'significant' | 'not_significant' | 'too_few_recipients' | 'single_variant';
+      best: string | null;
+      runnerUp: string | null;
+      interval: Interval | null;
+      comparisonConfidence: number;
+      sent?: string;
+      decidedAt?: string;
+      provisional?: true;
+    };
+    rest: { n: number; waiting: number; sent: number };
+  };
+  sendTime?: { metric: Metric; usualHour: { n: number; rate: number | null }; fixedTime: { n: number; rate: number | null }; difference: Interval | null };
+}
+
+/** The A/B test of a campaign: each variant with its interval, and the winner (or why there is none). */
+export function AbTestResult({ campaign }: { campaign: Campaign }) {
+  const { t } = useI18n();
+  const format = useFormat();
+  const config = (campaign as Campaign & { abTest?: { variants: VariantConfig[] } | null }).abTest;
+  const { data, error, reload } = useApi<AbReport>(config ? `/v1/campaigns/${campaign.id}/report` : null);
+  if (!config) return null;
+  if (error !== undefined) return <ErrorNotice error={error} onRetry={reload} />;
+  const ab = data?.abTest;
+  if (!ab) return null;
+  const revenue = ab.metric === 'revenue';
+  const show = (x: number | null) => (x === null ? t('common.none') : revenue ? format.money(x) : `${(x * 100).toFixed(1)}%`);
+  const gap = (x: number) => (revenue ? format.money(x) : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pt`);
+  const interval = (i: Interval | null) => (i ? `${gap(i.low)} … ${gap(i.high)}` : t('common.none'));
+  const d = ab.decision;
+  const describe = (key: string) => {
+    const v = config.variants.find((x) => x.key === key);
+    if (!v) return '';
+    if (v.subject) return t('campaigns.ab.desc.subject', { value: v.subject });
+    if (v.fromName) return t('campaigns.ab.desc.fromName', { value: v.fromName });
+    if (v.sendTime?.mode === 'usual_hour') return t('campaigns.ab.usualHour');
+    if (v.sendAt) return t('campaigns.ab.desc.sendAt', { value: format.dateTime(v.sendAt) });
+    if (v.template) return t('campaigns.ab.desc.template');
+    return t('campaigns.ab.control');
+  };
+  return (
+    <section aria-labelledby="ab-result-title" className="card ab-test-result">
+      <h2 id="ab-result-title">{t('campaigns.ab.resultTitle')}</h2>
+      {d.provisional ? (
+        <p className="notice notice-info" role="status" data-testid="ab-decision">
+          {t('campaigns.ab.waiting', { when: ab.decideAt ? format.dateTime(ab.decideAt) : t('common.none'), count: format.number(ab.rest.waiting) })}
+        </p>
+      ) : d.winner ? (
+        <p className="notice notice-success" role="status" data-testid="ab-decision">
+          {t('campaigns.ab.winner', { key: d.winner, sent: format.number(ab.rest.n) })}
+        </p>
+      ) : (
+        <p className="notice notice-info" role="status" data-testid="ab-decision">
+          {t('campaigns.ab.noWinner', { key: d.sent ?? '', reason: t(`campaigns.ab.reason.${d.reason}`) })}
+        </p>
+      )}
+      {d.best && d.runnerUp && (
+        <p className="muted small" data-testid="ab-interval">
+          {t('campaigns.ab.interval', { best: d.best, runnerUp: d.runnerUp, estimate: d.interval ? gap(d.interval.estimate) : t('common.none'), confidence: `${(d.comparisonConfidence * 100).toFixed(1)}%`, interval: interval(d.interval) })}
+        </p>
+      )}
+      <div className="table-wrap">
+        <table>
+          <caption className="visually-hidden">{t('campaigns.ab.resultTitle')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('campaigns.ab.col.variant')}</th>
+              <th scope="col" className="num">{t('campaigns.ab.col.recipients')}</th>
+              <th scope="col" className="num">{t('campaigns.state.sent')}</th>
+              <th scope="col" className="num">{t('campaigns.ab.metric.opens')}</th>
+              <th scope="col" className="num">{t('campaigns.ab.metric.clicks')}</th>
+              <th scope="col" className="num">{t('campaigns.ab.metric.conversions')}</th>
+              <th scope="col" className="num">{t('campaigns.ab.metric.revenue')}</th>
+              <th scope="col" className="num">{t(`campaigns.ab.metric.${ab.metric}`)} ({Math.round(ab.confidence * 100)}%)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {ab.variants.map((v) => (
+              <tr key={v.key}>
+                <th scope="row">
+                  {v.key}
+                  {v.key === d.winner && !d.provisional && <span className="badge badge-success"> {t('campaigns.ab.winnerBadge')}</span>}
+                  {v.key === d.winner && d.provisional && <span className="badge badge-neutral"> {t('campaigns.ab.leadingBadge')}</span>}
+                  <div className="muted small">{describe(v.key)}</div>
+                </th>
+                <td className="num">{format.number(v.n)}</td>
+                <td className="num">{format.number(v.sent)}</td>
+                <td className="num">{format.number(v.opens)}</td>
+                <td className="num">{format.number(v.clicks)}</td>
+                <td className="num">{format.number(v.conversions)}</td>
+                <td className="num">{format.money(v.revenue)}</td>
+                <td className="num">
+                  {show(v.rate)}
+                  <div className="muted small">{v.interval ? `${show(v.interval.low)} – ${show(v.interval.high)}` : ''}</div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {data.sendTime && (
+        <p className="small" data-testid="ab-send-time">
+          {t('campaigns.ab.sendTimeCompare', {
+            usual: show(data.sendTime.usualHour.rate),
+            fixed: show(data.sendTime.fixedTime.rate),
+            interval: interval(data.sendTime.difference),
+          })}
+        </p>
+      )}
+    </section>
+  );
+}
