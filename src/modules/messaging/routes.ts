@@ -309,7 +309,7 @@ export async function messagingRoutes(app: ZodApp, services: RouteServices): Pro
 
   // Public: what recipients' mail clients and browsers reach, authorised by the signed token alone.
   app.get('/m/o/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParams } }, async (request, reply) => {
-    await messaging.tracking.open(request.params.token.replace(/\.gif$/, ''));
+    await messaging.tracking.open(request.params.token.replace(/\.gif$/, ''), { userAgent: request.headers['user-agent'] });
     return reply.header('content-type', 'image/gif').header('cache-control', 'no-store').send(PIXEL);
   });
   app.get('/m/c/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParams, querystring: z.object({ u: z.url() }) } }, async (request, reply) => {
