@@ -11,7 +11,7 @@ import type { SegmentService } from '../segments/service.ts';
 import type { UserService } from '../users/service.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
 import { toCampaign } from './campaignRows.ts';
-import { enqueueDirect, type DirectMessage } from './direct.ts';
+import { directCampaignId, enqueueDirect, type DirectMessage } from './direct.ts';
 import { Dispatcher, type DrainOptions, type DrainResult, type WorkspaceMessaging } from './dispatch.ts';
 import { customerScope, footerLang, loadRecipients, postalOf } from './facts.ts';
 import { assignArm } from './holdout.ts';
@@ -26,6 +26,9 @@ import { getOutboxMessage, listOutbox, type OutboxQuery } from './outbox.ts';
 import { compileTemplate, fileTagIssues, templateIssues } from './render.ts';
 import { assertSenderIdentity, needsSenderIdentity } from './senderIdentity.ts';
 import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
+import { attributedInPeriod, attributedToMessages } from './attribution.ts';
+import { armOutcomes, emptyArms, engagementOf, incrementalView, type Engagement, type Performance } from './performance.ts';
+import type { Attributed } from '../../analytics/stats/attribution.ts';
 import { referenceIn } from '../../kernel/references.ts';
 import { SeedList } from './seedList.ts';
 import { enqueueSeedCopies, markedContent, PROOF_HEADER, seedAddressesFor } from './seedCopies.ts';
@@ -530,6 +533,48 @@ export class MessagingService {
   /** The global control group against everyone targeted, month by month. */
   globalControlReport(workspaceId: string, from: Date, to: Date): ReturnType<typeof globalControlReport> {
     return globalControlReport(this.db, workspaceId, from, to);
+  }
+
+  /**
+   * A campaign's performance page: engagement, revenue by last touch within its window, and
+   * incremental revenue against its holdout (else the global control group), with intervals.
+   */
+  async performance(workspaceId: string, campaignId: string, confidence = 0.95): Promise<Performance & { campaignId: string }> {
+    const campaign = await this.getCampaign(workspaceId, campaignId);
+    const { currency } = await this.m.workspaces.get(workspaceId);
+    const arms = (await armOutcomes(this.db, workspaceId, currency, { campaignIds: [campaign.id] })).get(campaign.id) ?? emptyArms();
+    const { revenueVariance: _, ...inc } = incrementalView(arms, confidence);
+    return {
+      campaignId: campaign.id,
+      currency,
+      conversionWindowDays: campaign.conversionWindowDays,
+      engagement: await engagementOf(this.db, workspaceId, [campaign.id]),
+      lastTouch: await attributedToMessages(this.db, workspaceId, currency, [campaign.id]),
+      incremental: inc,
+    };
+  }
+
+  /** Engagement and last-touch revenue of message rows (a journey's sends, named by their source keys as in `sendDirect`). */
+  async messagesPerformance(workspaceId: string, sourceKeys: string[]): Promise<{ currency: string; engagement: Engagement; lastTouch: Attributed }> {
+    const { currency } = await this.m.workspaces.get(workspaceId);
+    const ids = sourceKeys.map((k) => directCampaignId(workspaceId, k));
+    return { currency, engagement: await engagementOf(this.db, workspaceId, ids), lastTouch: await attributedToMessages(this.db, workspaceId, currency, ids) };
+  }
+
+  /**
+   * Revenue from messages in [from, to): orders placed in the period credited by last touch, split
+   * campaigns / journeys; and each campaign started in the period with a control group, its
+   * incremental revenue estimate and variance (the caller adds journeys' and sums them).
+   */
+  async revenueInPeriod(workspaceId: string, from: Date, to: Date, confidence = 0.95) {
+    const { currency } = await this.m.workspaces.get(workspaceId);
+    const attributed = await attributedInPeriod(this.db, workspaceId, currency, from, to);
+    const started = await armOutcomes(this.db, workspaceId, currency, { from, to });
+    const increments = [...started].flatMap(([campaignId, arms]) => {
+      const v = incrementalView(arms, confidence);
+      return v.revenue && v.revenueVariance !== null ? [{ campaignId, estimate: v.revenue.estimate, variance: v.revenueVariance }] : [];
+    });
+    return { currency, attributed, campaignsStarted: started.size, increments };
   }
 
   // ── the outbox channel ────────────────────────────────────────────────────
