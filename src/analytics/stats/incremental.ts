@@ -39,3 +39,34 @@ export function sumOfIncrements(parts: { estimate: number; variance: number }[],
   const half = normalQuantile(1 - (1 - confidence) / 2) * Math.sqrt(parts.reduce((s, p) => s + p.variance, 0));
   return { estimate, low: estimate - half, high: estimate + half };
 }
+
+export interface IncrementalView {
+  /** The control the treated are compared with: the own holdout, else the global control group. */
+  control: 'holdout' | 'global_control' | null;
+  treated: number;
+  controlSize: number;
+  conversions: Interval | null;
+  revenue: Interval | null;
+  confidence: number;
+}
+
+/**
+ * Treated against the own holdout when it has people, else against the global control group (both
+ * are random draws by hash, so either is a fair counterfactual); no figures without either.
+ */
+export function incrementalView(
+  arms: { treatment: GroupOutcome; holdout: GroupOutcome; global_control: GroupOutcome },
+  confidence = 0.95,
+): IncrementalView & { revenueVariance: number | null } {
+  const control = arms.holdout.n >= 2 ? 'holdout' : arms.global_control.n >= 2 ? 'global_control' : null;
+  const inc = control && arms.treatment.n >= 2 ? incremental(arms.treatment, arms[control], confidence) : null;
+  return {
+    control: inc ? control : null,
+    treated: arms.treatment.n,
+    controlSize: inc && control ? arms[control].n : 0,
+    conversions: inc?.conversions ?? null,
+    revenue: inc?.revenue ?? null,
+    revenueVariance: inc?.revenueVariance ?? null,
+    confidence,
+  };
+}

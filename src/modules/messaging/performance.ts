@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/database.ts';
 import type { Attributed } from '../../analytics/stats/attribution.ts';
-import { incremental, type Incremental } from '../../analytics/stats/incremental.ts';
-import type { GroupOutcome, Interval } from '../../analytics/stats/lift.ts';
+import type { IncrementalView } from '../../analytics/stats/incremental.ts';
+import type { GroupOutcome } from '../../analytics/stats/lift.ts';
 import type { Arm } from './types.ts';
 
 /**
@@ -19,16 +19,6 @@ export interface Engagement {
   unsubscribes: number;
   bounces: { hard: number; soft: number };
   complaints: number;
-}
-
-export interface IncrementalView {
-  /** The control the treated are compared with: the own holdout, else the global control group. */
-  control: 'holdout' | 'global_control' | null;
-  treated: number;
-  controlSize: number;
-  conversions: Interval | null;
-  revenue: Interval | null;
-  confidence: number;
 }
 
 export interface Performance {
@@ -116,19 +106,4 @@ export async function armOutcomes(
     out.set(r.campaign_id, arms);
   }
   return out;
-}
-
-/** Treated against the own holdout when there is one, else against the global control group. */
-export function incrementalView(arms: ArmOutcomes, confidence = 0.95): IncrementalView & { revenueVariance: number | null } {
-  const control = arms.holdout.n >= 2 ? 'holdout' : arms.global_control.n >= 2 ? 'global_control' : null;
-  const inc: Incremental | null = control && arms.treatment.n >= 2 ? incremental(arms.treatment, arms[control], confidence) : null;
-  return {
-    control: inc ? control : null,
-    treated: arms.treatment.n,
-    controlSize: control ? arms[control].n : 0,
-    conversions: inc?.conversions ?? null,
-    revenue: inc?.revenue ?? null,
-    revenueVariance: inc?.revenueVariance ?? null,
-    confidence,
-  };
 }

@@ -10,7 +10,7 @@ import { feedbackRoutes } from './feedbackRoutes.ts';
 import { dkimKeyInput } from './dkim.ts';
 import { seedListInput } from './seedList.ts';
 import { unsubscribePage } from './unsubscribePage.ts';
-import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES } from './types.ts';
+import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES, performanceView } from './types.ts';
 
 /** The services these handlers use (the composition root passes them in). */
 interface RouteServices {
@@ -260,6 +260,19 @@ export async function messagingRoutes(app: ZodApp, services: RouteServices): Pro
       },
     },
     async (request) => messaging.proof(workspaceOf(request), request.params.id, request.body),
+  );
+  app.get(
+    '/v1/campaigns/:id/performance',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['messaging'],
+        summary: 'Delivered, opens (machine opens apart), clicks, unsubscribes, bounces, complaints; revenue by last touch and incremental against the holdout, with 95 % intervals',
+        params: idParams,
+        response: { 200: performanceView.extend({ campaignId: z.string() }) },
+      },
+    },
+    async (request) => messaging.performance(workspaceOf(request), request.params.id),
   );
   app.get(
     '/v1/campaigns/:id/report',
