@@ -8,6 +8,7 @@ import type { JourneyService } from '../journeys/service.ts';
 import type { LoyaltyService } from '../loyalty/service.ts';
 import type { MessagingService } from '../messaging/service.ts';
 import type { OrderService } from '../orders/service.ts';
+import type { SegmentService } from '../segments/service.ts';
 import type { SurveyService } from '../surveys/service.ts';
 import type { UgcService } from '../ugc/service.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
@@ -24,6 +25,7 @@ export interface DemoServices {
   intelligence: IntelligenceService;
   loyalty: LoyaltyService;
   messaging: MessagingService;
+  segments: SegmentService;
   journeys: JourneyService;
   surveys: SurveyService;
   ugc: UgcService;

@@ -25,6 +25,8 @@ import {
 import { parseDefinition, referenceIssues } from './validate.ts';
 import { incrementalView, sumOfIncrements } from '../../analytics/stats/incremental.ts';
 import { runOutcomes, sendSourceKey, windowOf } from './performance.ts';
+import { assignArm } from '../messaging/holdout.ts';
+import type { PastDelivery } from '../messaging/service.ts';
 
 /** The send steps with the path of their template. */
 const sendSteps = (def: Definition) =>
@@ -374,6 +376,46 @@ export class JourneyService {
       measured: { campaigns: m.increments.length, campaignsStarted: m.campaignsStarted, journeys: journeyParts.length, journeysEntered: runs.size },
       confidence,
     };
+  }
+
+  /**
+   * Runs that happened before (the demo's history): each entry gets its arm as a live entry would
+   * (assignArm), finishes, and a treated run's first send step is recorded as delivered `sendAfterMs`
+   * after entry with the recipient's `outcome`. Returns the runs recorded.
+   */
+  async recordPastRuns(
+    workspaceId: string,
+    id: string,
+    entries: { customerId: string; enteredAt: Date }[],
+    send: { afterMs: number; outcome: (customerId: string) => Omit<PastDelivery, 'customerId' | 'arm' | 'at' | 'step'> },
+  ): Promise<number> {
+    const journey = await this.get(workspaceId, id);
+    const def = journey.definition;
+    const first = sendSteps(def)[0]?.step;
+    const { globalControlPercent } = await this.m.messaging.sendingPolicy(workspaceId);
+    const runs = entries.map((e) => ({
+      id: newId(),
+      customer_id: e.customerId,
+      arm: assignArm({ workspaceId, campaignId: id, customerId: e.customerId, holdoutPercent: def.holdoutPercent, globalControlPercent, transactional: false }),
+      entered_at: e.enteredAt,
+      exited_at: new Date(e.enteredAt.getTime() + send.afterMs),
+      source_key: `past:${e.customerId}:${e.enteredAt.toISOString()}`,
+    }));
+    return this.db.tx(async (tx) => {
+      const { rowCount } = await tx.query(
+        `INSERT INTO journey_runs (workspace_id, id, journey_id, version, customer_id, arm, state, step_id, source_key, entered_at, exited_at, exit_reason)
+         SELECT $1, x.id, $2, $3, x.customer_id, x.arm, 'completed', NULL, x.source_key, x.entered_at, x.exited_at, CASE WHEN x.arm = 'treatment' THEN 'finished' ELSE 'held_out' END
+         FROM jsonb_to_recordset($4::jsonb) AS x(id uuid, customer_id uuid, arm text, entered_at timestamptz, exited_at timestamptz, source_key text)
+         ON CONFLICT DO NOTHING`,
+        [workspaceId, id, journey.version, JSON.stringify(runs)],
+      );
+      if (first) {
+        const sends = runs.filter((r) => r.arm === 'treatment').map((r): PastDelivery => ({ customerId: r.customer_id, arm: 'treatment', at: r.exited_at, step: `journey:past:${r.id}`, ...send.outcome(r.customer_id) }));
+        const source = { key: sendSourceKey(id, journey.version, first.id), name: `${journey.name} · v${journey.version} · ${first.id}` };
+        await this.m.messaging.recordPastDirect(workspaceId, source, first.template, first.class, sends, tx);
+      }
+      return rowCount ?? 0;
+    });
   }
 
   /** Source keys of every send step of every version (messaging keeps one message row per key). */

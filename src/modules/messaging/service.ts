@@ -27,6 +27,9 @@ import { compileTemplate, fileTagIssues, templateIssues } from './render.ts';
 import { assertSenderIdentity, needsSenderIdentity } from './senderIdentity.ts';
 import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
 import { attributedInPeriod, attributedToMessages } from './attribution.ts';
+import { recordPastDeliveries, type PastDelivery } from './history.ts';
+
+export type { PastDelivery } from './history.ts';
 import { armOutcomes, emptyArms, engagementOf, type Engagement, type Performance } from './performance.ts';
 import { incrementalView } from '../../analytics/stats/incremental.ts';
 import type { Attributed } from '../../analytics/stats/attribution.ts';
@@ -576,6 +579,44 @@ export class MessagingService {
       return v.revenue && v.revenueVariance !== null ? [{ campaignId, estimate: v.revenue.estimate, variance: v.revenueVariance }] : [];
     });
     return { currency, attributed, campaignsStarted: started.size, increments };
+  }
+
+  /**
+   * A campaign sent before (the demo's history): created, its recipients' arms drawn as a live send
+   * draws them (assignArm), each treated recipient's outcome taken from `outcome`, marked sent.
+   */
+  async recordPastCampaign(
+    workspaceId: string,
+    input: CampaignInput & { sentAt: Date; recipients: string[]; outcome: (customerId: string) => Omit<PastDelivery, 'customerId' | 'arm' | 'at' | 'step'> },
+  ): Promise<Campaign & { recorded: number }> {
+    const { sentAt, recipients, outcome, ...campaignFields } = input;
+    const campaign = await this.createCampaign(workspaceId, campaignFields);
+    const { globalControlPercent } = await this.sendingPolicy(workspaceId);
+    const rows = recipients.map((customerId, i): PastDelivery => {
+      const arm = assignArm({ workspaceId, campaignId: campaign.id, customerId, holdoutPercent: campaign.holdoutPercent, globalControlPercent, transactional: campaign.class === 'transactional' });
+      // A send takes a while: recipients spread over the first hour.
+      return { customerId, arm, at: new Date(sentAt.getTime() + (i % 3600) * 1000), step: 'main', ...(arm === 'treatment' ? outcome(customerId) : {}) };
+    });
+    const recorded = await this.db.tx(async (tx) => {
+      const n = await recordPastDeliveries(tx, workspaceId, campaign, rows);
+      await tx.query(
+        `UPDATE campaigns SET status = 'sent', started_at = $3, enqueued_at = $3, finished_at = $3::timestamptz + interval '1 hour', updated_at = now() WHERE workspace_id = $1 AND id = $2`,
+        [workspaceId, campaign.id, sentAt],
+      );
+      return n;
+    });
+    return { ...(await this.getCampaign(workspaceId, campaign.id)), recorded };
+  }
+
+  /** Messages a sender (a journey's send step, by its source key as in `sendDirect`) sent before, with their outcomes. */
+  async recordPastDirect(workspaceId: string, source: { key: string; name: string }, template: Template, messageClass: MessageClass, rows: PastDelivery[], q: Queryable = this.db): Promise<number> {
+    const id = directCampaignId(workspaceId, source.key);
+    await q.query(
+      `INSERT INTO campaigns (workspace_id, id, name, channel, class, segment_id, template, status, started_at, enqueued_at, source)
+       VALUES ($1, $2, $3, $4, $5, NULL, $6, 'sending', $7, $7, 'journey') ON CONFLICT (workspace_id, id) DO NOTHING`,
+      [workspaceId, id, source.name, template.channel, messageClass, JSON.stringify(template), rows[0]?.at ?? new Date()],
+    );
+    return recordPastDeliveries(q, workspaceId, { id, channel: template.channel, class: messageClass }, rows);
   }
 
   // ── the outbox channel ────────────────────────────────────────────────────
