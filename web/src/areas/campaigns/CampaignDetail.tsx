@@ -14,6 +14,7 @@ import { usePreview } from '../segments/usePreview.ts';
 import { STATUS_BADGE } from './CampaignList.tsx';
 import { CampaignError } from './CampaignForm.tsx';
 import { CampaignReportView } from './CampaignReport.tsx';
+import { PerformancePanel } from './PerformancePanel.tsx';
 import type { Campaign, Content } from './types.ts';
 
 /** One campaign: what it is, send or cancel it, preview it for a real customer, test-send it, and its report. */
@@ -134,6 +135,7 @@ function Detail({ campaign, onChanged }: { campaign: Campaign; onChanged: () => 
           </div>
         ))}
       </dl>
+      {campaign.startedAt && <PerformancePanel key={`performance-${reportVersion}`} url={`/v1/campaigns/${campaign.id}/performance`} />}
       <CampaignReportView key={reportVersion} campaign={campaign} />
       <PreviewAndTest campaign={campaign} canSend={canSend} />
     </>
