@@ -84,7 +84,7 @@ export class MessagingService {
     secrets: SecretBox = new SecretBox(),
   ) {
     this.dkim = new DkimKeys(db, secrets);
-    this.feedback = new Feedback(db, { customers: m.customers, settingsOf: (ws, q) => this.settingsOf(ws, q) });
+    this.feedback = new Feedback(db, { customers: m.customers, settingsOf: (ws, q) => this.settingsOf(ws, q), recordOpen: (ws, id, open) => this.tracking.providerOpen(ws, id, open) });
     this.variables = m.recipientVariables ?? new Map();
     this.variableNames = [...this.variables.keys()];
     this.dispatcher = new Dispatcher(db, {

@@ -39,13 +39,21 @@ export class Tracking {
    */
   async open(token: string, context: { userAgent?: string | null; providerFlag?: boolean } = {}): Promise<void> {
     const d = await this.verified(token, 'open').catch(() => undefined);
-    if (!d) return;
-    const machine = isMachineOpen({ ...context, sentAt: d.sentAt, at: new Date() });
+    if (d) await this.recordOpen(d, isMachineOpen({ ...context, sentAt: d.sentAt, at: new Date() }), new Date());
+  }
+
+  /** An open the provider reported (SendGrid's event webhook), a machine's when it flagged it so; an unknown delivery is ignored. */
+  async providerOpen(workspaceId: string, deliveryId: string, open: { providerFlag: boolean; at: Date }): Promise<void> {
+    const d = await deliveryById(this.db, workspaceId, deliveryId);
+    if (d) await this.recordOpen(d, isMachineOpen({ providerFlag: open.providerFlag, sentAt: d.sentAt, at: open.at }), open.at);
+  }
+
+  private async recordOpen(d: TrackedDelivery, machine: boolean, at: Date): Promise<void> {
     await this.db.tx(async (tx) => {
       const column = machine ? 'machine_opened_at' : 'human_opened_at';
       const { rowCount } = await tx.query(
-        `UPDATE deliveries SET opened_at = coalesce(opened_at, now()), ${column} = now() WHERE workspace_id = $1 AND id = $2 AND ${column} IS NULL`,
-        [d.workspaceId, d.id],
+        `UPDATE deliveries SET opened_at = least(coalesce(opened_at, $3), $3), ${column} = $3 WHERE workspace_id = $1 AND id = $2 AND ${column} IS NULL`,
+        [d.workspaceId, d.id, at],
       );
       if (rowCount) await log(tx, d, 'opened', machine ? 'machine' : null);
     });
