@@ -74,7 +74,8 @@ export async function seedDemoMessageHistory(services: DemoServices, workspaceId
     journeyRuns = await services.journeys.recordPastRuns(
       workspaceId,
       journey.id,
-      rows.map((r) => ({ customerId: r.customer_id, enteredAt: r.at })),
+      // Entered a minute after the order, as the trigger scanner would: the order that triggered the run is not its outcome.
+      rows.map((r) => ({ customerId: r.customer_id, enteredAt: new Date(r.at.getTime() + 60_000) })),
       { afterMs: 3 * DAY, outcome: () => outcomeOf(rng) },
     );
   }
