@@ -387,7 +387,7 @@ export const ja: Record<keyof typeof en, string> = {
   'campaigns.report.complaints': '迷惑メール報告',
   'campaigns.report.complaintWarning': '迷惑メール報告率が {rate} で、メールボックス事業者の目安 0.1 % を超えています。配信先と同意の取り方を見直してください。0.3 % を超えると配信は停止します。',
   'campaigns.report.paused': '迷惑メール報告が多いため配信を一時停止しました（{reason}）。原因を解消してから再開（POST /v1/campaigns/:id/resume）するか、キャンセルしてください。',
-  "campaigns.perf.title": "成果",
+  "campaigns.perf.title": "配信成果と売上",
   "campaigns.perf.delivered": "到達／送信",
   "campaigns.perf.opens": "開封",
   "campaigns.perf.humanOpens": "人による開封",
