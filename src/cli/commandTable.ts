@@ -17,7 +17,7 @@ export const COMMANDS: Record<string, { summary: string; files: string[] }> = {
     summary: 'refit on the calibration period and compare predicted with actual purchases and revenue in the holdout',
     files: ['backtest'],
   },
-  campaign: { summary: 'messaging campaigns: send to a segment on any channel, report lift', files: ['campaign', 'campaignOps'] },
+  campaign: { summary: 'messaging campaigns: send to a segment on any channel, report lift', files: ['campaign', 'campaignOps', 'campaignPerformance'] },
   coupon: { summary: 'coupon campaigns: create, issue codes, redeem, stats', files: ['coupon'] },
   email: { summary: 'email deliverability: DKIM keys per sending domain, the bounce and complaint listener (docs/messaging.md, Deliverability)', files: ['email'] },
   fit: {
@@ -33,7 +33,7 @@ export const COMMANDS: Record<string, { summary: string; files: string[] }> = {
     summary: 'import a CSV file (UTF-8 or Shift_JIS, Japanese or English headers); see docs/import.md',
     files: ['import'],
   },
-  journey: { summary: 'automated journeys: list, inspect, switch on templates, activate, run', files: ['journey'] },
+  journey: { summary: 'automated journeys: list, inspect, switch on templates, activate, run', files: ['journey', 'journeyPerformance'] },
   loyalty: { summary: 'loyalty points, tiers, rewards and referrals', files: ['loyalty', 'loyaltySettings'] },
   predict: {
     summary: 'per-customer expected purchases in the next --horizon, P(alive) and (--clv) lifetime value, written as CSV',

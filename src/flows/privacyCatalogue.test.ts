@@ -91,7 +91,7 @@ const TABLES: Record<string, Classification> = {
   },
   deliveries: {
     personal: ['vars', 'provider_id'],
-    kept: [...ids, 'campaign_id', 'step', 'channel', 'class', 'arm', 'state', 'reason', 'attempts', 'due_at', 'lease_until', 'created_at', 'sent_at', 'opened_at', 'clicked_at', 'variant', 'ab_group'],
+    kept: [...ids, 'campaign_id', 'step', 'channel', 'class', 'arm', 'state', 'reason', 'attempts', 'due_at', 'lease_until', 'created_at', 'sent_at', 'opened_at', 'human_opened_at', 'machine_opened_at', 'clicked_at', 'variant', 'ab_group'],
     exported: list('messages'),
   },
   delivery_log: { personal: [], kept: ['workspace_id', 'delivery_id', 'customer_id', 'seq', 'at', 'kind', 'reason'], exported: list('messageLog') },

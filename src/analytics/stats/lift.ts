@@ -106,7 +106,7 @@ export function relativeLiftOfProportions(x1: number, n1: number, x0: number, n0
   return ratio && asLift({ ...ratio, estimate: x1 / n1 / (x0 / n0) });
 }
 
-function meanAndVariance(g: GroupOutcome): { mean: number; variance: number } {
+export function meanAndVariance(g: GroupOutcome): { mean: number; variance: number } {
   const mean = g.revenueSum / g.n;
   const variance = g.n > 1 ? Math.max(0, (g.revenueSumSquares - g.n * mean * mean) / (g.n - 1)) : 0;
   return { mean, variance };

@@ -6,6 +6,7 @@ import { observationEnd } from './generator.ts';
 import { seedDemoKpiTargets } from './kpiTargets.ts';
 import { seedDemoLoyalty } from './loyaltyProgramme.ts';
 import { seedDemoMessaging } from './messagingSetup.ts';
+import { seedDemoMessageHistory } from './messageHistory.ts';
 import { seedDemoScoreHistory } from './scoreHistory.ts';
 import { seedDemoUgc } from './ugcContest.ts';
 
@@ -86,6 +87,8 @@ async function makeReady(services: DemoServices, workspace: Workspace, publicBas
   if (entries > 0) lines.push(`Demo UGC contest: ${entries} entries (see docs/ugc.md)`);
   const targets = await seedDemoKpiTargets(services, workspace.id, end);
   if (targets > 0) lines.push(`Demo KPI targets: ${targets} (see docs/metrics.md)`);
+  const history = await seedDemoMessageHistory(services, workspace.id, { end, seed: DEMO_WORKSPACE.seed });
+  if (history) lines.push(`Demo message history: a sale announcement (${history.campaign.toLocaleString('en')} recipients) and ${history.journeyRuns.toLocaleString('en')} post-purchase journey runs (see docs/messaging.md)`);
   const runs = await seedDemoScoreHistory(services, workspace.id, { end });
   if (runs > 0) lines.push(`Demo score history: ${runs} scoring runs over the last months`);
   return lines;

@@ -8,6 +8,7 @@ import type { JourneyService } from '../journeys/index.ts';
 import type { LoyaltyService } from '../loyalty/index.ts';
 import type { MessagingService } from '../messaging/index.ts';
 import type { OrderService } from '../orders/index.ts';
+import type { SegmentService } from '../segments/index.ts';
 import type { SurveyService } from '../surveys/index.ts';
 import type { UgcService } from '../ugc/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
@@ -24,6 +25,7 @@ export interface DemoServices {
   intelligence: IntelligenceService;
   loyalty: LoyaltyService;
   messaging: MessagingService;
+  segments: SegmentService;
   journeys: JourneyService;
   surveys: SurveyService;
   ugc: UgcService;

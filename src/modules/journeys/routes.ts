@@ -5,6 +5,8 @@ import type { JourneyService } from './service.ts';
 import { STEP_TYPES } from './definition.ts';
 import { definitionSchema, triggerSchema } from './definition.ts';
 import { JOURNEY_STATUSES, journeyInput, journeyPatch, RUN_STATES } from './types.ts';
+import { messageRevenueView, performanceView } from '../messaging/index.ts';
+import { instant } from '../../kernel/listQuery.ts';
 
 /** The services these handlers use (the composition root passes them in). */
 interface RouteServices {
@@ -184,6 +186,34 @@ export async function journeysRoutes(app: ZodApp, services: RouteServices): Prom
     '/v1/journeys/:id/stats',
     { preHandler: read, schema: { tags, summary: 'Entrants, conversions, per-step counts and lift with confidence intervals', params: idParams, response: { 200: statsView } } },
     async (request) => journeys.stats(workspaceOf(request), request.params.id),
+  );
+
+  app.get(
+    '/v1/journeys/:id/performance',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: "Its messages' engagement and last-touch revenue; incremental revenue of treated runs against held-out runs, with 95 % intervals",
+        params: idParams,
+        response: { 200: performanceView.extend({ journeyId: z.string() }) },
+      },
+    },
+    async (request) => journeys.performance(workspaceOf(request), request.params.id),
+  );
+
+  app.get(
+    '/v1/insights/message-revenue',
+    {
+      preHandler: read,
+      schema: {
+        tags: [...tags, 'insights'],
+        summary: 'Revenue from campaigns and journeys in [from, to): attributed by last touch, and incremental against control groups with a 95 % interval',
+        querystring: z.object({ from: instant(), to: instant() }),
+        response: { 200: messageRevenueView },
+      },
+    },
+    async (request) => journeys.messageRevenue(workspaceOf(request), request.query.from, request.query.to),
   );
 
   app.get(

@@ -5,6 +5,7 @@ import { unitHash } from '../messaging/holdout.ts';
 import { compileRule, type CompileContext } from '../segments/compile.ts';
 import { uses, type Rule } from '../segments/rule.ts';
 import type { JourneyModules } from './deps.ts';
+import { sendSourceKey } from './performance.ts';
 import { definitionSchema, type Definition } from './definition.ts';
 import { nextLocalTime } from './localTime.ts';
 import type { RunnerResult, RunState } from './types.ts';
@@ -241,7 +242,7 @@ export class Runner {
               template: step.template,
               class: step.class,
               idempotencyKey: `journey:${key}`,
-              source: { key: `journey:${run.journey_id}:${run.version}:${step.id}`, name: `${ctx.journeyNames.get(run.journey_id) ?? 'Journey'} · v${run.version} · ${step.id}` },
+              source: { key: sendSourceKey(run.journey_id, run.version, step.id), name: `${ctx.journeyNames.get(run.journey_id) ?? 'Journey'} · v${run.version} · ${step.id}` },
               vars: typeof u.vars.couponCode === 'string' ? { couponCode: u.vars.couponCode } : {},
             };
             batch.sends.push({ log: log('done', step.template.channel), message });

@@ -23,6 +23,10 @@ import {
   type ScanResult,
 } from './types.ts';
 import { parseDefinition, referenceIssues } from './validate.ts';
+import { incrementalView, sumOfIncrements } from '../../analytics/stats/incremental.ts';
+import { runOutcomes, sendSourceKey, windowOf } from './performance.ts';
+import { assignArm } from '../messaging/holdout.ts';
+import type { PastDelivery } from '../messaging/index.ts';
 
 /** The send steps with the path of their template. */
 const sendSteps = (def: Definition) =>
@@ -30,6 +34,8 @@ const sendSteps = (def: Definition) =>
 
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 const ARMS: Arm[] = ['treatment', 'holdout', 'global_control'];
+const NO_RUNS: GroupOutcome = { n: 0, conversions: 0, revenueSum: 0, revenueSumSquares: 0 };
+const EMPTY_ARMS: Record<Arm, GroupOutcome> = { treatment: NO_RUNS, holdout: NO_RUNS, global_control: NO_RUNS };
 const EMPTY_COUNTS: RunCounts = { entrants: 0, active: 0, converted: 0, completed: 0, exited: 0 };
 
 const COUNTS_SQL = `SELECT count(*)::int AS entrants, count(*) FILTER (WHERE state = 'waiting')::int AS active,
@@ -324,6 +330,101 @@ export class JourneyService {
       }),
       lift: { vsHoldout: lift('holdout'), vsGlobalControl: lift('global_control'), goal: journey.definition.goal },
     };
+  }
+
+  /**
+   * The journey's performance page: engagement and last-touch revenue of its messages (every
+   * version's send steps), and incremental revenue of its treated runs against its held-out runs
+   * (else the global control group's), within its window after entry (docs/messaging.md,
+   * "Attribution: last touch and incremental").
+   */
+  async performance(workspaceId: string, id: string, confidence = 0.95) {
+    const journey = await this.get(workspaceId, id);
+    const messages = await this.m.messaging.messagesPerformance(workspaceId, await this.sendKeys(workspaceId, [id]));
+    const days = windowOf(journey.definition);
+    const arms = (await runOutcomes(this.db, workspaceId, messages.currency, [{ journeyId: id, days }])).get(id);
+    const { revenueVariance: _, ...inc } = incrementalView(arms ?? EMPTY_ARMS, confidence);
+    return { journeyId: id, ...messages, conversionWindowDays: days, incremental: inc };
+  }
+
+  /**
+   * Revenue from campaigns and journeys in [from, to) (the Overview's figure): orders of the period
+   * credited by last touch, and the sum of the incremental revenue of the campaigns started and
+   * journey runs entered in the period that have a control group, with a normal interval.
+   */
+  async messageRevenue(workspaceId: string, from: Date, to: Date, confidence = 0.95) {
+    const m = await this.m.messaging.revenueInPeriod(workspaceId, from, to, confidence);
+    const { rows } = await this.db.query<{ id: string; definition: Definition }>(
+      `SELECT j.id, v.definition FROM journeys j JOIN journey_versions v ON v.workspace_id = j.workspace_id AND v.journey_id = j.id AND v.version = j.current_version
+       WHERE j.workspace_id = $1`,
+      [workspaceId],
+    );
+    const windows = rows.map((r) => ({ journeyId: r.id, days: windowOf(definitionSchema.parse(r.definition)) }));
+    const runs = windows.length > 0 ? await runOutcomes(this.db, workspaceId, m.currency, windows, { from, to }) : new Map();
+    const journeyParts = [...runs.values()].flatMap((arms) => {
+      const v = incrementalView(arms, confidence);
+      return v.revenue && v.revenueVariance !== null ? [{ estimate: v.revenue.estimate, variance: v.revenueVariance }] : [];
+    });
+    const { campaigns, journeys } = m.attributed;
+    return {
+      from,
+      to,
+      currency: m.currency,
+      attributedRevenue: campaigns.revenue + journeys.revenue,
+      attributed: { campaigns, journeys },
+      incrementalRevenue: sumOfIncrements([...m.increments, ...journeyParts], confidence),
+      measured: { campaigns: m.increments.length, campaignsStarted: m.campaignsStarted, journeys: journeyParts.length, journeysEntered: runs.size },
+      confidence,
+    };
+  }
+
+  /**
+   * Runs that happened before (the demo's history): each entry gets its arm as a live entry would
+   * (assignArm), finishes, and a treated run's first send step is recorded as delivered `sendAfterMs`
+   * after entry with the recipient's `outcome`. Returns the runs recorded.
+   */
+  async recordPastRuns(
+    workspaceId: string,
+    id: string,
+    entries: { customerId: string; enteredAt: Date }[],
+    send: { afterMs: number; outcome: (customerId: string) => Omit<PastDelivery, 'customerId' | 'arm' | 'at' | 'step'> },
+  ): Promise<number> {
+    const journey = await this.get(workspaceId, id);
+    const def = journey.definition;
+    const first = sendSteps(def)[0]?.step;
+    const { globalControlPercent } = await this.m.messaging.sendingPolicy(workspaceId);
+    const runs = entries.map((e) => ({
+      id: newId(),
+      customer_id: e.customerId,
+      arm: assignArm({ workspaceId, campaignId: id, customerId: e.customerId, holdoutPercent: def.holdoutPercent, globalControlPercent, transactional: false }),
+      entered_at: e.enteredAt,
+      exited_at: new Date(e.enteredAt.getTime() + send.afterMs),
+      source_key: `past:${e.customerId}:${e.enteredAt.toISOString()}`,
+    }));
+    return this.db.tx(async (tx) => {
+      const { rowCount } = await tx.query(
+        `INSERT INTO journey_runs (workspace_id, id, journey_id, version, customer_id, arm, state, step_id, source_key, entered_at, exited_at, exit_reason)
+         SELECT $1, x.id, $2, $3, x.customer_id, x.arm, 'completed', NULL, x.source_key, x.entered_at, x.exited_at, CASE WHEN x.arm = 'treatment' THEN 'finished' ELSE 'held_out' END
+         FROM jsonb_to_recordset($4::jsonb) AS x(id uuid, customer_id uuid, arm text, entered_at timestamptz, exited_at timestamptz, source_key text)
+         ON CONFLICT DO NOTHING`,
+        [workspaceId, id, journey.version, JSON.stringify(runs)],
+      );
+      if (first) {
+        const sends = runs.filter((r) => r.arm === 'treatment').map((r): PastDelivery => ({ customerId: r.customer_id, arm: 'treatment', at: r.exited_at, step: `journey:past:${r.id}`, ...send.outcome(r.customer_id) }));
+        const source = { key: sendSourceKey(id, journey.version, first.id), name: `${journey.name} · v${journey.version} · ${first.id}` };
+        await this.m.messaging.recordPastDirect(workspaceId, source, first.template, first.class, sends, tx);
+      }
+      return rowCount ?? 0;
+    });
+  }
+
+  /** Source keys of every send step of every version (messaging keeps one message row per key). */
+  private async sendKeys(workspaceId: string, ids: string[]): Promise<string[]> {
+    const { rows } = await this.db.query<{ journey_id: string; version: number; definition: Definition }>(
+      'SELECT journey_id, version, definition FROM journey_versions WHERE workspace_id = $1 AND journey_id = ANY($2::uuid[])',
+      [workspaceId, ids],
+    );
+    return rows.flatMap((r) => sendSteps(definitionSchema.parse(r.definition)).map(({ step }) => sendSourceKey(r.journey_id, r.version, step.id)));
   }
 
   /** A customer's runs, newest first, each with its executed steps (the customer 360). */

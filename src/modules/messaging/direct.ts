@@ -74,5 +74,10 @@ export async function enqueueDirect(q: Queryable, workspaceId: string, messages:
 }
 
 function campaignIdOf(workspaceId: string, m: DirectMessage): string {
-  return uuidFrom(`direct:${workspaceId}:${m.source.key}`);
+  return directCampaignId(workspaceId, m.source.key);
+}
+
+/** The campaign row of a sender's messages (one per `source.key`), for its reports. */
+export function directCampaignId(workspaceId: string, sourceKey: string): string {
+  return uuidFrom(`direct:${workspaceId}:${sourceKey}`);
 }

@@ -1,3 +1,3 @@
 /** The public face of messaging: what other modules import (docs/architecture.md, rule "import"). */
-export { MessagingService } from './service.ts';
+export { MessagingService, type PastDelivery } from './service.ts';
 export * from './types.ts';

@@ -12,7 +12,7 @@ import { seedListInput } from './seedList.ts';
 import { smsSegments } from './channels/smsSegments.ts';
 import { starterRoutes } from './starterRoutes.ts';
 import { unsubscribePage } from './unsubscribePage.ts';
-import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES } from './types.ts';
+import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES, performanceView } from './types.ts';
 
 /** The services these handlers use (the composition root passes them in). */
 interface RouteServices {
@@ -272,6 +272,19 @@ export async function messagingRoutes(app: ZodApp, services: RouteServices): Pro
     async (request) => messaging.proof(workspaceOf(request), request.params.id, request.body),
   );
   app.get(
+    '/v1/campaigns/:id/performance',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['messaging'],
+        summary: 'Delivered, opens (machine opens apart), clicks, unsubscribes, bounces, complaints; revenue by last touch and incremental against the holdout, with 95 % intervals',
+        params: idParams,
+        response: { 200: performanceView.extend({ campaignId: z.string() }) },
+      },
+    },
+    async (request) => messaging.performance(workspaceOf(request), request.params.id),
+  );
+  app.get(
     '/v1/campaigns/:id/report',
     {
       preHandler: read,
@@ -319,7 +332,7 @@ export async function messagingRoutes(app: ZodApp, services: RouteServices): Pro
 
   // Public: what recipients' mail clients and browsers reach, authorised by the signed token alone.
   app.get('/m/o/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParams } }, async (request, reply) => {
-    await messaging.tracking.open(request.params.token.replace(/\.gif$/, ''));
+    await messaging.tracking.open(request.params.token.replace(/\.gif$/, ''), { userAgent: request.headers['user-agent'] });
     return reply.header('content-type', 'image/gif').header('cache-control', 'no-store').send(PIXEL);
   });
   app.get('/m/c/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParams, querystring: z.object({ u: z.url() }) } }, async (request, reply) => {

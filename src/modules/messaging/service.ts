@@ -11,7 +11,7 @@ import type { SegmentService } from '../segments/index.ts';
 import type { UserService } from '../users/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
 import { toCampaign } from './campaignRows.ts';
-import { enqueueDirect, type DirectMessage } from './direct.ts';
+import { directCampaignId, enqueueDirect, type DirectMessage } from './direct.ts';
 import { Dispatcher, type DrainOptions, type DrainResult, type WorkspaceMessaging } from './dispatch.ts';
 import { customerScope, footerLang, loadRecipients, postalOf } from './facts.ts';
 import { assignArm } from './holdout.ts';
@@ -31,6 +31,13 @@ import { compileTemplate, fileTagIssues, templateIssues } from './render.ts';
 import { variantTemplate } from './abTest.ts';
 import { assertSenderIdentity, needsSenderIdentity } from './senderIdentity.ts';
 import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
+import { attributedInPeriod, attributedToMessages } from './attribution.ts';
+import { recordPastDeliveries, type PastDelivery } from './history.ts';
+
+export type { PastDelivery } from './history.ts';
+import { armOutcomes, emptyArms, engagementOf, type Engagement, type Performance } from './performance.ts';
+import { incrementalView } from '../../analytics/stats/incremental.ts';
+import type { Attributed } from '../../analytics/stats/attribution.ts';
 import { referenceIn } from '../../kernel/references.ts';
 import { SeedList } from './seedList.ts';
 import { enqueueSeedCopies, markedContent, PROOF_HEADER, seedAddressesFor } from './seedCopies.ts';
@@ -82,7 +89,7 @@ export class MessagingService {
     secrets: SecretBox = new SecretBox(),
   ) {
     this.dkim = new DkimKeys(db, secrets);
-    this.feedback = new Feedback(db, { customers: m.customers, settingsOf: (ws, q) => this.settingsOf(ws, q) });
+    this.feedback = new Feedback(db, { customers: m.customers, settingsOf: (ws, q) => this.settingsOf(ws, q), recordOpen: (ws, id, open) => this.tracking.providerOpen(ws, id, open) });
     this.variables = m.recipientVariables ?? new Map();
     this.variableNames = [...this.variables.keys()];
     this.dispatcher = new Dispatcher(db, {
@@ -615,6 +622,86 @@ export class MessagingService {
   /** The global control group against everyone targeted, month by month. */
   globalControlReport(workspaceId: string, from: Date, to: Date): ReturnType<typeof globalControlReport> {
     return globalControlReport(this.db, workspaceId, from, to);
+  }
+
+  /**
+   * A campaign's performance page: engagement, revenue by last touch within its window, and
+   * incremental revenue against its holdout (else the global control group), with intervals.
+   */
+  async performance(workspaceId: string, campaignId: string, confidence = 0.95): Promise<Performance & { campaignId: string }> {
+    const campaign = await this.getCampaign(workspaceId, campaignId);
+    const { currency } = await this.m.workspaces.get(workspaceId);
+    const arms = (await armOutcomes(this.db, workspaceId, currency, { campaignIds: [campaign.id] })).get(campaign.id) ?? emptyArms();
+    const { revenueVariance: _, ...inc } = incrementalView(arms, confidence);
+    return {
+      campaignId: campaign.id,
+      currency,
+      conversionWindowDays: campaign.conversionWindowDays,
+      engagement: await engagementOf(this.db, workspaceId, [campaign.id]),
+      lastTouch: await attributedToMessages(this.db, workspaceId, currency, [campaign.id]),
+      incremental: inc,
+    };
+  }
+
+  /** Engagement and last-touch revenue of message rows (a journey's sends, named by their source keys as in `sendDirect`). */
+  async messagesPerformance(workspaceId: string, sourceKeys: string[]): Promise<{ currency: string; engagement: Engagement; lastTouch: Attributed }> {
+    const { currency } = await this.m.workspaces.get(workspaceId);
+    const ids = sourceKeys.map((k) => directCampaignId(workspaceId, k));
+    return { currency, engagement: await engagementOf(this.db, workspaceId, ids), lastTouch: await attributedToMessages(this.db, workspaceId, currency, ids) };
+  }
+
+  /**
+   * Revenue from messages in [from, to): orders placed in the period credited by last touch, split
+   * campaigns / journeys; and each campaign started in the period with a control group, its
+   * incremental revenue estimate and variance (the caller adds journeys' and sums them).
+   */
+  async revenueInPeriod(workspaceId: string, from: Date, to: Date, confidence = 0.95) {
+    const { currency } = await this.m.workspaces.get(workspaceId);
+    const attributed = await attributedInPeriod(this.db, workspaceId, currency, from, to);
+    const started = await armOutcomes(this.db, workspaceId, currency, { from, to });
+    const increments = [...started].flatMap(([campaignId, arms]) => {
+      const v = incrementalView(arms, confidence);
+      return v.revenue && v.revenueVariance !== null ? [{ campaignId, estimate: v.revenue.estimate, variance: v.revenueVariance }] : [];
+    });
+    return { currency, attributed, campaignsStarted: started.size, increments };
+  }
+
+  /**
+   * A campaign sent before (the demo's history): created, its recipients' arms drawn as a live send
+   * draws them (assignArm), each treated recipient's outcome taken from `outcome`, marked sent.
+   */
+  async recordPastCampaign(
+    workspaceId: string,
+    input: CampaignInput & { sentAt: Date; recipients: string[]; outcome: (customerId: string) => Omit<PastDelivery, 'customerId' | 'arm' | 'at' | 'step'> },
+  ): Promise<Campaign & { recorded: number }> {
+    const { sentAt, recipients, outcome, ...campaignFields } = input;
+    const campaign = await this.createCampaign(workspaceId, campaignFields);
+    const { globalControlPercent } = await this.sendingPolicy(workspaceId);
+    const rows = recipients.map((customerId, i): PastDelivery => {
+      const arm = assignArm({ workspaceId, campaignId: campaign.id, customerId, holdoutPercent: campaign.holdoutPercent, globalControlPercent, transactional: campaign.class === 'transactional' });
+      // A send takes a while: recipients spread over the first hour.
+      return { customerId, arm, at: new Date(sentAt.getTime() + (i % 3600) * 1000), step: 'main', ...(arm === 'treatment' ? outcome(customerId) : {}) };
+    });
+    const recorded = await this.db.tx(async (tx) => {
+      const n = await recordPastDeliveries(tx, workspaceId, campaign, rows);
+      await tx.query(
+        `UPDATE campaigns SET status = 'sent', started_at = $3, enqueued_at = $3, finished_at = $3::timestamptz + interval '1 hour', updated_at = now() WHERE workspace_id = $1 AND id = $2`,
+        [workspaceId, campaign.id, sentAt],
+      );
+      return n;
+    });
+    return { ...(await this.getCampaign(workspaceId, campaign.id)), recorded };
+  }
+
+  /** Messages a sender (a journey's send step, by its source key as in `sendDirect`) sent before, with their outcomes. */
+  async recordPastDirect(workspaceId: string, source: { key: string; name: string }, template: Template, messageClass: MessageClass, rows: PastDelivery[], q: Queryable = this.db): Promise<number> {
+    const id = directCampaignId(workspaceId, source.key);
+    await q.query(
+      `INSERT INTO campaigns (workspace_id, id, name, channel, class, segment_id, template, status, started_at, enqueued_at, source)
+       VALUES ($1, $2, $3, $4, $5, NULL, $6, 'sending', $7, $7, 'journey') ON CONFLICT (workspace_id, id) DO NOTHING`,
+      [workspaceId, id, source.name, template.channel, messageClass, JSON.stringify(template), rows[0]?.at ?? new Date()],
+    );
+    return recordPastDeliveries(q, workspaceId, { id, channel: template.channel, class: messageClass }, rows);
   }
 
   // ── the outbox channel ────────────────────────────────────────────────────

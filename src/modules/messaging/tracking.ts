@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts';
 import type { CustomerService } from '../customers/index.ts';
 import { CONSENT_CHANNEL } from './deliveryGate.ts';
 import { addressOf, loadRecipients, suppressionKind } from './facts.ts';
+import { isMachineOpen } from './machineOpen.ts';
 import { addSuppressions } from './suppressions.ts';
 import { readToken, verifyToken, type TokenPurpose } from './tokens.ts';
 import type { Channel } from './types.ts';
@@ -17,6 +18,7 @@ interface TrackedDelivery {
   id: string;
   customerId: string;
   channel: Channel;
+  sentAt: Date | null;
 }
 
 /**
@@ -30,10 +32,31 @@ export class Tracking {
     private readonly deps: Deps,
   ) {}
 
-  /** Records the first open; a bad token is ignored (the pixel is served anyway). */
-  async open(token: string): Promise<void> {
+  /**
+   * Records the first open of each kind, a person's and a machine's (machineOpen.ts: the provider's
+   * flag, or a known image proxy within seconds of delivery); a bad token is ignored (the pixel is
+   * served anyway).
+   */
+  async open(token: string, context: { userAgent?: string | null; providerFlag?: boolean } = {}): Promise<void> {
     const d = await this.verified(token, 'open').catch(() => undefined);
-    if (d) await this.mark(d, 'opened_at', 'opened', null);
+    if (d) await this.recordOpen(d, isMachineOpen({ ...context, sentAt: d.sentAt, at: new Date() }), new Date());
+  }
+
+  /** An open the provider reported (SendGrid's event webhook), a machine's when it flagged it so; an unknown delivery is ignored. */
+  async providerOpen(workspaceId: string, deliveryId: string, open: { providerFlag: boolean; at: Date }): Promise<void> {
+    const d = await deliveryById(this.db, workspaceId, deliveryId);
+    if (d) await this.recordOpen(d, isMachineOpen({ providerFlag: open.providerFlag, sentAt: d.sentAt, at: open.at }), open.at);
+  }
+
+  private async recordOpen(d: TrackedDelivery, machine: boolean, at: Date): Promise<void> {
+    await this.db.tx(async (tx) => {
+      const column = machine ? 'machine_opened_at' : 'human_opened_at';
+      const { rowCount } = await tx.query(
+        `UPDATE deliveries SET opened_at = least(coalesce(opened_at, $3), $3), ${column} = $3 WHERE workspace_id = $1 AND id = $2 AND ${column} IS NULL`,
+        [d.workspaceId, d.id, at],
+      );
+      if (rowCount) await log(tx, d, 'opened', machine ? 'machine' : null);
+    });
   }
 
   /** The click's target URL, after recording the click; throws on a forged token or URL. */
@@ -115,7 +138,7 @@ export class Tracking {
     await this.db.tx(async (tx) => {
       // A click implies the message was opened, even where images (the pixel) were blocked.
       const { rowCount } = await tx.query(
-        `UPDATE deliveries SET ${column === 'clicked_at' ? 'clicked_at = now(), ' : ''}opened_at = coalesce(opened_at, now())
+        `UPDATE deliveries SET ${column === 'clicked_at' ? 'clicked_at = now(), ' : ''}opened_at = coalesce(opened_at, now()), human_opened_at = coalesce(human_opened_at, now())
          WHERE workspace_id = $1 AND id = $2 AND ${column} IS NULL`,
         [d.workspaceId, d.id],
       );
@@ -126,8 +149,8 @@ export class Tracking {
 
 async function deliveryById(q: Db | { query: Db['query'] }, workspaceId: string, id: string): Promise<TrackedDelivery | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-  const { rows } = await q.query<{ customer_id: string; channel: Channel }>('SELECT customer_id, channel FROM deliveries WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
-  return rows[0] && { workspaceId, id, customerId: rows[0].customer_id, channel: rows[0].channel };
+  const { rows } = await q.query<{ customer_id: string; channel: Channel; sent_at: Date | null }>('SELECT customer_id, channel, sent_at FROM deliveries WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+  return rows[0] && { workspaceId, id, customerId: rows[0].customer_id, channel: rows[0].channel, sentAt: rows[0].sent_at };
 }
 
 async function log(q: { query: Db['query'] }, d: TrackedDelivery, kind: string, reason: string | null): Promise<void> {

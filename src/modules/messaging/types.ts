@@ -118,3 +118,41 @@ export interface CustomerMessage {
 export type RecipientVariableLoader = (q: Queryable, workspaceId: string, customerIds: string[]) => Promise<Map<string, unknown>>;
 /** Variable name → its loader. Templates also see each name at the top level (`{{ survey_links.nps }}`). */
 export type RecipientVariableProviders = ReadonlyMap<string, RecipientVariableLoader>;
+
+const interval = z.object({ estimate: z.number(), low: z.number(), high: z.number() }).nullable();
+const n = z.number().int();
+/** The performance page of a campaign or a journey (docs/messaging.md, "Attribution: last touch and incremental"); money in minor units of `currency`. */
+export const performanceView = z.object({
+  currency: z.string(),
+  conversionWindowDays: n,
+  engagement: z.object({
+    sent: n,
+    delivered: n.describe('sent and not hard-bounced'),
+    opens: z.object({ total: n, human: n, machine: n.describe('opened only by a machine (provider flag, or a proxy within seconds of delivery)') }),
+    clicks: n,
+    unsubscribes: n,
+    bounces: z.object({ hard: n, soft: n }),
+    complaints: n,
+  }),
+  lastTouch: z.object({ orders: n, customers: n, revenue: z.number().describe('orders credited to these messages by last touch within the window') }),
+  incremental: z.object({
+    control: z.enum(['holdout', 'global_control']).nullable(),
+    treated: n,
+    controlSize: n,
+    conversions: interval.describe('treated minus what the control rate predicts, with its interval'),
+    revenue: interval.describe('treated minus control revenue per person, times the treated'),
+    confidence: z.number(),
+  }),
+});
+
+/** The Overview's revenue from campaigns and journeys for a period. */
+export const messageRevenueView = z.object({
+  from: z.date(),
+  to: z.date(),
+  currency: z.string(),
+  attributedRevenue: z.number(),
+  attributed: z.object({ campaigns: performanceView.shape.lastTouch, journeys: performanceView.shape.lastTouch }),
+  incrementalRevenue: interval,
+  measured: z.object({ campaigns: n, campaignsStarted: n, journeys: n, journeysEntered: n }),
+  confidence: z.number(),
+});

@@ -245,6 +245,21 @@ describeEachDatabase('messaging: bounces and complaints', (t) => {
     assert.equal((await app.inject({ method: 'POST', url, payload: stale.payload, headers: stale.headers })).statusCode, 400);
   });
 
+  test('SendGrid open events: an open the provider flags as a machine open counts apart from a person’s', async () => {
+    const { campaignId, sent } = await sendCampaign('sgopen', 2);
+    const now = Math.floor(Date.now() / 1000);
+    const smtpId = (i: number) => `<${sent[i]!.deliveryId}@kizuna-shop.example.jp>`;
+    const post = sendgridPost([
+      { email: sent[0]!.email, timestamp: now, event: 'open', sg_machine_open: true, sg_event_id: 'o1', 'smtp-id': smtpId(0) },
+      { email: sent[1]!.email, timestamp: now, event: 'open', sg_machine_open: false, sg_event_id: 'o2', 'smtp-id': smtpId(1) },
+    ]);
+    const res = await app.inject({ method: 'POST', url: `/v1/messaging/feedback/sendgrid/${ws}`, payload: post.payload, headers: post.headers });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().received, 0, 'opens are not bounce or complaint reports');
+    const { engagement } = await services.messaging.performance(ws, campaignId);
+    assert.deepEqual(engagement.opens, { total: 2, human: 1, machine: 1 });
+  });
+
   test('the SMTP listener reads a DSN delivered to it; other mail is accepted and ignored', async () => {
     const { sent } = await sendCampaign('smtp', 1);
     const seen: string[] = [];

@@ -9,7 +9,7 @@ import { addSuppressions } from '../suppressions.ts';
 import { parseArf } from './arf.ts';
 import { parseDsn } from './dsn.ts';
 import { deliveryIdOf, type FeedbackReport } from './report.ts';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, parseSendgridEvents, verifySendgrid } from './sendgrid.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, parseSendgridEvents, parseSendgridOpens, verifySendgrid } from './sendgrid.ts';
 import { parseSesNotification, SnsVerifier } from './ses.ts';
 
 export type FeedbackSource = 'dsn' | 'arf' | 'ses' | 'sendgrid';
@@ -18,6 +18,8 @@ type FeedbackPolicy = MessagingSettings['feedback'];
 interface Deps {
   customers: Pick<CustomerService, 'insertConsents'>;
   settingsOf(workspaceId: string, q?: Queryable): Promise<{ settings: MessagingSettings }>;
+  /** A provider-reported open (tracking.ts), with the provider's machine-open flag. */
+  recordOpen?(workspaceId: string, deliveryId: string, open: { providerFlag: boolean; at: Date }): Promise<void>;
 }
 
 export interface IngestResult {
@@ -106,7 +108,9 @@ export class Feedback {
     } catch {
       throw new ValidationError('Invalid SendGrid event', [{ path: [], message: 'not JSON' }]);
     }
-    return this.ingest(workspaceId, 'sendgrid', parseSendgridEvents(body), now);
+    const result = await this.ingest(workspaceId, 'sendgrid', parseSendgridEvents(body), now);
+    for (const open of parseSendgridOpens(body)) await this.deps.recordOpen?.(workspaceId, open.deliveryId, { providerFlag: open.machine, at: open.occurredAt ?? now });
+    return result;
   }
 
   /** A raw inbound message: a DSN or an ARF report (anything else is refused, 400). */

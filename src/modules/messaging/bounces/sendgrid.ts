@@ -1,6 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { ValidationError } from '../../../kernel/errors.ts';
-import { stripAngles, type FeedbackReport } from './report.ts';
+import { deliveryIdOf, stripAngles, type FeedbackReport } from './report.ts';
 
 /**
  * SendGrid's Event Webhook, signed (ECDSA P-256 with SHA-256 over the timestamp header followed by
@@ -39,6 +39,8 @@ interface SendgridEvent {
   'smtp-id'?: string;
   status?: string;
   reason?: string;
+  /** On open events: SendGrid's verdict that a machine (Apple Mail Privacy Protection's prefetch) made the open. */
+  sg_machine_open?: boolean;
 }
 
 /** bounce (type bounce) is hard, bounce of type blocked soft, spamreport a complaint; the rest (deferred: SendGrid retries) is none. */
@@ -58,5 +60,17 @@ export function parseSendgridEvents(body: unknown): FeedbackReport[] {
         eventId: `sendgrid:${e.sg_event_id ?? `${e.email}:${e.timestamp}:${e.event}`}`,
       },
     ];
+  });
+}
+
+/**
+ * Open events (with SendGrid's open tracking on), matched like bounces by our Message-ID in `smtp-id`;
+ * `sg_machine_open` is the provider's flag for a machine open (machineOpen.ts).
+ */
+export function parseSendgridOpens(body: unknown): { deliveryId: string; machine: boolean; occurredAt?: Date }[] {
+  if (!Array.isArray(body)) return [];
+  return (body as SendgridEvent[]).flatMap((e) => {
+    const deliveryId = e.event === 'open' ? deliveryIdOf({ messageId: stripAngles(e['smtp-id']) }) : undefined;
+    return deliveryId ? [{ deliveryId, machine: e.sg_machine_open === true, occurredAt: e.timestamp ? new Date(e.timestamp * 1000) : undefined }] : [];
   });
 }

@@ -17,6 +17,7 @@ import { CampaignReportView } from './CampaignReport.tsx';
 import { EmailWidths } from './EmailWidths.tsx';
 import { PhonePreview } from './PhonePreview.tsx';
 import { AbTestResult } from './AbTestResult.tsx';
+import { PerformancePanel } from './PerformancePanel.tsx';
 import type { Campaign, Content } from './types.ts';
 
 /** One campaign: what it is, send or cancel it, preview it for a real customer, test-send it, and its report. */
@@ -138,6 +139,7 @@ function Detail({ campaign, onChanged }: { campaign: Campaign; onChanged: () => 
         ))}
       </dl>
       <AbTestResult key={`ab-${reportVersion}`} campaign={campaign} />
+      {campaign.startedAt && <PerformancePanel key={`performance-${reportVersion}`} url={`/v1/campaigns/${campaign.id}/performance`} />}
       <CampaignReportView key={reportVersion} campaign={campaign} />
       <PreviewAndTest campaign={campaign} canSend={canSend} />
     </>

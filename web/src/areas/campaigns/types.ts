@@ -112,3 +112,32 @@ export interface CouponCampaign {
   name: string;
   status: string;
 }
+
+/** GET /v1/campaigns/:id/performance and /v1/journeys/:id/performance (money in minor units of `currency`). */
+export interface Performance {
+  currency: string;
+  conversionWindowDays: number;
+  engagement: {
+    sent: number;
+    delivered: number;
+    opens: { total: number; human: number; machine: number };
+    clicks: number;
+    unsubscribes: number;
+    bounces: { hard: number; soft: number };
+    complaints: number;
+  };
+  lastTouch: { orders: number; customers: number; revenue: number };
+  incremental: { control: 'holdout' | 'global_control' | null; treated: number; controlSize: number; conversions: Interval | null; revenue: Interval | null; confidence: number };
+}
+
+/** GET /v1/insights/message-revenue */
+export interface MessageRevenue {
+  from: string;
+  to: string;
+  currency: string;
+  attributedRevenue: number;
+  attributed: { campaigns: Performance['lastTouch']; journeys: Performance['lastTouch'] };
+  incrementalRevenue: Interval | null;
+  measured: { campaigns: number; campaignsStarted: number; journeys: number; journeysEntered: number };
+  confidence: number;
+}

@@ -9,6 +9,7 @@ import { Onboarding } from '../../pages/Customers.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import { signedPoints, usePercent } from './shared.tsx';
+import { MessageRevenueCard } from './MessageRevenueCard.tsx';
 import type { Page } from '../../types.ts';
 import type { ComparisonBasis, Granularity, KpiDefinition, KpiReport, KpiValue } from './types.ts';
 
@@ -173,6 +174,7 @@ function KpiOverview() {
               <KpiCard key={key} kpi={key} report={report.data!} onSaved={report.reload} />
             ))}
           </div>
+          <MessageRevenueCard from={range.from} to={range.to} />
         </>
       )}
       {report.data && !last && <p className="empty">{t('insights.overview.noPeriods')}</p>}

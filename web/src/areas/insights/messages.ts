@@ -258,6 +258,14 @@ export const en = {
   'insights.signal.nps': 'NPS',
   'insights.signal.failedPayments': 'Failed payments',
   'insights.signal.renewal': 'Days to renewal',
+  "insights.messageRevenue.title": "Revenue from campaigns and journeys",
+  "insights.messageRevenue.attributed": "Attributed (last touch)",
+  "insights.messageRevenue.incremental": "Incremental",
+  "insights.messageRevenue.split": "Campaigns {campaigns} · journeys {journeys}",
+  "insights.messageRevenue.interval": "{confidence}% interval {low} to {high}",
+  "insights.messageRevenue.measured": "Incremental: {campaigns} of {campaignsStarted} campaigns started and {journeys} of {journeysEntered} journeys entered in the period, those with a control group; the interval treats them as independent.",
+  "insights.messageRevenue.none": "No campaign or journey with a control group in this period.",
+  "insights.messageRevenue.help": "Attributed: orders in the period credited to the last message before them within its window. Incremental: what the treated bought beyond their control groups (docs/messaging.md).",
 } as const;
 
 export const ja: Record<keyof typeof en, string> = {
@@ -518,4 +526,12 @@ export const ja: Record<keyof typeof en, string> = {
   'insights.signal.nps': 'NPS',
   'insights.signal.failedPayments': '支払い失敗',
   'insights.signal.renewal': '更新までの日数',
+  "insights.messageRevenue.title": "キャンペーンとジャーニーによる売上",
+  "insights.messageRevenue.attributed": "割当売上（ラストタッチ）",
+  "insights.messageRevenue.incremental": "増分売上",
+  "insights.messageRevenue.split": "キャンペーン {campaigns}・ジャーニー {journeys}",
+  "insights.messageRevenue.interval": "{confidence}% 区間 {low}〜{high}",
+  "insights.messageRevenue.measured": "増分は、期間中に開始したキャンペーン {campaignsStarted} 件のうち {campaigns} 件と、流入のあったジャーニー {journeysEntered} 件のうち {journeys} 件（対照群のあるもの）の合計です。区間はそれらを独立とみなしています。",
+  "insights.messageRevenue.none": "この期間に対照群のあるキャンペーンやジャーニーはありません。",
+  "insights.messageRevenue.help": "割当売上：期間中の注文を、その直前に届いた期間内のメッセージに割り当てた合計。増分売上：配信群が対照群を上回って購入した分（docs/messaging.md）。",
 };

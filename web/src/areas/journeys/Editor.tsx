@@ -14,6 +14,7 @@ import { LookupsProvider } from './lookups.tsx';
 import { insertStep, newStep, nodeOfIssue, removeStep, TRIGGER_NODE, uniqueStepId, withoutPositions } from './model.ts';
 import { SettingsForm, StepForm, TriggerForm } from './Panel.tsx';
 import { JourneyStatsView, StatusBadge } from './Stats.tsx';
+import { PerformancePanel } from '../campaigns/PerformancePanel.tsx';
 import { STEP_TYPES, type Definition, type Journey, type JourneyStats, type JourneyVersion, type StepType, type Validation, type ValidationIssue } from './types.ts';
 
 const VALIDATE_DELAY_MS = 400;
@@ -229,6 +230,7 @@ function Editor({ journey: initial }: { journey: Journey }) {
       )}
       {actionError !== undefined && <ErrorNotice error={actionError} />}
       {journey.status !== 'draft' && <JourneyStatsView stats={stats} error={statsError} />}
+      {journey.status !== 'draft' && <PerformancePanel key={`performance-${statsKey}`} url={`/v1/journeys/${journey.id}/performance`} />}
       <div className="journey-editor">
         <section className="journey-palette card" aria-labelledby="journey-palette-title">
           <h2 id="journey-palette-title">{t('journeys.palette.title')}</h2>
