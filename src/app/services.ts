@@ -26,6 +26,7 @@ import { SurveyService } from '../modules/surveys/service.ts';
 import { surveyLinkVariables } from '../modules/surveys/linkVariables.ts';
 import type { RecipientVariableProviders } from '../modules/messaging/types.ts';
 import { UgcService } from '../modules/ugc/service.ts';
+import { MediaService } from '../modules/media/service.ts';
 
 /**
  * The module services, built once per process over one database handle. Modules reach each other
@@ -57,6 +58,8 @@ export interface Services {
   journeys: JourneyService;
   surveys: SurveyService;
   ugc: UgcService;
+  /** Images uploaded for email templates (the visual editor). */
+  media: MediaService;
   privacy: PrivacyService;
 }
 
@@ -93,6 +96,7 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
   const journeys = new JourneyService(db, { workspaces, customers, events, segments, coupons, loyalty, webhooks, messaging, jobs, intelligence });
   const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging, jobs });
   const ugc = new UgcService(db, { customers, loyalty, coupons, surveys, events });
+  const media = new MediaService(db);
   const privacy = new PrivacyService(db, { customers, accounts, orders, events, ingest, intelligence, segments, coupons, loyalty, messaging, journeys, surveys, ugc, webhooks });
-  return { db, readDb, authenticator, workspaces, accounts, customers, catalog, orders, events, ingest, users, team, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, privacy };
+  return { db, readDb, authenticator, workspaces, accounts, customers, catalog, orders, events, ingest, users, team, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, media, privacy };
 }

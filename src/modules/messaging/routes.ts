@@ -10,7 +10,7 @@ import { feedbackRoutes } from './feedbackRoutes.ts';
 import { dkimKeyInput } from './dkim.ts';
 import { seedListInput } from './seedList.ts';
 import { unsubscribePage } from './unsubscribePage.ts';
-import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES } from './types.ts';
+import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES, type Template } from './types.ts';
 
 /** The services these handlers use (the composition root passes them in). */
 interface RouteServices {
@@ -238,6 +238,21 @@ export async function messagingRoutes(app: ZodApp, services: RouteServices): Pro
     '/v1/campaigns/:id/preview',
     { preHandler: read, schema: { tags: ['messaging'], summary: 'Render the campaign for a real customer', params: idParams, body: z.object({ customer: z.string().min(1).max(255) }) } },
     async (request) => messaging.preview(workspaceOf(request), request.params.id, request.body.customer),
+  );
+  app.post(
+    '/v1/campaigns/preview',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['messaging'],
+        summary: 'Render a template not saved yet for a real customer (the editor’s live preview); checked as a save checks it, 400 names the field',
+        body: z.object({ customer: z.string().min(1).max(255), template: z.record(z.string(), z.unknown()), class: z.enum(MESSAGE_CLASSES).default('marketing'), couponCampaignId: z.uuid().optional(), name: z.string().max(200).optional() }),
+      },
+    },
+    async (request) => {
+      const { customer, template, ...draft } = request.body;
+      return messaging.previewDraft(workspaceOf(request), { ...draft, template: template as Template }, customer);
+    },
   );
   app.post(
     '/v1/campaigns/:id/test',
