@@ -24,6 +24,7 @@ import { WorkspaceService } from '../modules/workspaces/service.ts';
 import { JourneyService } from '../modules/journeys/service.ts';
 import { SurveyService } from '../modules/surveys/service.ts';
 import { surveyLinkVariables } from '../modules/surveys/linkVariables.ts';
+import { loyaltyVariables } from '../modules/loyalty/templateVariables.ts';
 import type { RecipientVariableProviders } from '../modules/messaging/types.ts';
 import { UgcService } from '../modules/ugc/service.ts';
 import { MediaService } from '../modules/media/service.ts';
@@ -64,7 +65,10 @@ export interface Services {
 }
 
 /** Template variables other modules provide per recipient, handed to messaging here (not registered on import). */
-export const recipientVariables: RecipientVariableProviders = new Map([['survey_links', surveyLinkVariables]]);
+export const recipientVariables: RecipientVariableProviders = new Map([
+  ['survey_links', surveyLinkVariables],
+  ['loyalty', loyaltyVariables],
+]);
 
 export interface ServiceOptions {
   /** Where the server keeps files it writes (paper DM batches); without it, a temporary directory of this process. */

@@ -147,6 +147,8 @@ export const MERGE_TAGS = [
   'unsubscribe_url',
   'footer_lang',
   'survey_links.<slug>',
+  'loyalty.points',
+  'loyalty.tier',
 ] as const;
 export type MergeTag = (typeof MERGE_TAGS)[number];
 

@@ -42,7 +42,7 @@ const recipient: Recipient = {
   erased: false,
   consents: new Map(),
   recentSends: [],
-  variables: { survey_links: { nps: 'https://kizuna.example.jp/s/token' } },
+  variables: { survey_links: { nps: 'https://kizuna.example.jp/s/token' }, loyalty: { points: 1200, tier: 'gold' } },
 };
 const providedNames = [...recipientVariables.keys()];
 /** What dispatch gives a template: a full sample scope with this recipient's customer object. */
@@ -66,9 +66,17 @@ test('every documented merge tag renders a value for a recipient who has them al
 test('every variable the render code gives a template (top level, customer.*, each object field) is documented', () => {
   const documented = new Set(documentedTags());
   const isDocumented = (name: string) => documented.has(name) || documented.has(`${name}.<key>`) || documented.has(`${name}.<slug>`);
+  // A provided variable is an object of fields; the table names each field.
+  const isProvidedDocumented = (name: string) => isDocumented(name) || [...documented].some((tag) => tag.startsWith(`${name}.`));
   const s = scope() as unknown as Record<string, unknown>;
   const missing: string[] = [];
-  for (const name of [...Object.keys(s), ...providedNames]) {
+  // Provided variables: documented by their fields, each field the recipient gets named unless the table uses a placeholder (`<slug>`).
+  for (const name of providedNames) {
+    if (!isProvidedDocumented(name)) missing.push(name);
+    const fields = (recipient.variables as Record<string, Record<string, unknown>> | undefined)?.[name] ?? {};
+    if (!isDocumented(name)) for (const field of Object.keys(fields)) !isDocumented(`${name}.${field}`) && missing.push(`${name}.${field}`);
+  }
+  for (const name of Object.keys(s)) {
     const value = s[name];
     const objectFields = name !== 'customer' && value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
     if (objectFields.length > 0) for (const field of objectFields) !isDocumented(`${name}.${field}`) && missing.push(`${name}.${field}`);
