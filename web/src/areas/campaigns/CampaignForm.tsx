@@ -12,6 +12,8 @@ import type { Segment } from '../segments/types.ts';
 import { STARTER_TEMPLATES } from './starters.ts';
 import { CHANNELS, type Campaign, type Channel, type CouponCampaign, type MessageClass, type Template } from './types.ts';
 import { MERGE_TAG_LIST, useGlossary } from '../../glossary.ts';
+import { DraftPreview } from './visualEditor/DraftPreview.tsx';
+import { EmailBody } from './visualEditor/EmailBody.tsx';
 
 type When = 'draft' | 'now' | 'later';
 
@@ -144,6 +146,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
       <section className="card form">
         <h2>{t('campaigns.form.content')}</h2>
         <TemplateFields template={template} onChange={setTemplate} />
+        {template.channel === 'email' && <DraftPreview template={template} segmentId={segmentId} messageClass={messageClass} couponCampaignId={couponCampaignId} />}
         <p className="muted small">{t('mergeTags.hint', { tags: MERGE_TAG_LIST })}</p>
         {coupons.length > 0 && (
           <Field id="campaign-coupon" label={t('campaigns.form.coupon')} hint={t('campaigns.form.couponHint')}>
@@ -232,9 +235,7 @@ function TemplateFields({ template, onChange }: { template: Template; onChange: 
           <Field id="tpl-subject" label={t('campaigns.tpl.subject')}>
             <input id="tpl-subject" value={template.subject} onChange={(e) => onChange({ ...template, subject: e.target.value })} maxLength={500} placeholder={t('campaigns.tpl.subjectPlaceholder')} />
           </Field>
-          <Field id="tpl-mjml" label={t('campaigns.tpl.mjml')} hint={t('campaigns.tpl.mjmlHint')}>
-            <textarea id="tpl-mjml" className="mono" rows={12} value={template.mjml} onChange={(e) => onChange({ ...template, mjml: e.target.value })} spellCheck={false} />
-          </Field>
+          <EmailBody mjml={template.mjml} onChange={(mjml) => onChange({ ...template, mjml })} />
         </>
       );
     case 'line':
