@@ -52,13 +52,17 @@ export default function VisualEditor({ mjml, onChange, onIncompatible }: VisualE
       height: '640px',
       fromElement: false,
       storageManager: false,
+      // Nothing leaves for third parties: no usage report, no icon font from a CDN (visualEditor.css draws the icons).
+      telemetry: false,
+      cssIcons: '',
       // Blocks are MJML: added on click into the body (a drop on the canvas works as well).
       blockManager: {
         appendTo: blocks.current,
         appendOnClick: (block, ed) => {
-          const body = ed.getWrapper()?.find('mj-body')[0];
-          const added = body?.append(block.getContent() as string);
-          if (added?.[0]) ed.select(added[added.length - 1]!);
+          const body = ed.getWrapper()?.findType('mj-body')[0];
+          const added = body?.append(block.getContent() as string)[0];
+          // Select what one edits next: an image's picture, else the new section.
+          if (added) ed.select(added.findType('mj-image')[0] ?? added);
         },
       },
       deviceManager: { devices: DEVICES.map((d) => ({ ...d, name: t(`campaigns.visual.device.${d.id}`) })) },
@@ -98,6 +102,8 @@ export default function VisualEditor({ mjml, onChange, onIncompatible }: VisualE
       () => {},
     );
 
+    // Only Kizuna's set (the preset adds an image block of its own whatever its options say).
+    for (const b of [...editor.Blocks.getAll()]) if (!String(b.getId()).startsWith('kz-')) editor.Blocks.remove(b.getId());
     for (const id of BLOCK_IDS) {
       editor.Blocks.add(`kz-${id}`, {
         label: t(`campaigns.visual.block.${id}`),
