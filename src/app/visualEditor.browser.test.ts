@@ -146,8 +146,18 @@ describeInBrowser('the visual email editor in Chromium (ja and en)', (t) => {
     const raw = await page.locator('#tpl-mjml').inputValue();
     assert.match(raw, /^<mjml>/);
     assert.ok(raw.includes('{{ loyalty.points }}') && raw.includes('{{ coupon.code }}'), raw);
+    // Liquid between two sections survives the editor's round trip (kept as text between the components).
+    const between = '{% if coupon %}<mj-section><mj-column><mj-text>only with a coupon</mj-text></mj-column></mj-section>{% endif %}';
+    await page.locator('#tpl-mjml').fill(raw.replace('</mj-body>', `${between}</mj-body>`));
+    await page.getByRole('radio', { name: l['campaigns.visual.mode.visual'] }).check();
+    await canvas.getByText('only with a coupon').waitFor();
+    await page.getByRole('radio', { name: l['campaigns.visual.mode.mjml'] }).check();
+    const roundTrip = await page.locator('#tpl-mjml').inputValue();
+    assert.ok(roundTrip.includes('{% if coupon %}<mj-section>') && roundTrip.includes('</mj-section>{% endif %}</mj-body>'), roundTrip);
+    await page.locator('#tpl-mjml').fill(raw);
     await page.getByRole('radio', { name: l['campaigns.visual.mode.visual'] }).check();
     await block('points').waitFor();
+    await canvas.getByText(/loyalty\.points/).waitFor();
 
     await page.getByRole('button', { name: l['campaigns.form.submit.draft'] }).click();
     await page.getByRole('heading', { level: 1, name }).waitFor();

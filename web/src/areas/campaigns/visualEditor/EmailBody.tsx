@@ -9,8 +9,8 @@ type Mode = 'visual' | 'mjml';
 
 /**
  * An email's body: built with blocks in the visual editor, or written as MJML. Both edit the same
- * MJML + Liquid text, so switching keeps the work; a document with Liquid between components
- * (which the editor would drop) stays in the MJML box, with a notice saying why.
+ * MJML + Liquid text, so switching keeps the work; a document whose Liquid the editor's round
+ * trip would not keep stays in the MJML box, with a notice saying why.
  */
 export function EmailBody({ mjml, onChange }: { mjml: string; onChange: (mjml: string) => void }) {
   const { t, locale } = useI18n();

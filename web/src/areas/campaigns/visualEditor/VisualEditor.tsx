@@ -19,7 +19,7 @@ interface StoredImage {
 export interface VisualEditorProps {
   mjml: string;
   onChange: (mjml: string) => void;
-  /** The document has Liquid the editor would drop (between components): keep it in the MJML box. */
+  /** The editor's round trip lost some of the document's Liquid: keep it in the MJML box. */
   onIncompatible: (lost: string[]) => void;
 }
 

@@ -1,10 +1,10 @@
 /**
  * The visual editor's blocks: each is one MJML section whose Liquid uses the real merge tags
- * (docs/messaging.md "Merge tags"). Liquid sits only inside text content and attribute values,
- * never between components: the editor keeps those, and would drop a tag between two sections.
- * Text content may hold quotes (GrapesJS escapes only & < > in text), attribute values may not
- * (it writes " as &quot;), and no condition uses < or >. The server renders every block in
- * src/modules/messaging/visualBlocks.test.ts.
+ * (docs/messaging.md "Merge tags"). Liquid sits inside the block's text content and attribute
+ * values, never around the section, so a block moved or deleted in the editor takes its
+ * condition with it. Text content may hold quotes (GrapesJS escapes only & < > in text), attribute
+ * values only outputs (it writes " as &quot;), and no condition uses < or >. The server renders
+ * every block in src/modules/messaging/visualBlocks.test.ts.
  */
 
 export type BlockLocale = 'ja' | 'en';
