@@ -18,6 +18,7 @@ import { messagingRoutes } from '../modules/messaging/routes.ts';
 import { journeysRoutes } from '../modules/journeys/routes.ts';
 import { surveysRoutes } from '../modules/surveys/routes.ts';
 import { ugcRoutes } from '../modules/ugc/routes.ts';
+import { mediaRoutes } from '../modules/media/routes.ts';
 import { privacyRoutes } from '../flows/privacyRoutes.ts';
 
 /** Each module contributes its routes here; they are thin: validate, call one service method, shape. */
@@ -40,5 +41,6 @@ export async function registerRoutes(app: ZodApp, services: Services): Promise<v
   await app.register(async (scope) => journeysRoutes(scope.withTypeProvider(), services));
   await app.register(async (scope) => surveysRoutes(scope.withTypeProvider(), services));
   await app.register(async (scope) => ugcRoutes(scope.withTypeProvider(), services));
+  await app.register(async (scope) => mediaRoutes(scope.withTypeProvider(), services));
   await app.register(async (scope) => privacyRoutes(scope.withTypeProvider(), services));
 }

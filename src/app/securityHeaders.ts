@@ -6,7 +6,10 @@ import type { FastifyInstance } from 'fastify';
  * inline, as measured with the browser tests: ECharts writes tooltips and legends as HTML with
  * style="…", and the campaign preview shows the rendered email in an iframe (srcdoc), which
  * inherits this policy and carries MJML's <style> elements. A style cannot run code. The app calls
- * only its own origin; UGC photos and chart exports are `self` or data:/blob: URLs.
+ * only its own origin; UGC photos and chart exports are `self` or data:/blob: URLs. The visual
+ * email editor (GrapesJS) needs nothing more: its canvas is a same-origin frame with inline styles,
+ * it evaluates no code, and its telemetry and CDN icon font are switched off rather than allowed
+ * here; uploaded images are `self` (/media/images).
  */
 export const WEB_APP_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";

@@ -28,6 +28,7 @@ import { SurveyService } from '../modules/surveys/index.ts';
 import { surveyLinkVariables } from '../modules/surveys/linkVariables.ts';
 import type { RecipientVariableLoader, RecipientVariableProviders } from '../modules/messaging/index.ts';
 import { UgcService } from '../modules/ugc/index.ts';
+import { MediaService } from '../modules/media/index.ts';
 
 /**
  * The module services, built once per process over one database handle. Modules reach each other
@@ -60,6 +61,8 @@ export interface Services {
   surveys: SurveyService;
   ugc: UgcService;
   /** Flows across modules (src/flows): identify-and-merge, a Segment batch's write, APPI/GDPR export and erasure. */
+  /** Images uploaded for email templates (the visual editor). */
+  media: MediaService;
   identify: IdentifyFlow;
   ingestBatch: IngestBatchFlow;
   privacy: PrivacyFlows;
@@ -109,6 +112,7 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
   const journeys = new JourneyService(db, { workspaces, customers, events, segments, coupons, loyalty, webhooks, messaging, jobs, intelligence });
   const surveys = new SurveyService(db, { workspaces, customers, events, webhooks, loyalty, messaging, jobs });
   const ugc = new UgcService(db, { customers, loyalty, coupons, surveys, events });
+  const media = new MediaService(db);
   const privacy = new PrivacyFlows(db, { customers, accounts, orders, events, ingest, intelligence, segments, coupons, loyalty, messaging, journeys, surveys, ugc, webhooks });
-  return { db, readDb, authenticator, workspaces, accounts, customers, catalog, orders, events, ingest, users, team, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, identify, ingestBatch, privacy };
+  return { db, readDb, authenticator, workspaces, accounts, customers, catalog, orders, events, ingest, users, team, recommendations, intelligence, jobs, webhooks, segments, coupons, loyalty, messaging, journeys, surveys, ugc, media, identify, ingestBatch, privacy };
 }

@@ -111,6 +111,7 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   survey_settings: distributed,
   ugc_entries: distributed,
   ugc_media: distributed,
+  media_images: distributed,
   ugc_winners: distributed,
   webhook_deliveries: distributed,
   webhooks: distributed,

@@ -31,6 +31,7 @@ export const MODULE_ORDER = [
   'journeys',
   'surveys',
   'ugc',
+  'media',
 ] as const;
 
 const MODULES_DIR = pathToFileURL(path.join(PROJECT_ROOT, 'src', 'modules') + path.sep);

@@ -35,7 +35,7 @@ export function setUnauthenticatedHandler(handler: () => void): void {
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** JSON-encoded unless it is a Blob (sent as is, e.g. a CSV file). */
+  /** JSON-encoded unless it is a Blob (sent as is, e.g. a CSV file) or FormData (multipart, e.g. an image). */
   body?: unknown;
   contentType?: string;
   signal?: AbortSignal;
@@ -46,7 +46,10 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
   let body: BodyInit | undefined;
-  if (options.body instanceof Blob) {
+  if (options.body instanceof FormData) {
+    // multipart/form-data: the browser writes the content type with its boundary.
+    body = options.body;
+  } else if (options.body instanceof Blob) {
     body = options.body;
     headers['content-type'] = options.contentType ?? 'application/octet-stream';
   } else if (options.body !== undefined) {

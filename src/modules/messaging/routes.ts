@@ -12,7 +12,7 @@ import { seedListInput } from './seedList.ts';
 import { smsSegments } from './channels/smsSegments.ts';
 import { starterRoutes } from './starterRoutes.ts';
 import { unsubscribePage } from './unsubscribePage.ts';
-import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES, performanceView } from './types.ts';
+import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES, performanceView, type Template } from './types.ts';
 
 /** The services these handlers use (the composition root passes them in). */
 interface RouteServices {
@@ -247,6 +247,21 @@ export async function messagingRoutes(app: ZodApp, services: RouteServices): Pro
     async (request) => {
       const content = await messaging.preview(workspaceOf(request), request.params.id, request.body.customer);
       return content.channel === 'sms' ? { ...content, sms: smsSegments(content.text) } : content;
+    },
+  );
+  app.post(
+    '/v1/campaigns/preview',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['messaging'],
+        summary: 'Render a template not saved yet for a real customer (the editor’s live preview); checked as a save checks it, 400 names the field',
+        body: z.object({ customer: z.string().min(1).max(255), template: z.record(z.string(), z.unknown()), class: z.enum(MESSAGE_CLASSES).default('marketing'), couponCampaignId: z.uuid().optional(), name: z.string().max(200).optional() }),
+      },
+    },
+    async (request) => {
+      const { customer, template, ...draft } = request.body;
+      return messaging.previewDraft(workspaceOf(request), { ...draft, template: template as Template }, customer);
     },
   );
   app.post(

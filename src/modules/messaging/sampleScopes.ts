@@ -14,6 +14,7 @@ export const SAMPLE_SCOPES: RenderScope[] = [
     customer: {
       id: '00000000-0000-7000-8000-000000000001', external_id: 'sample-1', family_name: '山田', given_name: '花子', name: '山田 花子',
       email: 'hanako@example.com', birthday: '1990-04-01', prefecture: '東京都', city: '千代田区', attributes: {},
+      loyalty: { points: 1_200, pending_points: 300, tier: 'gold', referral_code: 'HANAKO1', referral_link: 'https://example.com/join?ref=HANAKO1', expiring_points: 200, expiring_on: '2027-01-05' },
     },
     coupon: { code: 'SAMPLE-CODE' },
     recommendations: [

@@ -44,7 +44,7 @@ import { enqueueSeedCopies, markedContent, PROOF_HEADER, seedAddressesFor } from
 import { SAMPLE_POSTAL, SAMPLE_SCOPES } from './sampleScopes.ts';
 import { Tracking } from './tracking.ts';
 import { keepSecrets, messagingSettingsInput, redact, storedMessagingSettings, type MessagingSettings } from './settings.ts';
-import { campaignInput, type Campaign, type CampaignInput, type Channel, type CustomerMessage, type MessageClass, type RecipientVariableProviders, type Template } from './types.ts';
+import { campaignInput, templateInput, type Campaign, type CampaignInput, type Channel, type CustomerMessage, type MessageClass, type RecipientVariableProviders, type Template } from './types.ts';
 
 interface Modules {
   workspaces: WorkspaceService;
@@ -432,7 +432,29 @@ export class MessagingService {
 
   /** What a real customer would receive (without tracking), to check a template before sending. */
   async preview(workspaceId: string, campaignId: string, customerIdOrExternalId: string): Promise<Content> {
-    const campaign = await this.getCampaign(workspaceId, campaignId);
+    return this.renderPreview(workspaceId, await this.getCampaign(workspaceId, campaignId), customerIdOrExternalId);
+  }
+
+  /**
+   * A template not saved yet (the editor's live preview), rendered for a real customer as
+   * `preview` does. It is checked as a save would check it first, so errors are 400s naming the field.
+   */
+  async previewDraft(workspaceId: string, input: { template: Template; class: MessageClass; couponCampaignId?: string; name?: string }, customerIdOrExternalId: string): Promise<Content> {
+    const parsed = templateInput.safeParse(input.template);
+    if (!parsed.success) {
+      throw new ValidationError('Invalid template', parsed.error.issues.map((i) => ({ path: ['template', ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message })));
+    }
+    const issues = [...fileTagIssues(parsed.data, ['template']), ...(await templateIssues(parsed.data, ['template'], this.variableNames))];
+    if (issues.length > 0) throw new ValidationError('Invalid template', issues);
+    const draft = { id: '00000000-0000-0000-0000-000000000000', name: input.name ?? '', template: parsed.data, class: input.class, couponCampaignId: input.couponCampaignId ?? null };
+    return this.renderPreview(workspaceId, draft, customerIdOrExternalId);
+  }
+
+  private async renderPreview(
+    workspaceId: string,
+    campaign: Pick<Campaign, 'id' | 'name' | 'template' | 'class' | 'couponCampaignId'>,
+    customerIdOrExternalId: string,
+  ): Promise<Content> {
     const customer = await this.m.customers.find(workspaceId, customerIdOrExternalId);
     const { settings } = await this.settingsOf(workspaceId);
     const compiled = await compileTemplate(campaign.template, settings, false, this.variableNames);

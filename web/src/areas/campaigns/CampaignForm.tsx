@@ -15,6 +15,8 @@ import { StarterPicker, type Starter } from './StarterPicker.tsx';
 import { CHANNELS, type Campaign, type Channel, type CouponCampaign, type MessageClass, type Template } from './types.ts';
 import { MERGE_TAG_LIST, useGlossary } from '../../glossary.ts';
 import { AbTestEditor, type AbTestBody } from './AbTestEditor.tsx';
+import { DraftPreview } from './visualEditor/DraftPreview.tsx';
+import { EmailBody } from './visualEditor/EmailBody.tsx';
 
 type When = 'draft' | 'now' | 'later';
 
@@ -159,6 +161,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
         <h2>{t('campaigns.form.content')}</h2>
         <StarterPicker onPick={pickStarter} />
         <TemplateFields key={picks} template={template} onChange={setTemplate} />
+        {template.channel === 'email' && <DraftPreview template={template} segmentId={segmentId} messageClass={messageClass} couponCampaignId={couponCampaignId} />}
         <p className="muted small">{t('mergeTags.hint', { tags: MERGE_TAG_LIST })}</p>
         {coupons.length > 0 && (
           <Field id="campaign-coupon" label={t('campaigns.form.coupon')} hint={t('campaigns.form.couponHint')}>
@@ -248,9 +251,7 @@ function TemplateFields({ template, onChange }: { template: Template; onChange: 
           <Field id="tpl-subject" label={t('campaigns.tpl.subject')}>
             <input id="tpl-subject" value={template.subject} onChange={(e) => onChange({ ...template, subject: e.target.value })} maxLength={500} placeholder={t('campaigns.tpl.subjectPlaceholder')} />
           </Field>
-          <Field id="tpl-mjml" label={t('campaigns.tpl.mjml')} hint={t('campaigns.tpl.mjmlHint')}>
-            <textarea id="tpl-mjml" className="mono" rows={12} value={template.mjml} onChange={(e) => onChange({ ...template, mjml: e.target.value })} spellCheck={false} />
-          </Field>
+          <EmailBody mjml={template.mjml} onChange={(mjml) => onChange({ ...template, mjml })} />
         </>
       );
     case 'line':

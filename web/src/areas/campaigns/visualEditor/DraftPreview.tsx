@@ -1,0 +1,120 @@
+import './draftPreview.css';
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../../../api.ts';
+import { ErrorNotice, Loading } from '../../../components/Feedback.tsx';
+import { useI18n } from '../../../i18n/index.tsx';
+import { fullName } from '../../../names.ts';
+import { usePreview } from '../../segments/usePreview.ts';
+import type { Content, MessageClass, Template } from '../types.ts';
+
+const DEBOUNCE_MS = 600;
+/** Desktop: a 600px template with the client's margins; phone: a 375px-wide screen (MJML stacks columns below 480px). */
+export const PREVIEW_WIDTHS = { desktop: 640, phone: 375 } as const;
+
+/**
+ * The email as a real customer of the chosen segment would get it, before it is saved: rendered by
+ * the server (POST /v1/campaigns/preview) at desktop and phone widths.
+ */
+export function DraftPreview({ template, segmentId, messageClass, couponCampaignId }: { template: Extract<Template, { channel: 'email' }>; segmentId: string; messageClass: MessageClass; couponCampaignId: string }) {
+  const { t } = useI18n();
+  const { preview: sample, error: sampleError } = usePreview(segmentId ? { version: 1, match: { type: 'segment', segmentId } } : null, 20);
+  const [customer, setCustomer] = useState('');
+  const [content, setContent] = useState<Extract<Content, { channel: 'email' }>>();
+  const [error, setError] = useState<unknown>();
+  const [loading, setLoading] = useState(false);
+  const body = JSON.stringify(template);
+
+  useEffect(() => {
+    const ids = sample?.sample.map((c) => c.id) ?? [];
+    if (ids.length > 0 && !ids.includes(customer)) setCustomer(ids[0]!);
+  }, [sample, customer]);
+
+  useEffect(() => {
+    if (!customer) return;
+    const controller = new AbortController();
+    setLoading(true);
+    const timer = setTimeout(() => {
+      api<Content>('/v1/campaigns/preview', {
+        method: 'POST',
+        body: { customer, template: JSON.parse(body) as Template, class: messageClass, ...(couponCampaignId ? { couponCampaignId } : {}) },
+        signal: controller.signal,
+      }).then(
+        (c) => {
+          if (c.channel === 'email') setContent(c);
+          setError(undefined);
+          setLoading(false);
+        },
+        (err: unknown) => {
+          if (controller.signal.aborted) return;
+          setError(err);
+          setLoading(false);
+        },
+      );
+    }, DEBOUNCE_MS);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [body, customer, messageClass, couponCampaignId]);
+
+  return (
+    <section className="draft-preview" aria-labelledby="draft-preview-title">
+      <h3 id="draft-preview-title">{t('campaigns.visual.preview')}</h3>
+      {sampleError !== undefined && <ErrorNotice error={sampleError} />}
+      {sample && sample.sample.length === 0 && <p className="muted">{t('campaigns.preview.noCustomers')}</p>}
+      {sample && sample.sample.length > 0 && (
+        <div className="field">
+          <label htmlFor="draft-preview-customer">{t('campaigns.preview.customer')}</label>
+          <select id="draft-preview-customer" value={customer} onChange={(e) => setCustomer(e.target.value)}>
+            {sample.sample.map((c) => (
+              <option key={c.id} value={c.id}>
+                {fullName(c) ?? c.externalId} {c.email ? `<${c.email}>` : ''}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {error !== undefined && <ErrorNotice error={error} />}
+      {loading && <Loading inline />}
+      {content && (
+        <>
+          <p>
+            <span className="muted">{t('campaigns.tpl.subject')}:</span> <strong data-testid="draft-preview-subject">{content.subject}</strong>
+          </p>
+          <div className="draft-preview-frames">
+            {(['desktop', 'phone'] as const).map((d) => (
+              <figure key={d} className="draft-preview-frame">
+                <figcaption className="muted small">
+                  {t(`campaigns.visual.device.${d}`)} · {PREVIEW_WIDTHS[d]}px
+                </figcaption>
+                <EmailFrame html={content.html} width={PREVIEW_WIDTHS[d]} title={`${t('campaigns.visual.preview')} (${t(`campaigns.visual.device.${d}`)})`} testId={`draft-preview-${d}`} />
+              </figure>
+            ))}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+/**
+ * The email in an iframe of the device's width, so MJML's media queries see a phone as a phone. The
+ * frame is sandboxed without scripts (allow-same-origin only, to size it to its content); it
+ * inherits the app's CSP, so remote stylesheets are dropped (they would be refused anyway).
+ */
+function EmailFrame({ html, width, title, testId }: { html: string; width: number; title: string; testId: string }) {
+  const frame = useRef<HTMLIFrameElement>(null);
+  const [height, setHeight] = useState(480);
+  const doc = html.replace(/<link\b[^>]*href=["']https?:[^>]*>/gi, '').replace(/@import\s+url\([^)]*\)\s*;?/gi, '');
+  return (
+    <iframe
+      ref={frame}
+      title={title}
+      data-testid={testId}
+      sandbox="allow-same-origin"
+      srcDoc={doc}
+      style={{ width, height, border: '1px solid var(--border, #ddd)', background: '#fff' }}
+      onLoad={() => setHeight(Math.max(200, (frame.current?.contentDocument?.documentElement.scrollHeight ?? 480) + 8))}
+    />
+  );
+}
