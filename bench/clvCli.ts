@@ -19,6 +19,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { atLeast, below, noTarget, reportResults, type BenchResult } from './results.ts';
 import { timeProcess, writeSimulatedSummary, type Timed } from './processTiming.ts';
 import { readSummaryCsv } from '../src/analytics/io/summaryCsv.ts';
 import { readInputFile, scanCsvNumbers } from '../src/analytics/io/csvBytes.ts';
@@ -180,6 +181,16 @@ if (life) {
   console.log(`\n  parameters vs lifetimes' own fits (it stops at a looser tolerance): ≤ ${vsLifetimes.toExponential(1)} relative`);
 }
 console.log(`  load average at the end ${load()} (2 cores; the machine is shared: compare ratios from one run)`);
+const size = `${customers.toLocaleString('en')} customers`;
+const figures: BenchResult[] = [];
+for (const r of results) {
+  const what = `kizuna ${r.name} (whole process)`;
+  if (life) figures.push(atLeast(`${what} vs lifetimes fit + predict`, size, Number((life.total_s / r.timed.wallS).toFixed(1)), '×', 20));
+  else figures.push(noTarget(`${what}, wall`, size, Number(r.timed.wallS.toFixed(2)), 's'));
+  figures.push(below(`${what}, peak RSS`, size, Math.round(r.timed.maxRssMb), 'MB', 500));
+}
+figures.push(below('kizuna predict --clv vs in-process engine, max relative difference', size, predictionDiff, '', 1e-6));
+reportResults(figures);
 const missed = results.filter((r) => r.timed.maxRssMb >= 500 || (life !== null && life.total_s / r.timed.wallS < 20));
 console.log(`  targets (≥ 20× lifetimes, peak RSS < 500 MB, predictions within 1e-6): ${missed.length === 0 && predictionDiff <= 1e-6 ? 'met' : 'MISSED'}`);
 rmSync(dir, { recursive: true, force: true });
