@@ -57,7 +57,10 @@ try {
     const size = `${lines.toLocaleString('en')} lines ${sjis ? 'Shift_JIS' : 'UTF-8'}`;
     reportResults([
       noTarget('CSV import of orders', size, Math.round(summary.imported / wall), 'rows/s'),
-      below('CSV import of orders, peak RSS', size, Math.round(process.resourceUsage().maxRSS / 1024), 'MB', 300),
+      // the 300 MB target is for a million lines: a smaller file is shown, not judged
+      lines >= 1_000_000
+        ? below('CSV import of orders, peak RSS', size, Math.round(process.resourceUsage().maxRSS / 1024), 'MB', 300)
+        : { workload: 'CSV import of orders, peak RSS', size, figure: Math.round(process.resourceUsage().maxRSS / 1024), unit: 'MB', target: '< 300 MB at 1M lines', met: null },
     ]);
     console.log(
       `import: ${summary.imported.toLocaleString('en')} rows in ${wall.toFixed(1)} s = ${Math.round(summary.imported / wall).toLocaleString('en')} rows/s; ` +
