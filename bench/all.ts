@@ -75,9 +75,11 @@ for (const b of chosen) {
   runs.push({ bench: b.name, args: b.args.join(' '), seconds, load: loadAtStart, results, failed });
 }
 
+/** The error's message line from a child's stderr (node prints its version last), else the last line. */
 function lastLine(text: string | null): string {
   const lines = (text ?? '').trim().split('\n');
-  return lines[lines.length - 1]?.slice(0, 200) ?? '';
+  const error = [...lines].reverse().find((l) => /^\w*Error\b/.test(l.trim()));
+  return (error ?? lines[lines.length - 1] ?? '').trim().slice(0, 200);
 }
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ${Math.round(totalmem() / 2 ** 30)} GB, node ${process.version}`;
