@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only loyalty,clv] [--external] [--no-readme]`: every benchmark at a size that fits about ten
+ * `npm run bench [-- --only loyalty,clv] [--external] [--no-readme] [--readme-only]`: every benchmark at a size that fits about ten
  * minutes on 2 cores (each keeps its own script, `npm run bench:<name>`, for the full size). Each runs
  * as a child process, one after the other, on a throw-away embedded server (`--external` keeps
  * DATABASE_URL for those that use it). Writes bench/results.json, prints one markdown table and puts
@@ -18,8 +18,22 @@ import { renderReadmeSection, replaceSection, type BenchRun } from './table.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { values: flags } = parseArgs({
-  options: { only: { type: 'string' }, external: { type: 'boolean', default: false }, 'no-readme': { type: 'boolean', default: false } },
+  options: {
+    only: { type: 'string' },
+    external: { type: 'boolean', default: false },
+    'no-readme': { type: 'boolean', default: false },
+    'readme-only': { type: 'boolean', default: false },
+  },
 });
+const RESULTS = join(ROOT, 'bench', 'results.json');
+const README = join(ROOT, 'README.md');
+
+if (flags['readme-only']) {
+  // the table again from the last run's figures (after a change of its layout), without measuring
+  const last = JSON.parse(readFileSync(RESULTS, 'utf8')) as { date: string; machine: string; runs: BenchRun[] };
+  writeFileSync(README, replaceSection(readFileSync(README, 'utf8'), renderReadmeSection(last.runs, last)));
+  process.exit(0);
+}
 
 interface Bench {
   name: string;
@@ -84,12 +98,11 @@ function lastLine(text: string | null): string {
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ${Math.round(totalmem() / 2 ** 30)} GB, node ${process.version}`;
 const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify({ date, machine, runs }, null, 2)}\n`);
+writeFileSync(RESULTS, `${JSON.stringify({ date, machine, runs }, null, 2)}\n`);
 const section = renderReadmeSection(runs, { date, machine });
 console.log(section);
 if (!flags['no-readme'] && !only) {
-  const readme = join(ROOT, 'README.md');
-  writeFileSync(readme, replaceSection(readFileSync(readme, 'utf8'), section));
+  writeFileSync(README, replaceSection(readFileSync(README, 'utf8'), section));
   console.error('README.md: benchmark table updated');
 }
 if (runs.some((r) => r.failed)) process.exitCode = 1;

@@ -30,7 +30,7 @@ export function reportResults(results: BenchResult[]): BenchResult[] {
   return results;
 }
 
-const show = (n: number): string => (Math.abs(n) >= 1000 ? n.toLocaleString('en') : String(n));
+const show = (n: number): string => (Math.abs(n) >= 1000 ? n.toLocaleString('en') : Math.abs(n) < 0.001 ? n.toExponential() : String(n));
 
 /** A result against a lower bound (throughputs) or an upper bound (times, memory). */
 export function atLeast(workload: string, size: string, figure: number, unit: string, floor: number): BenchResult {

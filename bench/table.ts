@@ -22,7 +22,7 @@ export function renderTable(runs: BenchRun[]): string {
   for (const run of runs) {
     for (const r of run.results) {
       const met = r.met === null ? '–' : r.met ? 'yes' : '**no**';
-      lines.push(`| ${cell(r.workload)} | ${cell(r.size)} | ${show(r.figure)} ${cell(r.unit)} | ${cell(r.target)}${/^[<≥] [\d,.e+-]+$/.test(r.target) ? ` ${cell(r.unit)}` : ''} | ${met} | ${run.load} |`);
+      lines.push(`| ${cell(r.workload)} | ${cell(r.size)} | ${`${show(r.figure)} ${cell(r.unit)}`.trim()} | ${cell(r.target)}${/^[<≥] [\d,.e+-]+$/.test(r.target) && r.unit ? ` ${cell(r.unit)}` : ''} | ${met} | ${run.load} |`);
     }
     if (run.failed) lines.push(`| bench:${run.bench} | ${cell(run.args)} | failed: ${cell(run.failed)} | | **no** | ${run.load} |`);
   }
