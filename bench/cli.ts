@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { timeProcess, writeSimulatedSummary, type Timed } from './processTiming.ts';
+import { below, reportResults } from './results.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { values: flags } = parseArgs({ options: { customers: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' } } });
@@ -36,6 +37,8 @@ try {
 
   const floor = repeat([process.execPath, '-e', '0'], runs);
   const help = repeat([process.execPath, BIN, '--help'], runs);
+  const runsSize = `median of ${runs}`;
+  reportResults([below('kizuna --help (whole process)', runsSize, Math.round(help.wall * 1000), 'ms', 300)]);
   console.log(`kizuna --help: ${ms(help.wall)} wall, ${ms(help.cpu)} CPU (target < 300 ms; node -e 0: ${ms(floor.wall)} wall, ${ms(floor.cpu)} CPU)`);
 
   const dataDir = join(dir, 'data');
@@ -46,10 +49,12 @@ try {
       `${ms(median(create.map((t) => t.cpuS)))} CPU (target < 1.5 s)`,
   );
 
+  reportResults([below('kizuna workspace create (existing data dir)', runsSize, Math.round(median(create.map((t) => t.wallS)) * 1000), 'ms', 1500)]);
   const n = Number(flags.customers);
   const summary = join(dir, 'summary.csv');
   writeSimulatedSummary(summary, n);
   const fit = timeProcess([process.execPath, BIN, 'fit', 'bgnbd', '--summary', summary, '--json'], dir, env);
+  reportResults([below('kizuna fit bgnbd, peak RSS', `${n.toLocaleString('en')} customers`, Math.round(fit.maxRssMb), 'MB', 500)]);
   console.log(`kizuna fit bgnbd on ${n.toLocaleString('en')} customers: peak RSS ${Math.round(fit.maxRssMb)} MB (target < 500 MB), ${fit.wallS.toFixed(1)} s wall`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

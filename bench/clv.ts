@@ -5,6 +5,7 @@
  *
  *   npm run bench:clv [-- --customers 1000000 --seed 7 --write-csv bench/out/sim.csv]
  */
+import { below, reportResults } from './results.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRng } from '../src/analytics/random.ts';
@@ -73,6 +74,8 @@ const total = phases.reduce((s, [, t]) => s + t, 0);
 const rssMb = process.resourceUsage().maxRSS / 1024;
 console.log(`  ${'TOTAL fit + predict'.padEnd(37)}${fmt(total)}   (target < 3000 ms: ${total < 3000 ? 'met' : 'MISSED'})`);
 console.log(`  peak RSS ${rssMb.toFixed(0)} MB   (target < 500 MB: ${rssMb < 500 ? 'met' : 'MISSED'})`);
+const size = `${customers.toLocaleString('en')} customers`;
+reportResults([below('CLV fit + predict in process', size, Math.round(total), 'ms', 3000), below('CLV fit + predict in process, peak RSS', size, Math.round(rssMb), 'MB', 500)]);
 console.log(`  unique (x, t_x, T) patterns: ${patterns.size.toLocaleString('en')} of ${customers.toLocaleString('en')} customers`);
 const show = (o: Record<string, number>, se?: Record<string, number>): string =>
   Object.entries(o)

@@ -11,6 +11,7 @@ import { createServices } from '../src/app/services.ts';
 import { openBenchDatabase } from './benchDatabase.ts';
 import { randomCodes } from '../src/modules/coupons/codes.ts';
 import { campaignInput, issueInput, redeemInput } from '../src/modules/coupons/index.ts';
+import { noTarget, reportResults } from './results.ts';
 
 const { values } = parseArgs({
   options: {
@@ -58,6 +59,10 @@ try {
   const redeemMs = performance.now() - t;
   console.log(`  redeem ${sample.length.toLocaleString('en')} codes from ${concurrency} clients: ${Math.round(sample.length / (redeemMs / 1000)).toLocaleString('en')} redemptions/s`);
   console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+  reportResults([
+    noTarget('coupon codes issued', `${count.toLocaleString('en')} codes`, Math.round(result.issued / (issueMs / 1000)), 'codes/s'),
+    noTarget(`coupon redemptions, ${concurrency} clients`, `${sample.length.toLocaleString('en')} redemptions`, Math.round(sample.length / (redeemMs / 1000)), 'redemptions/s'),
+  ]);
 } finally {
   await bench.close();
 }

@@ -10,6 +10,7 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseServerTiming } from '../src/modules/ingest/phases.ts';
 import { benchTargets, cli, startServer } from './server.ts';
+import { atLeast, reportResults } from './results.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
@@ -114,6 +115,7 @@ for (const target of await benchTargets()) {
         `${target.name.padEnd(8)}  ${Math.round(EVENTS / seconds).toLocaleString('en').padStart(8)} events/s  (${seconds.toFixed(2)} s)  ` +
           `CPU per 1k events: server ${perK(serverCpu)}, database ${perK(databaseCpuS)}  load ${load0} → ${load()}`,
       );
+      reportResults([atLeast(`ingest over HTTP, ${target.name} server`, `${EVENTS.toLocaleString('en')} events`, Math.round(EVENTS / seconds), 'events/s', 20_000)]);
       const perBatch = [...phases].map(([name, ms]) => `${name} ${(ms / payloads.length).toFixed(2)}`).join(', ');
       console.log(`          ms per batch: ${perBatch}`);
     } finally {

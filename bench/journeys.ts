@@ -20,6 +20,7 @@ import { settingsFor } from '../src/modules/messaging/testKit.ts';
 import { enterMany } from '../src/modules/journeys/triggers.ts';
 import type { DefinitionInput } from '../src/modules/journeys/definition.ts';
 import { openBenchDatabase } from './benchDatabase.ts';
+import { atLeast, below, reportResults } from './results.ts';
 
 const { values } = parseArgs({
   options: {
@@ -97,6 +98,8 @@ try {
       `runner CPU ${((used.user + used.system) / 1e6).toFixed(1)} s`,
   );
 
+  reportResults([atLeast('journey step transitions, one worker', `${fmt(N)} customers`, Math.round(transitions / wall), 'transitions/s', 2_000)]);
+
   // 2. Timers: entries spread over time, each parks on a one-minute wait, real-time runners.
   const timed = await live('bench timers', journey(60));
   const base = Date.now() + 2000;
@@ -134,6 +137,7 @@ try {
     `timers: ${fmt(lateness.n)} timers (one-minute waits entered over ${(spreadMs / 1000).toFixed(0)} s) with ${workers} workers (${perWorker.map(fmt).join(' + ')} transitions in ${timerWall.toFixed(0)} s): ` +
       `late by p50 ${(lateness.p50 / 1000).toFixed(2)} s, p99 ${(lateness.p99 / 1000).toFixed(2)} s, max ${(lateness.max / 1000).toFixed(2)} s (target p99 < 5 s)`,
   );
+  reportResults([below(`journey timers late by, p99 (${workers} workers)`, `${fmt(lateness.n)} timers`, Number((lateness.p99 / 1000).toFixed(2)), 's', 5)]);
   console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores (the machine is shared: figures are lower bounds)`);
   if (analyzer) console.log('autovacuum is off on this server: the benchmark ran ANALYZE every 10 s in its place');
 } finally {

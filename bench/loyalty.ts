@@ -26,6 +26,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { checkInvariants, confirmDue, credit, debit, expireDue, reverseEarning } from '../src/modules/loyalty/ledger.ts';
 import { orderInput } from '../src/modules/orders/index.ts';
 import { adminQuery } from './benchDatabase.ts';
+import { atLeast, reportResults } from './results.ts';
 
 const { values } = parseArgs({
   options: {
@@ -63,14 +64,14 @@ async function bench(label: string, serverUrl: string): Promise<boolean> {
     await migrate(db);
     const { rows: version } = await db.query<{ server_version: string }>('SHOW server_version');
     console.log(`\n${label} (PostgreSQL ${version[0]!.server_version}), ${CONCURRENCY} clients; load average ${loadavg()[0]!.toFixed(1)} on this machine at the start`);
-    return await run(db);
+    return await run(db, label);
   } finally {
     await db.close();
     await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   }
 }
 
-async function run(db: Db): Promise<boolean> {
+async function run(db: Db, label: string): Promise<boolean> {
   const services = createServices(db);
   const { workspace } = await services.workspaces.create({ name: 'bench' });
   const ws = workspace.id;
@@ -184,6 +185,11 @@ async function run(db: Db): Promise<boolean> {
   console.log(
     `  invariants over ${fmt(inv.entries)} entries, ${fmt(inv.customers)} balances: ${inv.mismatched} mismatched (ledger sum ≠ balance ≠ lots), ${inv.negative} negative, ${inv.doubleEarned} earned twice; second sync earned ${again.earnedEntries} → ${ok ? 'OK' : 'VIOLATED'}`,
   );
+  const on = label.startsWith('embedded') ? 'embedded server' : 'DATABASE_URL server';
+  reportResults([
+    atLeast(`loyalty single operations, ${CONCURRENCY} clients (${on})`, `${fmt(OPS)} ops`, Math.round(singleRate), 'ops/s', 2_000),
+    { workload: `loyalty invariants (${on})`, size: `${fmt(inv.entries)} entries`, figure: inv.mismatched + inv.negative + inv.doubleEarned, unit: 'violations', target: '0', met: ok },
+  ]);
   if (singleRate < 2_000) console.log(`  note: below the 2,000 ops/s target`);
   return ok;
 }

@@ -10,6 +10,7 @@ import { createServices } from '../src/app/services.ts';
 import { openBenchDatabase } from './benchDatabase.ts';
 import { generateDemo } from '../src/modules/demo/generate.ts';
 import { DEFAULT_END, observationEnd } from '../src/modules/demo/generator.ts';
+import { noTarget, reportResults } from './results.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +33,7 @@ try {
 
   let t = performance.now();
   const built = await services.recommendations.rebuild(ws);
+  reportResults([noTarget('recommendations model rebuild', `${customers.toLocaleString('en')} customers`, Math.round(performance.now() - t), 'ms')]);
   console.log(`rebuild: ${Math.round(performance.now() - t)} ms (${built.pairs} pairs, ${built.products} products, ${built.orders} orders)`);
 
   t = performance.now();
@@ -42,6 +44,7 @@ try {
   const { rows } = await db.query<{ external_id: string }>('SELECT external_id FROM customers WHERE workspace_id = $1 ORDER BY random() LIMIT 200', [ws]);
   t = performance.now();
   for (const r of rows) await services.recommendations.forCustomer(ws, r.external_id, 10);
+  reportResults([noTarget('recommendations personal read', `${rows.length} reads`, Number(((performance.now() - t) / rows.length).toFixed(2)), 'ms each')]);
   console.log(`personal reads: ${((performance.now() - t) / rows.length).toFixed(2)} ms each (sequential)`);
   const { rows: products } = await db.query<{ sku: string }>('SELECT sku FROM products WHERE workspace_id = $1', [ws]);
   t = performance.now();

@@ -20,6 +20,7 @@ import { NEWSLETTER_MJML, seedAudience, settingsFor, startSmtpSink } from '../sr
 import { enqueueDueJobs } from '../src/worker/schedule.ts';
 import { runOneJob } from '../src/worker/worker.ts';
 import { startServer } from './server.ts';
+import { below, reportResults } from './results.ts';
 
 // The sinks listen on 127.0.0.1, which outbound URLs may reach only when private addresses are allowed (docs/security.md).
 process.env.KIZUNA_ALLOW_PRIVATE_URLS = '1';
@@ -72,6 +73,7 @@ try {
   if (!res.ok) throw new Error(`send: ${res.status} ${await res.text()}`);
   await waitFor(() => sink.received.length > 0, 120_000, 'first message');
   const wake = performance.now() - posted;
+  reportResults([below('send → first message at the SMTP sink', `${N} recipients`, Number((wake / 1000).toFixed(2)), 's', 2)]);
   console.log(`send → first message at the SMTP sink: ${secs(wake)} (target < 2 s; the POST, which queues ${N} deliveries, answered after ${secs(answered)})`);
 
   await waitFor(() => sink.received.length >= 200, 120_000, '200 messages');
@@ -86,6 +88,7 @@ try {
   const listening = performance.now() - restarted;
   await waitFor(() => sink.received.length > atKill, 120_000, 'resume');
   const resumed = performance.now() - restarted;
+  reportResults([below('kill -9, restart → sending again', `${N} recipients`, Number((resumed / 1000).toFixed(2)), 's', 15)]);
   console.log(`restart → sending again: ${secs(resumed)} (target < 15 s; the server listened after ${secs(listening)})`);
   const auth = { authorization: `Bearer ${apiKey}` };
   for (const deadline = performance.now() + 300_000; ; await new Promise((r) => setTimeout(r, 200))) {

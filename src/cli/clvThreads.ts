@@ -1,6 +1,6 @@
 /**
- * A second thread for `kizuna predict` on large inputs: the machine's second core fits the spend
- * model and formats half of the output while this thread does the rest. Started before the input
+ * A second thread for `kizuna predict` on large inputs: the machine's second core scans part of the
+ * input, fits the spend model and formats half of the output while this thread does the rest. Started before the input
  * is read, so its start-up overlaps the parsing. From dist/ it runs the bundled dist/cli/clvWorker.js,
  * from src/ the TypeScript through tsx, as bin/kizuna.js does for the CLI.
  */
@@ -10,9 +10,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FitResult } from '../analytics/models/mle.ts';
 import type { PredictionRows } from '../analytics/io/predictionsCsv.ts';
+import type { ChunkJob, ChunkScan } from '../analytics/io/csvChunks.ts';
 import { PROJECT_ROOT } from '../kernel/projectRoot.ts';
 
-export type ClvTask = { task: 'fitSpend'; frequency: Float64Array; monetaryValue: Float64Array } | { task: 'formatRows'; rows: PredictionRows };
+export type ClvTask =
+  | { task: 'scanChunks'; job: ChunkJob }
+  | { task: 'fitSpend'; frequency: Float64Array; monetaryValue: Float64Array }
+  | { task: 'formatRows'; rows: PredictionRows };
 
 /** Inputs smaller than this (bytes) are done on one thread: starting a worker costs more than it saves. */
 export const HELPER_MIN_INPUT_BYTES = 4 << 20;
@@ -55,6 +59,11 @@ export class ClvHelper {
       this.waiting.push({ resolve: resolve as (v: unknown) => void, reject });
       this.worker.postMessage(task, transfer);
     });
+  }
+
+  /** Takes chunks of the input's scan until none is left (csvChunks.ts). */
+  scanChunks(job: ChunkJob): Promise<ChunkScan[]> {
+    return this.run({ task: 'scanChunks', job });
   }
 
   fitSpend(frequency: Float64Array, monetaryValue: Float64Array): Promise<FitResult<string>> {

@@ -1,17 +1,22 @@
 /**
- * The helper thread of `kizuna predict` on large inputs (clvThreads.ts starts it): fits the
+ * The helper thread of `kizuna predict` on large inputs (clvThreads.ts starts it): scans chunks of
+ * the input while the main thread scans the others, fits the
  * Gamma-Gamma spend model while the main thread fits the purchase model, then formats every other
  * chunk of output rows. Each message is one task; each answer is { ok } or { error }.
  */
 import { parentPort } from 'node:worker_threads';
 import { fitGammaGamma } from '../analytics/models/gammagamma.ts';
 import { formatPredictionRows } from '../analytics/io/predictionsCsv.ts';
+import { claimChunks } from '../analytics/io/csvChunks.ts';
 import type { ClvTask } from './clvThreads.ts';
 
 const port = parentPort!;
 port.on('message', (task: ClvTask) => {
   try {
-    if (task.task === 'fitSpend') {
+    if (task.task === 'scanChunks') {
+      const scans = claimChunks(task.job);
+      port.postMessage({ ok: scans }, scans.flatMap((s) => [s.start, s.end, s.line, ...s.values].map((a) => a.buffer as ArrayBuffer)));
+    } else if (task.task === 'fitSpend') {
       port.postMessage({ ok: fitGammaGamma({ frequency: task.frequency, monetaryValue: task.monetaryValue }) });
     } else {
       const text = formatPredictionRows(task.rows, 0, task.rows.start.length);

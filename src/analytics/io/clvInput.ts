@@ -4,7 +4,8 @@
  */
 import { ValidationError } from '../../kernel/errors.ts';
 import type { TimeUnit } from '../models/summary.ts';
-import { readSummaryCsv } from './summaryCsv.ts';
+import { readSummaryCsv, readSummaryCsvShared } from './summaryCsv.ts';
+import type { ScanElsewhere } from './csvChunks.ts';
 import type { CsvRecords } from './summaryCsv.ts';
 import { csvCell } from './csvWriter.ts';
 
@@ -38,16 +39,16 @@ function asUnit(value: string | undefined, flag: string): TimeUnit | undefined {
 }
 
 /**
- * Loads the input. Transactions pull in a general CSV parser and the summariser, so they are
+ * Loads the input; with `scanElsewhere` a summary file's scan is shared with another thread. Transactions pull in a general CSV parser and the summariser, so they are
  * imported only when given: a summary, the large case, starts faster without them.
  */
-export async function loadClvInput(opts: ClvInputOptions, needMonetary: boolean): Promise<ClvInput> {
+export async function loadClvInput(opts: ClvInputOptions, needMonetary: boolean, scanElsewhere?: ScanElsewhere): Promise<ClvInput> {
   const unit = asUnit(opts.unit, '--unit');
   if (opts.summary && opts.transactions) {
     throw new ValidationError('give either --summary or --transactions, not both', [{ path: ['--summary'], message: 'both given' }]);
   }
   if (opts.summary) {
-    const s = readSummaryCsv(opts.summary, { monetary: needMonetary });
+    const s = scanElsewhere ? await readSummaryCsvShared(opts.summary, { monetary: needMonetary }, scanElsewhere) : readSummaryCsv(opts.summary, { monetary: needMonetary });
     return {
       records: s.records,
       frequency: s.frequency,

@@ -5,7 +5,7 @@
  * separators, double-quoted cells with "" escapes (which may hold commas and line breaks), LF or
  * CRLF line ends, a UTF-8 BOM ignored, empty lines skipped, records of any length.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { ValidationError } from '../../kernel/errors.ts';
 
 const COMMA = 44;
@@ -144,13 +144,30 @@ function cellText(bytes: Buffer, from: number, to: number): string {
 }
 
 /** The file's bytes; an unreadable file is the user's mistake (a ValidationError naming it). */
-export function readInputFile(path: string): Buffer {
+export function readInputFile(path: string, options: { shared?: boolean } = {}): Buffer {
   try {
-    return readFileSync(path);
+    return options.shared ? readShared(path) : readFileSync(path);
   } catch (err) {
     throw new ValidationError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, [
       { path: ['file'], message: 'file not readable' },
     ]);
+  }
+}
+
+/** The file in shared memory, so that another thread can read the same bytes without a copy. */
+function readShared(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const bytes = Buffer.from(new SharedArrayBuffer(size));
+    for (let at = 0; at < size; ) {
+      const got = readSync(fd, bytes, at, size - at, at);
+      if (got === 0) return bytes.subarray(0, at);
+      at += got;
+    }
+    return bytes;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -220,11 +237,8 @@ function grow<T extends Uint32Array | Uint16Array | Float64Array>(a: T, size: nu
   return out;
 }
 
-/**
- * Reads the header, then every record, parsing the cells at `columns(header)` (header indices)
- * into numbers. `path` only names the file in errors.
- */
-export function scanCsvNumbers(bytes: Buffer, path: string, columns: (header: string[]) => number[], onBad: BadCell): CsvNumbers {
+/** The header's cells, where the data starts and its 1-based line (a UTF-8 BOM skipped). */
+export function readCsvHeader(bytes: Buffer, path: string): { header: string[]; dataStart: number; dataLine: number } {
   const cur: Cursor = { pos: bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0, line: 1 };
   if (!skipEmptyLines(bytes, cur)) {
     throw new ValidationError(`${path} is empty`, [{ path: ['file'], line: 1, message: 'no header row and no data' }]);
@@ -238,10 +252,21 @@ export function scanCsvNumbers(bytes: Buffer, path: string, columns: (header: st
     cur.pos++; // comma
   }
   skipLineEnd(bytes, cur);
+  return { header, dataStart: cur.pos, dataLine: cur.line };
+}
+
+/**
+ * Reads the header, then every record, parsing the cells at `columns(header)` (header indices)
+ * into numbers. `path` only names the file in errors.
+ */
+export function scanCsvNumbers(bytes: Buffer, path: string, columns: (header: string[]) => number[], onBad: BadCell): CsvNumbers {
+  const { header, dataStart, dataLine } = readCsvHeader(bytes, path);
+  const cur: Cursor = { pos: dataStart, line: dataLine };
   const wanted = columns(header);
   const target = new Int32Array(header.length).fill(-1);
   wanted.forEach((c, k) => (target[c] = k));
   const width = header.length;
+
 
   let capacity = Math.max(16, Math.ceil(bytes.length / 16));
   let start = new Uint32Array(capacity);
@@ -323,7 +348,7 @@ export function scanCsvNumbers(bytes: Buffer, path: string, columns: (header: st
  * of its line end (or the end of the file), or -1 for anything else, which the general path rereads
  * (quotes, other number forms, bad cells, short or long records). Writes values[k][row] as it goes.
  */
-function simpleRecord(bytes: Buffer, p: number, width: number, target: Int32Array, values: Float64Array[], row: number): number {
+export function simpleRecord(bytes: Uint8Array, p: number, width: number, target: Int32Array, values: Float64Array[], row: number): number {
   const n = bytes.length;
   for (let cell = 0; ; cell++) {
     const k = target[cell];

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSummaryCsv } from './summaryCsv.ts';
-import { writePredictionsCsv } from './predictionsCsv.ts';
+import { patternsWithOneValue, writePredictionsCsv } from './predictionsCsv.ts';
 
 test('each input record is copied unchanged, cut or padded to the header, then its pattern and row values', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kizuna-pred-'));
@@ -26,6 +26,37 @@ test('each input record is copied unchanged, cut or padded to the header, then i
         'y,0,0,9,,0.5,1,20,5\n' +
         'w,2,3,10,n,1.25,0.75,30,37.5\n',
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a pattern whose rows share one expected value and CLV is formatted once, with the same text as row by row', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kizuna-pred-'));
+  try {
+    const input = join(dir, 'in.csv');
+    writeFileSync(input, 'id,frequency,recency,T\na,0,0,9\nb,2,3,10\nc,0,0,9\nd,2,3,10\ne,0,0,9\n');
+    const s = readSummaryCsv(input);
+    const out = join(dir, 'out.csv');
+    const columns = {
+      patternOf: Uint32Array.from([0, 1, 0, 1, 0]),
+      expected: Float64Array.from([0.1, 2 / 3]),
+      pAlive: Float64Array.from([1, 0.25]),
+      // pattern 0: the same values on every row (formatted once); pattern 1: rows differ
+      value: { expectedValue: Float64Array.from([35.5, 20, 35.5, 20.5, 35.5]), clv: Float64Array.from([1 / 3, 5, 1 / 3, 5, 1 / 3]) },
+    };
+    await writePredictionsCsv(out, s.records, columns);
+    assert.equal(
+      readFileSync(out, 'utf8'),
+      'id,frequency,recency,T,expected_purchases,p_alive,expected_avg_value,clv\n' +
+        'a,0,0,9,0.1,1,35.5,0.333333333333\n' +
+        'b,2,3,10,0.666666666667,0.25,20,5\n' +
+        'c,0,0,9,0.1,1,35.5,0.333333333333\n' +
+        'd,2,3,10,0.666666666667,0.25,20.5,5\n' +
+        'e,0,0,9,0.1,1,35.5,0.333333333333\n',
+    );
+    const shared = patternsWithOneValue(2, columns.patternOf, columns.value.expectedValue, columns.value.clv);
+    assert.deepEqual([...shared], [1, 0]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

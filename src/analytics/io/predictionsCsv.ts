@@ -2,7 +2,9 @@
  * The prediction CSV of `kizuna predict`: each input record copied unchanged (cut or padded to the
  * header's width) followed by expected_purchases, p_alive and, with CLV, expected_avg_value and clv.
  * Expected purchases and P(alive) depend only on the customer's (x, t_x, T) pattern, so they are
- * formatted once per pattern and copied into every row that shares it. Rows are formatted in
+ * formatted once per pattern and copied into every row that shares it; so are expected_avg_value and
+ * clv when every row of a pattern has the same (always so for customers with no repeat purchase,
+ * whose Gamma-Gamma mean is the population's). Rows are formatted in
  * chunks, each into one buffer sized for it; with a helper thread every other chunk is formatted
  * there while this thread does the one before it.
  */
@@ -32,6 +34,8 @@ export interface PredictionRows {
   patternOf: Uint32Array;
   pool: Uint8Array;
   offset: Uint32Array;
+  /** Per pattern: 1 when its text already holds expected_avg_value and clv (the same for all its rows). */
+  whole?: Uint8Array;
   expectedValue?: Float64Array;
   clv?: Float64Array;
 }
@@ -46,10 +50,42 @@ const NUMBER_ROOM = 32;
 /** Rows per chunk: bounds the buffers (about 6 MB per chunk for typical summaries). */
 export const ROWS_PER_CHUNK = 1 << 17;
 
-/** ",expected,p_alive" of every pattern, back to back; text of pattern k is pool[offset[k], offset[k+1]). */
-export function formatPatterns(expected: Float64Array, pAlive: Float64Array): { pool: Uint8Array; offset: Uint32Array } {
+/**
+ * Patterns of two or more rows that all have the same expected value and CLV (exactly): 1, else 0.
+ * Their rows then copy those two numbers' text too instead of formatting them again.
+ */
+export function patternsWithOneValue(patterns: number, patternOf: Uint32Array, expectedValue: Float64Array, clv: Float64Array): Uint8Array {
+  const first = new Int32Array(patterns).fill(-1); // first row of each pattern; -2 once rows differ
+  const whole = new Uint8Array(patterns);
+  for (let i = 0; i < patternOf.length; i++) {
+    const k = patternOf[i];
+    const f = first[k];
+    if (f === -1) first[k] = i;
+    else if (f >= 0) {
+      if (expectedValue[i] === expectedValue[f] && clv[i] === clv[f]) whole[k] = 1;
+      else {
+        first[k] = -2;
+        whole[k] = 0;
+      }
+    }
+  }
+  return whole;
+}
+
+/**
+ * ",expected,p_alive" of every pattern, back to back; text of pattern k is pool[offset[k], offset[k+1]).
+ * With `value`, patterns whose rows share one expected value and CLV get ",expected_avg_value,clv" too (`whole`).
+ */
+export function formatPatterns(
+  expected: Float64Array,
+  pAlive: Float64Array,
+  value?: { patternOf: Uint32Array; expectedValue: Float64Array; clv: Float64Array },
+): { pool: Uint8Array; offset: Uint32Array; whole?: Uint8Array } {
   const n = expected.length;
-  const pool = Buffer.allocUnsafe(n * (2 * NUMBER_ROOM + 2) + 1);
+  const whole = value && patternsWithOneValue(n, value.patternOf, value.expectedValue, value.clv);
+  const firstRow = new Uint32Array(whole ? n : 0);
+  if (whole) for (let i = value.patternOf.length - 1; i >= 0; i--) firstRow[value.patternOf[i]] = i;
+  const pool = Buffer.allocUnsafe(n * ((whole ? 4 : 2) * NUMBER_ROOM + 4) + 1);
   const offset = new Uint32Array(n + 1);
   const scratch = new Uint8Array(24);
   let pos = 0;
@@ -59,6 +95,12 @@ export function formatPatterns(expected: Float64Array, pAlive: Float64Array): { 
     pos = formatNumber(expected[k], pool, pos, scratch);
     pool[pos++] = COMMA;
     pos = formatNumber(pAlive[k], pool, pos, scratch);
+    if (whole && whole[k]) {
+      pool[pos++] = COMMA;
+      pos = formatNumber(value.expectedValue[firstRow[k]], pool, pos, scratch);
+      pool[pos++] = COMMA;
+      pos = formatNumber(value.clv[firstRow[k]], pool, pos, scratch);
+    }
   }
   offset[n] = pos;
   // shared memory: every chunk posted to a helper thread refers to the same pool without copying it
@@ -66,12 +108,15 @@ export function formatPatterns(expected: Float64Array, pAlive: Float64Array): { 
   shared.set(pool.subarray(0, pos));
   const sharedOffset = new Uint32Array(new SharedArrayBuffer(offset.byteLength));
   sharedOffset.set(offset);
-  return { pool: shared, offset: sharedOffset };
+  if (!whole) return { pool: shared, offset: sharedOffset };
+  const sharedWhole = new Uint8Array(new SharedArrayBuffer(n));
+  sharedWhole.set(whole);
+  return { pool: shared, offset: sharedOffset, whole: sharedWhole };
 }
 
 /** The text of rows [from, to), in one buffer sized for it. */
 export function formatPredictionRows(r: PredictionRows, from: number, to: number): Uint8Array {
-  const { bytes, start, end, short, patternOf, pool, offset, expectedValue, clv } = r;
+  const { bytes, start, end, short, patternOf, pool, offset, whole, expectedValue, clv } = r;
   const perRow = 1 + (clv ? 2 * (NUMBER_ROOM + 1) : 0);
   let size = 0;
   for (let i = from; i < to; i++) {
@@ -88,7 +133,7 @@ export function formatPredictionRows(r: PredictionRows, from: number, to: number
     for (let c = short[i]; c > 0; c--) out[pos++] = COMMA;
     const patternEnd = offset[k + 1];
     for (let j = offset[k]; j < patternEnd; j++) out[pos++] = pool[j];
-    if (clv) {
+    if (clv && !(whole && whole[k])) {
       out[pos++] = COMMA;
       pos = formatNumber(expectedValue![i], out, pos, scratch);
       out[pos++] = COMMA;
@@ -115,6 +160,7 @@ export function sliceRows(r: PredictionRows, from: number, to: number): Predicti
     patternOf: r.patternOf.slice(from, to),
     pool: r.pool,
     offset: r.offset,
+    whole: r.whole,
     expectedValue: r.expectedValue?.slice(from, to),
     clv: r.clv?.slice(from, to),
   };
@@ -129,7 +175,11 @@ export async function writePredictionsCsv(path: string, records: CsvRecords, col
   try {
     const added = ['expected_purchases', 'p_alive', ...(columns.value ? ['expected_avg_value', 'clv'] : [])];
     out.text(`${[...records.header.map(csvCell), ...added].join(',')}\n`);
-    const { pool, offset } = formatPatterns(columns.expected, columns.pAlive);
+    const { pool, offset, whole } = formatPatterns(
+      columns.expected,
+      columns.pAlive,
+      columns.value && { patternOf: columns.patternOf, expectedValue: columns.value.expectedValue, clv: columns.value.clv },
+    );
     const rows: PredictionRows = {
       bytes: records.bytes,
       start: records.start,
@@ -138,6 +188,7 @@ export async function writePredictionsCsv(path: string, records: CsvRecords, col
       patternOf: columns.patternOf,
       pool,
       offset,
+      whole,
       expectedValue: columns.value?.expectedValue,
       clv: columns.value?.clv,
     };

@@ -10,7 +10,8 @@
  */
 import { ValidationError } from '../../kernel/errors.ts';
 import type { FieldIssue } from '../../kernel/errors.ts';
-import { readInputFile, scanCsvNumbers } from './csvBytes.ts';
+import { readInputFile, scanCsvNumbers, type CsvNumbers } from './csvBytes.ts';
+import { scanCsvNumbersShared, type ScanElsewhere } from './csvChunks.ts';
 
 export const SUMMARY_ALIASES = {
   frequency: ['frequency', 'x'],
@@ -79,16 +80,31 @@ function resolveColumns(header: string[], wanted: SummaryColumn[], path: string)
  */
 export function readSummaryCsv(path: string, options: { monetary?: boolean } = {}): SummaryInput {
   const bytes = readInputFile(path);
+  const reading = summaryReading(path, options);
+  return reading.finish(bytes, scanCsvNumbers(bytes, path, reading.columns, reading.onBad));
+}
+
+/** readSummaryCsv with the scan shared with another thread (csvChunks.ts); the same result. */
+export async function readSummaryCsvShared(path: string, options: { monetary?: boolean }, elsewhere: ScanElsewhere): Promise<SummaryInput> {
+  const bytes = readInputFile(path, { shared: true });
+  const reading = summaryReading(path, options);
+  return reading.finish(bytes, await scanCsvNumbersShared(bytes, path, reading.columns, reading.onBad, elsewhere));
+}
+
+/** The columns wanted of the scan, its bad cells, and the checks of its values. */
+function summaryReading(path: string, options: { monetary?: boolean }) {
   const wanted: SummaryColumn[] = ['frequency', 'recency', 'T'];
   if (options.monetary) wanted.push('monetary_value');
   let cols: number[] = [];
   const badText = new Map<number, string>(); // record · 4 + wanted index → cell text
-  const scan = scanCsvNumbers(
-    bytes,
-    path,
-    (header) => (cols = resolveColumns(header, wanted, path)),
-    (record, column, text) => badText.set(record * 4 + cols.indexOf(column), text),
-  );
+  return {
+    columns: (header: string[]) => (cols = resolveColumns(header, wanted, path)),
+    onBad: (record: number, column: number, text: string) => void badText.set(record * 4 + cols.indexOf(column), text),
+    finish: (bytes: Buffer, scan: CsvNumbers) => checkSummary(path, wanted, cols, badText, bytes, scan),
+  };
+}
+
+function checkSummary(path: string, wanted: SummaryColumn[], cols: number[], badText: Map<number, string>, bytes: Buffer, scan: CsvNumbers): SummaryInput {
   const { header, count, line } = scan;
   if (count === 0) {
     throw new ValidationError(`${path} has a header but no data rows`, [{ path: ['file'], line: 2, message: 'no data rows' }]);

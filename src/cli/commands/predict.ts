@@ -82,7 +82,7 @@ interface PredictSettings {
 
 async function predict(m: TransactionModel, opts: PredictOpts, settings: PredictSettings, helper: ClvHelper | undefined): Promise<void> {
   const { horizon, margin, discountRate, clvPeriod, givenParams, givenSpend } = settings;
-  const input = await loadClvInput(opts, Boolean(opts.clv));
+  const input = await loadClvInput(opts, Boolean(opts.clv), helper && ((job) => helper.scanChunks(job)));
   // The spend model is independent of the purchase model: with a helper thread it is fitted there meanwhile.
   let spendFit: Promise<Record<string, number>> | undefined;
   if (opts.clv && !givenSpend) {

@@ -1,0 +1,171 @@
+/**
+ * The CSV scan of csvBytes.ts split into chunks of the file that two threads take in turn: each
+ * claims the next chunk from a shared counter, so a helper thread that starts late simply takes
+ * fewer. Only for files without a quote character, where every line feed ends a record, so a chunk
+ * can start at the first record after its nominal offset; and only records of the common kind
+ * (simpleRecord: the header's width, plain decimals). Any other record makes the caller rescan the
+ * whole file with scanCsvNumbers, which reports problems with their lines.
+ */
+import { readCsvHeader, scanCsvNumbers, simpleRecord, type BadCell, type CsvNumbers } from './csvBytes.ts';
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+/** Bytes per chunk: small enough to share the work evenly, large enough to claim rarely. */
+export const CHUNK_BYTES = 1 << 20;
+
+/** What both threads need to scan chunks; every array is in shared memory. */
+export interface ChunkJob {
+  bytes: Uint8Array;
+  /** Chunk c holds the records starting in [bounds[c], bounds[c+1]). */
+  bounds: Uint32Array;
+  /** counter[0]: the next chunk to claim. */
+  counter: Int32Array;
+  width: number;
+  /** Header cell → index of its value column, or −1. */
+  target: Int32Array;
+  columns: number;
+}
+
+/** One chunk's records; `lines` counts the line feeds it passed (for the next chunk's line numbers). */
+export interface ChunkScan {
+  chunk: number;
+  count: number;
+  start: Uint32Array;
+  end: Uint32Array;
+  /** Lines after the chunk's first, per record. */
+  line: Uint32Array;
+  values: Float64Array[];
+  lines: number;
+  /** False when a record was not of the simple kind (the rest of the chunk is not scanned). */
+  simple: boolean;
+}
+
+/** Scans chunks until none is left to claim; returns those this thread scanned. */
+export function claimChunks(job: ChunkJob): ChunkScan[] {
+  const done: ChunkScan[] = [];
+  const chunks = job.bounds.length - 1;
+  for (;;) {
+    const c = Atomics.add(job.counter, 0, 1);
+    if (c >= chunks) return done;
+    const scan = scanChunk(job, c);
+    done.push(scan);
+    if (!scan.simple) {
+      Atomics.store(job.counter, 0, chunks); // the caller rescans everything: stop both threads
+      return done;
+    }
+  }
+}
+
+/** The records of one chunk (claimed by the caller). */
+export function scanChunk(job: ChunkJob, chunk: number): ChunkScan {
+  const { bytes, width, target } = job;
+  const from = job.bounds[chunk];
+  const to = job.bounds[chunk + 1];
+  let capacity = Math.ceil((to - from) / 16) + 16;
+  let start = new Uint32Array(capacity);
+  let end = new Uint32Array(capacity);
+  let line = new Uint32Array(capacity);
+  let values = Array.from({ length: job.columns }, () => new Float64Array(capacity));
+  let count = 0;
+  let lines = 0;
+  let p = from;
+  const n = bytes.length;
+  for (;;) {
+    while (p < to && (bytes[p] === LF || bytes[p] === CR)) {
+      if (bytes[p] === LF) lines++;
+      p++;
+    }
+    if (p >= to) break;
+    if (count === capacity) {
+      capacity *= 2;
+      start = grow(start, capacity);
+      end = grow(end, capacity);
+      line = grow(line, capacity);
+      values = values.map((v) => grow(v, capacity));
+    }
+    const e = simpleRecord(bytes, p, width, target, values, count);
+    if (e < 0) return { chunk, count, start, end, line, values, lines, simple: false };
+    start[count] = p;
+    end[count] = e;
+    line[count] = lines;
+    count++;
+    p = e;
+    if (p < n && bytes[p] === CR) p++;
+    if (p < n && bytes[p] === LF) {
+      lines++;
+      p++;
+    }
+  }
+  // copies of the used part: a result posted between threads then carries no unused capacity
+  return { chunk, count, start: start.slice(0, count), end: end.slice(0, count), line: line.slice(0, count), values: values.map((v) => v.slice(0, count)), lines, simple: true };
+}
+
+function grow<T extends Uint32Array | Float64Array>(a: T, size: number): T {
+  const out = new (a.constructor as new (n: number) => T)(size);
+  out.set(a);
+  return out;
+}
+
+/**
+ * The chunks of a quote-free file's data, or null when the file has quotes (or is too small to
+ * split). `bytes` must be in shared memory for another thread to take part.
+ */
+export function planChunks(bytes: Uint8Array, dataStart: number, columns: number, width: number, target: Int32Array): ChunkJob | null {
+  const n = bytes.length;
+  if (n - dataStart < 2 * CHUNK_BYTES || bytes.indexOf(QUOTE, dataStart) >= 0) return null;
+  const bounds: number[] = [dataStart];
+  for (let b = dataStart + CHUNK_BYTES; b < n; b += CHUNK_BYTES) {
+    const next = bytes[b - 1] === LF ? b : bytes.indexOf(LF, b) + 1;
+    if (next <= 0 || next >= n) break;
+    if (next > bounds[bounds.length - 1]) bounds.push(next);
+  }
+  bounds.push(n);
+  const shared = <T extends Int32Array | Uint32Array>(a: T): T => {
+    const out = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+    out.set(a);
+    return out;
+  };
+  return { bytes, bounds: shared(Uint32Array.from(bounds)), counter: new Int32Array(new SharedArrayBuffer(4)), width, target: shared(target), columns };
+}
+
+/** Runs on another thread: the chunks it claimed. */
+export type ScanElsewhere = (job: ChunkJob) => Promise<ChunkScan[]>;
+
+/**
+ * scanCsvNumbers with the chunks shared with another thread when the file allows it; the same
+ * result. Falls back to the one-thread scan for quoted files and uncommon records.
+ */
+export async function scanCsvNumbersShared(bytes: Buffer, path: string, columns: (header: string[]) => number[], onBad: BadCell, elsewhere: ScanElsewhere): Promise<CsvNumbers> {
+  const { header, dataStart, dataLine } = readCsvHeader(bytes, path);
+  const wanted = columns(header);
+  const target = new Int32Array(header.length).fill(-1);
+  wanted.forEach((c, k) => (target[c] = k));
+  const job = planChunks(bytes, dataStart, wanted.length, header.length, target);
+  if (!job) return scanCsvNumbers(bytes, path, columns, onBad);
+  const theirs = elsewhere(job);
+  const mine = claimChunks(job);
+  const scans = [...mine, ...(await theirs)].sort((a, b) => a.chunk - b.chunk);
+  if (scans.length !== job.bounds.length - 1 || scans.some((s) => !s.simple)) return scanCsvNumbers(bytes, path, columns, onBad);
+  const count = scans.reduce((sum, s) => sum + s.count, 0);
+  const out: CsvNumbers = {
+    header,
+    count,
+    start: new Uint32Array(count),
+    end: new Uint32Array(count),
+    short: new Uint16Array(count),
+    line: new Uint32Array(count),
+    values: wanted.map(() => new Float64Array(count)),
+  };
+  let at = 0;
+  let firstLine = dataLine;
+  for (const s of scans) {
+    out.start.set(s.start, at);
+    out.end.set(s.end, at);
+    for (let i = 0; i < s.count; i++) out.line[at + i] = firstLine + s.line[i];
+    s.values.forEach((v, k) => out.values[k].set(v, at));
+    at += s.count;
+    firstLine += s.lines;
+  }
+  return out;
+}
