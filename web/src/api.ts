@@ -65,6 +65,8 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   }
   if (response.status === 204) return undefined as T;
   const payload = (await response.json().catch(() => null)) as { message?: string; error?: string; issues?: FieldIssue[] } | null;
+  // Aborted while the body was read: the empty payload is not an answer, so callers see the abort.
+  if (options.signal?.aborted) throw new DOMException('The request was aborted', 'AbortError');
   if (!response.ok) {
     const error = new ApiError(response.status, payload?.message ?? response.statusText, payload?.error ?? '', payload?.issues ?? []);
     if (response.status === 401 && path !== '/v1/session') onUnauthenticated();
