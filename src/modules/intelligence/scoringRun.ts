@@ -111,10 +111,13 @@ export async function runScoring(
       } else kind = options.mode === 'full' || stale || backwards || !last ? 'full' : 'incremental';
 
       const runId = newId();
+      // The next incremental run looks at changes since the oldest open client transaction (its rows
+      // may commit after this run read). Autovacuum workers also hold transactions, but write no orders.
       await client.query(
         `INSERT INTO model_runs (workspace_id, id, kind, status, as_of, fit_run_id, changes_since)
          SELECT $1, $2, $3, 'running', $4, $5, least(now(), (
-           SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL))`,
+           SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
+             AND backend_type = 'client backend'))`,
         [ws, runId, kind, asOf, kind === 'full' ? runId : lastFit!.id],
       );
       try {
