@@ -1,5 +1,5 @@
 /**
- * `npm run bench:size -- --database NAME [--repeat 20] [--events 100000] [--skip-ingest]`
+ * `npm run bench:size -- --database NAME [--repeat 20] [--events 100000] [--skip-scoring] [--skip-ingest]`
  *
  * The size benchmark (issues 19.4 and 22) on a kept database kizuna_bench_NAME on DATABASE_URL's
  * server, made by `npm run bench:generate -- --sql --customers 1000000 --orders 10000000 --keep NAME`
@@ -39,6 +39,7 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '20' },
     events: { type: 'string', default: '100000' },
     'skip-ingest': { type: 'boolean', default: false },
+    'skip-scoring': { type: 'boolean', default: false },
   },
 });
 if (!values.database || !process.env.DATABASE_URL) {
@@ -68,17 +69,20 @@ try {
   console.log(`bench:size on ${bench.where}/kizuna_bench_${values.database}: ${size.customers.toLocaleString('en')} customers, ${size.orders.toLocaleString('en')} orders, ` +
     `${size.events.toLocaleString('en')} events, database ${size.size}; node ${process.version}; load ${load()} on ${navigatorCores()} cores`);
 
-  // Scoring: from no scores (as after an import), then incremental.
-  for (const table of ['customer_score_history', 'customer_scores', 'model_runs']) await db.query(`DELETE FROM ${table} WHERE workspace_id = $1`, [ws]);
-  let t = performance.now();
-  const full = await services.intelligence.score(ws, { asOf: END, mode: 'full' });
-  line('full scoring run (target < 60 s)', secs(performance.now() - t));
-  console.log(`    phases ${JSON.stringify({ ...(full.diagnostics.timings as object), ...(full.diagnostics.writeTimings as object) })}`);
-  const added = await addOrders(services, ws, 10_000, new Date(END.getTime() + 3_600_000));
-  t = performance.now();
-  const inc = await services.intelligence.score(ws, { asOf: new Date(END.getTime() + 86_400_000), mode: 'incremental' });
-  line(`incremental scoring after ${added.toLocaleString('en')} new orders (target < 5 s)`, secs(performance.now() - t));
-  console.log(`    ${inc.recomputed.toLocaleString('en')} customers rescored`);
+  let t = 0;
+  if (!values['skip-scoring']) {
+    // Scoring: from no scores (as after an import), then incremental.
+    for (const table of ['customer_score_history', 'customer_scores', 'model_runs']) await db.query(`DELETE FROM ${table} WHERE workspace_id = $1`, [ws]);
+    t = performance.now();
+    const full = await services.intelligence.score(ws, { asOf: END, mode: 'full' });
+    line('full scoring run (target < 60 s)', secs(performance.now() - t));
+    console.log(`    phases ${JSON.stringify({ ...(full.diagnostics.timings as object), ...(full.diagnostics.writeTimings as object) })}`);
+    const added = await addOrders(services, ws, 10_000, new Date(END.getTime() + 3_600_000));
+    t = performance.now();
+    const inc = await services.intelligence.score(ws, { asOf: new Date(END.getTime() + 86_400_000), mode: 'incremental' });
+    line(`incremental scoring after ${added.toLocaleString('en')} new orders (target < 5 s)`, secs(performance.now() - t));
+    console.log(`    ${inc.recomputed.toLocaleString('en')} customers rescored`);
+  }
 
   // Segments: ten first refreshes (membership, history, Segment Entered events).
   const rules: Record<string, unknown> = { ...RULES, 'viewed in 60 d, no order in 90 d': { type: 'and', conditions: [{ type: 'event', name: 'Product Viewed', window: { lastDays: 60 } }, { type: 'not', condition: { type: 'orders', window: { lastDays: 90 } } }] } };
