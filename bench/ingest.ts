@@ -8,65 +8,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { parseServerTiming } from '../src/modules/ingest/phases.ts';
 import { benchTargets, cli, startServer } from './server.ts';
 import { atLeast, reportResults } from './results.ts';
+import { BATCH, bodies, CONCURRENCY, cpuSeconds, EVENTS, run } from './ingestLoad.ts';
 
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
-const BATCH = Number(process.env.BENCH_BATCH ?? 500);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const CUSTOMERS = 20_000;
-const NAMES = ['Product Viewed', 'Page Viewed', 'Product Added', 'Checkout Started', 'Search'];
-
-function bodies(run: string): string[] {
-  const out: string[] = [];
-  const start = Date.UTC(2025, 0, 1);
-  for (let b = 0; b * BATCH < EVENTS; b++) {
-    const batch = [];
-    for (let i = 0; i < BATCH && b * BATCH + i < EVENTS; i++) {
-      const n = b * BATCH + i;
-      batch.push({
-        type: 'track',
-        messageId: `${run}-${n}`,
-        userId: `user-${(n * 7919) % CUSTOMERS}`,
-        event: NAMES[n % NAMES.length],
-        properties: { sku: `SKU-${n % 300}`, price: 1980, category: 'apparel', page: `/products/${n % 300}` },
-        timestamp: new Date(start + n * 1000).toISOString(),
-      });
-    }
-    out.push(JSON.stringify({ batch }));
-  }
-  return out;
-}
-
-async function run(url: string, apiKey: string, payloads: string[], phases = new Map<string, number>()): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < payloads.length) {
-      const body = payloads[next++]!;
-      const t0 = performance.now();
-      const res = await fetch(`${url}/v1/batch`, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` } });
-      if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-      await res.arrayBuffer();
-      phases.set('total', (phases.get('total') ?? 0) + performance.now() - t0);
-      for (const [name, ms] of parseServerTiming(res.headers.get('server-timing'))) phases.set(name, (phases.get(name) ?? 0) + ms);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return (performance.now() - started) / 1000;
-}
-
-/** User + system CPU seconds of a process, from /proc (Linux); 0 once it is gone. */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return 0;
-  }
-}
 
 /** The database's share of the work: backends serving `database` (external) or children of the embedded postmaster. */
 function databaseCpu(target: { env: NodeJS.ProcessEnv }): () => number {

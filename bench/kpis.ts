@@ -25,6 +25,7 @@ import { refreshKpiRollups } from '../src/modules/intelligence/kpiRollups.ts';
 import { computeKpis, type KpiQuery } from '../src/modules/intelligence/kpis.ts';
 import { addDays, localDay } from '../src/modules/intelligence/periods.ts';
 import { openBenchDatabase } from './benchDatabase.ts';
+import { timed } from './timed.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,18 +44,6 @@ const END = observationEnd(DEFAULT_END);
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
-async function timed(fn: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
-  await fn(); // warm-up: caches and plans, as a dashboard that is open already has them
-  const times: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!;
-  return { p50: at(0.5), p95: at(0.95) };
-}
 
 const bench = await openBenchDatabase({ poolSize: 6, keep: values.database });
 try {
@@ -136,7 +125,7 @@ try {
   ];
   const run = (query: KpiQuery) => computeKpis(db, workspace, settings, { ...query, asOf });
   const overview: KpiQuery = { from: addDays(today, -365), to: addDays(today, -1), granularity: 'month' };
-  const o = await timed(() => run(overview));
+  const o = await timed(repeat, () => run(overview));
   console.log(`  Overview (last 12 months by month, complete periods): p50 ${ms(o.p50)}, p95 ${ms(o.p95)} (load ${load()})`);
   for (const granularity of GRANULARITIES as readonly Granularity[]) {
     for (const [label, from] of ranges) {
@@ -148,12 +137,12 @@ try {
         console.log(`  /v1/kpis ${granularity.padEnd(7)} ${label.padEnd(12)}: more than 400 periods (refused by the API)`);
         continue;
       }
-      const r = await timed(() => run(query));
+      const r = await timed(repeat, () => run(query));
       console.log(`  /v1/kpis ${granularity.padEnd(7)} ${label.padEnd(12)} ${String(periods).padStart(4)} periods: p50 ${ms(r.p50)}, p95 ${ms(r.p95)} (load ${load()})`);
     }
   }
   const from = first.slice(0, 7);
-  const c = await timed(() => services.intelligence.cohorts(ws, { from, to: today.slice(0, 7) }));
+  const c = await timed(repeat, () => services.intelligence.cohorts(ws, { from, to: today.slice(0, 7) }));
   console.log(`  /v1/cohorts ${from} … ${today.slice(0, 7)}: p50 ${ms(c.p50)}, p95 ${ms(c.p95)} (not rollup-backed; load ${load()})`);
 } finally {
   await bench.close();

@@ -23,9 +23,9 @@ import type { FieldIssue } from '../src/kernel/errors.ts';
 import { parseBgNbd } from '../src/cli/commands/generate.ts';
 import { generateDemo } from '../src/modules/demo/generate.ts';
 import { DEFAULT_END, observationEnd } from '../src/modules/demo/generator.ts';
-import type { OrderInput } from '../src/modules/orders/index.ts';
 import { rmSync } from 'node:fs';
 import { adminQuery } from './benchDatabase.ts';
+import { addOrders } from './newOrders.ts';
 
 const { values } = parseArgs({
   options: {
@@ -107,25 +107,9 @@ async function measure(label: string, db: Db, customers: number): Promise<void> 
   const second = await services.intelligence.score(ws, { asOf: END, mode: 'full' });
   console.log(`  full refresh over existing scores: ${secs(second.seconds * 1000)}  ${JSON.stringify({ ...(second.diagnostics.timings as object), ...(second.diagnostics.writeTimings as object) })}`);
 
-  const { rows: picked } = await db.query<{ external_id: string }>(
-    `SELECT external_id FROM customers WHERE workspace_id = $1 AND external_id IS NOT NULL ORDER BY id LIMIT $2`,
-    [ws, newOrders],
-  );
-  const orders: OrderInput[] = picked.map((c, i) => ({
-    externalId: `bench-new-${i}`,
-    customerExternalId: c.external_id,
-    status: 'completed',
-    currency: 'JPY',
-    orderedAt: new Date(END.getTime() + 3_600_000 + i),
-    totalMinor: 4980,
-    discountMinor: 0,
-    taxMinor: 0,
-    shippingMinor: 0,
-    lines: [],
-  }));
   let t = performance.now();
-  for (let i = 0; i < orders.length; i += 1000) await services.orders.upsertMany(ws, orders.slice(i, i + 1000));
-  console.log(`  inserted ${orders.length.toLocaleString('en')} new orders in ${secs(performance.now() - t)} (not part of the target)`);
+  const inserted = await addOrders(services, ws, newOrders, new Date(END.getTime() + 3_600_000));
+  console.log(`  inserted ${inserted.toLocaleString('en')} new orders in ${secs(performance.now() - t)} (not part of the target)`);
   t = performance.now();
   const inc = await services.intelligence.score(ws, { asOf: new Date(END.getTime() + 86_400_000), mode: 'incremental' });
   console.log(

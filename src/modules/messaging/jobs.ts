@@ -26,8 +26,15 @@ export const MESSAGING_JOB_HANDLERS: Record<string, (services: JobServices, job:
         const r = await services.messaging.drain({ workspaceId: job.workspaceId, ...(total.passes === 0 ? { limit: FIRST_PASS_LIMIT } : {}) });
         total.passes++;
         for (const k of ['launched', 'claimed', 'sent', 'deferred', 'suppressed', 'failed', 'retrying'] as const) total[k] += r[k];
-        if ((r.claimed === 0 && r.launched === 0) || Date.now() - started > JOB_BUDGET_MS) return total;
+        if ((r.claimed === 0 && r.launched === 0) || Date.now() - started > JOB_BUDGET_MS) break;
       }
+      // Rows still leased by another (perhaps dead) worker: look again when the lease runs out.
+      const leaseEnds = await services.messaging.leaseEnds(job.workspaceId);
+      if (leaseEnds) {
+        const runAt = new Date(Math.max(leaseEnds.getTime(), Date.now()) + 100);
+        await services.jobs.enqueue(job.workspaceId, { kind: SEND_JOB, dedupeKey: `${SEND_JOB}:lease:${runAt.toISOString().slice(0, 19)}`, runAt });
+      }
+      return total;
     } finally {
       // Pooled SMTP connections are kept for one job, not between jobs a minute apart.
       await services.messaging.close();

@@ -612,6 +612,21 @@ export class MessagingService {
     return rows.map((r) => r.workspace_id);
   }
 
+  /**
+   * When the earliest lease on the workspace's claimed or sending rows runs out (null: none held).
+   * A send job that ends while rows are leased (e.g. by a worker that was killed) asks for a
+   * follow-up then, instead of leaving them to the next schedule tick a minute later.
+   */
+  async leaseEnds(workspaceId: string): Promise<Date | null> {
+    const { rows } = await this.db.query<{ at: Date | null }>(
+      `SELECT min(lease_until) AS at FROM (
+         SELECT lease_until FROM deliveries WHERE workspace_id = $1 AND state IN ('claimed', 'sending')
+         UNION ALL SELECT lease_until FROM seed_copies WHERE workspace_id = $1 AND state = 'sending') x`,
+      [workspaceId],
+    );
+    return rows[0]?.at ?? null;
+  }
+
   /** Drains until `signal` aborts, sleeping `idleMs` when there was nothing to do. */
   async work(options: DrainOptions & { signal?: AbortSignal; idleMs?: number; onPass?: (r: DrainResult) => void } = {}): Promise<void> {
     while (!options.signal?.aborted) {

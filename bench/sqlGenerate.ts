@@ -1,0 +1,86 @@
+import type { Db } from '../src/db/database.ts';
+
+/**
+ * Size data generated inside PostgreSQL (generate_series, no rows through the client): `customers`
+ * customers and `orders` orders spread over them, plus a few "Product Viewed" events per tenth
+ * customer (for event rules), in chunks of a million so progress shows and no transaction is huge.
+ * For the size benchmarks (issue 22: 10M customers), where `kizuna generate`'s model-true data would
+ * take hours; the distributions are plain: each order goes to a random customer (so counts per
+ * customer are Poisson, with many one-time buyers at 1 order per customer), amounts log-uniform
+ * ¥500 … ¥50,000, dates uniform over `months` before `end`, 5% cancelled, 3% partly refunded.
+ * setseed() makes a run repeatable for the same sizes and seed. Loads with foreign-key checks and
+ * triggers off and secondary indexes dropped meanwhile: only for a benchmark database, by a superuser.
+ */
+export async function generateInSql(
+  db: Db,
+  workspaceId: string,
+  options: { customers: number; orders: number; months: number; end: Date; seed: number },
+  onProgress?: (what: string, done: number) => void,
+): Promise<{ customers: number; orders: number; events: number }> {
+  const CHUNK = 1_000_000;
+  const start = new Date(options.end.getTime() - options.months * 30.4375 * 86_400_000);
+  const span = (options.end.getTime() - start.getTime()) / 1000;
+  // One session: setseed applies to this connection's random().
+  const c = await db.pool.connect();
+  try {
+    await c.query('SELECT setseed($1)', [((options.seed % 1000) / 1000) * 2 - 1]);
+    // Bulk-load settings (superuser): no foreign-key checks or triggers (the KPI rollups are built
+    // from scratch later), and the secondary indexes built once at the end instead of row by row.
+    await c.query(`SET session_replication_role = replica`);
+    await c.query(`SET maintenance_work_mem = '512MB'`);
+    const { rows: indexes } = await c.query<{ name: string; def: string }>(
+      `SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+       WHERE i.schemaname = current_schema() AND i.tablename IN ('customers', 'orders', 'events')
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)`,
+    );
+    for (const i of indexes) await c.query(`DROP INDEX ${i.name}`);
+    // The customer number is the external id's suffix and, via the ids table, the order's owner.
+    await c.query('CREATE TEMP TABLE bench_ids (n int PRIMARY KEY, id uuid NOT NULL)');
+    for (let from = 1; from <= options.customers; from += CHUNK) {
+      const to = Math.min(options.customers, from + CHUNK - 1);
+      await c.query(
+        `WITH g AS (SELECT n, gen_random_uuid() AS id FROM generate_series($2::int, $3::int) n),
+         ids AS (INSERT INTO bench_ids SELECT n, id FROM g RETURNING n, id)
+         INSERT INTO customers (workspace_id, id, external_id, email, attributes, created_at)
+         SELECT $1, id, 'cus_' || n, 'cus' || n || '@example.jp',
+                jsonb_build_object('gender', CASE WHEN n % 2 = 0 THEN 'female' ELSE 'male' END),
+                $4::timestamptz + make_interval(secs => random() * $5)
+         FROM ids`,
+        [workspaceId, from, to, start, span],
+      );
+      onProgress?.('customers', to);
+    }
+    for (let from = 1; from <= options.orders; from += CHUNK) {
+      const to = Math.min(options.orders, from + CHUNK - 1);
+      await c.query(
+        `INSERT INTO orders (workspace_id, customer_id, id, external_id, status, currency, subtotal_minor, discount_minor, tax_minor, shipping_minor, total_minor, refunded_minor, ordered_at)
+         SELECT $1, b.id, gen_random_uuid(), 'ord_' || o.n, CASE WHEN o.r < 0.05 THEN 'cancelled' ELSE 'completed' END, 'JPY',
+                o.amount, 0, 0, 0, o.amount, CASE WHEN o.r >= 0.05 AND o.r < 0.08 THEN o.amount / 2 ELSE 0 END,
+                $4::timestamptz + make_interval(secs => random() * $5)
+         FROM (SELECT n, random() AS r, (500 * power(100, random()))::bigint AS amount, 1 + floor(random() * $6)::int AS owner
+               FROM generate_series($2::int, $3::int) n) o
+         JOIN bench_ids b ON b.n = o.owner`,
+        [workspaceId, from, to, start, span, options.customers],
+      );
+      onProgress?.('orders', to);
+    }
+    const viewers = Math.ceil(options.customers / 10);
+    const { rowCount: events } = await c.query(
+      `INSERT INTO events (workspace_id, id, customer_id, name, properties, occurred_at, received_at, message_id)
+       SELECT $1, gen_random_uuid(), b.id, 'Product Viewed', '{}', t, t, 'bench-view-' || b.n || '-' || k
+       FROM bench_ids b CROSS JOIN generate_series(1, 3) k
+       CROSS JOIN LATERAL (SELECT $3::timestamptz - make_interval(secs => random() * 60 * 86400 + k) AS t) x
+       WHERE b.n % 10 = 0 AND b.n <= $2 * 10`,
+      [workspaceId, viewers, options.end],
+    );
+    onProgress?.('events', events ?? 0);
+    await c.query('DROP TABLE bench_ids');
+    for (const i of indexes) await c.query(i.def);
+    onProgress?.('indexes', indexes.length);
+    await c.query('RESET session_replication_role');
+    for (const table of ['customers', 'orders', 'events']) await c.query(`VACUUM ANALYZE ${table}`);
+    return { customers: options.customers, orders: options.orders, events: events ?? 0 };
+  } finally {
+    c.release();
+  }
+}
