@@ -52,7 +52,7 @@ ${lines.map((l) => `<mj-text>${l}</mj-text>`).join('\n')}
 
 /** Up to three products picked for the customer; ones without a name are left out, a missing price is not printed. */
 const RECOMMENDATIONS = `
-{% assign named = recommendations | where: "name" %}{% if named.size > 0 %}<mj-text>あなたへのおすすめ</mj-text>{% for r in named %}<mj-text>・{{ r.name }}{% if r.price %}（{{ r.price }}円）{% endif %}</mj-text>{% endfor %}{% endif %}`;
+{% assign named = recommendations | where: "name" %}{% if named.size != 0 %}<mj-text>あなたへのおすすめ</mj-text>{% for r in named %}<mj-text>・{{ r.name }}{% if r.price %}（{{ r.price }}円）{% endif %}</mj-text>{% endfor %}{% endif %}`;
 
 const at = (x: number, y: number) => ({ x, y });
 

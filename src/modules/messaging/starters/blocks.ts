@@ -28,9 +28,9 @@ export const COUPON_BLOCK: Record<StarterLang, (lead: string) => string> = {
 
 /** The three recommended products with a name, a price only when known (the heading the shipped-template test looks for). */
 export const RECOMMENDATIONS_BLOCK: Record<StarterLang, string> = {
-  ja: `{% assign named = recommendations | where: "name" %}{% if named.size > 0 %}${text('あなたへのおすすめ', 'font-weight="bold"')}
+  ja: `{% assign named = recommendations | where: "name" %}{% if named.size != 0 %}${text('あなたへのおすすめ', 'font-weight="bold"')}
 {% for r in named %}${text('・{{ r.name }}{% if r.price %}（{{ r.price }}円）{% endif %}')}{% endfor %}{% endif %}`,
-  en: `{% assign named = recommendations | where: "name" %}{% if named.size > 0 %}${text('Picked for you', 'font-weight="bold"')}
+  en: `{% assign named = recommendations | where: "name" %}{% if named.size != 0 %}${text('Picked for you', 'font-weight="bold"')}
 {% for r in named %}${text('• {{ r.name }}{% if r.price %} (¥{{ r.price }}){% endif %}')}{% endfor %}{% endif %}`,
 };
 

@@ -115,6 +115,15 @@ test('the library has the moments of issue 21, each in ja and en with an email, 
   assert.ok(STARTERS.some((s) => (s.templates.ja.line?.flex as { type?: string } | undefined)?.type === 'bubble'), 'a flex bubble');
 });
 
+test('every email starter opens in the visual editor: no Liquid tag compares with < or > (the editor escapes them in text)', () => {
+  for (const s of STARTERS) {
+    for (const lang of STARTER_LANGS) {
+      const tags = [...s.templates[lang].email.mjml.matchAll(/\{%[\s\S]*?%\}/g)].map((m) => m[0]);
+      assert.deepEqual(tags.filter((tag) => /[<>]/.test(tag)), [], `${s.key} ${lang}`);
+    }
+  }
+});
+
 test('every starter is a valid template that saves: schema, Liquid, MJML and sample renders (templateIssues)', async () => {
   for (const { s, lang, template } of all) {
     assert.ok(templateInput.safeParse(template).success, `${s.key} ${lang} ${template.channel}`);

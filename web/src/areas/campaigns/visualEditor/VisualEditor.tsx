@@ -83,6 +83,8 @@ export default function VisualEditor({ mjml, onChange, onIncompatible }: VisualE
       components: mjml,
     });
     editorRef.current = editor;
+    // Answers that arrive after unmount (a starter picked while the list loads) find no editor to fill.
+    let destroyed = false;
 
     const upload = async (files: File[]) => {
       setUploadError(undefined);
@@ -91,14 +93,14 @@ export default function VisualEditor({ mjml, onChange, onIncompatible }: VisualE
         form.append('file', file, file.name);
         try {
           const image = await api<StoredImage>('/v1/media/images', { method: 'POST', body: form });
-          editor.AssetManager.add({ src: image.url, name: image.name });
+          if (!destroyed) editor.AssetManager.add({ src: image.url, name: image.name });
         } catch (err) {
           setUploadError(err);
         }
       }
     };
     void api<{ data: StoredImage[] }>('/v1/media/images').then(
-      (list) => editor.AssetManager.add(list.data.map((i) => ({ src: i.url, name: i.name }))),
+      (list) => destroyed || editor.AssetManager.add(list.data.map((i) => ({ src: i.url, name: i.name }))),
       () => {},
     );
 
@@ -120,6 +122,7 @@ export default function VisualEditor({ mjml, onChange, onIncompatible }: VisualE
     });
     editor.on('update', () => callbacks.current.onChange(exported()));
     return () => {
+      destroyed = true;
       editorRef.current = null;
       editor.destroy();
     };
