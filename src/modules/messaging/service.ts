@@ -13,6 +13,7 @@ import type { WorkspaceService } from '../workspaces/index.ts';
 import { toCampaign } from './campaignRows.ts';
 import { directCampaignId, enqueueDirect, type DirectMessage } from './direct.ts';
 import { Dispatcher, type DrainOptions, type DrainResult, type WorkspaceMessaging } from './dispatch.ts';
+import { trackingUrls } from './tokens.ts';
 import { customerScope, footerLang, loadRecipients, postalOf } from './facts.ts';
 import { assignArm } from './holdout.ts';
 import { abTestIssues, assignVariant, decideAtFor, sendModeOf, type StoredDecision } from './abTest.ts';
@@ -59,6 +60,9 @@ interface Modules {
 
 const MEMBER_PAGE = 1000;
 const ENQUEUE_CHUNK = 2000;
+
+/** The delivery id of a preview's links: no delivery has it. */
+const PREVIEW_DELIVERY_ID = '00000000-0000-0000-0000-000000000000';
 /** A launch still unfinished after this long was cut short (its process died): another worker resumes it. */
 const STALLED_LAUNCH_MS = 5 * 60_000;
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
@@ -467,7 +471,8 @@ export class MessagingService {
         recommendations: recommendations.map((r) => ({ name: r.product.name, sku: r.product.sku, category: r.product.category, price: r.product.priceMinor })),
         campaign: { id: campaign.id, name: campaign.name },
         sender: { name: settings.sender.name, postal_address: settings.sender.postalAddress },
-        unsubscribe_url: campaign.class === 'marketing' ? `${settings.publicBaseUrl.replace(/\/+$/, '')}/m/u/preview` : null,
+        // As long as a real link (an unsigned token of the same shape), so an SMS preview counts the parts that are billed.
+        unsubscribe_url: campaign.class === 'marketing' ? trackingUrls(settings.publicBaseUrl, 'preview', { workspaceId, deliveryId: PREVIEW_DELIVERY_ID }).unsubscribe : null,
         footer_lang: footerLang(recipient),
       },
       { postal: postalOf(recipient) ?? undefined },

@@ -41,5 +41,7 @@ describeEachDatabase('messaging: the starter library over the API, and SMS segme
     assert.equal(body.sms.encoding, 'UCS-2');
     assert.equal(body.sms.units, body.text.length);
     assert.equal(body.sms.segments, Math.ceil(body.text.length / (body.text.length > 70 ? 67 : 70)));
+    // The unsubscribe link is as long as a sent one (two uuids and a MAC), so the count is what is billed.
+    assert.match(body.text, /\/m\/u\/[\w-]{43}\.[\w-]{22}(\s|$)/);
   });
 });

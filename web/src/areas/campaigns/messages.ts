@@ -297,6 +297,7 @@ export const en = {
   'campaigns.visual.block.social': 'Social links',
   'campaigns.visual.block.footer': 'Footer',
   'campaigns.visual.preview': 'Live preview',
+  'campaigns.visual.previewNeedsSubject': 'Enter a subject to see the preview for a customer.',
 } as const;
 
 export const ja: Record<keyof typeof en, string> = {
@@ -597,4 +598,5 @@ export const ja: Record<keyof typeof en, string> = {
   'campaigns.visual.block.social': 'SNS リンク',
   'campaigns.visual.block.footer': 'フッター',
   'campaigns.visual.preview': 'ライブプレビュー',
+  'campaigns.visual.previewNeedsSubject': '件名を入力すると、顧客ごとのプレビューが表示されます。',
 };

@@ -23,6 +23,8 @@ export function DraftPreview({ template, segmentId, messageClass, couponCampaign
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(false);
   const body = JSON.stringify(template);
+  // A draft without a subject cannot be rendered: say what is missing rather than show the server's 400.
+  const needsSubject = template.subject.trim() === '';
 
   useEffect(() => {
     const ids = sample?.sample.map((c) => c.id) ?? [];
@@ -30,7 +32,7 @@ export function DraftPreview({ template, segmentId, messageClass, couponCampaign
   }, [sample, customer]);
 
   useEffect(() => {
-    if (!customer) return;
+    if (!customer || needsSubject) return;
     const controller = new AbortController();
     setLoading(true);
     const timer = setTimeout(() => {
@@ -55,7 +57,7 @@ export function DraftPreview({ template, segmentId, messageClass, couponCampaign
       clearTimeout(timer);
       controller.abort();
     };
-  }, [body, customer, messageClass, couponCampaignId]);
+  }, [body, customer, messageClass, couponCampaignId, needsSubject]);
 
   return (
     <section className="draft-preview" aria-labelledby="draft-preview-title">
@@ -74,9 +76,10 @@ export function DraftPreview({ template, segmentId, messageClass, couponCampaign
           </select>
         </div>
       )}
-      {error !== undefined && <ErrorNotice error={error} />}
-      {loading && <Loading inline />}
-      {content && (
+      {needsSubject && <p className="muted">{t('campaigns.visual.previewNeedsSubject')}</p>}
+      {!needsSubject && error !== undefined && <ErrorNotice error={error} />}
+      {!needsSubject && loading && <Loading inline />}
+      {!needsSubject && content && (
         <>
           <p>
             <span className="muted">{t('campaigns.tpl.subject')}:</span> <strong data-testid="draft-preview-subject">{content.subject}</strong>
