@@ -290,8 +290,10 @@ export class LoyaltyService {
   }
 
   /** `{{ loyalty.* }}` for a batch of message recipients, handed to messaging by the composition root. */
+  // Only `q`: messaging calls this inside its gate transaction, and a second pooled connection could
+  // wait for ever on a pool its own concurrent batches have filled.
   readonly recipientVariables: RecipientVariableLoader = async (q, workspaceId, customerIds) =>
-    loadTemplateVariables(q, await this.programme(workspaceId), customerIds, new Date());
+    loadTemplateVariables(q, await this.programme(workspaceId, q), customerIds, new Date());
 
   /** Ledger entries of a customer, newest first. */
   async history(workspaceId: string, customerId: string, page: { limit: number; cursor?: string }): Promise<{ data: LedgerEntry[]; nextCursor: string | null }> {
@@ -472,9 +474,9 @@ export class LoyaltyService {
     return rows[0]!.token_secret;
   }
 
-  private async programme(workspaceId: string): Promise<ProgrammeContext> {
-    const workspace = await this.deps.workspaces.get(workspaceId);
-    return { workspaceId, currency: workspace.currency, timeZone: workspace.timeZone, settings: await this.settings(workspaceId) };
+  private async programme(workspaceId: string, q: Queryable = this.db): Promise<ProgrammeContext> {
+    const workspace = await this.deps.workspaces.get(workspaceId, q);
+    return { workspaceId, currency: workspace.currency, timeZone: workspace.timeZone, settings: await this.settings(workspaceId, q) };
   }
 
   private async settleAll(step: (tx: Queryable) => Promise<LedgerEntry[]>): Promise<LedgerEntry[]> {

@@ -66,8 +66,9 @@ export class WorkspaceService {
     return { workspace: await this.get(id), apiKey: key };
   }
 
-  async get(id: string): Promise<Workspace> {
-    const { rows } = await this.db.query<Record<string, unknown>>('SELECT * FROM workspaces WHERE id = $1', [id]);
+  /** `q`: a caller's transaction, when it must not wait for a second connection of the pool. */
+  async get(id: string, q: Queryable = this.db): Promise<Workspace> {
+    const { rows } = await q.query<Record<string, unknown>>('SELECT * FROM workspaces WHERE id = $1', [id]);
     if (!rows[0]) throw new NotFoundError(`workspace ${id} not found`);
     return toWorkspace(rows[0]);
   }
