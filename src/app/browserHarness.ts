@@ -79,18 +79,20 @@ export async function signIn(page: Page, base: string, words: Record<string, str
 }
 
 /**
- * One test's own context and page: an error in the page fails it, and a failure leaves the
+ * One test's own context and page: an error in the page (with `consoleErrors`, in its console too) fails it, and a failure leaves the
  * screenshot `<shots>-failed.png` and the page's errors in its message.
  */
 export async function inPage(
   browser: Browser,
-  options: { locale: string; viewport: { width: number; height: number }; shots: string },
+  options: { locale: string; viewport: { width: number; height: number }; shots: string; consoleErrors?: boolean },
   body: (page: Page, shot: (name: string, full?: boolean) => Promise<unknown>) => Promise<void>,
 ): Promise<void> {
   const errors: string[] = [];
   const context = await browser.newContext({ locale: options.locale, viewport: options.viewport });
   const page = await context.newPage();
   page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  // Also the console's errors, for pages that must log none (a refused resource is the network's, not the page's).
+  if (options.consoleErrors) page.on('console', (msg) => msg.type() === 'error' && !msg.text().startsWith('Failed to load resource') && errors.push(`console: ${msg.text()}`));
   const shot = (name: string, full = true) => page.screenshot({ path: path.join(SCREENSHOTS, `${options.shots}-${name}.png`), fullPage: full });
   try {
     await body(page, shot);

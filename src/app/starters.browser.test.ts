@@ -5,17 +5,15 @@
  * built SPA and the demo workspace; screenshots in test-artifacts/screenshots/starters-{ja,en}-*.png.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { en as campaignsEn, ja as campaignsJa } from '../../web/src/areas/campaigns/messages.ts';
 import { en as coreEn } from '../../web/src/i18n/en.ts';
 import { ja as coreJa } from '../../web/src/i18n/ja.ts';
 import { GLOSSARY_EN, GLOSSARY_JA } from '../lib/glossary.ts';
 import { ensureDemoWorkspace } from '../modules/demo/demo.ts';
-import { describeInBrowser, launchChromium, SCREENSHOTS, serveForBrowser } from './browserHarness.ts';
-import type { App } from './server.ts';
-import { createServices, type Services } from './services.ts';
+import { browserSuite, describeInBrowser, inPage, signIn } from './browserHarness.ts';
+import type { Services } from './services.ts';
 
 const PASSWORD = 'starters browser passphrase';
 const DICTIONARIES = {
@@ -26,30 +24,20 @@ type Lang = keyof typeof DICTIONARIES;
 type Dictionary = (typeof DICTIONARIES)[Lang];
 
 describeInBrowser('the starter library in Chromium: pick, preview at two widths, phone previews (ja and en)', (t) => {
+  const suite = browserSuite(t);
   let services: Services;
-  let app: App;
-  let browser: Browser;
   let base = '';
   let segmentId = '';
   const email = `starters-${Math.random().toString(36).slice(2)}@example.jp`;
-  const errors: string[] = [];
 
   before(async () => {
-    services = createServices(t.db);
+    ({ services, base } = suite);
     await ensureDemoWorkspace(services, { customers: 150 });
     const workspaceId = (await services.workspaces.list()).find((w) => w.name === 'Demo')!.id;
     await services.users.create(workspaceId, { email, name: 'Marketer', role: 'admin', password: PASSWORD });
     segmentId = (await services.segments.create(workspaceId, { name: 'Tokyo (starters)', rule: { version: 1, match: { type: 'field', field: 'prefecture', op: 'eq', value: '東京都' } } })).id;
     const refreshed = await services.segments.refresh(workspaceId, segmentId);
     assert.ok(refreshed.members >= 2, `demo customers in Tokyo: ${JSON.stringify(refreshed)}`);
-    ({ app, base } = await serveForBrowser(services));
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await services?.messaging.close();
-    await browser?.close();
-    await app?.close();
   });
 
   /** The email's text in its shadow root (what the customer reads). */
@@ -77,19 +65,10 @@ describeInBrowser('the starter library in Chromium: pick, preview at two widths,
     await page.getByLabel(l['campaigns.preview.customer']).waitFor();
   };
 
-  const run = async (lang: Lang) => {
-    errors.length = 0;
-    const context = await browser.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1360, height: 900 } });
-    const page = await context.newPage();
-    page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-    const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `starters-${lang}-${name}.png`), fullPage: true });
-    const l = DICTIONARIES[lang];
-    try {
-      await page.goto(`${base}/`);
-      await page.getByLabel(l['signIn.email']).fill(email);
-      await page.getByLabel(l['signIn.password']).fill(PASSWORD);
-      await page.getByRole('button', { name: l['signIn.submit'] }).click();
-      await page.getByRole('navigation', { name: l['nav.label'] }).waitFor();
+  const run = (lang: Lang) =>
+    inPage(suite.browser, { locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1360, height: 900 }, shots: `starters-${lang}` }, async (page, shot) => {
+      const l = DICTIONARIES[lang];
+      await signIn(page, base, l, email, PASSWORD);
 
       // Email: the starter for the second demo customer of the segment, at desktop then phone width.
       await createFromStarter(page, l, lang, 'email', () => shot('01-form'));
@@ -141,15 +120,7 @@ describeInBrowser('the starter library in Chromium: pick, preview at two widths,
       await page.getByTestId('push-ios').getByText(lang === 'ja' ? 'お誕生日おめでとうございます' : 'Happy birthday!').waitFor();
       await page.getByTestId('push-android').waitFor();
       await shot('07-push');
-      assert.deepEqual(errors, []);
-    } catch (err) {
-      await shot('failed').catch(() => undefined);
-      if (errors.length > 0) (err as Error).message += `\npage errors: ${errors.join('\n')}`;
-      throw err;
-    } finally {
-      await context.close();
-    }
-  };
+    });
 
   test('日本語: テンプレートを選び、デモ顧客でパソコン幅・スマホ幅とLINE・SMS・プッシュをプレビュー', () => run('ja'));
   test('English: pick a starter, preview it for a demo customer at two widths and on LINE, SMS and push', () => run('en'));

@@ -6,75 +6,42 @@
  * test-artifacts/screenshots/visual-editor-{ja,en}-*.png.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { en as campaignsEn, ja as campaignsJa } from '../../web/src/areas/campaigns/messages.ts';
 import { en as coreEn } from '../../web/src/i18n/en.ts';
 import { ja as coreJa } from '../../web/src/i18n/ja.ts';
 import { ensureDemoWorkspace } from '../modules/demo/demo.ts';
 import { PNG } from '../modules/ugc/testKit.ts';
-import { describeInBrowser, launchChromium, SCREENSHOTS, serveForBrowser } from './browserHarness.ts';
-import type { App } from './server.ts';
-import { createServices, type Services } from './services.ts';
+import { browserSuite, describeInBrowser, inPage, signIn } from './browserHarness.ts';
+import type { Services } from './services.ts';
 
 const PASSWORD = 'visual editor passphrase';
 const DICTIONARIES = { ja: { ...coreJa, ...campaignsJa }, en: { ...coreEn, ...campaignsEn } };
 type Lang = keyof typeof DICTIONARIES;
 
 describeInBrowser('the visual email editor in Chromium (ja and en)', (t) => {
+  const suite = browserSuite(t);
   let services: Services;
-  let app: App;
-  let browser: Browser;
   let base = '';
   let workspaceId = '';
   const email = `editor-${Math.random().toString(36).slice(2)}@example.jp`;
   let segmentId = '';
-  const errors: string[] = [];
 
   before(async () => {
-    services = createServices(t.db);
+    ({ services, base } = suite);
     await ensureDemoWorkspace(services, { customers: 120 });
     workspaceId = (await services.workspaces.list()).find((w) => w.name === 'Demo')!.id;
     await services.users.create(workspaceId, { email, name: 'Marketer', role: 'admin', password: PASSWORD });
     segmentId = (await services.segments.create(workspaceId, { name: '東京都のお客様', rule: { version: 1, match: { type: 'field', field: 'prefecture', op: 'eq', value: '東京都' } } })).id;
     await services.segments.refresh(workspaceId, segmentId);
-    ({ app, base } = await serveForBrowser(services));
-    browser = await launchChromium();
   });
 
-  after(async () => {
-    await services?.messaging.close();
-    await browser?.close();
-    await app?.close();
-  });
-
-  const run = async (lang: Lang) => {
-    errors.length = 0;
-    const l = DICTIONARIES[lang];
-    const context = await browser.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1400, height: 1000 } });
-    const page = await context.newPage();
-    page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(`console: ${msg.text()}`);
-    });
-    const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `visual-editor-${lang}-${name}.png`), fullPage: true });
-    try {
-      await page.goto(`${base}/`);
-      await page.getByLabel(l['signIn.email']).fill(email);
-      await page.getByLabel(l['signIn.password']).fill(PASSWORD);
-      await page.getByRole('button', { name: l['signIn.submit'] }).click();
-      await page.getByRole('navigation', { name: l['nav.label'] }).waitFor();
+  const run = (lang: Lang) =>
+    inPage(suite.browser, { locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1400, height: 1000 }, shots: `visual-editor-${lang}`, consoleErrors: true }, async (page, shot) => {
+      await signIn(page, base, DICTIONARIES[lang], email, PASSWORD);
       await build(page, lang, shot);
-      assert.deepEqual(errors, []);
-    } catch (err) {
-      await shot('failed').catch(() => undefined);
-      if (errors.length > 0) (err as Error).message += `\npage errors: ${errors.join('\n')}`;
-      throw err;
-    } finally {
-      await context.close();
-    }
-  };
+    });
 
   const build = async (page: Page, lang: Lang, shot: (name: string) => Promise<unknown>) => {
     const l = DICTIONARIES[lang];
