@@ -4,13 +4,11 @@ import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { fullName } from '../../names.ts';
 import { outboxOf } from '../outbox/Outbox.tsx';
 import { Link } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import type { Segment } from '../segments/types.ts';
-import { usePreview } from '../segments/usePreview.ts';
 import { STATUS_BADGE } from './CampaignList.tsx';
 import { CampaignError } from './CampaignForm.tsx';
 import { CampaignReportView } from './CampaignReport.tsx';
@@ -18,6 +16,7 @@ import { EmailWidths } from './EmailWidths.tsx';
 import { PhonePreview } from './PhonePreview.tsx';
 import { AbTestResult } from './AbTestResult.tsx';
 import { PerformancePanel } from './PerformancePanel.tsx';
+import { PreviewCustomerSelect, usePreviewCustomer } from './PreviewCustomer.tsx';
 import type { Campaign, Content } from './types.ts';
 
 /** One campaign: what it is, send or cancel it, preview it for a real customer, test-send it, and its report. */
@@ -150,18 +149,14 @@ function Detail({ campaign, onChanged }: { campaign: Campaign; onChanged: () => 
 function PreviewAndTest({ campaign, canSend }: { campaign: Campaign; canSend: boolean }) {
   const { t } = useI18n();
   const { user } = useSession();
-  const { preview: sample, error: sampleError } = usePreview({ version: 1, match: { type: 'segment', segmentId: campaign.segmentId } }, 20);
-  const [customer, setCustomer] = useState('');
+  const picker = usePreviewCustomer(campaign.segmentId);
+  const { customer } = picker;
   const [content, setContent] = useState<Content>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(false);
   const [to, setTo] = useState(campaign.channel === 'email' ? user.email : '');
   const [testResult, setTestResult] = useState<{ ok: boolean; detail: unknown }>();
   const [proofResult, setProofResult] = useState<{ ok: true; to: string[] } | { ok: false; detail: unknown }>();
-
-  useEffect(() => {
-    if (!customer && sample?.sample[0]) setCustomer(sample.sample[0].id);
-  }, [sample, customer]);
 
   useEffect(() => {
     if (!customer) return;
@@ -207,20 +202,7 @@ function PreviewAndTest({ campaign, canSend }: { campaign: Campaign; canSend: bo
   return (
     <section className="card" aria-labelledby="preview-title">
       <h2 id="preview-title">{t('campaigns.preview.title')}</h2>
-      {sampleError !== undefined && <ErrorNotice error={sampleError} />}
-      {sample && sample.sample.length === 0 && <p className="muted">{t('campaigns.preview.noCustomers')}</p>}
-      {sample && sample.sample.length > 0 && (
-        <div className="field">
-          <label htmlFor="preview-customer">{t('campaigns.preview.customer')}</label>
-          <select id="preview-customer" value={customer} onChange={(e) => setCustomer(e.target.value)}>
-            {sample.sample.map((c) => (
-              <option key={c.id} value={c.id}>
-                {fullName(c) ?? c.externalId} {c.email ? `<${c.email}>` : ''}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
+      <PreviewCustomerSelect id="preview-customer" picker={picker} />
       {error !== undefined && <CampaignError error={error} />}
       {loading && <Loading inline />}
       {content && !loading && <ContentView content={content} />}

@@ -3,8 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '../../../api.ts';
 import { ErrorNotice, Loading } from '../../../components/Feedback.tsx';
 import { useI18n } from '../../../i18n/index.tsx';
-import { fullName } from '../../../names.ts';
-import { usePreview } from '../../segments/usePreview.ts';
+import { PreviewCustomerSelect, usePreviewCustomer } from '../PreviewCustomer.tsx';
 import type { Content, MessageClass, Template } from '../types.ts';
 
 const DEBOUNCE_MS = 600;
@@ -17,19 +16,14 @@ export const PREVIEW_WIDTHS = { desktop: 640, phone: 375 } as const;
  */
 export function DraftPreview({ template, segmentId, messageClass, couponCampaignId }: { template: Extract<Template, { channel: 'email' }>; segmentId: string; messageClass: MessageClass; couponCampaignId: string }) {
   const { t } = useI18n();
-  const { preview: sample, error: sampleError } = usePreview(segmentId ? { version: 1, match: { type: 'segment', segmentId } } : null, 20);
-  const [customer, setCustomer] = useState('');
+  const picker = usePreviewCustomer(segmentId);
+  const { customer } = picker;
   const [content, setContent] = useState<Extract<Content, { channel: 'email' }>>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(false);
   const body = JSON.stringify(template);
   // A draft without a subject cannot be rendered: say what is missing rather than show the server's 400.
   const needsSubject = template.subject.trim() === '';
-
-  useEffect(() => {
-    const ids = sample?.sample.map((c) => c.id) ?? [];
-    if (ids.length > 0 && !ids.includes(customer)) setCustomer(ids[0]!);
-  }, [sample, customer]);
 
   useEffect(() => {
     if (!customer || needsSubject) return;
@@ -62,20 +56,7 @@ export function DraftPreview({ template, segmentId, messageClass, couponCampaign
   return (
     <section className="draft-preview" aria-labelledby="draft-preview-title">
       <h3 id="draft-preview-title">{t('campaigns.visual.preview')}</h3>
-      {sampleError !== undefined && <ErrorNotice error={sampleError} />}
-      {sample && sample.sample.length === 0 && <p className="muted">{t('campaigns.preview.noCustomers')}</p>}
-      {sample && sample.sample.length > 0 && (
-        <div className="field">
-          <label htmlFor="draft-preview-customer">{t('campaigns.preview.customer')}</label>
-          <select id="draft-preview-customer" value={customer} onChange={(e) => setCustomer(e.target.value)}>
-            {sample.sample.map((c) => (
-              <option key={c.id} value={c.id}>
-                {fullName(c) ?? c.externalId} {c.email ? `<${c.email}>` : ''}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
+      <PreviewCustomerSelect id="draft-preview-customer" picker={picker} />
       {needsSubject && <p className="muted">{t('campaigns.visual.previewNeedsSubject')}</p>}
       {!needsSubject && error !== undefined && <ErrorNotice error={error} />}
       {!needsSubject && loading && <Loading inline />}
