@@ -10,6 +10,7 @@ import type { Page } from '../../types.ts';
 import { useApi } from '../../useApi.ts';
 import type { Segment } from '../segments/types.ts';
 import { STARTER_TEMPLATES } from './starters.ts';
+import { JsonObjectField } from './JsonObjectField.tsx';
 import { LineFlexField } from './LineFlexField.tsx';
 import { StarterPicker, type Starter } from './StarterPicker.tsx';
 import { CHANNELS, type Campaign, type Channel, type CouponCampaign, type MessageClass, type Template } from './types.ts';
@@ -279,7 +280,7 @@ function TemplateFields({ template, onChange }: { template: Template; onChange: 
         </>
       );
     case 'webhook':
-      return <WebhookPayload payload={template.payload} onChange={(payload) => onChange({ channel: 'webhook', payload })} />;
+      return <JsonObjectField id="tpl-webhook" label={t('campaigns.tpl.payload')} rows={8} value={template.payload} onChange={(payload) => onChange({ channel: 'webhook', payload })} />;
     case 'dm':
       return (
         <>
@@ -302,31 +303,3 @@ function TemplateFields({ template, onChange }: { template: Template; onChange: 
   }
 }
 
-/** The payload as JSON text; the template follows only once the text parses to an object. */
-function WebhookPayload({ payload, onChange }: { payload: Record<string, unknown>; onChange: (p: Record<string, unknown>) => void }) {
-  const { t } = useI18n();
-  const [text, setText] = useState(JSON.stringify(payload, null, 2));
-  const [invalid, setInvalid] = useState(false);
-  return (
-    <Field id="tpl-webhook" label={t('campaigns.tpl.payload')} error={invalid ? t('campaigns.tpl.payloadInvalid') : undefined}>
-      <textarea
-        id="tpl-webhook"
-        className="mono"
-        rows={8}
-        value={text}
-        spellCheck={false}
-        onChange={(e) => {
-          setText(e.target.value);
-          try {
-            const parsed: unknown = JSON.parse(e.target.value);
-            const ok = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-            setInvalid(!ok);
-            if (ok) onChange(parsed as Record<string, unknown>);
-          } catch {
-            setInvalid(true);
-          }
-        }}
-      />
-    </Field>
-  );
-}
