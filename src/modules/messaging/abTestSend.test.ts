@@ -189,6 +189,11 @@ describeEachDatabase('messaging: an A/B test to its winner, and sending at the u
     if (mine.variant === 'usual') assert.equal(localMinuteOfDay(mine.due_at, 'Asia/Tokyo'), 20 * 60);
     const theirs = all.find((r) => r.customer_id === other)!;
     if (theirs.variant === 'usual') assert.notEqual(localMinuteOfDay(theirs.due_at, 'Asia/Tokyo'), 20 * 60);
+    // The decision waits for the last test delivery plus the 24 h delay: nothing is decided while usual-hour mails are queued.
+    const lastDue = Math.max(...all.map((r) => r.due_at.getTime()));
+    const decideAt = new Date((await services.messaging.getCampaign(ws, campaign.id)).abDecideAt!).getTime();
+    assert.ok(decideAt >= lastDue + 24 * HOUR - 1000, `decide ${new Date(decideAt).toISOString()} last ${new Date(lastDue).toISOString()}`);
+    assert.deepEqual(await services.messaging.decideAbTests({ now: new Date(lastDue + HOUR), workspaceId: ws }), []);
 
     const report = (await app.inject({ method: 'GET', url: `/v1/campaigns/${campaign.id}/report`, headers: await headers('read') })).json();
     assert.equal(report.sendTime.usualHour.n, usual.length);
