@@ -232,7 +232,7 @@ export const en = {
   'campaigns.ab.confidence': "Confidence",
   'campaigns.ab.minPerVariant': "Minimum recipients per variant",
   'campaigns.ab.ruleHint': "Rates: Newcombe interval of the difference; revenue: Welch interval; with more than two variants the confidence is Bonferroni-adjusted.",
-  'campaigns.ab.sendUsualHour': "Send at each customer’s usual hour (from their opens, clicks and orders, in their time zone, within quiet hours and caps)",
+  'campaigns.ab.sendUsualHour': "Send at each customer’s usual hour within the next 24 h (from their opens, clicks and orders, in their time zone), never in quiet hours and within frequency caps; customers with fewer than 3 opens, clicks or orders get the workspace’s usual hour",
   'campaigns.ab.desc.subject': "Subject: {value}",
   'campaigns.ab.desc.fromName': "Sender: {value}",
   'campaigns.ab.desc.sendAt': "Sent at {value}",
@@ -297,6 +297,12 @@ export const en = {
   'campaigns.visual.block.social': 'Social links',
   'campaigns.visual.block.footer': 'Footer',
   'campaigns.visual.preview': 'Live preview',
+  'campaigns.ab.decideAfterHint': "Counted from the launch, and never before the last test message is due: with a usual-hour variant (up to 24 h after the launch) the winner is decided this many hours after the last one goes out.",
+  'campaigns.ab.released': "Winner: variant {key}, released to the other {released} recipients ({queued} queued, {sent} sent).",
+  'campaigns.ab.noWinnerReleased': "No significant winner ({reason}): variant {key} was released to the other {released} recipients ({queued} queued, {sent} sent).",
+  'campaigns.ab.col.subjectTemplate': "Subject template",
+  'campaigns.list.waiting': "{count} waiting for the A/B winner",
+  'campaigns.list.queued': "{count} queued",
 } as const;
 
 export const ja: Record<keyof typeof en, string> = {
@@ -532,7 +538,7 @@ export const ja: Record<keyof typeof en, string> = {
   'campaigns.ab.confidence': "信頼度",
   'campaigns.ab.minPerVariant': "1パターンあたりの最少人数",
   'campaigns.ab.ruleHint': "率はNewcombe法、売上はWelch法で差の区間を求めます。3パターン以上ではBonferroni補正した信頼度で比べます。",
-  'campaigns.ab.sendUsualHour': "顧客ごとのいつもの時間に配信（本人の開封・クリック・注文から、本人のタイムゾーンで、配信停止時間帯と上限の範囲内）",
+  'campaigns.ab.sendUsualHour': "顧客ごとのいつもの時間に、24時間以内に配信（本人の開封・クリック・注文から、本人のタイムゾーンで判断）。配信停止時間帯には送らず、配信頻度の上限を守ります。開封・クリック・注文が3回未満の顧客には、ワークスペース全体のいつもの時間を使います",
   'campaigns.ab.desc.subject': "件名: {value}",
   'campaigns.ab.desc.fromName': "差出人: {value}",
   'campaigns.ab.desc.sendAt': "{value} に配信",
@@ -597,4 +603,10 @@ export const ja: Record<keyof typeof en, string> = {
   'campaigns.visual.block.social': 'SNS リンク',
   'campaigns.visual.block.footer': 'フッター',
   'campaigns.visual.preview': 'ライブプレビュー',
+  'campaigns.ab.decideAfterHint': "開始時から数えます。ただし、テスト配信の最後の1通の配信予定時刻より前には決めません。いつもの時間のパターン（開始から最大24時間後）があるときは、最後の1通の配信からこの時間が経ってから勝者を決めます。",
+  'campaigns.ab.released': "勝者: パターン{key}。残りの {released} 人への配信を開始しました（配信待ち {queued} 人、配信済み {sent} 人）。",
+  'campaigns.ab.noWinnerReleased': "有意な勝者なし（{reason}）: パターン{key}を残りの {released} 人への配信に回しました（配信待ち {queued} 人、配信済み {sent} 人）。",
+  'campaigns.ab.col.subjectTemplate': "件名テンプレート",
+  'campaigns.list.waiting': "A/B勝者待ち {count}",
+  'campaigns.list.queued': "配信待ち {count}",
 };
