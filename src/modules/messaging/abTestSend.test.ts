@@ -111,6 +111,9 @@ describeEachDatabase('messaging: an A/B test to its winner, and sending at the u
 
     const released = (await rows(campaign.id)).filter((r) => r.ab_group === 'rest');
     assert.ok(released.every((r) => r.state === 'queued' && r.variant === 'B'));
+    // Released, not sent yet: the report says so (the page's message reads these counts).
+    const releasedReport = (await app.inject({ method: 'GET', url: `/v1/campaigns/${campaign.id}/report`, headers: await headers('read') })).json();
+    assert.deepEqual(releasedReport.abTest.rest, { n: rest.length, waiting: 0, sent: 0, queued: rest.length });
     await services.messaging.drain({ now: later, workspaceId: ws });
     await sink.waitFor(test.length + rest.length);
     await services.messaging.drain({ now: new Date(later.getTime() + HOUR), workspaceId: ws });
@@ -124,6 +127,7 @@ describeEachDatabase('messaging: an A/B test to its winner, and sending at the u
     assert.equal(report.abTest.decision.winner, 'B');
     assert.equal(report.abTest.decision.sent, 'B');
     assert.equal(report.abTest.rest.sent, rest.length);
+    assert.equal(report.abTest.rest.queued, 0);
     const b = report.abTest.variants.find((v: { key: string }) => v.key === 'B');
     assert.equal(b.sent, bCount);
     assert.ok(b.rate > 0.4 && b.interval.low < b.rate && b.interval.high > b.rate);

@@ -301,8 +301,6 @@ export const en = {
   'campaigns.ab.released': "Winner: variant {key}, released to the other {released} recipients ({queued} queued, {sent} sent).",
   'campaigns.ab.noWinnerReleased': "No significant winner ({reason}): variant {key} was released to the other {released} recipients ({queued} queued, {sent} sent).",
   'campaigns.ab.col.subjectTemplate': "Subject template",
-  'campaigns.list.waiting': "{count} waiting for the A/B winner",
-  'campaigns.list.queued': "{count} queued",
 } as const;
 
 export const ja: Record<keyof typeof en, string> = {
@@ -607,6 +605,4 @@ export const ja: Record<keyof typeof en, string> = {
   'campaigns.ab.released': "勝者: パターン{key}。残りの {released} 人への配信を開始しました（配信待ち {queued} 人、配信済み {sent} 人）。",
   'campaigns.ab.noWinnerReleased': "有意な勝者なし（{reason}）: パターン{key}を残りの {released} 人への配信に回しました（配信待ち {queued} 人、配信済み {sent} 人）。",
   'campaigns.ab.col.subjectTemplate': "件名テンプレート",
-  'campaigns.list.waiting': "A/B勝者待ち {count}",
-  'campaigns.list.queued': "配信待ち {count}",
 };
