@@ -198,6 +198,9 @@ describeEachDatabase('messaging: an A/B test to its winner, and sending at the u
     const decideAt = new Date((await services.messaging.getCampaign(ws, campaign.id)).abDecideAt!).getTime();
     assert.ok(decideAt >= lastDue + 24 * HOUR - 1000, `decide ${new Date(decideAt).toISOString()} last ${new Date(lastDue).toISOString()}`);
     assert.deepEqual(await services.messaging.decideAbTests({ now: new Date(lastDue + HOUR), workspaceId: ws }), []);
+    // A test launched before that rule (decision 4 h after the launch) still waits while its test deliveries are queued.
+    await db.query('UPDATE campaigns SET ab_decide_at = $3 WHERE workspace_id = $1 AND id = $2', [ws, campaign.id, new Date(launchedAt + 4 * HOUR)]);
+    assert.deepEqual(await services.messaging.decideAbTests({ now: new Date(launchedAt + 5 * HOUR), workspaceId: ws }), []);
 
     const report = (await app.inject({ method: 'GET', url: `/v1/campaigns/${campaign.id}/report`, headers: await headers('read') })).json();
     assert.equal(report.sendTime.usualHour.n, usual.length);
