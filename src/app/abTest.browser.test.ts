@@ -128,8 +128,10 @@ describeInBrowser('an A/B test to its winner in the demo, time run forward (ja a
       const releasedNow = (await services.messaging.report(workspaceId, campaign.id)).abTest!;
       assert.ok(releasedNow.rest.queued > 0 && releasedNow.rest.sent === 0);
       const fmt = new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-US');
+      // Every released recipient is accounted for: queued, sent, or stopped at the gate.
       const releasedText = (queued: number, sent: number) =>
-        l['campaigns.ab.released'].replace('{key}', 'B').replace('{released}', fmt.format(releasedNow.rest.n)).replace('{queued}', fmt.format(queued)).replace('{sent}', fmt.format(sent));
+        l['campaigns.ab.released'].replace('{key}', 'B').replace('{released}', fmt.format(releasedNow.rest.n)).replace('{queued}', fmt.format(queued)).replace('{sent}', fmt.format(sent))
+          .replace('{stopped}', fmt.format(releasedNow.rest.n - queued - sent));
       await page.reload();
       await page.getByTestId('ab-decision').filter({ hasText: releasedText(releasedNow.rest.queued, 0) }).waitFor();
       // The campaign list accounts for the queued rest.

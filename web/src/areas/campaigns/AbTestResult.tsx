@@ -65,6 +65,7 @@ export function AbTestResult({ campaign }: { campaign: Campaign }) {
     released: format.number(ab.rest.n - ab.rest.waiting),
     queued: format.number(ab.rest.queued ?? 0),
     sent: format.number(ab.rest.sent),
+    stopped: format.number(Math.max(0, ab.rest.n - ab.rest.waiting - (ab.rest.queued ?? 0) - ab.rest.sent)),
   };
   const describe = (key: string) => {
     const v = config.variants.find((x) => x.key === key);

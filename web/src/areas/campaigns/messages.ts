@@ -298,8 +298,8 @@ export const en = {
   'campaigns.visual.block.footer': 'Footer',
   'campaigns.visual.preview': 'Live preview',
   'campaigns.ab.decideAfterHint': "Counted from the launch, and never before the last test message is due: with a usual-hour variant (up to 24 h after the launch) the winner is decided this many hours after the last one goes out.",
-  'campaigns.ab.released': "Winner: variant {key}, released to the other {released} recipients ({queued} queued, {sent} sent).",
-  'campaigns.ab.noWinnerReleased': "No significant winner ({reason}): variant {key} was released to the other {released} recipients ({queued} queued, {sent} sent).",
+  'campaigns.ab.released': "Winner: variant {key}, released to the other {released} recipients ({queued} queued, {sent} sent, {stopped} stopped at the gate: consent, suppression, caps).",
+  'campaigns.ab.noWinnerReleased': "No significant winner ({reason}): variant {key} was released to the other {released} recipients ({queued} queued, {sent} sent, {stopped} stopped at the gate: consent, suppression, caps).",
   'campaigns.ab.col.subjectTemplate': "Subject template",
 } as const;
 
@@ -602,7 +602,7 @@ export const ja: Record<keyof typeof en, string> = {
   'campaigns.visual.block.footer': 'フッター',
   'campaigns.visual.preview': 'ライブプレビュー',
   'campaigns.ab.decideAfterHint': "開始時から数えます。ただし、テスト配信の最後の1通の配信予定時刻より前には決めません。いつもの時間のパターン（開始から最大24時間後）があるときは、最後の1通の配信からこの時間が経ってから勝者を決めます。",
-  'campaigns.ab.released': "勝者: パターン{key}。残りの {released} 人への配信を開始しました（配信待ち {queued} 人、配信済み {sent} 人）。",
-  'campaigns.ab.noWinnerReleased': "有意な勝者なし（{reason}）: パターン{key}を残りの {released} 人への配信に回しました（配信待ち {queued} 人、配信済み {sent} 人）。",
+  'campaigns.ab.released': "勝者: パターン{key}。残りの {released} 人への配信を開始しました（配信待ち {queued} 人、配信済み {sent} 人、同意・配信停止・上限などで送らなかった {stopped} 人）。",
+  'campaigns.ab.noWinnerReleased': "有意な勝者なし（{reason}）: パターン{key}を残りの {released} 人への配信に回しました（配信待ち {queued} 人、配信済み {sent} 人、同意・配信停止・上限などで送らなかった {stopped} 人）。",
   'campaigns.ab.col.subjectTemplate': "件名テンプレート",
 };
