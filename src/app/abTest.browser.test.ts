@@ -90,6 +90,8 @@ describeInBrowser('an A/B test to its winner in the demo, time run forward (ja a
       await page.getByLabel(l['campaigns.ab.variant'].replace('{key}', 'B')).fill(subjects[1]);
       await page.getByLabel(l['campaigns.ab.testShare']).fill('50');
       await page.getByLabel(l['campaigns.ab.decideAfter']).fill('2');
+      // The form says the decision waits for the last test message (a usual-hour variant can leave up to 24 h later).
+      await page.getByText(l['campaigns.ab.decideAfterHint']).waitFor();
       await page.getByLabel(l['campaigns.ab.metric'], { exact: true }).selectOption('clicks');
       await page.getByLabel(l['campaigns.ab.minPerVariant']).fill('20');
       await shot('01-form');
@@ -121,11 +123,32 @@ describeInBrowser('an A/B test to its winner in the demo, time run forward (ja a
       clock = new Date(Math.max(decideAt.getTime(), clock.getTime()) + 2 * HOUR);
       const decided = await services.messaging.decideAbTests({ workspaceId, now: clock });
       assert.equal(decided.find((d) => d.campaignId === campaign.id)?.decision.winner, 'B');
+
+      // Decided, not yet sent: the page says the rest was released and is queued, not that it was sent.
+      const releasedNow = (await services.messaging.report(workspaceId, campaign.id)).abTest!;
+      assert.ok(releasedNow.rest.queued > 0 && releasedNow.rest.sent === 0);
+      const fmt = new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-US');
+      // Every released recipient is accounted for: queued, sent, or stopped at the gate.
+      const releasedText = (queued: number, sent: number) =>
+        l['campaigns.ab.released'].replace('{key}', 'B').replace('{released}', fmt.format(releasedNow.rest.n)).replace('{queued}', fmt.format(queued)).replace('{sent}', fmt.format(sent))
+          .replace('{stopped}', fmt.format(releasedNow.rest.n - queued - sent));
+      await page.reload();
+      await page.getByTestId('ab-decision').filter({ hasText: releasedText(releasedNow.rest.queued, 0) }).waitFor();
+      // The campaign list accounts for the queued rest.
+      await page.getByRole('navigation', { name: l['nav.label'] }).getByRole('link', { name: l['campaigns.nav'], exact: true }).click();
+      const listRow = page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+      assert.equal((await listRow.locator('td[data-state="queued"]').textContent())?.trim(), fmt.format(releasedNow.rest.queued));
+      assert.equal((await listRow.locator('td[data-state="waiting"]').textContent())?.trim(), '0');
+      await page.goBack();
+
       await services.messaging.drain({ workspaceId, now: clock, limit: 5000 });
 
       await page.reload();
-      const expected = l['campaigns.ab.winner'].replace('{key}', 'B').split('{sent}')[0]!;
-      await page.getByTestId('ab-decision').filter({ hasText: expected }).waitFor();
+      const sentNow = (await services.messaging.report(workspaceId, campaign.id)).abTest!;
+      await page.getByTestId('ab-decision').filter({ hasText: releasedText(sentNow.rest.queued, sentNow.rest.sent) }).waitFor();
+      // The comparison's confidence reads 95%, not 95.0%; B's subject shows as the subject template.
+      assert.match((await page.getByTestId('ab-interval').textContent())!, /\(?95%|（95%/);
+      await page.getByText(`${l['campaigns.ab.col.subjectTemplate']}: ${subjects[1]}`).waitFor();
       await page.getByTestId('ab-interval').waitFor();
       const report = (await services.messaging.report(workspaceId, campaign.id)).abTest!;
       assert.equal(report.rest.waiting, 0);

@@ -33,7 +33,10 @@ describeEachDatabase('kizuna campaign decide --as-of, and the A/B lines of campa
     const late = await kizuna('decide', '--as-of', new Date(decideAt.getTime() + 60_000).toISOString());
     assert.equal(late.code, 0, late.stderr);
     // No clicks at all: no winner, the control goes to the rest.
-    assert.equal(late.stdout.trim(), `${campaign.id}: no significant winner (not_significant), sent A`);
+    assert.equal(late.stdout.trim(), `${campaign.id}: no significant winner (not_significant), A released to the rest (queued; the worker sends it)`);
+    // Released is not sent: the report says how many are still queued.
+    const released = await kizuna('report', campaign.id);
+    assert.match(released.stdout, /no significant winner \(not_significant\), A released to the rest (\d+) \(queued \1, sent 0, stopped at the gate 0\)/);
     assert.equal((await kizuna('decide', '--as-of', new Date(decideAt.getTime() + 120_000).toISOString())).stdout.trim(), 'No A/B test is due');
     const report = await kizuna('report', campaign.id, '--json');
     assert.equal(JSON.parse(report.stdout).abTest.decision.sent, 'A');

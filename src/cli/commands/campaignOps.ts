@@ -72,7 +72,7 @@ export function register(program: Command): void {
     emit(flags.json, { decided }, () =>
       decided.length === 0
         ? 'No A/B test is due'
-        : decided.map((d) => `${d.campaignId}: ${d.decision.winner ? `winner ${d.decision.winner}` : `no significant winner (${d.decision.reason}), sent ${d.decision.sent}`}`).join('\n'),
+        : decided.map((d) => `${d.campaignId}: ${d.decision.winner ? `winner ${d.decision.winner}` : `no significant winner (${d.decision.reason})`}, ${d.decision.sent} released to the rest (queued; the worker sends it)`).join('\n'),
     );
   });
 
@@ -109,7 +109,7 @@ function describeAbTest(ab: AbTestReport): string[] {
   const value = (x: number | null) => (x === null ? '-' : ab.metric === 'revenue' ? n(Math.round(x)) : `${(x * 100).toFixed(1)}%`);
   const gap = d.interval ? ` (best - runner-up ${value(d.interval.estimate)}, interval ${value(d.interval.low)} to ${value(d.interval.high)})` : '';
   return [
-    `A/B test by ${ab.metric}: ${'provisional' in d ? `deciding at ${ab.decideAt?.toISOString() ?? '-'}, ${n(ab.rest.waiting)} waiting` : d.winner ? `winner ${d.winner}` : `no significant winner (${d.reason}), sent ${d.sent}`}${gap}`,
+    `A/B test by ${ab.metric}: ${'provisional' in d ? `deciding at ${ab.decideAt?.toISOString() ?? '-'}, ${n(ab.rest.waiting)} waiting` : `${d.winner ? `winner ${d.winner}` : `no significant winner (${d.reason})`}, ${d.sent} released to the rest ${n(ab.rest.n - ab.rest.waiting)} (queued ${n(ab.rest.queued)}, sent ${n(ab.rest.sent)}, stopped at the gate ${n(ab.rest.n - ab.rest.waiting - ab.rest.queued - ab.rest.sent)})`}${gap}`,
     ...ab.variants.map((v) => `  ${v.key.padEnd(15)} ${n(v.n).padStart(8)} recipients, ${n(v.sent)} sent, ${ab.metric} ${value(v.rate)}${v.interval ? ` (${value(v.interval.low)} to ${value(v.interval.high)})` : ''}`),
   ];
 }

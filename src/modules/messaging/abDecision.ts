@@ -11,11 +11,17 @@ export interface DecisionDeps {
   usualHourTimes(workspaceId: string, customerIds: string[], now: Date, windowHours: number): Promise<Map<string, { at: Date }>>;
 }
 
-/** Campaigns whose A/B test is due for its decision at `now`. */
+/**
+ * Campaigns whose A/B test is due for its decision at `now`, and whose test group has left: a test
+ * delivery still queued (a usual-hour one not yet due, or a worker behind) would count as unsent and
+ * bias the decision, so the test waits (its time is set after the last one at launch, abTest.ts; this
+ * also holds tests launched before that rule).
+ */
 export async function dueDecisions(db: Db, now: Date, workspaceId: string | null): Promise<{ workspaceId: string; campaignId: string }[]> {
   const { rows } = await db.query<{ workspace_id: string; id: string }>(
-    `SELECT workspace_id, id FROM campaigns
+    `SELECT workspace_id, id FROM campaigns c
      WHERE ab_decision IS NULL AND ab_decide_at <= $1 AND enqueued_at IS NOT NULL AND status IN ('sending', 'sent') AND ($2::uuid IS NULL OR workspace_id = $2)
+       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.workspace_id = c.workspace_id AND d.campaign_id = c.id AND d.ab_group = 'test' AND d.state IN ('queued', 'claimed', 'sending'))
      ORDER BY ab_decide_at`,
     [now, workspaceId],
   );

@@ -58,8 +58,8 @@ export interface AbTestReport {
   variants: (Omit<VariantCounts, 'revenueSquares'> & { sendTime: 'usual_hour' | 'fixed'; rate: number | null; interval: Interval | null })[];
   /** The decision taken, or (before it) what the rule would say now, marked `provisional`. */
   decision: StoredDecision | (ReturnType<typeof decideWinner> & { provisional: true });
-  /** The rest group: waiting for the winner, then sent the winner. */
-  rest: { n: number; waiting: number; sent: number };
+  /** The rest group: waiting for the winner, then released with it (queued until the worker sends), then sent. */
+  rest: { n: number; waiting: number; sent: number; queued: number };
 }
 
 /** Usual hour against fixed time, when the test had both (variants pooled by send-time mode), on the test's metric. */
@@ -82,8 +82,9 @@ export async function abTestReport(
   const counts = await variantCounts(q, workspaceId, campaign.id, campaign.conversionWindowDays, until);
   const outcomes = outcomesFor(t, counts, t.metric);
   const rule = { metric: t.metric, confidence: t.confidence, minPerVariant: t.minPerVariant };
-  const { rows: rest } = await q.query<{ n: number; waiting: number; sent: number }>(
-    `SELECT count(*)::int AS n, count(*) FILTER (WHERE state = 'waiting')::int AS waiting, count(*) FILTER (WHERE state = 'sent')::int AS sent
+  const { rows: rest } = await q.query<{ n: number; waiting: number; sent: number; queued: number }>(
+    `SELECT count(*)::int AS n, count(*) FILTER (WHERE state = 'waiting')::int AS waiting, count(*) FILTER (WHERE state = 'sent')::int AS sent,
+            count(*) FILTER (WHERE state IN ('queued', 'claimed', 'sending', 'deferred'))::int AS queued
      FROM deliveries WHERE workspace_id = $1 AND campaign_id = $2 AND ab_group = 'rest'`,
     [workspaceId, campaign.id],
   );

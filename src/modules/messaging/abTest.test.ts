@@ -55,3 +55,16 @@ test('send time: a variant time, else the usual hour when asked; the decision ti
   const t = abTestInput.parse({ variants, testShare: 20, decideAfterMinutes: 240 });
   assert.equal(decideAtFor(t, new Date('2026-12-06T00:00:00Z')).toISOString(), '2026-12-06T04:00:00.000Z');
 });
+
+test('the decision waits for the last test delivery plus the decide-after delay (a usual-hour variant can go out up to 24 h after the launch)', () => {
+  const start = new Date('2026-12-06T00:00:00Z');
+  const t = abTestInput.parse({ variants: [{ key: 'A' }, { key: 'B', sendTime: { mode: 'usual_hour' } }], testShare: 20, decideAfterMinutes: 240 });
+  // The last test delivery is due 20 h after the launch: decided 4 h after it, not 4 h after the launch.
+  assert.equal(decideAtFor(t, start, new Date('2026-12-06T20:00:00Z')).toISOString(), '2026-12-07T00:00:00.000Z');
+  // Test deliveries all due at the launch: the configured time stands.
+  assert.equal(decideAtFor(t, start, start).toISOString(), '2026-12-06T04:00:00.000Z');
+  // An absolute decideAt keeps its delay after the launch (here 2 h) after the last test delivery.
+  const at = abTestInput.parse({ variants: [{ key: 'A' }, { key: 'B' }], testShare: 20, decideAt: '2026-12-06T02:00:00Z' });
+  assert.equal(decideAtFor(at, start, new Date('2026-12-06T10:00:00Z')).toISOString(), '2026-12-06T12:00:00.000Z');
+  assert.equal(decideAtFor(at, start, new Date('2026-12-06T01:00:00Z')).toISOString(), '2026-12-06T03:00:00.000Z');
+});

@@ -38,9 +38,16 @@ export function abTestIssues(t: AbTest, template: Template): FieldIssue[] {
   return issues;
 }
 
-/** When the test is decided for a campaign launched at `startedAt`. */
-export function decideAtFor(t: AbTest, startedAt: Date): Date {
-  return t.decideAt ?? new Date(startedAt.getTime() + t.decideAfterMinutes! * 60_000);
+/**
+ * When the test is decided for a campaign launched at `startedAt`: the configured time, but never
+ * before the last test delivery is due plus the same delay (a usual-hour variant can leave up to its
+ * window after the launch; deciding earlier counts its queued deliveries as unsent).
+ */
+export function decideAtFor(t: AbTest, startedAt: Date, lastTestDueAt?: Date | null): Date {
+  const configured = t.decideAt ?? new Date(startedAt.getTime() + t.decideAfterMinutes! * 60_000);
+  if (!lastTestDueAt || lastTestDueAt <= startedAt) return configured;
+  const delay = Math.max(0, configured.getTime() - startedAt.getTime());
+  return new Date(Math.max(configured.getTime(), lastTestDueAt.getTime() + delay));
 }
 
 /**

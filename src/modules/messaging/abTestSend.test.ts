@@ -111,6 +111,9 @@ describeEachDatabase('messaging: an A/B test to its winner, and sending at the u
 
     const released = (await rows(campaign.id)).filter((r) => r.ab_group === 'rest');
     assert.ok(released.every((r) => r.state === 'queued' && r.variant === 'B'));
+    // Released, not sent yet: the report says so (the page's message reads these counts).
+    const releasedReport = (await app.inject({ method: 'GET', url: `/v1/campaigns/${campaign.id}/report`, headers: await headers('read') })).json();
+    assert.deepEqual(releasedReport.abTest.rest, { n: rest.length, waiting: 0, sent: 0, queued: rest.length });
     await services.messaging.drain({ now: later, workspaceId: ws });
     await sink.waitFor(test.length + rest.length);
     await services.messaging.drain({ now: new Date(later.getTime() + HOUR), workspaceId: ws });
@@ -124,6 +127,7 @@ describeEachDatabase('messaging: an A/B test to its winner, and sending at the u
     assert.equal(report.abTest.decision.winner, 'B');
     assert.equal(report.abTest.decision.sent, 'B');
     assert.equal(report.abTest.rest.sent, rest.length);
+    assert.equal(report.abTest.rest.queued, 0);
     const b = report.abTest.variants.find((v: { key: string }) => v.key === 'B');
     assert.equal(b.sent, bCount);
     assert.ok(b.rate > 0.4 && b.interval.low < b.rate && b.interval.high > b.rate);
@@ -189,6 +193,14 @@ describeEachDatabase('messaging: an A/B test to its winner, and sending at the u
     if (mine.variant === 'usual') assert.equal(localMinuteOfDay(mine.due_at, 'Asia/Tokyo'), 20 * 60);
     const theirs = all.find((r) => r.customer_id === other)!;
     if (theirs.variant === 'usual') assert.notEqual(localMinuteOfDay(theirs.due_at, 'Asia/Tokyo'), 20 * 60);
+    // The decision waits for the last test delivery plus the 24 h delay: nothing is decided while usual-hour mails are queued.
+    const lastDue = Math.max(...all.map((r) => r.due_at.getTime()));
+    const decideAt = new Date((await services.messaging.getCampaign(ws, campaign.id)).abDecideAt!).getTime();
+    assert.ok(decideAt >= lastDue + 24 * HOUR - 1000, `decide ${new Date(decideAt).toISOString()} last ${new Date(lastDue).toISOString()}`);
+    assert.deepEqual(await services.messaging.decideAbTests({ now: new Date(lastDue + HOUR), workspaceId: ws }), []);
+    // A test launched before that rule (decision 4 h after the launch) still waits while its test deliveries are queued.
+    await db.query('UPDATE campaigns SET ab_decide_at = $3 WHERE workspace_id = $1 AND id = $2', [ws, campaign.id, new Date(launchedAt + 4 * HOUR)]);
+    assert.deepEqual(await services.messaging.decideAbTests({ now: new Date(launchedAt + 5 * HOUR), workspaceId: ws }), []);
 
     const report = (await app.inject({ method: 'GET', url: `/v1/campaigns/${campaign.id}/report`, headers: await headers('read') })).json();
     assert.equal(report.sendTime.usualHour.n, usual.length);

@@ -337,11 +337,24 @@ export class MessagingService {
    */
   private async scheduleMembers(workspaceId: string, campaign: Campaign, members: NewDelivery[], quietHours: { start: string; end: string } | null): Promise<void> {
     const now = new Date();
+    await this.scheduleTreated(workspaceId, campaign, members, quietHours, now);
     if (campaign.abTest) {
-      const decideAt = decideAtFor(campaign.abTest, campaign.startedAt ?? now);
-      await this.db.query('UPDATE campaigns SET ab_decide_at = coalesce(ab_decide_at, $3) WHERE workspace_id = $1 AND id = $2', [workspaceId, campaign.id, decideAt]);
-      for (const m of members) if (m.abGroup === 'rest') m.dueAt = decideAt;
+      // Decided only once the test group's last delivery is due, plus the delay (abTest.ts decideAtFor).
+      const startedAt = campaign.startedAt ?? now;
+      let lastTestDue: Date | null = null;
+      for (const m of members) if (m.abGroup === 'test' && m.dueAt && (!lastTestDue || m.dueAt > lastTestDue)) lastTestDue = m.dueAt;
+      const decideAt = decideAtFor(campaign.abTest, startedAt, lastTestDue);
+      // A resumed launch keeps the time fixed by the first one.
+      const { rows } = await this.db.query<{ ab_decide_at: Date }>(
+        'UPDATE campaigns SET ab_decide_at = coalesce(ab_decide_at, $3) WHERE workspace_id = $1 AND id = $2 RETURNING ab_decide_at',
+        [workspaceId, campaign.id, decideAt],
+      );
+      const fixed = rows[0]?.ab_decide_at ?? decideAt;
+      for (const m of members) if (m.abGroup === 'rest') m.dueAt = fixed;
     }
+  }
+
+  private async scheduleTreated(workspaceId: string, campaign: Campaign, members: NewDelivery[], quietHours: { start: string; end: string } | null, now: Date): Promise<void> {
     const usualBy = new Map<number, NewDelivery[]>();
     const variants = new Map((campaign.abTest?.variants ?? []).map((v) => [v.key, v]));
     for (const m of members) {

@@ -112,6 +112,7 @@ export function AbTestEditor({ channel, onChange }: { channel: Channel; onChange
           <div className="field">
             <label htmlFor="ab-decide">{t('campaigns.ab.decideAfter')}</label>
             <input id="ab-decide" type="number" min={0.25} step={0.25} value={decideHours} onChange={(e) => setDecideHours(e.target.value)} />
+            <p className="muted small">{t('campaigns.ab.decideAfterHint')}</p>
           </div>
           <div className="field">
             <label htmlFor="ab-metric">{t('campaigns.ab.metric')}</label>

@@ -34,9 +34,14 @@ interface AbReport {
       decidedAt?: string;
       provisional?: true;
     };
-    rest: { n: number; waiting: number; sent: number };
+    rest: { n: number; waiting: number; sent: number; queued?: number };
   };
   sendTime?: { metric: Metric; usualHour: { n: number; rate: number | null }; fixedTime: { n: number; rate: number | null }; difference: Interval | null };
+}
+
+/** A confidence as a percent without trailing zeros: 0.95 → "95%", 0.975 → "97.5%". */
+export function percentLabel(x: number): string {
+  return `${Number((x * 100).toFixed(2))}%`;
 }
 
 /** The A/B test of a campaign: each variant with its interval, and the winner (or why there is none). */
@@ -54,10 +59,18 @@ export function AbTestResult({ campaign }: { campaign: Campaign }) {
   const gap = (x: number) => (revenue ? format.money(x) : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pt`);
   const interval = (i: Interval | null) => (i ? `${gap(i.low)} … ${gap(i.high)}` : t('common.none'));
   const d = ab.decision;
+  // What is true now: released to the rest, of which some still queued and some sent (the report's counts).
+  const released = {
+    key: d.winner ?? d.sent ?? '',
+    released: format.number(ab.rest.n - ab.rest.waiting),
+    queued: format.number(ab.rest.queued ?? 0),
+    sent: format.number(ab.rest.sent),
+    stopped: format.number(Math.max(0, ab.rest.n - ab.rest.waiting - (ab.rest.queued ?? 0) - ab.rest.sent)),
+  };
   const describe = (key: string) => {
     const v = config.variants.find((x) => x.key === key);
     if (!v) return '';
-    if (v.subject) return t('campaigns.ab.desc.subject', { value: v.subject });
+    if (v.subject) return <>{t('campaigns.ab.col.subjectTemplate')}: <code className="subject-template">{v.subject}</code></>;
     if (v.fromName) return t('campaigns.ab.desc.fromName', { value: v.fromName });
     if (v.sendTime?.mode === 'usual_hour') return t('campaigns.ab.usualHour');
     if (v.sendAt) return t('campaigns.ab.desc.sendAt', { value: format.dateTime(v.sendAt) });
@@ -73,16 +86,16 @@ export function AbTestResult({ campaign }: { campaign: Campaign }) {
         </p>
       ) : d.winner ? (
         <p className="notice notice-success" role="status" data-testid="ab-decision">
-          {t('campaigns.ab.winner', { key: d.winner, sent: format.number(ab.rest.n) })}
+          {t('campaigns.ab.released', released)}
         </p>
       ) : (
         <p className="notice notice-info" role="status" data-testid="ab-decision">
-          {t('campaigns.ab.noWinner', { key: d.sent ?? '', reason: t(`campaigns.ab.reason.${d.reason}`) })}
+          {t('campaigns.ab.noWinnerReleased', { ...released, reason: t(`campaigns.ab.reason.${d.reason}`) })}
         </p>
       )}
       {d.best && d.runnerUp && (
         <p className="muted small" data-testid="ab-interval">
-          {t('campaigns.ab.interval', { best: d.best, runnerUp: d.runnerUp, estimate: d.interval ? gap(d.interval.estimate) : t('common.none'), confidence: `${(d.comparisonConfidence * 100).toFixed(1)}%`, interval: interval(d.interval) })}
+          {t('campaigns.ab.interval', { best: d.best, runnerUp: d.runnerUp, estimate: d.interval ? gap(d.interval.estimate) : t('common.none'), confidence: percentLabel(d.comparisonConfidence), interval: interval(d.interval) })}
         </p>
       )}
       <div className="table-wrap">

@@ -13,6 +13,11 @@ import { useGlossary } from '../../glossary.ts';
 
 const PAGE_SIZE = 25;
 const COUNTED: DeliveryState[] = ['sent', 'deferred', 'suppressed', 'failed', 'held_out'];
+/** Not yet settled: the rest of an A/B test waiting for the winner, and messages queued or being sent. */
+const PENDING: { label: DeliveryState; states: DeliveryState[] }[] = [
+  { label: 'waiting', states: ['waiting'] },
+  { label: 'queued', states: ['queued', 'claimed', 'sending', 'uncertain'] },
+];
 
 export const STATUS_BADGE: Record<CampaignStatus, string> = {
   draft: 'badge-neutral',
@@ -74,6 +79,11 @@ export function CampaignList() {
                       {t(`campaigns.state.${state}`)}
                     </th>
                   ))}
+                  {PENDING.map((p) => (
+                    <th scope="col" className="numeric" key={p.label}>
+                      {t(`campaigns.state.${p.label}`)}
+                    </th>
+                  ))}
                   <th scope="col">{t('campaigns.col.when')}</th>
                 </tr>
               </thead>
@@ -94,6 +104,11 @@ export function CampaignList() {
                     {COUNTED.map((state) => (
                       <td className="numeric" key={state}>
                         {format.number(c.counts[state] ?? 0)}
+                      </td>
+                    ))}
+                    {PENDING.map((p) => (
+                      <td className="numeric" key={p.label} data-state={p.label}>
+                        {format.number(p.states.reduce((sum, state) => sum + (c.counts[state] ?? 0), 0))}
                       </td>
                     ))}
                     <td>{format.dateTime(c.startedAt ?? c.scheduledAt ?? c.createdAt)}</td>
