@@ -73,6 +73,18 @@ describeInBrowser('performance pages in Chromium: a demo campaign, a demo journe
         assert.match(await panel.getByTestId('perf-incremental-revenue').innerText(), lang === 'ja' ? /％\]|%］/ : /%\]/);
         await screenshot(page, `performance-${lang}-campaign`);
 
+        // At 1400 px the lift table fits its card: no column (RELATIVE LIFT last) is cut off behind a scroll.
+        await page.setViewportSize({ width: 1400, height: 900 });
+        const liftTable = page.locator('.lift-table');
+        await liftTable.scrollIntoViewIfNeeded();
+        const fit = await liftTable.evaluate((table) => ({ table: table.scrollWidth, wrap: table.parentElement!.clientWidth }));
+        assert.ok(fit.table <= fit.wrap, `lift table ${fit.table}px in ${fit.wrap}px`);
+        const lastHeader = await liftTable.locator('thead th').last().boundingBox();
+        const wrapBox = await liftTable.locator('..').boundingBox();
+        assert.ok(lastHeader && wrapBox && lastHeader.x + lastHeader.width <= wrapBox.x + wrapBox.width + 1, 'the relative lift column is visible');
+        await screenshot(page, `performance-${lang}-lift-1400`);
+        await page.setViewportSize({ width: 1360, height: 900 });
+
         await page.goto(`${base}/journeys/${journeyId}`);
         const journeyPanel = page.getByTestId('performance');
         await journeyPanel.getByTestId('perf-human-opens').waitFor();

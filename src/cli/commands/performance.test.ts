@@ -22,7 +22,7 @@ describeEachDatabase('kizuna campaign performance and kizuna journey performance
       outcome: () => ({ opened: 'machine', openedAfter: 3 }),
     });
     await s.orders.upsertMany(ws, customerIds.map((customerId, i) => orderInput.parse({ externalId: `cli-${i}`, customerId, orderedAt: new Date(sentAt.getTime() + 2 * DAY).toISOString(), totalMinor: 2000, currency: 'JPY' })));
-    const journey = await liveJourney(s, ws, apiJourney([{ id: 'hi', type: 'send', template: mail('やあ'), class: 'marketing', next: null }], { holdoutPercent: 20 }));
+    const journey = await liveJourney(s, ws, apiJourney([{ id: 'hi', type: 'send', template: mail('やあ'), class: 'marketing', next: null }], { holdoutPercent: 20, goal: { event: 'Order Completed', withinDays: 14 } }));
 
     const campaignCli = cliOn(t.db.url, 'campaign');
     const text = await campaignCli('performance', campaign.id, '--workspace', ws);
@@ -40,6 +40,11 @@ describeEachDatabase('kizuna campaign performance and kizuna journey performance
     const j = await journeyCli('performance', journey.id, '--workspace', ws, '--json');
     assert.equal(j.code, 0, j.stderr);
     assert.equal(JSON.parse(j.stdout).journeyId, journey.id);
+    // Two windows: last touch credits within each message's own (7 days), incremental uses the goal's (14 days).
+    assert.deepEqual([JSON.parse(j.stdout).lastTouchWindowDays, JSON.parse(j.stdout).conversionWindowDays], [7, 14]);
+    const jText = await journeyCli('performance', journey.id, '--workspace', ws);
+    assert.match(jText.stdout, /last touch \(7-day window\)/);
+    assert.doesNotMatch(jText.stdout, /last touch \(14-day/);
     const unknown = await journeyCli('performance', '00000000-0000-4000-8000-000000000000', '--workspace', ws);
     assert.equal(unknown.code, 2);
     await s.messaging.close();

@@ -75,8 +75,10 @@ export async function seedDemoMessageHistory(services: DemoServices, workspaceId
       workspaceId,
       journey.id,
       // Entered a minute after the order, as the trigger scanner would: the order that triggered the run is not its outcome.
+      // Replayed as of the end of data: steps, visits, and conversions within the goal window (journeys' recordPastRuns).
       rows.map((r) => ({ customerId: r.customer_id, enteredAt: new Date(r.at.getTime() + 60_000) })),
-      { afterMs: 3 * DAY, outcome: () => outcomeOf(rng) },
+      { outcome: () => outcomeOf(rng) },
+      options.end,
     );
   }
   return { campaign: campaign.recorded, journeyRuns };

@@ -1,3 +1,4 @@
+import { replayRun } from './pastRuns.ts';
 import { ConflictError, describeIssue, NotFoundError, ValidationError, zodIssues, type FieldIssue } from '../../kernel/errors.ts';
 import { exportRows } from '../../kernel/exportRows.ts';
 import { liftReport, type GroupOutcome } from '../../analytics/stats/lift.ts';
@@ -379,42 +380,63 @@ export class JourneyService {
   }
 
   /**
-   * Runs that happened before (the demo's history): each entry gets its arm as a live entry would
-   * (assignArm), finishes, and a treated run's first send step is recorded as delivered `sendAfterMs`
-   * after entry with the recipient's `outcome`. Returns the runs recorded.
+   * Runs that happened before (the demo's history), written as live runs would have left them by
+   * `now`: each entry gets its arm as a live entry would (assignArm), its steps are replayed
+   * (pastRuns.ts: the step log, visits, the state), it is converted when the customer placed a
+   * paying order within the goal window after entry (an 'Order Completed' goal: ingest stores those
+   * events as orders), and each send is recorded with the recipient's `outcome` at the time its
+   * step would have run. Returns the runs recorded.
    */
   async recordPastRuns(
     workspaceId: string,
     id: string,
     entries: { customerId: string; enteredAt: Date }[],
-    send: { afterMs: number; outcome: (customerId: string) => Omit<PastDelivery, 'customerId' | 'arm' | 'at' | 'step'> },
+    send: { outcome: (customerId: string) => Omit<PastDelivery, 'customerId' | 'arm' | 'at' | 'step'> },
+    now = new Date(),
   ): Promise<number> {
     const journey = await this.get(workspaceId, id);
     const def = journey.definition;
-    const first = sendSteps(def)[0]?.step;
     const { globalControlPercent } = await this.m.messaging.sendingPolicy(workspaceId);
-    const runs = entries.map((e) => ({
-      id: newId(),
-      customer_id: e.customerId,
-      arm: assignArm({ workspaceId, campaignId: id, customerId: e.customerId, holdoutPercent: def.holdoutPercent, globalControlPercent, transactional: false }),
-      entered_at: e.enteredAt,
-      exited_at: new Date(e.enteredAt.getTime() + send.afterMs),
-      source_key: `past:${e.customerId}:${e.enteredAt.toISOString()}`,
-    }));
+    const { timeZone } = await this.m.workspaces.get(workspaceId);
+    const goalDays = def.goal?.event === 'Order Completed' ? def.goal.withinDays : null;
+    const { rows: goals } = goalDays === null
+      ? { rows: [] as { at: Date | null }[] }
+      : await this.db.query<{ at: Date | null }>(
+          `SELECT (SELECT min(o.ordered_at) FROM paying_orders o WHERE o.workspace_id = $1 AND o.customer_id = x.customer_id
+                     AND o.ordered_at > x.entered_at AND o.ordered_at <= x.entered_at + make_interval(days => $2)) AS at
+           FROM unnest($3::uuid[], $4::timestamptz[]) WITH ORDINALITY AS x(customer_id, entered_at, i) ORDER BY x.i`,
+          [workspaceId, goalDays, entries.map((e) => e.customerId), entries.map((e) => e.enteredAt)],
+        );
+    const runs = entries.map((e, i) => {
+      const arm = assignArm({ workspaceId, campaignId: id, customerId: e.customerId, holdoutPercent: def.holdoutPercent, globalControlPercent, transactional: false });
+      return { id: newId(), customerId: e.customerId, arm, enteredAt: e.enteredAt, sourceKey: `past:${e.customerId}:${e.enteredAt.toISOString()}`, ...replayRun(def, { arm, enteredAt: e.enteredAt, convertedAt: goals[i]?.at ?? null, timeZone }, now) };
+    });
     return this.db.tx(async (tx) => {
-      const { rowCount } = await tx.query(
-        `INSERT INTO journey_runs (workspace_id, id, journey_id, version, customer_id, arm, state, step_id, source_key, entered_at, exited_at, exit_reason)
-         SELECT $1, x.id, $2, $3, x.customer_id, x.arm, 'completed', NULL, x.source_key, x.entered_at, x.exited_at, CASE WHEN x.arm = 'treatment' THEN 'finished' ELSE 'held_out' END
-         FROM jsonb_to_recordset($4::jsonb) AS x(id uuid, customer_id uuid, arm text, entered_at timestamptz, exited_at timestamptz, source_key text)
-         ON CONFLICT DO NOTHING`,
-        [workspaceId, id, journey.version, JSON.stringify(runs)],
+      const { rows: inserted } = await tx.query<{ id: string }>(
+        `INSERT INTO journey_runs (workspace_id, id, journey_id, version, customer_id, arm, state, step_id, visits, parked_at, due_at, source_key, entered_at, converted_at, exited_at, exit_reason)
+         SELECT $1, x.id, $2, $3, x."customerId", x.arm, x.state, x."stepId", x.visits, x."parkedAt", x."dueAt", x."sourceKey", x."enteredAt", x."convertedAt", x."exitedAt", x."exitReason"
+         FROM jsonb_to_recordset($4::jsonb) AS x(id uuid, "customerId" uuid, arm text, state text, "stepId" text, visits int, "parkedAt" timestamptz, "dueAt" timestamptz,
+           "sourceKey" text, "enteredAt" timestamptz, "convertedAt" timestamptz, "exitedAt" timestamptz, "exitReason" text)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [workspaceId, id, journey.version, JSON.stringify(runs.map(({ logs: _logs, sends: _sends, ...r }) => r))],
       );
-      if (first) {
-        const sends = runs.filter((r) => r.arm === 'treatment').map((r): PastDelivery => ({ customerId: r.customer_id, arm: 'treatment', at: r.exited_at, step: `journey:past:${r.id}`, ...send.outcome(r.customer_id) }));
-        const source = { key: sendSourceKey(id, journey.version, first.id), name: `${journey.name} · v${journey.version} · ${first.id}` };
-        await this.m.messaging.recordPastDirect(workspaceId, source, first.template, first.class, sends, tx);
+      const kept = new Set(inserted.map((r) => r.id));
+      const done = runs.filter((r) => kept.has(r.id));
+      const logs = done.flatMap((r) => r.logs.map((l) => ({ run_id: r.id, customer_id: r.customerId, step_id: l.stepId, visit: l.visit, step_type: l.stepType, path: l.path, at: l.at })));
+      await tx.query(
+        `INSERT INTO journey_step_log (workspace_id, run_id, step_id, visit, customer_id, journey_id, version, step_type, outcome, path, late_ms, at)
+         SELECT $1, x.run_id, x.step_id, x.visit, x.customer_id, $2, $3, x.step_type, 'done', x.path, CASE WHEN x.step_type IN ('wait', 'waitUntil') THEN 0 END, x.at
+         FROM jsonb_to_recordset($4::jsonb) AS x(run_id uuid, step_id text, visit int, customer_id uuid, step_type text, path text, at timestamptz)
+         ON CONFLICT DO NOTHING`,
+        [workspaceId, id, journey.version, JSON.stringify(logs)],
+      );
+      for (const { step } of sendSteps(def)) {
+        const sends = done.flatMap((r) => r.sends.filter((x) => x.stepId === step.id).map((x): PastDelivery => ({ customerId: r.customerId, arm: 'treatment', at: x.at, step: `journey:past:${r.id}:${step.id}`, ...send.outcome(r.customerId) })));
+        if (sends.length === 0) continue;
+        const source = { key: sendSourceKey(id, journey.version, step.id), name: `${journey.name} · v${journey.version} · ${step.id}` };
+        await this.m.messaging.recordPastDirect(workspaceId, source, step.template, step.class, sends, tx);
       }
-      return rowCount ?? 0;
+      return inserted.length;
     });
   }
 

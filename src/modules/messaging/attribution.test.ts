@@ -139,4 +139,39 @@ describeEachDatabase('messaging: last-touch attribution and the performance page
     const other = await app.inject({ method: 'GET', url: `/v1/campaigns/${newId()}/performance`, headers: await headers('read') });
     assert.equal(other.statusCode, 404);
   });
+
+  test('a bounce or complaint shows the same count in the report and the performance figures, logged directly or reported by a provider', async () => {
+    const { segmentId, customerIds } = await seedAudience(services, ws, 6, { cohort: 'bounce-agree' });
+    const c = await services.messaging.createCampaign(ws, { name: 'bounce-agree', segmentId, template: { channel: 'email', subject: 'お知らせ', mjml: NEWSLETTER_MJML } });
+    const ids: string[] = [];
+    for (const customerId of customerIds) {
+      const id = newId();
+      ids.push(id);
+      await t.db.query(
+        `INSERT INTO deliveries (workspace_id, id, campaign_id, step, customer_id, channel, class, arm, state, due_at, created_at, sent_at)
+         VALUES ($1, $2, $3, 'main', $4, 'email', 'marketing', 'treatment', 'sent', now(), now(), now())`,
+        [ws, id, c.id, customerId],
+      );
+    }
+    const figures = async () => {
+      const report = (await app.inject({ method: 'GET', url: `/v1/campaigns/${c.id}/report`, headers: await headers('read') })).json();
+      const perf = (await app.inject({ method: 'GET', url: `/v1/campaigns/${c.id}/performance`, headers: await headers('read') })).json();
+      return {
+        report: [report.deliverability.hardBounces + report.deliverability.softBounces, report.deliverability.complaints],
+        performance: [perf.engagement.bounces.hard + perf.engagement.bounces.soft, perf.engagement.complaints],
+      };
+    };
+    // Written to the log only (as the demo's history and the send worker do).
+    await t.db.query(
+      `INSERT INTO delivery_log (workspace_id, delivery_id, customer_id, kind, reason) SELECT workspace_id, id, customer_id, 'bounced', 'hard_bounce' FROM deliveries WHERE workspace_id = $1 AND id = $2`,
+      [ws, ids[0]],
+    );
+    assert.deepEqual(await figures(), { report: [1, 0], performance: [1, 0] });
+    // Reported by a provider: a hard bounce and a complaint on two other messages.
+    await services.messaging.feedback.ingest(ws, 'ses', [
+      { kind: 'hard_bounce', status: '5.1.1', deliveryHints: [ids[1]!], eventId: `b-${ids[1]}` },
+      { kind: 'complaint', status: 'abuse', deliveryHints: [ids[2]!], eventId: `c-${ids[2]}` },
+    ]);
+    assert.deepEqual(await figures(), { report: [2, 1], performance: [2, 1] });
+  });
 });

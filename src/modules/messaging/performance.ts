@@ -23,7 +23,10 @@ export interface Engagement {
 
 export interface Performance {
   currency: string;
+  /** The incremental window (a campaign's conversion window, a journey's goal window). */
   conversionWindowDays: number;
+  /** The window within which last touch credits an order to a message (each message's own). */
+  lastTouchWindowDays: number;
   engagement: Engagement;
   lastTouch: Attributed;
   incremental: IncrementalView;

@@ -45,7 +45,7 @@ import { enqueueSeedCopies, markedContent, PROOF_HEADER, seedAddressesFor } from
 import { SAMPLE_POSTAL, SAMPLE_SCOPES } from './sampleScopes.ts';
 import { Tracking } from './tracking.ts';
 import { keepSecrets, messagingSettingsInput, redact, storedMessagingSettings, type MessagingSettings } from './settings.ts';
-import { campaignInput, templateInput, type Campaign, type CampaignInput, type Channel, type CustomerMessage, type MessageClass, type RecipientVariableProviders, type Template } from './types.ts';
+import { DEFAULT_CONVERSION_WINDOW_DAYS, campaignInput, templateInput, type Campaign, type CampaignInput, type Channel, type CustomerMessage, type MessageClass, type RecipientVariableProviders, type Template } from './types.ts';
 
 interface Modules {
   workspaces: WorkspaceService;
@@ -692,6 +692,7 @@ export class MessagingService {
       campaignId: campaign.id,
       currency,
       conversionWindowDays: campaign.conversionWindowDays,
+      lastTouchWindowDays: campaign.conversionWindowDays,
       engagement: await engagementOf(this.db, workspaceId, [campaign.id]),
       lastTouch: await attributedToMessages(this.db, workspaceId, currency, [campaign.id]),
       incremental: inc,
@@ -699,10 +700,17 @@ export class MessagingService {
   }
 
   /** Engagement and last-touch revenue of message rows (a journey's sends, named by their source keys as in `sendDirect`). */
-  async messagesPerformance(workspaceId: string, sourceKeys: string[]): Promise<{ currency: string; engagement: Engagement; lastTouch: Attributed }> {
+  async messagesPerformance(workspaceId: string, sourceKeys: string[]): Promise<{ currency: string; engagement: Engagement; lastTouch: Attributed; lastTouchWindowDays: number }> {
     const { currency } = await this.m.workspaces.get(workspaceId);
     const ids = sourceKeys.map((k) => directCampaignId(workspaceId, k));
-    return { currency, engagement: await engagementOf(this.db, workspaceId, ids), lastTouch: await attributedToMessages(this.db, workspaceId, currency, ids) };
+    // Each message row credits orders within its own window: the largest of them (the default when none was sent yet).
+    const { rows } = await this.db.query<{ days: number | null }>('SELECT max(conversion_window_days)::int AS days FROM campaigns WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [workspaceId, ids]);
+    return {
+      currency,
+      engagement: await engagementOf(this.db, workspaceId, ids),
+      lastTouch: await attributedToMessages(this.db, workspaceId, currency, ids),
+      lastTouchWindowDays: rows[0]?.days ?? DEFAULT_CONVERSION_WINDOW_DAYS,
+    };
   }
 
   /**

@@ -4,6 +4,9 @@ import type { Queryable } from '../../db/database.ts';
 import { MESSAGE_CHANNELS, MESSAGE_CLASSES, type MessageClass } from '../../lib/glossary.ts';
 import { abTestInput, sendTimeInput, type AbTest, type SendTime } from './abTestInput.ts';
 
+/** A campaign's conversion window unless set (the column's default too, migrations/001). */
+export const DEFAULT_CONVERSION_WINDOW_DAYS = 7;
+
 /** Channel and class ids are the glossary's (src/lib/glossary.ts), where their labels are too. */
 export const CHANNELS = MESSAGE_CHANNELS;
 export type Channel = (typeof CHANNELS)[number];
@@ -60,7 +63,7 @@ export const campaignInput = z.object({
   holdoutPercent: z.number().min(0).max(99).default(0),
   /** Issue one code of this coupon campaign to each recipient (`coupon.code` in templates). */
   couponCampaignId: z.uuid().optional(),
-  conversionWindowDays: z.number().int().min(1).max(365).default(7),
+  conversionWindowDays: z.number().int().min(1).max(365).default(DEFAULT_CONVERSION_WINDOW_DAYS),
   /** Send at this time (by the worker) instead of when `send` is called. */
   scheduledAt: instant().optional(),
   /** Variants sent to a test share first; the winner goes to the rest (docs/messaging.md, "A/B tests and the winner rule"). */

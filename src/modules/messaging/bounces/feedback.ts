@@ -210,17 +210,27 @@ export class Feedback {
     return (rowCount ?? 0) > 0;
   }
 
-  /** Bounces and complaints of a campaign against its sent messages. */
+  /**
+   * Bounces and complaints of a campaign against its sent messages. Read from delivery_log, where
+   * every bounce and complaint lands (those of feedback reports too, see `apply`), counted once per
+   * delivery with the rule of performance.ts's engagementOf, so the report and the performance
+   * figures are one definition.
+   */
   async campaignRates(workspaceId: string, campaignId: string, q: Queryable = this.db): Promise<RateRow & { pausedAt: Date | null; pausedReason: string | null }> {
     const { rows } = await q.query<{ sent: number; hard: number; soft: number; complaints: number; paused_at: Date | null; paused_reason: string | null }>(
-      `SELECT (SELECT count(*)::int FROM deliveries d WHERE d.workspace_id = $1 AND d.campaign_id = $2 AND (d.state = 'sent' OR EXISTS (
-                 SELECT 1 FROM messaging_feedback_events f WHERE f.workspace_id = d.workspace_id AND f.delivery_id = d.id))) AS sent,
-         count(f.id) FILTER (WHERE f.kind = 'hard_bounce')::int AS hard,
-         count(f.id) FILTER (WHERE f.kind = 'soft_bounce')::int AS soft,
-         count(DISTINCT f.delivery_id) FILTER (WHERE f.kind = 'complaint')::int AS complaints,
+      `WITH ev AS (
+         SELECT l.delivery_id,
+           bool_or(l.kind = 'bounced' AND l.reason LIKE 'hard_bounce%') AS hard, bool_or(l.kind = 'bounced' AND l.reason NOT LIKE 'hard_bounce%') AS soft,
+           bool_or(l.kind = 'complained') AS complained
+         FROM delivery_log l JOIN deliveries d ON d.workspace_id = l.workspace_id AND d.id = l.delivery_id
+         WHERE l.workspace_id = $1 AND d.campaign_id = $2 AND l.kind IN ('bounced', 'complained') GROUP BY l.delivery_id)
+       SELECT (SELECT count(*)::int FROM deliveries d WHERE d.workspace_id = $1 AND d.campaign_id = $2 AND (d.state = 'sent' OR EXISTS (
+                 SELECT 1 FROM ev WHERE ev.delivery_id = d.id))) AS sent,
+         (SELECT count(*)::int FROM ev WHERE hard) AS hard,
+         (SELECT count(*)::int FROM ev WHERE soft AND NOT hard) AS soft,
+         (SELECT count(*)::int FROM ev WHERE complained) AS complaints,
          c.paused_at, c.paused_reason
-       FROM campaigns c LEFT JOIN messaging_feedback_events f ON f.workspace_id = c.workspace_id AND f.campaign_id = c.id
-       WHERE c.workspace_id = $1 AND c.id = $2 GROUP BY c.paused_at, c.paused_reason`,
+       FROM campaigns c WHERE c.workspace_id = $1 AND c.id = $2`,
       [workspaceId, campaignId],
     );
     if (!rows[0]) throw new NotFoundError(`campaign ${campaignId} not found`);

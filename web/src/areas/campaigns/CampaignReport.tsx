@@ -59,13 +59,14 @@ function Report({ report, campaign }: { report: CampaignReport; campaign: Campai
         <Stat label={t('campaigns.report.targeted')} value={format.number(total)} />
         <Stat label={t('campaigns.state.sent')} value={format.number(report.sent)} />
         {report.uncertain > 0 && <Stat label={t('campaigns.report.uncertain')} value={format.number(report.uncertain)} />}
-        <Stat label={t('campaigns.report.opened')} value={`${format.number(report.opened)} (${rate(report.opened, report.sent)})`} />
-        <Stat label={t('campaigns.report.clicked')} value={`${format.number(report.clicked)} (${rate(report.clicked, report.sent)})`} />
-        <Stat label={t('campaigns.report.conversions')} value={`${format.number(report.arms.treatment.conversions)} (${rate(report.arms.treatment.conversions, treated)})`} />
-        <Stat label={t('campaigns.report.revenue')} value={format.money(Math.round(report.arms.treatment.revenueSum))} />
+        <Stat label={t('campaigns.report.openedOfSent')} value={`${format.number(report.opened)} (${rate(report.opened, report.sent)})`} />
+        <Stat label={t('campaigns.report.clickedOfSent')} value={`${format.number(report.clicked)} (${rate(report.clicked, report.sent)})`} />
+        <Stat label={t('campaigns.report.convertedTreated', { days: report.conversionWindowDays })} value={`${format.number(report.arms.treatment.conversions)} (${rate(report.arms.treatment.conversions, treated)})`} />
+        <Stat label={t('campaigns.report.revenueTreated', { days: report.conversionWindowDays })} value={format.money(Math.round(report.arms.treatment.revenueSum))} />
         {d && <Stat label={t('campaigns.report.bounces')} value={`${format.number(d.hardBounces + d.softBounces)} (${rate(d.hardBounces + d.softBounces, d.sent)})`} />}
         {d && <Stat label={t('campaigns.report.complaints')} value={`${format.number(d.complaints)} (${d.sent > 0 ? `${((d.complaints / d.sent) * 100).toFixed(2)}%` : t('common.none')})`} />}
       </dl>
+      <p className="muted small">{t('campaigns.report.vsPerformance', { days: report.conversionWindowDays })}</p>
       <section className="card" aria-labelledby="outcomes-title">
         <h3 id="outcomes-title">{t('campaigns.report.outcomes')}</h3>
         <table className="table table-compact">

@@ -35,13 +35,13 @@ function Figures({ p }: { p: Performance }) {
     <>
       <dl className="stats stats-compact">
         <Stat label={t('campaigns.perf.delivered')} help={t('campaigns.perf.help.delivered')} value={`${format.number(e.delivered)} / ${format.number(e.sent)}`} />
-        <Stat label={t('campaigns.perf.opens')} help={t('campaigns.perf.help.opens')} value={`${format.number(e.opens.total)}${share(e.opens.total, e.delivered)}`} />
-        <Stat label={t('campaigns.perf.humanOpens')} help={t('campaigns.perf.help.humanOpens')} value={`${format.number(e.opens.human)}${share(e.opens.human, e.delivered)}`} testId="perf-human-opens" />
+        <Stat label={t('campaigns.perf.opensOfDelivered')} help={t('campaigns.perf.help.opens')} value={`${format.number(e.opens.total)}${share(e.opens.total, e.delivered)}`} />
+        <Stat label={t('campaigns.perf.humanOpensOfDelivered')} help={t('campaigns.perf.help.humanOpens')} value={`${format.number(e.opens.human)}${share(e.opens.human, e.delivered)}`} testId="perf-human-opens" />
         <Stat label={t('campaigns.perf.machineOpens')} help={t('campaigns.perf.help.machineOpens')} value={format.number(e.opens.machine)} />
-        <Stat label={t('campaigns.perf.clicks')} value={`${format.number(e.clicks)}${share(e.clicks, e.delivered)}`} />
+        <Stat label={t('campaigns.perf.clicksOfDelivered')} value={`${format.number(e.clicks)}${share(e.clicks, e.delivered)}`} />
         <Stat label={t('campaigns.perf.unsubscribes')} value={`${format.number(e.unsubscribes)}${share(e.unsubscribes, e.delivered)}`} />
         <Stat label={t('campaigns.perf.bounces')} value={`${format.number(e.bounces.hard + e.bounces.soft)}${share(e.bounces.hard + e.bounces.soft, e.sent)}`} />
-        <Stat label={t('campaigns.perf.complaints')} value={`${format.number(e.complaints)}${share(e.complaints, e.delivered)}`} />
+        <Stat label={t('campaigns.perf.complaints')} value={`${format.number(e.complaints)}${share(e.complaints, e.sent)}`} />
       </dl>
       <table className="table table-compact performance-revenue">
         <caption>{t('campaigns.perf.revenueCaption', { days: p.conversionWindowDays })}</caption>
@@ -58,7 +58,7 @@ function Figures({ p }: { p: Performance }) {
         </thead>
         <tbody>
           <tr>
-            <th scope="row">{t('campaigns.perf.conversions')}</th>
+            <th scope="row">{t('campaigns.perf.conversionsUnits')}</th>
             <td className="numeric">{format.number(p.lastTouch.orders)}</td>
             <td className="numeric">{inc.conversions ? <>{count(inc.conversions.estimate)} <span className="muted small">{interval(inc.conversions, count)}</span></> : t('common.none')}</td>
           </tr>

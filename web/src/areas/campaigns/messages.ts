@@ -299,6 +299,15 @@ export const en = {
   'campaigns.ab.released': "Winner: variant {key}, released to the other {released} recipients ({queued} queued, {sent} sent, {stopped} stopped at the gate: consent, suppression, caps).",
   'campaigns.ab.noWinnerReleased': "No significant winner ({reason}): variant {key} was released to the other {released} recipients ({queued} queued, {sent} sent, {stopped} stopped at the gate: consent, suppression, caps).",
   'campaigns.ab.col.subjectTemplate': "Subject template",
+  'campaigns.report.openedOfSent': 'Opened (of sent)',
+  'campaigns.report.clickedOfSent': 'Clicked (of sent)',
+  'campaigns.report.convertedTreated': 'Customers who bought within {days} days (treated)',
+  'campaigns.report.revenueTreated': 'Their revenue within {days} days (treated)',
+  'campaigns.report.vsPerformance': 'These count every treated customer’s orders within {days} days of the send, whatever message came last; the Performance panel credits each order to one message only (last touch), so its figures differ.',
+  'campaigns.perf.opensOfDelivered': 'Opens (of delivered)',
+  'campaigns.perf.humanOpensOfDelivered': 'Opens by people (of delivered)',
+  'campaigns.perf.clicksOfDelivered': 'Clicks (of delivered)',
+  'campaigns.perf.conversionsUnits': 'Conversions (orders credited / customers added)',
 } as const;
 
 export const ja: Record<keyof typeof en, string> = {
@@ -601,4 +610,13 @@ export const ja: Record<keyof typeof en, string> = {
   'campaigns.ab.released': "勝者: パターン{key}。残りの {released} 人への配信を開始しました（配信待ち {queued} 人、配信済み {sent} 人、同意・配信停止・上限などで送らなかった {stopped} 人）。",
   'campaigns.ab.noWinnerReleased': "有意な勝者なし（{reason}）: パターン{key}を残りの {released} 人への配信に回しました（配信待ち {queued} 人、配信済み {sent} 人、同意・配信停止・上限などで送らなかった {stopped} 人）。",
   'campaigns.ab.col.subjectTemplate': "件名テンプレート",
+  'campaigns.report.openedOfSent': '開封（送信比）',
+  'campaigns.report.clickedOfSent': 'クリック（送信比）',
+  'campaigns.report.convertedTreated': '{days} 日以内に購入した顧客（配信群）',
+  'campaigns.report.revenueTreated': 'その {days} 日以内の売上（配信群）',
+  'campaigns.report.vsPerformance': 'ここでは配信群の顧客が送信から {days} 日以内にした注文をすべて数えます（最後に届いたメッセージを問いません）。「配信成果と売上」はひとつの注文をひとつのメッセージにだけ割り当てる（ラストタッチ）ため、数字が異なります。',
+  'campaigns.perf.opensOfDelivered': '開封（到達比）',
+  'campaigns.perf.humanOpensOfDelivered': '人による開封（到達比）',
+  'campaigns.perf.clicksOfDelivered': 'クリック（到達比）',
+  'campaigns.perf.conversionsUnits': 'コンバージョン（割り当てた注文／増えた顧客）',
 };

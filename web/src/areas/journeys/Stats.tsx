@@ -44,7 +44,7 @@ export function JourneyStatsView({ stats, error }: { stats: JourneyStats | null;
           <dd>{format.number(stats.active)}</dd>
         </div>
         <div className="stat">
-          <dt>{t('journeys.stats.converted')}</dt>
+          <dt>{goal ? t('journeys.stats.convertedGoal', { days: goal.withinDays }) : t('journeys.stats.converted')}</dt>
           <dd>
             {format.number(stats.converted)}
             {stats.entrants > 0 && <span className="muted small"> ({percent(stats.converted / stats.entrants)})</span>}

@@ -264,6 +264,7 @@ export const en = {
   'journeys.runState.completed': 'Completed',
   'journeys.runState.converted': 'Converted',
   'journeys.runState.exited': 'Exited',
+  'journeys.stats.convertedGoal': 'Reached the goal within {days} days (every run, holdout included)',
 } as const;
 
 export const ja: Record<keyof typeof en, string> = {
@@ -531,4 +532,5 @@ export const ja: Record<keyof typeof en, string> = {
   'journeys.runState.completed': '完了',
   'journeys.runState.converted': 'コンバージョン',
   'journeys.runState.exited': '離脱',
+  'journeys.stats.convertedGoal': '{days} 日以内にゴール達成（ホールドアウトを含む全実行）',
 };
