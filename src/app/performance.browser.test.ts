@@ -5,63 +5,45 @@
  * and journeys. Screenshots in test-artifacts/screenshots/performance-{ja,en}-*.png.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { en as campaignsEn, ja as campaignsJa } from '../../web/src/areas/campaigns/messages.ts';
 import { en as insightsEn, ja as insightsJa } from '../../web/src/areas/insights/messages.ts';
 import { en as coreEn } from '../../web/src/i18n/en.ts';
 import { ja as coreJa } from '../../web/src/i18n/ja.ts';
 import { ensureDemoWorkspace } from '../modules/demo/demo.ts';
 import { DEMO_CAMPAIGN_NAME } from '../modules/demo/messageHistory.ts';
-import { describeInBrowser, launchChromium, screenshot, serveForBrowser } from './browserHarness.ts';
-import type { App } from './server.ts';
-import { createServices, type Services } from './services.ts';
+import { browserSuite, describeInBrowser, inPage, signIn } from './browserHarness.ts';
+import type { Services } from './services.ts';
 
 const PASSWORD = 'performance browser passphrase';
 const DICTIONARIES = { ja: { ...coreJa, ...campaignsJa, ...insightsJa }, en: { ...coreEn, ...campaignsEn, ...insightsEn } };
 type Lang = keyof typeof DICTIONARIES;
 
 describeInBrowser('performance pages in Chromium: a demo campaign, a demo journey, the Overview card (ja and en)', (t) => {
+  const suite = browserSuite(t);
   let services: Services;
-  let app: App;
-  let browser: Browser;
   let base = '';
   let campaignId = '';
   let journeyId = '';
   const email = `analyst-${Math.random().toString(36).slice(2)}@example.jp`;
 
   before(async () => {
-    services = createServices(t.db);
+    ({ services, base } = suite);
     await ensureDemoWorkspace(services, { customers: 600 });
     const ws = (await services.workspaces.list()).find((w) => w.name === 'Demo')!.id;
     campaignId = (await services.messaging.listCampaigns(ws)).find((c) => c.name === DEMO_CAMPAIGN_NAME)!.id;
     journeyId = (await services.journeys.list(ws)).find((j) => j.templateKey === 'post-purchase-recommendations')!.id;
     await services.users.create(ws, { email, name: 'Analyst', role: 'analyst', password: PASSWORD });
-    ({ app, base } = await serveForBrowser(services));
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await services?.messaging.close();
-    await browser?.close();
-    await app?.close();
   });
 
   const digits = async (page: Page, testId: string) => Number((await page.getByTestId(testId).first().innerText()).replace(/[^0-9-]/g, '').replace(/^-$/, ''));
 
   for (const lang of ['ja', 'en'] as const) {
-    test(`${lang}: the campaign's and the journey's performance, and the Overview's revenue from messages`, async () => {
-      const l = DICTIONARIES[lang as Lang];
-      const context = await browser.newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1360, height: 900 } });
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (err) => errors.push(err.message));
-      try {
-        await page.goto(`${base}/`);
-        await page.getByLabel(l['signIn.email']).fill(email);
-        await page.getByLabel(l['signIn.password']).fill(PASSWORD);
-        await page.getByRole('button', { name: l['signIn.submit'] }).click();
-        await page.getByRole('navigation', { name: l['nav.label'] }).waitFor();
+    test(`${lang}: the campaign's and the journey's performance, and the Overview's revenue from messages`, () =>
+      inPage(suite.browser, { locale: lang === 'ja' ? 'ja-JP' : 'en-US', viewport: { width: 1360, height: 900 }, shots: `performance-${lang}` }, async (page, shot) => {
+        const l = DICTIONARIES[lang as Lang];
+        await signIn(page, base, l, email, PASSWORD);
 
         await page.goto(`${base}/campaigns/${campaignId}`);
         const panel = page.getByTestId('performance');
@@ -71,7 +53,7 @@ describeInBrowser('performance pages in Chromium: a demo campaign, a demo journe
         assert.ok((await digits(page, 'perf-human-opens')) > 0, 'opens by people');
         assert.ok((await digits(page, 'perf-last-touch-revenue')) > 0, 'last-touch revenue');
         assert.match(await panel.getByTestId('perf-incremental-revenue').innerText(), lang === 'ja' ? /％\]|%］/ : /%\]/);
-        await screenshot(page, `performance-${lang}-campaign`);
+        await shot('campaign');
 
         // At 1400 px the lift table fits its card: no column (RELATIVE LIFT last) is cut off behind a scroll.
         await page.setViewportSize({ width: 1400, height: 900 });
@@ -82,7 +64,7 @@ describeInBrowser('performance pages in Chromium: a demo campaign, a demo journe
         const lastHeader = await liftTable.locator('thead th').last().boundingBox();
         const wrapBox = await liftTable.locator('..').boundingBox();
         assert.ok(lastHeader && wrapBox && lastHeader.x + lastHeader.width <= wrapBox.x + wrapBox.width + 1, 'the relative lift column is visible');
-        await screenshot(page, `performance-${lang}-lift-1400`);
+        await shot('lift-1400');
         await page.setViewportSize({ width: 1360, height: 900 });
 
         await page.goto(`${base}/journeys/${journeyId}`);
@@ -91,7 +73,7 @@ describeInBrowser('performance pages in Chromium: a demo campaign, a demo journe
         assert.ok((await digits(page, 'perf-human-opens')) > 0, 'journey opens by people');
         await journeyPanel.getByText(l['campaigns.perf.vsHoldout'].split('{')[0]!.trim()).waitFor();
         await journeyPanel.scrollIntoViewIfNeeded();
-        await screenshot(page, `performance-${lang}-journey`);
+        await shot('journey');
 
         await page.goto(`${base}/overview`);
         const card = page.getByTestId('message-revenue');
@@ -99,14 +81,8 @@ describeInBrowser('performance pages in Chromium: a demo campaign, a demo journe
         await card.getByTestId('message-revenue-attributed').waitFor();
         assert.ok((await digits(page, 'message-revenue-attributed')) > 0, 'attributed revenue on the Overview');
         await card.scrollIntoViewIfNeeded();
-        await screenshot(page, `performance-${lang}-overview`);
-        assert.deepEqual(errors, []);
-      } catch (err) {
-        await screenshot(page, `performance-${lang}-failed`).catch(() => undefined);
-        throw err;
-      } finally {
-        await context.close();
-      }
-    });
+        await shot('overview');
+      }),
+    );
   }
 });
