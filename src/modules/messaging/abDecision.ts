@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.ts';
+import type { Db, Queryable } from '../../db/database.ts';
 import { decideWinner } from '../../analytics/stats/abWinner.ts';
 import { wakeWorkers } from '../jobs/wake.ts';
 import { sendModeOf, type StoredDecision } from './abTest.ts';
@@ -7,8 +7,13 @@ import { toCampaign } from './campaignRows.ts';
 import type { Campaign } from './types.ts';
 
 export interface DecisionDeps {
-  /** Each rest customer's due time when the chosen variant sends at the usual hour. */
-  usualHourTimes(workspaceId: string, customerIds: string[], now: Date, windowHours: number): Promise<Map<string, { at: Date }>>;
+  /** The workspace's currency: revenue and conversions count paying orders in it only. */
+  currency: string;
+  /**
+   * Each rest customer's due time when the chosen variant sends at the usual hour, read through the
+   * decision's transaction `q` (a second pooled connection could wait for ever on a full pool).
+   */
+  usualHourTimes(q: Queryable, workspaceId: string, customerIds: string[], now: Date, windowHours: number): Promise<Map<string, { at: Date }>>;
 }
 
 /**
@@ -21,7 +26,7 @@ export async function dueDecisions(db: Db, now: Date, workspaceId: string | null
   const { rows } = await db.query<{ workspace_id: string; id: string }>(
     `SELECT workspace_id, id FROM campaigns c
      WHERE ab_decision IS NULL AND ab_decide_at <= $1 AND enqueued_at IS NOT NULL AND status IN ('sending', 'sent') AND ($2::uuid IS NULL OR workspace_id = $2)
-       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.workspace_id = c.workspace_id AND d.campaign_id = c.id AND d.ab_group = 'test' AND d.state IN ('queued', 'claimed', 'sending'))
+       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.workspace_id = c.workspace_id AND d.campaign_id = c.id AND d.ab_group = 'test' AND d.state IN ('queued', 'claimed', 'sending', 'deferred'))
      ORDER BY ab_decide_at`,
     [now, workspaceId],
   );
@@ -41,7 +46,7 @@ export async function decideCampaign(db: Db, deps: DecisionDeps, workspaceId: st
     const campaign: Campaign = toCampaign(rows[0]);
     const t = campaign.abTest;
     if (!t) return null;
-    const counts = await variantCounts(tx, workspaceId, campaignId, campaign.conversionWindowDays, now);
+    const counts = await variantCounts(tx, workspaceId, campaignId, deps.currency, campaign.conversionWindowDays, now);
     const result = decideWinner(outcomesFor(t, counts, t.metric), { metric: t.metric, confidence: t.confidence, minPerVariant: t.minPerVariant });
     const sent = result.winner ?? t.fallback ?? t.variants[0]!.key;
     const decision: StoredDecision = { ...result, sent, decidedAt: now.toISOString() };
@@ -53,7 +58,7 @@ export async function decideCampaign(db: Db, deps: DecisionDeps, workspaceId: st
     );
     const mode = sendModeOf(t.variants.find((v) => v.key === sent), campaign.sendTime);
     const fixedAt = mode.mode === 'fixed' && mode.at && mode.at > now ? mode.at : now;
-    const usual = mode.mode === 'usual_hour' ? await deps.usualHourTimes(workspaceId, waiting.map((w) => w.customer_id), now, mode.windowHours) : new Map<string, { at: Date }>();
+    const usual = mode.mode === 'usual_hour' ? await deps.usualHourTimes(tx, workspaceId, waiting.map((w) => w.customer_id), now, mode.windowHours) : new Map<string, { at: Date }>();
     const reason = `${result.winner ? 'winner' : 'fallback'}:${sent}`;
     await tx.query(
       `WITH due AS (SELECT * FROM unnest($3::uuid[], $4::timestamptz[]) AS x(customer_id, due_at)),

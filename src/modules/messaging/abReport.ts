@@ -19,22 +19,23 @@ export interface VariantCounts {
  * The test group's counts by variant, up to `until` (the decision's clock): opens and clicks seen
  * by then, paying orders within the conversion window of the delivery and before `until`.
  */
-export async function variantCounts(q: Queryable, workspaceId: string, campaignId: string, windowDays: number, until: Date): Promise<VariantCounts[]> {
+export async function variantCounts(q: Queryable, workspaceId: string, campaignId: string, currency: string, windowDays: number, until: Date): Promise<VariantCounts[]> {
   const { rows } = await q.query<{ variant: string; n: number; sent: number; opens: number; clicks: number; conversions: number; revenue: number; revenue_sq: number }>(
     `WITH per_customer AS (
-       SELECT d.variant, d.state, d.opened_at <= $4 AS opened, d.clicked_at <= $4 AS clicked,
+       -- Opens by people only: a proxy's fetch at delivery (machine open, migration 012) says nothing of the subject.
+       SELECT d.variant, d.state, coalesce(d.human_opened_at, CASE WHEN d.machine_opened_at IS NULL THEN d.opened_at END) <= $4 AS opened, d.clicked_at <= $4 AS clicked,
          count(o.id) AS orders, coalesce(sum(o.net_minor), 0)::float8 AS revenue
        FROM deliveries d
        LEFT JOIN paying_orders o ON o.workspace_id = d.workspace_id AND o.customer_id = d.customer_id
-         AND o.ordered_at >= d.created_at AND o.ordered_at < d.created_at + make_interval(days => $3) AND o.ordered_at <= $4
+         AND o.currency = $5 AND o.ordered_at >= d.created_at AND o.ordered_at < d.created_at + make_interval(days => $3) AND o.ordered_at <= $4
        WHERE d.workspace_id = $1 AND d.campaign_id = $2 AND d.ab_group = 'test'
-       GROUP BY d.id, d.variant, d.state, d.opened_at, d.clicked_at)
+       GROUP BY d.id, d.variant, d.state, d.opened_at, d.human_opened_at, d.machine_opened_at, d.clicked_at)
      SELECT variant, count(*)::int AS n, count(*) FILTER (WHERE state = 'sent')::int AS sent,
        count(*) FILTER (WHERE opened)::int AS opens, count(*) FILTER (WHERE clicked)::int AS clicks,
        count(*) FILTER (WHERE orders > 0 AND revenue > 0)::int AS conversions,
        coalesce(sum(revenue), 0)::float8 AS revenue, coalesce(sum(revenue * revenue), 0)::float8 AS revenue_sq
      FROM per_customer GROUP BY variant`,
-    [workspaceId, campaignId, windowDays, until],
+    [workspaceId, campaignId, windowDays, until, currency],
   );
   return rows.map((r) => ({ key: r.variant, n: r.n, sent: r.sent, opens: r.opens, clicks: r.clicks, conversions: r.conversions, revenue: r.revenue, revenueSquares: r.revenue_sq }));
 }
@@ -75,11 +76,12 @@ export async function abTestReport(
   q: Queryable,
   workspaceId: string,
   campaign: { id: string; abTest: AbTest; sendTime: SendTime | null; abDecideAt: Date | null; abDecision: Record<string, unknown> | null; conversionWindowDays: number },
+  currency: string,
   /** Events up to this time; by default all recorded (a clock moved forward in a demo is not cut off). */
   until = END_OF_TIME,
 ): Promise<{ abTest: AbTestReport; sendTime: SendTimeReport | null }> {
   const t = campaign.abTest;
-  const counts = await variantCounts(q, workspaceId, campaign.id, campaign.conversionWindowDays, until);
+  const counts = await variantCounts(q, workspaceId, campaign.id, currency, campaign.conversionWindowDays, until);
   const outcomes = outcomesFor(t, counts, t.metric);
   const rule = { metric: t.metric, confidence: t.confidence, minPerVariant: t.minPerVariant };
   const { rows: rest } = await q.query<{ n: number; waiting: number; sent: number; queued: number }>(

@@ -108,6 +108,8 @@ describeEachDatabase('messaging: an A/B test to its winner, and sending at the u
     assert.ok(decided!.decision.interval!.low > 0);
     // A second run (another worker, a retried job) decides nothing again.
     assert.deepEqual(await services.messaging.decideAbTests({ now: later, workspaceId: ws }), []);
+    // The audience is fixed once decided: newcomers of the rest would wait for a release that never comes.
+    await assert.rejects(services.messaging.send(ws, campaign.id), /is decided/);
 
     const released = (await rows(campaign.id)).filter((r) => r.ab_group === 'rest');
     assert.ok(released.every((r) => r.state === 'queued' && r.variant === 'B'));

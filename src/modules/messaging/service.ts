@@ -278,6 +278,8 @@ export class MessagingService {
    */
   async send(workspaceId: string, id: string): Promise<{ campaign: Campaign; enqueued: number; heldOut: number }> {
     const before = await this.getCampaign(workspaceId, id);
+    // After the decision nothing would release a newcomer of the rest group: the audience is fixed.
+    if (before.abDecision) throw new ConflictError(`campaign ${id}'s A/B test is decided: its audience can no longer grow`);
     if (needsSenderIdentity(before.template.channel, before.class)) assertSenderIdentity((await this.settingsOf(workspaceId)).settings);
     const { rows } = await this.db.query(
       `UPDATE campaigns SET status = 'sending', started_at = coalesce(started_at, now()), updated_at = now()
@@ -383,16 +385,18 @@ export class MessagingService {
     const now = options.now ?? new Date();
     const decided: { campaignId: string; decision: StoredDecision }[] = [];
     for (const due of await dueDecisions(this.db, now, options.workspaceId ?? null)) {
-      const decision = await decideCampaign(this.db, { usualHourTimes: (ws, ids, at, windowHours) => this.usualHourTimesFor(ws, ids, at, windowHours) }, due.workspaceId, due.campaignId, now);
+      // Read before the decision's transaction, which then uses no other connection.
+      const { settings } = await this.settingsOf(due.workspaceId);
+      const { currency, timeZone } = await this.m.workspaces.get(due.workspaceId);
+      const deps = {
+        currency,
+        usualHourTimes: (q: Queryable, ws: string, ids: string[], at: Date, windowHours: number) =>
+          usualHourTimes(q, ws, ids, at, { windowHours, quietHours: settings.policy.quietHours, timeZone }),
+      };
+      const decision = await decideCampaign(this.db, deps, due.workspaceId, due.campaignId, now);
       if (decision) decided.push({ campaignId: due.campaignId, decision });
     }
     return decided;
-  }
-
-  private async usualHourTimesFor(workspaceId: string, customerIds: string[], now: Date, windowHours: number) {
-    const { settings } = await this.settingsOf(workspaceId);
-    const { timeZone } = await this.m.workspaces.get(workspaceId);
-    return usualHourTimes(this.db, workspaceId, customerIds, now, { windowHours, quietHours: settings.policy.quietHours, timeZone });
   }
 
   /** Workspaces with an A/B test due for its decision (what the worker's schedule asks). */
@@ -665,7 +669,7 @@ export class MessagingService {
     const campaign = await this.getCampaign(workspaceId, campaignId);
     const report = await campaignReport(this.db, workspaceId, campaign.id, options.windowDays ?? campaign.conversionWindowDays, options.confidence);
     // The A/B test's variants and decision, and usual hour against fixed time where the test had both.
-    const ab = campaign.abTest ? await abTestReport(this.db, workspaceId, { ...campaign, abTest: campaign.abTest }) : null;
+    const ab = campaign.abTest ? await abTestReport(this.db, workspaceId, { ...campaign, abTest: campaign.abTest }, (await this.m.workspaces.get(workspaceId)).currency) : null;
     // Bounces and complaints (bounces/feedback.ts), next to the lift figures.
     return {
       ...report,

@@ -15,7 +15,8 @@ interface Event {
 }
 
 /**
- * Opens, clicks and paying orders since $2, each with its customer's time zone; of the customers in
+ * Opens by people (a proxy's fetch at delivery only says when we sent), clicks and paying orders
+ * since $2, each with its customer's time zone; of the customers in
  * $3 when `some`, else the workspace's (no `OR $3 IS NULL`: it would keep the planner off the
  * customer index).
  */
@@ -23,7 +24,8 @@ const eventsSql = (some: boolean) => {
   const who = some ? ' AND customer_id = ANY($3::uuid[])' : '';
   return `
   SELECT e.customer_id, e.at, c.time_zone FROM (
-    SELECT customer_id, opened_at AS at FROM deliveries WHERE workspace_id = $1 AND opened_at > $2${who}
+    SELECT customer_id, coalesce(human_opened_at, opened_at) AS at FROM deliveries
+    WHERE workspace_id = $1 AND opened_at > $2 AND (human_opened_at IS NOT NULL OR machine_opened_at IS NULL)${who}
     UNION ALL
     SELECT customer_id, clicked_at FROM deliveries WHERE workspace_id = $1 AND clicked_at > $2${who}
     UNION ALL
