@@ -38,9 +38,7 @@ if (process.env.DATABASE_URL) templates[templateVariable('external')] = await cr
 const templateEnv = Object.fromEntries(Object.entries(templates).map(([variable, t]) => [variable, t.name]));
 
 const code = await new Promise<number>((resolve) => {
-  // Three files at a time on two cores: many suites spend their time waiting (on spawned CLI and
-  // server processes, Chromium, the database), and with two the cores sat idle a third of the run.
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=3', ...files], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
     stdio: 'inherit',
     // Test sinks (SMTP, webhooks, fake providers) listen on 127.0.0.1: private outbound URLs are
     // allowed for the suite; the outbound guard's own tests turn this off to prove the refusals.
