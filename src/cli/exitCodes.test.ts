@@ -57,3 +57,19 @@ describeEachDatabase('CLI exit codes', (t) => {
     }
   });
 });
+
+test('a missing required option or an unknown flag exits 2, with a JSON error under --json', async () => {
+  const [missing, unknown, help] = await Promise.all([
+    kizuna(['apikey', 'create', '--scopes', 'ingest', '--json']),
+    kizuna(['workspace', 'list', '--no-such-flag']),
+    kizuna(['fit', '--help']),
+  ]);
+  assert.equal(missing.code, 2, missing.stderr);
+  assert.match(missing.stderr, /required option '--name <name>' not specified/);
+  assert.equal((JSON.parse(missing.stdout) as { error: string }).error, 'usage');
+  assert.equal(unknown.code, 2, unknown.stderr);
+  assert.match(unknown.stderr, /unknown option '--no-such-flag'/);
+  assert.equal(unknown.stdout, '', 'no JSON without --json');
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /bgnbd/);
+});

@@ -1,10 +1,12 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { COMMANDS, loadCommand, requestedCommand } from './commandTable.ts';
-import { exitOnError } from './output.ts';
+import { exitOnError, exitOnUsageError } from './output.ts';
 
 const program = new Command('kizuna')
   .description('Kizuna (絆): retention marketing platform')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Inherited by every command added below, so a usage error anywhere reaches the catch (exit 2).
+  .exitOverride();
 
 // Only the requested command's module is loaded; otherwise (`kizuna --help`, a typo) every command
 // is listed from the table without loading any.
@@ -15,4 +17,4 @@ if (requested) {
   for (const [name, { summary }] of Object.entries(COMMANDS)) program.command(name).description(summary);
 }
 
-await program.parseAsync(process.argv).catch(exitOnError);
+await program.parseAsync(process.argv).catch((err: unknown) => (err instanceof CommanderError ? exitOnUsageError(err) : exitOnError(err)));

@@ -98,7 +98,10 @@ describe('kizuna fit (end to end)', { concurrency: 4 }, () => {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /line 3, column recency: must be >= 0/);
     assert.match(r.stderr, /line 4, column recency: recency 12 exceeds T 10/);
-    assert.equal(r.stdout, '');
+    // --json: the same error on stdout in the API's shape, issues with line and column
+    const body = JSON.parse(r.stdout) as { error: string; issues: { line: number; column: string }[] };
+    assert.equal(body.error, 'validation_failed');
+    assert.deepEqual(body.issues.map((i) => [i.line, i.column]), [[3, 'recency'], [4, 'recency']]);
     assert.equal(badSurvivors.code, 2);
     assert.match(badSurvivors.stderr, /exceeds/);
   });
