@@ -53,11 +53,9 @@ function hashDouble(v: number, h: number): number {
 
 /**
  * Unique rows of 1–3 aligned columns by open addressing (linear probing); O(n) expected, no string
- * keys, so 1M rows take tens of milliseconds. The table holds ids only, sized for every row at most
- * half full, so it never grows: growing it step by step touched twice the final memory (fresh
- * memory costs a page fault per 4 KB), while the pages of a larger table that no key hashes to are
- * never touched. The unique rows' values sit side by side, in an array sized for n rows of which
- * only the unique ones are ever touched; a lookup touches about two cache lines.
+ * keys, so 1M rows take tens of milliseconds. The table holds ids only and grows with the unique
+ * rows (kept at most half full), and the unique rows' values sit side by side: a lookup touches
+ * about two cache lines, and a table sized for the unique rows rather than the input stays small.
  * NaN never equals itself: callers validate first.
  */
 export function uniqueRows(columns: readonly ArrayLike<number>[]): UniqueRows {
@@ -67,11 +65,11 @@ export function uniqueRows(columns: readonly ArrayLike<number>[]): UniqueRows {
   const c2 = columns[2];
   const k = columns.length;
   if (k < 1 || k > 3) throw new RangeError('uniqueRows takes 1 to 3 columns');
-  let cap = 16;
-  while (cap < 2 * n) cap *= 2;
-  const mask = cap - 1;
-  const table = new Int32Array(cap); // id + 1, 0 for an empty slot: a slot never used is never touched
-  const keys = new Float64Array(n * 3); // unique id → its values at id·3
+  let cap = 1 << 12;
+  let mask = cap - 1;
+  let table = new Int32Array(cap).fill(-1);
+  let keys = new Float64Array((cap >> 1) * 3); // unique id → its values at id·3
+  let hashes = new Int32Array(cap >> 1); // unique id → its hash, for growing the table
   const index = new Uint32Array(n);
   const first = new Uint32Array(n);
   let size = 0;
@@ -85,9 +83,29 @@ export function uniqueRows(columns: readonly ArrayLike<number>[]): UniqueRows {
     h ^= h >>> 16;
     let slot = h & mask;
     for (;;) {
-      const id = table[slot] - 1;
+      const id = table[slot];
       if (id === -1) {
-        table[slot] = size + 1;
+        if (size === cap >> 1) {
+          // half full: double the table and re-place every unique row by its stored hash
+          cap *= 2;
+          mask = cap - 1;
+          table = new Int32Array(cap).fill(-1);
+          for (let u = 0; u < size; u++) {
+            let s = hashes[u] & mask;
+            while (table[s] !== -1) s = (s + 1) & mask;
+            table[s] = u;
+          }
+          const grownKeys = new Float64Array((cap >> 1) * 3);
+          grownKeys.set(keys);
+          keys = grownKeys;
+          const grownHashes = new Int32Array(cap >> 1);
+          grownHashes.set(hashes);
+          hashes = grownHashes;
+          slot = h & mask;
+          while (table[slot] !== -1) slot = (slot + 1) & mask;
+        }
+        table[slot] = size;
+        hashes[size] = h;
         keys[3 * size] = a;
         keys[3 * size + 1] = b;
         keys[3 * size + 2] = c;
