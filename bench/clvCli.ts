@@ -13,6 +13,9 @@
  * simulated here and only absolute figures are printed. --pareto adds Pareto/NBD (lifetimes' fit of it
  * takes many minutes at this size). --repeat N times lifetimes and `kizuna predict` N times in turn
  * (lifetimes, then kizuna, then lifetimes…) and reports each pair's ratio and their median.
+ * With the default --cli the CLI is built first (`npm run build`), so the compiled dist/ is what is
+ * timed, not the TypeScript sources through tsx (bin/kizuna.js falls back to those when dist/ is stale).
+ * KIZUNA_TIMINGS=1 is passed to one more `kizuna predict` run, whose phase breakdown is printed.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -32,11 +35,12 @@ import { fitGammaGamma, gammaGammaConditionalExpectedValues } from '../src/analy
 import { clvPeriodEnds, customerLifetimeValue, discountedExpectedTransactions } from '../src/analytics/models/clv.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const defaultCli = `${process.execPath} ${join(ROOT, 'bin', 'kizuna.js')}`;
 const { values: flags } = parseArgs({
   options: {
     customers: { type: 'string', default: '1000000' },
     file: { type: 'string' },
-    cli: { type: 'string', default: `${process.execPath} ${join(ROOT, 'bin', 'kizuna.js')}` },
+    cli: { type: 'string', default: defaultCli },
     pareto: { type: 'boolean', default: false },
     repeat: { type: 'string', default: '1' },
   },
@@ -56,6 +60,7 @@ if (!file) {
 }
 
 const cli = flags.cli!.split(' ');
+if (flags.cli === defaultCli) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 const kizuna = (args: string[]): Timed => timeProcess([...cli, ...args], dir);
 
 // --- lifetimes, the yardstick ------------------------------------------------------------------------
@@ -204,6 +209,9 @@ if (pairs.length > 1) {
   pairs.forEach((p, i) => console.log(`    ${i + 1}. ${p.lifetimesS.toFixed(2)} / ${p.kizunaS.toFixed(2)} = ${pairRatios[i]!.toFixed(1)}×  (load ${p.load})`));
   console.log(`    median ${median(pairRatios).toFixed(1)}×`);
 }
+const phases = timeProcess([...cli, ...predictArgs], dir, { ...process.env, KIZUNA_TIMINGS: '1' });
+console.log(`\n  where kizuna predict's time goes (KIZUNA_TIMINGS=1, one more run, ${phases.wallS.toFixed(2)} s; cpu and page faults are the process's so far):`);
+for (const line of phases.stderr.split('\n').filter((l) => l.startsWith('[timing]'))) console.log(`    ${line.slice('[timing] '.length)}`);
 console.log(`  load average at the end ${load()} (2 cores; the machine is shared: compare ratios from one run)`);
 const size = `${customers.toLocaleString('en')} customers`;
 const figures: BenchResult[] = [];

@@ -10,6 +10,7 @@ export interface Timed {
   cpuS: number;
   maxRssMb: number;
   stdout: string;
+  stderr: string;
 }
 
 /** Runs a command to completion; CPU and peak RSS of the child come from GNU time when present (`scratch` holds its report). */
@@ -22,7 +23,7 @@ export function timeProcess(argv: string[], scratch: string, env: NodeJS.Process
   const wallS = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
   const [user, sys, rssKb] = gnuTime ? readFileSync(stats, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) : [NaN, NaN, NaN];
-  return { wallS, cpuS: user! + sys!, maxRssMb: rssKb! / 1024, stdout: r.stdout };
+  return { wallS, cpuS: user! + sys!, maxRssMb: rssKb! / 1024, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The lifetimes anchor's design in TypeScript: BG/NBD + Gamma-Gamma, days, T uniform on 30..730, whole days. */

@@ -10,7 +10,7 @@ import { fitMbgNbd, mbgnbdPredictPatterns } from '../analytics/models/mbgnbd.ts'
 import { fitParetoNbd, paretoNbdPredictPatterns } from '../analytics/models/paretonbd.ts';
 import type { ParetoNbdParams } from '../analytics/models/paretonbd.ts';
 import { fitGammaGamma } from '../analytics/models/gammagamma.ts';
-import type { FitResult } from '../analytics/models/mle.ts';
+import type { FitOptions, FitResult } from '../analytics/models/mle.ts';
 import type { Patterns } from '../analytics/models/patterns.ts';
 import type { ClvInput } from '../analytics/io/clvInput.ts';
 
@@ -51,10 +51,10 @@ export function fitTitle(model: string): string {
 }
 
 /** Fits a purchase model to the customers' patterns. */
-export function fitTransactionModel(model: TransactionModel, patterns: Patterns): FitResult<string> {
-  if (model === 'bgnbd') return fitBgNbd(patterns);
-  if (model === 'mbgnbd') return fitMbgNbd(patterns);
-  return fitParetoNbd(patterns);
+export function fitTransactionModel(model: TransactionModel, patterns: Patterns, options: FitOptions = {}): FitResult<string> {
+  if (model === 'bgnbd') return fitBgNbd(patterns, options);
+  if (model === 'mbgnbd') return fitMbgNbd(patterns, options);
+  return fitParetoNbd(patterns, options);
 }
 
 /** Expected purchases at each horizon and P(alive), per pattern. */
@@ -70,8 +70,8 @@ export function predictPatterns(
 }
 
 /** Fits Gamma-Gamma on the repeat customers of the loaded summary. */
-export function fitSpendModel(input: ClvInput): FitResult<string> {
-  return fitGammaGamma(checkSpendInput(input));
+export function fitSpendModel(input: ClvInput, options: FitOptions = {}): FitResult<string> {
+  return fitGammaGamma(checkSpendInput(input), options);
 }
 
 /** The input's spend columns, once checked to hold enough repeat customers for Gamma-Gamma. */

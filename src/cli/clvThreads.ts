@@ -16,7 +16,7 @@ import { PROJECT_ROOT } from '../kernel/projectRoot.ts';
 export type ClvTask =
   | { task: 'scanChunks'; job: ChunkJob }
   | { task: 'fitSpend'; frequency: Float64Array; monetaryValue: Float64Array }
-  | { task: 'formatRows'; rows: PredictionRows };
+  | { task: 'formatRows'; rows: PredictionRows; into: Uint8Array };
 
 /** Inputs smaller than this (bytes) are done on one thread: starting a worker costs more than it saves. */
 export const HELPER_MIN_INPUT_BYTES = 4 << 20;
@@ -70,8 +70,9 @@ export class ClvHelper {
     return this.run({ task: 'fitSpend', frequency, monetaryValue });
   }
 
-  formatRows(rows: PredictionRows): Promise<Uint8Array> {
-    return this.run({ task: 'formatRows', rows }, [rows.bytes.buffer as ArrayBuffer]);
+  /** The rows' text, in `into` when it is large enough (it is transferred there and back). */
+  formatRows(rows: PredictionRows, into: Uint8Array): Promise<Uint8Array> {
+    return this.run({ task: 'formatRows', rows, into }, [rows.bytes.buffer as ArrayBuffer, into.buffer as ArrayBuffer]);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * The helper thread of `kizuna predict` on large inputs (clvThreads.ts starts it): scans chunks of
  * the input while the main thread scans the others, fits the
- * Gamma-Gamma spend model while the main thread fits the purchase model, then formats every other
+ * Gamma-Gamma spend model (estimates only: predict needs no standard errors) while the main thread fits the purchase model, then formats every other
  * chunk of output rows. Each message is one task; each answer is { ok } or { error }.
  */
 import { parentPort } from 'node:worker_threads';
@@ -14,12 +14,11 @@ const port = parentPort!;
 port.on('message', (task: ClvTask) => {
   try {
     if (task.task === 'scanChunks') {
-      const scans = claimChunks(task.job);
-      port.postMessage({ ok: scans }, scans.flatMap((s) => [s.start, s.end, s.line, ...s.values].map((a) => a.buffer as ArrayBuffer)));
+      port.postMessage({ ok: claimChunks(task.job) }); // the records themselves are in the job's shared arrays
     } else if (task.task === 'fitSpend') {
-      port.postMessage({ ok: fitGammaGamma({ frequency: task.frequency, monetaryValue: task.monetaryValue }) });
+      port.postMessage({ ok: fitGammaGamma({ frequency: task.frequency, monetaryValue: task.monetaryValue }, { standardErrors: false }) });
     } else {
-      const text = formatPredictionRows(task.rows, 0, task.rows.start.length);
+      const text = formatPredictionRows(task.rows, 0, task.rows.start.length, task.into);
       port.postMessage({ ok: text }, [text.buffer as ArrayBuffer]);
     }
   } catch (err) {

@@ -5,6 +5,12 @@
  * can start at the first record after its nominal offset; and only records of the common kind
  * (simpleRecord: the header's width, plain decimals). Any other record makes the caller rescan the
  * whole file with scanCsvNumbers, which reports problems with their lines.
+ *
+ * Both threads write straight into the result's arrays, in shared memory: chunk c owns the slots
+ * from base[c], as many as it could possibly hold (a record takes at least `width` bytes), and the
+ * chunks are then moved together in place. The slots never filled are never touched, so they cost
+ * address space only, not memory: copying each chunk's records out and back in again touched three
+ * times the memory, a page fault per 4 KB.
  */
 import { readCsvHeader, scanCsvNumbers, simpleRecord, type BadCell, type CsvNumbers } from './csvBytes.ts';
 
@@ -24,18 +30,19 @@ export interface ChunkJob {
   width: number;
   /** Header cell → index of its value column, or −1. */
   target: Int32Array;
-  columns: number;
-}
-
-/** One chunk's records; `lines` counts the line feeds it passed (for the next chunk's line numbers). */
-export interface ChunkScan {
-  chunk: number;
-  count: number;
+  /** Chunk c's records go to slots base[c], base[c] + 1, … of the arrays below. */
+  base: Uint32Array;
   start: Uint32Array;
   end: Uint32Array;
   /** Lines after the chunk's first, per record. */
   line: Uint32Array;
   values: Float64Array[];
+}
+
+/** What one chunk held; its records are in the job's arrays from base[chunk]. `lines` counts the line feeds it passed. */
+export interface ChunkScan {
+  chunk: number;
+  count: number;
   lines: number;
   /** False when a record was not of the simple kind (the rest of the chunk is not scanned). */
   simple: boolean;
@@ -57,16 +64,12 @@ export function claimChunks(job: ChunkJob): ChunkScan[] {
   }
 }
 
-/** The records of one chunk (claimed by the caller). */
+/** The records of one chunk (claimed by the caller), written to its slots. */
 export function scanChunk(job: ChunkJob, chunk: number): ChunkScan {
-  const { bytes, width, target } = job;
+  const { bytes, width, target, start, end, line, values } = job;
   const from = job.bounds[chunk];
   const to = job.bounds[chunk + 1];
-  let capacity = Math.ceil((to - from) / 16) + 16;
-  let start = new Uint32Array(capacity);
-  let end = new Uint32Array(capacity);
-  let line = new Uint32Array(capacity);
-  let values = Array.from({ length: job.columns }, () => new Float64Array(capacity));
+  const base = job.base[chunk];
   let count = 0;
   let lines = 0;
   let p = from;
@@ -77,18 +80,11 @@ export function scanChunk(job: ChunkJob, chunk: number): ChunkScan {
       p++;
     }
     if (p >= to) break;
-    if (count === capacity) {
-      capacity *= 2;
-      start = grow(start, capacity);
-      end = grow(end, capacity);
-      line = grow(line, capacity);
-      values = values.map((v) => grow(v, capacity));
-    }
-    const e = simpleRecord(bytes, p, width, target, values, count);
-    if (e < 0) return { chunk, count, start, end, line, values, lines, simple: false };
-    start[count] = p;
-    end[count] = e;
-    line[count] = lines;
+    const e = simpleRecord(bytes, p, width, target, values, base + count);
+    if (e < 0) return { chunk, count, lines, simple: false };
+    start[base + count] = p;
+    end[base + count] = e;
+    line[base + count] = lines;
     count++;
     p = e;
     if (p < n && bytes[p] === CR) p++;
@@ -97,14 +93,7 @@ export function scanChunk(job: ChunkJob, chunk: number): ChunkScan {
       p++;
     }
   }
-  // copies of the used part: a result posted between threads then carries no unused capacity
-  return { chunk, count, start: start.slice(0, count), end: end.slice(0, count), line: line.slice(0, count), values: values.map((v) => v.slice(0, count)), lines, simple: true };
-}
-
-function grow<T extends Uint32Array | Float64Array>(a: T, size: number): T {
-  const out = new (a.constructor as new (n: number) => T)(size);
-  out.set(a);
-  return out;
+  return { chunk, count, lines, simple: true };
 }
 
 /**
@@ -126,7 +115,23 @@ export function planChunks(bytes: Uint8Array, dataStart: number, columns: number
     out.set(a);
     return out;
   };
-  return { bytes, bounds: shared(Uint32Array.from(bounds)), counter: new Int32Array(new SharedArrayBuffer(4)), width, target: shared(target), columns };
+  // Every record takes at least `width` bytes (its commas and line end, or a digit), so a chunk of B bytes holds at most B / width + 1.
+  const base = new Uint32Array(bounds.length);
+  for (let c = 1; c < bounds.length; c++) base[c] = base[c - 1] + Math.floor((bounds[c] - bounds[c - 1]) / width) + 1;
+  const slots = base[bounds.length - 1];
+  const u32 = (): Uint32Array => new Uint32Array(new SharedArrayBuffer(4 * slots));
+  return {
+    bytes,
+    bounds: shared(Uint32Array.from(bounds)),
+    counter: new Int32Array(new SharedArrayBuffer(4)),
+    width,
+    target: shared(target),
+    base: shared(base),
+    start: u32(),
+    end: u32(),
+    line: u32(),
+    values: Array.from({ length: columns }, () => new Float64Array(new SharedArrayBuffer(8 * slots))),
+  };
 }
 
 /** Runs on another thread: the chunks it claimed. */
@@ -147,25 +152,28 @@ export async function scanCsvNumbersShared(bytes: Buffer, path: string, columns:
   const mine = claimChunks(job);
   const scans = [...mine, ...(await theirs)].sort((a, b) => a.chunk - b.chunk);
   if (scans.length !== job.bounds.length - 1 || scans.some((s) => !s.simple)) return scanCsvNumbers(bytes, path, columns, onBad);
+  // Move the chunks together, in order; each moves down (or stays), so copyWithin never overwrites a chunk not yet moved.
   const count = scans.reduce((sum, s) => sum + s.count, 0);
-  const out: CsvNumbers = {
-    header,
-    count,
-    start: new Uint32Array(count),
-    end: new Uint32Array(count),
-    short: new Uint16Array(count),
-    line: new Uint32Array(count),
-    values: wanted.map(() => new Float64Array(count)),
-  };
+  const { start, end, line, values } = job;
   let at = 0;
   let firstLine = dataLine;
   for (const s of scans) {
-    out.start.set(s.start, at);
-    out.end.set(s.end, at);
-    for (let i = 0; i < s.count; i++) out.line[at + i] = firstLine + s.line[i];
-    s.values.forEach((v, k) => out.values[k].set(v, at));
+    const from = job.base[s.chunk];
+    const to = from + s.count;
+    start.copyWithin(at, from, to);
+    end.copyWithin(at, from, to);
+    for (const v of values) v.copyWithin(at, from, to);
+    for (let i = 0; i < s.count; i++) line[at + i] = firstLine + line[from + i];
     at += s.count;
     firstLine += s.lines;
   }
-  return out;
+  return {
+    header,
+    count,
+    start: start.subarray(0, count),
+    end: end.subarray(0, count),
+    short: new Uint16Array(count), // simple records have the header's width
+    line: line.subarray(0, count),
+    values: values.map((v) => v.subarray(0, count)),
+  };
 }

@@ -5,8 +5,9 @@
  * formatted once per pattern and copied into every row that shares it; so are expected_avg_value and
  * clv when every row of a pattern has the same (always so for customers with no repeat purchase,
  * whose Gamma-Gamma mean is the population's). Rows are formatted in
- * chunks, each into one buffer sized for it; with a helper thread every other chunk is formatted
- * there while this thread does the one before it.
+ * chunks into a buffer reused from chunk to chunk (fresh memory costs a page fault per 4 KB, which
+ * was most of the writing); with a helper thread every other chunk is formatted there, into a
+ * second buffer that travels back and forth, while this thread does the one before it.
  */
 import type { CsvRecords } from './summaryCsv.ts';
 import { CsvFileWriter, csvCell, formatNumber } from './csvWriter.ts';
@@ -40,15 +41,18 @@ export interface PredictionRows {
   clv?: Float64Array;
 }
 
-/** Formats rows on another thread (clvWorker.ts); resolves to the rows' text. */
-export type FormatElsewhere = (rows: PredictionRows) => Promise<Uint8Array>;
+/**
+ * Formats rows on another thread (clvWorker.ts) into `into` when it is large enough (transferred
+ * there and back); resolves to the rows' text, a view of that buffer.
+ */
+export type FormatElsewhere = (rows: PredictionRows, into: Uint8Array) => Promise<Uint8Array>;
 
 const COMMA = 44;
 const LF = 10;
 /** Room for one number: formatNumber writes at most 24 bytes. */
 const NUMBER_ROOM = 32;
-/** Rows per chunk: bounds the buffers (about 6 MB per chunk for typical summaries). */
-export const ROWS_PER_CHUNK = 1 << 17;
+/** Rows per chunk: bounds the buffers (about 2 MB per chunk for typical summaries, so they stay in cache). */
+export const ROWS_PER_CHUNK = 1 << 15;
 
 /**
  * Patterns of two or more rows that all have the same expected value and CLV (exactly): 1, else 0.
@@ -114,16 +118,27 @@ export function formatPatterns(
   return { pool: shared, offset: sharedOffset, whole: sharedWhole };
 }
 
-/** The text of rows [from, to), in one buffer sized for it. */
-export function formatPredictionRows(r: PredictionRows, from: number, to: number): Uint8Array {
-  const { bytes, start, end, short, patternOf, pool, offset, whole, expectedValue, clv } = r;
+/** Bytes that rows [from, to) take at most. */
+function rowsBound(r: PredictionRows, from: number, to: number): number {
+  const { start, end, short, patternOf, offset, clv } = r;
   const perRow = 1 + (clv ? 2 * (NUMBER_ROOM + 1) : 0);
   let size = 0;
   for (let i = from; i < to; i++) {
     const k = patternOf[i];
     size += end[i] - start[i] + short[i] + offset[k + 1] - offset[k] + perRow;
   }
-  const out = Buffer.allocUnsafeSlow(size); // not from the shared pool: it may be transferred between threads
+  return size;
+}
+
+/**
+ * The text of rows [from, to), written at the start of `into` when it has room for them (else of
+ * a new buffer); returns a view of the text. The buffer is never from Node's shared pool, so it
+ * can be transferred between threads.
+ */
+export function formatPredictionRows(r: PredictionRows, from: number, to: number, into?: Uint8Array): Uint8Array {
+  const { bytes, start, end, short, patternOf, pool, offset, whole, expectedValue, clv } = r;
+  const size = rowsBound(r, from, to);
+  const out = into && into.length >= size ? into : new Uint8Array(size);
   const scratch = new Uint8Array(24);
   let pos = 0;
   for (let i = from; i < to; i++) {
@@ -193,13 +208,23 @@ export async function writePredictionsCsv(path: string, records: CsvRecords, col
       clv: columns.value?.clv,
     };
     const n = records.count;
+    let mine: Uint8Array | undefined;
+    let theirs: Uint8Array = new Uint8Array(0);
     for (let from = 0; from < n; from += 2 * ROWS_PER_CHUNK) {
       const mid = Math.min(from + ROWS_PER_CHUNK, n);
       const to = Math.min(from + 2 * ROWS_PER_CHUNK, n);
-      const theirs = elsewhere && mid < to ? elsewhere(sliceRows(rows, mid, to)) : undefined;
-      out.chunk(formatPredictionRows(rows, from, mid));
-      if (theirs) out.chunk(await theirs);
-      else if (mid < to) out.chunk(formatPredictionRows(rows, mid, to));
+      const there = elsewhere && mid < to ? elsewhere(sliceRows(rows, mid, to), theirs) : undefined;
+      let text = formatPredictionRows(rows, from, mid, mine);
+      mine = new Uint8Array(text.buffer);
+      out.chunk(text);
+      if (there) {
+        text = await there;
+        theirs = new Uint8Array(text.buffer);
+      } else if (mid < to) {
+        text = formatPredictionRows(rows, mid, to, mine);
+        mine = new Uint8Array(text.buffer);
+      } else continue;
+      out.chunk(text);
     }
   } catch (err) {
     out.abort();

@@ -31,6 +31,14 @@ describe('BG/NBD on CDNOW (Fader, Hardie & Lee 2005)', () => {
     for (const se of Object.values(fit.standardErrors)) assert.ok(se > 0 && se < 1);
   });
 
+  test('estimates only (no standard errors): the same estimates and path, NaN errors', () => {
+    const quick = fitBgNbd(data, { standardErrors: false });
+    assert.deepEqual(quick.params, fit.params);
+    assert.equal(quick.converged, true);
+    assert.equal(quick.evaluations, fit.evaluations);
+    for (const se of Object.values(quick.standardErrors)) assert.ok(Number.isNaN(se));
+  });
+
   test('conditional expected purchases for (x=2, t_x=30.43, T=38.86, t=39) = 1.226', () => {
     assertClose(bgnbdConditionalExpectedPurchases(fit.params, 39, 2, 30.43, 38.86), 1.226, 0.001, 'E[Y(39)]');
   });

@@ -54,6 +54,11 @@ export interface FitOptions {
   maxIterations?: number;
   /** Natural-scale starting values, overriding the model's default. */
   start?: readonly number[];
+  /**
+   * false: skip the standard errors (NaN), for callers that use only the estimates (`kizuna predict`):
+   * the numerical Hessian costs 2n more gradient evaluations on the full data, as many as the fit itself.
+   */
+  standardErrors?: boolean;
 }
 
 export function fitInLogSpace<P extends string>(problem: LogSpaceProblem<P>, options: FitOptions = {}): FitResult<P> {
@@ -88,21 +93,8 @@ export function fitInLogSpace<P extends string>(problem: LogSpaceProblem<P>, opt
   }
 
   const theta = Float64Array.from(res.x, Math.exp);
-  const totalNll = (t: Float64Array): number => {
-    for (let i = 0; i < t.length; i++) if (!(t[i] > 0)) return NaN;
-    return totalWeight * meanNll(Float64Array.from(t, Math.log));
-  };
-  const totalGrad = meanNllGradient
-    ? (t: Float64Array, g: Float64Array): number => {
-        const v = meanNllGradient(Float64Array.from(t, Math.log), g);
-        // chain rule: ∂/∂θ = (∂/∂ ln θ) / θ
-        for (let i = 0; i < t.length; i++) g[i] = (totalWeight * g[i]) / t[i];
-        return totalWeight * v;
-      }
-    : undefined;
   const n = names.length;
-  const H = numericalHessian(totalNll, theta, totalGrad);
-  const cov = invertSpd(H, n);
+  const cov = options.standardErrors === false ? undefined : covariance(problem, theta);
   const params = {} as Record<P, number>;
   const standardErrors = {} as Record<P, number>;
   names.forEach((name, i) => {
@@ -122,4 +114,22 @@ export function fitInLogSpace<P extends string>(problem: LogSpaceProblem<P>, opt
     customers: totalWeight,
     patterns: problem.patterns,
   };
+}
+
+/** Asymptotic covariance at θ: the inverse of the total NLL's numerical Hessian (null when not positive definite). */
+function covariance<P extends string>(problem: LogSpaceProblem<P>, theta: Float64Array): Float64Array | null {
+  const { meanNll, meanNllGradient, totalWeight } = problem;
+  const totalNll = (t: Float64Array): number => {
+    for (let i = 0; i < t.length; i++) if (!(t[i] > 0)) return NaN;
+    return totalWeight * meanNll(Float64Array.from(t, Math.log));
+  };
+  const totalGrad = meanNllGradient
+    ? (t: Float64Array, g: Float64Array): number => {
+        const v = meanNllGradient(Float64Array.from(t, Math.log), g);
+        // chain rule: ∂/∂θ = (∂/∂ ln θ) / θ
+        for (let i = 0; i < t.length; i++) g[i] = (totalWeight * g[i]) / t[i];
+        return totalWeight * v;
+      }
+    : undefined;
+  return invertSpd(numericalHessian(totalNll, theta, totalGrad), theta.length);
 }

@@ -7,6 +7,7 @@ import { compressPatterns } from '../../analytics/models/patterns.ts';
 import { fitSbg, survivorsProblem } from '../../analytics/models/sbg.ts';
 import { fitJson, fitSpendModel, fitText, fitTransactionModel, inputOptions } from '../clv.ts';
 import type { TransactionModel } from '../clv.ts';
+import { phaseDone } from '../phaseTimes.ts';
 
 const MODELS = ['bgnbd', 'mbgnbd', 'paretonbd', 'gammagamma', 'sbg'];
 
@@ -28,6 +29,7 @@ export function register(program: Command): void {
       if (!MODELS.includes(model)) {
         throw new ValidationError(`unknown model "${model}"`, [{ path: ['model'], message: `choose one of ${MODELS.join(', ')}` }]);
       }
+      phaseDone('start-up, modules, options');
       if (model === 'sbg') {
         const survivors = parseSurvivors(opts.survivors);
         const fit = fitSbg(survivors);
@@ -35,14 +37,19 @@ export function register(program: Command): void {
         return;
       }
       const input = await loadClvInput(opts, model === 'gammagamma');
+      phaseDone('read and scan input');
       if (model === 'gammagamma') {
         const fit = fitSpendModel(input);
+        phaseDone(`fit (${fit.evaluations} evaluations)`);
         emit(opts.json, fitJson(model, fit, { excludedNonRepeat: input.frequency.length - fit.customers, source: input.source }), () =>
           fitText(model, fit, 'repeat customers'),
         );
         return;
       }
-      const fit = fitTransactionModel(model as TransactionModel, compressPatterns(input));
+      const patterns = compressPatterns(input);
+      phaseDone('patterns');
+      const fit = fitTransactionModel(model as TransactionModel, patterns);
+      phaseDone(`fit (${fit.evaluations} evaluations)`);
       emit(opts.json, fitJson(model, fit, { unit: input.unit, source: input.source }), () => fitText(model, fit));
     });
 }

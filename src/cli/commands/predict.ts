@@ -12,6 +12,10 @@ import { clvPeriodEnds, customerLifetimeValue, discountedExpectedTransactions } 
 import { PARAM_NAMES, TRANSACTION_MODELS, checkSpendInput, fitSpendModel, fitTransactionModel, inputOptions, predictPatterns } from '../clv.ts';
 import type { TransactionModel } from '../clv.ts';
 import { ClvHelper, HELPER_MIN_INPUT_BYTES } from '../clvThreads.ts';
+import { phaseDone } from '../phaseTimes.ts';
+
+/** Predictions use the parameter estimates only: their standard errors (a numerical Hessian) are not computed. */
+const ESTIMATES_ONLY = { standardErrors: false } as const;
 
 type PredictOpts = ClvInputOptions & {
   horizon: string;
@@ -46,6 +50,7 @@ export function register(program: Command): void {
       if (!(TRANSACTION_MODELS as readonly string[]).includes(model)) {
         throw new ValidationError(`unknown model "${model}"`, [{ path: ['model'], message: `choose one of ${TRANSACTION_MODELS.join(', ')}` }]);
       }
+      phaseDone('start-up, modules, options');
       const m = model as TransactionModel;
       const horizon = positiveNumber(opts.horizon, '--horizon');
       const margin = nonNegativeNumber(opts.margin, '--margin');
@@ -83,6 +88,7 @@ interface PredictSettings {
 async function predict(m: TransactionModel, opts: PredictOpts, settings: PredictSettings, helper: ClvHelper | undefined): Promise<void> {
   const { horizon, margin, discountRate, clvPeriod, givenParams, givenSpend } = settings;
   const input = await loadClvInput(opts, Boolean(opts.clv), helper && ((job) => helper.scanChunks(job)));
+  phaseDone('read and scan input');
   // The spend model is independent of the purchase model: with a helper thread it is fitted there meanwhile.
   let spendFit: Promise<Record<string, number>> | undefined;
   if (opts.clv && !givenSpend) {
@@ -90,27 +96,31 @@ async function predict(m: TransactionModel, opts: PredictOpts, settings: Predict
       const { frequency, monetaryValue } = checkSpendInput(input);
       spendFit = helper.fitSpend(frequency, monetaryValue).then((fit) => fit.params);
       spendFit.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
-    } else spendFit = Promise.resolve(fitSpendModel(input).params);
+    } else spendFit = Promise.resolve(fitSpendModel(input, ESTIMATES_ONLY).params);
   }
   // Every model works on the unique (x, t_x, T) patterns; rows get their pattern's values at the end.
   const patterns = compressPatterns(input);
+  phaseDone('patterns');
   let converged: boolean | undefined;
   let params: Record<string, number>;
   if (givenParams) params = givenParams;
   else {
-    const fit = fitTransactionModel(m, patterns);
+    const fit = fitTransactionModel(m, patterns, ESTIMATES_ONLY);
     params = fit.params;
     converged = fit.converged;
+    phaseDone(`fit (${fit.evaluations} evaluations)`);
   }
   const clvOptions = opts.clv ? { horizon, periodLength: clvPeriod ?? (input.unit === 'days' ? 30 : 4.345), discountRate } : undefined;
   const ends = clvOptions ? clvPeriodEnds(clvOptions) : [];
   const horizons = [...new Set([horizon, ...ends])];
   const pred = predictPatterns(m, params, patterns, horizons);
+  phaseDone(`predict ${horizons.length} horizons`);
   const expected = pred.expected[0];
   let value: { expectedValue: Float64Array; clv: Float64Array } | undefined;
   let spendParams: Record<string, number> | undefined;
   if (clvOptions) {
     spendParams = givenSpend ?? (await spendFit!);
+    phaseDone('wait for the spend fit');
     const gg = spendParams as unknown as GammaGammaParams;
     if (!(gg.q > 1)) {
       throw new ValidationError('Gamma-Gamma q must exceed 1 for a finite expected spend', [{ path: ['q'], message: `q = ${gg.q}` }]);
@@ -121,13 +131,15 @@ async function predict(m: TransactionModel, opts: PredictOpts, settings: Predict
       clvOptions,
     );
     value = { expectedValue, clv: customerLifetimeValue(det, expectedValue, margin, patterns.index) };
+    phaseDone('expected value, CLV');
   }
   await writePredictionsCsv(
     opts.out,
     input.records,
     { patternOf: patterns.index, expected, pAlive: pred.pAlive, value },
-    helper && ((rows) => helper.formatRows(rows)),
+    helper && ((rows, into) => helper.formatRows(rows, into)),
   );
+  phaseDone('write CSV');
   const n = patterns.index.length;
   let totalExpected = 0;
   let totalAlive = 0;
