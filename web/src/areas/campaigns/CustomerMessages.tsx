@@ -1,4 +1,5 @@
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
@@ -19,25 +20,26 @@ export function CustomerMessages({ customerId }: { customerId: string }) {
       {!data && loading && <Loading inline />}
       {data && data.data.length === 0 && <p className="muted">{t('campaigns.c360.empty')}</p>}
       {data && data.data.length > 0 && (
-        <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">{t('campaigns.col.name')}</th>
-              <th scope="col">{t('campaigns.col.channel')}</th>
-              <th scope="col">{t('campaigns.c360.decision')}</th>
-              <th scope="col">{t('campaigns.c360.when')}</th>
-              <th scope="col">{t('campaigns.c360.engagement')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.data.map((m) => (
-              <tr key={m.deliveryId}>
-                <td>
+        <Table
+          wrap={false}
+          className="table table-compact"
+          rows={data.data}
+          rowKey={(m) => m.deliveryId}
+          columns={[
+            {
+              header: t('campaigns.col.name'),
+              cell: (m) => (
+                <>
                   <Link to={`/campaigns/${m.campaignId}`}>{m.campaignName}</Link>
                   {m.class === 'transactional' && <span className="muted small segment-description">{t('glossary.messageClass.transactional')}</span>}
-                </td>
-                <td>{t(`glossary.channel.${m.channel}`)}</td>
-                <td>
+                </>
+              ),
+            },
+            { header: t('campaigns.col.channel'), cell: (m) => t(`glossary.channel.${m.channel}`) },
+            {
+              header: t('campaigns.c360.decision'),
+              cell: (m) => (
+                <>
                   <span className={`badge ${STATE_BADGE[m.state]}`}>{m.state === 'held_out' ? t(`campaigns.arm.${m.arm}`) : t(`campaigns.state.${m.state}`)}</span>
                   {m.reason && m.state !== 'held_out' && <span className="small segment-description">{reasonLabel(t, m.reason)}</span>}
                   {m.log.length > 0 && (
@@ -53,16 +55,22 @@ export function CustomerMessages({ customerId }: { customerId: string }) {
                       </ol>
                     </details>
                   )}
-                </td>
-                <td>{format.dateTime(m.sentAt ?? m.createdAt)}</td>
-                <td className="small">
+                </>
+              ),
+            },
+            { header: t('campaigns.c360.when'), cell: (m) => format.dateTime(m.sentAt ?? m.createdAt) },
+            {
+              header: t('campaigns.c360.engagement'),
+              className: 'small',
+              cell: (m) => (
+                <>
                   {m.openedAt && <span className="badge badge-accent">{t('campaigns.report.opened')}</span>}{' '}
                   {m.clickedAt && <span className="badge badge-positive">{t('campaigns.report.clicked')}</span>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+          ]}
+        />
       )}
     </section>
   );

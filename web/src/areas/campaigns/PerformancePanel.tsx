@@ -1,4 +1,5 @@
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Stat } from '../../components/Stat.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
@@ -78,11 +79,3 @@ function Figures({ p }: { p: Performance }) {
   );
 }
 
-function Stat({ label, value, help, testId }: { label: string; value: string; help?: string; testId?: string }) {
-  return (
-    <div className="stat" title={help}>
-      <dt>{label}</dt>
-      <dd data-testid={testId}>{value}</dd>
-    </div>
-  );
-}

@@ -1,4 +1,5 @@
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
@@ -20,30 +21,24 @@ export function CustomerFeedback({ customerId }: { customerId: string }) {
       {!data && loading && <Loading inline />}
       {data && data.responses.length === 0 && <p className="muted">{t('feedback.c360.empty')}</p>}
       {data && data.responses.length > 0 && (
-        <div className="table-wrap">
-          <table className="table table-compact">
-            <thead>
-              <tr>
-                <th scope="col">{t('feedback.c360.answered')}</th>
-                <th scope="col">{t('feedback.nps.survey')}</th>
-                <th scope="col">{t('feedback.case.score')}</th>
-                <th scope="col">{t('feedback.case.comment')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.responses.map((r) => (
-                <tr key={r.id}>
-                  <td className="nowrap">{format.date(r.answeredAt)}</td>
-                  <td>{localizedText(r.surveyTitle, locale)}</td>
-                  <td>
-                    {r.score ?? '–'} {r.category && <span className={`badge ${CATEGORY_BADGE[r.category]}`}>{t(`feedback.category.${r.category}`)}</span>}
-                  </td>
-                  <td>{r.comment ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          className="table table-compact"
+          rows={data.responses}
+          rowKey={(r) => r.id}
+          columns={[
+            { header: t('feedback.c360.answered'), className: 'nowrap', cell: (r) => format.date(r.answeredAt) },
+            { header: t('feedback.nps.survey'), cell: (r) => localizedText(r.surveyTitle, locale) },
+            {
+              header: t('feedback.case.score'),
+              cell: (r) => (
+                <>
+                  {r.score ?? '–'} {r.category && <span className={`badge ${CATEGORY_BADGE[r.category]}`}>{t(`feedback.category.${r.category}`)}</span>}
+                </>
+              ),
+            },
+            { header: t('feedback.case.comment'), cell: (r) => r.comment ?? '' },
+          ]}
+        />
       )}
       {data && data.cases.length > 0 && (
         <>

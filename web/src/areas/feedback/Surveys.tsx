@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { CodeBlock } from '../../components/CodeBlock.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { hasScope, useSession } from '../../session.tsx';
@@ -49,53 +50,46 @@ export function Surveys() {
         </div>
       )}
       {list.data && list.data.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('feedback.surveys.title')}</th>
-                <th scope="col">{t('feedback.surveys.kind')}</th>
-                <th scope="col">{t('feedback.surveys.status')}</th>
-                <th scope="col">{t('feedback.surveys.responses')}</th>
-                <th scope="col">{t('feedback.surveys.score')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('feedback.surveys.edit')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.data.map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    <span className="strong">{localizedText(s.title, locale)}</span>
-                    <div className="muted small mono">{s.slug}</div>
-                  </td>
-                  <td>{t(`feedback.kind.${s.kind}`)}</td>
-                  <td>{t(`feedback.surveyStatus.${s.status}`)}</td>
-                  <td className="amount">{format.number(s.responses ?? 0)}</td>
-                  <td className="amount">
-                    <SurveyScore survey={s} />
-                  </td>
-                  <td className="actions">
-                    {canEdit && (
-                      <button type="button" className="button button-small button-secondary" onClick={() => setEditing(s)}>
-                        {t('feedback.surveys.edit')}
-                      </button>
-                    )}{' '}
-                    <a className="button button-small button-ghost" href={`/v1/surveys/${s.id}/responses.csv`} download aria-label={t('feedback.surveys.exportLabel', { title: localizedText(s.title, locale) })}>
-                      {t('feedback.surveys.export')}
-                    </a>{' '}
-                    {canEdit && (
-                      <button type="button" className="button button-small button-ghost" onClick={() => void showAnonymous(s)}>
-                        {t('feedback.surveys.anonymous')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          rows={list.data.data}
+          rowKey={(s) => s.id}
+          columns={[
+            {
+              header: t('feedback.surveys.title'),
+              cell: (s) => (
+                <>
+                  <span className="strong">{localizedText(s.title, locale)}</span>
+                  <div className="muted small mono">{s.slug}</div>
+                </>
+              ),
+            },
+            { header: t('feedback.surveys.kind'), cell: (s) => t(`feedback.kind.${s.kind}`) },
+            { header: t('feedback.surveys.status'), cell: (s) => t(`feedback.surveyStatus.${s.status}`) },
+            { header: t('feedback.surveys.responses'), className: 'amount', cell: (s) => format.number(s.responses ?? 0) },
+            { header: t('feedback.surveys.score'), className: 'amount', cell: (s) => <SurveyScore survey={s} /> },
+            {
+              header: <span className="visually-hidden">{t('feedback.surveys.edit')}</span>,
+              className: 'actions',
+              cell: (s) => (
+                <>
+                  {canEdit && (
+                    <button type="button" className="button button-small button-secondary" onClick={() => setEditing(s)}>
+                      {t('feedback.surveys.edit')}
+                    </button>
+                  )}{' '}
+                  <a className="button button-small button-ghost" href={`/v1/surveys/${s.id}/responses.csv`} download aria-label={t('feedback.surveys.exportLabel', { title: localizedText(s.title, locale) })}>
+                    {t('feedback.surveys.export')}
+                  </a>{' '}
+                  {canEdit && (
+                    <button type="button" className="button button-small button-ghost" onClick={() => void showAnonymous(s)}>
+                      {t('feedback.surveys.anonymous')}
+                    </button>
+                  )}
+                </>
+              ),
+            },
+          ]}
+        />
       )}
       {anonymous && (
         <section className="card" aria-labelledby="feedback-anonymous">

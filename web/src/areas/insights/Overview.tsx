@@ -7,10 +7,10 @@ import { useFormat } from '../../format.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { Onboarding } from '../../pages/Customers.tsx';
 import { hasScope, useSession } from '../../session.tsx';
-import { useApi } from '../../useApi.ts';
-import { signedPoints, usePercent } from './shared.tsx';
-import { MessageRevenueCard } from './MessageRevenueCard.tsx';
 import type { Page } from '../../types.ts';
+import { useApi } from '../../useApi.ts';
+import { MessageRevenueCard } from './MessageRevenueCard.tsx';
+import { signedPoints, usePercent } from './shared.tsx';
 import type { ComparisonBasis, Granularity, KpiDefinition, KpiReport, KpiValue } from './types.ts';
 
 /** The cards of the Overview, in reading order. */
@@ -249,6 +249,9 @@ function useKpiFormat(): (definition: KpiDefinition | undefined, value: number) 
   };
 }
 
+/** A KPI no period has computed yet. */
+const NO_VALUE: KpiValue = { value: null, target: null, attainment: null, change: null, n: null, low: null, high: null, changeLow: null, changeHigh: null, significance: null };
+
 function KpiCard({ kpi, report, onSaved }: { kpi: CardKey; report: KpiReport; onSaved: () => void }) {
   const { t, locale } = useI18n();
   const { scopes } = useSession();
@@ -260,7 +263,7 @@ function KpiCard({ kpi, report, onSaved }: { kpi: CardKey; report: KpiReport; on
   const series = report.periods.map((p) => p.kpis[kpi]?.value ?? null);
   const last = report.periods.at(-1)!;
   // The card shows the like-for-like comparison; the line shows every period, the partial one dashed.
-  const current: KpiValue = report.comparison?.kpis[kpi] ?? { value: null, target: null, attainment: null, change: null };
+  const current: KpiValue = report.comparison?.kpis[kpi] ?? NO_VALUE;
   const targetStart = report.comparison?.current.start ?? last.start;
   const title = t(KPI_KEYS[kpi]);
   const id = `kpi-${kpi}`;

@@ -1,4 +1,6 @@
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link, navigate, useLocation } from '../../router.tsx';
@@ -35,43 +37,28 @@ export function LoyaltyMembers() {
       {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
       {!data && loading && <Loading />}
       {data && data.data.length === 0 && (
-        <div className="empty empty-compact">
-          <p className="empty-title">{tier ? t('loyalty.members.noneInTier', { tier }) : t('loyalty.members.none')}</p>
-          <p className="muted">{t('loyalty.members.noneHint')}</p>
-        </div>
+        <EmptyState compact title={tier ? t('loyalty.members.noneInTier', { tier }) : t('loyalty.members.none')} hint={t('loyalty.members.noneHint')} />
       )}
       {data && data.data.length > 0 && (
         <>
-          <div className="table-wrap" aria-busy={loading}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('loyalty.col.customer')}</th>
-                  <th scope="col">{t('loyalty.col.tier')}</th>
-                  <th scope="col" className="numeric">
-                    {t('loyalty.col.balance')}
-                  </th>
-                  <th scope="col" className="numeric">
-                    {t('loyalty.col.pending')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.data.map((m) => (
-                  <tr key={m.customerId}>
-                    <td>
-                      <Link to={`/customers/${m.customerId}`} className="mono">
-                        {m.externalId ?? m.customerId}
-                      </Link>
-                    </td>
-                    <td>{m.tier ?? <span className="muted">{t('loyalty.noTier')}</span>}</td>
-                    <td className="numeric">{format.number(m.balance)}</td>
-                    <td className="numeric">{format.number(m.pending)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            busy={loading}
+            rows={data.data}
+            rowKey={(m) => m.customerId}
+            columns={[
+              {
+                header: t('loyalty.col.customer'),
+                cell: (m) => (
+                  <Link to={`/customers/${m.customerId}`} className="mono">
+                    {m.externalId ?? m.customerId}
+                  </Link>
+                ),
+              },
+              { header: t('loyalty.col.tier'), cell: (m) => m.tier ?? <span className="muted">{t('loyalty.noTier')}</span> },
+              { header: t('loyalty.col.balance'), numeric: true, cell: (m) => format.number(m.balance) },
+              { header: t('loyalty.col.pending'), numeric: true, cell: (m) => format.number(m.pending) },
+            ]}
+          />
           <CursorPager pageIndex={pageIndex} pageSize={PAGE_SIZE} shown={data.data.length} hasNext={!!data.nextCursor} busy={loading} range="loyalty.members.range" onNext={next} onPrevious={previous} />
         </>
       )}

@@ -1,7 +1,10 @@
 import { useMemo } from 'react';
 import { Chart, type ChartOption } from '../../components/Chart.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
+import { Stat } from '../../components/Stat.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link, useLocation } from '../../router.tsx';
@@ -62,13 +65,11 @@ function Overview() {
   if (!data) return loading ? <Loading /> : null;
   if (data.members === 0) {
     return (
-      <div className="empty">
-        <h2 className="empty-title">{t('loyalty.empty.title')}</h2>
-        <p className="muted">{t('loyalty.empty.body')}</p>
+      <EmptyState heading title={t('loyalty.empty.title')} hint={t('loyalty.empty.body')}>
         <Link to="/loyalty?tab=settings" className="button button-primary">
           {t('loyalty.empty.settings')}
         </Link>
-      </div>
+      </EmptyState>
     );
   }
   const r = data.referrals;
@@ -130,28 +131,23 @@ function Overview() {
       {data.topEarners.length > 0 && (
         <section className="card" aria-labelledby="top-title">
           <h2 id="top-title">{t('loyalty.top')}</h2>
-          <table className="table table-compact">
-            <thead>
-              <tr>
-                <th scope="col">{t('loyalty.col.customer')}</th>
-                <th scope="col" className="numeric">
-                  {t('loyalty.col.earned12m')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.topEarners.map((e) => (
-                <tr key={e.customerId}>
-                  <td>
-                    <Link to={`/customers/${e.customerId}`} className="mono">
-                      {e.externalId ?? e.customerId}
-                    </Link>
-                  </td>
-                  <td className="numeric">{format.number(e.points)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            wrap={false}
+            className="table table-compact"
+            rows={data.topEarners}
+            rowKey={(e) => e.customerId}
+            columns={[
+              {
+                header: t('loyalty.col.customer'),
+                cell: (e) => (
+                  <Link to={`/customers/${e.customerId}`} className="mono">
+                    {e.externalId ?? e.customerId}
+                  </Link>
+                ),
+              },
+              { header: t('loyalty.col.earned12m'), numeric: true, cell: (e) => format.number(e.points) },
+            ]}
+          />
         </section>
       )}
     </>
@@ -162,14 +158,3 @@ const REJECT = ['self_referral', 'same_email', 'same_phone', 'same_address', 'sa
 type RejectReason = (typeof REJECT)[number];
 const REJECT_REASONS = new Set<string>(REJECT);
 
-export function Stat({ label, value, note }: { label: string; value: string; note?: string }) {
-  return (
-    <div className="stat">
-      <dt>{label}</dt>
-      <dd>
-        {value}
-        {note && <span className="stat-note">{note}</span>}
-      </dd>
-    </div>
-  );
-}

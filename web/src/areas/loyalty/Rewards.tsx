@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { TableHead } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { hasScope, useSession } from '../../session.tsx';
@@ -21,27 +23,22 @@ export function Rewards() {
       {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
       {!data && loading && <Loading />}
       {data && data.data.length === 0 && (
-        <div className="empty empty-compact">
-          <p className="empty-title">{t('loyalty.rewards.none')}</p>
-          <p className="muted">{canEdit ? t('loyalty.rewards.noneHint') : t('loyalty.adminOnly')}</p>
-        </div>
+        <EmptyState compact title={t('loyalty.rewards.none')} hint={canEdit ? t('loyalty.rewards.noneHint') : t('loyalty.adminOnly')} />
       )}
       {data && data.data.length > 0 && (
         <div className="table-wrap">
           <table className="table">
             <caption className="visually-hidden">{t('loyalty.tab.rewards')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('loyalty.rewards.name')}</th>
-                <th scope="col">{t('loyalty.rewards.kind')}</th>
-                <th scope="col" className="numeric">
-                  {t('loyalty.rewards.cost')}
-                </th>
-                <th scope="col">{t('loyalty.rewards.stock')}</th>
-                <th scope="col">{t('loyalty.rewards.minTier')}</th>
-                <th scope="col">{t('loyalty.rewards.status')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                { header: t('loyalty.rewards.name') },
+                { header: t('loyalty.rewards.kind') },
+                { header: t('loyalty.rewards.cost'), numeric: true },
+                { header: t('loyalty.rewards.stock') },
+                { header: t('loyalty.rewards.minTier') },
+                { header: t('loyalty.rewards.status') },
+              ]}
+            />
             <tbody>
               {data.data.map((r) => (
                 <RewardRow key={r.id} reward={r} canEdit={canEdit} onChanged={reload} />
