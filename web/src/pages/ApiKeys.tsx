@@ -2,15 +2,16 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import { CodeBlock } from '../components/CodeBlock.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
-import { ErrorNotice, Loading } from '../components/Feedback.tsx';
+import { ErrorNotice } from '../components/Feedback.tsx';
 import { PageHeader } from '../components/Shell.tsx';
 import { Table } from '../components/Table.tsx';
 import { useFormat } from '../format.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { hasScope, useSession } from '../session.tsx';
-import type { ApiKey, Scope } from '../types.ts';
+import type { ApiKey, ApiKeyList, Scope } from '../types.ts';
 import { useAction } from '../useAction.ts';
 import { useApi } from '../useApi.ts';
+import { Loaded } from '../components/Loaded.tsx';
 
 export function ApiKeys() {
   const { t } = useI18n();
@@ -31,23 +32,25 @@ export function ApiKeys() {
 
 function KeyManager() {
   // The scopes offered are the ones the server accepts (it lists them with the keys).
-  const { data, error, loading, reload } = useApi<{ data: ApiKey[]; scopes: Scope[] }>('/v1/api-keys');
+  const keys = useApi<ApiKeyList>('/v1/api-keys');
   const [created, setCreated] = useState<{ name: string; secret: string }>();
   return (
     <>
       {created && <NewSecret name={created.name} secret={created.secret} onDone={() => setCreated(undefined)} />}
-      {data && (
-        <CreateKey
-          scopes={data.scopes}
-          onCreated={(name, secret) => {
-            setCreated({ name, secret });
-            reload();
-          }}
-        />
-      )}
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {data === undefined && loading && <Loading />}
-      {data && <KeyTable keys={data.data} onChanged={reload} />}
+      <Loaded state={keys}>
+        {(data) => (
+          <>
+            <CreateKey
+              scopes={data.scopes}
+              onCreated={(name, secret) => {
+                setCreated({ name, secret });
+                keys.reload();
+              }}
+            />
+            <KeyTable keys={data.data} onChanged={keys.reload} />
+          </>
+        )}
+      </Loaded>
     </>
   );
 }

@@ -16,6 +16,7 @@ import { fullKana, fullName } from '../names.ts';
 import { Link } from '../router.tsx';
 import type { Consent, ConsentChannel, CustomerCoupon, CustomerExport, CustomerScores, Recommendations } from '../types.ts';
 import { useApi, type ApiState } from '../useApi.ts';
+import { Loaded } from '../components/Loaded.tsx';
 
 const CUSTOMER_PANELS = AREAS.flatMap((area) => area.customerPanels ?? []);
 
@@ -445,37 +446,36 @@ const COUPON_BADGE: Record<CustomerCoupon['status'], string> = {
 function Coupons({ customerId }: { customerId: string }) {
   const { t } = useI18n();
   const format = useFormat();
-  const { data, error, loading, reload } = useApi<{ data: CustomerCoupon[] }>(`/v1/customers/${encodeURIComponent(customerId)}/coupons`);
+  const coupons = useApi<{ data: CustomerCoupon[] }>(`/v1/customers/${encodeURIComponent(customerId)}/coupons`);
   const value = (c: CustomerCoupon['campaign']) =>
     c.kind === 'percent' ? t('c360.coupons.percent', { value: c.value }) : c.kind === 'amount' ? t('c360.coupons.amount', { value: format.money(c.value, c.currency) }) : t('c360.coupons.freeShipping');
   return (
     <section className="card" aria-labelledby="coupons-title">
       <h2 id="coupons-title">{t('c360.coupons')}</h2>
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {!data && loading && <Loading inline />}
-      {data && data.data.length === 0 && <p className="muted">{t('c360.coupons.none')}</p>}
-      {data && data.data.length > 0 && (
-        <Table
-          wrap={false}
-          className="table table-compact"
-          rows={data.data}
-          rowKey={(c) => c.code}
-          columns={[
-            {
-              header: t('c360.coupons.code'),
-              cell: (c) => (
-                <>
-                  <span className="mono">{c.code}</span>
-                  <span className="muted small segment-description">{c.campaign.name}</span>
-                </>
-              ),
-            },
-            { header: t('c360.coupons.value'), cell: (c) => value(c.campaign) },
-            { header: t('c360.coupons.status'), cell: (c) => <span className={`badge ${COUPON_BADGE[c.status]}`}>{t(`c360.coupons.status.${c.status}`)}</span> },
-            { header: t('c360.coupons.expires'), cell: (c) => (c.expiresAt ?? c.campaign.endsAt ? format.date((c.expiresAt ?? c.campaign.endsAt)!) : t('common.none')) },
-          ]}
-        />
-      )}
+      <Loaded state={coupons} inline isEmpty={(d) => d.data.length === 0} empty={<p className="muted">{t('c360.coupons.none')}</p>}>
+        {(data) => (
+          <Table
+            wrap={false}
+            className="table table-compact"
+            rows={data.data}
+            rowKey={(c) => c.code}
+            columns={[
+              {
+                header: t('c360.coupons.code'),
+                cell: (c) => (
+                  <>
+                    <span className="mono">{c.code}</span>
+                    <span className="muted small segment-description">{c.campaign.name}</span>
+                  </>
+                ),
+              },
+              { header: t('c360.coupons.value'), cell: (c) => value(c.campaign) },
+              { header: t('c360.coupons.status'), cell: (c) => <span className={`badge ${COUPON_BADGE[c.status]}`}>{t(`c360.coupons.status.${c.status}`)}</span> },
+              { header: t('c360.coupons.expires'), cell: (c) => (c.expiresAt ?? c.campaign.endsAt ? format.date((c.expiresAt ?? c.campaign.endsAt)!) : t('common.none')) },
+            ]}
+          />
+        )}
+      </Loaded>
     </section>
   );
 }

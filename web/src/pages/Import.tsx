@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import { ErrorNotice } from '../components/Feedback.tsx';
+import { Options } from '../components/Options.tsx';
 import { PageHeader } from '../components/Shell.tsx';
 import { ImportCommand } from '../components/Snippets.tsx';
 import { StatList } from '../components/Stat.tsx';
@@ -71,11 +72,7 @@ export function Import() {
           <div className="field">
             <label htmlFor="import-kind">{t('import.kind')}</label>
             <select id="import-kind" value={kind} onChange={(e) => setKind(e.target.value as ImportKind)}>
-              {KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {t(`import.kind.${k}`)}
-                </option>
-              ))}
+              <Options items={KINDS} label={(k) => t(`import.kind.${k}`)} />
             </select>
           </div>
           <div className="field">

@@ -1,6 +1,5 @@
 import { useCallback, useMemo } from 'react';
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { Stat } from '../../components/Stat.tsx';
 import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
@@ -9,6 +8,7 @@ import { useApi } from '../../useApi.ts';
 import { LiftChart } from './LiftChart.tsx';
 import { reasonLabel } from './reasons.ts';
 import type { Campaign, CampaignReport, DeliveryState, Interval, LiftReport } from './types.ts';
+import { Loaded } from '../../components/Loaded.tsx';
 
 /** Complaint rate above which the report warns (docs/messaging.md, Deliverability). */
 const COMPLAINT_WARNING_RATE = 0.001;
@@ -17,13 +17,11 @@ const STATE_ORDER: DeliveryState[] = ['sent', 'uncertain', 'queued', 'claimed', 
 /** Delivery outcomes by reason, then conversions and revenue with lift against holdout and global control. */
 export function CampaignReportView({ campaign }: { campaign: Campaign }) {
   const { t } = useI18n();
-  const { data, error, loading, reload } = useApi<CampaignReport>(`/v1/campaigns/${campaign.id}/report`);
+  const report = useApi<CampaignReport>(`/v1/campaigns/${campaign.id}/report`);
   return (
     <section aria-labelledby="report-title" className="campaign-report">
       <h2 id="report-title">{t('campaigns.report.title')}</h2>
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {!data && loading && <Loading />}
-      {data && <Report report={data} campaign={campaign} />}
+      <Loaded state={report}>{(data) => <Report report={data} campaign={campaign} />}</Loaded>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Chart, type ChartOption } from '../../components/Chart.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
 import { Stat } from '../../components/Stat.tsx';
 import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
@@ -61,11 +62,7 @@ export function NpsAnalysis() {
         <label htmlFor="feedback-survey">{t('feedback.nps.survey')}</label>
         <select id="feedback-survey" value={survey} onChange={(e) => setSurvey(e.target.value)}>
           <option value="">{t('feedback.nps.allSurveys')}</option>
-          {npsSurveys.map((x) => (
-            <option key={x.id} value={x.id}>
-              {localizedText(x.title, locale)}
-            </option>
-          ))}
+          <Options items={npsSurveys} value={(x) => x.id} label={(x) => localizedText(x.title, locale)} />
         </select>
       </div>
       {summary.error !== undefined && <ErrorNotice error={summary.error} onRetry={summary.reload} />}
@@ -98,11 +95,7 @@ export function NpsAnalysis() {
             <div className="toolbar">
               <h2 id="feedback-by">{t('feedback.nps.by')}</h2>
               <select aria-label={t('feedback.nps.by')} value={dimension} onChange={(e) => setDimension(e.target.value as Dimension)}>
-                {DIMENSIONS.map((d) => (
-                  <option key={d} value={d}>
-                    {t(`feedback.nps.by.${d}`)}
-                  </option>
-                ))}
+                <Options items={DIMENSIONS} label={(d) => t(`feedback.nps.by.${d}`)} />
               </select>
             </div>
             {groups.error !== undefined && <ErrorNotice error={groups.error} onRetry={groups.reload} />}

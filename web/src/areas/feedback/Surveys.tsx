@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { CodeBlock } from '../../components/CodeBlock.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
 import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
@@ -169,11 +170,7 @@ function SurveyForm({ initial, onDone }: { initial: Survey | null; onDone: () =>
         <div className="field">
           <label htmlFor="survey-kind">{t('feedback.surveys.kind')}</label>
           <select id="survey-kind" value={d.kind} disabled={!!initial} onChange={(e) => update({ kind: e.target.value as SurveyKind })}>
-            {KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`feedback.kind.${k}`)}
-              </option>
-            ))}
+            <Options items={KINDS} label={(k) => t(`feedback.kind.${k}`)} />
           </select>
         </div>
         <div className="field">
@@ -194,11 +191,7 @@ function SurveyForm({ initial, onDone }: { initial: Survey | null; onDone: () =>
         <div className="field">
           <label htmlFor="survey-status">{t('feedback.surveys.status')}</label>
           <select id="survey-status" value={d.status} onChange={(e) => update({ status: e.target.value as Survey['status'] })}>
-            {(['draft', 'active', 'closed'] as const).map((s) => (
-              <option key={s} value={s}>
-                {t(`feedback.surveyStatus.${s}`)}
-              </option>
-            ))}
+            <Options items={(['draft', 'active', 'closed'] as const)} label={(s) => t(`feedback.surveyStatus.${s}`)} />
           </select>
         </div>
         <div className="field">
@@ -219,11 +212,7 @@ function SurveyForm({ initial, onDone }: { initial: Survey | null; onDone: () =>
               <div className="field">
                 <label htmlFor={`q-type-${i}`}>{t('feedback.form.qType')}</label>
                 <select id={`q-type-${i}`} value={q.type} onChange={(e) => setQuestion(i, { type: e.target.value as QuestionType })}>
-                  {CUSTOM_TYPES.map((type) => (
-                    <option key={type} value={type}>
-                      {t(`feedback.qtype.${type}`)}
-                    </option>
-                  ))}
+                  <Options items={CUSTOM_TYPES} label={(type) => t(`feedback.qtype.${type}`)} />
                 </select>
               </div>
               <div className="field">

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Chart, type ChartOption } from '../../components/Chart.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
 import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
@@ -230,11 +231,7 @@ function StageFlowChart() {
         <label>
           <span className="visually-hidden">{t('insights.flow.period')}</span>
           <select value={days} onChange={(e) => setDays(Number(e.target.value))}>
-            {FLOW_DAYS.map((d) => (
-              <option key={d} value={d}>
-                {t('insights.flow.days', { days: d })}
-              </option>
-            ))}
+            <Options items={FLOW_DAYS} label={(d) => t('insights.flow.days', { days: d })} />
           </select>
         </label>
       </div>

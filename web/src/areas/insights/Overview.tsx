@@ -2,6 +2,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { Chart, type ChartOption } from '../../components/Chart.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
@@ -142,11 +143,7 @@ function KpiOverview() {
       <label className="toolbar">
         {t('insights.compare.label')}
         <select value={basis} onChange={(e) => setBasis(e.target.value as ComparisonBasis)}>
-          {(Object.keys(BASIS_KEYS) as ComparisonBasis[]).map((b) => (
-            <option key={b} value={b}>
-              {t(BASIS_KEYS[b])}
-            </option>
-          ))}
+          <Options items={(Object.keys(BASIS_KEYS) as ComparisonBasis[])} label={(b) => t(BASIS_KEYS[b])} />
         </select>
       </label>
       {report.error !== undefined && <ErrorNotice error={report.error} onRetry={report.reload} />}
@@ -209,11 +206,7 @@ function PeriodPicker({
       <label>
         {t('insights.period.granularity')}
         <select value={granularity} onChange={(e) => onGranularity(e.target.value as Granularity)}>
-          {(Object.keys(GRANULARITY_KEYS) as Granularity[]).map((g) => (
-            <option key={g} value={g}>
-              {t(GRANULARITY_KEYS[g])}
-            </option>
-          ))}
+          <Options items={(Object.keys(GRANULARITY_KEYS) as Granularity[])} label={(g) => t(GRANULARITY_KEYS[g])} />
         </select>
       </label>
       <label>

@@ -12,6 +12,7 @@ import { useApi, type ApiState } from '../../useApi.ts';
 import { StatusBadge, usePercent } from './Stats.tsx';
 import { BLANK_DEFINITION } from './model.ts';
 import type { Journey, JourneySummary, JourneyTemplate } from './types.ts';
+import { Loaded } from '../../components/Loaded.tsx';
 
 /** Every journey with its reach, the templates to switch on, and a blank one to start from. */
 export function JourneysPage() {
@@ -32,38 +33,40 @@ function JourneyTable({ journeys }: { journeys: ApiState<{ data: JourneySummary[
   const { t } = useI18n();
   const format = useFormat();
   const percent = usePercent();
-  const { data, error, loading, reload } = journeys;
   return (
     <section className="card" aria-labelledby="journeys-list-title">
       <h2 id="journeys-list-title">{t('journeys.list.journeys')}</h2>
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {!data && loading && <Loading />}
-      {data && data.data.length === 0 && (
-        <EmptyState compact title={t('journeys.list.emptyTitle')}>
-          <p>{t('journeys.list.emptyBody')}</p>
-        </EmptyState>
-      )}
-      {data && data.data.length > 0 && (
-        <Table
-          rows={data.data}
-          rowKey={(j) => j.id}
-          columns={[
-            {
-              header: t('journeys.list.name'),
-              cell: (j) => (
-                <Link className="strong-link" to={`/journeys/${j.id}`}>
-                  {j.name}
-                </Link>
-              ),
-            },
-            { header: t('journeys.list.status'), cell: (j) => <StatusBadge status={j.status} /> },
-            { header: t('journeys.list.version'), numeric: true, cell: (j) => j.version },
-            { header: t('journeys.list.entrants'), numeric: true, cell: (j) => format.number(j.counts.entrants) },
-            { header: t('journeys.list.active'), numeric: true, cell: (j) => format.number(j.counts.active) },
-            { header: t('journeys.list.conversion'), numeric: true, cell: (j) => (j.counts.entrants ? percent(j.counts.converted / j.counts.entrants) : t('common.none')) },
-          ]}
-        />
-      )}
+      <Loaded
+        state={journeys}
+        isEmpty={(d) => d.data.length === 0}
+        empty={
+          <EmptyState compact title={t('journeys.list.emptyTitle')}>
+            <p>{t('journeys.list.emptyBody')}</p>
+          </EmptyState>
+        }
+      >
+        {(data) => (
+          <Table
+            rows={data.data}
+            rowKey={(j) => j.id}
+            columns={[
+              {
+                header: t('journeys.list.name'),
+                cell: (j) => (
+                  <Link className="strong-link" to={`/journeys/${j.id}`}>
+                    {j.name}
+                  </Link>
+                ),
+              },
+              { header: t('journeys.list.status'), cell: (j) => <StatusBadge status={j.status} /> },
+              { header: t('journeys.list.version'), numeric: true, cell: (j) => j.version },
+              { header: t('journeys.list.entrants'), numeric: true, cell: (j) => format.number(j.counts.entrants) },
+              { header: t('journeys.list.active'), numeric: true, cell: (j) => format.number(j.counts.active) },
+              { header: t('journeys.list.conversion'), numeric: true, cell: (j) => (j.counts.entrants ? percent(j.counts.converted / j.counts.entrants) : t('common.none')) },
+            ]}
+          />
+        )}
+      </Loaded>
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import { CursorPager, useCursorPages } from '../segments/CursorPager.tsx';
 import type { LedgerEntry, LoyaltyAccount, LoyaltySettings } from './types.ts';
+import { Loaded } from '../../components/Loaded.tsx';
 
 const LEDGER_PAGE = 10;
 
@@ -85,7 +86,7 @@ function TierProgress({ account: a }: { account: LoyaltyAccount }) {
 function Ledger({ customerId }: { customerId: string }) {
   const { t } = useI18n();
   const format = useFormat();
-  const { data, error, loading, reload, pageIndex, next, previous } = useCursorPages<LedgerEntry>(
+  const ledger = useCursorPages<LedgerEntry>(
     (cursor) => `/v1/loyalty/customers/${encodeURIComponent(customerId)}/history?limit=${LEDGER_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     customerId,
   );
@@ -93,36 +94,35 @@ function Ledger({ customerId }: { customerId: string }) {
   return (
     <details className="disclosure" open>
       <summary>{t('loyalty.c360.ledger')}</summary>
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {!data && loading && <Loading inline />}
-      {data && data.data.length === 0 && <p className="muted">{t('loyalty.c360.noLedger')}</p>}
-      {data && data.data.length > 0 && (
-        <>
-          <Table
-            wrap={false}
-            className="table table-compact"
-            rows={data.data}
-            rowKey={(e) => e.id}
-            columns={[
-              { header: t('loyalty.c360.when'), cell: (e) => format.dateTime(e.createdAt) },
-              { header: t('loyalty.c360.kind'), cell: (e) => t(`loyalty.ledger.${e.kind}`) },
-              { header: t('loyalty.c360.points.col'), numeric: true, cell: (e) => signed(e.points) },
-              { header: t('loyalty.c360.pending'), numeric: true, cell: (e) => signed(e.pending) },
-              {
-                header: t('loyalty.c360.source'),
-                className: 'small',
-                cell: (e) => (
-                  <>
-                    {e.reason ?? `${e.sourceType}`} <span className="muted mono">{e.sourceId.length > 24 ? `${e.sourceId.slice(0, 8)}…` : e.sourceId}</span>
-                  </>
-                ),
-              },
-              { header: t('loyalty.c360.expires'), cell: (e) => (e.expiresAt ? format.date(e.expiresAt) : '') },
-            ]}
-          />
-          <CursorPager pageIndex={pageIndex} pageSize={LEDGER_PAGE} shown={data.data.length} hasNext={!!data.nextCursor} busy={loading} range="loyalty.c360.range" onNext={next} onPrevious={previous} />
-        </>
-      )}
+      <Loaded state={ledger} inline isEmpty={(d) => d.data.length === 0} empty={<p className="muted">{t('loyalty.c360.noLedger')}</p>}>
+        {(data) => (
+          <>
+            <Table
+              wrap={false}
+              className="table table-compact"
+              rows={data.data}
+              rowKey={(e) => e.id}
+              columns={[
+                { header: t('loyalty.c360.when'), cell: (e) => format.dateTime(e.createdAt) },
+                { header: t('loyalty.c360.kind'), cell: (e) => t(`loyalty.ledger.${e.kind}`) },
+                { header: t('loyalty.c360.points.col'), numeric: true, cell: (e) => signed(e.points) },
+                { header: t('loyalty.c360.pending'), numeric: true, cell: (e) => signed(e.pending) },
+                {
+                  header: t('loyalty.c360.source'),
+                  className: 'small',
+                  cell: (e) => (
+                    <>
+                      {e.reason ?? `${e.sourceType}`} <span className="muted mono">{e.sourceId.length > 24 ? `${e.sourceId.slice(0, 8)}…` : e.sourceId}</span>
+                    </>
+                  ),
+                },
+                { header: t('loyalty.c360.expires'), cell: (e) => (e.expiresAt ? format.date(e.expiresAt) : '') },
+              ]}
+            />
+            <CursorPager pageIndex={ledger.pageIndex} pageSize={LEDGER_PAGE} shown={data.data.length} hasNext={!!data.nextCursor} busy={ledger.loading} range="loyalty.c360.range" onNext={ledger.next} onPrevious={ledger.previous} />
+          </>
+        )}
+      </Loaded>
     </details>
   );
 }

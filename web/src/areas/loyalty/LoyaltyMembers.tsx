@@ -1,9 +1,11 @@
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
 import { Table } from '../../components/Table.tsx';
+import { customerColumn } from '../../components/customerColumn.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { Link, navigate, useLocation } from '../../router.tsx';
+import { navigate, useLocation } from '../../router.tsx';
 import { useApi } from '../../useApi.ts';
 import { CursorPager, useCursorPages } from '../segments/CursorPager.tsx';
 import type { LoyaltySettings, Member } from './types.ts';
@@ -27,11 +29,7 @@ export function LoyaltyMembers() {
         <label htmlFor="member-tier">{t('loyalty.col.tier')}</label>
         <select id="member-tier" value={tier} onChange={(e) => navigate(`/loyalty?tab=members${e.target.value ? `&tier=${encodeURIComponent(e.target.value)}` : ''}`)}>
           <option value="">{t('loyalty.allTiers')}</option>
-          {settings.data?.tiers.map((x) => (
-            <option key={x.name} value={x.name}>
-              {x.name}
-            </option>
-          ))}
+          <Options items={settings.data?.tiers} value={(x) => x.name} label={(x) => x.name} />
         </select>
       </div>
       {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
@@ -46,14 +44,7 @@ export function LoyaltyMembers() {
             rows={data.data}
             rowKey={(m) => m.customerId}
             columns={[
-              {
-                header: t('loyalty.col.customer'),
-                cell: (m) => (
-                  <Link to={`/customers/${m.customerId}`} className="mono">
-                    {m.externalId ?? m.customerId}
-                  </Link>
-                ),
-              },
+              customerColumn(t('loyalty.col.customer')),
               { header: t('loyalty.col.tier'), cell: (m) => m.tier ?? <span className="muted">{t('loyalty.noTier')}</span> },
               { header: t('loyalty.col.balance'), numeric: true, cell: (m) => format.number(m.balance) },
               { header: t('loyalty.col.pending'), numeric: true, cell: (m) => format.number(m.pending) },

@@ -4,10 +4,12 @@ import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
 import { Stat } from '../../components/Stat.tsx';
+import { Tabs, useTab } from '../../components/Tabs.tsx';
 import { Table } from '../../components/Table.tsx';
+import { customerColumn } from '../../components/customerColumn.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { Link, useLocation } from '../../router.tsx';
+import { Link } from '../../router.tsx';
 import { useApi } from '../../useApi.ts';
 import { LoyaltyMembers } from './LoyaltyMembers.tsx';
 import { LoyaltySettingsForm } from './LoyaltySettingsForm.tsx';
@@ -16,24 +18,15 @@ import { SurpriseRules } from './SurpriseRules.tsx';
 import type { LoyaltyReport } from './types.ts';
 
 const TABS = ['overview', 'members', 'rewards', 'surprises', 'settings'] as const;
-type Tab = (typeof TABS)[number];
 
 /** The programme: finance's figures and referrals, members, the rewards catalog, surprises, settings. */
 export function LoyaltyPage() {
   const { t } = useI18n();
-  const { query } = useLocation();
-  const requested = query.get('tab') as Tab | null;
-  const tab: Tab = requested && TABS.includes(requested) ? requested : 'overview';
+  const tab = useTab(TABS);
   return (
     <>
       <PageHeader title={t('loyalty.title')} subtitle={t('loyalty.intro')} />
-      <nav className="tabs" aria-label={t('loyalty.tabs')}>
-        {TABS.map((name) => (
-          <Link key={name} to={name === 'overview' ? '/loyalty' : `/loyalty?tab=${name}`} className="tab" aria-current={tab === name ? 'page' : undefined}>
-            {t(`loyalty.tab.${name}`)}
-          </Link>
-        ))}
-      </nav>
+      <Tabs tabs={TABS} current={tab} path="/loyalty" label={t('loyalty.tabs')} name={(name) => t(`loyalty.tab.${name}`)} />
       {tab === 'overview' && <Overview />}
       {tab === 'members' && <LoyaltyMembers />}
       {tab === 'rewards' && <Rewards />}
@@ -137,14 +130,7 @@ function Overview() {
             rows={data.topEarners}
             rowKey={(e) => e.customerId}
             columns={[
-              {
-                header: t('loyalty.col.customer'),
-                cell: (e) => (
-                  <Link to={`/customers/${e.customerId}`} className="mono">
-                    {e.externalId ?? e.customerId}
-                  </Link>
-                ),
-              },
+              customerColumn(t('loyalty.col.customer')),
               { header: t('loyalty.col.earned12m'), numeric: true, cell: (e) => format.number(e.points) },
             ]}
           />

@@ -2,6 +2,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
 import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useGlossary } from '../../glossary.ts';
@@ -124,31 +125,19 @@ function NewRule({ rewards, segments, onCreated }: { rewards: Reward[]; segments
         <div className="field">
           <label htmlFor="surprise-reward">{t('loyalty.surprise.reward')}</label>
           <select id="surprise-reward" value={rewardId} onChange={(e) => setRewardId(e.target.value)}>
-            {active.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
+            <Options items={active} value={(r) => r.id} label={(r) => r.name} />
           </select>
         </div>
         <div className="field">
           <label htmlFor="surprise-segment">{t('loyalty.surprise.segment')}</label>
           <select id="surprise-segment" value={segmentId} onChange={(e) => setSegmentId(e.target.value)}>
-            {segments.map((s) => (
-              <option key={s.id} value={s.id}>
-                {words.segmentName(s.name)}
-              </option>
-            ))}
+            <Options items={segments} value={(s) => s.id} label={(s) => words.segmentName(s.name)} />
           </select>
         </div>
         <div className="field">
           <label htmlFor="surprise-period">{t('loyalty.surprise.period')}</label>
           <select id="surprise-period" value={period} onChange={(e) => setPeriod(e.target.value as (typeof PERIODS)[number])}>
-            {PERIODS.map((p) => (
-              <option key={p} value={p}>
-                {t(`loyalty.period.${p}`)}
-              </option>
-            ))}
+            <Options items={PERIODS} label={(p) => t(`loyalty.period.${p}`)} />
           </select>
         </div>
       </div>

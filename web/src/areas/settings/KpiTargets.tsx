@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
 import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
@@ -88,21 +89,13 @@ function TargetForm({ definitions, onSaved }: { definitions: KpiDefinition[]; on
         <div className="field">
           <label htmlFor="kpi-key">{t('settings.kpi.kpi')}</label>
           <select id="kpi-key" value={kpi} onChange={(e) => setKpi(e.target.value)}>
-            {definitions.map((d) => (
-              <option key={d.key} value={d.key}>
-                {label(d, d.key)}
-              </option>
-            ))}
+            <Options items={definitions} value={(d) => d.key} label={(d) => label(d, d.key)} />
           </select>
         </div>
         <div className="field">
           <label htmlFor="kpi-granularity">{t('settings.kpi.granularity')}</label>
           <select id="kpi-granularity" value={granularity} onChange={(e) => setGranularity(e.target.value as Granularity)}>
-            {GRANULARITIES.map((g) => (
-              <option key={g} value={g}>
-                {t(`settings.kpi.granularity.${g}`)}
-              </option>
-            ))}
+            <Options items={GRANULARITIES} label={(g) => t(`settings.kpi.granularity.${g}`)} />
           </select>
         </div>
         <Field id="kpi-period" path="targets.0.periodStart" error={error} label={t('settings.kpi.periodStart')} type="date" required value={periodStart} onChange={(e) => setPeriodStart(e.target.value)} />

@@ -2,7 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { CodeBlock } from '../../components/CodeBlock.tsx';
 import { ConfirmButton } from '../../components/ConfirmButton.tsx';
-import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { ErrorNotice } from '../../components/Feedback.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
+import { Options } from '../../components/Options.tsx';
 import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
@@ -41,14 +43,18 @@ export function Users() {
 }
 
 function Team() {
-  const { data, error, loading, reload } = useApi<{ data: TeamUser[]; invitations: Invitation[] }>('/v1/users');
+  const team = useApi<{ data: TeamUser[]; invitations: Invitation[] }>('/v1/users');
   return (
     <>
-      <Invite onInvited={reload} />
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {data === undefined && loading && <Loading />}
-      {data && <UserTable users={data.data} onChanged={reload} />}
-      {data && data.invitations.length > 0 && <Invitations invitations={data.invitations} onChanged={reload} />}
+      <Invite onInvited={team.reload} />
+      <Loaded state={team}>
+        {(data) => (
+          <>
+            <UserTable users={data.data} onChanged={team.reload} />
+            {data.invitations.length > 0 && <Invitations invitations={data.invitations} onChanged={team.reload} />}
+          </>
+        )}
+      </Loaded>
     </>
   );
 }
@@ -100,11 +106,7 @@ function UserTable({ users, onChanged }: { users: TeamUser[]; onChanged: () => v
             header: t('settings.users.col.role'),
             cell: (user) => (
               <select aria-label={t('settings.users.roleFor', { email: user.email })} value={user.role} onChange={(e) => void setRole(user, e.target.value as Role)}>
-                {ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {t(`role.${r}`)}
-                  </option>
-                ))}
+                <Options items={ROLES} label={(r) => t(`role.${r}`)} />
               </select>
             ),
           },
@@ -168,11 +170,7 @@ function Invite({ onInvited }: { onInvited: () => void }) {
         <div className="field">
           <label htmlFor="invite-role">{t('settings.users.invite.role')}</label>
           <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`role.${r}`)}
-              </option>
-            ))}
+            <Options items={ROLES} label={(r) => t(`role.${r}`)} />
           </select>
         </div>
         <div>

@@ -1,5 +1,4 @@
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
 import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
@@ -9,12 +8,13 @@ import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import { PeriodText, RewardText, StatusBadge } from './labels.tsx';
 import type { UgcCampaign } from './types.ts';
+import { Loaded } from '../../components/Loaded.tsx';
 
 export function CampaignList() {
   const { t } = useI18n();
   const format = useFormat();
   const { scopes } = useSession();
-  const { data, error, loading, reload } = useApi<{ data: UgcCampaign[] }>('/v1/ugc/campaigns');
+  const campaigns = useApi<{ data: UgcCampaign[] }>('/v1/ugc/campaigns');
   const canEdit = hasScope(scopes, 'messaging');
   return (
     <>
@@ -25,39 +25,36 @@ export function CampaignList() {
           </Link>
         )}
       </PageHeader>
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {data === undefined && loading && <Loading />}
-      {data && data.data.length === 0 && (
-        <EmptyState title={t('ugc.list.empty')} hint={t('ugc.list.emptyHint')} />
-      )}
-      {data && data.data.length > 0 && (
-        <Table
-          busy={loading}
-          caption={t('ugc.list.caption')}
-          captionHidden
-          rows={data.data}
-          rowKey={(c) => c.id}
-          columns={[
-            {
-              header: t('ugc.col.name'),
-              cell: (c) => (
-                <>
-                  <Link to={`/ugc/${c.id}`} className="strong-link">
-                    {c.name}
-                  </Link>
-                  {c.hashtag && <span className="kana">#{c.hashtag}</span>}
-                </>
-              ),
-            },
-            { header: t('ugc.col.status'), cell: (c) => <StatusBadge status={c.status} /> },
-            { header: t('ugc.col.period'), cell: (c) => <PeriodText campaign={c} /> },
-            { header: t('ugc.col.reward'), cell: (c) => <RewardText reward={c.reward} /> },
-            { header: t('ugc.col.pending'), numeric: true, cell: (c) => format.number(c.counts?.pending ?? 0) },
-            { header: t('ugc.col.approved'), numeric: true, cell: (c) => format.number(c.counts?.approved ?? 0) },
-            { header: t('ugc.col.winners'), numeric: true, cell: (c) => format.number(c.counts?.winners ?? 0) },
-          ]}
-        />
-      )}
+      <Loaded state={campaigns} isEmpty={(d) => d.data.length === 0} empty={<EmptyState title={t('ugc.list.empty')} hint={t('ugc.list.emptyHint')} />}>
+        {(data, busy) => (
+          <Table
+            busy={busy}
+            caption={t('ugc.list.caption')}
+            captionHidden
+            rows={data.data}
+            rowKey={(c) => c.id}
+            columns={[
+              {
+                header: t('ugc.col.name'),
+                cell: (c) => (
+                  <>
+                    <Link to={`/ugc/${c.id}`} className="strong-link">
+                      {c.name}
+                    </Link>
+                    {c.hashtag && <span className="kana">#{c.hashtag}</span>}
+                  </>
+                ),
+              },
+              { header: t('ugc.col.status'), cell: (c) => <StatusBadge status={c.status} /> },
+              { header: t('ugc.col.period'), cell: (c) => <PeriodText campaign={c} /> },
+              { header: t('ugc.col.reward'), cell: (c) => <RewardText reward={c.reward} /> },
+              { header: t('ugc.col.pending'), numeric: true, cell: (c) => format.number(c.counts?.pending ?? 0) },
+              { header: t('ugc.col.approved'), numeric: true, cell: (c) => format.number(c.counts?.approved ?? 0) },
+              { header: t('ugc.col.winners'), numeric: true, cell: (c) => format.number(c.counts?.winners ?? 0) },
+            ]}
+          />
+        )}
+      </Loaded>
     </>
   );
 }
