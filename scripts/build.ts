@@ -1,7 +1,8 @@
 /**
  * `npm run build` (and `prepare`, so `npm ci` leaves a runnable build): bundles the server and CLI
  * (src/cli/main.ts) into dist/ with esbuild, one chunk per command so `kizuna --help` loads almost
- * nothing, then builds the web app if it is missing or stale. bin/kizuna.js runs dist/ while it is
+ * nothing, then writes the web app's API types (scripts/apiTypes.ts) and builds the web app if it is
+ * missing or stale. bin/kizuna.js runs dist/ while it is
  * not older than src/, and src/ through tsx otherwise.
  *
  * Packages stay external (resolved from node_modules at run time): native addons and packages that
@@ -62,4 +63,6 @@ async function buildCli(): Promise<void> {
 const t0 = performance.now();
 await buildCli();
 process.stderr.write(`Built the CLI and server into dist/ in ${Math.round(performance.now() - t0)} ms\n`);
+// The web app's API types (web/src/apiSchema.gen.ts), so a fresh clone's editor and typecheck have them.
+await import('./apiTypes.ts');
 await ensureWebBuilt();

@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -66,6 +67,8 @@ export async function buildServer(services: Services, config: Config, options: S
       security: [{ apiKey: [] }],
     },
     transform: jsonSchemaTransform,
+    // Schemas named with `.meta({ id })` become components; recursive ones (segment conditions) need it.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -12,7 +12,7 @@ import { seedListInput } from './seedList.ts';
 import { smsSegments } from './channels/smsSegments.ts';
 import { starterRoutes } from './starterRoutes.ts';
 import { unsubscribePage } from './unsubscribePage.ts';
-import { campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES, performanceView, type Template } from './types.ts';
+import { CAMPAIGN_STATUSES, campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES, performanceView, type Template } from './types.ts';
 
 /** The services these handlers use (the composition root passes them in). */
 interface RouteServices {
@@ -37,7 +37,7 @@ const campaignView = z.object({
   holdoutPercent: z.number(),
   couponCampaignId: z.string().nullable(),
   conversionWindowDays: z.number().int(),
-  status: z.string(),
+  status: z.enum(CAMPAIGN_STATUSES),
   scheduledAt: z.date().nullable(),
   startedAt: z.date().nullable(),
   finishedAt: z.date().nullable(),

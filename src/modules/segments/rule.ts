@@ -304,7 +304,8 @@ export const condition: z.ZodType<Condition> = z.lazy(() =>
         issue.code === 'invalid_union' ? `a condition type: one of ${CONDITION_TYPES.join(', ')}` : undefined,
     },
   ),
-) as z.ZodType<Condition>;
+  // A named component: OpenAPI can refer to a recursive schema only by name (src/app/server.ts).
+).meta({ id: 'SegmentCondition' }) as z.ZodType<Condition>;
 
 export const ruleSchema = z
   .object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SCOPES } from '../../kernel/access.ts';
 import { AuthError } from '../../kernel/errors.ts';
 import type { ZodApp } from '../../kernel/http.ts';
 import type { UserService } from './service.ts';
@@ -16,7 +17,7 @@ interface RouteServices {
 const sessionView = z.object({
   user: z.object({ id: z.string(), email: z.string(), name: z.string().nullable(), role: z.enum(ROLES) }),
   workspace: z.object({ id: z.string(), name: z.string(), currency: z.string(), timeZone: z.string(), locale: z.string() }),
-  scopes: z.array(z.string()),
+  scopes: z.array(z.enum(SCOPES)),
   csrfToken: z.string().describe('send it as X-CSRF-Token on every POST, PATCH and DELETE authenticated by the cookie'),
   expiresAt: z.date(),
 });

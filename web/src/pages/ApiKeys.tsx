@@ -1,13 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import { CodeBlock } from '../components/CodeBlock.tsx';
-import { ErrorNotice, Loading } from '../components/Feedback.tsx';
+import { ConfirmButton } from '../components/ConfirmButton.tsx';
+import { ErrorNotice } from '../components/Feedback.tsx';
 import { PageHeader } from '../components/Shell.tsx';
+import { Table } from '../components/Table.tsx';
 import { useFormat } from '../format.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { hasScope, useSession } from '../session.tsx';
-import type { ApiKey, Scope } from '../types.ts';
+import type { ApiKey, ApiKeyList, Scope } from '../types.ts';
+import { useAction } from '../useAction.ts';
 import { useApi } from '../useApi.ts';
+import { Loaded } from '../components/Loaded.tsx';
 
 export function ApiKeys() {
   const { t } = useI18n();
@@ -28,23 +32,25 @@ export function ApiKeys() {
 
 function KeyManager() {
   // The scopes offered are the ones the server accepts (it lists them with the keys).
-  const { data, error, loading, reload } = useApi<{ data: ApiKey[]; scopes: Scope[] }>('/v1/api-keys');
+  const keys = useApi<ApiKeyList>('/v1/api-keys');
   const [created, setCreated] = useState<{ name: string; secret: string }>();
   return (
     <>
       {created && <NewSecret name={created.name} secret={created.secret} onDone={() => setCreated(undefined)} />}
-      {data && (
-        <CreateKey
-          scopes={data.scopes}
-          onCreated={(name, secret) => {
-            setCreated({ name, secret });
-            reload();
-          }}
-        />
-      )}
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {data === undefined && loading && <Loading />}
-      {data && <KeyTable keys={data.data} onChanged={reload} />}
+      <Loaded state={keys}>
+        {(data) => (
+          <>
+            <CreateKey
+              scopes={data.scopes}
+              onCreated={(name, secret) => {
+                setCreated({ name, secret });
+                keys.reload();
+              }}
+            />
+            <KeyTable keys={data.data} onChanged={keys.reload} />
+          </>
+        )}
+      </Loaded>
     </>
   );
 }
@@ -150,19 +156,12 @@ function KeyTable({ keys, onChanged }: { keys: ApiKey[]; onChanged: () => void }
   const { t } = useI18n();
   const scopeText = useScopeText();
   const format = useFormat();
-  const [confirming, setConfirming] = useState<string>();
-  const [error, setError] = useState<unknown>();
-
-  const revoke = async (key: ApiKey) => {
-    setError(undefined);
-    try {
+  const { error, run } = useAction();
+  const revoke = (key: ApiKey) =>
+    run(async () => {
       await api(`/v1/api-keys/${key.id}`, { method: 'DELETE' });
-      setConfirming(undefined);
       onChanged();
-    } catch (err) {
-      setError(err);
-    }
-  };
+    });
 
   if (keys.length === 0) return <p className="muted">{t('apiKeys.empty')}</p>;
   // Active keys first, newest first within each group.
@@ -170,61 +169,37 @@ function KeyTable({ keys, onChanged }: { keys: ApiKey[]; onChanged: () => void }
   return (
     <>
       {error !== undefined && <ErrorNotice error={error} />}
-      <div className="table-wrap">
-        <table className="table">
-          <caption className="visually-hidden">{t('apiKeys.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('apiKeys.col.name')}</th>
-              <th scope="col">{t('apiKeys.col.key')}</th>
-              <th scope="col">{t('apiKeys.col.scopes')}</th>
-              <th scope="col">{t('apiKeys.col.created')}</th>
-              <th scope="col">{t('apiKeys.col.lastUsed')}</th>
-              <th scope="col">{t('apiKeys.col.status')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('apiKeys.col.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {sorted.map((key) => (
-              <tr key={key.id} className={key.revokedAt ? 'row-muted' : undefined}>
-                <td className="strong">{key.name}</td>
-                <td className="mono">{key.prefix}…</td>
-                <td>{key.scopes.map(scopeText.name).join(', ')}</td>
-                <td className="nowrap">{format.date(key.createdAt)}</td>
-                <td className="nowrap">{key.lastUsedAt ? format.dateTime(key.lastUsedAt) : t('apiKeys.never')}</td>
-                <td>
-                  {key.revokedAt ? (
-                    <span className="badge badge-neutral">{t('apiKeys.revoked', { date: format.date(key.revokedAt) })}</span>
-                  ) : (
-                    <span className="badge badge-positive">{t('apiKeys.active')}</span>
-                  )}
-                </td>
-                <td className="actions">
-                  {!key.revokedAt && confirming !== key.id && (
-                    <button type="button" className="button button-small button-danger-ghost" onClick={() => setConfirming(key.id)}>
-                      {t('apiKeys.revoke')}
-                      <span className="visually-hidden"> {key.name}</span>
-                    </button>
-                  )}
-                  {confirming === key.id && (
-                    <div className="confirm" role="group" aria-label={t('apiKeys.revoke.confirm', { name: key.name })}>
-                      <p>{t('apiKeys.revoke.confirm', { name: key.name })}</p>
-                      <button type="button" className="button button-small button-danger" onClick={() => void revoke(key)} autoFocus>
-                        {t('apiKeys.revoke.yes')}
-                      </button>
-                      <button type="button" className="button button-small button-ghost" onClick={() => setConfirming(undefined)}>
-                        {t('common.cancel')}
-                      </button>
-                    </div>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        caption={t('apiKeys.caption')}
+        captionHidden
+        rows={sorted}
+        rowKey={(key) => key.id}
+        rowProps={(key) => ({ className: key.revokedAt ? 'row-muted' : undefined })}
+        columns={[
+          { header: t('apiKeys.col.name'), className: 'strong', cell: (key) => key.name },
+          { header: t('apiKeys.col.key'), className: 'mono', cell: (key) => `${key.prefix}…` },
+          { header: t('apiKeys.col.scopes'), cell: (key) => key.scopes.map(scopeText.name).join(', ') },
+          { header: t('apiKeys.col.created'), className: 'nowrap', cell: (key) => format.date(key.createdAt) },
+          { header: t('apiKeys.col.lastUsed'), className: 'nowrap', cell: (key) => (key.lastUsedAt ? format.dateTime(key.lastUsedAt) : t('apiKeys.never')) },
+          {
+            header: t('apiKeys.col.status'),
+            cell: (key) =>
+              key.revokedAt ? (
+                <span className="badge badge-neutral">{t('apiKeys.revoked', { date: format.date(key.revokedAt) })}</span>
+              ) : (
+                <span className="badge badge-positive">{t('apiKeys.active')}</span>
+              ),
+          },
+          {
+            header: <span className="visually-hidden">{t('apiKeys.col.actions')}</span>,
+            className: 'actions',
+            cell: (key) =>
+              !key.revokedAt && (
+                <ConfirmButton label={t('apiKeys.revoke')} name={key.name} question={t('apiKeys.revoke.confirm', { name: key.name })} yes={t('apiKeys.revoke.yes')} onConfirm={() => void revoke(key)} />
+              ),
+          },
+        ]}
+      />
     </>
   );
 }

@@ -1,18 +1,22 @@
 import { useMemo } from 'react';
+import { AREAS } from '../areas/index.ts';
+import type { LoyaltyAccount } from '../areas/loyalty/types.ts';
 import { Chart, type ChartOption } from '../components/Chart.tsx';
+import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../components/Feedback.tsx';
 import { PageHeader } from '../components/Shell.tsx';
 import { TrackSnippet } from '../components/Snippets.tsx';
+import { Stat, StatList } from '../components/Stat.tsx';
+import { Table } from '../components/Table.tsx';
 import { Timeline, timelineOf } from '../components/Timeline.tsx';
 import { useFormat } from '../format.ts';
+import { CONSENT_CHANNELS, useGlossary } from '../glossary.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { fullKana, fullName } from '../names.ts';
-import { AREAS } from '../areas/index.ts';
-import type { LoyaltyAccount } from '../areas/loyalty/types.ts';
-import { CONSENT_CHANNELS, useGlossary } from '../glossary.ts';
 import { Link } from '../router.tsx';
 import type { Consent, ConsentChannel, CustomerCoupon, CustomerExport, CustomerScores, Recommendations } from '../types.ts';
 import { useApi, type ApiState } from '../useApi.ts';
+import { Loaded } from '../components/Loaded.tsx';
 
 const CUSTOMER_PANELS = AREAS.flatMap((area) => area.customerPanels ?? []);
 
@@ -106,14 +110,7 @@ function Summary({ data }: { data: CustomerExport }) {
   ];
   return (
     <section aria-label={t('c360.summary.label')}>
-      <dl className="stats">
-        {stats.map(([label, value]) => (
-          <div className="stat" key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <StatList items={stats} />
     </section>
   );
 }
@@ -194,26 +191,18 @@ function Consents({ history }: { history: Consent[] }) {
             <summary>
               {t('c360.consents.history')} ({format.number(history.length)})
             </summary>
-            <table className="table table-compact">
-              <thead>
-                <tr>
-                  <th scope="col">{t('c360.col.channel')}</th>
-                  <th scope="col">{t('c360.col.status')}</th>
-                  <th scope="col">{t('c360.col.source')}</th>
-                  <th scope="col">{t('c360.col.recordedAt')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {newestFirst.map((c, i) => (
-                  <tr key={i}>
-                    <td>{t(`glossary.channel.${c.channel}`)}</td>
-                    <td>{t(`consent.status.${c.status}`)}</td>
-                    <td className="mono">{c.source}</td>
-                    <td>{format.dateTime(c.recordedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              wrap={false}
+              className="table table-compact"
+              rows={newestFirst}
+              rowKey={(_, i) => i}
+              columns={[
+                { header: t('c360.col.channel'), cell: (c) => t(`glossary.channel.${c.channel}`) },
+                { header: t('c360.col.status'), cell: (c) => t(`consent.status.${c.status}`) },
+                { header: t('c360.col.source'), className: 'mono', cell: (c) => c.source },
+                { header: t('c360.col.recordedAt'), cell: (c) => format.dateTime(c.recordedAt) },
+              ]}
+            />
           </details>
         </>
       )}
@@ -235,32 +224,19 @@ function AccountCard({ data }: { data: CustomerExport }) {
         </p>
       )}
       {data.subscriptions.length > 0 && (
-        <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">{t('c360.sub.plan')}</th>
-              <th scope="col" className="numeric">
-                {t('c360.sub.seats')}
-              </th>
-              <th scope="col" className="numeric">
-                {t('c360.sub.mrr')}
-              </th>
-              <th scope="col">{t('c360.sub.status')}</th>
-              <th scope="col">{t('c360.sub.renews')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.subscriptions.map((s) => (
-              <tr key={s.id}>
-                <td>{s.plan}</td>
-                <td className="numeric">{format.number(s.seats)}</td>
-                <td className="numeric">{format.money(s.mrrMinor, s.currency)}</td>
-                <td>{s.status}</td>
-                <td>{s.renewsAt ? format.date(s.renewsAt) : t('common.none')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          wrap={false}
+          className="table table-compact"
+          rows={data.subscriptions}
+          rowKey={(s) => s.id}
+          columns={[
+            { header: t('c360.sub.plan'), cell: (s) => s.plan },
+            { header: t('c360.sub.seats'), numeric: true, cell: (s) => format.number(s.seats) },
+            { header: t('c360.sub.mrr'), numeric: true, cell: (s) => format.money(s.mrrMinor, s.currency) },
+            { header: t('c360.sub.status'), cell: (s) => s.status },
+            { header: t('c360.sub.renews'), cell: (s) => (s.renewsAt ? format.date(s.renewsAt) : t('common.none')) },
+          ]}
+        />
       )}
     </section>
   );
@@ -269,15 +245,14 @@ function AccountCard({ data }: { data: CustomerExport }) {
 function EmptyTimeline({ userId }: { userId: string | null }) {
   const { t } = useI18n();
   return (
-    <div className="empty empty-compact">
-      <p className="empty-title">{t('c360.timeline.empty')}</p>
+    <EmptyState compact title={t('c360.timeline.empty')}>
       {userId && (
         <>
           <p className="muted">{t('c360.timeline.emptyHint')}</p>
           <TrackSnippet userId={userId} />
         </>
       )}
-    </div>
+    </EmptyState>
   );
 }
 
@@ -421,10 +396,7 @@ function Scores({ scores }: { scores: ApiState<CustomerScores> }) {
       {s && (
         <>
           <dl className="stats stats-compact" aria-label={t('c360.scores')}>
-            <div className="stat">
-              <dt>{t('c360.scores.expected')}</dt>
-              <dd>{s.expectedPurchases365d === null ? t('common.none') : s.expectedPurchases365d.toFixed(2)}</dd>
-            </div>
+            <Stat label={t('c360.scores.expected')} value={s.expectedPurchases365d === null ? t('common.none') : s.expectedPurchases365d.toFixed(2)} />
           </dl>
           <h3>{t('c360.scores.history')}</h3>
           {history.length > 1 ? <Chart option={chart} label={t('c360.scores.historyChart')} height={220} /> : <p className="muted small">{t('c360.scores.historyShort')}</p>}
@@ -474,42 +446,36 @@ const COUPON_BADGE: Record<CustomerCoupon['status'], string> = {
 function Coupons({ customerId }: { customerId: string }) {
   const { t } = useI18n();
   const format = useFormat();
-  const { data, error, loading, reload } = useApi<{ data: CustomerCoupon[] }>(`/v1/customers/${encodeURIComponent(customerId)}/coupons`);
+  const coupons = useApi<{ data: CustomerCoupon[] }>(`/v1/customers/${encodeURIComponent(customerId)}/coupons`);
   const value = (c: CustomerCoupon['campaign']) =>
     c.kind === 'percent' ? t('c360.coupons.percent', { value: c.value }) : c.kind === 'amount' ? t('c360.coupons.amount', { value: format.money(c.value, c.currency) }) : t('c360.coupons.freeShipping');
   return (
     <section className="card" aria-labelledby="coupons-title">
       <h2 id="coupons-title">{t('c360.coupons')}</h2>
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {!data && loading && <Loading inline />}
-      {data && data.data.length === 0 && <p className="muted">{t('c360.coupons.none')}</p>}
-      {data && data.data.length > 0 && (
-        <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">{t('c360.coupons.code')}</th>
-              <th scope="col">{t('c360.coupons.value')}</th>
-              <th scope="col">{t('c360.coupons.status')}</th>
-              <th scope="col">{t('c360.coupons.expires')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.data.map((c) => (
-              <tr key={c.code}>
-                <td>
-                  <span className="mono">{c.code}</span>
-                  <span className="muted small segment-description">{c.campaign.name}</span>
-                </td>
-                <td>{value(c.campaign)}</td>
-                <td>
-                  <span className={`badge ${COUPON_BADGE[c.status]}`}>{t(`c360.coupons.status.${c.status}`)}</span>
-                </td>
-                <td>{c.expiresAt ?? c.campaign.endsAt ? format.date((c.expiresAt ?? c.campaign.endsAt)!) : t('common.none')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Loaded state={coupons} inline isEmpty={(d) => d.data.length === 0} empty={<p className="muted">{t('c360.coupons.none')}</p>}>
+        {(data) => (
+          <Table
+            wrap={false}
+            className="table table-compact"
+            rows={data.data}
+            rowKey={(c) => c.code}
+            columns={[
+              {
+                header: t('c360.coupons.code'),
+                cell: (c) => (
+                  <>
+                    <span className="mono">{c.code}</span>
+                    <span className="muted small segment-description">{c.campaign.name}</span>
+                  </>
+                ),
+              },
+              { header: t('c360.coupons.value'), cell: (c) => value(c.campaign) },
+              { header: t('c360.coupons.status'), cell: (c) => <span className={`badge ${COUPON_BADGE[c.status]}`}>{t(`c360.coupons.status.${c.status}`)}</span> },
+              { header: t('c360.coupons.expires'), cell: (c) => (c.expiresAt ?? c.campaign.endsAt ? format.date((c.expiresAt ?? c.campaign.endsAt)!) : t('common.none')) },
+            ]}
+          />
+        )}
+      </Loaded>
     </section>
   );
 }

@@ -1,8 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { CustomerAnalytics } from '../areas/insights/CustomerAnalytics.tsx';
+import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../components/Feedback.tsx';
-import { ImportCommand, TrackSnippet } from '../components/Snippets.tsx';
 import { PageHeader } from '../components/Shell.tsx';
+import { ImportCommand, TrackSnippet } from '../components/Snippets.tsx';
+import { Table } from '../components/Table.tsx';
 import { useFormat } from '../format.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { fullKana, fullName } from '../names.ts';
@@ -57,10 +59,7 @@ export function Customers() {
       {data === undefined && loading && <Loading />}
       {isEmptyWorkspace && <Onboarding />}
       {data && data.data.length === 0 && search && (
-        <div className="empty">
-          <p className="empty-title">{t('customers.noMatch', { query: search })}</p>
-          <p className="muted">{t('customers.noMatchHint')}</p>
-        </div>
+        <EmptyState title={t('customers.noMatch', { query: search })} hint={t('customers.noMatchHint')} />
       )}
       {data && data.data.length > 0 && (
         <>
@@ -123,41 +122,33 @@ function CustomerTable({ customers, busy }: { customers: Customer[]; busy: boole
   const { t } = useI18n();
   const format = useFormat();
   return (
-    <div className="table-wrap" aria-busy={busy}>
-      <table className="table">
-        <caption className="visually-hidden">{t('customers.caption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('customers.col.name')}</th>
-            <th scope="col">{t('customers.col.email')}</th>
-            <th scope="col">{t('customers.col.prefecture')}</th>
-            <th scope="col">{t('customers.col.externalId')}</th>
-            <th scope="col" className="numeric">
-              {t('customers.col.since')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {customers.map((c) => {
+    <Table
+      busy={busy}
+      caption={t('customers.caption')}
+      captionHidden
+      rows={customers}
+      rowKey={(c) => c.id}
+      columns={[
+        {
+          header: t('customers.col.name'),
+          cell: (c) => {
             const kana = fullKana(c);
             return (
-              <tr key={c.id}>
-                <td>
-                  <Link to={`/customers/${c.id}`} className="strong-link">
-                    {fullName(c) ?? (c.externalId ? t('customers.noName') : t('customers.anonymous'))}
-                  </Link>
-                  {kana && <span className="kana">{kana}</span>}
-                </td>
-                <td>{c.email ?? t('common.none')}</td>
-                <td>{c.prefecture ?? t('common.none')}</td>
-                <td className="mono">{c.externalId ?? t('common.none')}</td>
-                <td className="numeric">{format.date(c.createdAt)}</td>
-              </tr>
+              <>
+                <Link to={`/customers/${c.id}`} className="strong-link">
+                  {fullName(c) ?? (c.externalId ? t('customers.noName') : t('customers.anonymous'))}
+                </Link>
+                {kana && <span className="kana">{kana}</span>}
+              </>
             );
-          })}
-        </tbody>
-      </table>
-    </div>
+          },
+        },
+        { header: t('customers.col.email'), cell: (c) => c.email ?? t('common.none') },
+        { header: t('customers.col.prefecture'), cell: (c) => c.prefecture ?? t('common.none') },
+        { header: t('customers.col.externalId'), className: 'mono', cell: (c) => c.externalId ?? t('common.none') },
+        { header: t('customers.col.since'), numeric: true, cell: (c) => format.date(c.createdAt) },
+      ]}
+    />
   );
 }
 

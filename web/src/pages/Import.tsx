@@ -1,8 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import { ErrorNotice } from '../components/Feedback.tsx';
+import { Options } from '../components/Options.tsx';
 import { PageHeader } from '../components/Shell.tsx';
 import { ImportCommand } from '../components/Snippets.tsx';
+import { StatList } from '../components/Stat.tsx';
+import { Table } from '../components/Table.tsx';
 import { useFormat } from '../format.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { hasScope, useSession } from '../session.tsx';
@@ -69,11 +72,7 @@ export function Import() {
           <div className="field">
             <label htmlFor="import-kind">{t('import.kind')}</label>
             <select id="import-kind" value={kind} onChange={(e) => setKind(e.target.value as ImportKind)}>
-              {KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {t(`import.kind.${k}`)}
-                </option>
-              ))}
+              <Options items={KINDS} label={(k) => t(`import.kind.${k}`)} />
             </select>
           </div>
           <div className="field">
@@ -152,14 +151,7 @@ function Result({ outcome }: { outcome: Outcome }) {
       <p className={`notice ${s.committed ? 'notice-success' : 'notice-info'}`}>
         {s.dryRun ? t('import.result.dryRun', { rows: format.number(s.rows), imported: format.number(s.imported) }) : t('import.result.committed', { rows: format.number(s.rows), imported: format.number(s.imported) })}
       </p>
-      <dl className="stats stats-compact">
-        {stats.map(([label, value]) => (
-          <div className="stat" key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <StatList compact items={stats} />
       {s.errors.length > 0 && <IssueTable issues={s.errors} />}
     </section>
   );
@@ -171,28 +163,16 @@ function IssueTable({ issues }: { issues: RowIssue[] }) {
   return (
     <>
       <h3>{t('import.errors')}</h3>
-      <div className="table-wrap">
-        <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col" className="numeric">
-                {t('import.col.line')}
-              </th>
-              <th scope="col">{t('import.col.column')}</th>
-              <th scope="col">{t('import.col.message')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {issues.slice(0, SHOWN_ERRORS).map((issue, i) => (
-              <tr key={i}>
-                <td className="numeric">{issue.line ?? t('common.none')}</td>
-                <td>{issue.column ?? t('common.none')}</td>
-                <td>{issue.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        className="table table-compact"
+        rows={issues.slice(0, SHOWN_ERRORS)}
+        rowKey={(_, i) => i}
+        columns={[
+          { header: t('import.col.line'), numeric: true, cell: (issue) => issue.line ?? t('common.none') },
+          { header: t('import.col.column'), cell: (issue) => issue.column ?? t('common.none') },
+          { header: t('import.col.message'), cell: (issue) => issue.message },
+        ]}
+      />
       {issues.length > SHOWN_ERRORS && <p className="muted">{t('import.moreErrors', { count: format.number(issues.length - SHOWN_ERRORS) })}</p>}
     </>
   );

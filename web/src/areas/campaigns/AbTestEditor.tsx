@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { Options } from '../../components/Options.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import type { Channel } from './types.ts';
 
@@ -117,11 +118,7 @@ export function AbTestEditor({ channel, onChange }: { channel: Channel; onChange
           <div className="field">
             <label htmlFor="ab-metric">{t('campaigns.ab.metric')}</label>
             <select id="ab-metric" value={metric} onChange={(e) => setMetric(e.target.value as Metric)}>
-              {(['clicks', 'opens', 'conversions', 'revenue'] as const).map((m) => (
-                <option key={m} value={m}>
-                  {t(`campaigns.ab.metric.${m}`)}
-                </option>
-              ))}
+              <Options items={(['clicks', 'opens', 'conversions', 'revenue'] as const)} label={(m) => t(`campaigns.ab.metric.${m}`)} />
             </select>
           </div>
           <div className="field">

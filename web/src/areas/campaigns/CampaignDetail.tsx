@@ -2,20 +2,21 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
+import { StatList } from '../../components/Stat.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { outboxOf } from '../outbox/Outbox.tsx';
 import { Link } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
+import { outboxOf } from '../outbox/Outbox.tsx';
 import type { Segment } from '../segments/types.ts';
-import { STATUS_BADGE } from './CampaignList.tsx';
+import { AbTestResult } from './AbTestResult.tsx';
 import { CampaignError } from './CampaignForm.tsx';
+import { STATUS_BADGE } from './CampaignList.tsx';
 import { CampaignReportView } from './CampaignReport.tsx';
 import { EmailWidths } from './EmailWidths.tsx';
-import { PhonePreview } from './PhonePreview.tsx';
-import { AbTestResult } from './AbTestResult.tsx';
 import { PerformancePanel } from './PerformancePanel.tsx';
+import { PhonePreview } from './PhonePreview.tsx';
 import { PreviewCustomerSelect, usePreviewCustomer } from './PreviewCustomer.tsx';
 import type { Campaign, Content } from './types.ts';
 
@@ -129,14 +130,7 @@ function Detail({ campaign, onChanged }: { campaign: Campaign; onChanged: () => 
         </p>
       )}
       {actionError !== undefined && <CampaignError error={actionError} />}
-      <dl className="stats stats-compact">
-        {facts.map(([label, value]) => (
-          <div className="stat" key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <StatList compact items={facts} />
       <AbTestResult key={`ab-${reportVersion}`} campaign={campaign} />
       {campaign.startedAt && <PerformancePanel key={`performance-${reportVersion}`} url={`/v1/campaigns/${campaign.id}/performance`} />}
       <CampaignReportView key={reportVersion} campaign={campaign} />

@@ -1,21 +1,22 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '../../api.ts';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
 import { useFormat } from '../../format.ts';
+import { MERGE_TAG_LIST, useGlossary } from '../../glossary.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import type { Page } from '../../types.ts';
 import { useApi } from '../../useApi.ts';
 import type { Segment } from '../segments/types.ts';
-import { STARTER_TEMPLATES } from './starters.ts';
+import { AbTestEditor, type AbTestBody } from './AbTestEditor.tsx';
 import { JsonObjectField } from './JsonObjectField.tsx';
 import { LineFlexField } from './LineFlexField.tsx';
 import { StarterPicker, type Starter } from './StarterPicker.tsx';
+import { STARTER_TEMPLATES } from './starters.ts';
 import { CHANNELS, type Campaign, type Channel, type CouponCampaign, type MessageClass, type Template } from './types.ts';
-import { MERGE_TAG_LIST, useGlossary } from '../../glossary.ts';
-import { AbTestEditor, type AbTestBody } from './AbTestEditor.tsx';
 import { DraftPreview } from './visualEditor/DraftPreview.tsx';
 import { EmailBody } from './visualEditor/EmailBody.tsx';
 
@@ -168,11 +169,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
           <Field id="campaign-coupon" label={t('campaigns.form.coupon')} hint={t('campaigns.form.couponHint')}>
             <select id="campaign-coupon" value={couponCampaignId} onChange={(e) => setCouponCampaignId(e.target.value)}>
               <option value="">{t('campaigns.form.noCoupon')}</option>
-              {coupons.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
+              <Options items={coupons} value={(c) => c.id} label={(c) => c.name} />
             </select>
           </Field>
         )}

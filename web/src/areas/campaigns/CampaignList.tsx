@@ -1,7 +1,10 @@
 import { useMemo } from 'react';
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
+import { useGlossary } from '../../glossary.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
@@ -9,7 +12,6 @@ import { useApi } from '../../useApi.ts';
 import type { Segment } from '../segments/types.ts';
 import { GlobalControl } from './GlobalControl.tsx';
 import type { CampaignStatus, CampaignWithCounts, DeliveryState } from './types.ts';
-import { useGlossary } from '../../glossary.ts';
 
 const PAGE_SIZE = 25;
 const COUNTED: DeliveryState[] = ['sent', 'deferred', 'suppressed', 'failed', 'held_out'];
@@ -53,70 +55,47 @@ export function CampaignList() {
       {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
       {data === undefined && loading && <Loading />}
       {data && total === 0 && (
-        <div className="empty">
-          <h2 className="empty-title">{t('campaigns.empty.title')}</h2>
-          <p className="muted">{t('campaigns.empty.body')}</p>
+        <EmptyState heading title={t('campaigns.empty.title')} hint={t('campaigns.empty.body')}>
           {canSend && (
             <Link to="/campaigns/new" className="button button-primary">
               {t('campaigns.new')}
             </Link>
           )}
-        </div>
+        </EmptyState>
       )}
       {rows.length > 0 && (
         <>
-          <div className="table-wrap" aria-busy={loading}>
-            <table className="table">
-              <caption className="visually-hidden">{t('campaigns.caption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('campaigns.col.name')}</th>
-                  <th scope="col">{t('campaigns.col.channel')}</th>
-                  <th scope="col">{t('campaigns.col.segment')}</th>
-                  <th scope="col">{t('campaigns.col.status')}</th>
-                  {COUNTED.map((state) => (
-                    <th scope="col" className="numeric" key={state}>
-                      {t(`campaigns.state.${state}`)}
-                    </th>
-                  ))}
-                  {PENDING.map((p) => (
-                    <th scope="col" className="numeric" key={p.label}>
-                      {t(`campaigns.state.${p.label}`)}
-                    </th>
-                  ))}
-                  <th scope="col">{t('campaigns.col.when')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((c) => (
-                  <tr key={c.id}>
-                    <td>
-                      <Link to={`/campaigns/${c.id}`} className="strong-link">
-                        {c.name}
-                      </Link>
-                      {c.holdoutPercent > 0 && <span className="muted small segment-description">{t('campaigns.holdoutShort', { percent: c.holdoutPercent })}</span>}
-                    </td>
-                    <td>{t(`glossary.channel.${c.channel}`)}</td>
-                    <td>{segmentNames.get(c.segmentId) ?? <span className="muted">{t('common.none')}</span>}</td>
-                    <td>
-                      <span className={`badge ${STATUS_BADGE[c.status]}`}>{t(`campaigns.status.${c.status}`)}</span>
-                    </td>
-                    {COUNTED.map((state) => (
-                      <td className="numeric" key={state}>
-                        {format.number(c.counts[state] ?? 0)}
-                      </td>
-                    ))}
-                    {PENDING.map((p) => (
-                      <td className="numeric" key={p.label} data-state={p.label}>
-                        {format.number(p.states.reduce((sum, state) => sum + (c.counts[state] ?? 0), 0))}
-                      </td>
-                    ))}
-                    <td>{format.dateTime(c.startedAt ?? c.scheduledAt ?? c.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            busy={loading}
+            caption={t('campaigns.caption')}
+            captionHidden
+            rows={rows}
+            rowKey={(c) => c.id}
+            columns={[
+              {
+                header: t('campaigns.col.name'),
+                cell: (c) => (
+                  <>
+                    <Link to={`/campaigns/${c.id}`} className="strong-link">
+                      {c.name}
+                    </Link>
+                    {c.holdoutPercent > 0 && <span className="muted small segment-description">{t('campaigns.holdoutShort', { percent: c.holdoutPercent })}</span>}
+                  </>
+                ),
+              },
+              { header: t('campaigns.col.channel'), cell: (c) => t(`glossary.channel.${c.channel}`) },
+              { header: t('campaigns.col.segment'), cell: (c) => segmentNames.get(c.segmentId) ?? <span className="muted">{t('common.none')}</span> },
+              { header: t('campaigns.col.status'), cell: (c) => <span className={`badge ${STATUS_BADGE[c.status]}`}>{t(`campaigns.status.${c.status}`)}</span> },
+              ...COUNTED.map((state) => ({ header: t(`campaigns.state.${state}`), numeric: true, cell: (c: CampaignWithCounts) => format.number(c.counts[state] ?? 0) })),
+              ...PENDING.map((p) => ({
+                header: t(`campaigns.state.${p.label}`),
+                numeric: true,
+                attributes: { 'data-state': p.label },
+                cell: (c: CampaignWithCounts) => format.number(p.states.reduce((sum, state) => sum + (c.counts[state] ?? 0), 0)),
+              })),
+              { header: t('campaigns.col.when'), cell: (c) => format.dateTime(c.startedAt ?? c.scheduledAt ?? c.createdAt) },
+            ]}
+          />
           {total > PAGE_SIZE && (
             <nav className="pager" aria-label={t('common.pagination')}>
               <button type="button" className="button button-secondary" disabled={page === 0} onClick={() => navigate(`/campaigns?page=${page - 1}`)}>

@@ -1,11 +1,14 @@
 import { useCallback, useMemo } from 'react';
-import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
+import { Stat } from '../../components/Stat.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
 import { LiftChart } from './LiftChart.tsx';
 import { reasonLabel } from './reasons.ts';
 import type { Campaign, CampaignReport, DeliveryState, Interval, LiftReport } from './types.ts';
+import { Loaded } from '../../components/Loaded.tsx';
 
 /** Complaint rate above which the report warns (docs/messaging.md, Deliverability). */
 const COMPLAINT_WARNING_RATE = 0.001;
@@ -14,13 +17,11 @@ const STATE_ORDER: DeliveryState[] = ['sent', 'uncertain', 'queued', 'claimed', 
 /** Delivery outcomes by reason, then conversions and revenue with lift against holdout and global control. */
 export function CampaignReportView({ campaign }: { campaign: Campaign }) {
   const { t } = useI18n();
-  const { data, error, loading, reload } = useApi<CampaignReport>(`/v1/campaigns/${campaign.id}/report`);
+  const report = useApi<CampaignReport>(`/v1/campaigns/${campaign.id}/report`);
   return (
     <section aria-labelledby="report-title" className="campaign-report">
       <h2 id="report-title">{t('campaigns.report.title')}</h2>
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {!data && loading && <Loading />}
-      {data && <Report report={data} campaign={campaign} />}
+      <Loaded state={report}>{(data) => <Report report={data} campaign={campaign} />}</Loaded>
     </section>
   );
 }
@@ -31,10 +32,7 @@ function Report({ report, campaign }: { report: CampaignReport; campaign: Campai
   const total = report.outcomes.reduce((s, o) => s + o.count, 0);
   if (total === 0) {
     return (
-      <div className="empty empty-compact">
-        <p className="empty-title">{t('campaigns.report.empty')}</p>
-        <p className="muted">{campaign.status === 'scheduled' ? t('campaigns.report.emptyScheduled') : t('campaigns.report.emptyHint')}</p>
-      </div>
+      <EmptyState compact title={t('campaigns.report.empty')} hint={campaign.status === 'scheduled' ? t('campaigns.report.emptyScheduled') : t('campaigns.report.emptyHint')} />
     );
   }
   const outcomes = [...report.outcomes].sort((a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state) || b.count - a.count);
@@ -69,32 +67,18 @@ function Report({ report, campaign }: { report: CampaignReport; campaign: Campai
       <p className="muted small">{t('campaigns.report.vsPerformance', { days: report.conversionWindowDays })}</p>
       <section className="card" aria-labelledby="outcomes-title">
         <h3 id="outcomes-title">{t('campaigns.report.outcomes')}</h3>
-        <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">{t('campaigns.report.outcome')}</th>
-              <th scope="col">{t('campaigns.report.reason')}</th>
-              <th scope="col" className="numeric">
-                {t('campaigns.report.count')}
-              </th>
-              <th scope="col" className="numeric">
-                {t('campaigns.report.share')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {outcomes.map((o) => (
-              <tr key={`${o.state}:${o.reason ?? ''}`}>
-                <td>
-                  <span className={`badge ${STATE_BADGE[o.state]}`}>{t(`campaigns.state.${o.state}`)}</span>
-                </td>
-                <td>{o.reason ? reasonLabel(t, o.reason) : <span className="muted">{t('common.none')}</span>}</td>
-                <td className="numeric">{format.number(o.count)}</td>
-                <td className="numeric">{rate(o.count, total)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          wrap={false}
+          className="table table-compact"
+          rows={outcomes}
+          rowKey={(o) => `${o.state}:${o.reason ?? ''}`}
+          columns={[
+            { header: t('campaigns.report.outcome'), cell: (o) => <span className={`badge ${STATE_BADGE[o.state]}`}>{t(`campaigns.state.${o.state}`)}</span> },
+            { header: t('campaigns.report.reason'), cell: (o) => (o.reason ? reasonLabel(t, o.reason) : <span className="muted">{t('common.none')}</span>) },
+            { header: t('campaigns.report.count'), numeric: true, cell: (o) => format.number(o.count) },
+            { header: t('campaigns.report.share'), numeric: true, cell: (o) => rate(o.count, total) },
+          ]}
+        />
         <p className="muted small">{t('campaigns.report.outcomesHint')}</p>
       </section>
       <Lift report={report} />
@@ -114,15 +98,6 @@ export const STATE_BADGE: Record<DeliveryState, string> = {
   waiting: 'badge-neutral',
   uncertain: 'badge-accent',
 };
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <div className="stat">
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
-}
 
 /** Treatment against holdout and against the global control group, with 95 % intervals, as charts and numbers. */
 function Lift({ report }: { report: CampaignReport }) {
@@ -165,54 +140,64 @@ function Lift({ report }: { report: CampaignReport }) {
           <LiftChart items={revenueItems} label={t('campaigns.report.revenueLiftChart', { confidence })} show={money} minInterval={1} />
         </div>
       </div>
-      <div className="table-wrap">
-        <table className="table table-compact lift-table">
-          <caption className="visually-hidden">{t('campaigns.report.lift')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('campaigns.report.comparison')}</th>
-              <th scope="col" className="numeric">
-                {t('campaigns.report.recipients')}
-              </th>
-              <th scope="col" className="numeric">
-                {t('campaigns.report.convRate')}
-              </th>
-              <th scope="col" className="numeric">
-                {t('campaigns.report.rpr')}
-              </th>
-              <th scope="col">{t('campaigns.report.absLift')}</th>
-              <th scope="col">{t('campaigns.report.relLift')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {comparisons.map((c) => (
-              <tr key={c.key}>
-                <td className="strong">{c.label}</td>
-                <td className="numeric">
-                  {format.number(c.lift.treatment.n)} / {format.number(c.lift.control.n)}
-                </td>
-                <td className="numeric">
-                  {pct(c.lift.treatment.conversionRate)} / {pct(c.lift.control.conversionRate)}
-                </td>
-                <td className="numeric">
-                  {c.lift.treatment.revenuePerRecipient === null ? t('common.none') : money(c.lift.treatment.revenuePerRecipient)} /{' '}
-                  {c.lift.control.revenuePerRecipient === null ? t('common.none') : money(c.lift.control.revenuePerRecipient)}
-                </td>
-                <td>
-                  {ci(c.lift.conversionRate.absolute, points)}
-                  <br />
-                  <span className="muted small">{ci(c.lift.revenuePerRecipient.absolute, money)}</span>
-                </td>
-                <td>
-                  {ci(c.lift.conversionRate.relative, (v) => `${(v * 100).toFixed(1)}%`)}
-                  <br />
-                  <span className="muted small">{ci(c.lift.revenuePerRecipient.relative, (v) => `${(v * 100).toFixed(1)}%`)}</span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        className="table table-compact lift-table"
+        caption={t('campaigns.report.lift')}
+        captionHidden
+        rows={comparisons}
+        rowKey={(c) => c.key}
+        columns={[
+          { header: t('campaigns.report.comparison'), className: 'strong', cell: (c) => c.label },
+          {
+            header: t('campaigns.report.recipients'),
+            numeric: true,
+            cell: (c) => (
+              <>
+                {format.number(c.lift.treatment.n)} / {format.number(c.lift.control.n)}
+              </>
+            ),
+          },
+          {
+            header: t('campaigns.report.convRate'),
+            numeric: true,
+            cell: (c) => (
+              <>
+                {pct(c.lift.treatment.conversionRate)} / {pct(c.lift.control.conversionRate)}
+              </>
+            ),
+          },
+          {
+            header: t('campaigns.report.rpr'),
+            numeric: true,
+            cell: (c) => (
+              <>
+                {c.lift.treatment.revenuePerRecipient === null ? t('common.none') : money(c.lift.treatment.revenuePerRecipient)} /{' '}
+                {c.lift.control.revenuePerRecipient === null ? t('common.none') : money(c.lift.control.revenuePerRecipient)}
+              </>
+            ),
+          },
+          {
+            header: t('campaigns.report.absLift'),
+            cell: (c) => (
+              <>
+                {ci(c.lift.conversionRate.absolute, points)}
+                <br />
+                <span className="muted small">{ci(c.lift.revenuePerRecipient.absolute, money)}</span>
+              </>
+            ),
+          },
+          {
+            header: t('campaigns.report.relLift'),
+            cell: (c) => (
+              <>
+                {ci(c.lift.conversionRate.relative, (v) => `${(v * 100).toFixed(1)}%`)}
+                <br />
+                <span className="muted small">{ci(c.lift.revenuePerRecipient.relative, (v) => `${(v * 100).toFixed(1)}%`)}</span>
+              </>
+            ),
+          },
+        ]}
+      />
       <details className="disclosure">
         <summary>{t('campaigns.report.method')}</summary>
         <p className="small">{comparisons[0]!.lift.methods.conversionRate}</p>

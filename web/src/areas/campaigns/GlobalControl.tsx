@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
-import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
 import { LiftChart } from './LiftChart.tsx';
 import type { LiftReport } from './types.ts';
+import { Loaded } from '../../components/Loaded.tsx';
 
 const MONTHS = 12;
 
@@ -15,17 +15,16 @@ export function GlobalControl() {
     const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - (MONTHS - 1), 1));
     return `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
   }, []);
-  const { data, error, loading, reload } = useApi<{ data: { month: string; lift: LiftReport }[] }>(`/v1/messaging/global-control?${range}`);
+  const control = useApi<{ data: { month: string; lift: LiftReport }[] }>(`/v1/messaging/global-control?${range}`);
   const points = (v: number) => `${(v * 100).toFixed(1)}pt`;
-  const items = useMemo(() => data?.data.map((m) => ({ label: m.month, interval: m.lift.conversionRate.absolute })) ?? [], [data]);
+  const items = useMemo(() => control.data?.data.map((m) => ({ label: m.month, interval: m.lift.conversionRate.absolute })) ?? [], [control.data]);
   return (
     <section className="card" aria-labelledby="global-control-title">
       <h2 id="global-control-title">{t('campaigns.global.title')}</h2>
       <p className="muted small">{t('campaigns.global.intro')}</p>
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {data === undefined && loading && <Loading inline />}
-      {data && data.data.length === 0 && <p className="muted">{t('campaigns.global.empty')}</p>}
-      {data && data.data.length > 0 && <LiftChart items={items} label={t('campaigns.global.chart')} show={points} />}
+      <Loaded state={control} inline isEmpty={(d) => d.data.length === 0} empty={<p className="muted">{t('campaigns.global.empty')}</p>}>
+        {() => <LiftChart items={items} label={t('campaigns.global.chart')} show={points} />}
+      </Loaded>
     </section>
   );
 }

@@ -1,8 +1,9 @@
-import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Stat } from '../../components/Stat.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
 import type { Interval, Performance } from './types.ts';
+import { Loaded } from '../../components/Loaded.tsx';
 
 /**
  * The performance page of a campaign or a journey (the same props for both): engagement with
@@ -11,13 +12,13 @@ import type { Interval, Performance } from './types.ts';
  */
 export function PerformancePanel({ url, title }: { url: string; title?: string }) {
   const { t } = useI18n();
-  const { data, error, loading, reload } = useApi<Performance>(url);
+  const performance = useApi<Performance>(url);
   return (
     <section className="card performance-panel" aria-labelledby="performance-title" data-testid="performance">
       <h2 id="performance-title">{title ?? t('campaigns.perf.title')}</h2>
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {!data && loading && <Loading inline />}
-      {data && <Figures p={data} />}
+      <Loaded state={performance} inline>
+        {(data) => <Figures p={data} />}
+      </Loaded>
     </section>
   );
 }
@@ -78,11 +79,3 @@ function Figures({ p }: { p: Performance }) {
   );
 }
 
-function Stat({ label, value, help, testId }: { label: string; value: string; help?: string; testId?: string }) {
-  return (
-    <div className="stat" title={help}>
-      <dt>{label}</dt>
-      <dd data-testid={testId}>{value}</dd>
-    </div>
-  );
-}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ErrorNotice } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { fullName } from '../../names.ts';
 import { usePreview } from '../segments/usePreview.ts';
@@ -30,11 +31,7 @@ export function PreviewCustomerSelect({ id, picker }: { id: string; picker: Retu
         <div className="field">
           <label htmlFor={id}>{t('campaigns.preview.customer')}</label>
           <select id={id} value={customer} onChange={(e) => setCustomer(e.target.value)}>
-            {sample.sample.map((c) => (
-              <option key={c.id} value={c.id}>
-                {fullName(c) ?? c.externalId} {c.email ? `<${c.email}>` : ''}
-              </option>
-            ))}
+            <Options items={sample.sample} value={(c) => c.id} label={(c) => `${fullName(c) ?? c.externalId} ${c.email ? `<${c.email}>` : ''}`} />
           </select>
         </div>
       )}

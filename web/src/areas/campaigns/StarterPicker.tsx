@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { ErrorNotice } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
 import type { Template } from './types.ts';
@@ -32,11 +33,7 @@ export function StarterPicker({ onPick }: { onPick: (starter: Starter, lang: Lan
         <label htmlFor="campaign-starter">{t('campaigns.starter.label')}</label>
         <select id="campaign-starter" value={key} onChange={(e) => setKey(e.target.value)} disabled={!data}>
           <option value="">{t('campaigns.starter.none')}</option>
-          {starters.map((s) => (
-            <option key={s.key} value={s.key}>
-              {s.name[locale]}
-            </option>
-          ))}
+          <Options items={starters} value={(s) => s.key} label={(s) => s.name[locale]} />
         </select>
       </div>
       {starter && (

@@ -1,3 +1,6 @@
+/** Shapes of the messaging API: aliases of /openapi.json (apiTypes.ts) where a route declares its answer. */
+import type { Get, Item } from '../../apiTypes.ts';
+
 export const CHANNELS = ['email', 'line', 'sms', 'push', 'webhook', 'dm'] as const;
 export type Channel = (typeof CHANNELS)[number];
 export type MessageClass = 'marketing' | 'transactional';
@@ -12,27 +15,6 @@ export type Template =
   | { channel: 'push'; title: string; body: string; data?: Record<string, string> }
   | { channel: 'webhook'; payload: Record<string, unknown> }
   | { channel: 'dm'; card: 'birthday' | 'coupon'; message: string };
-
-export interface Campaign {
-  id: string;
-  name: string;
-  channel: Channel;
-  class: MessageClass;
-  segmentId: string;
-  template: Template;
-  holdoutPercent: number;
-  couponCampaignId: string | null;
-  conversionWindowDays: number;
-  status: CampaignStatus;
-  scheduledAt: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  createdAt: string;
-}
-
-export interface CampaignWithCounts extends Campaign {
-  counts: Partial<Record<DeliveryState, number>>;
-}
 
 export interface Interval {
   estimate: number;
@@ -91,53 +73,10 @@ export type Content =
   | { channel: 'webhook'; payload: Record<string, unknown> }
   | { channel: 'dm'; card: 'birthday' | 'coupon'; message: string; couponCode: string | null; recipient: Record<string, unknown> };
 
-export interface CustomerMessage {
-  deliveryId: string;
-  campaignId: string;
-  campaignName: string;
-  channel: Channel;
-  class: MessageClass;
-  arm: Arm;
-  state: DeliveryState;
-  reason: string | null;
-  createdAt: string;
-  sentAt: string | null;
-  openedAt: string | null;
-  clickedAt: string | null;
-  log: { at: string; kind: string; reason: string | null }[];
-}
-
-export interface CouponCampaign {
-  id: string;
-  name: string;
-  status: string;
-}
-
-/** GET /v1/campaigns/:id/performance and /v1/journeys/:id/performance (money in minor units of `currency`). */
-export interface Performance {
-  currency: string;
-  conversionWindowDays: number;
-  engagement: {
-    sent: number;
-    delivered: number;
-    opens: { total: number; human: number; machine: number };
-    clicks: number;
-    unsubscribes: number;
-    bounces: { hard: number; soft: number };
-    complaints: number;
-  };
-  lastTouch: { orders: number; customers: number; revenue: number };
-  incremental: { control: 'holdout' | 'global_control' | null; treated: number; controlSize: number; conversions: Interval | null; revenue: Interval | null; confidence: number };
-}
-
-/** GET /v1/insights/message-revenue */
-export interface MessageRevenue {
-  from: string;
-  to: string;
-  currency: string;
-  attributedRevenue: number;
-  attributed: { campaigns: Performance['lastTouch']; journeys: Performance['lastTouch'] };
-  incrementalRevenue: Interval | null;
-  measured: { campaigns: number; campaignsStarted: number; journeys: number; journeysEntered: number };
-  confidence: number;
-}
+export type Campaign = Get<'/v1/campaigns/{id}'>;
+export type CampaignWithCounts = Item<Get<'/v1/campaigns'>['data']>;
+export type CustomerMessage = Item<Get<'/v1/customers/{id}/messages'>['data']>;
+export type CouponCampaign = Item<Get<'/v1/coupon-campaigns'>['data']>;
+/** Campaigns' and journeys' performance (money in minor units of `currency`). */
+export type Performance = Get<'/v1/campaigns/{id}/performance'>;
+export type MessageRevenue = Get<'/v1/insights/message-revenue'>;

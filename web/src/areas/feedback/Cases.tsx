@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api } from '../../api.ts';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
@@ -99,11 +100,7 @@ export function CaseCard({ value, assignees, onChanged }: { value: SurveyCase; a
           <dd>
             <select id={`assignee-${value.id}`} value={value.assigneeId ?? ''} disabled={!canEdit || busy} onChange={(e) => void patch({ assigneeId: e.target.value || null })}>
               <option value="">{t('feedback.case.unassigned')}</option>
-              {assignees.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.name ?? a.email}
-                </option>
-              ))}
+              <Options items={assignees} value={(a) => a.id} label={(a) => a.name ?? a.email} />
             </select>
           </dd>
         </div>

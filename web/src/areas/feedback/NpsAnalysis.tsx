@@ -1,11 +1,14 @@
 import { useMemo, useState } from 'react';
 import { Chart, type ChartOption } from '../../components/Chart.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
+import { Stat } from '../../components/Stat.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
+import { useGlossary } from '../../glossary.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
 import { localizedText, type NpsSummary, type Survey, type Theme } from './types.ts';
-import { useGlossary } from '../../glossary.ts';
 
 const DIMENSIONS = ['segment', 'tier', 'cohort', 'product'] as const;
 type Dimension = (typeof DIMENSIONS)[number];
@@ -59,11 +62,7 @@ export function NpsAnalysis() {
         <label htmlFor="feedback-survey">{t('feedback.nps.survey')}</label>
         <select id="feedback-survey" value={survey} onChange={(e) => setSurvey(e.target.value)}>
           <option value="">{t('feedback.nps.allSurveys')}</option>
-          {npsSurveys.map((x) => (
-            <option key={x.id} value={x.id}>
-              {localizedText(x.title, locale)}
-            </option>
-          ))}
+          <Options items={npsSurveys} value={(x) => x.id} label={(x) => localizedText(x.title, locale)} />
         </select>
       </div>
       {summary.error !== undefined && <ErrorNotice error={summary.error} onRetry={summary.reload} />}
@@ -83,22 +82,10 @@ export function NpsAnalysis() {
                 <span className="stat-note">{t('feedback.nps.interval', { low: one(s.ciLow), high: one(s.ciHigh) })}</span>
               </dd>
             </div>
-            <div className="stat">
-              <dt>{t('feedback.nps.responses')}</dt>
-              <dd>{format.number(s.responses)}</dd>
-            </div>
-            <div className="stat">
-              <dt>{t('feedback.nps.promoters')}</dt>
-              <dd>{format.number(s.promoters)}</dd>
-            </div>
-            <div className="stat">
-              <dt>{t('feedback.nps.passives')}</dt>
-              <dd>{format.number(s.passives)}</dd>
-            </div>
-            <div className="stat">
-              <dt>{t('feedback.nps.detractors')}</dt>
-              <dd>{format.number(s.detractors)}</dd>
-            </div>
+            <Stat label={t('feedback.nps.responses')} value={format.number(s.responses)} />
+            <Stat label={t('feedback.nps.promoters')} value={format.number(s.promoters)} />
+            <Stat label={t('feedback.nps.passives')} value={format.number(s.passives)} />
+            <Stat label={t('feedback.nps.detractors')} value={format.number(s.detractors)} />
           </dl>
           <section className="card" aria-labelledby="feedback-trend">
             <h2 id="feedback-trend">{t('feedback.nps.trend')}</h2>
@@ -108,40 +95,23 @@ export function NpsAnalysis() {
             <div className="toolbar">
               <h2 id="feedback-by">{t('feedback.nps.by')}</h2>
               <select aria-label={t('feedback.nps.by')} value={dimension} onChange={(e) => setDimension(e.target.value as Dimension)}>
-                {DIMENSIONS.map((d) => (
-                  <option key={d} value={d}>
-                    {t(`feedback.nps.by.${d}`)}
-                  </option>
-                ))}
+                <Options items={DIMENSIONS} label={(d) => t(`feedback.nps.by.${d}`)} />
               </select>
             </div>
             {groups.error !== undefined && <ErrorNotice error={groups.error} onRetry={groups.reload} />}
             {groups.data && groups.data.data.length === 0 && <p className="muted">{t('feedback.nps.noGroups')}</p>}
             {groups.data && groups.data.data.length > 0 && (
-              <div className="table-wrap">
-                <table className="table table-compact">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('feedback.nps.group')}</th>
-                      <th scope="col">{t('feedback.nps.responses')}</th>
-                      <th scope="col">{t('feedback.nps.score')}</th>
-                      <th scope="col">{t('feedback.nps.band')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {groups.data.data.map((g) => (
-                      <tr key={g.key}>
-                        <td>{g.key === '-' ? t('feedback.nps.none') : dimension === 'segment' ? words.segmentName(g.key) : g.key}</td>
-                        <td className="amount">{format.number(g.responses)}</td>
-                        <td className="amount">{one(g.nps)}</td>
-                        <td>
-                          <IntervalBar low={g.ciLow} high={g.ciHigh} value={g.nps} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table
+                className="table table-compact"
+                rows={groups.data.data}
+                rowKey={(g) => g.key}
+                columns={[
+                  { header: t('feedback.nps.group'), cell: (g) => (g.key === '-' ? t('feedback.nps.none') : dimension === 'segment' ? words.segmentName(g.key) : g.key) },
+                  { header: t('feedback.nps.responses'), className: 'amount', cell: (g) => format.number(g.responses) },
+                  { header: t('feedback.nps.score'), className: 'amount', cell: (g) => one(g.nps) },
+                  { header: t('feedback.nps.band'), cell: (g) => <IntervalBar low={g.ciLow} high={g.ciHigh} value={g.nps} /> },
+                ]}
+              />
             )}
           </section>
           <Themes data={themes.data} error={themes.error} reload={themes.reload} />

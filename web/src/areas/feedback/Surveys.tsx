@@ -2,6 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { CodeBlock } from '../../components/CodeBlock.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { hasScope, useSession } from '../../session.tsx';
@@ -49,53 +51,46 @@ export function Surveys() {
         </div>
       )}
       {list.data && list.data.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('feedback.surveys.title')}</th>
-                <th scope="col">{t('feedback.surveys.kind')}</th>
-                <th scope="col">{t('feedback.surveys.status')}</th>
-                <th scope="col">{t('feedback.surveys.responses')}</th>
-                <th scope="col">{t('feedback.surveys.score')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('feedback.surveys.edit')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.data.map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    <span className="strong">{localizedText(s.title, locale)}</span>
-                    <div className="muted small mono">{s.slug}</div>
-                  </td>
-                  <td>{t(`feedback.kind.${s.kind}`)}</td>
-                  <td>{t(`feedback.surveyStatus.${s.status}`)}</td>
-                  <td className="amount">{format.number(s.responses ?? 0)}</td>
-                  <td className="amount">
-                    <SurveyScore survey={s} />
-                  </td>
-                  <td className="actions">
-                    {canEdit && (
-                      <button type="button" className="button button-small button-secondary" onClick={() => setEditing(s)}>
-                        {t('feedback.surveys.edit')}
-                      </button>
-                    )}{' '}
-                    <a className="button button-small button-ghost" href={`/v1/surveys/${s.id}/responses.csv`} download aria-label={t('feedback.surveys.exportLabel', { title: localizedText(s.title, locale) })}>
-                      {t('feedback.surveys.export')}
-                    </a>{' '}
-                    {canEdit && (
-                      <button type="button" className="button button-small button-ghost" onClick={() => void showAnonymous(s)}>
-                        {t('feedback.surveys.anonymous')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          rows={list.data.data}
+          rowKey={(s) => s.id}
+          columns={[
+            {
+              header: t('feedback.surveys.title'),
+              cell: (s) => (
+                <>
+                  <span className="strong">{localizedText(s.title, locale)}</span>
+                  <div className="muted small mono">{s.slug}</div>
+                </>
+              ),
+            },
+            { header: t('feedback.surveys.kind'), cell: (s) => t(`feedback.kind.${s.kind}`) },
+            { header: t('feedback.surveys.status'), cell: (s) => t(`feedback.surveyStatus.${s.status}`) },
+            { header: t('feedback.surveys.responses'), className: 'amount', cell: (s) => format.number(s.responses ?? 0) },
+            { header: t('feedback.surveys.score'), className: 'amount', cell: (s) => <SurveyScore survey={s} /> },
+            {
+              header: <span className="visually-hidden">{t('feedback.surveys.edit')}</span>,
+              className: 'actions',
+              cell: (s) => (
+                <>
+                  {canEdit && (
+                    <button type="button" className="button button-small button-secondary" onClick={() => setEditing(s)}>
+                      {t('feedback.surveys.edit')}
+                    </button>
+                  )}{' '}
+                  <a className="button button-small button-ghost" href={`/v1/surveys/${s.id}/responses.csv`} download aria-label={t('feedback.surveys.exportLabel', { title: localizedText(s.title, locale) })}>
+                    {t('feedback.surveys.export')}
+                  </a>{' '}
+                  {canEdit && (
+                    <button type="button" className="button button-small button-ghost" onClick={() => void showAnonymous(s)}>
+                      {t('feedback.surveys.anonymous')}
+                    </button>
+                  )}
+                </>
+              ),
+            },
+          ]}
+        />
       )}
       {anonymous && (
         <section className="card" aria-labelledby="feedback-anonymous">
@@ -175,11 +170,7 @@ function SurveyForm({ initial, onDone }: { initial: Survey | null; onDone: () =>
         <div className="field">
           <label htmlFor="survey-kind">{t('feedback.surveys.kind')}</label>
           <select id="survey-kind" value={d.kind} disabled={!!initial} onChange={(e) => update({ kind: e.target.value as SurveyKind })}>
-            {KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`feedback.kind.${k}`)}
-              </option>
-            ))}
+            <Options items={KINDS} label={(k) => t(`feedback.kind.${k}`)} />
           </select>
         </div>
         <div className="field">
@@ -200,11 +191,7 @@ function SurveyForm({ initial, onDone }: { initial: Survey | null; onDone: () =>
         <div className="field">
           <label htmlFor="survey-status">{t('feedback.surveys.status')}</label>
           <select id="survey-status" value={d.status} onChange={(e) => update({ status: e.target.value as Survey['status'] })}>
-            {(['draft', 'active', 'closed'] as const).map((s) => (
-              <option key={s} value={s}>
-                {t(`feedback.surveyStatus.${s}`)}
-              </option>
-            ))}
+            <Options items={(['draft', 'active', 'closed'] as const)} label={(s) => t(`feedback.surveyStatus.${s}`)} />
           </select>
         </div>
         <div className="field">
@@ -225,11 +212,7 @@ function SurveyForm({ initial, onDone }: { initial: Survey | null; onDone: () =>
               <div className="field">
                 <label htmlFor={`q-type-${i}`}>{t('feedback.form.qType')}</label>
                 <select id={`q-type-${i}`} value={q.type} onChange={(e) => setQuestion(i, { type: e.target.value as QuestionType })}>
-                  {CUSTOM_TYPES.map((type) => (
-                    <option key={type} value={type}>
-                      {t(`feedback.qtype.${type}`)}
-                    </option>
-                  ))}
+                  <Options items={CUSTOM_TYPES} label={(type) => t(`feedback.qtype.${type}`)} />
                 </select>
               </div>
               <div className="field">

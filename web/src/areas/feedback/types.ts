@@ -1,4 +1,9 @@
-/** API shapes of the surveys module (src/modules/surveys/types.ts, service.ts). */
+/**
+ * API shapes of the surveys module (src/modules/surveys/types.ts, service.ts). By hand but for the NPS
+ * summary: the survey, case and theme routes declare no response schema.
+ */
+import type { Get } from '../../apiTypes.ts';
+
 export type Localized = { ja?: string; en?: string };
 export type SurveyKind = 'nps' | 'csat' | 'ces' | 'custom';
 export type QuestionType = 'nps' | 'csat' | 'ces' | 'single' | 'multiple' | 'rating' | 'text';
@@ -13,15 +18,7 @@ export interface Question {
   max?: number;
 }
 
-export interface NpsSummary {
-  responses: number;
-  promoters: number;
-  passives: number;
-  detractors: number;
-  nps: number | null;
-  ciLow: number | null;
-  ciHigh: number | null;
-}
+export type NpsSummary = Get<'/v1/feedback/nps'>;
 
 export interface Survey {
   id: string;

@@ -1,7 +1,8 @@
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import { CodeBlock } from '../../components/CodeBlock.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
@@ -91,35 +92,21 @@ function RenewalRisk() {
       {!risk.data && risk.loading && <Loading />}
       {risk.data && risk.data.data.length === 0 && <p className="muted">{t('insights.accounts.noRisk')}</p>}
       {risk.data && risk.data.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table insights-rows">
-            <caption className="visually-hidden">{t('insights.accounts.renewalRisk')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('insights.accounts.account')}</th>
-                <th scope="col" className="numeric">{t('insights.accounts.mrrAtRisk')}</th>
-                <th scope="col" className="numeric">{t('insights.accounts.mrr')}</th>
-                <th scope="col" className="numeric">{t('insights.accounts.score')}</th>
-                <th scope="col" className="numeric">{t('insights.accounts.renews')}</th>
-                <th scope="col">{t('insights.accounts.why')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {risk.data.data.slice(0, 10).map((a) => (
-                <tr key={a.accountId}>
-                  <th scope="row">{a.name ?? a.externalId}</th>
-                  <td className="numeric">{format.money(Math.round(a.mrrAtRiskMinor))}</td>
-                  <td className="numeric">{format.money(a.mrrMinor)}</td>
-                  <td className="numeric">
-                    <span className={`badge ${STATUS_BADGE[a.status]}`}>{Math.round(a.score)}</span>
-                  </td>
-                  <td className="numeric">{a.renewsAt ? format.date(a.renewsAt) : t('common.none')}</td>
-                  <td>{weakestSignals(a)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          className="table insights-rows"
+          caption={t('insights.accounts.renewalRisk')}
+          captionHidden
+          rows={risk.data.data.slice(0, 10)}
+          rowKey={(a) => a.accountId}
+          columns={[
+            { header: t('insights.accounts.account'), rowHeader: true, cell: (a) => a.name ?? a.externalId },
+            { header: t('insights.accounts.mrrAtRisk'), numeric: true, cell: (a) => format.money(Math.round(a.mrrAtRiskMinor)) },
+            { header: t('insights.accounts.mrr'), numeric: true, cell: (a) => format.money(a.mrrMinor) },
+            { header: t('insights.accounts.score'), numeric: true, cell: (a) => <span className={`badge ${STATUS_BADGE[a.status]}`}>{Math.round(a.score)}</span> },
+            { header: t('insights.accounts.renews'), numeric: true, cell: (a) => (a.renewsAt ? format.date(a.renewsAt) : t('common.none')) },
+            { header: t('insights.accounts.why'), cell: weakestSignals },
+          ]}
+        />
       )}
     </section>
   );
@@ -134,50 +121,32 @@ function AccountTable({ accounts, busy }: { accounts: AccountHealth[]; busy: boo
   const weakestSignals = useWeakestSignals();
   const [open, setOpen] = useState<string | null>(null);
   return (
-    <div className="table-wrap" aria-busy={busy}>
-      <table className="table insights-rows">
-        <caption className="visually-hidden">{t('insights.accounts.list')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('insights.accounts.account')}</th>
-            <th scope="col" className="numeric">{t('insights.accounts.score')}</th>
-            <th scope="col">{t('insights.accounts.status')}</th>
-            <th scope="col" className="numeric">{t('insights.accounts.mrr')}</th>
-            <th scope="col" className="numeric">{t('insights.accounts.seats')}</th>
-            <th scope="col" className="numeric">{t('insights.accounts.renews')}</th>
-            <th scope="col">{t('insights.accounts.why')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {accounts.map((a) => (
-            <Fragment key={a.accountId}>
-              <tr>
-                <th scope="row">
-                  <button type="button" className="link-button" aria-expanded={open === a.accountId} onClick={() => setOpen(open === a.accountId ? null : a.accountId)}>
-                    {a.name ?? a.externalId}
-                  </button>
-                </th>
-                <td className="numeric">{Math.round(a.score)}</td>
-                <td>
-                  <span className={`badge ${STATUS_BADGE[a.status]}`}>{t(STATUS_KEYS[a.status])}</span>
-                </td>
-                <td className="numeric">{format.money(a.mrrMinor)}</td>
-                <td className="numeric">{format.number(a.seats)}</td>
-                <td className="numeric">{a.renewsAt ? format.date(a.renewsAt) : t('common.none')}</td>
-                <td>{weakestSignals(a)}</td>
-              </tr>
-              {open === a.accountId && (
-                <tr className="insights-signals-row">
-                  <td colSpan={7}>
-                    <SignalBreakdown account={a} />
-                  </td>
-                </tr>
-              )}
-            </Fragment>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      className="table insights-rows"
+      busy={busy}
+      caption={t('insights.accounts.list')}
+      captionHidden
+      rows={accounts}
+      rowKey={(a) => a.accountId}
+      detail={{ className: 'insights-signals-row', render: (a) => (open === a.accountId ? <SignalBreakdown account={a} /> : null) }}
+      columns={[
+        {
+          header: t('insights.accounts.account'),
+          rowHeader: true,
+          cell: (a) => (
+            <button type="button" className="link-button" aria-expanded={open === a.accountId} onClick={() => setOpen(open === a.accountId ? null : a.accountId)}>
+              {a.name ?? a.externalId}
+            </button>
+          ),
+        },
+        { header: t('insights.accounts.score'), numeric: true, cell: (a) => Math.round(a.score) },
+        { header: t('insights.accounts.status'), cell: (a) => <span className={`badge ${STATUS_BADGE[a.status]}`}>{t(STATUS_KEYS[a.status])}</span> },
+        { header: t('insights.accounts.mrr'), numeric: true, cell: (a) => format.money(a.mrrMinor) },
+        { header: t('insights.accounts.seats'), numeric: true, cell: (a) => format.number(a.seats) },
+        { header: t('insights.accounts.renews'), numeric: true, cell: (a) => (a.renewsAt ? format.date(a.renewsAt) : t('common.none')) },
+        { header: t('insights.accounts.why'), cell: weakestSignals },
+      ]}
+    />
   );
 }
 
@@ -186,31 +155,21 @@ function SignalBreakdown({ account }: { account: AccountHealth }) {
   const percent = usePercent();
   const signalName = useSignalName();
   return (
-    <table className="table insights-rows insights-signals">
-      <caption>{t('insights.accounts.signals', { account: account.name ?? account.externalId })}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('insights.accounts.signal')}</th>
-          <th scope="col" className="numeric">{t('insights.accounts.measured')}</th>
-          <th scope="col" className="numeric">{t('insights.accounts.signalScore')}</th>
-          <th scope="col" className="numeric">{t('insights.accounts.weight')}</th>
-          <th scope="col" className="numeric">{t('insights.accounts.points')}</th>
-          <th scope="col" className="numeric">{t('insights.accounts.lost')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {account.signals.map((s) => (
-          <tr key={s.signal}>
-            <th scope="row">{signalName(s.signal)}</th>
-            <td className="numeric">{s.raw === null ? t('insights.accounts.noData') : Math.round(s.raw * 100) / 100}</td>
-            <td className="numeric">{s.score === null ? t('common.none') : percent(s.score, 0)}</td>
-            <td className="numeric">{s.weight}</td>
-            <td className="numeric">{s.points.toFixed(1)}</td>
-            <td className={`numeric ${s.lostPoints >= 1 ? 'insights-down' : ''}`}>{s.lostPoints.toFixed(1)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table
+      wrap={false}
+      className="table insights-rows insights-signals"
+      caption={t('insights.accounts.signals', { account: account.name ?? account.externalId })}
+      rows={account.signals}
+      rowKey={(s) => s.signal}
+      columns={[
+        { header: t('insights.accounts.signal'), rowHeader: true, cell: (s) => signalName(s.signal) },
+        { header: t('insights.accounts.measured'), numeric: true, cell: (s) => (s.raw === null ? t('insights.accounts.noData') : Math.round(s.raw * 100) / 100) },
+        { header: t('insights.accounts.signalScore'), numeric: true, cell: (s) => (s.score === null ? t('common.none') : percent(s.score, 0)) },
+        { header: t('insights.accounts.weight'), numeric: true, cell: (s) => s.weight },
+        { header: t('insights.accounts.points'), numeric: true, cell: (s) => s.points.toFixed(1) },
+        { header: t('insights.accounts.lost'), numeric: true, cell: (s) => <span className={s.lostPoints >= 1 ? 'insights-down' : undefined}>{s.lostPoints.toFixed(1)}</span> },
+      ]}
+    />
   );
 }
 

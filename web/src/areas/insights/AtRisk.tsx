@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
@@ -50,11 +51,7 @@ function AtRiskList() {
               setOffset(0);
             }}
           >
-            {THRESHOLDS.map((v) => (
-              <option key={v} value={v}>
-                {t('insights.atRisk.below', { value: `${v * 100}%` })}
-              </option>
-            ))}
+            <Options items={THRESHOLDS} label={(v) => t('insights.atRisk.below', { value: `${v * 100}%` })} />
           </select>
         </label>
         <label>
@@ -66,11 +63,7 @@ function AtRiskList() {
               setOffset(0);
             }}
           >
-            {MIN_FM.map((v) => (
-              <option key={v} value={v}>
-                {t('insights.atRisk.fmAtLeast', { fm: v })}
-              </option>
-            ))}
+            <Options items={MIN_FM} label={(v) => t('insights.atRisk.fmAtLeast', { fm: v })} />
           </select>
         </label>
         <label className="checkbox">

@@ -1,6 +1,8 @@
 import { useMemo, useState } from 'react';
 import { Chart, type ChartOption } from '../../components/Chart.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
@@ -99,30 +101,18 @@ function SegmentTotals({ report }: { report: RfmReport }) {
   return (
     <details className="insights-details">
       <summary>{t('insights.rfm.segments')}</summary>
-      <div className="table-wrap">
-        <table className="table insights-rows">
-          <thead>
-            <tr>
-              <th scope="col">{t('insights.col.segment')}</th>
-              <th scope="col" className="numeric">{t('insights.col.customers')}</th>
-              <th scope="col" className="numeric">{t('insights.col.share')}</th>
-              <th scope="col" className="numeric">{t('insights.col.revenue')}</th>
-              <th scope="col" className="numeric">{t('insights.col.revenueShare')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.segments.map((s) => (
-              <tr key={s.segment}>
-                <td>{segmentName(s.segment)}</td>
-                <td className="numeric">{format.number(s.customers)}</td>
-                <td className="numeric">{percent(s.share)}</td>
-                <td className="numeric">{format.money(s.revenueMinor)}</td>
-                <td className="numeric">{percent(s.revenueShare)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        className="table insights-rows"
+        rows={report.segments}
+        rowKey={(s) => s.segment}
+        columns={[
+          { header: t('insights.col.segment'), cell: (s) => segmentName(s.segment) },
+          { header: t('insights.col.customers'), numeric: true, cell: (s) => format.number(s.customers) },
+          { header: t('insights.col.share'), numeric: true, cell: (s) => percent(s.share) },
+          { header: t('insights.col.revenue'), numeric: true, cell: (s) => format.money(s.revenueMinor) },
+          { header: t('insights.col.revenueShare'), numeric: true, cell: (s) => percent(s.revenueShare) },
+        ]}
+      />
     </details>
   );
 }
@@ -241,11 +231,7 @@ function StageFlowChart() {
         <label>
           <span className="visually-hidden">{t('insights.flow.period')}</span>
           <select value={days} onChange={(e) => setDays(Number(e.target.value))}>
-            {FLOW_DAYS.map((d) => (
-              <option key={d} value={d}>
-                {t('insights.flow.days', { days: d })}
-              </option>
-            ))}
+            <Options items={FLOW_DAYS} label={(d) => t('insights.flow.days', { days: d })} />
           </select>
         </label>
       </div>

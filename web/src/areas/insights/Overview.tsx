@@ -2,15 +2,16 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { Chart, type ChartOption } from '../../components/Chart.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { Onboarding } from '../../pages/Customers.tsx';
 import { hasScope, useSession } from '../../session.tsx';
-import { useApi } from '../../useApi.ts';
-import { signedPoints, usePercent } from './shared.tsx';
-import { MessageRevenueCard } from './MessageRevenueCard.tsx';
 import type { Page } from '../../types.ts';
+import { useApi } from '../../useApi.ts';
+import { MessageRevenueCard } from './MessageRevenueCard.tsx';
+import { signedPoints, usePercent } from './shared.tsx';
 import type { ComparisonBasis, Granularity, KpiDefinition, KpiReport, KpiValue } from './types.ts';
 
 /** The cards of the Overview, in reading order. */
@@ -142,11 +143,7 @@ function KpiOverview() {
       <label className="toolbar">
         {t('insights.compare.label')}
         <select value={basis} onChange={(e) => setBasis(e.target.value as ComparisonBasis)}>
-          {(Object.keys(BASIS_KEYS) as ComparisonBasis[]).map((b) => (
-            <option key={b} value={b}>
-              {t(BASIS_KEYS[b])}
-            </option>
-          ))}
+          <Options items={(Object.keys(BASIS_KEYS) as ComparisonBasis[])} label={(b) => t(BASIS_KEYS[b])} />
         </select>
       </label>
       {report.error !== undefined && <ErrorNotice error={report.error} onRetry={report.reload} />}
@@ -209,11 +206,7 @@ function PeriodPicker({
       <label>
         {t('insights.period.granularity')}
         <select value={granularity} onChange={(e) => onGranularity(e.target.value as Granularity)}>
-          {(Object.keys(GRANULARITY_KEYS) as Granularity[]).map((g) => (
-            <option key={g} value={g}>
-              {t(GRANULARITY_KEYS[g])}
-            </option>
-          ))}
+          <Options items={(Object.keys(GRANULARITY_KEYS) as Granularity[])} label={(g) => t(GRANULARITY_KEYS[g])} />
         </select>
       </label>
       <label>
@@ -249,6 +242,9 @@ function useKpiFormat(): (definition: KpiDefinition | undefined, value: number) 
   };
 }
 
+/** A KPI no period has computed yet. */
+const NO_VALUE: KpiValue = { value: null, target: null, attainment: null, change: null, n: null, low: null, high: null, changeLow: null, changeHigh: null, significance: null };
+
 function KpiCard({ kpi, report, onSaved }: { kpi: CardKey; report: KpiReport; onSaved: () => void }) {
   const { t, locale } = useI18n();
   const { scopes } = useSession();
@@ -260,7 +256,7 @@ function KpiCard({ kpi, report, onSaved }: { kpi: CardKey; report: KpiReport; on
   const series = report.periods.map((p) => p.kpis[kpi]?.value ?? null);
   const last = report.periods.at(-1)!;
   // The card shows the like-for-like comparison; the line shows every period, the partial one dashed.
-  const current: KpiValue = report.comparison?.kpis[kpi] ?? { value: null, target: null, attainment: null, change: null };
+  const current: KpiValue = report.comparison?.kpis[kpi] ?? NO_VALUE;
   const targetStart = report.comparison?.current.start ?? last.start;
   const title = t(KPI_KEYS[kpi]);
   const id = `kpi-${kpi}`;

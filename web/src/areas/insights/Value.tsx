@@ -3,6 +3,8 @@ import { api } from '../../api.ts';
 import { Chart, type ChartOption } from '../../components/Chart.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
+import { Stat } from '../../components/Stat.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { hasScope, useSession } from '../../session.tsx';
@@ -76,32 +78,17 @@ function Distributions() {
       <section className="card" aria-labelledby="clv-title">
         <h2 id="clv-title">{t('insights.value.clvTitle')}</h2>
         <dl className="stats stats-compact">
-          <div className="stat">
-            <dt>{t('insights.value.scored')}</dt>
-            <dd>{format.number(clv.customers)}</dd>
-          </div>
-          <div className="stat">
-            <dt>{t('insights.value.mean')}</dt>
-            <dd>{clv.meanMinor === null ? t('common.none') : format.money(Math.round(clv.meanMinor))}</dd>
-          </div>
-          <div className="stat">
-            <dt>{t('insights.value.median')}</dt>
-            <dd>{clv.medianMinor === null ? t('common.none') : format.money(Math.round(clv.medianMinor))}</dd>
-          </div>
+          <Stat label={t('insights.value.scored')} value={format.number(clv.customers)} />
+          <Stat label={t('insights.value.mean')} value={clv.meanMinor === null ? t('common.none') : format.money(Math.round(clv.meanMinor))} />
+          <Stat label={t('insights.value.median')} value={clv.medianMinor === null ? t('common.none') : format.money(Math.round(clv.medianMinor))} />
         </dl>
         {clv.customers === 0 ? <p className="muted">{t('insights.value.noClv')}</p> : <Chart option={charts.histogram} label={t('insights.value.clvTitle')} />}
       </section>
       <section className="card" aria-labelledby="pareto-title">
         <h2 id="pareto-title">{t('insights.value.paretoTitle')}</h2>
         <dl className="stats stats-compact">
-          <div className="stat">
-            <dt>{t('insights.value.buyers')}</dt>
-            <dd>{format.number(pareto.customers)}</dd>
-          </div>
-          <div className="stat">
-            <dt>{t('insights.value.top20')}</dt>
-            <dd>{top20 ? percent(top20.revenueShare) : t('common.none')}</dd>
-          </div>
+          <Stat label={t('insights.value.buyers')} value={format.number(pareto.customers)} />
+          <Stat label={t('insights.value.top20')} value={top20 ? percent(top20.revenueShare) : t('common.none')} />
         </dl>
         {pareto.customers === 0 ? <p className="muted">{t('insights.value.noBuyers')}</p> : <Chart option={charts.curve} label={t('insights.value.paretoTitle')} />}
       </section>
@@ -169,34 +156,29 @@ function ModelChoiceBlock({ choice }: { choice: ModelChoice | null }) {
                 : '')}
           </p>
           {choice.models.length > 0 && (
-            <div className="table-wrap">
-              <table className="table insights-rows">
-                <caption className="visually-hidden">{t('insights.choice.title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('insights.choice.model')}</th>
-                    <th scope="col" className="numeric">{t('insights.choice.rmse')}</th>
-                    <th scope="col" className="numeric">{t('insights.choice.mae')}</th>
-                    <th scope="col" className="numeric">{t('insights.choice.predicted')}</th>
-                    <th scope="col" className="numeric">{t('insights.choice.actual')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {choice.models.map((m) => (
-                    <tr key={m.model} aria-current={m.model === choice.chosen ? 'true' : undefined}>
-                      <th scope="row">
-                        {MODEL_NAMES[m.model]}{' '}
-                        {m.model === choice.chosen && <span className="badge badge-positive">{t('insights.choice.chosen')}</span>}
-                      </th>
-                      <td className="numeric">{num(m.rmse)}</td>
-                      <td className="numeric">{num(m.mae)}</td>
-                      <td className="numeric">{format.number(Math.round(m.predictedTotal))}</td>
-                      <td className="numeric">{format.number(m.actualTotal)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              className="table insights-rows"
+              caption={t('insights.choice.title')}
+              captionHidden
+              rows={choice.models}
+              rowKey={(m) => m.model}
+              rowProps={(m) => ({ 'aria-current': m.model === choice.chosen ? 'true' : undefined })}
+              columns={[
+                {
+                  header: t('insights.choice.model'),
+                  rowHeader: true,
+                  cell: (m) => (
+                    <>
+                      {MODEL_NAMES[m.model]} {m.model === choice.chosen && <span className="badge badge-positive">{t('insights.choice.chosen')}</span>}
+                    </>
+                  ),
+                },
+                { header: t('insights.choice.rmse'), numeric: true, cell: (m) => num(m.rmse) },
+                { header: t('insights.choice.mae'), numeric: true, cell: (m) => num(m.mae) },
+                { header: t('insights.choice.predicted'), numeric: true, cell: (m) => format.number(Math.round(m.predictedTotal)) },
+                { header: t('insights.choice.actual'), numeric: true, cell: (m) => format.number(m.actualTotal) },
+              ]}
+            />
           )}
         </>
       )}
@@ -216,25 +198,19 @@ function FitTable({ title, help, fit }: { title: string; help: string; fit: FitR
         <p className="muted">{t('insights.models.notFitted')}</p>
       ) : (
         <>
-          <table className="table insights-rows">
-            <caption className="visually-hidden">{title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('insights.models.param')}</th>
-                <th scope="col" className="numeric">{t('insights.models.estimate')}</th>
-                <th scope="col" className="numeric">{t('insights.models.se')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {Object.entries(fit.params).map(([name, v]) => (
-                <tr key={name}>
-                  <th scope="row" className="mono">{name}</th>
-                  <td className="numeric">{num(v)}</td>
-                  <td className="numeric">{num(fit.standardErrors[name] ?? NaN, 3)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            wrap={false}
+            className="table insights-rows"
+            caption={title}
+            captionHidden
+            rows={Object.entries(fit.params)}
+            rowKey={([name]) => name}
+            columns={[
+              { header: t('insights.models.param'), rowHeader: true, className: 'mono', cell: ([name]) => name },
+              { header: t('insights.models.estimate'), numeric: true, cell: ([, v]) => num(v) },
+              { header: t('insights.models.se'), numeric: true, cell: ([name]) => num(fit.standardErrors[name] ?? NaN, 3) },
+            ]}
+          />
           <dl className="fields insights-diagnostics">
             <div>
               <dt>{t('insights.models.converged')}</dt>
@@ -324,31 +300,20 @@ function HoldoutTable({ purchases, revenue }: { purchases: HoldoutReport; revenu
     [t('insights.backtest.revenue'), revenue, (v) => format.money(Math.round(v))],
   ];
   return (
-    <div className="table-wrap">
-      <table className="table insights-rows">
-        <caption className="visually-hidden">{t('insights.backtest.holdout')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('insights.backtest.measure')}</th>
-            <th scope="col" className="numeric">{t('insights.backtest.actualTotal')}</th>
-            <th scope="col" className="numeric">{t('insights.backtest.predictedTotal')}</th>
-            <th scope="col" className="numeric">{t('insights.backtest.mae')}</th>
-            <th scope="col" className="numeric">{t('insights.backtest.correlation')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(([label, r, fmt]) => (
-            <tr key={label}>
-              <th scope="row">{label}</th>
-              <td className="numeric">{fmt(r.actualTotal)}</td>
-              <td className="numeric">{fmt(r.predictedTotal)}</td>
-              <td className="numeric">{fmt(r.mae)}</td>
-              <td className="numeric">{r.correlation === null ? t('common.none') : r.correlation.toFixed(3)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      className="table insights-rows"
+      caption={t('insights.backtest.holdout')}
+      captionHidden
+      rows={rows}
+      rowKey={([label]) => label}
+      columns={[
+        { header: t('insights.backtest.measure'), rowHeader: true, cell: ([label]) => label },
+        { header: t('insights.backtest.actualTotal'), numeric: true, cell: ([, r, fmt]) => fmt(r.actualTotal) },
+        { header: t('insights.backtest.predictedTotal'), numeric: true, cell: ([, r, fmt]) => fmt(r.predictedTotal) },
+        { header: t('insights.backtest.mae'), numeric: true, cell: ([, r, fmt]) => fmt(r.mae) },
+        { header: t('insights.backtest.correlation'), numeric: true, cell: ([, r]) => (r.correlation === null ? t('common.none') : r.correlation.toFixed(3)) },
+      ]}
+    />
   );
 }
 

@@ -2,12 +2,13 @@ import { useState, type ReactNode } from 'react';
 import { api } from '../../api.ts';
 import { CodeBlock } from '../../components/CodeBlock.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
+import { RFM_SEGMENTS, STAGES, rfmKey, useGlossary } from '../../glossary.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
-import { RFM_SEGMENTS, STAGES, rfmKey, useGlossary } from '../../glossary.ts';
 import type { ModelsReport, ScoredCustomer, Stage } from './types.ts';
 
 /** Stage labels: the glossary's (src/lib/glossary.ts). */
@@ -138,62 +139,43 @@ export function ScoredCustomerTable({ customers, caption, busy, sort, atRisk = f
   const format = useFormat();
   const percent = usePercent();
   const segmentName = useSegmentName();
-  const header = (label: string, key?: CustomerSortKey) => {
-    if (!sort || !key) return <th scope="col" className="numeric">{label}</th>;
-    const active = sort.key === key;
-    return (
-      <th scope="col" className="numeric" aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
-        <button type="button" className="sort-button" onClick={() => sort.onSort(key)}>
-          {label}
-          <span aria-hidden="true">{active ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ' ↕'}</span>
-        </button>
-      </th>
-    );
-  };
+  const sortBy = (key: CustomerSortKey) => sort && { direction: sort.key === key ? sort.direction : null, onSort: () => sort.onSort(key) };
+  const none = t('common.none');
   return (
-    <div className="table-wrap" aria-busy={busy}>
-      <table className="table insights-rows">
-        <caption className="visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('insights.col.customer')}</th>
-            <th scope="col">{t('insights.col.segment')}</th>
-            <th scope="col">{t('insights.col.stage')}</th>
-            {atRisk && header(t('insights.col.valueAtStake'), 'valueAtStake')}
-            {atRisk && <th scope="col">{t('insights.col.why')}</th>}
-            {header(t('insights.col.orders'))}
-            {header(t('insights.col.revenue'), 'revenue')}
-            {header(t('insights.col.clv'), 'clv')}
-            {header(t('insights.col.pAlive'), 'pAlive')}
-            {header(t('insights.col.pAliveChange'))}
-            {header(t('insights.col.lastOrder'), 'lastOrder')}
-          </tr>
-        </thead>
-        <tbody>
-          {customers.map((c) => (
-            <tr key={c.customerId}>
-              <td>
-                <Link to={`/customers/${c.customerId}`} className="strong-link">
-                  {c.name ?? c.email ?? c.externalId ?? t('customers.noName')}
-                </Link>
-                {c.name && c.externalId && <span className="kana mono">{c.externalId}</span>}
-              </td>
-              <td>{segmentName(c.rfmSegment)}</td>
-              <td>{t(STAGE_KEYS[c.stage])}</td>
-              {atRisk && <td className="numeric">{c.valueAtStakeMinor === null ? t('common.none') : format.money(c.valueAtStakeMinor)}</td>}
-              {atRisk && <td className="insights-why">{reason(c)}</td>}
-              <td className="numeric">{format.number(c.ordersCount)}</td>
-              <td className="numeric">{format.money(c.revenueMinor)}</td>
-              <td className="numeric">{c.clv12mMinor === null ? t('common.none') : format.money(c.clv12mMinor)}</td>
-              <td className="numeric">{c.pAlive === null ? t('common.none') : percent(c.pAlive)}</td>
-              <td className={`numeric ${c.pAliveChange !== null && c.pAliveChange < 0 ? 'insights-down' : ''}`}>
-                {c.pAliveChange === null ? t('common.none') : t('insights.points', { change: signedPoints(c.pAliveChange) })}
-              </td>
-              <td className="numeric">{c.lastOrderAt ? format.date(c.lastOrderAt) : t('common.none')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      className="table insights-rows"
+      busy={busy}
+      caption={caption}
+      captionHidden
+      rows={customers}
+      rowKey={(c) => c.customerId}
+      columns={[
+        {
+          header: t('insights.col.customer'),
+          cell: (c) => (
+            <>
+              <Link to={`/customers/${c.customerId}`} className="strong-link">
+                {c.name ?? c.email ?? c.externalId ?? t('customers.noName')}
+              </Link>
+              {c.name && c.externalId && <span className="kana mono">{c.externalId}</span>}
+            </>
+          ),
+        },
+        { header: t('insights.col.segment'), cell: (c) => segmentName(c.rfmSegment) },
+        { header: t('insights.col.stage'), cell: (c) => t(STAGE_KEYS[c.stage]) },
+        atRisk && { header: t('insights.col.valueAtStake'), numeric: true, sort: sortBy('valueAtStake'), cell: (c) => (c.valueAtStakeMinor === null ? none : format.money(c.valueAtStakeMinor)) },
+        atRisk && { header: t('insights.col.why'), className: 'insights-why', cell: reason },
+        { header: t('insights.col.orders'), numeric: true, cell: (c) => format.number(c.ordersCount) },
+        { header: t('insights.col.revenue'), numeric: true, sort: sortBy('revenue'), cell: (c) => format.money(c.revenueMinor) },
+        { header: t('insights.col.clv'), numeric: true, sort: sortBy('clv'), cell: (c) => (c.clv12mMinor === null ? none : format.money(c.clv12mMinor)) },
+        { header: t('insights.col.pAlive'), numeric: true, sort: sortBy('pAlive'), cell: (c) => (c.pAlive === null ? none : percent(c.pAlive)) },
+        {
+          header: t('insights.col.pAliveChange'),
+          numeric: true,
+          cell: (c) => <span className={c.pAliveChange !== null && c.pAliveChange < 0 ? 'insights-down' : undefined}>{c.pAliveChange === null ? none : t('insights.points', { change: signedPoints(c.pAliveChange) })}</span>,
+        },
+        { header: t('insights.col.lastOrder'), numeric: true, sort: sortBy('lastOrder'), cell: (c) => (c.lastOrderAt ? format.date(c.lastOrderAt) : none) },
+      ]}
+    />
   );
 }

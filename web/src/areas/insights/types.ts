@@ -1,91 +1,21 @@
-/** Shapes of the intelligence API (src/modules/intelligence/routes.ts) as the insights pages read them. */
+/** Shapes of the intelligence API (src/modules/intelligence/routes.ts), from /openapi.json (apiTypes.ts). */
+import type { Get, Item } from '../../apiTypes.ts';
 
-export type Granularity = 'day' | 'week' | 'month' | 'quarter';
-export type Stage = 'prospect' | 'new' | 'active' | 'at_risk' | 'dormant' | 'lost' | 'reactivated';
+export type KpiReport = Get<'/v1/kpis'>;
+export type Granularity = KpiReport['granularity'];
+export type KpiDefinition = Item<KpiReport['definitions']>;
+/** Rates carry their denominator (`n`), NPS its answers; "none" significance: the change's interval holds 0. */
+export type KpiValue = Item<KpiReport['periods']>['kpis'][string];
+export type ComparisonBasis = NonNullable<KpiReport['comparison']>['basis'];
+export type RfmReport = Get<'/v1/segments/rfm'>;
+export type CustomerPage = Get<'/v1/insights/at-risk'>;
+export type ScoredCustomer = Item<CustomerPage['data']>;
+export type Stage = ScoredCustomer['stage'];
+export type SegmentSizes = Get<'/v1/insights/segment-sizes'>;
+export type StageFlow = Get<'/v1/insights/stage-flow'>;
+export type ValueReport = Get<'/v1/insights/value'>;
 
-export interface KpiValue {
-  value: number | null;
-  target: number | null;
-  attainment: number | null;
-  change: number | null;
-  /** Rates: the denominator; NPS: the answers. */
-  n?: number | null;
-  /** 95 % interval of the value. */
-  low?: number | null;
-  high?: number | null;
-  changeLow?: number | null;
-  changeHigh?: number | null;
-  /** "none": the change's interval holds 0. */
-  significance?: 'up' | 'down' | 'none' | null;
-}
-
-export type ComparisonBasis = 'complete' | 'to_date';
-
-export interface KpiDefinition {
-  key: string;
-  label: string;
-  unit: 'customers' | 'ratio' | 'orders per customer' | 'minor units' | 'score';
-  higherIsBetter: boolean;
-  formula: string;
-  maturity?: string | null;
-  interval?: 'wilson' | 'nps' | null;
-}
-
-export interface KpiReport {
-  granularity: Granularity;
-  currency: string;
-  definitions: KpiDefinition[];
-  asOfDay: string;
-  /** end: exclusive calendar end; coveredEnd: exclusive end of the days covered (today for the partial period). */
-  periods: { start: string; end: string; coveredEnd: string; partial: boolean; kpis: Record<string, KpiValue> }[];
-  comparison: { basis: ComparisonBasis; current: { start: string; end: string }; previous: { start: string; end: string }; kpis: Record<string, KpiValue> } | null;
-}
-
-export interface RfmReport {
-  customers: number;
-  revenueMinor: number;
-  segments: { segment: string; customers: number; revenueMinor: number; share: number; revenueShare: number }[];
-  cells: { r: number; fm: number; segment: string; customers: number; revenueMinor: number }[];
-}
-
-export interface ScoredCustomer {
-  customerId: string;
-  externalId: string | null;
-  name: string | null;
-  email: string | null;
-  ordersCount: number;
-  revenueMinor: number;
-  lastOrderAt: string | null;
-  rfmSegment: string | null;
-  stage: Stage;
-  pAlive: number | null;
-  pAliveChange: number | null;
-  clv12mMinor: number | null;
-  churnRisk: number | null;
-  valueAtStakeMinor: number | null;
-  daysSinceLastOrder: number | null;
-  usualIntervalDays: number | null;
-}
-
-export interface CustomerPage {
-  total: number;
-  data: ScoredCustomer[];
-}
-
-export interface SegmentSizes {
-  points: { asOf: string; customers: number; stages: Record<string, number>; segments: Record<string, number> }[];
-}
-
-export interface StageFlow {
-  flow: { from: string; to: string; moves: { from: Stage; to: Stage; customers: number }[] } | null;
-}
-
-export interface ValueReport {
-  currency: string;
-  clv: { customers: number; meanMinor: number | null; medianMinor: number | null; bins: { fromMinor: number; toMinor: number | null; customers: number }[] };
-  pareto: { customers: number; revenueMinor: number; points: { customerShare: number; revenueShare: number }[] };
-}
-
+// GET /v1/models answers `unknown` parts (its schema leaves the stored fits open), so these stay by hand.
 export interface FitResult {
   params: Record<string, number>;
   standardErrors: Record<string, number>;
@@ -144,31 +74,6 @@ export interface ModelsReport {
   lastRun: { runId: string; kind: string; status: string; asOf: string; error: string | null } | null;
   backtest: Backtest | null;
 }
-
-export interface CohortReport {
-  currency: string;
-  /** complete: cells k < complete are months that have ended. */
-  purchases: { cohort: string; size: number; retention: number[]; revenuePerCustomer: number[]; cumulativeRevenuePerCustomer: number[]; complete: number }[];
-  /** Size-weighted column averages over complete cells only. */
-  average: { retention: (number | null)[]; revenuePerCustomer: (number | null)[]; cumulativeRevenuePerCustomer: (number | null)[] };
-  subscriptions: { cohort: string; accounts: number; survival: number[]; projected: number[] | null }[];
-}
-
-export interface AccountHealth {
-  accountId: string;
-  externalId: string;
-  name: string | null;
-  score: number;
-  status: 'green' | 'amber' | 'red';
-  mrrMinor: number;
-  seats: number;
-  renewsAt: string | null;
-  mrrAtRiskMinor: number;
-  signals: { signal: string; raw: number | null; score: number | null; weight: number; points: number; lostPoints: number }[];
-}
-
-export interface AccountsPage {
-  total: number;
-  statuses: { green: number; amber: number; red: number };
-  data: AccountHealth[];
-}
+export type CohortReport = Get<'/v1/cohorts'>;
+export type AccountsPage = Get<'/v1/insights/accounts'>;
+export type AccountHealth = Item<AccountsPage['data']>;

@@ -1,9 +1,10 @@
-import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import { useApi } from '../../useApi.ts';
 import type { CustomerJourneyRun } from './types.ts';
+import { Loaded } from '../../components/Loaded.tsx';
 
 type Outcome = 'done' | 'failed' | 'skipped';
 const OUTCOMES = new Set<string>(['done', 'failed', 'skipped'] satisfies Outcome[]);
@@ -12,41 +13,40 @@ const OUTCOMES = new Set<string>(['done', 'failed', 'skipped'] satisfies Outcome
 export function CustomerJourneys({ customerId }: { customerId: string }) {
   const { t } = useI18n();
   const format = useFormat();
-  const { data, error, loading, reload } = useApi<{ data: CustomerJourneyRun[] }>(`/v1/customers/${encodeURIComponent(customerId)}/journeys`);
+  const runs = useApi<{ data: CustomerJourneyRun[] }>(`/v1/customers/${encodeURIComponent(customerId)}/journeys`);
   return (
     <section className="card" aria-labelledby="customer-journeys-title">
       <h2 id="customer-journeys-title">{t('journeys.customer.title')}</h2>
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {!data && loading && <Loading />}
-      {data && data.data.length === 0 && <p className="muted">{t('journeys.customer.empty')}</p>}
-      {data && data.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table table-compact">
-            <thead>
-              <tr>
-                <th scope="col">{t('journeys.customer.journey')}</th>
-                <th scope="col" className="numeric">
-                  {t('journeys.list.version')}
-                </th>
-                <th scope="col">{t('journeys.customer.state')}</th>
-                <th scope="col">{t('journeys.customer.step')}</th>
-                <th scope="col">{t('journeys.customer.entered')}</th>
-                <th scope="col">{t('journeys.customer.converted')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.data.map((run) => (
-                <tr key={run.runId}>
-                  <td>
+      <Loaded state={runs} isEmpty={(d) => d.data.length === 0} empty={<p className="muted">{t('journeys.customer.empty')}</p>}>
+        {(data) => (
+          <Table
+            className="table table-compact"
+            rows={data.data}
+            rowKey={(run) => run.runId}
+            columns={[
+              {
+                header: t('journeys.customer.journey'),
+                cell: (run) => (
+                  <>
                     <Link to={`/journeys/${run.journeyId}`}>{run.journeyName}</Link>
                     {run.arm !== 'treatment' && <span className="badge badge-neutral">{t(run.arm === 'holdout' ? 'journeys.customer.heldOut' : 'journeys.customer.globalControl')}</span>}
-                  </td>
-                  <td className="numeric">{run.version}</td>
-                  <td>
+                  </>
+                ),
+              },
+              { header: t('journeys.list.version'), numeric: true, cell: (run) => run.version },
+              {
+                header: t('journeys.customer.state'),
+                cell: (run) => (
+                  <>
                     {t(`journeys.runState.${run.state}`)}
                     {run.exitReason && <span className="muted small"> ({run.exitReason})</span>}
-                  </td>
-                  <td>
+                  </>
+                ),
+              },
+              {
+                header: t('journeys.customer.step'),
+                cell: (run) => (
+                  <>
                     <span className="mono">{run.stepId ?? t('common.none')}</span>
                     {run.steps.length > 0 && (
                       <details className="disclosure">
@@ -62,15 +62,15 @@ export function CustomerJourneys({ customerId }: { customerId: string }) {
                         </ol>
                       </details>
                     )}
-                  </td>
-                  <td className="nowrap">{format.dateTime(run.enteredAt)}</td>
-                  <td className="nowrap">{run.convertedAt ? format.dateTime(run.convertedAt) : t('common.none')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                  </>
+                ),
+              },
+              { header: t('journeys.customer.entered'), className: 'nowrap', cell: (run) => format.dateTime(run.enteredAt) },
+              { header: t('journeys.customer.converted'), className: 'nowrap', cell: (run) => (run.convertedAt ? format.dateTime(run.convertedAt) : t('common.none')) },
+            ]}
+          />
+        )}
+      </Loaded>
     </section>
   );
 }

@@ -2,19 +2,20 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, ApiError } from '../../api.ts';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
+import { PerformancePanel } from '../campaigns/PerformancePanel.tsx';
 import { Canvas } from './Canvas.tsx';
+import { SettingsForm, StepForm, TriggerForm } from './Panel.tsx';
+import { JourneyStatsView, StatusBadge } from './Stats.tsx';
 import { stepTypeName } from './describe.ts';
 import { issueText } from './issueText.ts';
 import { LookupsProvider } from './lookups.tsx';
 import { insertStep, newStep, nodeOfIssue, removeStep, TRIGGER_NODE, uniqueStepId, withoutPositions } from './model.ts';
-import { SettingsForm, StepForm, TriggerForm } from './Panel.tsx';
-import { JourneyStatsView, StatusBadge } from './Stats.tsx';
-import { PerformancePanel } from '../campaigns/PerformancePanel.tsx';
 import { STEP_TYPES, type Definition, type Journey, type JourneyStats, type JourneyVersion, type StepType, type Validation, type ValidationIssue } from './types.ts';
 
 const VALIDATE_DELAY_MS = 400;
@@ -309,33 +310,25 @@ function Versions({ versions, current }: { versions: JourneyVersion[]; current: 
   return (
     <section className="card" aria-labelledby="journey-versions-title">
       <h2 id="journey-versions-title">{t('journeys.versions.title')}</h2>
-      <div className="table-wrap">
-        <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">{t('journeys.list.version')}</th>
-              <th scope="col">{t('journeys.versions.created')}</th>
-              <th scope="col">{t('journeys.versions.published')}</th>
-              <th scope="col" className="numeric">
-                {t('journeys.versions.runs')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...versions].reverse().map((v) => (
-              <tr key={v.version}>
-                <td>
-                  {v.version}
-                  {v.version === current && <span className="badge badge-neutral">{t('journeys.versions.current')}</span>}
-                </td>
-                <td className="nowrap">{format.dateTime(v.createdAt)}</td>
-                <td className="nowrap">{v.publishedAt ? format.dateTime(v.publishedAt) : t('journeys.versions.notPublished')}</td>
-                <td className="numeric">{format.number(v.runs)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        className="table table-compact"
+        rows={[...versions].reverse()}
+        rowKey={(v) => v.version}
+        columns={[
+          {
+            header: t('journeys.list.version'),
+            cell: (v) => (
+              <>
+                {v.version}
+                {v.version === current && <span className="badge badge-neutral">{t('journeys.versions.current')}</span>}
+              </>
+            ),
+          },
+          { header: t('journeys.versions.created'), className: 'nowrap', cell: (v) => format.dateTime(v.createdAt) },
+          { header: t('journeys.versions.published'), className: 'nowrap', cell: (v) => (v.publishedAt ? format.dateTime(v.publishedAt) : t('journeys.versions.notPublished')) },
+          { header: t('journeys.versions.runs'), numeric: true, cell: (v) => format.number(v.runs) },
+        ]}
+      />
     </section>
   );
 }

@@ -1,15 +1,18 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link, navigate } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useApi, type ApiState } from '../../useApi.ts';
-import { BLANK_DEFINITION } from './model.ts';
 import { StatusBadge, usePercent } from './Stats.tsx';
+import { BLANK_DEFINITION } from './model.ts';
 import type { Journey, JourneySummary, JourneyTemplate } from './types.ts';
+import { Loaded } from '../../components/Loaded.tsx';
 
 /** Every journey with its reach, the templates to switch on, and a blank one to start from. */
 export function JourneysPage() {
@@ -30,60 +33,40 @@ function JourneyTable({ journeys }: { journeys: ApiState<{ data: JourneySummary[
   const { t } = useI18n();
   const format = useFormat();
   const percent = usePercent();
-  const { data, error, loading, reload } = journeys;
   return (
     <section className="card" aria-labelledby="journeys-list-title">
       <h2 id="journeys-list-title">{t('journeys.list.journeys')}</h2>
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {!data && loading && <Loading />}
-      {data && data.data.length === 0 && (
-        <div className="empty empty-compact">
-          <p className="empty-title">{t('journeys.list.emptyTitle')}</p>
-          <p>{t('journeys.list.emptyBody')}</p>
-        </div>
-      )}
-      {data && data.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('journeys.list.name')}</th>
-                <th scope="col">{t('journeys.list.status')}</th>
-                <th scope="col" className="numeric">
-                  {t('journeys.list.version')}
-                </th>
-                <th scope="col" className="numeric">
-                  {t('journeys.list.entrants')}
-                </th>
-                <th scope="col" className="numeric">
-                  {t('journeys.list.active')}
-                </th>
-                <th scope="col" className="numeric">
-                  {t('journeys.list.conversion')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.data.map((j) => (
-                <tr key={j.id}>
-                  <td>
-                    <Link className="strong-link" to={`/journeys/${j.id}`}>
-                      {j.name}
-                    </Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={j.status} />
-                  </td>
-                  <td className="numeric">{j.version}</td>
-                  <td className="numeric">{format.number(j.counts.entrants)}</td>
-                  <td className="numeric">{format.number(j.counts.active)}</td>
-                  <td className="numeric">{j.counts.entrants ? percent(j.counts.converted / j.counts.entrants) : t('common.none')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Loaded
+        state={journeys}
+        isEmpty={(d) => d.data.length === 0}
+        empty={
+          <EmptyState compact title={t('journeys.list.emptyTitle')}>
+            <p>{t('journeys.list.emptyBody')}</p>
+          </EmptyState>
+        }
+      >
+        {(data) => (
+          <Table
+            rows={data.data}
+            rowKey={(j) => j.id}
+            columns={[
+              {
+                header: t('journeys.list.name'),
+                cell: (j) => (
+                  <Link className="strong-link" to={`/journeys/${j.id}`}>
+                    {j.name}
+                  </Link>
+                ),
+              },
+              { header: t('journeys.list.status'), cell: (j) => <StatusBadge status={j.status} /> },
+              { header: t('journeys.list.version'), numeric: true, cell: (j) => j.version },
+              { header: t('journeys.list.entrants'), numeric: true, cell: (j) => format.number(j.counts.entrants) },
+              { header: t('journeys.list.active'), numeric: true, cell: (j) => format.number(j.counts.active) },
+              { header: t('journeys.list.conversion'), numeric: true, cell: (j) => (j.counts.entrants ? percent(j.counts.converted / j.counts.entrants) : t('common.none')) },
+            ]}
+          />
+        )}
+      </Loaded>
     </section>
   );
 }

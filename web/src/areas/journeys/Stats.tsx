@@ -1,4 +1,5 @@
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Stat } from '../../components/Stat.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import type { JourneyStats, JourneyStatus, LiftReport } from './types.ts';
@@ -35,14 +36,8 @@ export function JourneyStatsView({ stats, error }: { stats: JourneyStats | null;
     <section className="card" aria-labelledby="journey-stats-title">
       <h2 id="journey-stats-title">{t('journeys.stats.title')}</h2>
       <dl className="stats stats-compact">
-        <div className="stat">
-          <dt>{t('journeys.stats.entrants')}</dt>
-          <dd>{format.number(stats.entrants)}</dd>
-        </div>
-        <div className="stat">
-          <dt>{t('journeys.stats.active')}</dt>
-          <dd>{format.number(stats.active)}</dd>
-        </div>
+        <Stat label={t('journeys.stats.entrants')} value={format.number(stats.entrants)} />
+        <Stat label={t('journeys.stats.active')} value={format.number(stats.active)} />
         <div className="stat">
           <dt>{goal ? t('journeys.stats.convertedGoal', { days: goal.withinDays }) : t('journeys.stats.converted')}</dt>
           <dd>
@@ -50,14 +45,8 @@ export function JourneyStatsView({ stats, error }: { stats: JourneyStats | null;
             {stats.entrants > 0 && <span className="muted small"> ({percent(stats.converted / stats.entrants)})</span>}
           </dd>
         </div>
-        <div className="stat">
-          <dt>{t('journeys.stats.completed')}</dt>
-          <dd>{format.number(stats.completed)}</dd>
-        </div>
-        <div className="stat">
-          <dt>{t('journeys.stats.exited')}</dt>
-          <dd>{format.number(stats.exited)}</dd>
-        </div>
+        <Stat label={t('journeys.stats.completed')} value={format.number(stats.completed)} />
+        <Stat label={t('journeys.stats.exited')} value={format.number(stats.exited)} />
         <Lift label={t('journeys.stats.liftHoldout')} report={vsHoldout} />
         {vsGlobalControl && <Lift label={t('journeys.stats.liftGlobal')} report={vsGlobalControl} />}
       </dl>

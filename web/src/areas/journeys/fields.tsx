@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { Options } from '../../components/Options.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import type { Duration } from './types.ts';
 
@@ -81,11 +82,7 @@ export function SelectField<V extends string>(props: { label: string; value: V; 
     <div className="field">
       <label htmlFor={id}>{props.label}</label>
       <select id={id} value={props.value} disabled={props.disabled} aria-describedby={props.hint ? `${id}-hint` : undefined} onChange={(e) => props.onChange(e.target.value as V)}>
-        {props.options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
+        <Options items={props.options} value={(o) => o.value} label={(o) => o.label} />
       </select>
       {props.hint && (
         <p className="hint" id={`${id}-hint`}>

@@ -1,7 +1,9 @@
 /**
  * Journey shapes as the web app reads and writes them: the definition mirrors
- * src/modules/journeys/definition.ts (the server validates; the editor only needs the shape).
+ * src/modules/journeys/definition.ts (the server validates; the editor only needs the shape). The
+ * editor writes these, so they stay by hand; a customer's runs are aliases of /openapi.json.
  */
+import type { Get, Item } from '../../apiTypes.ts';
 
 export interface Duration {
   days: number;
@@ -174,21 +176,7 @@ export interface JourneyTemplate {
   needs: string[];
 }
 
-export type Arm = 'treatment' | 'holdout' | 'global_control';
-export type RunState = 'waiting' | 'completed' | 'converted' | 'exited';
-
-export interface CustomerJourneyRun {
-  runId: string;
-  journeyId: string;
-  journeyName: string;
-  version: number;
-  arm: Arm;
-  state: RunState;
-  stepId: string | null;
-  enteredAt: string;
-  dueAt: string | null;
-  convertedAt: string | null;
-  exitedAt: string | null;
-  exitReason: string | null;
-  steps: { stepId: string; type: string; outcome: string; path: string | null; at: string }[];
-}
+/** GET /v1/customers/:id/journeys, from /openapi.json (apiTypes.ts). */
+export type CustomerJourneyRun = Item<Get<'/v1/customers/{id}/journeys'>['data']>;
+export type Arm = CustomerJourneyRun['arm'];
+export type RunState = CustomerJourneyRun['state'];

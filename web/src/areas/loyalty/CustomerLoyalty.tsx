@@ -2,12 +2,15 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { CodeBlock } from '../../components/CodeBlock.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Stat } from '../../components/Stat.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import { CursorPager, useCursorPages } from '../segments/CursorPager.tsx';
 import type { LedgerEntry, LoyaltyAccount, LoyaltySettings } from './types.ts';
+import { Loaded } from '../../components/Loaded.tsx';
 
 const LEDGER_PAGE = 10;
 
@@ -31,18 +34,9 @@ export function CustomerLoyalty({ customerId }: { customerId: string }) {
       {a && (
         <>
           <dl className="stats stats-compact">
-            <div className="stat">
-              <dt>{t('loyalty.c360.balance')}</dt>
-              <dd data-testid="loyalty-balance">{t('loyalty.c360.points', { points: format.number(a.balance) })}</dd>
-            </div>
-            <div className="stat">
-              <dt>{t('loyalty.c360.pending')}</dt>
-              <dd>{t('loyalty.c360.points', { points: format.number(a.pending) })}</dd>
-            </div>
-            <div className="stat">
-              <dt>{t('loyalty.c360.tier')}</dt>
-              <dd>{a.tier ?? t('loyalty.noTier')}</dd>
-            </div>
+            <Stat label={t('loyalty.c360.balance')} value={t('loyalty.c360.points', { points: format.number(a.balance) })} testId="loyalty-balance" />
+            <Stat label={t('loyalty.c360.pending')} value={t('loyalty.c360.points', { points: format.number(a.pending) })} />
+            <Stat label={t('loyalty.c360.tier')} value={a.tier ?? t('loyalty.noTier')} />
             <div className="stat">
               <dt>{t('loyalty.c360.referralCode')}</dt>
               <dd className="mono">{a.referralCode}</dd>
@@ -92,7 +86,7 @@ function TierProgress({ account: a }: { account: LoyaltyAccount }) {
 function Ledger({ customerId }: { customerId: string }) {
   const { t } = useI18n();
   const format = useFormat();
-  const { data, error, loading, reload, pageIndex, next, previous } = useCursorPages<LedgerEntry>(
+  const ledger = useCursorPages<LedgerEntry>(
     (cursor) => `/v1/loyalty/customers/${encodeURIComponent(customerId)}/history?limit=${LEDGER_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     customerId,
   );
@@ -100,44 +94,35 @@ function Ledger({ customerId }: { customerId: string }) {
   return (
     <details className="disclosure" open>
       <summary>{t('loyalty.c360.ledger')}</summary>
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {!data && loading && <Loading inline />}
-      {data && data.data.length === 0 && <p className="muted">{t('loyalty.c360.noLedger')}</p>}
-      {data && data.data.length > 0 && (
-        <>
-          <table className="table table-compact">
-            <thead>
-              <tr>
-                <th scope="col">{t('loyalty.c360.when')}</th>
-                <th scope="col">{t('loyalty.c360.kind')}</th>
-                <th scope="col" className="numeric">
-                  {t('loyalty.c360.points.col')}
-                </th>
-                <th scope="col" className="numeric">
-                  {t('loyalty.c360.pending')}
-                </th>
-                <th scope="col">{t('loyalty.c360.source')}</th>
-                <th scope="col">{t('loyalty.c360.expires')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.data.map((e) => (
-                <tr key={e.id}>
-                  <td>{format.dateTime(e.createdAt)}</td>
-                  <td>{t(`loyalty.ledger.${e.kind}`)}</td>
-                  <td className="numeric">{signed(e.points)}</td>
-                  <td className="numeric">{signed(e.pending)}</td>
-                  <td className="small">
-                    {e.reason ?? `${e.sourceType}`} <span className="muted mono">{e.sourceId.length > 24 ? `${e.sourceId.slice(0, 8)}…` : e.sourceId}</span>
-                  </td>
-                  <td>{e.expiresAt ? format.date(e.expiresAt) : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <CursorPager pageIndex={pageIndex} pageSize={LEDGER_PAGE} shown={data.data.length} hasNext={!!data.nextCursor} busy={loading} range="loyalty.c360.range" onNext={next} onPrevious={previous} />
-        </>
-      )}
+      <Loaded state={ledger} inline isEmpty={(d) => d.data.length === 0} empty={<p className="muted">{t('loyalty.c360.noLedger')}</p>}>
+        {(data) => (
+          <>
+            <Table
+              wrap={false}
+              className="table table-compact"
+              rows={data.data}
+              rowKey={(e) => e.id}
+              columns={[
+                { header: t('loyalty.c360.when'), cell: (e) => format.dateTime(e.createdAt) },
+                { header: t('loyalty.c360.kind'), cell: (e) => t(`loyalty.ledger.${e.kind}`) },
+                { header: t('loyalty.c360.points.col'), numeric: true, cell: (e) => signed(e.points) },
+                { header: t('loyalty.c360.pending'), numeric: true, cell: (e) => signed(e.pending) },
+                {
+                  header: t('loyalty.c360.source'),
+                  className: 'small',
+                  cell: (e) => (
+                    <>
+                      {e.reason ?? `${e.sourceType}`} <span className="muted mono">{e.sourceId.length > 24 ? `${e.sourceId.slice(0, 8)}…` : e.sourceId}</span>
+                    </>
+                  ),
+                },
+                { header: t('loyalty.c360.expires'), cell: (e) => (e.expiresAt ? format.date(e.expiresAt) : '') },
+              ]}
+            />
+            <CursorPager pageIndex={ledger.pageIndex} pageSize={LEDGER_PAGE} shown={data.data.length} hasNext={!!data.nextCursor} busy={ledger.loading} range="loyalty.c360.range" onNext={ledger.next} onPrevious={ledger.previous} />
+          </>
+        )}
+      </Loaded>
     </details>
   );
 }

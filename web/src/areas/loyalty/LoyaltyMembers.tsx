@@ -1,7 +1,11 @@
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
+import { Table } from '../../components/Table.tsx';
+import { customerColumn } from '../../components/customerColumn.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { Link, navigate, useLocation } from '../../router.tsx';
+import { navigate, useLocation } from '../../router.tsx';
 import { useApi } from '../../useApi.ts';
 import { CursorPager, useCursorPages } from '../segments/CursorPager.tsx';
 import type { LoyaltySettings, Member } from './types.ts';
@@ -25,53 +29,27 @@ export function LoyaltyMembers() {
         <label htmlFor="member-tier">{t('loyalty.col.tier')}</label>
         <select id="member-tier" value={tier} onChange={(e) => navigate(`/loyalty?tab=members${e.target.value ? `&tier=${encodeURIComponent(e.target.value)}` : ''}`)}>
           <option value="">{t('loyalty.allTiers')}</option>
-          {settings.data?.tiers.map((x) => (
-            <option key={x.name} value={x.name}>
-              {x.name}
-            </option>
-          ))}
+          <Options items={settings.data?.tiers} value={(x) => x.name} label={(x) => x.name} />
         </select>
       </div>
       {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
       {!data && loading && <Loading />}
       {data && data.data.length === 0 && (
-        <div className="empty empty-compact">
-          <p className="empty-title">{tier ? t('loyalty.members.noneInTier', { tier }) : t('loyalty.members.none')}</p>
-          <p className="muted">{t('loyalty.members.noneHint')}</p>
-        </div>
+        <EmptyState compact title={tier ? t('loyalty.members.noneInTier', { tier }) : t('loyalty.members.none')} hint={t('loyalty.members.noneHint')} />
       )}
       {data && data.data.length > 0 && (
         <>
-          <div className="table-wrap" aria-busy={loading}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('loyalty.col.customer')}</th>
-                  <th scope="col">{t('loyalty.col.tier')}</th>
-                  <th scope="col" className="numeric">
-                    {t('loyalty.col.balance')}
-                  </th>
-                  <th scope="col" className="numeric">
-                    {t('loyalty.col.pending')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.data.map((m) => (
-                  <tr key={m.customerId}>
-                    <td>
-                      <Link to={`/customers/${m.customerId}`} className="mono">
-                        {m.externalId ?? m.customerId}
-                      </Link>
-                    </td>
-                    <td>{m.tier ?? <span className="muted">{t('loyalty.noTier')}</span>}</td>
-                    <td className="numeric">{format.number(m.balance)}</td>
-                    <td className="numeric">{format.number(m.pending)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            busy={loading}
+            rows={data.data}
+            rowKey={(m) => m.customerId}
+            columns={[
+              customerColumn(t('loyalty.col.customer')),
+              { header: t('loyalty.col.tier'), cell: (m) => m.tier ?? <span className="muted">{t('loyalty.noTier')}</span> },
+              { header: t('loyalty.col.balance'), numeric: true, cell: (m) => format.number(m.balance) },
+              { header: t('loyalty.col.pending'), numeric: true, cell: (m) => format.number(m.pending) },
+            ]}
+          />
           <CursorPager pageIndex={pageIndex} pageSize={PAGE_SIZE} shown={data.data.length} hasNext={!!data.nextCursor} busy={loading} range="loyalty.members.range" onNext={next} onPrevious={previous} />
         </>
       )}

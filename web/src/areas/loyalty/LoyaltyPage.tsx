@@ -1,10 +1,15 @@
 import { useMemo } from 'react';
 import { Chart, type ChartOption } from '../../components/Chart.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
+import { Stat } from '../../components/Stat.tsx';
+import { Tabs, useTab } from '../../components/Tabs.tsx';
+import { Table } from '../../components/Table.tsx';
+import { customerColumn } from '../../components/customerColumn.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { Link, useLocation } from '../../router.tsx';
+import { Link } from '../../router.tsx';
 import { useApi } from '../../useApi.ts';
 import { LoyaltyMembers } from './LoyaltyMembers.tsx';
 import { LoyaltySettingsForm } from './LoyaltySettingsForm.tsx';
@@ -13,24 +18,15 @@ import { SurpriseRules } from './SurpriseRules.tsx';
 import type { LoyaltyReport } from './types.ts';
 
 const TABS = ['overview', 'members', 'rewards', 'surprises', 'settings'] as const;
-type Tab = (typeof TABS)[number];
 
 /** The programme: finance's figures and referrals, members, the rewards catalog, surprises, settings. */
 export function LoyaltyPage() {
   const { t } = useI18n();
-  const { query } = useLocation();
-  const requested = query.get('tab') as Tab | null;
-  const tab: Tab = requested && TABS.includes(requested) ? requested : 'overview';
+  const tab = useTab(TABS);
   return (
     <>
       <PageHeader title={t('loyalty.title')} subtitle={t('loyalty.intro')} />
-      <nav className="tabs" aria-label={t('loyalty.tabs')}>
-        {TABS.map((name) => (
-          <Link key={name} to={name === 'overview' ? '/loyalty' : `/loyalty?tab=${name}`} className="tab" aria-current={tab === name ? 'page' : undefined}>
-            {t(`loyalty.tab.${name}`)}
-          </Link>
-        ))}
-      </nav>
+      <Tabs tabs={TABS} current={tab} path="/loyalty" label={t('loyalty.tabs')} name={(name) => t(`loyalty.tab.${name}`)} />
       {tab === 'overview' && <Overview />}
       {tab === 'members' && <LoyaltyMembers />}
       {tab === 'rewards' && <Rewards />}
@@ -62,13 +58,11 @@ function Overview() {
   if (!data) return loading ? <Loading /> : null;
   if (data.members === 0) {
     return (
-      <div className="empty">
-        <h2 className="empty-title">{t('loyalty.empty.title')}</h2>
-        <p className="muted">{t('loyalty.empty.body')}</p>
+      <EmptyState heading title={t('loyalty.empty.title')} hint={t('loyalty.empty.body')}>
         <Link to="/loyalty?tab=settings" className="button button-primary">
           {t('loyalty.empty.settings')}
         </Link>
-      </div>
+      </EmptyState>
     );
   }
   const r = data.referrals;
@@ -130,28 +124,16 @@ function Overview() {
       {data.topEarners.length > 0 && (
         <section className="card" aria-labelledby="top-title">
           <h2 id="top-title">{t('loyalty.top')}</h2>
-          <table className="table table-compact">
-            <thead>
-              <tr>
-                <th scope="col">{t('loyalty.col.customer')}</th>
-                <th scope="col" className="numeric">
-                  {t('loyalty.col.earned12m')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.topEarners.map((e) => (
-                <tr key={e.customerId}>
-                  <td>
-                    <Link to={`/customers/${e.customerId}`} className="mono">
-                      {e.externalId ?? e.customerId}
-                    </Link>
-                  </td>
-                  <td className="numeric">{format.number(e.points)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            wrap={false}
+            className="table table-compact"
+            rows={data.topEarners}
+            rowKey={(e) => e.customerId}
+            columns={[
+              customerColumn(t('loyalty.col.customer')),
+              { header: t('loyalty.col.earned12m'), numeric: true, cell: (e) => format.number(e.points) },
+            ]}
+          />
         </section>
       )}
     </>
@@ -162,14 +144,3 @@ const REJECT = ['self_referral', 'same_email', 'same_phone', 'same_address', 'sa
 type RejectReason = (typeof REJECT)[number];
 const REJECT_REASONS = new Set<string>(REJECT);
 
-export function Stat({ label, value, note }: { label: string; value: string; note?: string }) {
-  return (
-    <div className="stat">
-      <dt>{label}</dt>
-      <dd>
-        {value}
-        {note && <span className="stat-note">{note}</span>}
-      </dd>
-    </div>
-  );
-}

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { ErrorNotice, FieldError, issueAt, Loading } from '../../components/Feedback.tsx';
+import { TableHead } from '../../components/Table.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
@@ -104,18 +105,16 @@ function Editor({ initial, onSaved }: { initial: LoyaltySettings; onSaved: () =>
         {s.tiers.length === 0 && <p className="muted">{t('loyalty.settings.noTiers')}</p>}
         {s.tiers.length > 0 && (
           <table className="table table-compact tier-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('loyalty.settings.tierName')}</th>
-                <th scope="col">{spend ? t('loyalty.settings.thresholdSpend', { currency: workspace.currency }) : t('loyalty.settings.thresholdPoints')}</th>
-                <th scope="col">{t('loyalty.settings.multiplier')}</th>
-                <th scope="col">{t('loyalty.settings.earlyAccess')}</th>
-                <th scope="col">{t('loyalty.settings.events')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('loyalty.settings.actions')}</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                { header: t('loyalty.settings.tierName') },
+                { header: spend ? t('loyalty.settings.thresholdSpend', { currency: workspace.currency }) : t('loyalty.settings.thresholdPoints') },
+                { header: t('loyalty.settings.multiplier') },
+                { header: t('loyalty.settings.earlyAccess') },
+                { header: t('loyalty.settings.events') },
+                { header: <span className="visually-hidden">{t('loyalty.settings.actions')}</span> },
+              ]}
+            />
             <tbody>
               {s.tiers.map((tier, i) => (
                 <tr key={i}>

@@ -1,6 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
-import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
+import { ErrorNotice } from '../../components/Feedback.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
+import { Options } from '../../components/Options.tsx';
+import { TableHead } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { hasScope, useSession } from '../../session.tsx';
@@ -14,42 +18,34 @@ export function Rewards() {
   const { t } = useI18n();
   const { scopes } = useSession();
   const canEdit = hasScope(scopes, 'admin');
-  const { data, error, loading, reload } = useApi<{ data: Reward[] }>('/v1/loyalty/rewards');
+  const rewards = useApi<{ data: Reward[] }>('/v1/loyalty/rewards');
   return (
     <>
-      {canEdit && <NewReward onCreated={reload} />}
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {!data && loading && <Loading />}
-      {data && data.data.length === 0 && (
-        <div className="empty empty-compact">
-          <p className="empty-title">{t('loyalty.rewards.none')}</p>
-          <p className="muted">{canEdit ? t('loyalty.rewards.noneHint') : t('loyalty.adminOnly')}</p>
-        </div>
-      )}
-      {data && data.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">{t('loyalty.tab.rewards')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('loyalty.rewards.name')}</th>
-                <th scope="col">{t('loyalty.rewards.kind')}</th>
-                <th scope="col" className="numeric">
-                  {t('loyalty.rewards.cost')}
-                </th>
-                <th scope="col">{t('loyalty.rewards.stock')}</th>
-                <th scope="col">{t('loyalty.rewards.minTier')}</th>
-                <th scope="col">{t('loyalty.rewards.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.data.map((r) => (
-                <RewardRow key={r.id} reward={r} canEdit={canEdit} onChanged={reload} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {canEdit && <NewReward onCreated={rewards.reload} />}
+      <Loaded state={rewards} isEmpty={(d) => d.data.length === 0} empty={<EmptyState compact title={t('loyalty.rewards.none')} hint={canEdit ? t('loyalty.rewards.noneHint') : t('loyalty.adminOnly')} />}>
+        {(data) => (
+          <div className="table-wrap">
+            <table className="table">
+              <caption className="visually-hidden">{t('loyalty.tab.rewards')}</caption>
+              <TableHead
+                columns={[
+                  { header: t('loyalty.rewards.name') },
+                  { header: t('loyalty.rewards.kind') },
+                  { header: t('loyalty.rewards.cost'), numeric: true },
+                  { header: t('loyalty.rewards.stock') },
+                  { header: t('loyalty.rewards.minTier') },
+                  { header: t('loyalty.rewards.status') },
+                ]}
+              />
+              <tbody>
+                {data.data.map((r) => (
+                  <RewardRow key={r.id} reward={r} canEdit={canEdit} onChanged={rewards.reload} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
     </>
   );
 }
@@ -178,11 +174,7 @@ function NewReward({ onCreated }: { onCreated: () => void }) {
         <div className="field">
           <label htmlFor="reward-kind">{t('loyalty.rewards.kind')}</label>
           <select id="reward-kind" value={kind} onChange={(e) => setKind(e.target.value as RewardKind)}>
-            {REWARD_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`loyalty.kind.${k}`)}
-              </option>
-            ))}
+            <Options items={REWARD_KINDS} label={(k) => t(`loyalty.kind.${k}`)} />
           </select>
         </div>
         <div className="field">
@@ -194,11 +186,7 @@ function NewReward({ onCreated }: { onCreated: () => void }) {
             <label htmlFor="reward-coupon">{t('loyalty.rewards.coupon')}</label>
             <select id="reward-coupon" value={couponCampaignId} onChange={(e) => setCouponCampaignId(e.target.value)} required>
               <option value="">{t('loyalty.rewards.chooseCoupon')}</option>
-              {coupons.data?.data.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
+              <Options items={coupons.data?.data} value={(c) => c.id} label={(c) => c.name} />
             </select>
             {coupons.data && coupons.data.data.length === 0 && <p className="muted small">{t('loyalty.rewards.noCoupons')}</p>}
           </div>
@@ -211,11 +199,7 @@ function NewReward({ onCreated }: { onCreated: () => void }) {
           <label htmlFor="reward-tier">{t('loyalty.rewards.minTier')}</label>
           <select id="reward-tier" value={minTier} onChange={(e) => setMinTier(e.target.value)}>
             <option value="">{t('loyalty.rewards.anyTier')}</option>
-            {settings.data?.tiers.map((x) => (
-              <option key={x.name} value={x.name}>
-                {x.name}
-              </option>
-            ))}
+            <Options items={settings.data?.tiers} value={(x) => x.name} label={(x) => x.name} />
           </select>
         </div>
         {kind === 'event' && (

@@ -1,14 +1,17 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
+import { useGlossary } from '../../glossary.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import type { Segment } from '../segments/types.ts';
 import type { Reward, SurpriseRule } from './types.ts';
-import { useGlossary } from '../../glossary.ts';
 
 const PERIODS = ['month', 'quarter', 'year'] as const;
 
@@ -47,43 +50,25 @@ export function SurpriseRules() {
       {rules.error !== undefined && <ErrorNotice error={rules.error} onRetry={rules.reload} />}
       {!rules.data && rules.loading && <Loading />}
       {rules.data && rules.data.data.length === 0 && (
-        <div className="empty empty-compact">
-          <p className="empty-title">{t('loyalty.surprise.none')}</p>
-          <p className="muted">{canEdit ? t('loyalty.surprise.noneHint') : t('loyalty.adminOnly')}</p>
-        </div>
+        <EmptyState compact title={t('loyalty.surprise.none')} hint={canEdit ? t('loyalty.surprise.noneHint') : t('loyalty.adminOnly')} />
       )}
       {rules.data && rules.data.data.length > 0 && (
         <>
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('loyalty.surprise.name')}</th>
-                  <th scope="col">{t('loyalty.surprise.reward')}</th>
-                  <th scope="col">{t('loyalty.surprise.segment')}</th>
-                  <th scope="col">{t('loyalty.surprise.period')}</th>
-                  <th scope="col">{t('loyalty.rewards.status')}</th>
-                  <th scope="col">{t('loyalty.surprise.created')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rules.data.data.map((r) => (
-                  <tr key={r.id}>
-                    <td className="strong">{r.name}</td>
-                    <td>{rewardNames.get(r.rewardId) ?? r.rewardId}</td>
-                    <td>
-                      <Link to={`/segments/${r.segmentId}`}>{segmentNames.get(r.segmentId) ?? r.segmentId}</Link>
-                    </td>
-                    <td>{t(`loyalty.period.${r.period}`)}</td>
-                    <td>
-                      <span className={`badge ${r.active ? 'badge-positive' : 'badge-neutral'}`}>{r.active ? t('loyalty.active') : t('loyalty.inactive')}</span>
-                    </td>
-                    <td>{format.date(r.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            rows={rules.data.data}
+            rowKey={(r) => r.id}
+            columns={[
+              { header: t('loyalty.surprise.name'), className: 'strong', cell: (r) => r.name },
+              { header: t('loyalty.surprise.reward'), cell: (r) => rewardNames.get(r.rewardId) ?? r.rewardId },
+              { header: t('loyalty.surprise.segment'), cell: (r) => <Link to={`/segments/${r.segmentId}`}>{segmentNames.get(r.segmentId) ?? r.segmentId}</Link> },
+              { header: t('loyalty.surprise.period'), cell: (r) => t(`loyalty.period.${r.period}`) },
+              {
+                header: t('loyalty.rewards.status'),
+                cell: (r) => <span className={`badge ${r.active ? 'badge-positive' : 'badge-neutral'}`}>{r.active ? t('loyalty.active') : t('loyalty.inactive')}</span>,
+              },
+              { header: t('loyalty.surprise.created'), cell: (r) => format.date(r.createdAt) },
+            ]}
+          />
           {canEdit && (
             <p>
               <button type="button" className="button button-secondary" onClick={() => void runNow()} disabled={running}>
@@ -140,31 +125,19 @@ function NewRule({ rewards, segments, onCreated }: { rewards: Reward[]; segments
         <div className="field">
           <label htmlFor="surprise-reward">{t('loyalty.surprise.reward')}</label>
           <select id="surprise-reward" value={rewardId} onChange={(e) => setRewardId(e.target.value)}>
-            {active.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
+            <Options items={active} value={(r) => r.id} label={(r) => r.name} />
           </select>
         </div>
         <div className="field">
           <label htmlFor="surprise-segment">{t('loyalty.surprise.segment')}</label>
           <select id="surprise-segment" value={segmentId} onChange={(e) => setSegmentId(e.target.value)}>
-            {segments.map((s) => (
-              <option key={s.id} value={s.id}>
-                {words.segmentName(s.name)}
-              </option>
-            ))}
+            <Options items={segments} value={(s) => s.id} label={(s) => words.segmentName(s.name)} />
           </select>
         </div>
         <div className="field">
           <label htmlFor="surprise-period">{t('loyalty.surprise.period')}</label>
           <select id="surprise-period" value={period} onChange={(e) => setPeriod(e.target.value as (typeof PERIODS)[number])}>
-            {PERIODS.map((p) => (
-              <option key={p} value={p}>
-                {t(`loyalty.period.${p}`)}
-              </option>
-            ))}
+            <Options items={PERIODS} label={(p) => t(`loyalty.period.${p}`)} />
           </select>
         </div>
       </div>

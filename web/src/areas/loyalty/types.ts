@@ -1,3 +1,6 @@
+/** Shapes of /v1/loyalty: aliases of /openapi.json (apiTypes.ts) where the route declares its answer; by hand where it does not (settings, report, surprise rules). */
+import type { Get, Item } from '../../apiTypes.ts';
+
 export interface Tier {
   name: string;
   threshold: number;
@@ -68,19 +71,6 @@ export interface LoyaltyReport {
 export const REWARD_KINDS = ['coupon', 'gift', 'event'] as const;
 export type RewardKind = (typeof REWARD_KINDS)[number];
 
-export interface Reward {
-  id: string;
-  name: string;
-  kind: RewardKind;
-  costPoints: number;
-  couponCampaignId: string | null;
-  stock: number | null;
-  minTier: string | null;
-  eventAt: string | null;
-  active: boolean;
-  createdAt: string;
-}
-
 export interface SurpriseRule {
   id: string;
   name: string;
@@ -91,41 +81,8 @@ export interface SurpriseRule {
   createdAt: string;
 }
 
-export interface Member {
-  customerId: string;
-  externalId: string | null;
-  tier: string | null;
-  balance: number;
-  pending: number;
-}
-
-export interface LoyaltyAccount {
-  customerId: string;
-  balance: number;
-  pending: number;
-  tier: string | null;
-  tierSince: string | null;
-  tierReviewAt: string | null;
-  qualifying: number;
-  nextTier: string | null;
-  neededForNextTier: number;
-  benefits: { earnMultiplier: number; earlyAccess: boolean; exclusiveEvents: boolean };
-  expiringSoon: { points: number; expiresAt: string }[];
-  referralCode: string;
-  referralLink: string | null;
-}
-
-export type LedgerKind = 'earn' | 'pending' | 'confirm' | 'redeem' | 'expire' | 'adjust' | 'reverse';
-
-export interface LedgerEntry {
-  id: string;
-  kind: LedgerKind;
-  points: number;
-  pending: number;
-  sourceType: string;
-  sourceId: string;
-  reason: string | null;
-  availableAt: string | null;
-  expiresAt: string | null;
-  createdAt: string;
-}
+export type Reward = Item<Get<'/v1/loyalty/rewards'>['data']>;
+export type Member = Item<Get<'/v1/loyalty/members'>['data']>;
+export type LoyaltyAccount = Get<'/v1/loyalty/customers/{customer}'>;
+export type LedgerEntry = Item<Get<'/v1/loyalty/customers/{customer}/history'>['data']>;
+export type LedgerKind = LedgerEntry['kind'];

@@ -25,6 +25,7 @@ import {
 } from './rule.ts';
 import type { Segment } from './types.ts';
 import { useGlossary } from '../../glossary.ts';
+import { Options } from '../../components/Options.tsx';
 
 type Path = (string | number)[];
 
@@ -113,11 +114,7 @@ function GroupEditor({
               }}
             >
               <option value="">{t('segments.builder.add')}</option>
-              {ADDABLE.map((type) => (
-                <option key={type} value={type}>
-                  {t(`segments.type.${type}`)}
-                </option>
-              ))}
+              <Options items={ADDABLE} label={(type) => t(`segments.type.${type}`)} />
             </select>
           </label>
           <button type="button" className="button button-secondary button-small" onClick={() => add({ type: group.type === 'and' ? 'or' : 'and', conditions: [newCondition('score')] })}>
@@ -176,11 +173,7 @@ function ConditionRow({
         <label>
           <span className="visually-hidden">{t('segments.builder.kind')}</span>
           <select value={inner.type} aria-label={t('segments.builder.kind')} onChange={(e) => onChange(wrap(newCondition(e.target.value as ConditionType)))}>
-            {ADDABLE.map((type) => (
-              <option key={type} value={type}>
-                {t(`segments.type.${type}`)}
-              </option>
-            ))}
+            <Options items={ADDABLE} label={(type) => t(`segments.type.${type}`)} />
           </select>
         </label>
         <ConditionFields condition={inner} onChange={(c) => onChange(wrap(c))} context={context} />

@@ -1,8 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api.ts';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
+import { Table } from '../../components/Table.tsx';
+import { customerColumn } from '../../components/customerColumn.tsx';
 import { useFormat } from '../../format.ts';
+import { useGlossary } from '../../glossary.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { fullName } from '../../names.ts';
 import { Link, navigate } from '../../router.tsx';
@@ -10,11 +14,10 @@ import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import { CursorPager, useCursorPages } from './CursorPager.tsx';
 import { RuleBuilder } from './RuleBuilder.tsx';
-import { emptyRule, type Rule } from './rule.ts';
 import { AudienceLinks } from './SegmentList.tsx';
+import { emptyRule, type Rule } from './rule.ts';
 import type { Member, Segment } from './types.ts';
 import { usePreview } from './usePreview.ts';
-import { useGlossary } from '../../glossary.ts';
 
 /** A new segment (no id) or an existing one: the rule builder with a live count, then its members. */
 export function SegmentEditor({ id }: { id?: string }) {
@@ -248,7 +251,7 @@ const MEMBER_PAGE = 25;
 function Members({ segment }: { segment: Segment }) {
   const { t } = useI18n();
   const format = useFormat();
-  const { data, error, loading, reload, pageIndex, next, previous } = useCursorPages<Member>(
+  const members = useCursorPages<Member>(
     (cursor) => `/v1/segments/${segment.id}/members?limit=${MEMBER_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     segment.id,
   );
@@ -257,36 +260,23 @@ function Members({ segment }: { segment: Segment }) {
       <h2 id="members-title">
         {t('segments.members')} {segment.refreshedAt && <span className="muted small">({t('segments.asOf', { time: format.dateTime(segment.refreshedAt) })})</span>}
       </h2>
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {data === undefined && loading && <Loading />}
-      {data && data.data.length === 0 && <p className="muted">{segment.refreshedAt ? t('segments.members.none') : t('segments.members.notRefreshed')}</p>}
-      {data && data.data.length > 0 && (
-        <>
-          <div className="table-wrap" aria-busy={loading}>
-            <table className="table table-compact">
-              <thead>
-                <tr>
-                  <th scope="col">{t('segments.members.customer')}</th>
-                  <th scope="col">{t('segments.members.since')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.data.map((m) => (
-                  <tr key={m.customerId}>
-                    <td>
-                      <Link to={`/customers/${m.customerId}`} className="mono">
-                        {m.externalId ?? m.customerId}
-                      </Link>
-                    </td>
-                    <td>{format.dateTime(m.enteredAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <CursorPager pageIndex={pageIndex} pageSize={MEMBER_PAGE} shown={data.data.length} hasNext={!!data.nextCursor} busy={loading} range="segments.members.range" onNext={next} onPrevious={previous} />
-        </>
-      )}
+      <Loaded state={members} isEmpty={(d) => d.data.length === 0} empty={<p className="muted">{segment.refreshedAt ? t('segments.members.none') : t('segments.members.notRefreshed')}</p>}>
+        {(data) => (
+          <>
+            <Table
+              busy={members.loading}
+              className="table table-compact"
+              rows={data.data}
+              rowKey={(m) => m.customerId}
+              columns={[
+                customerColumn(t('segments.members.customer')),
+                { header: t('segments.members.since'), cell: (m) => format.dateTime(m.enteredAt) },
+              ]}
+            />
+            <CursorPager pageIndex={members.pageIndex} pageSize={MEMBER_PAGE} shown={data.data.length} hasNext={!!data.nextCursor} busy={members.loading} range="segments.members.range" onNext={members.next} onPrevious={members.previous} />
+          </>
+        )}
+      </Loaded>
     </section>
   );
 }

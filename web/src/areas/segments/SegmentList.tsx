@@ -1,14 +1,17 @@
 import { useMemo, useState } from 'react';
 import { api } from '../../api.ts';
+import type { Get } from '../../apiTypes.ts';
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
+import { useGlossary } from '../../glossary.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import type { Segment } from './types.ts';
-import { useGlossary } from '../../glossary.ts';
 
 /** Every segment with its member count as of its last refresh; admins recount all at once. */
 export function SegmentList() {
@@ -55,15 +58,13 @@ export function SegmentList() {
       {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
       {data === undefined && loading && <Loading />}
       {data && own.length === 0 && (
-        <div className="empty">
-          <h2 className="empty-title">{t('segments.empty.title')}</h2>
-          <p className="muted">{canEdit ? t('segments.empty.body') : t('segments.empty.readOnly')}</p>
+        <EmptyState heading title={t('segments.empty.title')} hint={canEdit ? t('segments.empty.body') : t('segments.empty.readOnly')}>
           {canEdit && (
             <Link to="/segments/new" className="button button-primary">
               {t('segments.new')}
             </Link>
           )}
-        </div>
+        </EmptyState>
       )}
       {own.length > 0 && <SegmentTable caption={t('segments.own')} segments={own} busy={loading} format={format} trend={trend} />}
       {builtIn.length > 0 && <SegmentTable caption={t('segments.builtIn')} segments={builtIn} busy={loading} format={format} trend={trend} />}
@@ -71,10 +72,8 @@ export function SegmentList() {
   );
 }
 
-/** GET /v1/insights/segment-sizes: customers per stage and RFM segment after each scoring run, oldest first. */
-interface SizeHistory {
-  points: { asOf: string; stages: Record<string, number>; segments: Record<string, number> }[];
-}
+/** Customers per stage and RFM segment after each scoring run, oldest first. */
+type SizeHistory = Get<'/v1/insights/segment-sizes'>;
 
 const TREND_DAYS = 30;
 
@@ -115,45 +114,33 @@ function SegmentTable({
   return (
     <section className="segment-table" aria-label={caption}>
       <h2>{caption}</h2>
-      <div className="table-wrap" aria-busy={busy}>
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('segments.col.name')}</th>
-              <th scope="col" className="numeric">
-                {t('segments.col.members')}
-              </th>
-              {trend && (
-                <th scope="col" className="numeric">
-                  {t('segments.col.trend')}
-                </th>
-              )}
-              <th scope="col">{t('segments.col.refreshed')}</th>
-              <th scope="col">{t('segments.col.export')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {segments.map((s) => (
-              <tr key={s.id}>
-                <td>
-                  <Link to={`/segments/${s.id}`} className="strong-link">
-                    {words.segmentName(s.name)}
-                  </Link>
-                  {s.description && <span className="muted small segment-description">{s.description}</span>}
-                </td>
-                <td className="numeric" data-testid="segment-count">
-                  {s.refreshedAt ? format.number(s.memberCount) : <span className="muted">{t('segments.notCounted')}</span>}
-                </td>
-                {trend && <TrendCell trend={trend(s)} format={format} />}
-                <td>{s.refreshedAt ? format.dateTime(s.refreshedAt) : t('common.none')}</td>
-                <td className="nowrap">
-                  <AudienceLinks segment={s} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        busy={busy}
+        rows={segments}
+        rowKey={(s) => s.id}
+        columns={[
+          {
+            header: t('segments.col.name'),
+            cell: (s) => (
+              <>
+                <Link to={`/segments/${s.id}`} className="strong-link">
+                  {words.segmentName(s.name)}
+                </Link>
+                {s.description && <span className="muted small segment-description">{s.description}</span>}
+              </>
+            ),
+          },
+          {
+            header: t('segments.col.members'),
+            numeric: true,
+            attributes: { 'data-testid': 'segment-count' },
+            cell: (s) => (s.refreshedAt ? format.number(s.memberCount) : <span className="muted">{t('segments.notCounted')}</span>),
+          },
+          !!trend && { header: t('segments.col.trend'), numeric: true, cell: (s) => <Trend trend={trend(s)} format={format} /> },
+          { header: t('segments.col.refreshed'), cell: (s) => (s.refreshedAt ? format.dateTime(s.refreshedAt) : t('common.none')) },
+          { header: t('segments.col.export'), className: 'nowrap', cell: (s) => <AudienceLinks segment={s} /> },
+        ]}
+      />
     </section>
   );
 }
@@ -173,17 +160,17 @@ export function AudienceLinks({ segment }: { segment: Segment }) {
   );
 }
 
-function TrendCell({ trend, format }: { trend: { change: number; since: string } | null; format: ReturnType<typeof useFormat> }) {
+function Trend({ trend, format }: { trend: { change: number; since: string } | null; format: ReturnType<typeof useFormat> }) {
   const { t } = useI18n();
-  if (!trend) return <td className="numeric muted">{t('common.none')}</td>;
+  if (!trend) return <span className="muted">{t('common.none')}</span>;
   const sign = trend.change > 0 ? '+' : trend.change < 0 ? '−' : '±';
   return (
-    <td className={`numeric ${trend.change > 0 ? 'trend-up' : trend.change < 0 ? 'trend-down' : ''}`} title={t('segments.trend.since', { date: format.date(trend.since) })}>
+    <span className={trend.change > 0 ? 'trend-up' : trend.change < 0 ? 'trend-down' : undefined} title={t('segments.trend.since', { date: format.date(trend.since) })}>
       <span>
         {sign}
         {format.number(Math.abs(trend.change))}
       </span>
       <span className="visually-hidden"> {t('segments.trend.since', { date: format.date(trend.since) })}</span>
-    </td>
+    </span>
   );
 }

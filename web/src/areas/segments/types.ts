@@ -1,34 +1,9 @@
+/** Shapes of /v1/segments (src/modules/segments/routes.ts), from /openapi.json (apiTypes.ts). */
+import type { Get, Item, Post } from '../../apiTypes.ts';
 import type { Rule } from './rule.ts';
 
-export interface Segment {
-  id: string;
-  /** Built-in segments have a key (they can be edited, not deleted). */
-  key: string | null;
-  name: string;
-  description: string | null;
-  rule: Rule;
-  version: number;
-  memberCount: number;
-  refreshedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface SampleCustomer {
-  id: string;
-  externalId: string;
-  email: string | null;
-  familyName: string | null;
-  givenName: string | null;
-}
-
-export interface Preview {
-  count: number;
-  sample: SampleCustomer[];
-}
-
-export interface Member {
-  customerId: string;
-  externalId: string | null;
-  enteredAt: string;
-}
+/** Built-in segments have a key (they can be edited, not deleted). The rule is the builder's own type (rule.ts), which edits it. */
+export type Segment = Omit<Item<Get<'/v1/segments'>['data']>, 'rule'> & { rule: Rule };
+export type Preview = Post<'/v1/segments/preview'>;
+export type SampleCustomer = Item<Preview['sample']>;
+export type Member = Item<Get<'/v1/segments/{id}/members'>['data']>;

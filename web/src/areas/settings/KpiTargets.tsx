@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useAction } from '../../useAction.ts';
@@ -87,21 +89,13 @@ function TargetForm({ definitions, onSaved }: { definitions: KpiDefinition[]; on
         <div className="field">
           <label htmlFor="kpi-key">{t('settings.kpi.kpi')}</label>
           <select id="kpi-key" value={kpi} onChange={(e) => setKpi(e.target.value)}>
-            {definitions.map((d) => (
-              <option key={d.key} value={d.key}>
-                {label(d, d.key)}
-              </option>
-            ))}
+            <Options items={definitions} value={(d) => d.key} label={(d) => label(d, d.key)} />
           </select>
         </div>
         <div className="field">
           <label htmlFor="kpi-granularity">{t('settings.kpi.granularity')}</label>
           <select id="kpi-granularity" value={granularity} onChange={(e) => setGranularity(e.target.value as Granularity)}>
-            {GRANULARITIES.map((g) => (
-              <option key={g} value={g}>
-                {t(`settings.kpi.granularity.${g}`)}
-              </option>
-            ))}
+            <Options items={GRANULARITIES} label={(g) => t(`settings.kpi.granularity.${g}`)} />
           </select>
         </div>
         <Field id="kpi-period" path="targets.0.periodStart" error={error} label={t('settings.kpi.periodStart')} type="date" required value={periodStart} onChange={(e) => setPeriodStart(e.target.value)} />
@@ -134,33 +128,17 @@ function TargetTable({ targets, definitions, currency }: { targets: Target[]; de
   const show = (d: KpiDefinition | undefined, v: number) =>
     d?.unit === 'ratio' ? `${format.number(Math.round(v * 1000) / 10)}%` : d?.unit === 'minor units' ? format.money(v, currency) : format.number(v);
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <caption className="visually-hidden">{t('settings.kpi.caption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('settings.kpi.col.kpi')}</th>
-            <th scope="col">{t('settings.kpi.col.granularity')}</th>
-            <th scope="col">{t('settings.kpi.col.periodStart')}</th>
-            <th scope="col" className="numeric">
-              {t('settings.kpi.col.target')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {targets.map((x) => {
-            const d = definitions.find((def) => def.key === x.kpi);
-            return (
-              <tr key={`${x.kpi}-${x.granularity}-${x.periodStart}`}>
-                <td>{label(d, x.kpi)}</td>
-                <td>{t(`settings.kpi.granularity.${x.granularity}`)}</td>
-                <td className="nowrap">{format.day(x.periodStart)}</td>
-                <td className="numeric">{show(d, x.target)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      caption={t('settings.kpi.caption')}
+      captionHidden
+      rows={targets.map((x) => ({ ...x, definition: definitions.find((def) => def.key === x.kpi) }))}
+      rowKey={(x) => `${x.kpi}-${x.granularity}-${x.periodStart}`}
+      columns={[
+        { header: t('settings.kpi.col.kpi'), cell: (x) => label(x.definition, x.kpi) },
+        { header: t('settings.kpi.col.granularity'), cell: (x) => t(`settings.kpi.granularity.${x.granularity}`) },
+        { header: t('settings.kpi.col.periodStart'), className: 'nowrap', cell: (x) => format.day(x.periodStart) },
+        { header: t('settings.kpi.col.target'), numeric: true, cell: (x) => show(x.definition, x.target) },
+      ]}
+    />
   );
 }

@@ -1,7 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { CodeBlock } from '../../components/CodeBlock.tsx';
-import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { ConfirmButton } from '../../components/ConfirmButton.tsx';
+import { ErrorNotice } from '../../components/Feedback.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
+import { Options } from '../../components/Options.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
@@ -39,14 +43,18 @@ export function Users() {
 }
 
 function Team() {
-  const { data, error, loading, reload } = useApi<{ data: TeamUser[]; invitations: Invitation[] }>('/v1/users');
+  const team = useApi<{ data: TeamUser[]; invitations: Invitation[] }>('/v1/users');
   return (
     <>
-      <Invite onInvited={reload} />
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {data === undefined && loading && <Loading />}
-      {data && <UserTable users={data.data} onChanged={reload} />}
-      {data && data.invitations.length > 0 && <Invitations invitations={data.invitations} onChanged={reload} />}
+      <Invite onInvited={team.reload} />
+      <Loaded state={team}>
+        {(data) => (
+          <>
+            <UserTable users={data.data} onChanged={team.reload} />
+            {data.invitations.length > 0 && <Invitations invitations={data.invitations} onChanged={team.reload} />}
+          </>
+        )}
+      </Loaded>
     </>
   );
 }
@@ -57,13 +65,11 @@ function UserTable({ users, onChanged }: { users: TeamUser[]; onChanged: () => v
   const session = useSession();
   const { error, run } = useAction();
   const [done, setDone] = useState<string>();
-  const [confirming, setConfirming] = useState<string>();
 
   const act = (work: () => Promise<unknown>, message?: string) => {
     setDone(undefined);
     return run(async () => {
       await work();
-      setConfirming(undefined);
       setDone(message);
       onChanged();
     });
@@ -80,60 +86,46 @@ function UserTable({ users, onChanged }: { users: TeamUser[]; onChanged: () => v
           {done}
         </p>
       )}
-      <div className="table-wrap">
-        <table className="table">
-          <caption className="visually-hidden">{t('settings.users.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('settings.users.col.email')}</th>
-              <th scope="col">{t('settings.users.col.name')}</th>
-              <th scope="col">{t('settings.users.col.role')}</th>
-              <th scope="col">{t('settings.users.col.lastLogin')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('apiKeys.col.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((user) => (
-              <tr key={user.id}>
-                <td className="strong wrap-anywhere">
-                  {user.email} {user.id === session.user.id && <span className="muted">{t('settings.users.you')}</span>}
-                </td>
-                <td>{user.name ?? t('common.none')}</td>
-                <td>
-                  <select aria-label={t('settings.users.roleFor', { email: user.email })} value={user.role} onChange={(e) => void setRole(user, e.target.value as Role)}>
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {t(`role.${r}`)}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td className="nowrap">{user.lastLoginAt ? format.dateTime(user.lastLoginAt) : t('settings.users.never')}</td>
-                <td className="actions">
-                  {confirming !== user.id ? (
-                    <button type="button" className="button button-small button-danger-ghost" onClick={() => setConfirming(user.id)}>
-                      {t('settings.users.remove')}
-                      <span className="visually-hidden"> {user.email}</span>
-                    </button>
-                  ) : (
-                    <div className="confirm" role="group" aria-label={t('settings.users.removeConfirm', { email: user.email })}>
-                      <p>{t('settings.users.removeConfirm', { email: user.email })}</p>
-                      <button type="button" className="button button-small button-danger" autoFocus onClick={() => void act(() => api(`/v1/users/${user.id}`, { method: 'DELETE' }))}>
-                        {t('settings.users.removeYes')}
-                      </button>
-                      <button type="button" className="button button-small button-ghost" onClick={() => setConfirming(undefined)}>
-                        {t('common.cancel')}
-                      </button>
-                    </div>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        caption={t('settings.users.caption')}
+        captionHidden
+        rows={users}
+        rowKey={(user) => user.id}
+        columns={[
+          {
+            header: t('settings.users.col.email'),
+            className: 'strong wrap-anywhere',
+            cell: (user) => (
+              <>
+                {user.email} {user.id === session.user.id && <span className="muted">{t('settings.users.you')}</span>}
+              </>
+            ),
+          },
+          { header: t('settings.users.col.name'), cell: (user) => user.name ?? t('common.none') },
+          {
+            header: t('settings.users.col.role'),
+            cell: (user) => (
+              <select aria-label={t('settings.users.roleFor', { email: user.email })} value={user.role} onChange={(e) => void setRole(user, e.target.value as Role)}>
+                <Options items={ROLES} label={(r) => t(`role.${r}`)} />
+              </select>
+            ),
+          },
+          { header: t('settings.users.col.lastLogin'), className: 'nowrap', cell: (user) => (user.lastLoginAt ? format.dateTime(user.lastLoginAt) : t('settings.users.never')) },
+          {
+            header: <span className="visually-hidden">{t('apiKeys.col.actions')}</span>,
+            className: 'actions',
+            cell: (user) => (
+              <ConfirmButton
+                label={t('settings.users.remove')}
+                name={user.email}
+                question={t('settings.users.removeConfirm', { email: user.email })}
+                yes={t('settings.users.removeYes')}
+                onConfirm={() => void act(() => api(`/v1/users/${user.id}`, { method: 'DELETE' }))}
+              />
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }
@@ -178,11 +170,7 @@ function Invite({ onInvited }: { onInvited: () => void }) {
         <div className="field">
           <label htmlFor="invite-role">{t('settings.users.invite.role')}</label>
           <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`role.${r}`)}
-              </option>
-            ))}
+            <Options items={ROLES} label={(r) => t(`role.${r}`)} />
           </select>
         </div>
         <div>
@@ -208,36 +196,27 @@ function Invitations({ invitations, onChanged }: { invitations: Invitation[]; on
     <section className="card" aria-labelledby="invitations-title">
       <h2 id="invitations-title">{t('settings.users.invitations')}</h2>
       {error !== undefined && <ErrorNotice error={error} />}
-      <div className="table-wrap">
-        <table className="table">
-          <caption className="visually-hidden">{t('settings.users.invitations.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('settings.users.col.email')}</th>
-              <th scope="col">{t('settings.users.col.role')}</th>
-              <th scope="col">{t('settings.users.invitations.expires')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('apiKeys.col.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {invitations.map((i) => (
-              <tr key={i.id}>
-                <td className="wrap-anywhere">{i.email}</td>
-                <td>{t(`role.${i.role}`)}</td>
-                <td className="nowrap">{format.dateTime(i.expiresAt)}</td>
-                <td className="actions">
-                  <button type="button" className="button button-small button-ghost" onClick={() => void withdraw(i.id)}>
-                    {t('settings.users.invitations.withdraw')}
-                    <span className="visually-hidden"> {i.email}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        caption={t('settings.users.invitations.caption')}
+        captionHidden
+        rows={invitations}
+        rowKey={(i) => i.id}
+        columns={[
+          { header: t('settings.users.col.email'), className: 'wrap-anywhere', cell: (i) => i.email },
+          { header: t('settings.users.col.role'), cell: (i) => t(`role.${i.role}`) },
+          { header: t('settings.users.invitations.expires'), className: 'nowrap', cell: (i) => format.dateTime(i.expiresAt) },
+          {
+            header: <span className="visually-hidden">{t('apiKeys.col.actions')}</span>,
+            className: 'actions',
+            cell: (i) => (
+              <button type="button" className="button button-small button-ghost" onClick={() => void withdraw(i.id)}>
+                {t('settings.users.invitations.withdraw')}
+                <span className="visually-hidden"> {i.email}</span>
+              </button>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { ErrorNotice } from '../../components/Feedback.tsx';
+import { Options } from '../../components/Options.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { navigate } from '../../router.tsx';
@@ -144,11 +145,7 @@ export function CampaignForm({ campaign, onSaved }: { campaign?: UgcCampaign; on
           <div className="field">
             <label htmlFor={id('status')}>{t('ugc.form.status')}</label>
             <select id={id('status')} value={draft.status} onChange={(e) => set('status', e.target.value as Draft['status'])}>
-              {(['draft', 'active', 'closed'] as const).map((s) => (
-                <option key={s} value={s}>
-                  {t(`ugc.status.${s}`)}
-                </option>
-              ))}
+              <Options items={(['draft', 'active', 'closed'] as const)} label={(s) => t(`ugc.status.${s}`)} />
             </select>
           </div>
           <div className="field">
@@ -222,11 +219,7 @@ export function CampaignForm({ campaign, onSaved }: { campaign?: UgcCampaign; on
               <label htmlFor={id('survey')}>{t('ugc.form.survey')}</label>
               <select id={id('survey')} value={draft.surveyId} onChange={(e) => set('surveyId', e.target.value)} required>
                 <option value="" />
-                {surveys.data?.data.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.title[locale] ?? s.title.ja ?? s.title.en ?? s.slug}
-                  </option>
-                ))}
+                <Options items={surveys.data?.data} value={(s) => s.id} label={(s) => s.title[locale] ?? s.title.ja ?? s.title.en ?? s.slug} />
               </select>
               <p className="hint">{t('ugc.form.surveyHint')}</p>
             </div>
@@ -261,11 +254,7 @@ export function CampaignForm({ campaign, onSaved }: { campaign?: UgcCampaign; on
               <label htmlFor={id('coupon')}>{t('ugc.form.rewardCoupon')}</label>
               <select id={id('coupon')} value={draft.couponCampaignId} onChange={(e) => set('couponCampaignId', e.target.value)} required>
                 <option value="" />
-                {coupons.data?.data.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
+                <Options items={coupons.data?.data} value={(c) => c.id} label={(c) => c.name} />
               </select>
               {coupons.data?.data.length === 0 && <p className="hint">{t('ugc.form.noCoupons')}</p>}
             </div>

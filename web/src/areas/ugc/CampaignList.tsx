@@ -1,5 +1,6 @@
-import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
@@ -7,12 +8,13 @@ import { hasScope, useSession } from '../../session.tsx';
 import { useApi } from '../../useApi.ts';
 import { PeriodText, RewardText, StatusBadge } from './labels.tsx';
 import type { UgcCampaign } from './types.ts';
+import { Loaded } from '../../components/Loaded.tsx';
 
 export function CampaignList() {
   const { t } = useI18n();
   const format = useFormat();
   const { scopes } = useSession();
-  const { data, error, loading, reload } = useApi<{ data: UgcCampaign[] }>('/v1/ugc/campaigns');
+  const campaigns = useApi<{ data: UgcCampaign[] }>('/v1/ugc/campaigns');
   const canEdit = hasScope(scopes, 'messaging');
   return (
     <>
@@ -23,56 +25,36 @@ export function CampaignList() {
           </Link>
         )}
       </PageHeader>
-      {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
-      {data === undefined && loading && <Loading />}
-      {data && data.data.length === 0 && (
-        <div className="empty">
-          <p className="empty-title">{t('ugc.list.empty')}</p>
-          <p className="muted">{t('ugc.list.emptyHint')}</p>
-        </div>
-      )}
-      {data && data.data.length > 0 && (
-        <div className="table-wrap" aria-busy={loading}>
-          <table className="table">
-            <caption className="visually-hidden">{t('ugc.list.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('ugc.col.name')}</th>
-                <th scope="col">{t('ugc.col.status')}</th>
-                <th scope="col">{t('ugc.col.period')}</th>
-                <th scope="col">{t('ugc.col.reward')}</th>
-                <th scope="col" className="numeric">{t('ugc.col.pending')}</th>
-                <th scope="col" className="numeric">{t('ugc.col.approved')}</th>
-                <th scope="col" className="numeric">{t('ugc.col.winners')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.data.map((c) => (
-                <tr key={c.id}>
-                  <td>
+      <Loaded state={campaigns} isEmpty={(d) => d.data.length === 0} empty={<EmptyState title={t('ugc.list.empty')} hint={t('ugc.list.emptyHint')} />}>
+        {(data, busy) => (
+          <Table
+            busy={busy}
+            caption={t('ugc.list.caption')}
+            captionHidden
+            rows={data.data}
+            rowKey={(c) => c.id}
+            columns={[
+              {
+                header: t('ugc.col.name'),
+                cell: (c) => (
+                  <>
                     <Link to={`/ugc/${c.id}`} className="strong-link">
                       {c.name}
                     </Link>
                     {c.hashtag && <span className="kana">#{c.hashtag}</span>}
-                  </td>
-                  <td>
-                    <StatusBadge status={c.status} />
-                  </td>
-                  <td>
-                    <PeriodText campaign={c} />
-                  </td>
-                  <td>
-                    <RewardText reward={c.reward} />
-                  </td>
-                  <td className="numeric">{format.number(c.counts?.pending ?? 0)}</td>
-                  <td className="numeric">{format.number(c.counts?.approved ?? 0)}</td>
-                  <td className="numeric">{format.number(c.counts?.winners ?? 0)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                  </>
+                ),
+              },
+              { header: t('ugc.col.status'), cell: (c) => <StatusBadge status={c.status} /> },
+              { header: t('ugc.col.period'), cell: (c) => <PeriodText campaign={c} /> },
+              { header: t('ugc.col.reward'), cell: (c) => <RewardText reward={c.reward} /> },
+              { header: t('ugc.col.pending'), numeric: true, cell: (c) => format.number(c.counts?.pending ?? 0) },
+              { header: t('ugc.col.approved'), numeric: true, cell: (c) => format.number(c.counts?.approved ?? 0) },
+              { header: t('ugc.col.winners'), numeric: true, cell: (c) => format.number(c.counts?.winners ?? 0) },
+            ]}
+          />
+        )}
+      </Loaded>
     </>
   );
 }

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
@@ -66,54 +68,49 @@ export function Winners({ campaignId, canEdit }: { campaignId: string; canEdit: 
       {error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
       {data === undefined && loading && <Loading />}
       {data && data.data.length === 0 && (
-        <div className="empty">
-          <p className="empty-title">{t('ugc.winners.none')}</p>
-          <p className="muted">{t('ugc.winners.noneHint')}</p>
-        </div>
+        <EmptyState title={t('ugc.winners.none')} hint={t('ugc.winners.noneHint')} />
       )}
       {data && data.data.length > 0 && (
         <>
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="visually-hidden">{t('ugc.winners.caption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('ugc.col.name')}</th>
-                  <th scope="col">{t('ugc.winners.method')}</th>
-                  <th scope="col">{t('ugc.winners.pickedAt')}</th>
-                  {canEdit && <th scope="col"><span className="visually-hidden">{t('ugc.winners.remove')}</span></th>}
-                </tr>
-              </thead>
-              <tbody>
-                {data.data.map((w) => (
-                  <tr key={w.entryId}>
-                    <td>
-                      <Link to={`/customers/${w.customerId}`} className="strong-link">
-                        {entrantName(w, t('ugc.entry.noName'))}
-                      </Link>
-                    </td>
-                    <td>
-                      {t(w.method === 'random' ? 'ugc.winners.random' : 'ugc.winners.manual')}
-                      {w.seed && <span className="muted small mono"> ({w.seed})</span>}
-                    </td>
-                    <td>{format.dateTime(w.pickedAt)}</td>
-                    {canEdit && (
-                      <td>
-                        <button
-                          type="button"
-                          className="button button-danger-ghost button-small"
-                          disabled={busy}
-                          onClick={() => void run(() => api(`/v1/ugc/campaigns/${campaignId}/winners/${w.entryId}`, { method: 'DELETE' }))}
-                        >
-                          {t('ugc.winners.remove')}
-                        </button>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            caption={t('ugc.winners.caption')}
+            captionHidden
+            rows={data.data}
+            rowKey={(w) => w.entryId}
+            columns={[
+              {
+                header: t('ugc.col.name'),
+                cell: (w) => (
+                  <Link to={`/customers/${w.customerId}`} className="strong-link">
+                    {entrantName(w, t('ugc.entry.noName'))}
+                  </Link>
+                ),
+              },
+              {
+                header: t('ugc.winners.method'),
+                cell: (w) => (
+                  <>
+                    {t(w.method === 'random' ? 'ugc.winners.random' : 'ugc.winners.manual')}
+                    {w.seed && <span className="muted small mono"> ({w.seed})</span>}
+                  </>
+                ),
+              },
+              { header: t('ugc.winners.pickedAt'), cell: (w) => format.dateTime(w.pickedAt) },
+              canEdit && {
+                header: <span className="visually-hidden">{t('ugc.winners.remove')}</span>,
+                cell: (w) => (
+                  <button
+                    type="button"
+                    className="button button-danger-ghost button-small"
+                    disabled={busy}
+                    onClick={() => void run(() => api(`/v1/ugc/campaigns/${campaignId}/winners/${w.entryId}`, { method: 'DELETE' }))}
+                  >
+                    {t('ugc.winners.remove')}
+                  </button>
+                ),
+              },
+            ]}
+          />
           <p>
             <a className="button button-secondary" href={`/v1/ugc/campaigns/${campaignId}/winners.csv`} download>
               {t('ugc.export.winners')}
