@@ -31,6 +31,17 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   return groups;
 }
 
+type Composed = { row: Claimed; message: OutboundMessage | ProviderError };
+
+/** Messages composed one after another, as the rows come (rendering is CPU work: interleaving them gains nothing). */
+async function composeEach<T>(items: T[], compose: (item: T) => Promise<Composed>): Promise<Composed[]> {
+  const out: Composed[] = [];
+  for (const item of items) out.push(await compose(item));
+  return out;
+}
+
+const isReady = (m: Composed): m is { row: Claimed; message: OutboundMessage } => !(m.message instanceof ProviderError);
+
 export interface DrainOptions {
   /** The clock (tests move it to reach deferrals and retries). */
   now?: Date;
@@ -197,24 +208,11 @@ export class Dispatcher {
         result.failed += await settle(this.db, workspaceId, failed, now);
         continue;
       }
-      const messages: { row: Claimed; message: OutboundMessage | ProviderError }[] = [];
-      for (const s of group) messages.push({ row: s.row, message: await this.compose(workspaceId, ws, s.row, s.recipient, s.address).catch((err: Error) => new ProviderError(`render: ${err.message}`, 'render_failed', false)) });
+      const compose = async (s: (typeof group)[number]): Promise<Composed> => ({
+        row: s.row,
+        message: await this.compose(workspaceId, ws, s.row, s.recipient, s.address).catch((err: Error) => new ProviderError(`render: ${err.message}`, 'render_failed', false)),
+      });
       const limiter = this.limiter(workspaceId, channel, ws.settings.policy.ratePerSecond[channel]);
-      // At most once: a message is committed 'sending' before its provider call, in groups of
-      // `concurrency` (one statement per group, asked for by the group's first message), and its
-      // outcome is written after it, in groups as well. A worker killed meanwhile leaves fewer than
-      // three groups 'sending', which become 'uncertain' (docs/messaging.md, Delivery guarantees).
-      const ready = messages.filter((m): m is { row: Claimed; message: OutboundMessage } => !(m.message instanceof ProviderError));
-      const marks = new Map<number, Promise<Set<string>>>();
-      const stillOurs = async (index: number, id: string): Promise<boolean> => {
-        const group = Math.floor(index / concurrency);
-        let marked = marks.get(group);
-        if (!marked) {
-          marked = markSending(this.db, workspaceId, ready.slice(group * concurrency, (group + 1) * concurrency).map((m) => m.row));
-          marks.set(group, marked);
-        }
-        return (await marked).has(id);
-      };
       let pending: Outcome[] = [];
       const flush = async () => {
         const batch = pending;
@@ -231,9 +229,11 @@ export class Dispatcher {
         pending.push(o);
         if (pending.length >= concurrency) await flush();
       };
-      for (const m of messages) if (m.message instanceof ProviderError) await record(m.row, m.message);
       if (messenger.sendBatch) {
-        // A batch channel (paper DM) hands the whole claim over at once: all of it is committed 'sending' first.
+        // A batch channel (paper DM) hands the whole claim over at once: all of it is composed and committed 'sending' first.
+        const messages = await composeEach(group, compose);
+        const ready = messages.filter(isReady);
+        for (const m of messages) if (m.message instanceof ProviderError) await record(m.row, m.message);
         const marked = await markSending(this.db, workspaceId, ready.map((m) => m.row));
         const batch = ready.filter((m) => marked.has(m.row.id));
         const outcomes = batch.length > 0 ? await messenger.sendBatch(batch.map((m) => m.message)) : [];
@@ -241,18 +241,49 @@ export class Dispatcher {
         await flush();
         continue;
       }
+      // At most once: a message is committed 'sending' before its provider call, in groups of
+      // `concurrency` (one statement per group, asked for by the group's first message), and its
+      // outcome is written after it, in groups as well. A worker killed meanwhile leaves fewer than
+      // three groups 'sending', which become 'uncertain' (docs/messaging.md, Delivery guarantees).
+      // A group is rendered while the one before it is with the provider (rendering all of them
+      // first left the provider idle meanwhile); messages that fail to render are never marked.
+      const composed = new Map<number, Promise<Composed[]>>();
+      const composedGroup = (g: number) => {
+        let messages = composed.get(g);
+        if (!messages) {
+          messages = composeEach(group.slice(g * concurrency, (g + 1) * concurrency), compose);
+          composed.set(g, messages);
+        }
+        return messages;
+      };
+      const marks = new Map<number, Promise<Map<string, OutboundMessage>>>();
+      const markedGroup = (g: number) => {
+        let marked = marks.get(g);
+        if (!marked) {
+          marked = composedGroup(g).then(async (messages) => {
+            for (const m of messages) if (m.message instanceof ProviderError) await record(m.row, m.message);
+            const ready = messages.filter(isReady);
+            const ours = await markSending(this.db, workspaceId, ready.map((m) => m.row));
+            return new Map(ready.filter((m) => ours.has(m.row.id)).map((m) => [m.row.id, m.message]));
+          });
+          marks.set(g, marked);
+          if ((g + 1) * concurrency < group.length) void composedGroup(g + 1);
+        }
+        return marked;
+      };
       let next = 0;
       const worker = async () => {
-        for (let index = next++; index < ready.length; index = next++) {
-          const m = ready[index]!;
+        for (let index = next++; index < group.length; index = next++) {
+          const { row } = group[index]!;
           if (limiter) await limiter.take();
-          // Another worker took this row over (this one outlived its lease): it is theirs to send.
-          if (!(await stillOurs(index, m.row.id))) continue;
-          const outcome = await messenger.send(m.message).catch((err: unknown) => (err instanceof ProviderError ? err : new ProviderError((err as Error).message, 'error', true)));
-          await record(m.row, outcome);
+          // Not ours when it failed to render, or when another worker took it over (this one outlived its lease): theirs to send.
+          const message = (await markedGroup(Math.floor(index / concurrency))).get(row.id);
+          if (!message) continue;
+          const outcome = await messenger.send(message).catch((err: unknown) => (err instanceof ProviderError ? err : new ProviderError((err as Error).message, 'error', true)));
+          await record(row, outcome);
         }
       };
-      await Promise.all(Array.from({ length: Math.min(concurrency, ready.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(concurrency, group.length) }, worker));
       await flush();
     }
   }

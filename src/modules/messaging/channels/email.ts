@@ -6,9 +6,10 @@ import { guardedSmtpSocket } from '../../../kernel/outboundSocket.ts';
 import { ProviderError, type Messenger, type OutboundMessage } from '../messenger.ts';
 import type { DkimSigningKey } from '../dkim.ts';
 import type { MessagingSettings } from '../settings.ts';
+import { mimeMessage } from './mimeMessage.ts';
 
 /**
- * Email over SMTP through nodemailer's pooled transport. The Message-ID is the delivery id, so a
+ * Email over SMTP through nodemailer's pooled transport, the message built by `mimeMessage`. The Message-ID is the delivery id, so a
  * message resent after a crash between the server's 250 and our commit is recognisable as the same
  * message. Marketing mail carries List-Unsubscribe with an HTTPS URL and List-Unsubscribe-Post
  * (RFC 8058 one-click). With DKIM keys for the sender's domain, nodemailer signs every message with each.
@@ -50,7 +51,7 @@ export class EmailMessenger implements Messenger {
     const messageId = emailMessageId(message, this.sender);
     const headers = { ...unsubscribeHeaders(message), ...message.headers };
     try {
-      await this.transport.sendMail({
+      const { raw, envelope } = mimeMessage({
         from: { name: message.fromName ?? this.sender.name, address: this.sender.email },
         replyTo: this.sender.replyTo,
         to: message.to,
@@ -59,10 +60,8 @@ export class EmailMessenger implements Messenger {
         text: message.content.text,
         messageId,
         headers,
-        // Chosen rather than detected: nodemailer's detection costs ~4 ms a message, and base64 is
-        // also the compact encoding for mostly-Japanese text.
-        textEncoding: 'base64',
       });
+      await this.transport.sendMail({ envelope, raw, messageId });
       return { providerId: messageId };
     } catch (err) {
       throw smtpError(err);
