@@ -56,6 +56,9 @@ export async function startSmtpSink(
       });
     },
   });
+  // A sender killed mid-message resets its connection; smtp-server reports that as an error event,
+  // which a test that kills workers on purpose must not take for its own failure.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
   const release = (): void => {
