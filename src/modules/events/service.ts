@@ -1,7 +1,7 @@
 import { ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import type { CustomerService } from '../customers/index.ts';
-import { newIds } from './batchIds.ts';
+import { newIds } from '../../db/ids.ts';
 import type { EventInput, StoredEvent } from './types.ts';
 
 /** Behavioural events, stored once per messageId. */
