@@ -3,7 +3,8 @@
  * each acknowledged only after its transaction committed. Prints events/s for the embedded server
  * and, when DATABASE_URL is set, for that server (floor 20,000 events/s, goal 50,000), the CPU the
  * server and its database backends spent per 1,000 events (less sensitive to a shared machine's
- * load than wall time), and the mean time per batch in each phase from the Server-Timing header.
+ * load than wall time), and the mean time per batch in each phase from the Server-Timing header
+ * (docs/ingest.md names them), with `total` as the client saw it and `http` for the rest.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

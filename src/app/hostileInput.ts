@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError, type FieldIssue } from '../kernel/errors.ts';
-import { unstorableText } from '../kernel/storableText.ts';
+import { UNSTORABLE, unstorableText } from '../kernel/storableText.ts';
 
 /**
  * One gate for hostile input on every route: JSON bodies are parsed here (replacing fastify's
@@ -44,10 +44,30 @@ export function parseJsonBody(text: string): unknown {
   } catch (err) {
     throw new ValidationError('The body is not valid JSON', [{ path: ['body'], message: (err as Error).message }]);
   }
+  if (acceptable(value)) return value;
   const issues: FieldIssue[] = [];
   checkValue(value, ['body'], issues);
-  if (issues.length > 0) throw new ValidationError('The body holds values that cannot be accepted', issues);
-  return value;
+  // `acceptable` also sends every `constructor` key here; only one holding `prototype` is refused.
+  if (issues.length === 0) return value;
+  throw new ValidationError('The body holds values that cannot be accepted', issues);
+}
+
+/**
+ * `checkValue` without the paths: whether a parsed body passes, allocating nothing. Bodies nearly
+ * always pass, and building a path per value was most of the cost of a 500-event batch's gate.
+ */
+function acceptable(value: unknown): boolean {
+  if (typeof value === 'string') return !UNSTORABLE.test(value);
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!acceptable(item)) return false;
+    return true;
+  }
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (UNSTORABLE.test(key) || key === '__proto__' || key === 'constructor' || !acceptable(item)) return false;
+  }
+  return true;
 }
 
 /**

@@ -25,11 +25,12 @@ export interface IngestBatchModules {
 export class IngestBatchFlow {
   constructor(private readonly m: IngestBatchModules) {}
 
-  async run(ws: string, plan: IngestPlan, tx: Queryable, { pathPrefix, resolved }: IngestBatchOptions): Promise<IngestResult> {
+  async run(ws: string, plan: IngestPlan, tx: Queryable, { pathPrefix, merged, resolved }: IngestBatchOptions): Promise<IngestResult> {
     const { customers, accounts, catalog, orders, events, identify } = this.m;
     if (plan.accounts.length > 0) await accounts.upsertAccounts(ws, plan.accounts, tx);
     // An anonymous visitor who turns out to be a known customer: their history moves to that customer.
     const upserted = await identify.run(ws, plan.customers, tx);
+    merged();
     if (plan.products.length > 0) await catalog.upsertMany(ws, plan.products, tx);
 
     if (plan.orders.length > 0) {

@@ -1,5 +1,5 @@
 // NUL: PostgreSQL text and jsonb cannot hold it. \p{Cs} under /u matches only unpaired surrogates.
-const UNSTORABLE = /[\u0000\p{Cs}]/u;
+export const UNSTORABLE = /[\u0000\p{Cs}]/u;
 
 /** Why PostgreSQL cannot store `s` as text (a NUL, a lone UTF-16 surrogate), or undefined when it can. */
 export function unstorableText(s: string): string | undefined {

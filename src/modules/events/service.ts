@@ -1,7 +1,7 @@
 import { ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import type { CustomerService } from '../customers/index.ts';
-import { newIds } from './batchIds.ts';
+import { newIds } from '../../db/ids.ts';
 import type { EventInput, StoredEvent } from './types.ts';
 
 /** Behavioural events, stored once per messageId. */
@@ -285,23 +285,31 @@ function toStoredEvent(r: Record<string, unknown>): StoredEvent {
 }
 
 /**
- * Positive facts only ("this external id named this customer"), keyed by workspace and bounded:
- * when full it starts over, which costs lookups, never correctness.
+ * Positive facts only ("this external id named this customer"), per workspace and bounded: when
+ * full it starts over, which costs lookups, never correctness. Nested maps rather than one keyed by
+ * `workspace externalId`: building and hashing that string per event was a visible share of a batch.
  */
 class KnownCustomers {
-  private readonly ids = new Map<string, string>();
+  private readonly byWorkspace = new Map<string, Map<string, string>>();
+  private size = 0;
 
   get(workspaceId: string, externalId: string): string | undefined {
-    return this.ids.get(`${workspaceId} ${externalId}`);
+    return this.byWorkspace.get(workspaceId)?.get(externalId);
   }
 
   set(workspaceId: string, externalId: string, id: string): void {
-    if (this.ids.size >= KNOWN_CUSTOMERS_MAX) this.ids.clear();
-    this.ids.set(`${workspaceId} ${externalId}`, id);
+    if (this.size >= KNOWN_CUSTOMERS_MAX) {
+      this.byWorkspace.clear();
+      this.size = 0;
+    }
+    let ids = this.byWorkspace.get(workspaceId);
+    if (!ids) this.byWorkspace.set(workspaceId, (ids = new Map()));
+    if (!ids.has(externalId)) this.size++;
+    ids.set(externalId, id);
   }
 
   forget(workspaceId: string, externalId: string): void {
-    this.ids.delete(`${workspaceId} ${externalId}`);
+    if (this.byWorkspace.get(workspaceId)?.delete(externalId)) this.size--;
   }
 }
 

@@ -18,6 +18,8 @@ export interface IngestResult {
 export interface IngestBatchOptions {
   /** Where the batch sits in the request, for the paths of validation issues. */
   pathPrefix: (string | number)[];
+  /** Called once accounts and identify-and-merge are written (a phase of Server-Timing). */
+  merged: () => void;
   /** Called once the events' customers are resolved (a phase of Server-Timing). */
   resolved: () => void;
 }
@@ -65,7 +67,7 @@ export class IngestService {
     const result = this.eventsOnly(workspaceId, plan)
       ? await this.joinGroup(workspaceId, plan, timer)
       : await this.db.tx(async (tx) => {
-          const applied = await this.m.batch.run(workspaceId, { ...plan, products: this.unseenProducts(workspaceId, plan.products) }, tx, { pathPrefix, resolved: () => timer.mark('resolve') });
+          const applied = await this.m.batch.run(workspaceId, { ...plan, products: this.unseenProducts(workspaceId, plan.products) }, tx, { pathPrefix, merged: () => timer.mark('merge'), resolved: () => timer.mark('resolve') });
           timer.mark('write');
           return applied;
         });
