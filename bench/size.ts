@@ -22,6 +22,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createServices } from '../src/app/services.ts';
+import { loadConfig } from '../src/config.ts';
 import { DEFAULT_END, observationEnd } from '../src/modules/demo/generator.ts';
 import { refreshKpiRollups } from '../src/modules/intelligence/kpiRollups.ts';
 import { computeKpis, type KpiQuery } from '../src/modules/intelligence/kpis.ts';
@@ -57,7 +58,8 @@ const line = (label: string, figure: string) => console.log(`  ${label.padEnd(58
 const bench = await openBenchDatabase({ poolSize: 6, keep: values.database });
 const { db } = bench;
 try {
-  const services = createServices(db);
+  // KIZUNA_SEGMENT_TIMEOUT_MS applies here as in the server (0: refreshes run to the end however long).
+  const services = createServices(db, { segmentTimeoutMs: loadConfig().segmentTimeoutMs });
   const { rows: top } = await db.query<{ workspace_id: string }>('SELECT workspace_id FROM customers GROUP BY 1 ORDER BY count(*) DESC LIMIT 1');
   if (!top[0]) throw new Error(`kizuna_bench_${values.database} holds no customers: make it with bench:generate -- --sql --keep ${values.database}`);
   const ws = top[0].workspace_id;
@@ -97,7 +99,7 @@ try {
   for (const [name, match] of Object.entries(rules)) {
     const segment = await services.segments.create(ws, { name: `${name} (${stamp})`, rule: { version: 1, match } });
     t = performance.now();
-    // A refresh runs under a 60 s statement timeout: one that hits it is reported, and the rest go on.
+    // A refresh runs under the segment statement timeout: one that hits it is reported, and the rest go on.
     const r = await services.segments.refresh(ws, segment.id, { asOf: END }).catch((err: Error) => err);
     const ms = performance.now() - t;
     segmentsMs += ms;

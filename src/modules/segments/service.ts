@@ -57,11 +57,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * customer ids. PostgreSQL's default 4 MB work_mem would make them spill (or fall back to per-row
  * sub-plans) around 100k customers. Nested loops are turned off because the row counts of
  * aggregate conditions (`HAVING count(*) = 1`) are guessed badly, and a nested loop over a side
- * guessed at 1 row and holding 40k is quadratic; a hash plan is linear whatever the guess. A
- * timeout (per statement, KIZUNA_SEGMENT_TIMEOUT_MS) keeps one bad rule from holding a connection for long.
+ * guessed at 1 row and holding 40k is quadratic; a hash plan is linear whatever the guess. For the
+ * same reason hash tables may grow to 8 × work_mem: `NOT (c.id IN (…))` is hashed only when the
+ * planner expects the set to fit in that, and otherwise runs as a plain sub-plan that scans the
+ * whole set for every customer — with a third of 10M customers expected in the set, the 128 MB
+ * of the default multiplier (2) was exceeded and refreshes ran into the timeout. A timeout (per
+ * statement, KIZUNA_SEGMENT_TIMEOUT_MS) keeps one bad rule from holding a connection for long.
  */
 function querySettings(statementTimeoutMs: number): string[] {
-  return [`SET LOCAL work_mem = '64MB'`, `SET LOCAL enable_nestloop = off`, `SET LOCAL statement_timeout = ${Math.max(0, Math.floor(statementTimeoutMs))}`];
+  return [
+    `SET LOCAL work_mem = '64MB'`,
+    `SET LOCAL hash_mem_multiplier = 8`,
+    `SET LOCAL enable_nestloop = off`,
+    `SET LOCAL statement_timeout = ${Math.max(0, Math.floor(statementTimeoutMs))}`,
+  ];
 }
 
 /** The statement timeout of segment queries unless configured otherwise. */
