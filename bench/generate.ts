@@ -6,8 +6,8 @@
  * kizuna_bench_NAME with --keep); otherwise a throw-away embedded server is started in a temporary
  * directory. `--copy` writes only customers and orders (refunds folded in) with COPY (bench/copyDemo.ts):
  * a million customers in minutes instead of an hour, for benchmarks that read orders only.
- * `--sql --orders N` generates inside PostgreSQL instead (bench/sqlGenerate.ts: plain distributions,
- * no ground truth), for the size benchmarks: 10M customers and 10M orders in minutes
+ * `--sql --orders N` generates inside PostgreSQL instead (bench/sqlGenerate.ts: a Pareto/NBD-like
+ * purchase process, no ground truth kept), for the size benchmarks: 10M customers and 10M orders in minutes
  * (`npm run bench:size` then times scoring, segments, KPIs and ingest on the kept database).
  */
 import { parseArgs } from 'node:util';

@@ -26,6 +26,8 @@ const configSchema = z.object({
   metricsHost: z.string().min(1),
   /** How long a stopping process waits for in-flight requests and the job in hand before it releases the job. */
   shutdownGraceMs: z.coerce.number().int().min(0),
+  /** Statement timeout of segment queries (preview, refresh), a guard against a runaway rule; 0: none; unset: SegmentService's default. */
+  segmentTimeoutMs: z.coerce.number().int().min(0).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -44,6 +46,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     metricsPort: env.KIZUNA_METRICS_PORT || undefined,
     metricsHost: env.KIZUNA_METRICS_HOST || '127.0.0.1',
     shutdownGraceMs: env.KIZUNA_SHUTDOWN_GRACE_MS ?? 25_000,
+    segmentTimeoutMs: env.KIZUNA_SEGMENT_TIMEOUT_MS || undefined,
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   });
 }

@@ -85,6 +85,8 @@ export interface ServiceOptions {
   dataDir?: string;
   /** A pool on the read replica: KPIs, the at-risk export, segment previews and audience exports read there. */
   readDb?: Db;
+  /** Statement timeout of segment queries (config's segmentTimeoutMs); default SegmentService's. */
+  segmentTimeoutMs?: number;
 }
 
 export function createServices(db: Db, options: ServiceOptions = {}): Services {
@@ -102,7 +104,7 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
   const jobs = new JobService(db);
   const intelligence = new IntelligenceService(db, workspaces, events, jobs, readDb);
   const webhooks = new WebhookService(db, jobs);
-  const segments = new SegmentService(db, { workspaces, events, webhooks, jobs, intelligence }, readDb);
+  const segments = new SegmentService(db, { workspaces, events, webhooks, jobs, intelligence }, readDb, { statementTimeoutMs: options.segmentTimeoutMs });
   const coupons = new CouponService(db, { workspaces, customers, segments });
   const loyalty = new LoyaltyService(db, { workspaces, customers, events, coupons, segments, jobs });
   const identify = new IdentifyFlow({ customers, events, orders });

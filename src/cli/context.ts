@@ -22,7 +22,7 @@ export async function withServices<T>(
 ): Promise<T> {
   // Loaded here, not at the top: a command that needs one module (withDb) skips loading them all.
   const { createServices } = await import('../app/services.ts');
-  return withDb(opts, (db, config, readDb) => fn(createServices(db, { dataDir: config.dataDir, readDb }), config), options);
+  return withDb(opts, (db, config, readDb) => fn(createServices(db, { dataDir: config.dataDir, readDb, segmentTimeoutMs: config.segmentTimeoutMs }), config), options);
 }
 
 /** Opens the database (embedded or DATABASE_URL), runs `fn` with it, always closes. */

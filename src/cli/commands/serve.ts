@@ -45,7 +45,7 @@ export async function serve(opts: ServeOptions, beforeListen?: (services: Return
   });
   await buildWebOrSayHow();
   const open = await openDatabase(config, { poolSize: 20 });
-  const services = createServices(open.db, { dataDir: config.dataDir, readDb: open.readDb });
+  const services = createServices(open.db, { dataDir: config.dataDir, readDb: open.readDb, segmentTimeoutMs: config.segmentTimeoutMs });
   const notes = beforeListen ? await beforeListen(services) : [];
   const runsWorker = opts.worker !== false;
   const metrics = createMetrics(open.db, { role: runsWorker ? 'api+worker' : 'api' });

@@ -57,10 +57,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * customer ids. PostgreSQL's default 4 MB work_mem would make them spill (or fall back to per-row
  * sub-plans) around 100k customers. Nested loops are turned off because the row counts of
  * aggregate conditions (`HAVING count(*) = 1`) are guessed badly, and a nested loop over a side
- * guessed at 1 row and holding 40k is quadratic; a hash plan is linear whatever the guess. A
- * timeout keeps one bad rule from holding a connection for long.
+ * guessed at 1 row and holding 40k is quadratic; a hash plan is linear whatever the guess. For the
+ * same reason hash tables may grow to 8 × work_mem: `NOT (c.id IN (…))` is hashed only when the
+ * planner expects the set to fit in that, and otherwise runs as a plain sub-plan that scans the
+ * whole set for every customer — with a third of 10M customers expected in the set, the 128 MB
+ * of the default multiplier (2) was exceeded and refreshes ran into the timeout. A timeout (per
+ * statement, KIZUNA_SEGMENT_TIMEOUT_MS) keeps one bad rule from holding a connection for long.
  */
-const QUERY_SETTINGS = [`SET LOCAL work_mem = '64MB'`, `SET LOCAL enable_nestloop = off`, `SET LOCAL statement_timeout = '60s'`];
+function querySettings(statementTimeoutMs: number): string[] {
+  return [
+    `SET LOCAL work_mem = '64MB'`,
+    `SET LOCAL hash_mem_multiplier = 8`,
+    `SET LOCAL enable_nestloop = off`,
+    `SET LOCAL statement_timeout = ${Math.max(0, Math.floor(statementTimeoutMs))}`,
+  ];
+}
+
+/** The statement timeout of segment queries unless configured otherwise. */
+const DEFAULT_SEGMENT_TIMEOUT_MS = 60_000;
 
 /** The member export's columns: SQL, English and Japanese header. */
 const MEMBER_COLUMNS = [
@@ -90,7 +104,12 @@ export class SegmentService {
     private readonly m: Modules,
     /** Where heavy read-only work runs (previews, audience exports): the read replica, or `db`. */
     private readonly reads: Db = db,
+    private readonly options: { statementTimeoutMs?: number } = {},
   ) {}
+
+  private querySettings(): string[] {
+    return querySettings(this.options.statementTimeoutMs ?? DEFAULT_SEGMENT_TIMEOUT_MS);
+  }
 
   /** The privacy export's part: the segments the person is in, and every entry and exit. */
   async exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db) {
@@ -220,7 +239,7 @@ export class SegmentService {
     const { sql, params } = compileRule(rule, await this.context(workspaceId, rule, options.asOf));
     const sampleSize = Math.max(1, Math.min(options.sampleSize ?? 10, 100));
     const { rows } = await this.reads.tx(async (tx) => {
-      for (const s of QUERY_SETTINGS) await tx.query(s);
+      for (const s of this.querySettings()) await tx.query(s);
       // The window count runs over every match before the LIMIT keeps the sample.
       return tx.query<{ customer_id: string; total: number }>(
         `SELECT m.customer_id, count(*) OVER () AS total FROM (${sql}) m ORDER BY m.customer_id LIMIT $${params.length + 1}`,
@@ -253,7 +272,7 @@ export class SegmentService {
     return this.db.tx(async (tx) => {
       const segment = await this.get(workspaceId, segmentId, tx, { lock: true });
       const ctx = await this.context(workspaceId, segment.rule, options.asOf);
-      for (const s of QUERY_SETTINGS) await tx.query(s);
+      for (const s of this.querySettings()) await tx.query(s);
       const { sql, params } = compileRule(segment.rule, ctx);
       const n = params.length;
       const [seg, at, version] = [`$${n + 1}::uuid`, `$${n + 2}::timestamptz`, `$${n + 3}::int`];
