@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mapRow, selectList } from './rowMapper.ts';
+import { camelRow, mapRow, selectList } from './rowMapper.ts';
 
 interface Row {
   id: string;
@@ -27,4 +27,28 @@ test('an unknown or missing column fails typecheck (checked by tsc --noEmit, whi
   assert.equal(typeof missing, 'function');
   assert.equal(typeof unknown, 'function');
   assert.equal(typeof untyped, 'function');
+});
+
+interface Person {
+  id: string;
+  givenName: string | null;
+  clv12mMinor: number;
+}
+
+test('a camel mapper copies the listed columns under their camelCase names, and no other column', () => {
+  const toPerson = camelRow<Person>()('id given_name clv_12m_minor');
+  const row = { id: 'a', given_name: 'Hana', clv_12m_minor: 5, workspace_id: 'w' };
+  assert.deepEqual(toPerson(row), { id: 'a', givenName: 'Hana', clv12mMinor: 5 });
+  assert.equal(toPerson.columns, 'id, given_name, clv_12m_minor');
+  assert.equal(camelRow<{ T: number }>()('T').columns, 't AS "T"', 'unquoted, SQL would read T as t');
+});
+
+test('a column list that misses or adds a field fails typecheck (checked by tsc --noEmit)', () => {
+  // @ts-expect-error: `clv_12m_minor` is missing
+  const missing = () => camelRow<Person>()('id given_name');
+  // @ts-expect-error: `family_name` is not a field of Person
+  const unknown = () => camelRow<Person>()('id given_name clv_12m_minor family_name');
+  // @ts-expect-error: a column's value has its field's type
+  const mistyped = () => camelRow<Person>()('id given_name clv_12m_minor')({ id: 'a', given_name: null, clv_12m_minor: '5' });
+  assert.deepEqual([typeof missing, typeof unknown, typeof mistyped], ['function', 'function', 'function']);
 });

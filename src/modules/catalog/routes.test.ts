@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { testApp } from '../../app/testApp.ts';
+import { test } from 'node:test';
+import { suiteApps } from '../../app/testApp.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
-import type { Scope } from '../workspaces/service.ts';
 
 describeEachDatabase('products API', (t) => {
-  const apps: { close(): Promise<unknown> }[] = [];
-  after(() => Promise.all(apps.map((a) => a.close())));
-  const setup = async () => {
-    const ctx = await testApp(t.db);
-    apps.push(ctx.app);
-    const call = async (method: 'GET' | 'POST', url: string, payload?: unknown, scope: Scope = 'admin') =>
-      ctx.app.inject({ method, url, payload: payload as object | undefined, headers: await ctx.headers(scope) });
-    return { ...ctx, call };
-  };
+  const setup = suiteApps(t);
 
   test('products are upserted by SKU, paged, searched and filtered by category', async () => {
     const { call } = await setup();

@@ -2,6 +2,7 @@ import { NotFoundError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { upsertByKey, type UpsertResult } from '../../db/upsert.ts';
 import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
+import { camelRow, type RowOf } from '../../kernel/rowMapper.ts';
 import type { Product, ProductInput } from './types.ts';
 
 export interface ListProductsQuery {
@@ -35,7 +36,7 @@ export class CatalogService {
   }
 
   async get(workspaceId: string, sku: string, q: Queryable = this.db): Promise<Product> {
-    const { rows } = await q.query('SELECT * FROM products WHERE workspace_id = $1 AND sku = $2', [workspaceId, sku]);
+    const { rows } = await q.query<ProductRow>(`SELECT ${toProduct.columns} FROM products WHERE workspace_id = $1 AND sku = $2`, [workspaceId, sku]);
     if (!rows[0]) throw new NotFoundError(`product ${sku} not found`);
     return toProduct(rows[0]);
   }
@@ -51,7 +52,7 @@ export class CatalogService {
     if (query.category) add('category = ?', query.category);
     if (query.search) add('(sku ILIKE ? OR name ILIKE ?)', `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     values.push(query.limit + 1);
-    const { rows } = await q.query(`SELECT * FROM products WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${values.length}`, values);
+    const { rows } = await q.query<ProductRow>(`SELECT ${toProduct.columns} FROM products WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${values.length}`, values);
     const page = rows.slice(0, query.limit).map(toProduct);
     return { data: page, nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null };
   }
@@ -68,16 +69,5 @@ export class CatalogService {
   }
 }
 
-function toProduct(r: Record<string, unknown>): Product {
-  return {
-    id: r.id as string,
-    sku: r.sku as string,
-    name: r.name as string | null,
-    category: r.category as string | null,
-    priceMinor: r.price_minor as number | null,
-    currency: r.currency as string | null,
-    attributes: r.attributes as Record<string, unknown>,
-    createdAt: r.created_at as Date,
-    updatedAt: r.updated_at as Date,
-  };
-}
+const toProduct = camelRow<Product>()('id sku name category price_minor currency attributes created_at updated_at');
+type ProductRow = RowOf<typeof toProduct>;

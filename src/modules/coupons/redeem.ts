@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { normalizeCode } from './codes.ts';
 import { judgeRedemption, type Refusal } from './rules.ts';
-import { toCampaign } from './rows.ts';
+import { toCampaign, type CampaignRow } from './rows.ts';
 import type { RedeemInput, Redemption } from './types.ts';
 
 /**
@@ -34,7 +34,7 @@ export async function redeemCode(db: Db, workspaceId: string, input: RedeemInput
   try {
     return await db.tx(async (tx) => {
       const customer = await customerId(tx);
-      const { rows } = await tx.query(
+      const { rows } = await tx.query<CampaignRow & { code_customer_id: string | null; code_expires_at: Date | null }>(
         `SELECT k.customer_id AS code_customer_id, k.expires_at AS code_expires_at, c.*
          FROM coupon_codes k JOIN coupon_campaigns c ON c.workspace_id = k.workspace_id AND c.id = k.campaign_id
          WHERE k.workspace_id = $1 AND k.code = $2`,

@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { testApp } from '../../app/testApp.ts';
+import { test } from 'node:test';
+import { suiteApps } from '../../app/testApp.ts';
 import { connect } from '../../db/database.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
-import type { Scope } from '../workspaces/service.ts';
 
 describeEachDatabase('coupons API', (t) => {
-  const closing: { close(): Promise<unknown> }[] = [];
-  after(async () => {
-    for (const c of closing) await c.close();
-  });
-  const setup = async () => {
-    // A pool larger than the number of concurrent requests below, so they really race.
-    const db = connect(t.db.url, { max: 25 });
-    const ctx = await testApp(db);
-    closing.push(ctx.app, db);
-    const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, scope: Scope = 'admin') =>
-      ctx.app.inject({ method, url, payload: payload as object | undefined, headers: await ctx.headers(scope) });
-    return { ...ctx, call };
-  };
+  // A pool larger than the number of concurrent requests below, so they really race.
+  const setup = suiteApps(t, (db) => connect(db.url, { max: 25 }));
 
   test('campaign CRUD, codes, redemption, lookup and stats through the API', async () => {
     const { call } = await setup();

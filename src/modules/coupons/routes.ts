@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
+import { itemRoutes } from '../../kernel/itemRoutes.ts';
 import type { CouponService } from './service.ts';
 import type { CustomerService } from '../customers/index.ts';
 import type { Db } from '../../db/database.ts';
@@ -98,29 +99,10 @@ export async function couponRoutes(app: ZodApp, services: RouteServices): Promis
     async (request) => coupons.listCampaigns(workspaceOf(request), request.query),
   );
 
-  app.get(
-    '/v1/coupon-campaigns/:id',
-    { preHandler: read, schema: { tags, summary: 'One coupon campaign', params: idParams, response: { 200: campaignView } } },
-    async (request) => coupons.getCampaign(workspaceOf(request), request.params.id),
-  );
-
-  app.patch(
-    '/v1/coupon-campaigns/:id',
-    {
-      preHandler: admin,
-      schema: { tags, summary: 'Change the name, status (active, paused, ended) or limits of a campaign', params: idParams, body: campaignPatch, response: { 200: campaignView } },
-    },
-    async (request) => coupons.updateCampaign(workspaceOf(request), request.params.id, request.body),
-  );
-
-  app.delete(
-    '/v1/coupon-campaigns/:id',
-    { preHandler: admin, schema: { tags, summary: 'Delete a campaign nobody redeemed yet, with its codes', params: idParams, response: { 204: z.null() } } },
-    async (request, reply) => {
-      await coupons.deleteCampaign(workspaceOf(request), request.params.id);
-      return reply.code(204).send(null);
-    },
-  );
+  const campaign = itemRoutes(app, '/v1/coupon-campaigns/:id', { tags, params: idParams, view: campaignView });
+  campaign.get(read, 'One coupon campaign', (ws, { id }) => coupons.getCampaign(ws, id));
+  campaign.patch(admin, 'Change the name, status (active, paused, ended) or limits of a campaign', campaignPatch, (ws, { id }, body) => coupons.updateCampaign(ws, id, body));
+  campaign.delete(admin, 'Delete a campaign nobody redeemed yet, with its codes', (ws, { id }) => coupons.deleteCampaign(ws, id));
 
   app.post(
     '/v1/coupon-campaigns/:id/codes',

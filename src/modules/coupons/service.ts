@@ -9,7 +9,7 @@ import type { WorkspaceService } from '../workspaces/index.ts';
 import { normalizeCode, randomCodes } from './codes.ts';
 import { issueAnonymous, issueToCustomers, type CodeSource } from './issue.ts';
 import { redeemCode, toRedemption } from './redeem.ts';
-import { toCampaign } from './rows.ts';
+import { toCampaign, type CampaignRow } from './rows.ts';
 import { codeStatus } from './rules.ts';
 import type { Campaign, CampaignInput, CampaignPatch, CampaignStats, CampaignStatus, CodeInfo, IssueInput, IssuedCode, RedeemInput, Redemption } from './types.ts';
 
@@ -52,7 +52,7 @@ export class CouponService {
 
   async createCampaign(workspaceId: string, input: CampaignInput): Promise<Campaign> {
     const currency = input.currency ?? (await this.deps.workspaces.get(workspaceId)).currency;
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<CampaignRow>(
       `INSERT INTO coupon_campaigns (workspace_id, id, name, kind, value, currency, min_spend_minor, starts_at, ends_at, valid_days,
          per_customer_limit, budget_minor, max_redemptions, code_prefix, code_length, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING *`,
@@ -68,7 +68,7 @@ export class CouponService {
   /** `lock` holds the row against deletion until the transaction `q` ends (what a foreign key check does). */
   async getCampaign(workspaceId: string, id: string, q: Queryable = this.db, options: { lock?: boolean } = {}): Promise<Campaign> {
     const { rows } = isUuid(id)
-      ? await q.query(`SELECT * FROM coupon_campaigns WHERE workspace_id = $1 AND id = $2 ${options.lock ? 'FOR KEY SHARE' : ''}`, [workspaceId, id])
+      ? await q.query<CampaignRow>(`SELECT * FROM coupon_campaigns WHERE workspace_id = $1 AND id = $2 ${options.lock ? 'FOR KEY SHARE' : ''}`, [workspaceId, id])
       : { rows: [] };
     if (!rows[0]) throw new NotFoundError(`coupon campaign ${id} not found`);
     return toCampaign(rows[0]);
@@ -78,7 +78,7 @@ export class CouponService {
     workspaceId: string,
     query: { limit: number; cursor?: string; status?: CampaignStatus },
   ): Promise<{ data: Campaign[]; nextCursor: string | null }> {
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<CampaignRow>(
       `SELECT * FROM coupon_campaigns WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND ($3::text IS NULL OR status = $3)
        ORDER BY id LIMIT $4`,
       [workspaceId, query.cursor ? decodeCursor(query.cursor) : null, query.status ?? null, query.limit + 1],
@@ -105,7 +105,7 @@ export class CouponService {
     });
     await this.getCampaign(workspaceId, id);
     try {
-      const { rows } = await this.db.query(
+      const { rows } = await this.db.query<CampaignRow>(
         `UPDATE coupon_campaigns SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE workspace_id = $1 AND id = $2 RETURNING *`,
         values,
       );

@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { testApp } from '../../app/testApp.ts';
+import { test } from 'node:test';
+import { suiteApps } from '../../app/testApp.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
-import type { Scope } from '../workspaces/service.ts';
 
 describeEachDatabase('customers API', (t) => {
-  const apps: { close(): Promise<unknown> }[] = [];
-  after(() => Promise.all(apps.map((a) => a.close())));
-  const setup = async (overrides: Parameters<typeof testApp>[1] = {}) => {
-    const ctx = await testApp(t.db, overrides);
-    apps.push(ctx.app);
-    const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, scope: Scope = 'admin', extra: Record<string, string> = {}) =>
-      ctx.app.inject({ method, url, payload: payload as object | undefined, headers: { ...(await ctx.headers(scope)), ...extra } });
-    return { ...ctx, call };
-  };
+  const setup = suiteApps(t);
 
   test('pagination walks every customer exactly once', async () => {
     const { call } = await setup();

@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { testApp } from '../../app/testApp.ts';
+import { test } from 'node:test';
+import { suiteApps } from '../../app/testApp.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 
 describeEachDatabase('Segment ingest API', (t) => {
-  const apps: { close(): Promise<unknown> }[] = [];
-  after(() => Promise.all(apps.map((a) => a.close())));
+  const open = suiteApps(t);
   const setup = async () => {
-    const ctx = await testApp(t.db);
-    apps.push(ctx.app);
-    const post = async (url: string, payload: unknown, extra: Record<string, string> = {}, scope: 'ingest' | 'read' = 'ingest') =>
-      ctx.app.inject({ method: 'POST', url, payload: payload as object, headers: { ...(await ctx.headers(scope)), ...extra } });
+    const ctx = await open();
+    const post = (url: string, payload: unknown, extra: Record<string, string> = {}, scope: 'ingest' | 'read' = 'ingest') => ctx.call('POST', url, payload, scope, extra);
     return { ...ctx, post };
   };
 

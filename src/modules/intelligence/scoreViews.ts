@@ -1,5 +1,6 @@
 import { RFM_SEGMENTS } from '../../analytics/models/rfm.ts';
 import type { Queryable } from '../../db/database.ts';
+import { camelRow } from '../../kernel/rowMapper.ts';
 import type { Stage } from './stages.ts';
 
 /** Rows of customer_scores and customer_score_history as the service hands them out. */
@@ -47,62 +48,15 @@ export interface ScoreSnapshot {
   stage: Stage;
 }
 
-export const CURRENT_COLUMNS = `customer_id, run_id, computed_at, first_order_at, last_order_at, orders_count, revenue_minor, recency_days, frequency,
-  recency, t, monetary_minor, r_score, f_score, m_score, rfm_segment, p_alive, expected_purchases_90d, expected_purchases_365d, expected_aov_minor,
-  clv_12m_minor, next_purchase_at, churn_risk, stage, stage_since`;
+export const toCurrentScores = camelRow<CurrentScores>()(
+  'customer_id run_id computed_at first_order_at last_order_at orders_count revenue_minor recency_days frequency recency T monetary_minor r_score f_score m_score rfm_segment p_alive expected_purchases_90d expected_purchases_365d expected_aov_minor clv_12m_minor next_purchase_at churn_risk stage stage_since',
+);
+export const CURRENT_COLUMNS = toCurrentScores.columns;
 
-export const HISTORY_COLUMNS = `run_id, computed_at, orders_count, revenue_minor, r_score, f_score, m_score, rfm_segment, p_alive,
-  expected_purchases_365d, clv_12m_minor, churn_risk, stage`;
-
-type Row = Record<string, unknown>;
-
-export function toCurrentScores(r: Row): CurrentScores {
-  return {
-    customerId: r.customer_id as string,
-    runId: r.run_id as string,
-    computedAt: r.computed_at as Date,
-    firstOrderAt: r.first_order_at as Date | null,
-    lastOrderAt: r.last_order_at as Date | null,
-    ordersCount: r.orders_count as number,
-    revenueMinor: r.revenue_minor as number,
-    recencyDays: r.recency_days as number | null,
-    frequency: r.frequency as number,
-    recency: r.recency as number,
-    T: r.t as number,
-    monetaryMinor: r.monetary_minor as number,
-    rScore: r.r_score as number | null,
-    fScore: r.f_score as number | null,
-    mScore: r.m_score as number | null,
-    rfmSegment: r.rfm_segment as string | null,
-    pAlive: r.p_alive as number | null,
-    expectedPurchases90d: r.expected_purchases_90d as number | null,
-    expectedPurchases365d: r.expected_purchases_365d as number | null,
-    expectedAovMinor: r.expected_aov_minor as number | null,
-    clv12mMinor: r.clv_12m_minor as number | null,
-    nextPurchaseAt: r.next_purchase_at as Date | null,
-    churnRisk: r.churn_risk as number | null,
-    stage: r.stage as Stage,
-    stageSince: r.stage_since as Date,
-  };
-}
-
-export function toHistory(r: Row): ScoreSnapshot {
-  return {
-    runId: r.run_id as string,
-    computedAt: r.computed_at as Date,
-    ordersCount: r.orders_count as number,
-    revenueMinor: r.revenue_minor as number,
-    rScore: r.r_score as number | null,
-    fScore: r.f_score as number | null,
-    mScore: r.m_score as number | null,
-    rfmSegment: r.rfm_segment as string | null,
-    pAlive: r.p_alive as number | null,
-    expectedPurchases365d: r.expected_purchases_365d as number | null,
-    clv12mMinor: r.clv_12m_minor as number | null,
-    churnRisk: r.churn_risk as number | null,
-    stage: r.stage as Stage,
-  };
-}
+export const toHistory = camelRow<ScoreSnapshot>()(
+  'run_id computed_at orders_count revenue_minor r_score f_score m_score rfm_segment p_alive expected_purchases_365d clv_12m_minor churn_risk stage',
+);
+export const HISTORY_COLUMNS = toHistory.columns;
 
 export interface RfmSegmentsReport {
   customers: number;

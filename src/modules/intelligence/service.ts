@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import { exportLang, exportRows, type ExportEncoding, type ExportLang } from '../../kernel/exportRows.ts';
+import type { RowOf } from '../../kernel/rowMapper.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import type { EventService } from '../events/index.ts';
 import type { JobService } from '../jobs/index.ts';
@@ -116,14 +117,14 @@ export class IntelligenceService {
 
   /** A customer's current scores (null before the first run) — what other modules read. */
   async scoresFor(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<CurrentScores | null> {
-    const { rows } = await q.query(`SELECT ${CURRENT_COLUMNS} FROM customer_scores WHERE workspace_id = $1 AND customer_id = $2`, [workspaceId, customerId]);
+    const { rows } = await q.query<RowOf<typeof toCurrentScores>>(`SELECT ${CURRENT_COLUMNS} FROM customer_scores WHERE workspace_id = $1 AND customer_id = $2`, [workspaceId, customerId]);
     return rows[0] ? toCurrentScores(rows[0]) : null;
   }
 
   /** Current scores and the snapshot history (newest first) of a customer. */
   async scoreHistory(workspaceId: string, customerId: string, limit = 100): Promise<{ current: CurrentScores | null; history: ScoreSnapshot[] }> {
     const current = await this.scoresFor(workspaceId, customerId);
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<RowOf<typeof toHistory>>(
       `SELECT ${HISTORY_COLUMNS} FROM customer_score_history WHERE workspace_id = $1 AND customer_id = $2 ORDER BY computed_at DESC, run_id DESC LIMIT $3`,
       [workspaceId, customerId, limit],
     );

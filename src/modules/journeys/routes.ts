@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import type { ZodApp } from '../../kernel/http.ts';
+import { itemRoutes } from '../../kernel/itemRoutes.ts';
 import type { JourneyService } from './service.ts';
 import { STEP_TYPES } from './definition.ts';
 import { definitionSchema, triggerSchema } from './definition.ts';
@@ -131,38 +132,11 @@ export async function journeysRoutes(app: ZodApp, services: RouteServices): Prom
     async (request) => journeys.validate(workspaceOf(request), request.body.definition),
   );
 
-  app.get(
-    '/v1/journeys/:id',
-    { preHandler: read, schema: { tags, summary: 'One journey with its current definition and its versions', params: idParams, response: { 200: journeyDetailView } } },
-    async (request) => journeys.get(workspaceOf(request), request.params.id),
-  );
-
-  app.patch(
-    '/v1/journeys/:id',
-    {
-      preHandler: messaging,
-      schema: {
-        tags,
-        summary: 'Rename or change the definition. A version that took entrants is never changed: the edit becomes a new version for new entrants, and running customers finish on theirs',
-        params: idParams,
-        body: journeyPatch,
-        response: { 200: journeyDetailView },
-      },
-    },
-    async (request) => journeys.update(workspaceOf(request), request.params.id, request.body),
-  );
-
-  app.post(
-    '/v1/journeys/:id/activate',
-    { preHandler: messaging, schema: { tags, summary: 'Start taking entrants (the definition must be valid)', params: idParams, response: { 200: journeyDetailView } } },
-    async (request) => journeys.activate(workspaceOf(request), request.params.id),
-  );
-
-  app.post(
-    '/v1/journeys/:id/pause',
-    { preHandler: messaging, schema: { tags, summary: 'Stop taking entrants and hold running customers where they are until activated again', params: idParams, response: { 200: journeyDetailView } } },
-    async (request) => journeys.pause(workspaceOf(request), request.params.id),
-  );
+  const journey = itemRoutes(app, '/v1/journeys/:id', { tags, params: idParams, view: journeyDetailView });
+  journey.get(read, 'One journey with its current definition and its versions', (ws, { id }) => journeys.get(ws, id));
+  journey.patch(messaging, 'Rename or change the definition. A version that took entrants is never changed: the edit becomes a new version for new entrants, and running customers finish on theirs', journeyPatch, (ws, { id }, body) => journeys.update(ws, id, body));
+  journey.post('/activate', messaging, 'Start taking entrants (the definition must be valid)', (ws, { id }) => journeys.activate(ws, id));
+  journey.post('/pause', messaging, 'Stop taking entrants and hold running customers where they are until activated again', (ws, { id }) => journeys.pause(ws, id));
 
   app.post(
     '/v1/journeys/:id/enter',
@@ -182,11 +156,8 @@ export async function journeysRoutes(app: ZodApp, services: RouteServices): Prom
     async (request) => journeys.enter(workspaceOf(request), request.params.id, request.body.customer, { idempotencyKey: request.body.idempotencyKey }),
   );
 
-  app.get(
-    '/v1/journeys/:id/stats',
-    { preHandler: read, schema: { tags, summary: 'Entrants, conversions, per-step counts and lift with confidence intervals', params: idParams, response: { 200: statsView } } },
-    async (request) => journeys.stats(workspaceOf(request), request.params.id),
-  );
+  const journeyStats = itemRoutes(app, '/v1/journeys/:id/stats', { tags, params: idParams, view: statsView });
+  journeyStats.get(read, 'Entrants, conversions, per-step counts and lift with confidence intervals', (ws, { id }) => journeys.stats(ws, id));
 
   app.get(
     '/v1/journeys/:id/performance',

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { testApp } from '../../app/testApp.ts';
+import { test } from 'node:test';
+import { suiteApps } from '../../app/testApp.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { customerInput } from '../customers/types.ts';
 import { signToken } from './tokens.ts';
 
 describeEachDatabase('loyalty API', (t) => {
-  const apps: { close(): Promise<unknown> }[] = [];
-  after(() => Promise.all(apps.map((a) => a.close())));
+  const open = suiteApps(t);
 
   test('admin endpoints with API keys; storefront endpoints with a customer token', async () => {
-    const { app, services, workspace, headers } = await testApp(t.db);
-    apps.push(app);
+    const { app, services, workspace, headers } = await open();
     const admin = await headers('admin');
     await services.customers.upsertMany(workspace.id, [{ externalId: 'kei' }, { externalId: 'yui' }].map((c) => customerInput.parse(c)));
     await services.loyalty.updateSettings(workspace.id, { pendingDays: 0 });

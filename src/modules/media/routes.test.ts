@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { testApp } from '../../app/testApp.ts';
+import { test } from 'node:test';
+import { suiteApps } from '../../app/testApp.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { multipart, PNG } from '../ugc/testKit.ts';
 import { MAX_IMAGE_BYTES } from './service.ts';
@@ -10,12 +10,9 @@ const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
 
 describeEachDatabase('media: images for email templates', (t) => {
-  const apps: { close(): Promise<unknown> }[] = [];
-  after(() => Promise.all(apps.map((a) => a.close())));
-
+  const open = suiteApps(t);
   const setup = async () => {
-    const kit = await testApp(t.db);
-    apps.push(kit.app);
+    const kit = await open();
     const staff = await kit.headers('messaging');
     const upload = async (file: Parameters<typeof multipart>[1], headers: Record<string, string> = staff) => {
       const body = multipart({}, file);

@@ -4,20 +4,18 @@
  * save would refuse, naming the field.
  */
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { testApp } from '../../app/testApp.ts';
+import { test } from 'node:test';
+import { suiteApps } from '../../app/testApp.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { blockMjml, documentOf } from '../../../web/src/areas/campaigns/visualEditor/kizunaBlocks.ts';
 import { customerInput } from '../customers/types.ts';
 import { settingsFor } from './testKit.ts';
 
 describeEachDatabase('draft preview for the visual editor', (t) => {
-  const apps: { close(): Promise<unknown> }[] = [];
-  after(() => Promise.all(apps.map((a) => a.close())));
+  const open = suiteApps(t);
 
   test('a member sees their points balance, a non-member no points line; a broken template is a 400 naming template.mjml', async () => {
-    const { app, services, workspace, headers } = await testApp(t.db);
-    apps.push(app);
+    const { app, services, workspace, headers } = await open();
     const ws = workspace.id;
     await services.messaging.putSettings(ws, settingsFor(undefined));
     await services.customers.upsertMany(ws, [{ externalId: 'member', email: 'm@example.jp', familyName: '佐藤', givenName: '花子' }, { externalId: 'guest', email: 'g@example.jp' }].map((c) => customerInput.parse(c)));

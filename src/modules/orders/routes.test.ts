@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { testApp } from '../../app/testApp.ts';
+import { test } from 'node:test';
+import { suiteApps } from '../../app/testApp.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
-import type { Scope } from '../workspaces/service.ts';
 
 describeEachDatabase('orders API', (t) => {
-  const apps: { close(): Promise<unknown> }[] = [];
-  after(() => Promise.all(apps.map((a) => a.close())));
-  const setup = async () => {
-    const ctx = await testApp(t.db);
-    apps.push(ctx.app);
-    const call = async (method: 'GET' | 'POST', url: string, payload?: unknown, scope: Scope = 'admin') =>
-      ctx.app.inject({ method, url, payload: payload as object | undefined, headers: await ctx.headers(scope) });
-    return { ...ctx, call };
-  };
+  const setup = suiteApps(t);
   const order = (externalId: string, customerExternalId: string, orderedAt: string, extra: Record<string, unknown> = {}) => ({
     externalId,
     customerExternalId,
@@ -85,8 +76,7 @@ describeEachDatabase('orders API', (t) => {
     assert.deepEqual((await call('GET', '/v1/orders')).json().data, []);
     assert.deepEqual((await call('GET', '/v1/customers')).json().data, [], 'no customer was created either');
 
-    const other = await testApp(t.db);
-    apps.push(other.app);
+    const other = await setup();
     const foreign = (await other.services.customers.resolveIds(other.workspace.id, ['theirs'])).get('theirs');
     const stolen = await call('POST', '/v1/orders', { externalId: 'o9', customerId: foreign, currency: 'JPY', orderedAt: '2024-01-01', totalMinor: 100 });
     assert.equal(stolen.statusCode, 400, 'a customer id of another workspace is unknown here');

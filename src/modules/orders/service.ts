@@ -4,6 +4,8 @@ import { newId } from '../../db/ids.ts';
 import type { CatalogService } from '../catalog/index.ts';
 import type { CustomerService } from '../customers/index.ts';
 import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
+import type { RowOf } from '../../kernel/rowMapper.ts';
+import { ORDER_COLUMNS, toLine, toOrder, toRefund, type OrderRow } from './rows.ts';
 import { orderTotals } from './totals.ts';
 import type { Order, OrderInput, OrderLine, Refund, RefundInput } from './types.ts';
 
@@ -186,8 +188,8 @@ export class OrderService {
 
   async get(workspaceId: string, idOrExternalId: string, q: Queryable = this.db): Promise<Order> {
     const isUuid = /^[0-9a-f-]{36}$/i.test(idOrExternalId);
-    const { rows } = await q.query(
-      `SELECT * FROM orders WHERE workspace_id = $1 AND (external_id = $2 ${isUuid ? 'OR id = $2::uuid' : ''}) LIMIT 1`,
+    const { rows } = await q.query<OrderRow>(
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE workspace_id = $1 AND (external_id = $2 ${isUuid ? 'OR id = $2::uuid' : ''}) LIMIT 1`,
       [workspaceId, idOrExternalId],
     );
     if (!rows[0]) throw new NotFoundError(`order ${idOrExternalId} not found`);
@@ -208,7 +210,7 @@ export class OrderService {
     if (query.from) add('ordered_at >= ?', query.from);
     if (query.to) add('ordered_at < ?', query.to);
     values.push(query.limit + 1);
-    const { rows } = await q.query(`SELECT * FROM orders WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${values.length}`, values);
+    const { rows } = await q.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${values.length}`, values);
     const page = await this.withLines(workspaceId, rows.slice(0, query.limit), q);
     return { data: page, nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null };
   }
@@ -220,7 +222,7 @@ export class OrderService {
 
   /** Every order of one customer, oldest first, lines included. */
   async forCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<Order[]> {
-    const { rows } = await q.query('SELECT * FROM orders WHERE workspace_id = $1 AND customer_id = $2 ORDER BY ordered_at, id', [
+    const { rows } = await q.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE workspace_id = $1 AND customer_id = $2 ORDER BY ordered_at, id`, [
       workspaceId,
       customerId,
     ]);
@@ -228,19 +230,11 @@ export class OrderService {
   }
 
   async refundsForCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<Refund[]> {
-    const { rows } = await q.query(
+    const { rows } = await q.query<RowOf<typeof toRefund>>(
       'SELECT * FROM refunds WHERE workspace_id = $1 AND customer_id = $2 ORDER BY refunded_at, id',
       [workspaceId, customerId],
     );
-    return rows.map((r) => ({
-      id: r.id as string,
-      externalId: r.external_id as string,
-      orderId: r.order_id as string,
-      amountMinor: r.amount_minor as number,
-      reason: r.reason as string | null,
-      refundedAt: r.refunded_at as Date,
-      createdAt: r.created_at as Date,
-    }));
+    return rows.map(toRefund);
   }
 
   /**
@@ -252,47 +246,19 @@ export class OrderService {
     await q.query('UPDATE refunds SET reason = NULL WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, customerId]);
   }
 
-  private async withLines(workspaceId: string, rows: Record<string, unknown>[], q: Queryable): Promise<Order[]> {
+  private async withLines(workspaceId: string, rows: OrderRow[], q: Queryable): Promise<Order[]> {
     if (rows.length === 0) return [];
-    const { rows: lineRows } = await q.query(
+    const { rows: lineRows } = await q.query<RowOf<typeof toLine> & { order_id: string }>(
       'SELECT * FROM order_lines WHERE workspace_id = $1 AND order_id = ANY($2::uuid[]) ORDER BY order_id, line_no',
       [workspaceId, rows.map((r) => r.id)],
     );
     const lines = new Map<string, OrderLine[]>();
     for (const l of lineRows) {
-      const list = lines.get(l.order_id as string) ?? [];
-      list.push({
-        lineNo: l.line_no as number,
-        productId: l.product_id as string | null,
-        sku: l.sku as string | null,
-        name: l.name as string | null,
-        category: l.category as string | null,
-        quantity: l.quantity as number,
-        unitPriceMinor: l.unit_price_minor as number,
-        totalMinor: l.total_minor as number,
-      });
-      lines.set(l.order_id as string, list);
+      const list = lines.get(l.order_id) ?? [];
+      list.push(toLine(l));
+      lines.set(l.order_id, list);
     }
-    return rows.map((r) => ({
-      id: r.id as string,
-      externalId: r.external_id as string,
-      customerId: r.customer_id as string,
-      status: r.status as Order['status'],
-      currency: r.currency as string,
-      subtotalMinor: r.subtotal_minor as number,
-      discountMinor: r.discount_minor as number,
-      taxMinor: r.tax_minor as number,
-      shippingMinor: r.shipping_minor as number,
-      totalMinor: r.total_minor as number,
-      refundedMinor: r.refunded_minor as number,
-      netMinor: r.status === 'cancelled' ? 0 : (r.total_minor as number) - (r.refunded_minor as number),
-      couponCode: r.coupon_code as string | null,
-      orderedAt: r.ordered_at as Date,
-      attributes: r.attributes as Record<string, unknown>,
-      lines: lines.get(r.id as string) ?? [],
-      createdAt: r.created_at as Date,
-      updatedAt: r.updated_at as Date,
-    }));
+    return rows.map((r) => toOrder(r, lines.get(r.id) ?? []));
   }
 }
 

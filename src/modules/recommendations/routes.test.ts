@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { createServices } from '../../app/services.ts';
-import { testApp } from '../../app/testApp.ts';
+import { suiteApps } from '../../app/testApp.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { generateDemo } from '../demo/generate.ts';
 import { observationEnd } from '../demo/generator.ts';
@@ -9,12 +9,9 @@ import { REBUILD_JOB, RECOMMENDATION_JOB_HANDLERS, enqueueRecommendationRebuilds
 import { seedShop } from './testData.ts';
 
 describeEachDatabase('recommendations', (t) => {
-  const apps: { close(): Promise<unknown> }[] = [];
-  after(() => Promise.all(apps.map((a) => a.close())));
-
+  const open = suiteApps(t);
   const shop = async () => {
-    const ctx = await testApp(t.db);
-    apps.push(ctx.app);
+    const ctx = await open();
     const ws = ctx.workspace.id;
     const { services } = ctx;
     await seedShop(services, ws);

@@ -1,22 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { testApp } from '../../app/testApp.ts';
+import { test } from 'node:test';
+import { suiteApps } from '../../app/testApp.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
-import type { Scope } from '../workspaces/service.ts';
 import { AS_OF, seedWorkspace } from './testData.ts';
 
 const INJECTION = `'; DROP TABLE customers; --`;
 
 describeEachDatabase('segments API', (t) => {
-  const apps: { close(): Promise<unknown> }[] = [];
-  after(() => Promise.all(apps.map((a) => a.close())));
+  const open = suiteApps(t);
   const setup = async () => {
-    const ctx = await testApp(t.db);
-    apps.push(ctx.app);
+    const ctx = await open();
     await seedWorkspace(t.db, { services: ctx.services, ws: ctx.workspace.id });
-    const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, scope: Scope = 'admin') =>
-      ctx.app.inject({ method, url, payload: payload as object | undefined, headers: await ctx.headers(scope) });
-    return { ...ctx, call };
+    return ctx;
   };
 
   test('preview through the API; bad rules are 400 with the path; injection attempts are inert', async () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
+import { itemRoutes } from '../../kernel/itemRoutes.ts';
 import { exportQuery } from '../../kernel/exportQuery.ts';
 import { exportHeaders } from '../../kernel/exportRows.ts';
 import type { SegmentService } from './service.ts';
@@ -100,29 +101,10 @@ export async function segmentRoutes(app: ZodApp, services: RouteServices): Promi
     async (request) => ({ data: await segments.refreshAll(workspaceOf(request), { asOf: request.body?.asOf }) }),
   );
 
-  app.get(
-    '/v1/segments/:id',
-    { preHandler: read, schema: { tags, summary: 'One segment', params: idParams, response: { 200: segmentView } } },
-    async (request) => segments.get(workspaceOf(request), request.params.id),
-  );
-
-  app.patch(
-    '/v1/segments/:id',
-    {
-      preHandler: admin,
-      schema: { tags, summary: 'Rename, describe or change the rule (a new version; the old ones are kept)', params: idParams, body: segmentPatch, response: { 200: segmentView } },
-    },
-    async (request) => segments.update(workspaceOf(request), request.params.id, request.body),
-  );
-
-  app.delete(
-    '/v1/segments/:id',
-    { preHandler: admin, schema: { tags, summary: 'Delete a segment (not a built-in one, nor one other rules use)', params: idParams, response: { 204: z.null() } } },
-    async (request, reply) => {
-      await segments.remove(workspaceOf(request), request.params.id);
-      return reply.code(204).send(null);
-    },
-  );
+  const segment = itemRoutes(app, '/v1/segments/:id', { tags, params: idParams, view: segmentView });
+  segment.get(read, 'One segment', (ws, { id }) => segments.get(ws, id));
+  segment.patch(admin, 'Rename, describe or change the rule (a new version; the old ones are kept)', segmentPatch, (ws, { id }, body) => segments.update(ws, id, body));
+  segment.delete(admin, 'Delete a segment (not a built-in one, nor one other rules use)', (ws, { id }) => segments.remove(ws, id));
 
   app.get(
     '/v1/segments/:id/versions',

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { parse as parseCsv } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import { testApp } from '../../app/testApp.ts';
+import { suiteApps, testApp } from '../../app/testApp.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { customerInput } from '../customers/types.ts';
 import { readSurveyLink, signSurveyLink } from './tokens.ts';
@@ -10,12 +10,9 @@ import { readSurveyLink, signSurveyLink } from './tokens.ts';
 const tokenOf = (url: string) => url.slice(url.lastIndexOf('/s/') + 3);
 
 describeEachDatabase('surveys API', (t) => {
-  const apps: { close(): Promise<unknown> }[] = [];
-  after(() => Promise.all(apps.map((a) => a.close())));
-
+  const open = suiteApps(t);
   async function setup() {
-    const ctx = await testApp(t.db);
-    apps.push(ctx.app);
+    const ctx = await open();
     const admin = await ctx.headers('admin');
     const call = (method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, payload?: unknown, headers: Record<string, string> = admin) =>
       ctx.app.inject({ method, url, headers, payload: payload as object });

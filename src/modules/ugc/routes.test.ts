@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import exifr from 'exifr';
-import { testApp } from '../../app/testApp.ts';
+import { suiteApps } from '../../app/testApp.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { campaignInput as couponCampaignInput } from '../coupons/types.ts';
 import { customerInput } from '../customers/types.ts';
@@ -13,13 +13,10 @@ import { jpegWithMetadata } from './photoFixtures.ts';
 import { campaignBody, multipart, PNG } from './testKit.ts';
 
 describeEachDatabase('UGC campaigns', (t) => {
-  const apps: { close(): Promise<unknown> }[] = [];
-  after(() => Promise.all(apps.map((a) => a.close())));
-
+  const open = suiteApps(t);
   /** An app with customers kei and yui, and an open campaign (points reward unless overridden). */
   const setup = async (overrides: Record<string, unknown> = {}) => {
-    const kit = await testApp(t.db);
-    apps.push(kit.app);
+    const kit = await open();
     const { app, services, workspace, headers } = kit;
     await services.customers.upsertMany(
       workspace.id,
@@ -186,8 +183,7 @@ describeEachDatabase('UGC campaigns', (t) => {
   });
 
   test('a coupon reward issues one code on approval; an ended coupon campaign marks it failed, retry after', async () => {
-    const kit = await testApp(t.db);
-    apps.push(kit.app);
+    const kit = await open();
     const { services, workspace } = kit;
     await services.customers.upsertMany(workspace.id, [customerInput.parse({ externalId: 'kei', email: 'kei@example.jp' })]);
     const coupon = await services.coupons.createCampaign(workspace.id, couponCampaignInput.parse({ name: 'UGC thanks', kind: 'amount', value: 500 }));

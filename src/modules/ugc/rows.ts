@@ -1,35 +1,20 @@
+import { camelRow, type RowOf } from '../../kernel/rowMapper.ts';
 import type { Campaign, Entry, RewardInput, Winner } from './types.ts';
 
-type Row = Record<string, unknown>;
+const campaignColumns = camelRow<Omit<Campaign, 'reward'>>()(
+  'id name texts default_locale hashtag kind accepts_photo accepts_url allow_any_https allow_anonymous survey_id status starts_at ends_at max_entries_per_customer max_rewards_per_customer created_at updated_at',
+);
+/** A campaign's reward is stored as its kind and the one value that kind needs. */
+export type CampaignRow = RowOf<typeof campaignColumns> & { reward_kind: RewardInput['kind']; reward_points: number | null; reward_coupon_campaign_id: string | null };
 
-export function toCampaign(r: Row): Campaign {
+export function toCampaign(r: CampaignRow): Campaign {
   const reward: RewardInput =
     r.reward_kind === 'points'
       ? { kind: 'points', points: r.reward_points as number }
       : r.reward_kind === 'coupon'
         ? { kind: 'coupon', couponCampaignId: r.reward_coupon_campaign_id as string }
         : { kind: 'none' };
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    texts: r.texts as Campaign['texts'],
-    defaultLocale: r.default_locale as Campaign['defaultLocale'],
-    hashtag: r.hashtag as string | null,
-    kind: r.kind as Campaign['kind'],
-    acceptsPhoto: r.accepts_photo as boolean,
-    acceptsUrl: r.accepts_url as boolean,
-    allowAnyHttps: r.allow_any_https as boolean,
-    allowAnonymous: r.allow_anonymous as boolean,
-    surveyId: r.survey_id as string | null,
-    status: r.status as Campaign['status'],
-    startsAt: r.starts_at as Date,
-    endsAt: r.ends_at as Date | null,
-    reward,
-    maxEntriesPerCustomer: r.max_entries_per_customer as number,
-    maxRewardsPerCustomer: r.max_rewards_per_customer as number,
-    createdAt: r.created_at as Date,
-    updatedAt: r.updated_at as Date,
-  };
+  return { ...campaignColumns(r), reward };
 }
 
 /** The columns `toEntry` reads: an entry with its customer's contact, media visibility and winner mark. */
@@ -43,52 +28,13 @@ export const ENTRY_SELECT = `
   JOIN customers c ON c.workspace_id = e.workspace_id AND c.id = e.customer_id
   LEFT JOIN ugc_media m ON m.workspace_id = e.workspace_id AND m.id = e.media_id`;
 
-export function toEntry(r: Row): Entry {
-  return {
-    id: r.id as string,
-    campaignId: r.campaign_id as string,
-    campaignName: r.campaign_name as string,
-    customerId: r.customer_id as string,
-    customerEmail: r.customer_email as string | null,
-    customerExternalId: r.customer_external_id as string | null,
-    customerName: r.customer_name as string | null,
-    kind: r.kind as Entry['kind'],
-    postUrl: r.post_url as string | null,
-    platform: r.platform as string | null,
-    caption: r.caption as string | null,
-    mediaId: r.media_id as string | null,
-    mediaPublic: r.media_public as boolean,
-    surveyResponseId: r.survey_response_id as string | null,
-    consentText: r.consent_text as string | null,
-    consentLocale: r.consent_locale as Entry['consentLocale'],
-    consentedAt: r.consented_at as Date | null,
-    identifiedBy: r.identified_by as Entry['identifiedBy'],
-    status: r.status as Entry['status'],
-    rejectReason: r.reject_reason as string | null,
-    moderatedAt: r.moderated_at as Date | null,
-    moderatedBy: r.moderated_by as string | null,
-    rewardStatus: r.reward_status as Entry['rewardStatus'],
-    rewardRef: r.reward_ref as string | null,
-    rewardError: r.reward_error as string | null,
-    rewardedAt: r.rewarded_at as Date | null,
-    winner: r.winner as boolean,
-    createdAt: r.created_at as Date,
-  };
-}
+export const toEntry = camelRow<Entry>()(
+  'id campaign_id campaign_name customer_id customer_email customer_external_id customer_name kind post_url platform caption media_id media_public survey_response_id consent_text consent_locale consented_at identified_by status reject_reason moderated_at moderated_by reward_status reward_ref reward_error rewarded_at winner created_at',
+);
+export type EntryRow = RowOf<typeof toEntry>;
 
-export function toWinner(r: Row): Winner {
-  return {
-    entryId: r.entry_id as string,
-    customerId: r.customer_id as string,
-    customerEmail: r.customer_email as string | null,
-    customerExternalId: r.customer_external_id as string | null,
-    customerName: r.customer_name as string | null,
-    method: r.method as Winner['method'],
-    seed: r.seed as string | null,
-    pickedBy: r.picked_by as string | null,
-    pickedAt: r.picked_at as Date,
-  };
-}
+export const toWinner = camelRow<Winner>()('entry_id customer_id customer_email customer_external_id customer_name method seed picked_by picked_at');
+export type WinnerRow = RowOf<typeof toWinner>;
 
 /** Ids in paths are checked before they reach a uuid column, so a bad one is a 404, not a 500. */
 export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

@@ -12,7 +12,7 @@ import type { LoyaltyService } from '../loyalty/index.ts';
 import type { SurveyService } from '../surveys/index.ts';
 import { acceptPhoto } from './media.ts';
 import { checkPostUrl } from './postUrl.ts';
-import { ENTRY_SELECT, isUuid, toCampaign, toEntry } from './rows.ts';
+import { ENTRY_SELECT, isUuid, toCampaign, toEntry, type CampaignRow, type EntryRow } from './rows.ts';
 import { lockCustomerInCampaign } from './locks.ts';
 import { UgcModeration } from './moderation.ts';
 import { UgcWinners } from './winners.ts';
@@ -90,7 +90,7 @@ export class UgcService implements UgcBasics {
 
   async createCampaign(workspaceId: string, input: unknown): Promise<Campaign> {
     const c = await this.checkCampaign(workspaceId, input);
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<CampaignRow>(
       `INSERT INTO ugc_campaigns (workspace_id, id, ${CAMPAIGN_COLUMNS.join(', ')})
        VALUES ($1, $2, ${CAMPAIGN_COLUMNS.map((_, i) => `$${i + 3}`).join(', ')}) RETURNING *`,
       [workspaceId, newId(), ...campaignValues(c)],
@@ -106,7 +106,7 @@ export class UgcService implements UgcBasics {
     const current = await this.getCampaign(workspaceId, id);
     const { id: _id, createdAt: _c, updatedAt: _u, ...settings } = current;
     const c = await this.checkCampaign(workspaceId, { ...settings, ...patch }, current.startsAt);
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<CampaignRow>(
       `UPDATE ugc_campaigns SET ${CAMPAIGN_COLUMNS.map((col, i) => `${col} = $${i + 3}`).join(', ')}, updated_at = now()
        WHERE workspace_id = $1 AND id = $2 RETURNING *`,
       [workspaceId, current.id, ...campaignValues(c)],
@@ -126,20 +126,20 @@ export class UgcService implements UgcBasics {
   }
 
   async getCampaign(workspaceId: string, id: string, q: Queryable = this.db): Promise<Campaign> {
-    const { rows } = isUuid(id) ? await q.query('SELECT * FROM ugc_campaigns WHERE workspace_id = $1 AND id = $2', [workspaceId, id]) : { rows: [] };
+    const { rows } = isUuid(id) ? await q.query<CampaignRow>('SELECT * FROM ugc_campaigns WHERE workspace_id = $1 AND id = $2', [workspaceId, id]) : { rows: [] };
     if (!rows[0]) throw new NotFoundError(`UGC campaign ${id} not found`);
     return toCampaign(rows[0]);
   }
 
   /** For the public entry page, which knows only the campaign id; the workspace comes with it. */
   async publicCampaign(id: string): Promise<Campaign & { workspaceId: string }> {
-    const { rows } = isUuid(id) ? await this.db.query('SELECT * FROM ugc_campaigns WHERE id = $1', [id]) : { rows: [] };
+    const { rows } = isUuid(id) ? await this.db.query<CampaignRow & { workspace_id: string }>('SELECT * FROM ugc_campaigns WHERE id = $1', [id]) : { rows: [] };
     if (!rows[0]) throw new NotFoundError(`UGC campaign ${id} not found`);
-    return { ...toCampaign(rows[0]), workspaceId: rows[0].workspace_id as string };
+    return { ...toCampaign(rows[0]), workspaceId: rows[0].workspace_id };
   }
 
   async listCampaigns(workspaceId: string): Promise<CampaignSummary[]> {
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<CampaignRow & Record<'pending' | 'approved' | 'rejected' | 'winners', number>>(
       `SELECT c.*,
          (SELECT count(*) FILTER (WHERE status = 'pending') FROM ugc_entries e WHERE e.workspace_id = c.workspace_id AND e.campaign_id = c.id)::int AS pending,
          (SELECT count(*) FILTER (WHERE status = 'approved') FROM ugc_entries e WHERE e.workspace_id = c.workspace_id AND e.campaign_id = c.id)::int AS approved,
@@ -150,7 +150,7 @@ export class UgcService implements UgcBasics {
     );
     return rows.map((r) => ({
       ...toCampaign(r),
-      counts: { pending: r.pending as number, approved: r.approved as number, rejected: r.rejected as number, winners: r.winners as number },
+      counts: { pending: r.pending, approved: r.approved, rejected: r.rejected, winners: r.winners },
     }));
   }
 
@@ -250,14 +250,14 @@ export class UgcService implements UgcBasics {
   }
 
   async getEntry(workspaceId: string, id: string, q: Queryable = this.db): Promise<Entry> {
-    const { rows } = isUuid(id) ? await q.query(`${ENTRY_SELECT} WHERE e.workspace_id = $1 AND e.id = $2`, [workspaceId, id]) : { rows: [] };
+    const { rows } = isUuid(id) ? await q.query<EntryRow>(`${ENTRY_SELECT} WHERE e.workspace_id = $1 AND e.id = $2`, [workspaceId, id]) : { rows: [] };
     if (!rows[0]) throw new NotFoundError(`UGC entry ${id} not found`);
     return toEntry(rows[0]);
   }
 
   /** Entries in creation order (the moderation queue is first come, first served). */
   async listEntries(workspaceId: string, query: EntryQuery): Promise<{ data: Entry[]; nextCursor: string | null }> {
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<EntryRow>(
       `${ENTRY_SELECT}
        WHERE e.workspace_id = $1 AND ($2::uuid IS NULL OR e.id > $2) AND ($3::uuid IS NULL OR e.campaign_id = $3)
          AND ($4::text IS NULL OR e.status = $4) AND ($5::uuid IS NULL OR e.customer_id = $5)

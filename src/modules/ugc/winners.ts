@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { csvExportBuffer, type ExportOptions } from '../../kernel/exportRows.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import type { Db } from '../../db/database.ts';
-import { isUuid, toWinner } from './rows.ts';
+import { isUuid, toWinner, type WinnerRow } from './rows.ts';
 import type { UgcBasics } from './service.ts';
 import type { Winner } from './types.ts';
 
@@ -69,7 +69,7 @@ export class UgcWinners {
 
   async winners(workspaceId: string, campaignId: string): Promise<Winner[]> {
     const campaign = await this.ugc.getCampaign(workspaceId, campaignId);
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<WinnerRow>(
       `SELECT w.*, c.email AS customer_email, c.external_id AS customer_external_id, nullif(concat_ws(' ', c.family_name, c.given_name), '') AS customer_name
        FROM ugc_winners w JOIN customers c ON c.workspace_id = w.workspace_id AND c.id = w.customer_id
        WHERE w.workspace_id = $1 AND w.campaign_id = $2 ORDER BY w.picked_at, w.entry_id`,

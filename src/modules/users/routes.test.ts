@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { testApp } from '../../app/testApp.ts';
+import { test } from 'node:test';
+import { suiteApps } from '../../app/testApp.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import type { Role } from './service.ts';
 
 const PASSWORD = 'correct horse battery';
 
 describeEachDatabase('session API', (t) => {
-  const apps: { close(): Promise<unknown> }[] = [];
-  after(() => Promise.all(apps.map((a) => a.close())));
-
+  const open = suiteApps(t);
   const setup = async () => {
-    const ctx = await testApp(t.db);
-    apps.push(ctx.app);
+    const ctx = await open();
     /** Signs in a new user of `role`; `call` then sends their cookie (and CSRF token unless told otherwise). */
     const signIn = async (role: Role) => {
       const email = `${role}-${Math.random().toString(36).slice(2)}@example.jp`;

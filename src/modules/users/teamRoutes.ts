@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import type { ZodApp } from '../../kernel/http.ts';
+import { itemRoutes } from '../../kernel/itemRoutes.ts';
 import type { TeamService } from './team.ts';
 import type { UserService } from './service.ts';
 import { ROLES } from './service.ts';
@@ -62,32 +63,14 @@ export async function teamRoutes(app: ZodApp, services: Uses): Promise<void> {
     },
   );
 
-  app.delete(
-    '/v1/users/invitations/:id',
-    { preHandler: admin, schema: { tags, summary: 'Withdraw an open invitation', params: idParams, response: { 204: z.null() } } },
-    async (request, reply) => {
-      await team.revokeInvitation(workspaceOf(request), request.params.id);
-      return reply.code(204).send(null);
-    },
-  );
+  const invitation = itemRoutes(app, '/v1/users/invitations/:id', { tags, params: idParams, view: invitationView });
+  invitation.delete(admin, 'Withdraw an open invitation', (ws, { id }) => team.revokeInvitation(ws, id));
 
-  app.patch(
-    '/v1/users/:id',
-    {
-      preHandler: admin,
-      schema: { tags, summary: "Change a user's role (409 last_admin for the workspace's only admin)", params: idParams, body: z.object({ role: z.string() }), response: { 200: userView } },
-    },
-    async (request) => pick(await team.setRole(workspaceOf(request), request.params.id, request.body.role as never)),
+  const member = itemRoutes(app, '/v1/users/:id', { tags, params: idParams, view: userView });
+  member.patch(admin, "Change a user's role (409 last_admin for the workspace's only admin)", z.object({ role: z.string() }), async (ws, { id }, body) =>
+    pick(await team.setRole(ws, id, body.role as never)),
   );
-
-  app.delete(
-    '/v1/users/:id',
-    { preHandler: admin, schema: { tags, summary: 'Remove a user and end their sessions (409 last_admin for the only admin)', params: idParams, response: { 204: z.null() } } },
-    async (request, reply) => {
-      await team.remove(workspaceOf(request), request.params.id);
-      return reply.code(204).send(null);
-    },
-  );
+  member.delete(admin, 'Remove a user and end their sessions (409 last_admin for the only admin)', (ws, { id }) => team.remove(ws, id));
 
   app.get(
     '/v1/invitations/:token',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { referenceIn } from '../../kernel/references.ts';
 import type { ZodApp } from '../../kernel/http.ts';
+import { itemRoutes } from '../../kernel/itemRoutes.ts';
 import type { SegmentService } from '../segments/index.ts';
 import type { WebhookService } from './service.ts';
 import { WEBHOOK_EVENTS, webhookInput } from './types.ts';
@@ -70,14 +71,8 @@ export async function webhookRoutes(app: ZodApp, services: RouteServices): Promi
     async (request) => ({ data: await webhooks.list(workspaceOf(request)) }),
   );
 
-  app.delete(
-    '/v1/webhooks/:id',
-    { preHandler: admin, schema: { tags, summary: 'Remove an endpoint and its pending deliveries', params: idParams, response: { 204: z.null() } } },
-    async (request, reply) => {
-      await webhooks.remove(workspaceOf(request), request.params.id);
-      return reply.code(204).send(null);
-    },
-  );
+  const webhook = itemRoutes(app, '/v1/webhooks/:id', { tags, params: idParams, view: z.null() });
+  webhook.delete(admin, 'Remove an endpoint and its pending deliveries', (ws, { id }) => webhooks.remove(ws, id));
 
   app.get(
     '/v1/webhooks/:id/deliveries',

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import iconv from 'iconv-lite';
-import { testApp } from '../../../app/testApp.ts';
+import { suiteApps } from '../../../app/testApp.ts';
 import { describeEachDatabase } from '../../../db/testDatabase.ts';
 
 describeEachDatabase('CSV import API', (t) => {
-  const apps: { close(): Promise<unknown> }[] = [];
-  after(() => Promise.all(apps.map((a) => a.close())));
-  const setup = async (overrides: Parameters<typeof testApp>[1] = {}) => {
-    const ctx = await testApp(t.db, overrides);
-    apps.push(ctx.app);
-    const post = async (url: string, payload: string | Buffer, contentType = 'text/csv', scope: 'ingest' | 'read' = 'ingest') =>
-      ctx.app.inject({ method: 'POST', url, payload, headers: { ...(await ctx.headers(scope)), 'content-type': contentType } });
+  const open = suiteApps(t);
+  const setup = async (overrides: Parameters<typeof open>[0] = {}) => {
+    const ctx = await open(overrides);
+    const post = (url: string, payload: string | Buffer, contentType = 'text/csv', scope: 'ingest' | 'read' = 'ingest') =>
+      ctx.call('POST', url, payload, scope, { 'content-type': contentType });
     return { ...ctx, post };
   };
 
