@@ -227,6 +227,7 @@ async function scoreAndWrite(
     }
     const counts = await runCounts(client, ws);
     diagnostics.recomputed = summary?.size ?? 0;
+    diagnostics.ltvMeanMinor = await ltvMeanMinor(client, ws);
     await client.query(
       `UPDATE model_runs SET status = 'succeeded', finished_at = now(), fits = $3, rfm_breakpoints = $4, diagnostics = $5, counts = $6
        WHERE workspace_id = $1 AND id = $2`,
@@ -301,6 +302,18 @@ async function countOtherCurrencyOrders(db: Db, scope: { workspaceId: string; cu
     [scope.workspaceId, scope.currency, scope.asOf],
   );
   return rows[0]!.n;
+}
+
+/**
+ * The mean predicted customer value (revenue so far + 12-month CLV) after the run, for the KPI
+ * "LTV": kept with the run so a KPI query reads one row instead of averaging a million scores.
+ */
+export async function ltvMeanMinor(q: { query: Db['query'] }, workspaceId: string): Promise<number | null> {
+  const { rows } = await q.query<{ ltv: number | null }>(
+    'SELECT avg(revenue_minor + clv_12m_minor)::float8 AS ltv FROM customer_scores WHERE workspace_id = $1 AND clv_12m_minor IS NOT NULL',
+    [workspaceId],
+  );
+  return rows[0]?.ltv ?? null;
 }
 
 export async function runCounts(q: { query: Db['query'] }, workspaceId: string): Promise<RunCounts> {
