@@ -36,6 +36,8 @@ export function exitOnError(err: unknown): never {
  */
 export function exitOnUsageError(err: { exitCode: number; code: string; message: string }): never {
   if (err.exitCode === 0) process.exit(0); // --help, --version
+  // A group named without its subcommand (`kizuna apikey`): the help was printed, as before.
+  if (err.code === 'commander.help') process.exit(err.exitCode);
   emitJsonError({ error: 'usage', message: err.message.replace(/^error: /, '') });
   process.exit(2);
 }

@@ -388,11 +388,12 @@ async function periodValues(q: Queryable, workspace: Workspace, settings: Intell
   const periods = periodsCte;
   const params = [bounds, tz];
 
-  // The last run's mean (scoringRun's ltvMeanMinor); a run recorded before runs kept it: the live average.
+  // The mean the run that wrote the current scores recorded (scoringRun's runCounts); a run recorded
+  // before runs kept it: the live average.
   const { rows: predicted } = await q.query<{ as_of: Date | null; ltv: number | null }>(
-    `WITH last AS (SELECT as_of, (diagnostics->>'ltvMeanMinor')::float8 AS ltv, diagnostics ? 'ltvMeanMinor' AS kept
-                   FROM model_runs WHERE workspace_id = $1 AND status = 'succeeded' ORDER BY as_of DESC, started_at DESC LIMIT 1)
-     SELECT (SELECT as_of FROM last) AS as_of,
+    `WITH last AS (SELECT (diagnostics->>'ltvMeanMinor')::float8 AS ltv, diagnostics ? 'ltvMeanMinor' AS kept
+                   FROM model_runs WHERE workspace_id = $1 AND status = 'succeeded' ORDER BY finished_at DESC LIMIT 1)
+     SELECT (SELECT max(as_of) FROM model_runs WHERE workspace_id = $1 AND status = 'succeeded') AS as_of,
             CASE WHEN (SELECT kept FROM last) THEN (SELECT ltv FROM last)
                  ELSE (SELECT avg(revenue_minor + clv_12m_minor)::float8 FROM customer_scores WHERE workspace_id = $1 AND clv_12m_minor IS NOT NULL) END AS ltv`,
     [workspace.id],

@@ -225,9 +225,9 @@ async function scoreAndWrite(
       lap('writeMs');
       diagnostics.writeTimings = written.timings;
     }
-    const counts = await runCounts(client, ws);
+    const { counts, ltvMeanMinor } = await runCounts(client, ws);
     diagnostics.recomputed = summary?.size ?? 0;
-    diagnostics.ltvMeanMinor = await ltvMeanMinor(client, ws);
+    diagnostics.ltvMeanMinor = ltvMeanMinor;
     await client.query(
       `UPDATE model_runs SET status = 'succeeded', finished_at = now(), fits = $3, rfm_breakpoints = $4, diagnostics = $5, counts = $6
        WHERE workspace_id = $1 AND id = $2`,
@@ -305,27 +305,22 @@ async function countOtherCurrencyOrders(db: Db, scope: { workspaceId: string; cu
 }
 
 /**
- * The mean predicted customer value (revenue so far + 12-month CLV) after the run, for the KPI
- * "LTV": kept with the run so a KPI query reads one row instead of averaging a million scores.
+ * Customers by stage and RFM segment after the run, and the mean predicted customer value (revenue
+ * so far + 12-month CLV) for the KPI "LTV", in one scan: kept with the run so a KPI query reads one
+ * row instead of averaging a million scores.
  */
-export async function ltvMeanMinor(q: { query: Db['query'] }, workspaceId: string): Promise<number | null> {
-  const { rows } = await q.query<{ ltv: number | null }>(
-    'SELECT avg(revenue_minor + clv_12m_minor)::float8 AS ltv FROM customer_scores WHERE workspace_id = $1 AND clv_12m_minor IS NOT NULL',
+export async function runCounts(q: { query: Db['query'] }, workspaceId: string): Promise<{ counts: RunCounts; ltvMeanMinor: number | null }> {
+  const { rows } = await q.query<{ stage: string | null; rfm_segment: string | null; by_segment: number; n: number; ltv_sum: number | null; ltv_n: number }>(
+    `SELECT stage, rfm_segment, GROUPING(stage) AS by_segment, count(*)::int AS n,
+            sum(revenue_minor + clv_12m_minor)::float8 AS ltv_sum, count(clv_12m_minor)::int AS ltv_n
+     FROM customer_scores WHERE workspace_id = $1 GROUP BY GROUPING SETS ((stage), (rfm_segment))`,
     [workspaceId],
   );
-  return rows[0]?.ltv ?? null;
-}
-
-export async function runCounts(q: { query: Db['query'] }, workspaceId: string): Promise<RunCounts> {
-  const { rows } = await q.query<{ kind: string; key: string | null; n: number }>(
-    `SELECT 'stage' AS kind, stage AS key, count(*)::int AS n FROM customer_scores WHERE workspace_id = $1 GROUP BY stage
-     UNION ALL SELECT 'segment', rfm_segment, count(*)::int FROM customer_scores WHERE workspace_id = $1 AND rfm_segment IS NOT NULL GROUP BY rfm_segment`,
-    [workspaceId],
-  );
+  const byStage = rows.filter((r) => r.by_segment === 0);
   const counts: RunCounts = { customers: 0, stages: {}, segments: {} };
-  const n = (kind: string, key: string) => rows.find((r) => r.kind === kind && r.key === key)?.n ?? 0;
-  for (const stage of STAGES) counts.customers += counts.stages[stage] = n('stage', stage);
-  for (const segment of RFM_SEGMENTS) counts.segments[segment] = n('segment', segment);
-  return counts;
+  for (const stage of STAGES) counts.customers += counts.stages[stage] = byStage.find((r) => r.stage === stage)?.n ?? 0;
+  for (const segment of RFM_SEGMENTS) counts.segments[segment] = rows.find((r) => r.by_segment === 1 && r.rfm_segment === segment)?.n ?? 0;
+  const ltvN = byStage.reduce((a, r) => a + r.ltv_n, 0);
+  return { counts, ltvMeanMinor: ltvN > 0 ? byStage.reduce((a, r) => a + (r.ltv_sum ?? 0), 0) / ltvN : null };
 }
 

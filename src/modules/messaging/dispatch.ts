@@ -264,27 +264,36 @@ export class Dispatcher {
             for (const m of messages) if (m.message instanceof ProviderError) await record(m.row, m.message);
             const ready = messages.filter(isReady);
             const ours = await markSending(this.db, workspaceId, ready.map((m) => m.row));
+            // The next group renders while this one is with the provider; its error surfaces where it is awaited.
+            if ((g + 1) * concurrency < group.length) composedGroup(g + 1).catch(() => {});
             return new Map(ready.filter((m) => ours.has(m.row.id)).map((m) => [m.row.id, m.message]));
           });
           marks.set(g, marked);
-          if ((g + 1) * concurrency < group.length) void composedGroup(g + 1);
         }
         return marked;
       };
       let next = 0;
+      // A worker that fails (the database, mostly) stops the others: nothing more is sent once the outcomes can't be written.
+      let failure: { error: unknown } | null = null;
       const worker = async () => {
-        for (let index = next++; index < group.length; index = next++) {
-          const { row } = group[index]!;
-          if (limiter) await limiter.take();
-          // Not ours when it failed to render, or when another worker took it over (this one outlived its lease): theirs to send.
-          const message = (await markedGroup(Math.floor(index / concurrency))).get(row.id);
-          if (!message) continue;
-          const outcome = await messenger.send(message).catch((err: unknown) => (err instanceof ProviderError ? err : new ProviderError((err as Error).message, 'error', true)));
-          await record(row, outcome);
+        try {
+          for (let index = next++; index < group.length && !failure; index = next++) {
+            const { row } = group[index]!;
+            // Not ours when it failed to render, or when another worker took it over (this one outlived its lease): theirs to send.
+            const message = (await markedGroup(Math.floor(index / concurrency))).get(row.id);
+            if (!message) continue;
+            if (limiter) await limiter.take();
+            const outcome = await messenger.send(message).catch((err: unknown) => (err instanceof ProviderError ? err : new ProviderError((err as Error).message, 'error', true)));
+            await record(row, outcome);
+          }
+        } catch (error) {
+          failure ??= { error };
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, group.length) }, worker));
+      // What was sent is recorded 'sent' even when a worker stopped on an error; the rest of its group stays 'sending' (uncertain).
       await flush();
+      if (failure) throw (failure as { error: unknown }).error;
     }
   }
 

@@ -12,9 +12,9 @@ export const CHANNELS = MESSAGE_CHANNELS;
 export type Channel = (typeof CHANNELS)[number];
 export { MESSAGE_CLASSES, type MessageClass };
 
-/** 'waiting': an A/B test's rest group, until the winner is decided (abTest.ts). */
 /** A campaign's life (the table's CHECK constraint, migrations/001_messaging.sql). */
 export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'cancelled'] as const;
+/** 'waiting': an A/B test's rest group, until the winner is decided (abTest.ts). */
 export const DELIVERY_STATES = ['queued', 'claimed', 'sending', 'sent', 'deferred', 'suppressed', 'failed', 'held_out', 'uncertain', 'waiting'] as const;
 /** What happens after a crash to a message that may have reached its provider (docs/messaging.md, Delivery guarantees). */
 export const DELIVERY_GUARANTEES = ['at_most_once', 'at_least_once'] as const;
