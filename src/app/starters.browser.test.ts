@@ -101,6 +101,8 @@ describeInBrowser('the starter library in Chromium: pick, preview at two widths,
 
       // The newsletter's flex carousel (three article bubbles), and the welcome starter's text bubble.
       await createFromStarter(page, l, lang, 'line', undefined, 'newsletter');
+      // The preview renders after the template loads: wait for the third bubble, then check there are no more.
+      await page.getByTestId('flex-carousel').getByTestId('flex-bubble').nth(2).waitFor();
       assert.equal(await page.getByTestId('flex-carousel').getByTestId('flex-bubble').count(), 3);
       await page.getByTestId('flex-carousel').getByText(lang === 'ja' ? '今月の特集' : 'This month’s feature').waitFor();
       await shot('05b-line-carousel');
