@@ -3,10 +3,11 @@
  *
  * Points-ledger throughput on real PostgreSQL: the server in DATABASE_URL (when set) and a
  * throw-away embedded server, each with a fresh database that is dropped afterwards.
- *   1. single operations from concurrent clients, each one statement (a credit CTE or a ledger
- *      function call, atomic on its own): earn (some pending, some
- *      repeating an earlier source, which must not earn twice), redeem (refused when the balance is
- *      short), adjust, and reversals;
+ *   1. single operations from concurrent clients, each acknowledged after its commit: earn (some
+ *      pending, some repeating an earlier source, which must not earn twice), redeem (refused when
+ *      the balance is short) and adjust through the service's group commit (loyalty.ledger, what
+ *      the adjustments route uses: concurrent credits share one `points_credit` call, debits one
+ *      `points_debit_each`), and reversals, one `points_reverse` call each;
  *      then the set-based path: credits 500 to a statement;
  *   2. set-based confirmation of pending lots and expiry of every lot;
  *   3. `syncOrders` earning for a batch of orders.
@@ -23,7 +24,7 @@ import { connect, waitForServer, withDatabase, type Db, type Queryable } from '.
 import { startEmbedded } from '../src/db/embedded.ts';
 import { newId } from '../src/db/ids.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { checkInvariants, confirmDue, credit, debit, expireDue, reverseEarning } from '../src/modules/loyalty/ledger.ts';
+import { checkInvariants, confirmDue, credit, expireDue, reverseEarning } from '../src/modules/loyalty/ledger.ts';
 import { orderInput } from '../src/modules/orders/index.ts';
 import { adminQuery } from './benchDatabase.ts';
 import { atLeast, reportResults } from './results.ts';
@@ -73,6 +74,7 @@ async function bench(label: string, serverUrl: string): Promise<boolean> {
 
 async function run(db: Db, label: string): Promise<boolean> {
   const services = createServices(db);
+  const ledger = services.loyalty.ledger;
   const { workspace } = await services.workspaces.create({ name: 'bench' });
   const ws = workspace.id;
   const customers = Array.from({ length: CUSTOMERS }, () => newId());
@@ -93,27 +95,25 @@ async function run(db: Db, label: string): Promise<boolean> {
         if (op.r < 0.45) {
           const pending = op.r < 0.15;
           const source = `order-${op.i}`;
-          // A credit is one statement, atomic without an explicit transaction.
           const availableAt = pending ? new Date(now.getTime() + 14 * DAY) : now;
-          await credit(db, ws, [{ customerId: op.customer, kind: 'earn', points: op.amount * 3, sourceType: 'order', sourceId: source, availableAt, expiresAt: new Date(now.getTime() + 365 * DAY) }], now);
+          await ledger.credit(ws, { customerId: op.customer, kind: 'earn', points: op.amount * 3, sourceType: 'order', sourceId: source, availableAt, expiresAt: new Date(now.getTime() + 365 * DAY) }, now);
           earned.push({ customer: op.customer, source });
           counts.earn++;
         } else if (op.r < 0.5 && earned.length > 0) {
           // The same order again: must be a no-op.
           const e = earned[op.i % earned.length]!;
-          await credit(db, ws, [{ customerId: e.customer, kind: 'earn', points: 999, sourceType: 'order', sourceId: e.source, availableAt: now, expiresAt: null }], now);
+          await ledger.credit(ws, { customerId: e.customer, kind: 'earn', points: 999, sourceType: 'order', sourceId: e.source, availableAt: now, expiresAt: null }, now);
           counts.repeat++;
         } else if (op.r < 0.85) {
           try {
-            // One statement (the points_debit function), atomic without an explicit transaction.
-            await debit(db, ws, { customerId: op.customer, kind: 'redeem', points: op.amount, sourceType: 'bench', sourceId: `redeem-${op.i}` }, now);
+            await ledger.debit(ws, { customerId: op.customer, kind: 'redeem', points: op.amount, sourceType: 'bench', sourceId: `redeem-${op.i}` }, now);
             counts.redeem++;
           } catch (err) {
             if (!(err instanceof ConflictError)) throw err;
             counts.refused++;
           }
         } else if (op.r < 0.95) {
-          await credit(db, ws, [{ customerId: op.customer, kind: 'adjust', points: op.amount, sourceType: 'adjust', sourceId: `adjust-${op.i}`, availableAt: now, expiresAt: null }], now);
+          await ledger.credit(ws, { customerId: op.customer, kind: 'adjust', points: op.amount, sourceType: 'adjust', sourceId: `adjust-${op.i}`, availableAt: now, expiresAt: null }, now);
           counts.adjust++;
         } else if (earned.length > 0) {
           const e = earned[op.i % earned.length]!;

@@ -106,17 +106,27 @@ export const toEntry = mapRow<EntryRow>()(
  * Returns the entries actually written.
  */
 export async function credit(q: Queryable, workspaceId: string, credits: Credit[], now: Date): Promise<LedgerEntry[]> {
+  const written = await creditEach(q, workspaceId, credits.map((c) => ({ ...c, now })));
+  return written.filter((e) => e !== null);
+}
+
+/**
+ * `credit` for credits of different times (each its caller's `now`): per credit, in the given order,
+ * the entry written or null when its key already existed (or an earlier credit of the call took it).
+ */
+export async function creditEach(q: Queryable, workspaceId: string, credits: (Credit & { now: Date })[]): Promise<(LedgerEntry | null)[]> {
   if (credits.length === 0) return [];
+  const ids = credits.map(() => newId());
   // Sorted by customer, so concurrent batches take balance locks in one order.
-  const sorted = [...credits].sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
-  const kinds = sorted.map((c) => (c.kind === 'earn' && c.availableAt > now ? 'pending' : c.kind));
+  const order = credits.map((_, i) => i).sort((a, b) => compareIds(credits[a]!.customerId, credits[b]!.customerId));
+  const sorted = order.map((i) => ({ ...credits[i]!, id: ids[i]! }));
   const { rows } = await q.query<EntryRow>(`SELECT * FROM points_credit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
     workspaceId,
-    now,
+    sorted.map((c) => c.now),
     sorted.map((c) => c.customerId),
+    sorted.map((c) => c.id),
     sorted.map(() => newId()),
-    sorted.map(() => newId()),
-    kinds,
+    sorted.map((c) => (c.kind === 'earn' && c.availableAt > c.now ? 'pending' : c.kind)),
     sorted.map((c) => c.points),
     sorted.map((c) => c.sourceType),
     sorted.map((c) => c.sourceId),
@@ -124,8 +134,11 @@ export async function credit(q: Queryable, workspaceId: string, credits: Credit[
     sorted.map((c) => c.availableAt),
     sorted.map((c) => c.expiresAt),
   ]);
-  return rows.map(toEntry);
+  const byId = new Map(rows.map((r) => [r.id, toEntry(r)]));
+  return ids.map((id) => byId.get(id) ?? null);
 }
+
+const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Locks the customers' balance rows (creating missing ones) in id order: the first step of any change to their lots. */
 export async function lockBalances(q: Queryable, workspaceId: string, customerIds: string[]): Promise<Map<string, { balance: number; pending: number }>> {
@@ -141,6 +154,20 @@ export async function lockBalances(q: Queryable, workspaceId: string, customerId
   return new Map(rows.map((r) => [r.customer_id, { balance: r.balance, pending: r.pending }]));
 }
 
+/** What a debit did: 'short' wrote nothing (balanceAfter is the balance); 'replayed' returns the entry its key already wrote. */
+export type DebitOutcome = { outcome: 'written' | 'replayed'; entry: LedgerEntry; balanceAfter: number } | { outcome: 'short'; entry: null; balanceAfter: number };
+
+type DebitRow = EntryRow & { outcome: 'written' | 'replayed' | 'short'; balance_after: number };
+
+const toDebitOutcome = (r: DebitRow): DebitOutcome =>
+  r.outcome === 'short' ? { outcome: 'short', entry: null, balanceAfter: r.balance_after } : { outcome: r.outcome, entry: toEntry(r), balanceAfter: r.balance_after };
+
+/** The caller's view of a debit: a short balance is a ConflictError. */
+export function debitResult(d: Debit, o: DebitOutcome): { entry: LedgerEntry; replayed: boolean } {
+  if (o.outcome === 'short') throw new ConflictError(`Not enough points: the balance is ${o.balanceAfter}, ${d.points} needed`);
+  return { entry: o.entry, replayed: o.outcome === 'replayed' };
+}
+
 /**
  * Takes points from one customer's available balance, first-expiring lots first: one call of the
  * `points_debit` function (migration 002), so atomic on its own and one round trip. A repeated key
@@ -148,13 +175,39 @@ export async function lockBalances(q: Queryable, workspaceId: string, customerId
  * written, and the balance CHECK stops any overspend regardless.
  */
 export async function debit(q: Queryable, workspaceId: string, d: Debit, now: Date): Promise<{ entry: LedgerEntry; replayed: boolean }> {
-  const { rows } = await q.query<EntryRow & { outcome: 'written' | 'replayed' | 'short'; balance_after: number }>(
+  const { rows } = await q.query<DebitRow>(
     `SELECT d.outcome, d.balance_after, (d.entry).* FROM points_debit($1, $2, $3, $4, $5, $6, $7, $8, $9) d`,
     [workspaceId, d.customerId, newId(), d.kind, d.points, d.sourceType, d.sourceId, d.reason ?? null, now],
   );
-  const result = rows[0]!;
-  if (result.outcome === 'short') throw new ConflictError(`Not enough points: the balance is ${result.balance_after}, ${d.points} needed`);
-  return { entry: toEntry(result), replayed: result.outcome === 'replayed' };
+  return debitResult(d, toDebitOutcome(rows[0]!));
+}
+
+/**
+ * Debits of one workspace in one call of `points_debit_each` (migration 004), each as `debit` does it
+ * alone, in the given order per customer: per debit its outcome, a short balance included.
+ */
+export async function debitEach(q: Queryable, workspaceId: string, debits: (Debit & { now: Date })[]): Promise<DebitOutcome[]> {
+  if (debits.length === 0) return [];
+  // Sorted by customer (stable, so one customer's debits keep their order) for the lock order.
+  const order = debits.map((_, i) => i).sort((a, b) => compareIds(debits[a]!.customerId, debits[b]!.customerId));
+  const sorted = order.map((i) => debits[i]!);
+  const { rows } = await q.query<DebitRow & { ord: number }>(
+    `SELECT d.ord, d.outcome, d.balance_after, (d.entry).* FROM points_debit_each($1, $2, $3, $4, $5, $6, $7, $8, $9) d`,
+    [
+      workspaceId,
+      sorted.map((d) => d.customerId),
+      sorted.map(() => newId()),
+      sorted.map((d) => d.kind),
+      sorted.map((d) => d.points),
+      sorted.map((d) => d.sourceType),
+      sorted.map((d) => d.sourceId),
+      sorted.map((d) => d.reason ?? null),
+      sorted.map((d) => d.now),
+    ],
+  );
+  const outcomes: DebitOutcome[] = new Array(debits.length);
+  for (const r of rows) outcomes[order[r.ord - 1]!] = toDebitOutcome(r);
+  return outcomes;
 }
 
 /**

@@ -13,8 +13,9 @@ import type { RecipientVariableLoader } from '../messaging/index.ts';
 import type { SegmentService } from '../segments/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
 import { earnFromEvents, earnFromOrders, lotDates, reverseFromOrders, type ProgrammeContext } from './earning.ts';
+import { LedgerWriter } from './groupCommit.ts';
 import { PROCESS_JOB } from './jobs.ts';
-import { checkInvariants, confirmDue, credit, debit, expireDue, toEntry, type EntryRow, type InvariantReport, type LedgerEntry } from './ledger.ts';
+import { checkInvariants, confirmDue, expireDue, toEntry, type EntryRow, type InvariantReport, type LedgerEntry } from './ledger.ts';
 import { ensureMembers, evaluateTiers, membersDueForReview, qualifyingValues, type TierChange } from './members.ts';
 import { attachReferral, completeReferrals, referralLink, referralStats, reverseReferrals, type Referral, type ReferralStats } from './referrals.ts';
 import { loyaltyReport, type LoyaltyReport } from './report.ts';
@@ -92,10 +93,15 @@ export interface ProcessSummary extends SyncSummary {
  * a rewards catalog, surprise-and-delight grants, referrals, and customer-scoped storefront tokens.
  */
 export class LoyaltyService {
+  /** Single credits and debits outside a transaction, by group commit (the adjustments route, the benchmark). */
+  readonly ledger: LedgerWriter;
+
   constructor(
     private readonly db: Db,
     private readonly deps: LoyaltyDeps,
-  ) {}
+  ) {
+    this.ledger = new LedgerWriter(db);
+  }
 
   /** The privacy export's part: membership, balance, every ledger entry and lot, tier changes, reward claims, referrals either way. */
   async exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db) {
@@ -235,21 +241,16 @@ export class LoyaltyService {
     const key = input.idempotencyKey ?? newId();
     await ensureMembers(this.db, workspaceId, [customer.id]);
     if (input.points < 0) {
-      return this.db.tx((tx) =>
-        debit(tx, workspaceId, { customerId: customer.id, kind: 'adjust', points: -input.points, sourceType: 'adjust', sourceId: key, reason: input.reason }, now),
-      );
+      return this.ledger.debit(workspaceId, { customerId: customer.id, kind: 'adjust', points: -input.points, sourceType: 'adjust', sourceId: key, reason: input.reason }, now);
     }
-    return this.db.tx(async (tx) => {
-      const written = await credit(
-        tx,
-        workspaceId,
-        [{ customerId: customer.id, kind: 'adjust', points: input.points, sourceType: 'adjust', sourceId: key, reason: input.reason, ...lotDates(settings, now, false) }],
-        now,
-      );
-      if (written[0]) return { entry: written[0], replayed: false };
-      const { rows } = await tx.query<EntryRow>(`SELECT * FROM points_ledger WHERE workspace_id = $1 AND source_type = 'adjust' AND source_id = $2 AND kind = 'adjust'`, [workspaceId, key]);
-      return { entry: toEntry(rows[0]!), replayed: true };
-    });
+    const entry = await this.ledger.credit(
+      workspaceId,
+      { customerId: customer.id, kind: 'adjust', points: input.points, sourceType: 'adjust', sourceId: key, reason: input.reason, ...lotDates(settings, now, false) },
+      now,
+    );
+    if (entry) return { entry, replayed: false };
+    const { rows } = await this.db.query<EntryRow>(`SELECT * FROM points_ledger WHERE workspace_id = $1 AND source_type = 'adjust' AND source_id = $2 AND kind = 'adjust'`, [workspaceId, key]);
+    return { entry: toEntry(rows[0]!), replayed: true };
   }
 
   /** Balance, tier, progress, benefits, points expiring soon and the referral link of one customer. */
