@@ -7,6 +7,7 @@ import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import { outboxOf } from '../outbox/Outbox.tsx';
 import type { Segment } from '../segments/types.ts';
@@ -43,17 +44,14 @@ function Detail({ campaign, onChanged }: { campaign: Campaign; onChanged: () => 
   const { scopes } = useSession();
   const canSend = hasScope(scopes, 'messaging');
   const segment = useApi<Segment>(`/v1/segments/${campaign.segmentId}`);
-  const [busy, setBusy] = useState(false);
-  const [actionError, setActionError] = useState<unknown>();
+  const { busy, error: actionError, run } = useAction();
   const [notice, setNotice] = useState('');
   const [confirmSend, setConfirmSend] = useState(false);
   const [reportVersion, setReportVersion] = useState(0);
 
   const act = async (action: 'send' | 'cancel') => {
-    setBusy(true);
-    setActionError(undefined);
     setNotice('');
-    try {
+    await run(async () => {
       const result = await api<{ enqueued?: number; heldOut?: number }>(`/v1/campaigns/${campaign.id}/${action}`, { method: 'POST', body: {} });
       // `enqueued` counts a delivery row per member, held-out ones included: the notice says how many will be sent.
       setNotice(
@@ -61,12 +59,8 @@ function Detail({ campaign, onChanged }: { campaign: Campaign; onChanged: () => 
       );
       onChanged();
       setReportVersion((v) => v + 1);
-    } catch (err) {
-      setActionError(err);
-    } finally {
-      setBusy(false);
-      setConfirmSend(false);
-    }
+    });
+    setConfirmSend(false);
   };
 
   const open = campaign.status === 'draft' || campaign.status === 'scheduled' || campaign.status === 'sending';
