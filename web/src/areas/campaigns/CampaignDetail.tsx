@@ -8,7 +8,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useAction } from '../../useAction.ts';
-import { useApi } from '../../useApi.ts';
+import { useApi, useRequest } from '../../useApi.ts';
 import { outboxOf } from '../outbox/Outbox.tsx';
 import type { Segment } from '../segments/types.ts';
 import { AbTestResult } from './AbTestResult.tsx';
@@ -139,31 +139,12 @@ function PreviewAndTest({ campaign, canSend }: { campaign: Campaign; canSend: bo
   const { user } = useSession();
   const picker = usePreviewCustomer(campaign.segmentId);
   const { customer } = picker;
-  const [content, setContent] = useState<Content>();
-  const [error, setError] = useState<unknown>();
-  const [loading, setLoading] = useState(false);
+  const { data: content, error, loading } = useRequest(customer ? JSON.stringify([campaign.id, customer]) : null, (signal) =>
+    api<Content>(`/v1/campaigns/${campaign.id}/preview`, { method: 'POST', body: { customer }, signal }),
+  );
   const [to, setTo] = useState(campaign.channel === 'email' ? user.email : '');
   const [testResult, setTestResult] = useState<{ ok: boolean; detail: unknown }>();
   const [proofResult, setProofResult] = useState<{ ok: true; to: string[] } | { ok: false; detail: unknown }>();
-
-  useEffect(() => {
-    if (!customer) return;
-    const controller = new AbortController();
-    setLoading(true);
-    setError(undefined);
-    api<Content>(`/v1/campaigns/${campaign.id}/preview`, { method: 'POST', body: { customer }, signal: controller.signal }).then(
-      (c) => {
-        setContent(c);
-        setLoading(false);
-      },
-      (err: unknown) => {
-        if (controller.signal.aborted) return;
-        setError(err);
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-  }, [campaign.id, customer]);
 
   const testSend = async (event: FormEvent) => {
     event.preventDefault();

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { api } from '../../api.ts';
 import { CodeBlock } from '../../components/CodeBlock.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
@@ -58,11 +59,7 @@ function ScoringNeeded({ failure, onScored }: { failure: string | null; onScored
       onScored();
     });
   return (
-    <section className="empty" aria-labelledby="scoring-needed">
-      <h2 id="scoring-needed" className="empty-title">
-        {t('insights.scoring.title')}
-      </h2>
-      <p className="muted">{t('insights.scoring.body')}</p>
+    <EmptyState heading id="scoring-needed" title={t('insights.scoring.title')} hint={t('insights.scoring.body')}>
       {failure && (
         <p className="notice notice-error">
           {t('insights.scoring.failed')} {failure}
@@ -75,7 +72,7 @@ function ScoringNeeded({ failure, onScored }: { failure: string | null; onScored
         </button>
       )}
       {error !== undefined && <ErrorNotice error={error} />}
-    </section>
+    </EmptyState>
   );
 }
 
