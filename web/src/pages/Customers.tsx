@@ -157,11 +157,7 @@ export function Onboarding() {
   const { t } = useI18n();
   const { scopes } = useSession();
   return (
-    <section className="empty onboarding" aria-labelledby="onboarding-title">
-      <h2 id="onboarding-title" className="empty-title">
-        {t('empty.customers.title')}
-      </h2>
-      <p className="muted">{t('empty.customers.body')}</p>
+    <EmptyState heading id="onboarding-title" className="onboarding" title={t('empty.customers.title')} hint={t('empty.customers.body')}>
       <div className="onboarding-steps">
         <div className="card">
           <h3>{t('empty.import.title')}</h3>
@@ -185,6 +181,6 @@ export function Onboarding() {
           <TrackSnippet userId="customer-1" />
         </div>
       </div>
-    </section>
+    </EmptyState>
   );
 }

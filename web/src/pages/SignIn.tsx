@@ -4,28 +4,21 @@ import { ErrorNotice } from '../components/Feedback.tsx';
 import { LanguageSelect } from '../components/LanguageSelect.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import type { SessionInfo } from '../types.ts';
+import { useAction } from '../useAction.ts';
 
 export function SignIn({ onSignedIn, sessionEnded }: { onSignedIn: (session: SessionInfo) => void; sessionEnded: boolean }) {
   const { t } = useI18n();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
 
   useEffect(() => {
     document.title = `${t('signIn.title')} · ${t('app.name')}`;
   }, [t]);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      onSignedIn(await api<SessionInfo>('/v1/session', { method: 'POST', body: { email, password } }));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    return run(async () => onSignedIn(await api<SessionInfo>('/v1/session', { method: 'POST', body: { email, password } })));
   };
 
   const wrongPassword = error instanceof ApiError && error.status === 401;

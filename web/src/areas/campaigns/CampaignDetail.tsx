@@ -7,7 +7,8 @@ import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
-import { useApi } from '../../useApi.ts';
+import { useAction } from '../../useAction.ts';
+import { useApi, useRequest } from '../../useApi.ts';
 import { outboxOf } from '../outbox/Outbox.tsx';
 import type { Segment } from '../segments/types.ts';
 import { AbTestResult } from './AbTestResult.tsx';
@@ -43,17 +44,14 @@ function Detail({ campaign, onChanged }: { campaign: Campaign; onChanged: () => 
   const { scopes } = useSession();
   const canSend = hasScope(scopes, 'messaging');
   const segment = useApi<Segment>(`/v1/segments/${campaign.segmentId}`);
-  const [busy, setBusy] = useState(false);
-  const [actionError, setActionError] = useState<unknown>();
+  const { busy, error: actionError, run } = useAction();
   const [notice, setNotice] = useState('');
   const [confirmSend, setConfirmSend] = useState(false);
   const [reportVersion, setReportVersion] = useState(0);
 
   const act = async (action: 'send' | 'cancel') => {
-    setBusy(true);
-    setActionError(undefined);
     setNotice('');
-    try {
+    await run(async () => {
       const result = await api<{ enqueued?: number; heldOut?: number }>(`/v1/campaigns/${campaign.id}/${action}`, { method: 'POST', body: {} });
       // `enqueued` counts a delivery row per member, held-out ones included: the notice says how many will be sent.
       setNotice(
@@ -61,12 +59,8 @@ function Detail({ campaign, onChanged }: { campaign: Campaign; onChanged: () => 
       );
       onChanged();
       setReportVersion((v) => v + 1);
-    } catch (err) {
-      setActionError(err);
-    } finally {
-      setBusy(false);
-      setConfirmSend(false);
-    }
+    });
+    setConfirmSend(false);
   };
 
   const open = campaign.status === 'draft' || campaign.status === 'scheduled' || campaign.status === 'sending';
@@ -145,31 +139,12 @@ function PreviewAndTest({ campaign, canSend }: { campaign: Campaign; canSend: bo
   const { user } = useSession();
   const picker = usePreviewCustomer(campaign.segmentId);
   const { customer } = picker;
-  const [content, setContent] = useState<Content>();
-  const [error, setError] = useState<unknown>();
-  const [loading, setLoading] = useState(false);
+  const { data: content, error, loading } = useRequest(customer ? JSON.stringify([campaign.id, customer]) : null, (signal) =>
+    api<Content>(`/v1/campaigns/${campaign.id}/preview`, { method: 'POST', body: { customer }, signal }),
+  );
   const [to, setTo] = useState(campaign.channel === 'email' ? user.email : '');
   const [testResult, setTestResult] = useState<{ ok: boolean; detail: unknown }>();
   const [proofResult, setProofResult] = useState<{ ok: true; to: string[] } | { ok: false; detail: unknown }>();
-
-  useEffect(() => {
-    if (!customer) return;
-    const controller = new AbortController();
-    setLoading(true);
-    setError(undefined);
-    api<Content>(`/v1/campaigns/${campaign.id}/preview`, { method: 'POST', body: { customer }, signal: controller.signal }).then(
-      (c) => {
-        setContent(c);
-        setLoading(false);
-      },
-      (err: unknown) => {
-        if (controller.signal.aborted) return;
-        setError(err);
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-  }, [campaign.id, customer]);
 
   const testSend = async (event: FormEvent) => {
     event.preventDefault();

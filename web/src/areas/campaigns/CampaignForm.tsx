@@ -9,6 +9,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import type { Page } from '../../types.ts';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import type { Segment } from '../segments/types.ts';
 import { AbTestEditor, type AbTestBody } from './AbTestEditor.tsx';
@@ -66,8 +67,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
   const [when, setWhen] = useState<When>('draft');
   const [scheduledAt, setScheduledAt] = useState('');
   const [abTest, setAbTest] = useState<AbTestBody>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [missing, setMissing] = useState<string[]>([]);
   const template = templates[channel];
   const setTemplate = (next: Template) => setTemplates((all) => ({ ...all, [next.channel]: next }));
@@ -86,9 +86,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
     const gaps = [!name.trim() && 'name', !segmentId && 'segment', when === 'later' && !scheduledAt && 'scheduledAt'].filter(Boolean) as string[];
     setMissing(gaps);
     if (gaps.length > 0) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const created = await api<Campaign>('/v1/campaigns', {
         method: 'POST',
         body: {
@@ -105,10 +103,7 @@ function Form({ segments, coupons, initialSegment }: { segments: Segment[]; coup
       });
       if (when === 'now') await api(`/v1/campaigns/${created.id}/send`, { method: 'POST', body: {} });
       navigate(`/campaigns/${created.id}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   };
 
   const segment = segments.find((s) => s.id === segmentId);

@@ -6,6 +6,7 @@ import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import { localizedText, type Assignee, type CaseStatus, type SurveyCase } from './types.ts';
 
@@ -53,26 +54,15 @@ export function CaseCard({ value, assignees, onChanged }: { value: SurveyCase; a
   const { scopes } = useSession();
   const canEdit = hasScope(scopes, 'messaging');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const call = async (path: string, method: 'PATCH' | 'POST', body: unknown) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const { busy, error, run } = useAction();
+  const call = (path: string, method: 'PATCH' | 'POST', body: unknown, then?: () => void) =>
+    run(async () => {
       await api(path, { method, body });
       onChanged();
-      return true;
-    } catch (err) {
-      setError(err);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+      then?.();
+    });
   const patch = (body: { status?: CaseStatus; assigneeId?: string | null }) => call(`/v1/feedback/cases/${value.id}`, 'PATCH', body);
-  const addNote = async () => {
-    if (await call(`/v1/feedback/cases/${value.id}/notes`, 'POST', { body: note })) setNote('');
-  };
+  const addNote = () => call(`/v1/feedback/cases/${value.id}/notes`, 'POST', { body: note }, () => setNote(''));
   const who = value.customerName ?? value.customerExternalId ?? value.customerId;
   return (
     <article className={`card feedback-case${value.overdue ? ' feedback-case-overdue' : ''}`} aria-label={`${who} ${t(`feedback.status.${value.status}`)}`} data-testid="feedback-case">

@@ -7,6 +7,7 @@ import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { hasScope, useSession } from '../../session.tsx';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import { localizedText, type Question, type QuestionType, type Survey, type SurveyKind } from './types.ts';
 
@@ -128,22 +129,19 @@ function SurveyForm({ initial, onDone }: { initial: Survey | null; onDone: () =>
       ? { slug: initial.slug, kind: initial.kind, status: initial.status, locale: initial.locale, titleJa: initial.title.ja ?? '', titleEn: initial.title.en ?? '', reviewUrl: initial.reviewUrl ?? '', linkTtlDays: initial.linkTtlDays, questions: initial.questions }
       : { slug: '', kind: 'nps', status: 'active', locale: 'ja', titleJa: '', titleEn: '', reviewUrl: '', linkTtlDays: 30, questions: [] },
   );
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const update = (patch: Partial<Draft>) => setD((x) => ({ ...x, ...patch }));
   const setQuestion = (i: number, patch: Partial<Question>) => update({ questions: d.questions.map((q, j) => (j === i ? { ...q, ...patch } : q)) });
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
     const questions = d.questions.map((q) => ({
       ...q,
       label: clean(q.label),
       options: q.type === 'single' || q.type === 'multiple' ? (q.options ?? []).map((o) => ({ ...o, label: clean(o.label) })) : undefined,
     }));
     const common = { status: d.status, locale: d.locale, title: clean({ ja: d.titleJa, en: d.titleEn }), reviewUrl: d.reviewUrl.trim() || null, linkTtlDays: d.linkTtlDays };
-    try {
+    return run(async () => {
       if (initial) {
         await api(`/v1/surveys/${initial.id}`, { method: 'PATCH', body: { ...common, questions } });
       } else {
@@ -153,11 +151,7 @@ function SurveyForm({ initial, onDone }: { initial: Survey | null; onDone: () =>
         if (standard && questions.length > 0) await api(`/v1/surveys/${created.id}`, { method: 'PATCH', body: { questions: [...created.questions, ...questions] } });
       }
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

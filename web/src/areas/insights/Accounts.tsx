@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { CodeBlock } from '../../components/CodeBlock.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/Shell.tsx';
 import { Table } from '../../components/Table.tsx';
@@ -177,15 +178,11 @@ function NoAccounts() {
   const { t } = useI18n();
   const body = JSON.stringify({ batch: [{ type: 'group', userId: 'customer-1', groupId: 'acme', traits: { name: 'Acme株式会社' } }] });
   return (
-    <section className="empty" aria-labelledby="no-accounts">
-      <h2 id="no-accounts" className="empty-title">
-        {t('insights.accounts.emptyTitle')}
-      </h2>
-      <p className="muted">{t('insights.accounts.emptyBody')}</p>
+    <EmptyState heading id="no-accounts" title={t('insights.accounts.emptyTitle')} hint={t('insights.accounts.emptyBody')}>
       <CodeBlock
         label={t('insights.accounts.emptyTitle')}
         code={[`curl -X POST ${window.location.origin}/v1/batch \\`, '  -H "Authorization: Bearer $KIZUNA_API_KEY" \\', '  -H "Content-Type: application/json" \\', `  -d '${body}'`].join('\n')}
       />
-    </section>
+    </EmptyState>
   );
 }

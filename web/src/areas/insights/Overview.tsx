@@ -9,6 +9,7 @@ import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { Onboarding } from '../../pages/Customers.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import type { Page } from '../../types.ts';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import { MessageRevenueCard } from './MessageRevenueCard.tsx';
 import { signedPoints, usePercent } from './shared.tsx';
@@ -112,22 +113,14 @@ function KpiOverview() {
   const { dateTime } = useFormat();
   const query = new URLSearchParams({ from: range.from, to: range.to, granularity, basis });
   const report = useApi<KpiReport & { computedAt: string }>(`/v1/kpis?${query}`);
-  const [recomputing, setRecomputing] = useState(false);
-  const [recomputeError, setRecomputeError] = useState<unknown>();
+  const { busy: recomputing, error: recomputeError, run } = useAction();
 
   // The page reads the stored snapshot; a recomputation replaces it, then the page reads it again.
-  const recompute = async () => {
-    setRecomputing(true);
-    setRecomputeError(undefined);
-    try {
+  const recompute = () =>
+    run(async () => {
       await api(`/v1/kpis?${query}&fresh=true`);
       report.reload();
-    } catch (e) {
-      setRecomputeError(e);
-    } finally {
-      setRecomputing(false);
-    }
-  };
+    });
 
   const changeGranularity = (g: Granularity) => {
     setGranularity(g);
@@ -373,24 +366,17 @@ function TargetForm(props: {
   const { t } = useI18n();
   const scale = props.unit === 'ratio' ? 100 : 1;
   const [value, setValue] = useState(props.initial === null ? '' : String(Math.round(props.initial * scale * 100) / 100));
-  const [error, setError] = useState<unknown>();
-  const [saving, setSaving] = useState(false);
+  const { busy: saving, error, run } = useAction();
   const inputId = `target-${props.kpi}`;
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setSaving(true);
-    setError(undefined);
-    try {
+    return run(async () => {
       await api('/v1/kpi-targets', {
         method: 'PUT',
         body: { targets: [{ kpi: props.kpi, granularity: props.granularity, periodStart: props.periodStart, target: Number(value) / scale }] },
       });
       props.onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setSaving(false);
-    }
+    });
   };
   return (
     <form className="kpi-target-form" onSubmit={submit}>

@@ -8,6 +8,7 @@ import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { hasScope, useSession } from '../../session.tsx';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import { RequireScores, usePercent } from './shared.tsx';
 import type { Backtest, FitResult, HoldoutReport, ModelChoice, ModelsReport, ValueReport } from './types.ts';
@@ -320,20 +321,13 @@ function HoldoutTable({ purchases, revenue }: { purchases: HoldoutReport; revenu
 function BacktestForm({ onRun }: { onRun: () => void }) {
   const { t } = useI18n();
   const [days, setDays] = useState('180');
-  const [running, setRunning] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const submit = async (event: FormEvent) => {
+  const { busy: running, error, run } = useAction();
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setRunning(true);
-    setError(undefined);
-    try {
+    return run(async () => {
       await api('/v1/models/backtest', { method: 'POST', body: { holdoutDays: Number(days) } });
       onRun();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setRunning(false);
-    }
+    });
   };
   return (
     <form className="toolbar" onSubmit={submit}>

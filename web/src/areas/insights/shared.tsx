@@ -1,6 +1,7 @@
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { api } from '../../api.ts';
 import { CodeBlock } from '../../components/CodeBlock.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
@@ -8,6 +9,7 @@ import { RFM_SEGMENTS, STAGES, rfmKey, useGlossary } from '../../glossary.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import type { ModelsReport, ScoredCustomer, Stage } from './types.ts';
 
@@ -50,26 +52,14 @@ export function RequireScores({ children }: { children: ReactNode }) {
 function ScoringNeeded({ failure, onScored }: { failure: string | null; onScored: () => void }) {
   const { t } = useI18n();
   const { workspace, scopes } = useSession();
-  const [running, setRunning] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const run = async () => {
-    setRunning(true);
-    setError(undefined);
-    try {
+  const { busy: running, error, run } = useAction();
+  const score = () =>
+    run(async () => {
       await api('/v1/models/score', { method: 'POST', body: { mode: 'auto' } });
       onScored();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setRunning(false);
-    }
-  };
+    });
   return (
-    <section className="empty" aria-labelledby="scoring-needed">
-      <h2 id="scoring-needed" className="empty-title">
-        {t('insights.scoring.title')}
-      </h2>
-      <p className="muted">{t('insights.scoring.body')}</p>
+    <EmptyState heading id="scoring-needed" title={t('insights.scoring.title')} hint={t('insights.scoring.body')}>
       {failure && (
         <p className="notice notice-error">
           {t('insights.scoring.failed')} {failure}
@@ -77,12 +67,12 @@ function ScoringNeeded({ failure, onScored }: { failure: string | null; onScored
       )}
       <CodeBlock code={`npx kizuna score --workspace ${workspace.id}`} label={t('insights.scoring.command')} />
       {hasScope(scopes, 'admin') && (
-        <button type="button" className="button button-primary" onClick={run} disabled={running}>
+        <button type="button" className="button button-primary" onClick={score} disabled={running}>
           {running ? t('insights.scoring.running') : t('insights.scoring.run')}
         </button>
       )}
       {error !== undefined && <ErrorNotice error={error} />}
-    </section>
+    </EmptyState>
   );
 }
 

@@ -8,6 +8,7 @@ import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link, navigate } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
+import { useAction } from '../../useAction.ts';
 import { useApi, type ApiState } from '../../useApi.ts';
 import { StatusBadge, usePercent } from './Stats.tsx';
 import { BLANK_DEFINITION } from './model.ts';
@@ -134,19 +135,13 @@ function Templates({ journeys, canEdit }: { journeys: JourneySummary[]; canEdit:
 function NewJourney() {
   const { t } = useI18n();
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const create = async (event: FormEvent) => {
+  const { busy, error, run } = useAction();
+  const create = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    return run(async () => {
       const journey = await api<Journey>('/v1/journeys', { method: 'POST', body: { name: name.trim() || t('journeys.untitled'), definition: BLANK_DEFINITION } });
       navigate(`/journeys/${journey.id}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   };
   return (
     <section className="card" aria-labelledby="journeys-new-title">

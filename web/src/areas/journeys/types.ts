@@ -4,6 +4,7 @@
  * editor writes these, so they stay by hand; a customer's runs are aliases of /openapi.json.
  */
 import type { Get, Item } from '../../apiTypes.ts';
+import type { Template } from '../campaigns/types.ts';
 
 export interface Duration {
   days: number;
@@ -32,13 +33,8 @@ export const TRIGGER_TYPES: TriggerType[] = ['event', 'segment', 'stage', 'date'
 export const CHANNELS = ['email', 'line', 'sms', 'push', 'dm', 'webhook'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export type Template =
-  | { channel: 'email'; subject: string; mjml: string }
-  | { channel: 'line'; text?: string; flex?: Record<string, unknown>; altText?: string }
-  | { channel: 'sms'; text: string }
-  | { channel: 'push'; title: string; body: string; data?: Record<string, string> }
-  | { channel: 'webhook'; payload: Record<string, unknown> }
-  | { channel: 'dm'; card: 'birthday' | 'coupon'; message: string };
+// A send step's template is a campaign's.
+export type { Template };
 
 type Next = string | null;
 interface StepBase {

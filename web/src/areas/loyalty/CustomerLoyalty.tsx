@@ -7,6 +7,7 @@ import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { hasScope, useSession } from '../../session.tsx';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import { CursorPager, useCursorPages } from '../segments/CursorPager.tsx';
 import type { LedgerEntry, LoyaltyAccount, LoyaltySettings } from './types.ts';
@@ -132,15 +133,12 @@ function Adjust({ customerId, onDone }: { customerId: string; onDone: () => void
   const { t } = useI18n();
   const [points, setPoints] = useState('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   // One key per adjustment typed: a double submit replays it instead of adding twice.
   const [idempotencyKey, setIdempotencyKey] = useState(newKey);
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    return run(async () => {
       await api(`/v1/loyalty/customers/${encodeURIComponent(customerId)}/adjustments`, {
         method: 'POST',
         body: { points: Number(points), reason: reason.trim(), idempotencyKey },
@@ -149,11 +147,7 @@ function Adjust({ customerId, onDone }: { customerId: string; onDone: () => void
       setReason('');
       setIdempotencyKey(newKey());
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <details className="disclosure">

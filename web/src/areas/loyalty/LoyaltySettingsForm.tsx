@@ -4,6 +4,7 @@ import { ErrorNotice, FieldError, issueAt, Loading } from '../../components/Feed
 import { TableHead } from '../../components/Table.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { hasScope, useSession } from '../../session.tsx';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import type { LoyaltySettings, Tier } from './types.ts';
 
@@ -20,8 +21,7 @@ function Editor({ initial, onSaved }: { initial: LoyaltySettings; onSaved: () =>
   const { scopes, workspace } = useSession();
   const canEdit = hasScope(scopes, 'admin');
   const [s, setS] = useState<LoyaltySettings>(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
   const update = (patch: Partial<LoyaltySettings>) => {
     setSaved(false);
@@ -29,19 +29,13 @@ function Editor({ initial, onSaved }: { initial: LoyaltySettings; onSaved: () =>
   };
   const setTier = (i: number, patch: Partial<Tier>) => update({ tiers: s.tiers.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    return run(async () => {
       setS(await api<LoyaltySettings>('/v1/loyalty/settings', { method: 'PUT', body: s }));
       setSaved(true);
       onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const num = (value: string) => (value === '' ? 0 : Number(value));

@@ -9,6 +9,7 @@ import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import type { Page } from '../../types.ts';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import type { CouponCampaign } from '../campaigns/types.ts';
 import { REWARD_KINDS, type LoyaltySettings, type Reward, type RewardKind } from './types.ts';
@@ -124,14 +125,11 @@ function NewReward({ onCreated }: { onCreated: () => void }) {
   const [stock, setStock] = useState('');
   const [minTier, setMinTier] = useState('');
   const [eventAt, setEventAt] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    return run(async () => {
       await api('/v1/loyalty/rewards', {
         method: 'POST',
         body: {
@@ -147,11 +145,7 @@ function NewReward({ onCreated }: { onCreated: () => void }) {
       setName('');
       setOpen(false);
       onCreated();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (!open) {

@@ -9,6 +9,7 @@ import { useGlossary } from '../../glossary.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import type { Segment } from '../segments/types.ts';
 import type { Reward, SurpriseRule } from './types.ts';
@@ -27,21 +28,9 @@ export function SurpriseRules() {
   const segments = useApi<{ data: Segment[] }>('/v1/segments');
   const rewardNames = useMemo(() => new Map(rewards.data?.data.map((r) => [r.id, r.name]) ?? []), [rewards.data]);
   const segmentNames = useMemo(() => new Map(segments.data?.data.map((s) => [s.id, words.segmentName(s.name)]) ?? []), [segments.data, words]);
-  const [running, setRunning] = useState(false);
   const [runResult, setRunResult] = useState<{ granted: number; skipped: number }>();
-  const [runError, setRunError] = useState<unknown>();
-
-  const runNow = async () => {
-    setRunning(true);
-    setRunError(undefined);
-    try {
-      setRunResult(await api('/v1/loyalty/surprise-rules/run', { method: 'POST', body: {} }));
-    } catch (err) {
-      setRunError(err);
-    } finally {
-      setRunning(false);
-    }
-  };
+  const { busy: running, error: runError, run } = useAction();
+  const runNow = () => run(async () => setRunResult(await api('/v1/loyalty/surprise-rules/run', { method: 'POST', body: {} })));
 
   return (
     <>
@@ -96,23 +85,16 @@ function NewRule({ rewards, segments, onCreated }: { rewards: Reward[]; segments
   const [rewardId, setRewardId] = useState(active[0]?.id ?? '');
   const [segmentId, setSegmentId] = useState(segments[0]?.id ?? '');
   const [period, setPeriod] = useState<(typeof PERIODS)[number]>('quarter');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   if (active.length === 0) return <p className="notice notice-info">{t('loyalty.surprise.needReward')}</p>;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    return run(async () => {
       await api('/v1/loyalty/surprise-rules', { method: 'POST', body: { name: name.trim(), rewardId, segmentId, period } });
       setName('');
       onCreated();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="card form" onSubmit={(e) => void submit(e)}>

@@ -11,6 +11,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { fullName } from '../../names.ts';
 import { Link, navigate } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import { CursorPager, useCursorPages } from './CursorPager.tsx';
 import { RuleBuilder } from './RuleBuilder.tsx';
@@ -50,8 +51,7 @@ function Editor({ segment, segments }: { segment: Segment | null; segments: Segm
   const [mode, setMode] = useState<'form' | 'json'>('form');
   const [json, setJson] = useState('');
   const [jsonError, setJsonError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [saveError, setSaveError] = useState<unknown>();
+  const { busy, error: saveError, run } = useAction();
   const [nameMissing, setNameMissing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const { preview, error: previewError, pending } = usePreview(rule);
@@ -80,9 +80,7 @@ function Editor({ segment, segments }: { segment: Segment | null; segments: Segm
       setNameMissing(true);
       return;
     }
-    setBusy(true);
-    setSaveError(undefined);
-    try {
+    await run(async () => {
       const body = { name: name.trim(), description: description.trim() || null, rule };
       const saved = segment
         ? await api<Segment>(`/v1/segments/${segment.id}`, { method: 'PATCH', body })
@@ -90,22 +88,15 @@ function Editor({ segment, segments }: { segment: Segment | null; segments: Segm
       // Membership is computed by a refresh; doing it now makes the list show the real count.
       await api(`/v1/segments/${saved.id}/refresh`, { method: 'POST', body: {} });
       navigate('/segments');
-    } catch (err) {
-      setSaveError(err);
-      setBusy(false);
-    }
+    });
   };
 
   const remove = async () => {
-    setBusy(true);
-    try {
+    await run(async () => {
       await api(`/v1/segments/${segment!.id}`, { method: 'DELETE' });
       navigate('/segments');
-    } catch (err) {
-      setSaveError(err);
-      setBusy(false);
-      setConfirmDelete(false);
-    }
+    });
+    setConfirmDelete(false);
   };
 
   return (

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { api } from '../../api.ts';
 import type { Get } from '../../apiTypes.ts';
 import { EmptyState } from '../../components/EmptyState.tsx';
@@ -10,6 +10,7 @@ import { useGlossary } from '../../glossary.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
 import { hasScope, useSession } from '../../session.tsx';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import type { Segment } from './types.ts';
 
@@ -20,21 +21,13 @@ export function SegmentList() {
   const { scopes } = useSession();
   const canEdit = hasScope(scopes, 'admin');
   const { data, error, loading, reload } = useApi<{ data: Segment[] }>('/v1/segments');
-  const [refreshing, setRefreshing] = useState(false);
-  const [refreshError, setRefreshError] = useState<unknown>();
+  const { busy: refreshing, error: refreshError, run } = useAction();
 
-  const refreshAll = async () => {
-    setRefreshing(true);
-    setRefreshError(undefined);
-    try {
+  const refreshAll = () =>
+    run(async () => {
       await api('/v1/segments/refresh', { method: 'POST', body: {} });
       reload();
-    } catch (err) {
-      setRefreshError(err);
-    } finally {
-      setRefreshing(false);
-    }
-  };
+    });
 
   const sizes = useApi<SizeHistory>('/v1/insights/segment-sizes');
   const trend = useMemo(() => trendOf(sizes.data), [sizes.data]);

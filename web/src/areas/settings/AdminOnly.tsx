@@ -4,12 +4,12 @@ import { useI18n } from '../../i18n/index.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 
 /** A settings page: its header, then the content for admins or a refusal for everyone else (the API refuses them too). */
-export function SettingsPage({ title, subtitle, children }: { title: string; subtitle?: string; children: ReactNode }) {
+export function SettingsPage({ page, children }: { page: 'channels' | 'users' | 'loyalty' | 'kpi'; children: ReactNode }) {
   const { t } = useI18n();
   const { scopes } = useSession();
   return (
     <>
-      <PageHeader title={title} subtitle={subtitle} />
+      <PageHeader title={t(`settings.${page}.title`)} subtitle={t(`settings.${page}.subtitle`)} />
       {hasScope(scopes, 'admin') ? (
         children
       ) : (

@@ -4,7 +4,6 @@ import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
-import { SettingsPage } from './AdminOnly.tsx';
 import { EmailAuthentication } from './EmailAuthentication.tsx';
 import { Field } from './fields.tsx';
 
@@ -55,16 +54,8 @@ const CONTACT: (FieldSpec & { type: string })[] = [
   { key: 'contactPhone', label: 'settings.channels.sender.contactPhone', type: 'tel' },
 ];
 
+/** The messaging settings (sender, providers) as stored, or empty where messaging is not configured yet. */
 export function Channels() {
-  const { t } = useI18n();
-  return (
-    <SettingsPage title={t('settings.channels.title')} subtitle={t('settings.channels.subtitle')}>
-      <Loader />
-    </SettingsPage>
-  );
-}
-
-function Loader() {
   const { data, error, loading, reload } = useApi<Settings>('/v1/messaging/settings');
   const notConfigured = error instanceof ApiError && error.code === 'messaging_not_configured';
   if (error !== undefined && !notConfigured) return <ErrorNotice error={error} onRetry={reload} />;

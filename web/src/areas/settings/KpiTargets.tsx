@@ -8,7 +8,6 @@ import { useI18n } from '../../i18n/index.tsx';
 import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import type { Granularity, KpiDefinition, KpiReport } from '../insights/types.ts';
-import { SettingsPage } from './AdminOnly.tsx';
 import { Field } from './fields.tsx';
 
 const GRANULARITIES: Granularity[] = ['month', 'quarter', 'week', 'day'];
@@ -23,15 +22,6 @@ interface Target {
 const firstOfMonth = (d = new Date()) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-01`;
 
 export function KpiTargets() {
-  const { t } = useI18n();
-  return (
-    <SettingsPage title={t('settings.kpi.title')} subtitle={t('settings.kpi.subtitle')}>
-      <Loader />
-    </SettingsPage>
-  );
-}
-
-function Loader() {
   const targets = useApi<{ data: Target[] }>('/v1/kpi-targets');
   // The catalogue (keys, units, labels) comes with any KPI report; one month from the stored snapshot is cheap.
   const month = firstOfMonth();

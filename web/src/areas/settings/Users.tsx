@@ -12,7 +12,6 @@ import { useSession } from '../../session.tsx';
 import type { Role } from '../../types.ts';
 import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
-import { SettingsPage } from './AdminOnly.tsx';
 import { Field } from './fields.tsx';
 
 const ROLES: Role[] = ['admin', 'marketer', 'analyst'];
@@ -34,15 +33,6 @@ interface Invitation {
 }
 
 export function Users() {
-  const { t } = useI18n();
-  return (
-    <SettingsPage title={t('settings.users.title')} subtitle={t('settings.users.subtitle')}>
-      <Team />
-    </SettingsPage>
-  );
-}
-
-function Team() {
   const team = useApi<{ data: TeamUser[]; invitations: Invitation[] }>('/v1/users');
   return (
     <>

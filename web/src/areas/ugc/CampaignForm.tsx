@@ -6,6 +6,7 @@ import { PageHeader } from '../../components/Shell.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { navigate } from '../../router.tsx';
 import type { Page } from '../../types.ts';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import type { UgcCampaign, UgcLocale, UgcReward, UgcTexts } from './types.ts';
 
@@ -101,8 +102,7 @@ export function NewCampaign() {
 export function CampaignForm({ campaign, onSaved }: { campaign?: UgcCampaign; onSaved: (c: UgcCampaign) => void }) {
   const { t, locale } = useI18n();
   const [draft, setDraft] = useState<Draft>(() => draftOf(campaign));
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
   const coupons = useApi<Page<{ id: string; name: string; status: string }>>(draft.rewardKind === 'coupon' ? '/v1/coupon-campaigns?limit=200' : null);
   const surveys = useApi<{ data: { id: string; slug: string; title: Partial<Record<UgcLocale, string>> }[] }>(draft.kind === 'survey' ? '/v1/surveys' : null);
@@ -115,22 +115,16 @@ export function CampaignForm({ campaign, onSaved }: { campaign?: UgcCampaign; on
     setDraft((d) => ({ ...d, texts: { ...d.texts, [locale]: { ...d.texts[locale], [key]: value } } }));
   };
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    return run(async () => {
       const body = bodyOf(draft);
       const result = campaign
         ? await api<UgcCampaign>(`/v1/ugc/campaigns/${campaign.id}`, { method: 'PATCH', body })
         : await api<UgcCampaign>('/v1/ugc/campaigns', { method: 'POST', body });
       setSaved(true);
       onSaved(result);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const id = (name: string) => `ugc-${campaign?.id ?? 'new'}-${name}`;

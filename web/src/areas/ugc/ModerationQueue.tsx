@@ -7,6 +7,7 @@ import { Link } from '../../router.tsx';
 import type { Page } from '../../types.ts';
 import { entrantName, RewardBadge } from './labels.tsx';
 import type { UgcEntry, UgcEntryStatus } from './types.ts';
+import { useAction } from '../../useAction.ts';
 
 const STATUSES: UgcEntryStatus[] = ['pending', 'approved', 'rejected'];
 const PAGE_SIZE = 24;
@@ -125,21 +126,13 @@ export function ModerationQueue({ campaignId, canEdit, takesSurveys }: { campaig
 function BulkBar({ entries, selected, onSelectAll, onDone }: { entries: UgcEntry[]; selected: Set<string>; onSelectAll: (on: boolean) => void; onDone: (changed: UgcEntry[]) => void }) {
   const { t } = useI18n();
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const pending = entries.filter((e) => e.status === 'pending');
-  const run = async (path: 'approve' | 'reject', body: Record<string, unknown>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const decide = (path: 'approve' | 'reject', body: Record<string, unknown>) =>
+    run(async () => {
       onDone((await api<{ data: UgcEntry[] }>(`/v1/ugc/entries/${path}`, { method: 'POST', body: { ids: [...selected], ...body } })).data);
       setReason('');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <div className="card ugc-bulk">
       <div className="ugc-actions">
@@ -150,14 +143,14 @@ function BulkBar({ entries, selected, onSelectAll, onDone }: { entries: UgcEntry
         <span className="muted" aria-live="polite">
           {t('ugc.queue.selected', { count: selected.size })}
         </span>
-        <button type="button" className="button button-primary button-small" disabled={busy || selected.size === 0} onClick={() => void run('approve', {})}>
+        <button type="button" className="button button-primary button-small" disabled={busy || selected.size === 0} onClick={() => void decide('approve', {})}>
           {t('ugc.queue.approveSelected')}
         </button>
         <label htmlFor="ugc-bulk-reason" className="visually-hidden">
           {t('ugc.entry.rejectReason')}
         </label>
         <input id="ugc-bulk-reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('ugc.entry.rejectReason')} maxLength={500} />
-        <button type="button" className="button button-danger-ghost button-small" disabled={busy || selected.size === 0 || !reason.trim()} onClick={() => void run('reject', { reason })}>
+        <button type="button" className="button button-danger-ghost button-small" disabled={busy || selected.size === 0 || !reason.trim()} onClick={() => void decide('reject', { reason })}>
           {t('ugc.queue.rejectSelected')}
         </button>
       </div>
@@ -184,34 +177,19 @@ export function EntryCard({
   const format = useFormat();
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const name = entrantName(entry, t('ugc.entry.noName'));
 
-  const act = async (path: string, body?: unknown) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const act = (path: string, body?: unknown) =>
+    run(async () => {
       onChange(await api<UgcEntry>(`/v1/ugc/entries/${entry.id}/${path}`, { method: 'POST', body }));
       setRejecting(false);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const markWinner = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+    });
+  const markWinner = () =>
+    run(async () => {
       await api(`/v1/ugc/campaigns/${entry.campaignId}/winners`, { method: 'POST', body: { entryId: entry.id } });
       onChange({ ...entry, winner: true });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const reject = (event: FormEvent) => {
     event.preventDefault();
     void act('reject', { reason });

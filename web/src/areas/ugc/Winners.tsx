@@ -6,6 +6,7 @@ import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
+import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import { entrantName } from './labels.tsx';
 import type { UgcWinner } from './types.ts';
@@ -17,21 +18,13 @@ export function Winners({ campaignId, canEdit }: { campaignId: string; canEdit: 
   const [count, setCount] = useState(1);
   const [seed, setSeed] = useState('');
   const [drawn, setDrawn] = useState<{ seed: string; count: number }>();
-  const [actionError, setActionError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setActionError(undefined);
-    try {
+  const action = useAction();
+  const { busy, error: actionError } = action;
+  const run = (fn: () => Promise<void>) =>
+    action.run(async () => {
       await fn();
       reload();
-    } catch (err) {
-      setActionError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const draw = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {

@@ -1,9 +1,10 @@
 import './draftPreview.css';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { api } from '../../../api.ts';
 import { ErrorNotice, Loading } from '../../../components/Feedback.tsx';
 import { useI18n } from '../../../i18n/index.tsx';
 import { PreviewCustomerSelect, usePreviewCustomer } from '../PreviewCustomer.tsx';
+import { useRequest } from '../../../useApi.ts';
 import type { Content, MessageClass, Template } from '../types.ts';
 
 const DEBOUNCE_MS = 600;
@@ -18,40 +19,15 @@ export function DraftPreview({ template, segmentId, messageClass, couponCampaign
   const { t } = useI18n();
   const picker = usePreviewCustomer(segmentId);
   const { customer } = picker;
-  const [content, setContent] = useState<Extract<Content, { channel: 'email' }>>();
-  const [error, setError] = useState<unknown>();
-  const [loading, setLoading] = useState(false);
-  const body = JSON.stringify(template);
   // A draft without a subject cannot be rendered: say what is missing rather than show the server's 400.
   const needsSubject = template.subject.trim() === '';
-
-  useEffect(() => {
-    if (!customer || needsSubject) return;
-    const controller = new AbortController();
-    setLoading(true);
-    const timer = setTimeout(() => {
-      api<Content>('/v1/campaigns/preview', {
-        method: 'POST',
-        body: { customer, template: JSON.parse(body) as Template, class: messageClass, ...(couponCampaignId ? { couponCampaignId } : {}) },
-        signal: controller.signal,
-      }).then(
-        (c) => {
-          if (c.channel === 'email') setContent(c);
-          setError(undefined);
-          setLoading(false);
-        },
-        (err: unknown) => {
-          if (controller.signal.aborted) return;
-          setError(err);
-          setLoading(false);
-        },
-      );
-    }, DEBOUNCE_MS);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [body, customer, messageClass, couponCampaignId, needsSubject]);
+  const body = { customer, template, class: messageClass, ...(couponCampaignId ? { couponCampaignId } : {}) };
+  const { data, error, loading } = useRequest(
+    !customer || needsSubject ? null : JSON.stringify(body),
+    (signal) => api<Content>('/v1/campaigns/preview', { method: 'POST', body, signal }),
+    DEBOUNCE_MS,
+  );
+  const content = data?.channel === 'email' ? data : undefined;
 
   return (
     <section className="draft-preview" aria-labelledby="draft-preview-title">
