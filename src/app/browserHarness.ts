@@ -69,6 +69,22 @@ export function browserSuite(t: TestDatabase): BrowserSuite {
   return suite;
 }
 
+/**
+ * A new workspace with an admin who signs in with `password`, and `post`, a POST under the
+ * workspace's key that must answer 200: a suite's shop, seeded through the API as a client would.
+ */
+export async function adminShop(app: App, services: Services, name: string, password: string) {
+  const { workspace, apiKey } = await services.workspaces.create({ name });
+  const email = `admin-${Math.random().toString(36).slice(2)}@example.jp`;
+  await services.users.create(workspace.id, { email, name: 'Admin', role: 'admin', password });
+  const post = async (url: string, payload: object) => {
+    const res = await app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${apiKey}` } });
+    assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+    return res.json();
+  };
+  return { ws: workspace.id, email, apiKey, post };
+}
+
 /** Signs in through the web app's form, with the words of the page's language, and waits for the navigation. */
 export async function signIn(page: Page, base: string, words: Record<string, string>, email: string, password: string): Promise<void> {
   await page.goto(`${base}/`);
@@ -76,6 +92,15 @@ export async function signIn(page: Page, base: string, words: Record<string, str
   await page.getByLabel(words['signIn.password']!).fill(password);
   await page.getByRole('button', { name: words['signIn.submit'] }).click();
   await page.getByRole('navigation', { name: words['nav.label'] }).waitFor();
+}
+
+/**
+ * Records the page's errors in `errors`; with `consoleErrors`, its console's too, for pages that must
+ * log none (a refused resource is the network's, not the page's).
+ */
+export function recordErrors(page: Page, errors: string[], consoleErrors = true): void {
+  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  if (consoleErrors) page.on('console', (msg) => msg.type() === 'error' && !msg.text().startsWith('Failed to load resource') && errors.push(`console: ${msg.text()}`));
 }
 
 /**
@@ -90,9 +115,7 @@ export async function inPage(
   const errors: string[] = [];
   const context = await browser.newContext({ locale: options.locale, viewport: options.viewport });
   const page = await context.newPage();
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  // Also the console's errors, for pages that must log none (a refused resource is the network's, not the page's).
-  if (options.consoleErrors) page.on('console', (msg) => msg.type() === 'error' && !msg.text().startsWith('Failed to load resource') && errors.push(`console: ${msg.text()}`));
+  recordErrors(page, errors, options.consoleErrors ?? false);
   const shot = (name: string, full = true) => page.screenshot({ path: path.join(SCREENSHOTS, `${options.shots}-${name}.png`), fullPage: full });
   try {
     await body(page, shot);

@@ -6,48 +6,33 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { type Browser, type Page } from 'playwright-core';
+import { before, test } from 'node:test';
+import { type Page } from 'playwright-core';
 import { GLOSSARY_EN } from '../lib/glossary.ts';
 import { nextTokyoNoon } from '../modules/messaging/testKit.ts';
-import { describeInBrowser, launchChromium, SCREENSHOTS, serveForBrowser } from './browserHarness.ts';
+import { adminShop, browserSuite, describeInBrowser, recordErrors, SCREENSHOTS } from './browserHarness.ts';
 import type { App } from './server.ts';
-import { createServices, type Services } from './services.ts';
+import type { Services } from './services.ts';
 
 const PASSWORD = 'engage browser passphrase';
 const DAY = 86_400_000;
 
 describeInBrowser('engage pages in Chromium', (t) => {
 
-  let services: Services;
-  let app: App;
-  let browser: Browser;
-  let base = '';
+  const suite = browserSuite(t);
   let shop: Awaited<ReturnType<typeof seedShop>>;
   const errors: string[] = [];
 
   before(async () => {
-    services = createServices(t.db);
-    ({ app, base } = await serveForBrowser(services));
-    shop = await seedShop(app, services);
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await services?.messaging.close();
-    await browser?.close();
-    await app?.close();
+    shop = await seedShop(suite.app, suite.services);
   });
 
   const newPage = async () => {
     errors.length = 0;
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 } });
+    const context = await suite.browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 } });
     const page = await context.newPage();
-    page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      // Failed requests (the signed-out 401, a preview of an unfinished rule) are shown in the page.
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(`console: ${msg.text()}`);
-    });
+    // Failed requests (the signed-out 401, a preview of an unfinished rule) are shown in the page.
+    recordErrors(page, errors);
     return page;
   };
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `engage-${name}.png`), fullPage: true });
@@ -63,14 +48,14 @@ describeInBrowser('engage pages in Chromium', (t) => {
   };
 
   const signIn = async (page: Page) => {
-    await page.goto(`${base}/`);
+    await page.goto(`${suite.base}/`);
     await page.getByLabel('Email').fill(shop.email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
   };
   const previewCount = (rule: unknown) =>
-    services.segments.preview(shop.workspaceId, rule as Parameters<Services['segments']['preview']>[1], { sampleSize: 1 }).then((p) => p.count);
+    suite.services.segments.preview(shop.workspaceId, rule as Parameters<Services['segments']['preview']>[1], { sampleSize: 1 }).then((p) => p.count);
 
   test('build a segment: live count as conditions change, JSON view, save, see it in the list with its count', async () => {
     const page = await newPage();
@@ -135,13 +120,13 @@ describeInBrowser('engage pages in Chromium', (t) => {
       const row = page.getByRole('region', { name: 'Your segments' }).getByRole('row', { name: /Tokyo repeat buyers/ });
       await row.getByTestId('segment-count').getByText(String(repeaters), { exact: true }).waitFor();
       // Segments of one RFM segment or stage show how they changed over the scoring runs of the last 30 days.
-      const { points } = await services.intelligence.sizesOverTime(shop.workspaceId);
+      const { points } = await suite.services.intelligence.sizesOverTime(shop.workspaceId);
       const champions = (p: (typeof points)[number]) => p.segments.Champions ?? 0;
       const change = champions(points.at(-1)!) - champions(points.at(-2)!);
       const championsRow = page.getByRole('region', { name: 'Built-in segments' }).getByRole('row', { name: /^RFM: Champions/ });
       await championsRow.getByText(`${change > 0 ? '+' : change < 0 ? '−' : '±'}${Math.abs(change)}`, { exact: true }).waitFor();
       await shot(page, '03-segment-list');
-      const saved = (await services.segments.list(shop.workspaceId)).find((s) => s.name === 'Tokyo repeat buyers')!;
+      const saved = (await suite.services.segments.list(shop.workspaceId)).find((s) => s.name === 'Tokyo repeat buyers')!;
       assert.equal(saved.memberCount, repeaters);
       shop.segmentId = saved.id;
       assert.deepEqual(errors, []);
@@ -178,12 +163,12 @@ describeInBrowser('engage pages in Chromium', (t) => {
       await page.getByRole('button', { name: 'Send now' }).click();
       await page.getByRole('button', { name: 'Yes, send' }).click();
       await page.getByText(/deliveries queued/).waitFor();
-      const campaign = (await services.messaging.listCampaigns(shop.workspaceId))[0]!;
+      const campaign = (await suite.services.messaging.listCampaigns(shop.workspaceId))[0]!;
       assert.equal(campaign.status, 'sending');
 
       // The worker finds no email provider set up: the report says so, by reason.
-      await services.messaging.drain({ workspaceId: shop.workspaceId, now: nextTokyoNoon() });
-      const report = await services.messaging.report(shop.workspaceId, campaign.id);
+      await suite.services.messaging.drain({ workspaceId: shop.workspaceId, now: nextTokyoNoon() });
+      const report = await suite.services.messaging.report(shop.workspaceId, campaign.id);
       const failed = report.outcomes.find((o) => o.state === 'failed')!;
       assert.equal(failed.reason, 'not_configured:email');
       await page.reload();
@@ -200,7 +185,7 @@ describeInBrowser('engage pages in Chromium', (t) => {
 
       await page.getByRole('link', { name: 'All campaigns' }).click();
       // Every delivery is settled (failed or held out), so the campaign is finished.
-      assert.equal((await services.messaging.getCampaign(shop.workspaceId, campaign.id)).status, 'sent');
+      assert.equal((await suite.services.messaging.getCampaign(shop.workspaceId, campaign.id)).status, 'sent');
       await page.getByRole('row', { name: /Autumn thanks/ }).getByText('Sent', { exact: true }).waitFor();
       await shot(page, '06-campaign-list');
       assert.deepEqual(errors, []);
@@ -211,18 +196,18 @@ describeInBrowser('engage pages in Chromium', (t) => {
     const page = await newPage();
     await steps(page, 'customer-360', async () => {
       await signIn(page);
-      await page.goto(`${base}/customers/${shop.hanakoId}`);
+      await page.goto(`${suite.base}/customers/${shop.hanakoId}`);
       await page.getByRole('heading', { level: 1, name: '佐藤 花子' }).waitFor();
       // The current scores are in the header cards; their history is in the Scores card.
       const header = page.getByTestId('c360-header');
-      const current = (await services.intelligence.scoresFor(shop.workspaceId, shop.hanakoId))!;
+      const current = (await suite.services.intelligence.scoresFor(shop.workspaceId, shop.hanakoId))!;
       await header.getByText(GLOSSARY_EN[`glossary.stage.${current.stage}`], { exact: true }).first().waitFor();
       await header.getByText('P(alive)', { exact: true }).waitFor();
       await header.getByText(`${Math.round(current.pAlive! * 100)}%`).first().waitFor();
       await page.getByRole('region', { name: 'Scores' }).locator('.chart canvas').waitFor();
 
       const loyalty = page.getByRole('region', { name: 'Loyalty' });
-      const account = await services.loyalty.account(shop.workspaceId, shop.hanakoId);
+      const account = await suite.services.loyalty.account(shop.workspaceId, shop.hanakoId);
       assert.ok(account.balance > 0);
       await loyalty.getByTestId('loyalty-balance').getByText(`${account.balance.toLocaleString('en-US')} pt`).waitFor();
       await loyalty.getByText(account.referralCode).waitFor();
@@ -234,18 +219,18 @@ describeInBrowser('engage pages in Chromium', (t) => {
 
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Loyalty', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Loyalty programme' }).waitFor();
-      const report = await services.loyalty.report(shop.workspaceId);
+      const report = await suite.services.loyalty.report(shop.workspaceId);
       await page.getByRole('region', { name: 'Programme figures' }).getByText(`¥${report.liabilityMinor.toLocaleString('en-US')}`).first().waitFor();
       await shot(page, '08-loyalty');
 
       await page.getByLabel('Language').selectOption('ja');
       await page.getByRole('heading', { level: 1, name: 'ロイヤルティプログラム' }).waitFor();
       await page.getByRole('navigation', { name: 'メイン' }).getByRole('link', { name: 'セグメント' }).waitFor();
-      await page.goto(`${base}/customers/${shop.hanakoId}`);
+      await page.goto(`${suite.base}/customers/${shop.hanakoId}`);
       await page.getByTestId('c360-header').getByText('生存確率 P(alive)').waitFor();
       await page.getByRole('region', { name: 'ロイヤルティ' }).getByText('ポイント残高').waitFor();
       await shot(page, '09-customer-360-ja');
-      await page.goto(`${base}/segments/new`);
+      await page.goto(`${suite.base}/segments/new`);
       await page.getByRole('heading', { level: 1, name: '新しいセグメント' }).waitFor();
       await page.getByTestId('preview-count').waitFor();
       await page.getByRole('button', { name: '保存して集計' }).waitFor();
@@ -258,8 +243,8 @@ describeInBrowser('engage pages in Chromium', (t) => {
     const page = await newPage();
     await steps(page, 'loyalty', async () => {
       await signIn(page);
-      await page.goto(`${base}/loyalty?tab=members`);
-      const silver = (await services.loyalty.report(shop.workspaceId)).membersByTier.find((m) => m.tier === 'Silver')!;
+      await page.goto(`${suite.base}/loyalty?tab=members`);
+      const silver = (await suite.services.loyalty.report(shop.workspaceId)).membersByTier.find((m) => m.tier === 'Silver')!;
       await page.getByLabel('Tier', { exact: true }).selectOption('Silver');
       await page.waitForURL(/tier=Silver/);
       // The unfiltered page also has Silver rows: wait until no row of another tier is left before counting.
@@ -281,7 +266,7 @@ describeInBrowser('engage pages in Chromium', (t) => {
       await row.getByLabel('Stock of 手ぬぐい').fill('4');
       await row.getByRole('button', { name: 'Save' }).click();
       await row.getByRole('button', { name: 'Save' }).waitFor({ state: 'detached' });
-      const [reward] = (await services.loyalty.listRewards(shop.workspaceId)).filter((r) => r.name === '手ぬぐい');
+      const [reward] = (await suite.services.loyalty.listRewards(shop.workspaceId)).filter((r) => r.name === '手ぬぐい');
       assert.equal(reward!.stock, 4);
       await shot(page, '12-loyalty-rewards');
 
@@ -299,7 +284,7 @@ describeInBrowser('engage pages in Chromium', (t) => {
       await page.getByLabel('Points earned', { exact: true }).fill('2');
       await page.getByRole('button', { name: 'Save settings' }).click();
       await page.getByText('Saved. New earning rules apply to orders from now on.').waitFor();
-      const settings = await services.loyalty.settings(shop.workspaceId);
+      const settings = await suite.services.loyalty.settings(shop.workspaceId);
       assert.deepEqual([settings.earn.points, settings.tiers.map((x) => x.name)], [2, ['Silver', 'Gold']]);
       await shot(page, '14-loyalty-settings');
       assert.deepEqual(errors, []);
@@ -313,15 +298,7 @@ describeInBrowser('engage pages in Chromium', (t) => {
  * without an email provider.
  */
 async function seedShop(app: App, services: Services) {
-  const { workspace, apiKey } = await services.workspaces.create({ name: 'Engage test shop' });
-  const ws = workspace.id;
-  const email = `admin-${Math.random().toString(36).slice(2)}@example.jp`;
-  await services.users.create(ws, { email, name: 'Admin', role: 'admin', password: PASSWORD });
-  const post = async (url: string, payload: object) => {
-    const res = await app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${apiKey}` } });
-    assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
-    return res.json();
-  };
+  const { ws, email, post } = await adminShop(app, services, 'Engage test shop', PASSWORD);
   const families = ['佐藤', '鈴木', '高橋'];
   const prefectures = ['東京都', '東京都', '大阪府', '北海道'];
   const customers = Array.from({ length: 80 }, (_, i) => ({

@@ -12,7 +12,7 @@ import { AREA_EN, AREA_JA } from '../../web/src/areas/messages.ts';
 import { en as coreEn } from '../../web/src/i18n/en.ts';
 import { ja as coreJa } from '../../web/src/i18n/ja.ts';
 import { GLOSSARY_EN, GLOSSARY_JA, RFM_SEGMENTS, type RfmSegment } from '../lib/glossary.ts';
-import { browserSuite, describeInBrowser, inPage, signIn } from './browserHarness.ts';
+import { adminShop, browserSuite, describeInBrowser, inPage, signIn } from './browserHarness.ts';
 import type { App } from './server.ts';
 import type { Services } from './services.ts';
 
@@ -137,15 +137,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A shop with scored customers over three runs, loyalty tiers, refreshed segments and NPS answers. */
 async function seedShop(app: App, services: Services, base: string) {
-  const { workspace, apiKey } = await services.workspaces.create({ name: 'Glossary test shop' });
-  const ws = workspace.id;
-  const email = `admin-${Math.random().toString(36).slice(2)}@example.jp`;
-  await services.users.create(ws, { email, name: 'Admin', role: 'admin', password: PASSWORD });
-  const post = async (url: string, payload: object) => {
-    const res = await app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${apiKey}` } });
-    assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
-    return res.json();
-  };
+  const { ws, email, post } = await adminShop(app, services, 'Glossary test shop', PASSWORD);
   const customers = Array.from({ length: 60 }, (_, i) => ({
     externalId: i === 0 ? 'C-HANAKO' : `C-${String(i).padStart(3, '0')}`,
     email: `c${i}@example.jp`,

@@ -6,11 +6,11 @@
  * with a notice, except in CI (CI=true), where that is a failure.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { type Browser, type Page } from 'playwright-core';
-import { describeInBrowser, launchChromium, screenshot, serveForBrowser } from './browserHarness.ts';
+import { before, test } from 'node:test';
+import { type Page } from 'playwright-core';
+import { adminShop, browserSuite, describeInBrowser, recordErrors, screenshot } from './browserHarness.ts';
 import type { App } from './server.ts';
-import { createServices, type Services } from './services.ts';
+import type { Services } from './services.ts';
 
 const PASSWORD = 'browser test passphrase';
 const TEMPLATE = 'Post-purchase follow-up with recommendations';
@@ -18,43 +18,29 @@ const CUSTOMERS = 12;
 
 describeInBrowser('journey editor in Chromium', (t) => {
 
-  let services: Services;
-  let app: App;
-  let browser: Browser;
-  let base = '';
+  const suite = browserSuite(t);
   let shop = { workspaceId: '', email: '', apiKey: '' };
   const errors: string[] = [];
   let journeyId = '';
 
   before(async () => {
-    services = createServices(t.db);
-    ({ app, base } = await serveForBrowser(services));
-    shop = await seedShop(app, services);
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.close();
+    shop = await seedShop(suite.app, suite.services);
   });
 
   const shot = screenshot;
   const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
   const apiGet = async <T>(url: string): Promise<T> => {
-    const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${shop.apiKey}` } });
+    const res = await suite.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${shop.apiKey}` } });
     assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
     return res.json() as T;
   };
 
   test('switch a template on, fix a problem, save, activate, watch live counts, version a live edit, pause it in Japanese', async () => {
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1600, height: 1000 } });
+    const context = await suite.browser.newContext({ locale: 'en-US', viewport: { width: 1600, height: 1000 } });
     const page = await context.newPage();
-    page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(`console: ${msg.text()}`);
-    });
+    recordErrors(page, errors);
 
-    await page.goto(`${base}/`);
+    await page.goto(`${suite.base}/`);
     await page.getByLabel('Email').fill(shop.email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -121,7 +107,7 @@ describeInBrowser('journey editor in Chromium', (t) => {
 
     // Customers enter through the API; the worker's runner moves them; the canvas shows the counts the API reports.
     for (let i = 1; i <= CUSTOMERS; i++) {
-      const res = await app.inject({
+      const res = await suite.app.inject({
         method: 'POST',
         url: `/v1/journeys/${journeyId}/enter`,
         headers: { authorization: `Bearer ${shop.apiKey}` },
@@ -129,7 +115,7 @@ describeInBrowser('journey editor in Chromium', (t) => {
       });
       assert.equal(res.statusCode, 200, res.body);
     }
-    await services.journeys.runUntilIdle(shop.workspaceId);
+    await suite.services.journeys.runUntilIdle(shop.workspaceId);
     const stats = await apiGet<{ entrants: number; perStep: { stepId: string; waiting: number; passed: number }[] }>(`/v1/journeys/${journeyId}/stats`);
     assert.equal(stats.entrants, CUSTOMERS);
     const waitStep = stats.perStep.find((s) => s.stepId === 'wait-3d')!;
@@ -173,7 +159,7 @@ describeInBrowser('journey editor in Chromium', (t) => {
       if (runs.data[0]?.arm === 'treatment' && runs.data[0].stepId === 'wait-3d') treated = `J-${i}`;
     }
     assert.ok(treated, 'some customer is treated and waiting');
-    await page.goto(`${base}/customers/${treated}`);
+    await page.goto(`${suite.base}/customers/${treated}`);
     const panel = page.getByRole('region', { name: 'シナリオ' });
     await panel.getByRole('link', { name: '購入後フォロー（おすすめ商品）' }).waitFor();
     await panel.getByRole('cell', { name: 'wait-3d' }).waitFor();
@@ -190,10 +176,10 @@ describeInBrowser('journey editor in Chromium', (t) => {
   });
 
   test('a blank journey: pickers explain what is missing, a broken condition is caught, keyboard deletes a step', async () => {
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1600, height: 1000 } });
+    const context = await suite.browser.newContext({ locale: 'en-US', viewport: { width: 1600, height: 1000 } });
     const page = await context.newPage();
     page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-    await page.goto(`${base}/journeys`);
+    await page.goto(`${suite.base}/journeys`);
     await page.getByLabel('Email').fill(shop.email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -235,11 +221,11 @@ describeInBrowser('journey editor in Chromium', (t) => {
   test('an analyst sees the journey and its counts but cannot change it', async () => {
     assert.ok(journeyId, 'the first test made a journey');
     const email = `analyst-${Math.random().toString(36).slice(2)}@example.jp`;
-    await services.users.create(shop.workspaceId, { email, role: 'analyst', password: PASSWORD });
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1600, height: 1000 } });
+    await suite.services.users.create(shop.workspaceId, { email, role: 'analyst', password: PASSWORD });
+    const context = await suite.browser.newContext({ locale: 'en-US', viewport: { width: 1600, height: 1000 } });
     const page = await context.newPage();
     page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-    await page.goto(`${base}/journeys/${journeyId}`);
+    await page.goto(`${suite.base}/journeys/${journeyId}`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -259,23 +245,15 @@ describeInBrowser('journey editor in Chromium', (t) => {
 
 /** A workspace with an admin and a few customers to enter the journey. */
 async function seedShop(app: App, services: Services) {
-  const { workspace, apiKey } = await services.workspaces.create({ name: 'Journey test shop' });
-  const email = `admin-${Math.random().toString(36).slice(2)}@example.jp`;
-  await services.users.create(workspace.id, { email, name: 'Admin', role: 'admin', password: PASSWORD });
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/customers',
-    headers: { authorization: `Bearer ${apiKey}` },
-    payload: {
-      customers: Array.from({ length: CUSTOMERS }, (_, i) => ({
-        externalId: `J-${i + 1}`,
-        email: `j${i + 1}@example.jp`,
-        familyName: '鈴木',
-        givenName: `一郎${i + 1}`,
-        consents: [{ channel: 'email', status: 'opted_in', source: 'signup_form', recordedAt: '2024-01-04T01:00:00Z' }],
-      })),
-    },
+  const { ws, email, apiKey, post } = await adminShop(app, services, 'Journey test shop', PASSWORD);
+  await post('/v1/customers', {
+    customers: Array.from({ length: CUSTOMERS }, (_, i) => ({
+      externalId: `J-${i + 1}`,
+      email: `j${i + 1}@example.jp`,
+      familyName: '鈴木',
+      givenName: `一郎${i + 1}`,
+      consents: [{ channel: 'email', status: 'opted_in', source: 'signup_form', recordedAt: '2024-01-04T01:00:00Z' }],
+    })),
   });
-  assert.equal(res.statusCode, 200, res.body);
-  return { workspaceId: workspace.id, email, apiKey };
+  return { workspaceId: ws, email, apiKey };
 }

@@ -5,59 +5,46 @@
  * heatmap marks the newest, unfinished cell. Screenshots go to test-artifacts/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { generateDemo } from '../modules/demo/generate.ts';
 import { observationEnd } from '../modules/demo/generator.ts';
 import { addDays, addPeriods, daysBetween, localDay, periodStart } from '../modules/intelligence/periods.ts';
-import { describeInBrowser, launchChromium, screenshot, serveForBrowser } from './browserHarness.ts';
-import type { App } from './server.ts';
-import { createServices, type Services } from './services.ts';
+import { browserSuite, describeInBrowser, screenshot } from './browserHarness.ts';
 
 const PASSWORD = 'trust browser passphrase';
 
 describeInBrowser('KPIs people can trust, in Chromium', (t) => {
-  let services: Services;
-  let app: App;
-  let browser: Browser;
-  let base = '';
+  const suite = browserSuite(t);
   let email = '';
   let today = '';
   const errors: string[] = [];
 
   before(async () => {
-    services = createServices(t.db);
-    ({ app, base } = await serveForBrowser(services));
     const zone = 'Asia/Tokyo';
     today = localDay(new Date(), zone);
-    const demo = await generateDemo(services, { customers: 200, months: 12, seed: 18, end: observationEnd(today), workspaceName: 'Trust shop' }, { concurrency: 2 });
+    const demo = await generateDemo(suite.services, { customers: 200, months: 12, seed: 18, end: observationEnd(today), workspaceName: 'Trust shop' }, { concurrency: 2 });
     // Two NPS answers in the last complete month: a promoter and a detractor.
     const lastMonth = addPeriods(periodStart(today, 'month'), 'month', -1);
-    await services.surveys.create(demo.workspaceId, { slug: 'nps', kind: 'nps', title: { ja: 'NPS' } });
+    await suite.services.surveys.create(demo.workspaceId, { slug: 'nps', kind: 'nps', title: { ja: 'NPS' } });
     const { rows } = await t.db.query<{ external_id: string; at: Date }>(
       `SELECT external_id, (($2::date + interval '1 day' * g)::timestamp + interval '12 hours') AT TIME ZONE $3 AS at
        FROM (SELECT external_id, row_number() OVER (ORDER BY external_id) AS g FROM customers WHERE workspace_id = $1 AND external_id IS NOT NULL ORDER BY external_id LIMIT 2) c`,
       [demo.workspaceId, lastMonth, zone],
     );
     for (const [i, r] of rows.entries()) {
-      const [link] = await services.surveys.mintLinks(demo.workspaceId, 'nps', [r.external_id], { now: r.at });
-      await services.surveys.answerLink(link!.url.slice(link!.url.lastIndexOf('/') + 1), { score: i === 0 ? 10 : 0 }, 'en', r.at);
+      const [link] = await suite.services.surveys.mintLinks(demo.workspaceId, 'nps', [r.external_id], { now: r.at });
+      await suite.services.surveys.answerLink(link!.url.slice(link!.url.lastIndexOf('/') + 1), { score: i === 0 ? 10 : 0 }, 'en', r.at);
     }
     email = `trust-${Math.random().toString(36).slice(2)}@example.jp`;
-    await services.users.create(demo.workspaceId, { email, name: 'Analyst', role: 'admin', password: PASSWORD });
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.close();
+    await suite.services.users.create(demo.workspaceId, { email, name: 'Analyst', role: 'admin', password: PASSWORD });
   });
 
   const signIn = async (): Promise<Page> => {
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 } });
+    const context = await suite.browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 } });
     const page = await context.newPage();
     page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-    await page.goto(`${base}/`);
+    await page.goto(`${suite.base}/`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();

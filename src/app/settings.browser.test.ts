@@ -6,11 +6,9 @@
  * that language next to the field. Screenshots go to test-artifacts/screenshots/settings-*.png.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { describeInBrowser, launchChromium, screenshot, serveForBrowser } from './browserHarness.ts';
-import type { App } from './server.ts';
-import { createServices, type Services } from './services.ts';
+import { before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserSuite, describeInBrowser, recordErrors, screenshot } from './browserHarness.ts';
 
 const PASSWORD = 'browser test passphrase';
 const LAPTOP = { viewport: { width: 1280, height: 720 } };
@@ -59,44 +57,27 @@ const TEXT = {
 } as const;
 
 describeInBrowser('settings screens and layouts in Chromium', (t) => {
-  let services: Services;
-  let app: App;
-  let browser: Browser;
-  let base = '';
+  const suite = browserSuite(t);
   let workspaceId = '';
-  const contexts: BrowserContext[] = [];
   const errors: string[] = [];
   const people = { admin: '', analyst: '' };
 
   before(async () => {
-    services = createServices(t.db);
-    ({ app, base } = await serveForBrowser(services));
-    const { workspace } = await services.workspaces.create({ name: '絆ストア' });
+    const { workspace } = await suite.services.workspaces.create({ name: '絆ストア' });
     workspaceId = workspace.id;
     const email = (role: string) => `${role}-${Math.random().toString(36).slice(2)}@example.jp`;
     people.admin = email('admin');
     people.analyst = email('analyst');
-    await services.users.create(workspace.id, { email: people.admin, name: 'Admin', role: 'admin', password: PASSWORD });
-    await services.users.create(workspace.id, { email: people.analyst, role: 'analyst', password: PASSWORD });
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await app?.close();
+    await suite.services.users.create(workspace.id, { email: people.admin, name: 'Admin', role: 'admin', password: PASSWORD });
+    await suite.services.users.create(workspace.id, { email: people.analyst, role: 'analyst', password: PASSWORD });
   });
 
   const signedIn = async (who: string, locale: 'ja' | 'en', device: object): Promise<Page> => {
-    const context = await browser.newContext({ locale: locale === 'ja' ? 'ja-JP' : 'en-US', ...device });
-    contexts.push(context);
+    const context = await suite.browser.newContext({ locale: locale === 'ja' ? 'ja-JP' : 'en-US', ...device });
     const page = await context.newPage();
-    page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      // Refusals the test provokes (400, 409) and the signed-out first GET /v1/session log a failed resource.
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(`console: ${msg.text()}`);
-    });
-    await page.goto(`${base}/`);
+    // Refusals the test provokes (400, 409) and the signed-out first GET /v1/session log a failed resource.
+    recordErrors(page, errors);
+    await page.goto(`${suite.base}/`);
     await page.getByLabel(TEXT[locale].email).fill(who);
     await page.getByLabel(TEXT[locale].password).fill(PASSWORD);
     await page.getByRole('button', { name: TEXT[locale].signIn }).click();
@@ -106,7 +87,7 @@ describeInBrowser('settings screens and layouts in Chromium', (t) => {
 
   /** Opens `path` and waits for its heading and for its data to load. */
   const open = async (page: Page, path: string) => {
-    await page.goto(`${base}${path}`);
+    await page.goto(`${suite.base}${path}`);
     await page.locator('main#main h1').first().waitFor();
     await page.waitForFunction(() => document.querySelectorAll('[role="status"] .spinner').length === 0);
   };
@@ -173,7 +154,7 @@ describeInBrowser('settings screens and layouts in Chromium', (t) => {
     test(`an admin saves the sender identity and changes a user's role (${locale})`, async () => {
       const say = TEXT[locale];
       const colleague = `colleague-${locale}-${Math.random().toString(36).slice(2)}@example.jp`;
-      await services.users.create(workspaceId, { email: colleague, role: 'marketer', password: PASSWORD });
+      await suite.services.users.create(workspaceId, { email: colleague, role: 'marketer', password: PASSWORD });
       const page = await signedIn(people.admin, locale, LAPTOP);
 
       await page.getByRole('navigation').getByRole('link', { name: say.channels }).click();
@@ -194,7 +175,7 @@ describeInBrowser('settings screens and layouts in Chromium', (t) => {
       await page.getByLabel(say.emailToOutbox).setChecked(locale === 'ja');
       await page.getByRole('button', { name: say.save, exact: true }).click();
       await page.getByText(say.saved).waitFor();
-      const stored = await services.messaging.getSettings(workspaceId);
+      const stored = await suite.services.messaging.getSettings(workspaceId);
       assert.deepEqual([stored.sender.name, stored.sender.postalCode, stored.sender.contactPhone], [name, '1000005', '03-1234-5678']);
       assert.deepEqual(stored.outbox?.channels, locale === 'ja' ? ['email'] : undefined, 'the outbox box is saved, and unticking it removes the outbox');
       await screenshot(page, `settings-07-channels-saved-${locale}`);
@@ -203,11 +184,11 @@ describeInBrowser('settings screens and layouts in Chromium', (t) => {
       await page.getByRole('heading', { level: 1, name: say.users }).waitFor();
       await page.getByLabel(say.roleOf(colleague)).selectOption('analyst');
       await page.getByText(say.roleChanged(colleague)).waitFor();
-      assert.equal((await services.users.findByEmail(colleague))?.role, 'analyst');
+      assert.equal((await suite.services.users.findByEmail(colleague))?.role, 'analyst');
       // The only admin cannot demote themself: the refusal is worded in the interface language.
       await page.getByLabel(say.roleOf(people.admin)).selectOption('marketer');
       await page.getByRole('alert').getByText(say.lastAdmin).waitFor();
-      assert.equal((await services.users.findByEmail(people.admin))?.role, 'admin');
+      assert.equal((await suite.services.users.findByEmail(people.admin))?.role, 'admin');
       await screenshot(page, `settings-08-users-last-admin-${locale}`);
       assert.deepEqual(errors, []);
     });
@@ -221,11 +202,10 @@ describeInBrowser('settings screens and layouts in Chromium', (t) => {
     await page.getByLabel('Role', { exact: true }).selectOption('marketer');
     await page.getByRole('button', { name: 'Create invitation link' }).click();
     const link = (await page.locator('.notice-success code').textContent())!.trim();
-    assert.match(link, new RegExp(`^${base}/invite/[A-Za-z0-9_-]{43}$`));
+    assert.match(link, new RegExp(`^${suite.base}/invite/[A-Za-z0-9_-]{43}$`));
     await page.getByRole('table', { name: 'Invitations not yet accepted' }).getByRole('cell', { name: invitee, exact: true }).waitFor();
 
-    const guest = await browser.newContext({ locale: 'ja-JP', ...PHONE });
-    contexts.push(guest);
+    const guest = await suite.browser.newContext({ locale: 'ja-JP', ...PHONE });
     const join = await guest.newPage();
     await join.goto(link);
     await join.getByRole('heading', { level: 1, name: '絆ストア に参加' }).waitFor();
@@ -236,7 +216,7 @@ describeInBrowser('settings screens and layouts in Chromium', (t) => {
     await join.getByLabel('パスワード（12 文字以上）').fill(PASSWORD);
     await join.getByRole('button', { name: '参加してログイン' }).click();
     await join.locator('.account-email', { hasText: invitee }).waitFor({ state: 'attached' });
-    assert.equal((await services.users.findByEmail(invitee))?.role, 'marketer');
+    assert.equal((await suite.services.users.findByEmail(invitee))?.role, 'marketer');
     assert.deepEqual(errors, []);
   });
 

@@ -6,56 +6,40 @@
  * except in CI (CI=true).
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { type Browser, type Page } from 'playwright-core';
+import { before, test } from 'node:test';
+import { type Page } from 'playwright-core';
 import { customerInput } from '../modules/customers/types.ts';
-import { describeInBrowser, launchChromium, screenshot, serveForBrowser } from './browserHarness.ts';
-import type { App } from './server.ts';
-import { createServices, type Services } from './services.ts';
+import { browserSuite, describeInBrowser, recordErrors, screenshot } from './browserHarness.ts';
 
 const PASSWORD = 'survey browser passphrase';
 const PHONE = { width: 390, height: 844 };
 
 describeInBrowser('surveys in Chromium', (t) => {
 
-  let services: Services;
-  let app: App;
-  let browser: Browser;
-  let base = '';
+  const suite = browserSuite(t);
   let workspaceId = '';
   let email = '';
   const links = new Map<string, string>();
   const errors: string[] = [];
 
   before(async () => {
-    services = createServices(t.db);
-    ({ app, base } = await serveForBrowser(services));
-    const { workspace } = await services.workspaces.create({ name: `surveys-${Date.now()}`, timeZone: 'Asia/Tokyo' });
+    const { workspace } = await suite.services.workspaces.create({ name: `surveys-${Date.now()}`, timeZone: 'Asia/Tokyo' });
     workspaceId = workspace.id;
     email = `cs-${Date.now()}@example.jp`;
-    await services.users.create(workspaceId, { email, role: 'marketer', name: '佐藤 花子', password: PASSWORD });
-    await services.customers.upsertMany(workspaceId, [
+    await suite.services.users.create(workspaceId, { email, role: 'marketer', name: '佐藤 花子', password: PASSWORD });
+    await suite.services.customers.upsertMany(workspaceId, [
       customerInput.parse({ externalId: 'yamada', familyName: '山田', givenName: '太郎', locale: 'ja-JP' }),
       customerInput.parse({ externalId: 'smith', familyName: 'Smith', givenName: 'Anna', locale: 'en-GB' }),
     ]);
-    await services.surveys.updateSettings(workspaceId, { publicBaseUrl: base, reviewUrl: 'https://example.com/reviews/new' });
-    await services.surveys.create(workspaceId, { slug: 'nps', kind: 'nps', title: { ja: 'ご利用についてのアンケート', en: 'How are we doing?' } });
-    for (const l of await services.surveys.mintLinks(workspaceId, 'nps', ['yamada', 'smith'])) links.set(l.externalId!, l.url);
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.close();
+    await suite.services.surveys.updateSettings(workspaceId, { publicBaseUrl: suite.base, reviewUrl: 'https://example.com/reviews/new' });
+    await suite.services.surveys.create(workspaceId, { slug: 'nps', kind: 'nps', title: { ja: 'ご利用についてのアンケート', en: 'How are we doing?' } });
+    for (const l of await suite.services.surveys.mintLinks(workspaceId, 'nps', ['yamada', 'smith'])) links.set(l.externalId!, l.url);
   });
 
   const newPage = async (locale: string, viewport = PHONE) => {
-    const context = await browser.newContext({ locale, viewport, isMobile: viewport === PHONE, hasTouch: viewport === PHONE });
+    const context = await suite.browser.newContext({ locale, viewport, isMobile: viewport === PHONE, hasTouch: viewport === PHONE });
     const page = await context.newPage();
-    page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(`console: ${msg.text()}`);
-    });
+    recordErrors(page, errors);
     return page;
   };
   const shot = screenshot;
@@ -113,7 +97,7 @@ describeInBrowser('surveys in Chromium', (t) => {
 
   test("the detractor's case is on the Feedback page and can be closed", async () => {
     const page = await newPage('en-US', { width: 1360, height: 900 });
-    await page.goto(`${base}/`);
+    await page.goto(`${suite.base}/`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -132,7 +116,7 @@ describeInBrowser('surveys in Chromium', (t) => {
     await shot(page, 'survey-06-feedback-case');
     await card.getByRole('button', { name: 'Close case' }).click();
     await page.getByText('No cases here.').waitFor();
-    const { data } = await services.surveys.listCases(workspaceId, { status: 'all' });
+    const { data } = await suite.services.surveys.listCases(workspaceId, { status: 'all' });
     assert.equal(data[0]!.status, 'closed');
     assert.equal(data[0]!.assigneeName, '佐藤 花子');
     assert.deepEqual(data[0]!.notes.map((n) => n.body), ['Called and apologised.']);
@@ -156,13 +140,13 @@ describeInBrowser('surveys in Chromium', (t) => {
     await page.getByRole('button', { name: 'Save survey' }).click();
     await page.getByText('配送についてのアンケート', { exact: true }).waitFor();
     await shot(page, 'survey-08-feedback-surveys');
-    const created = await services.surveys.get(workspaceId, 'csat-delivery');
+    const created = await suite.services.surveys.get(workspaceId, 'csat-delivery');
     assert.deepEqual(created.questions.map((q) => q.type), ['csat', 'text', 'single']);
     assert.deepEqual(created.questions[2]!.options!.map((o) => o.label.ja), ['店舗', 'オンライン']);
 
     // The customer 360 shows the answer and the closed case.
-    const yamada = await services.customers.find(workspaceId, 'yamada');
-    await page.goto(`${base}/customers/${yamada.id}`);
+    const yamada = await suite.services.customers.find(workspaceId, 'yamada');
+    await page.goto(`${suite.base}/customers/${yamada.id}`);
     const panel = page.getByRole('region', { name: 'Surveys and feedback' });
     await panel.getByRole('cell', { name: '配送が遅く、問い合わせの返信もありませんでした。' }).waitFor();
     await panel.getByText('Detractor').waitFor();

@@ -7,55 +7,36 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { before, test } from 'node:test';
+import { type Page } from 'playwright-core';
 import { customerInput } from '../modules/customers/types.ts';
 import { campaignBody, PNG } from '../modules/ugc/testKit.ts';
-import { describeInBrowser, launchChromium, screenshot, SCREENSHOTS, serveForBrowser } from './browserHarness.ts';
-import type { App } from './server.ts';
-import { createServices, type Services } from './services.ts';
+import { browserSuite, describeInBrowser, recordErrors, screenshot, SCREENSHOTS } from './browserHarness.ts';
 
 const PASSWORD = 'browser test passphrase';
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 describeInBrowser('UGC in Chromium', (t) => {
 
-  let services: Services;
-  let app: App;
-  let browser: Browser;
-  let base = '';
-  const contexts: BrowserContext[] = [];
+  const suite = browserSuite(t);
   const errors: string[] = [];
   let shop = { workspaceId: '', email: '', campaignId: '', link: '' };
 
   before(async () => {
-    services = createServices(t.db);
-    ({ app, base } = await serveForBrowser(services));
-    const { workspace } = await services.workspaces.create({ name: 'UGC browser shop' });
+    const { workspace } = await suite.services.workspaces.create({ name: 'UGC browser shop' });
     const email = `admin-${Math.random().toString(36).slice(2)}@example.jp`;
-    await services.users.create(workspace.id, { email, name: 'Admin', role: 'admin', password: PASSWORD });
-    await services.customers.upsertMany(workspace.id, [customerInput.parse({ externalId: 'C-HANAKO', email: 'hanako@example.jp', familyName: '佐藤', givenName: '花子' })]);
-    const campaign = await services.ugc.createCampaign(workspace.id, campaignBody());
-    const link = await services.ugc.entryLink(workspace.id, campaign.id, 'C-HANAKO', 30);
-    shop = { workspaceId: workspace.id, email, campaignId: campaign.id, link: `${base}${link.path}` };
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await app?.close();
+    await suite.services.users.create(workspace.id, { email, name: 'Admin', role: 'admin', password: PASSWORD });
+    await suite.services.customers.upsertMany(workspace.id, [customerInput.parse({ externalId: 'C-HANAKO', email: 'hanako@example.jp', familyName: '佐藤', givenName: '花子' })]);
+    const campaign = await suite.services.ugc.createCampaign(workspace.id, campaignBody());
+    const link = await suite.services.ugc.entryLink(workspace.id, campaign.id, 'C-HANAKO', 30);
+    shop = { workspaceId: workspace.id, email, campaignId: campaign.id, link: `${suite.base}${link.path}` };
   });
 
   const newPage = async (locale: string, device: object = PHONE) => {
-    const context = await browser.newContext({ locale, ...device });
-    contexts.push(context);
+    const context = await suite.browser.newContext({ locale, ...device });
     const page = await context.newPage();
-    page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      // The entry page answers a refused entry with its 4xx status, and a signed-out app's first GET /v1/session is a 401.
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(`console: ${msg.text()}`);
-    });
+    // The entry page answers a refused entry with its 4xx status, and a signed-out app's first GET /v1/session is a 401.
+    recordErrors(page, errors);
     return page;
   };
   const shot = screenshot;
@@ -86,7 +67,7 @@ describeInBrowser('UGC in Chromium', (t) => {
 
   test('a phone in English: the public page, an SNS post entry by email', async () => {
     const page = await newPage('en-US');
-    await page.goto(`${base}/enter/${shop.campaignId}`);
+    await page.goto(`${suite.base}/enter/${shop.campaignId}`);
     await page.getByRole('heading', { level: 1, name: 'Summer memories photo contest' }).waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');
     await page.getByRole('link', { name: '日本語' }).waitFor();
@@ -103,7 +84,7 @@ describeInBrowser('UGC in Chromium', (t) => {
 
   test('a marketer approves the photo in the moderation queue; the points are granted once', async () => {
     const page = await newPage('en-US', { viewport: { width: 1360, height: 900 } });
-    await page.goto(`${base}/`);
+    await page.goto(`${suite.base}/`);
     await page.getByLabel('Email').fill(shop.email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -127,8 +108,8 @@ describeInBrowser('UGC in Chromium', (t) => {
     await page.getByRole('button', { name: 'Reject selected' }).click();
     await page.getByRole('article', { name: 'fan@example.com' }).getByText('Rejected: The post does not show the hashtag').waitFor();
     await shot(page, 'ugc-07-approved');
-    const hanako = await services.customers.find(shop.workspaceId, 'C-HANAKO');
-    const account = await services.loyalty.account(shop.workspaceId, hanako.id);
+    const hanako = await suite.services.customers.find(shop.workspaceId, 'C-HANAKO');
+    const account = await suite.services.loyalty.account(shop.workspaceId, hanako.id);
     assert.equal(account.balance + account.pending, 100);
 
     await page.getByRole('link', { name: 'Winners' }).click();
@@ -150,7 +131,7 @@ describeInBrowser('UGC in Chromium', (t) => {
 
   test('a marketer creates a campaign in Japanese, then closes it in its settings', async () => {
     const page = await newPage('ja-JP', { viewport: { width: 1360, height: 900 } });
-    await page.goto(`${base}/`);
+    await page.goto(`${suite.base}/`);
     await page.getByLabel('メールアドレス').fill(shop.email);
     await page.getByLabel('パスワード').fill(PASSWORD);
     await page.getByRole('button', { name: 'ログイン' }).click();
@@ -166,14 +147,14 @@ describeInBrowser('UGC in Chromium', (t) => {
     await page.getByRole('button', { name: 'キャンペーンを作成' }).click();
     await page.getByRole('heading', { level: 1, name: '秋のレビュー投稿' }).waitFor();
     await page.getByText('審査待ちの応募はありません').waitFor();
-    const created = (await services.ugc.listCampaigns(shop.workspaceId)).find((c) => c.name === '秋のレビュー投稿')!;
+    const created = (await suite.services.ugc.listCampaigns(shop.workspaceId)).find((c) => c.name === '秋のレビュー投稿')!;
     assert.deepEqual([created.status, created.hashtag, created.reward], ['active', '秋レビュー', { kind: 'points', points: 300 }]);
 
     await page.getByRole('link', { name: '設定' }).click();
     await page.getByLabel('ステータス').selectOption('closed');
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByText('保存しました。').waitFor();
-    assert.equal((await services.ugc.getCampaign(shop.workspaceId, created.id)).status, 'closed');
+    assert.equal((await suite.services.ugc.getCampaign(shop.workspaceId, created.id)).status, 'closed');
     await shot(page, 'ugc-10-settings-ja');
     assert.deepEqual(errors, []);
   });

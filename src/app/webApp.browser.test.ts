@@ -5,55 +5,41 @@
  * in CI (CI=true), where that is a failure.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { type Browser, type Page } from 'playwright-core';
+import { before, test } from 'node:test';
+import { type Page } from 'playwright-core';
 import { generateDemo } from '../modules/demo/generate.ts';
 import { observationEnd } from '../modules/demo/generator.ts';
 import { GLOSSARY_EN } from '../lib/glossary.ts';
-import { describeInBrowser, launchChromium, screenshot, serveForBrowser } from './browserHarness.ts';
+import { adminShop, browserSuite, describeInBrowser, recordErrors, screenshot } from './browserHarness.ts';
 import type { App } from './server.ts';
-import { createServices, type Services } from './services.ts';
+import type { Services } from './services.ts';
 
 const PASSWORD = 'browser test passphrase';
 
 describeInBrowser('web app in Chromium', (t) => {
 
-  let services: Services;
-  let app: App;
-  let browser: Browser;
-  let base = '';
+  const suite = browserSuite(t);
   let shop = { workspaceId: '', email: '' };
   let analytics = { workspaceId: '', email: '', apiKey: '' };
   const errors: string[] = [];
 
   before(async () => {
-    services = createServices(t.db);
-    ({ app, base } = await serveForBrowser(services));
-    shop = await seedShop(app, services);
-    analytics = await seedAnalytics(services);
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.close();
+    shop = await seedShop(suite.app, suite.services);
+    analytics = await seedAnalytics(suite.services);
   });
 
   const newPage = async (locale = 'en-US') => {
-    const context = await browser.newContext({ locale, viewport: { width: 1360, height: 900 } });
+    const context = await suite.browser.newContext({ locale, viewport: { width: 1360, height: 900 } });
     const page = await context.newPage();
-    page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      // The first GET /v1/session of a signed-out browser is a 401 by design.
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(`console: ${msg.text()}`);
-    });
+    // The first GET /v1/session of a signed-out browser is a 401 by design.
+    recordErrors(page, errors);
     return page;
   };
   const shot = screenshot;
 
   /** Signs in at `/`, which leads to the Overview. */
   const signIn = async (page: Page, email: string) => {
-    await page.goto(`${base}/`);
+    await page.goto(`${suite.base}/`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -62,14 +48,14 @@ describeInBrowser('web app in Chromium', (t) => {
   const mainNav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
   /** The API as the analytics workspace's admin key sees it: what the pages must show. */
   const apiGet = async (url: string) => {
-    const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${analytics.apiKey}` } });
+    const res = await suite.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${analytics.apiKey}` } });
     assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
     return res.json();
   };
 
   test('sign in, browse and search customers, open a customer 360', async () => {
     const page = await newPage();
-    await page.goto(`${base}/customers`);
+    await page.goto(`${suite.base}/customers`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await shot(page, '01-sign-in');
 
@@ -139,7 +125,7 @@ describeInBrowser('web app in Chromium', (t) => {
     await shot(page, '05-api-key-created');
 
     const track = () =>
-      fetch(`${base}/v1/track`, {
+      fetch(`${suite.base}/v1/track`, {
         method: 'POST',
         headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
         body: JSON.stringify({ userId: 'browser-1', event: 'Signed Up' }),
@@ -171,7 +157,7 @@ describeInBrowser('web app in Chromium', (t) => {
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByText('2 of 2 rows imported.').waitFor();
     await shot(page, '07-import');
-    assert.equal((await services.customers.find(shop.workspaceId, 'N-2')).familyName, '新井');
+    assert.equal((await suite.services.customers.find(shop.workspaceId, 'N-2')).familyName, '新井');
     assert.deepEqual(errors, []);
   });
 
@@ -202,14 +188,14 @@ describeInBrowser('web app in Chromium', (t) => {
   });
 
   test('a new workspace shows how to bring data in; an analyst sees no import or keys; keyboard users can skip to content', async () => {
-    const { workspace } = await services.workspaces.create({ name: 'Empty shop' });
+    const { workspace } = await suite.services.workspaces.create({ name: 'Empty shop' });
     const email = `analyst-${Math.random().toString(36).slice(2)}@example.jp`;
-    await services.users.create(workspace.id, { email, role: 'analyst', password: PASSWORD });
+    await suite.services.users.create(workspace.id, { email, role: 'analyst', password: PASSWORD });
     const page = await newPage();
     await signIn(page, email);
     await page.getByRole('heading', { name: 'No customers yet' }).waitFor();
     await page.getByText(`npx kizuna import customers customers.csv --workspace ${workspace.id}`).waitFor();
-    await page.getByText(`curl -X POST ${base}/v1/track`).waitFor();
+    await page.getByText(`curl -X POST ${suite.base}/v1/track`).waitFor();
     const nav = page.getByRole('navigation', { name: 'Main' });
     assert.equal(await nav.getByRole('link', { name: 'Import' }).count(), 0);
     assert.equal(await nav.getByRole('link', { name: 'API keys' }).count(), 0);
@@ -361,7 +347,7 @@ describeInBrowser('web app in Chromium', (t) => {
     await page.getByRole('button', { name: /^P\(alive\)/ }).click();
     const byPAlive = await apiGet('/v1/insights/at-risk?limit=50&sort=pAlive&direction=asc');
     await page.waitForFunction((href) => document.querySelector('tbody tr a')?.getAttribute('href') === href, `/customers/${byPAlive.data[0].customerId}`);
-    const csv = await page.request.get(`${base}${await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')}`);
+    const csv = await page.request.get(`${suite.base}${await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')}`);
     assert.equal(csv.status(), 200);
     assert.equal((await csv.text()).trimEnd().split('\n').length, atRisk.total + 1);
     await shot(page, '16-at-risk');
@@ -400,13 +386,7 @@ describeInBrowser('web app in Chromium', (t) => {
 
 /** A small shop: 61 customers (two pages), one with a full profile, consents, orders, a refund and events. */
 async function seedShop(app: App, services: Services) {
-  const { workspace, apiKey } = await services.workspaces.create({ name: 'Browser test shop' });
-  const email = `admin-${Math.random().toString(36).slice(2)}@example.jp`;
-  await services.users.create(workspace.id, { email, name: 'Admin', role: 'admin', password: PASSWORD });
-  const post = async (url: string, payload: object) => {
-    const res = await app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${apiKey}` } });
-    assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
-  };
+  const { ws, email, post } = await adminShop(app, services, 'Browser test shop', PASSWORD);
   const others = Array.from({ length: 60 }, (_, i) => ({
     externalId: `C-${String(i + 1).padStart(3, '0')}`,
     email: `c${i + 1}@example.jp`,
@@ -462,7 +442,7 @@ async function seedShop(app: App, services: Services) {
   ] as const) {
     await post('/v1/track', { userId: 'C-HANAKO', event, properties: { sku: 'TEA-02', name: '煎茶' }, timestamp: at });
   }
-  return { workspaceId: workspace.id, email };
+  return { workspaceId: ws, email };
 }
 
 /** A generated shop with B2B accounts, scored four weeks ago and today (so that stages have moved): what the analytics pages show. */

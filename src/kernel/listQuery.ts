@@ -18,6 +18,40 @@ export function decodeCursor(cursor: string): string {
   return id;
 }
 
+/**
+ * The WHERE of a list query, built filter by filter: `add('status = ?', value)` appends a condition
+ * in which every `?` stands for the value's parameter; `values` are the query's parameters in order.
+ */
+export class ListFilter {
+  readonly values: unknown[] = [];
+  private readonly conditions: string[] = [];
+
+  constructor(sql: string, value: unknown) {
+    this.add(sql, value);
+  }
+
+  add(sql: string, value: unknown): void {
+    this.values.push(value);
+    this.conditions.push(sql.replaceAll('?', `$${this.values.length}`));
+  }
+
+  get sql(): string {
+    return this.conditions.join(' AND ');
+  }
+
+  /** The LIMIT parameter: one row more than the page, to tell whether another page follows (`pageOf`). */
+  limit(pageSize: number): string {
+    this.values.push(pageSize + 1);
+    return `$${this.values.length}`;
+  }
+}
+
+/** A page of items read with `limit + 1` rows: the first `limit`, and the cursor of the next page if there is one. */
+export function pageOf<T extends { id: string }>(items: T[], limit: number): { data: T[]; nextCursor: string | null } {
+  const data = items.slice(0, limit);
+  return { data, nextCursor: items.length > limit ? encodeCursor(data[data.length - 1]!.id) : null };
+}
+
 export const page = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
 
 export { instant } from '../lib/instant.ts';

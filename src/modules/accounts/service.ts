@@ -1,6 +1,7 @@
 import { NotFoundError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
+import { camelRow, type RowOf } from '../../kernel/rowMapper.ts';
 import { resolveKeys, upsertByKey, type UpsertResult } from '../../db/upsert.ts';
 import type { Account, AccountInput, Subscription, SubscriptionInput } from './types.ts';
 
@@ -15,6 +16,9 @@ const ACCOUNTS = {
     { key: 'attributes', column: 'attributes', type: 'jsonb' as const, merge: true, insertDefault: `'{}'::jsonb` },
   ],
 };
+
+const toAccount = camelRow<Account>()('id external_id name domain attributes created_at updated_at');
+const toSubscription = camelRow<Subscription>()('id external_id account_id plan seats mrr_minor currency status started_at renews_at canceled_at');
 
 /** B2B accounts (companies) and their subscriptions. */
 export class AccountService {
@@ -62,37 +66,17 @@ export class AccountService {
   }
 
   async get(workspaceId: string, id: string, q: Queryable = this.db): Promise<Account> {
-    const { rows } = await q.query('SELECT * FROM accounts WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+    const { rows } = await q.query<RowOf<typeof toAccount>>('SELECT * FROM accounts WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
     const r = rows[0];
     if (!r) throw new NotFoundError(`account ${id} not found`);
-    return {
-      id: r.id as string,
-      externalId: r.external_id as string,
-      name: r.name as string | null,
-      domain: r.domain as string | null,
-      attributes: r.attributes as Record<string, unknown>,
-      createdAt: r.created_at as Date,
-      updatedAt: r.updated_at as Date,
-    };
+    return toAccount(r);
   }
 
   async subscriptionsOf(workspaceId: string, accountId: string, q: Queryable = this.db): Promise<Subscription[]> {
-    const { rows } = await q.query('SELECT * FROM subscriptions WHERE workspace_id = $1 AND account_id = $2 ORDER BY started_at, id', [
+    const { rows } = await q.query<RowOf<typeof toSubscription>>('SELECT * FROM subscriptions WHERE workspace_id = $1 AND account_id = $2 ORDER BY started_at, id', [
       workspaceId,
       accountId,
     ]);
-    return rows.map((r) => ({
-      id: r.id as string,
-      externalId: r.external_id as string,
-      accountId: r.account_id as string,
-      plan: r.plan as string,
-      seats: r.seats as number,
-      mrrMinor: r.mrr_minor as number,
-      currency: r.currency as string,
-      status: r.status as Subscription['status'],
-      startedAt: r.started_at as Date,
-      renewsAt: r.renews_at as Date | null,
-      canceledAt: r.canceled_at as Date | null,
-    }));
+    return rows.map(toSubscription);
   }
 }

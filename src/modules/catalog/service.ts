@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { upsertByKey, type UpsertResult } from '../../db/upsert.ts';
-import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
+import { decodeCursor, ListFilter, pageOf } from '../../kernel/listQuery.ts';
 import { camelRow, type RowOf } from '../../kernel/rowMapper.ts';
 import type { Product, ProductInput } from './types.ts';
 
@@ -42,19 +42,14 @@ export class CatalogService {
   }
 
   async list(workspaceId: string, query: ListProductsQuery, q: Queryable = this.db): Promise<{ data: Product[]; nextCursor: string | null }> {
-    const where = ['workspace_id = $1'];
-    const values: unknown[] = [workspaceId];
-    const add = (sql: string, value: unknown) => {
-      values.push(value);
-      where.push(sql.replaceAll('?', `$${values.length}`));
-    };
-    if (query.cursor) add('id > ?::uuid', decodeCursor(query.cursor));
-    if (query.category) add('category = ?', query.category);
-    if (query.search) add('(sku ILIKE ? OR name ILIKE ?)', `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    values.push(query.limit + 1);
-    const { rows } = await q.query<ProductRow>(`SELECT ${toProduct.columns} FROM products WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${values.length}`, values);
-    const page = rows.slice(0, query.limit).map(toProduct);
-    return { data: page, nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null };
+    const where = new ListFilter('workspace_id = ?', workspaceId);
+    if (query.cursor) where.add('id > ?::uuid', decodeCursor(query.cursor));
+    if (query.category) where.add('category = ?', query.category);
+    if (query.search) where.add('(sku ILIKE ? OR name ILIKE ?)', `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const limit = where.limit(query.limit);
+    const { rows } = await q.query<ProductRow>(`SELECT ${toProduct.columns} FROM products WHERE ${where.sql} ORDER BY id LIMIT ${limit}`, where.values);
+    const { data, nextCursor } = pageOf(rows, query.limit);
+    return { data: data.map(toProduct), nextCursor };
   }
 
   /** Ids of the known SKUs among `skus`; unknown ones are simply absent (an order line may name a SKU we never saw). */

@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { normalizeCode } from './codes.ts';
 import { judgeRedemption, type Refusal } from './rules.ts';
-import { toCampaign, type CampaignRow } from './rows.ts';
+import { toCampaign, toRedemption, type CampaignRow, type RedemptionRow } from './rows.ts';
 import type { RedeemInput, Redemption } from './types.ts';
 
 /**
@@ -106,25 +106,11 @@ export async function redeemCode(db: Db, workspaceId: string, input: RedeemInput
 }
 
 async function priorRedemption(q: Queryable, workspaceId: string, key: string): Promise<Redemption | undefined> {
-  const { rows } = await q.query<Record<string, unknown>>(
+  const { rows } = await q.query<RedemptionRow>(
     'SELECT * FROM coupon_redemptions WHERE workspace_id = $1 AND idempotency_key = $2',
     [workspaceId, key],
   );
   return rows[0] ? { ...toRedemption(rows[0]), replayed: true } : undefined;
-}
-
-export function toRedemption(r: Record<string, unknown>): Omit<Redemption, 'replayed'> {
-  return {
-    id: r.id as string,
-    code: r.code as string,
-    campaignId: r.campaign_id as string,
-    customerId: r.customer_id as string,
-    orderExternalId: r.order_external_id as string,
-    orderTotalMinor: r.order_total_minor as number,
-    discountMinor: r.discount_minor as number,
-    currency: r.currency as string,
-    redeemedAt: r.redeemed_at as Date,
-  };
 }
 
 function refusalError(refusal: Refusal): Error {

@@ -204,16 +204,7 @@ export async function couponRoutes(app: ZodApp, services: RouteServices): Promis
         summary: 'A code: its campaign, owner, validity and redemption (spaces, hyphens and full-width characters are ignored)',
         params: z.object({ code: z.string().min(1).max(100) }),
         response: {
-          200: z.object({
-            code: z.string(),
-            campaign: campaignTermsView,
-            customerId: z.string().nullable(),
-            issuedAt: z.date(),
-            expiresAt: when,
-            redeemedAt: when,
-            status: codeStatusView,
-            redemption: redemptionView.omit({ code: true, campaignId: true, replayed: true }).nullable(),
-          }),
+          200: customerCodeView.extend({ redemption: redemptionView.omit({ code: true, campaignId: true, replayed: true }).nullable() }),
         },
       },
     },

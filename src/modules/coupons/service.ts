@@ -3,13 +3,13 @@ import { exportRows } from '../../kernel/exportRows.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { CustomerService } from '../customers/index.ts';
-import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
+import { decodeCursor, pageOf } from '../../kernel/listQuery.ts';
 import type { SegmentService } from '../segments/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
 import { normalizeCode, randomCodes } from './codes.ts';
 import { issueAnonymous, issueToCustomers, type CodeSource } from './issue.ts';
-import { redeemCode, toRedemption } from './redeem.ts';
-import { toCampaign, type CampaignRow } from './rows.ts';
+import { redeemCode } from './redeem.ts';
+import { toCampaign, toRedemption, type CampaignRow, type RedemptionRow } from './rows.ts';
 import { codeStatus } from './rules.ts';
 import type { Campaign, CampaignInput, CampaignPatch, CampaignStats, CampaignStatus, CodeInfo, IssueInput, IssuedCode, RedeemInput, Redemption } from './types.ts';
 
@@ -83,8 +83,8 @@ export class CouponService {
        ORDER BY id LIMIT $4`,
       [workspaceId, query.cursor ? decodeCursor(query.cursor) : null, query.status ?? null, query.limit + 1],
     );
-    const data = rows.slice(0, query.limit).map(toCampaign);
-    return { data, nextCursor: rows.length > query.limit ? encodeCursor(data[data.length - 1]!.id) : null };
+    const { data, nextCursor } = pageOf(rows, query.limit);
+    return { data: data.map(toCampaign), nextCursor };
   }
 
   /** Changes the name, status and limits; a budget below what was already given is refused. */
@@ -227,7 +227,7 @@ export class CouponService {
     const row = rows[0];
     if (!row) throw new NotFoundError(`coupon code ${code} not found`);
     const campaign = await this.getCampaign(workspaceId, row.campaign_id);
-    const { rows: redeemed } = await this.db.query('SELECT * FROM coupon_redemptions WHERE workspace_id = $1 AND code = $2', [workspaceId, code]);
+    const { rows: redeemed } = await this.db.query<RedemptionRow>('SELECT * FROM coupon_redemptions WHERE workspace_id = $1 AND code = $2', [workspaceId, code]);
     const { id, name, kind, value, currency, minSpendMinor, status, startsAt, endsAt } = campaign;
     const redemption = redeemed[0] ? toRedemption(redeemed[0]) : null;
     return {

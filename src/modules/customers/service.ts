@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { NotFoundError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
+import { decodeCursor, ListFilter, pageOf } from '../../kernel/listQuery.ts';
 import { resolveKeys, upsertByKey, type UpsertField, type UpsertResult } from '../../db/upsert.ts';
 import type { AccountService } from '../accounts/index.ts';
 import { CUSTOMER_COLUMNS, toCustomer, type CustomerRow } from './rows.ts';
@@ -220,26 +220,19 @@ export class CustomerService {
   }
 
   async list(workspaceId: string, query: ListCustomersQuery): Promise<{ data: Customer[]; nextCursor: string | null }> {
-    const where = ['workspace_id = $1', 'erased_at IS NULL'];
-    const values: unknown[] = [workspaceId];
-    const add = (sql: string, value: unknown) => {
-      values.push(value);
-      where.push(sql.replaceAll('?', `$${values.length}`));
-    };
-    if (query.cursor) add('id > ?::uuid', decodeCursor(query.cursor));
-    if (query.email) add('lower(email) = lower(?)', query.email);
-    if (query.accountId) add('account_id = ?::uuid', query.accountId);
-    if (query.updatedSince) add('updated_at >= ?', query.updatedSince);
-    if (query.search) {
-      add('search_text LIKE ?', searchPattern(query.search));
-    }
-    values.push(query.limit + 1);
+    const where = new ListFilter('workspace_id = ?', workspaceId);
+    if (query.cursor) where.add('id > ?::uuid', decodeCursor(query.cursor));
+    if (query.email) where.add('lower(email) = lower(?)', query.email);
+    if (query.accountId) where.add('account_id = ?::uuid', query.accountId);
+    if (query.updatedSince) where.add('updated_at >= ?', query.updatedSince);
+    if (query.search) where.add('search_text LIKE ?', searchPattern(query.search));
+    const limit = where.limit(query.limit);
     const { rows } = await this.db.query<CustomerRow>(
-      `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${values.length}`,
-      values,
+      `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE ${where.sql} AND erased_at IS NULL ORDER BY id LIMIT ${limit}`,
+      where.values,
     );
-    const page = rows.slice(0, query.limit).map(toCustomer);
-    return { data: page, nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null };
+    const { data, nextCursor } = pageOf(rows, query.limit);
+    return { data: data.map(toCustomer), nextCursor };
   }
 
   /** The privacy export's part: the profile, the anonymous ids that point at it, every consent record. */

@@ -2,6 +2,7 @@ import { ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import type { CustomerService } from '../customers/index.ts';
 import { newIds } from '../../db/ids.ts';
+import { camelRow, type RowOf } from '../../kernel/rowMapper.ts';
 import type { EventInput, StoredEvent } from './types.ts';
 
 /** Behavioural events, stored once per messageId. */
@@ -195,21 +196,12 @@ export class EventService {
     customerId: string,
     q: Queryable = this.db,
   ): Promise<{ events: (StoredEvent & { context: Record<string, unknown> | null })[] }> {
-    const { rows } = await q.query(
-      `SELECT id, customer_id, message_id, name, properties, context, occurred_at, received_at FROM events
+    const { rows } = await q.query<RowOf<typeof toEventWithContext>>(
+      `SELECT ${toEventWithContext.columns} FROM events
        WHERE workspace_id = $1 AND customer_id = $2 ORDER BY occurred_at, id`,
       [workspaceId, customerId],
     );
-    const events = rows.map((r) => ({
-      id: r.id as string,
-      customerId: r.customer_id as string,
-      messageId: r.message_id as string,
-      name: r.name as string,
-      properties: r.properties as Record<string, unknown>,
-      context: r.context as Record<string, unknown> | null,
-      occurredAt: r.occurred_at as Date,
-      receivedAt: r.received_at as Date,
-    }));
+    const events = rows.map(toEventWithContext);
     return { events };
   }
 
@@ -229,8 +221,8 @@ export class EventService {
     q: Queryable = this.db,
   ): Promise<StoredEvent[]> {
     if (names.length === 0) return [];
-    const { rows } = await q.query(
-      `SELECT id, customer_id, message_id, name, properties, occurred_at, received_at FROM events
+    const { rows } = await q.query<RowOf<typeof toStoredEvent>>(
+      `SELECT ${toStoredEvent.columns} FROM events
        WHERE workspace_id = $1 AND (received_at, id) > ($3, $4::uuid) AND name = ANY($2::text[])
        ORDER BY received_at, id LIMIT $5`,
       [workspaceId, names, options.after.receivedAt, options.after.id, options.limit],
@@ -254,35 +246,18 @@ export class EventService {
     options: { limit: number; before?: Date } = { limit: 100 },
     q: Queryable = this.db,
   ): Promise<StoredEvent[]> {
-    const { rows } = await q.query(
-      `SELECT id, customer_id, message_id, name, properties, occurred_at, received_at FROM events
+    const { rows } = await q.query<RowOf<typeof toStoredEvent>>(
+      `SELECT ${toStoredEvent.columns} FROM events
        WHERE workspace_id = $1 AND customer_id = $2 AND ($3::timestamptz IS NULL OR occurred_at < $3)
        ORDER BY occurred_at DESC LIMIT $4`,
       [workspaceId, customerId, options.before ?? null, options.limit],
     );
-    return rows.map((r) => ({
-      id: r.id as string,
-      customerId: r.customer_id as string,
-      messageId: r.message_id as string,
-      name: r.name as string,
-      properties: r.properties as Record<string, unknown>,
-      occurredAt: r.occurred_at as Date,
-      receivedAt: r.received_at as Date,
-    }));
+    return rows.map(toStoredEvent);
   }
 }
 
-function toStoredEvent(r: Record<string, unknown>): StoredEvent {
-  return {
-    id: r.id as string,
-    customerId: r.customer_id as string,
-    messageId: r.message_id as string,
-    name: r.name as string,
-    properties: r.properties as Record<string, unknown>,
-    occurredAt: r.occurred_at as Date,
-    receivedAt: r.received_at as Date,
-  };
-}
+const toStoredEvent = camelRow<StoredEvent>()('id customer_id message_id name properties occurred_at received_at');
+const toEventWithContext = camelRow<StoredEvent & { context: Record<string, unknown> | null }>()('id customer_id message_id name properties context occurred_at received_at');
 
 /**
  * Positive facts only ("this external id named this customer"), per workspace and bounded: when

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
+import { camelRow, type RowOf } from '../../kernel/rowMapper.ts';
 import { WORK_CHANNEL } from './wake.ts';
 
 export interface JobInput {
@@ -22,6 +23,8 @@ export interface Job {
   maxAttempts: number;
   lastError: string | null;
 }
+
+const toJob = camelRow<Job>()('workspace_id id kind payload dedupe_key run_at attempts max_attempts last_error');
 
 /** Retry delay after the n-th failed attempt: 30 s, 1 min, 2 min, … capped at an hour. */
 export function backoffMs(attempts: number): number {
@@ -71,7 +74,7 @@ export class JobService {
    * claimers pass over each other's rows instead of waiting, and never get the same job.
    */
   async claim(worker: string, options: { limit?: number; lockMs?: number; kinds?: string[] } = {}): Promise<Job[]> {
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<RowOf<typeof toJob>>(
       `UPDATE jobs j SET locked_until = now() + make_interval(secs => $2::float8 / 1000), locked_by = $1, attempts = j.attempts + 1
        FROM (SELECT workspace_id, id FROM jobs
              WHERE completed_at IS NULL AND failed_at IS NULL AND run_at <= now() AND (locked_until IS NULL OR locked_until < now())
@@ -81,17 +84,7 @@ export class JobService {
        RETURNING j.*`,
       [worker, options.lockMs ?? 15 * 60_000, options.limit ?? 1, options.kinds ?? null],
     );
-    return rows.map((r) => ({
-      workspaceId: r.workspace_id as string,
-      id: r.id as string,
-      kind: r.kind as string,
-      payload: r.payload as Record<string, unknown>,
-      dedupeKey: r.dedupe_key as string | null,
-      runAt: r.run_at as Date,
-      attempts: r.attempts as number,
-      maxAttempts: r.max_attempts as number,
-      lastError: r.last_error as string | null,
-    }));
+    return rows.map(toJob);
   }
 
   async complete(job: Job, worker: string): Promise<void> {
@@ -129,21 +122,9 @@ export class JobService {
   }
 
   async get(workspaceId: string, id: string): Promise<(Job & { completedAt: Date | null; failedAt: Date | null }) | null> {
-    const { rows } = await this.db.query('SELECT * FROM jobs WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+    const { rows } = await this.db.query<RowOf<typeof toJob> & { completed_at: Date | null; failed_at: Date | null }>('SELECT * FROM jobs WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
     const r = rows[0];
     if (!r) return null;
-    return {
-      workspaceId: r.workspace_id as string,
-      id: r.id as string,
-      kind: r.kind as string,
-      payload: r.payload as Record<string, unknown>,
-      dedupeKey: r.dedupe_key as string | null,
-      runAt: r.run_at as Date,
-      attempts: r.attempts as number,
-      maxAttempts: r.max_attempts as number,
-      lastError: r.last_error as string | null,
-      completedAt: r.completed_at as Date | null,
-      failedAt: r.failed_at as Date | null,
-    };
+    return { ...toJob(r), completedAt: r.completed_at, failedAt: r.failed_at };
   }
 }

@@ -6,7 +6,7 @@ import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { CouponService } from '../coupons/index.ts';
 import type { CustomerService } from '../customers/index.ts';
-import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
+import { decodeCursor, encodeCursor, pageOf } from '../../kernel/listQuery.ts';
 import type { EventService } from '../events/index.ts';
 import type { JobService } from '../jobs/index.ts';
 import type { RecipientVariableLoader } from '../messaging/index.ts';
@@ -302,8 +302,8 @@ export class LoyaltyService {
       `SELECT * FROM points_ledger WHERE workspace_id = $1 AND customer_id = $2 AND ($3::uuid IS NULL OR id < $3) ORDER BY id DESC LIMIT $4`,
       [workspaceId, customerId, page.cursor ? decodeCursor(page.cursor) : null, page.limit + 1],
     );
-    const data = rows.slice(0, page.limit).map(toEntry);
-    return { data, nextCursor: rows.length > page.limit ? encodeCursor(data[data.length - 1]!.id) : null };
+    const { data, nextCursor } = pageOf(rows, page.limit);
+    return { data: data.map(toEntry), nextCursor };
   }
 
   /** Members by tier for the Loyalty page: balance, pending and tier, in customer-id order. */

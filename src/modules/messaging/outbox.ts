@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import { NotFoundError } from '../../kernel/errors.ts';
-import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
+import { decodeCursor, ListFilter, pageOf } from '../../kernel/listQuery.ts';
 import type { Channel, MessageClass } from './types.ts';
 
 /** A message the outbox channel stored (see channels/outbox.ts). */
@@ -29,23 +29,17 @@ const COLUMNS = `o.id, o.campaign_id, c.name AS campaign_name, o.customer_id, o.
 
 /** Newest first; ids are UUIDv7, so the cursor is the last id seen. */
 export async function listOutbox(q: Queryable, workspaceId: string, query: OutboxQuery): Promise<{ data: OutboxMessage[]; nextCursor: string | null }> {
-  const where = ['o.workspace_id = $1'];
-  const values: unknown[] = [workspaceId];
-  const add = (sql: string, value: unknown) => {
-    values.push(value);
-    where.push(sql.replaceAll('?', `$${values.length}`));
-  };
-  if (query.cursor) add('o.id < ?::uuid', decodeCursor(query.cursor));
-  if (query.campaignId) add('o.campaign_id = ?::uuid', query.campaignId);
-  if (query.customerId) add('o.customer_id = ?::uuid', query.customerId);
-  values.push(query.limit + 1);
+  const where = new ListFilter('o.workspace_id = ?', workspaceId);
+  if (query.cursor) where.add('o.id < ?::uuid', decodeCursor(query.cursor));
+  if (query.campaignId) where.add('o.campaign_id = ?::uuid', query.campaignId);
+  if (query.customerId) where.add('o.customer_id = ?::uuid', query.customerId);
+  const limit = where.limit(query.limit);
   const { rows } = await q.query(
     `SELECT ${COLUMNS} FROM outbox_messages o LEFT JOIN campaigns c ON c.workspace_id = o.workspace_id AND c.id = o.campaign_id
-     WHERE ${where.join(' AND ')} ORDER BY o.id DESC LIMIT $${values.length}`,
-    values,
+     WHERE ${where.sql} ORDER BY o.id DESC LIMIT ${limit}`,
+    where.values,
   );
-  const data = rows.slice(0, query.limit).map(toOutboxMessage);
-  return { data, nextCursor: rows.length > query.limit ? encodeCursor(data[data.length - 1]!.id) : null };
+  return pageOf(rows.map(toOutboxMessage), query.limit);
 }
 
 /** One message with its html (email) and the channel's whole content (LINE messages, push data). */

@@ -3,7 +3,7 @@ import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { CatalogService } from '../catalog/index.ts';
 import type { CustomerService } from '../customers/index.ts';
-import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
+import { decodeCursor, ListFilter, pageOf } from '../../kernel/listQuery.ts';
 import type { RowOf } from '../../kernel/rowMapper.ts';
 import { ORDER_COLUMNS, toLine, toOrder, toRefund, type OrderRow } from './rows.ts';
 import { orderTotals } from './totals.ts';
@@ -198,21 +198,16 @@ export class OrderService {
   }
 
   async list(workspaceId: string, query: ListOrdersQuery, q: Queryable = this.db): Promise<{ data: Order[]; nextCursor: string | null }> {
-    const where = ['workspace_id = $1'];
-    const values: unknown[] = [workspaceId];
-    const add = (sql: string, value: unknown) => {
-      values.push(value);
-      where.push(sql.replace('?', `$${values.length}`));
-    };
-    if (query.cursor) add('id > ?::uuid', decodeCursor(query.cursor));
-    if (query.customerId) add('customer_id = ?::uuid', query.customerId);
-    if (query.status) add('status = ?', query.status);
-    if (query.from) add('ordered_at >= ?', query.from);
-    if (query.to) add('ordered_at < ?', query.to);
-    values.push(query.limit + 1);
-    const { rows } = await q.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${values.length}`, values);
-    const page = await this.withLines(workspaceId, rows.slice(0, query.limit), q);
-    return { data: page, nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null };
+    const where = new ListFilter('workspace_id = ?', workspaceId);
+    if (query.cursor) where.add('id > ?::uuid', decodeCursor(query.cursor));
+    if (query.customerId) where.add('customer_id = ?::uuid', query.customerId);
+    if (query.status) where.add('status = ?', query.status);
+    if (query.from) where.add('ordered_at >= ?', query.from);
+    if (query.to) where.add('ordered_at < ?', query.to);
+    const limit = where.limit(query.limit);
+    const { rows } = await q.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE ${where.sql} ORDER BY id LIMIT ${limit}`, where.values);
+    const { data, nextCursor } = pageOf(rows, query.limit);
+    return { data: await this.withLines(workspaceId, data, q), nextCursor };
   }
 
   /** The privacy export's part: every order (lines included) and refund, oldest first. */

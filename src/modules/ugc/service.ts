@@ -6,7 +6,7 @@ import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { CouponService } from '../coupons/index.ts';
 import type { CustomerService } from '../customers/index.ts';
-import { decodeCursor, encodeCursor } from '../../kernel/listQuery.ts';
+import { decodeCursor, pageOf } from '../../kernel/listQuery.ts';
 import type { EventService } from '../events/index.ts';
 import type { LoyaltyService } from '../loyalty/index.ts';
 import type { SurveyService } from '../surveys/index.ts';
@@ -264,8 +264,8 @@ export class UgcService implements UgcBasics {
        ORDER BY e.id LIMIT $6`,
       [workspaceId, query.cursor ? decodeCursor(query.cursor) : null, query.campaignId ?? null, query.status ?? null, query.customerId ?? null, query.limit + 1],
     );
-    const data = rows.slice(0, query.limit).map(toEntry);
-    return { data, nextCursor: rows.length > query.limit ? encodeCursor(data[data.length - 1]!.id) : null };
+    const { data, nextCursor } = pageOf(rows, query.limit);
+    return { data: data.map(toEntry), nextCursor };
   }
 
   /** The privacy export's part: entries, photos (described; each is downloadable at /v1/ugc/media/{id}) and wins. */

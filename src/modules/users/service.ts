@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
+import { camelRow, type RowOf } from '../../kernel/rowMapper.ts';
 import type { Scope } from '../workspaces/index.ts';
 import { hashPassword, verifyDecoy, verifyPassword } from './password.ts';
 import { beginAttempt } from './throttle.ts';
@@ -59,7 +60,7 @@ export class UserService {
     const u = parse(userInput, input);
     const passwordHash = await hashPassword(u.password);
     try {
-      const { rows } = await q.query(
+      const { rows } = await q.query<UserRow>(
         `INSERT INTO users AS u (workspace_id, id, email, name, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)
          RETURNING ${USER_COLUMNS}`,
         [workspaceId, newId(), u.email, u.name ?? null, u.role, passwordHash],
@@ -72,7 +73,7 @@ export class UserService {
   }
 
   async findByEmail(email: string, q: Queryable = this.db): Promise<User | undefined> {
-    const { rows } = await q.query(`SELECT ${USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1)`, [email.trim()]);
+    const { rows } = await q.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1)`, [email.trim()]);
     return rows[0] ? toUser(rows[0]) : undefined;
   }
 
@@ -93,11 +94,11 @@ export class UserService {
    */
   async authenticate(email: string, password: string, options: { ip?: string | null; now?: Date } = {}): Promise<User> {
     const attempt = await beginAttempt(this.db, email, options.ip ?? null, options.now ?? new Date());
-    const { rows } = await this.db.query(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.email) = lower($1)`, [
+    const { rows } = await this.db.query<UserRow & { password_hash: string }>(`SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.email) = lower($1)`, [
       email.trim(),
     ]);
     const row = rows[0];
-    const ok = row ? await verifyPassword(row.password_hash as string, password) : await verifyDecoy(password);
+    const ok = row ? await verifyPassword(row.password_hash, password) : await verifyDecoy(password);
     if (!row || !ok) throw new AuthError('Email or password is incorrect');
     await attempt.succeeded();
     await this.db.query('UPDATE users SET last_login_at = now() WHERE workspace_id = $1 AND id = $2', [row.workspace_id, row.id]);
@@ -111,7 +112,7 @@ export class UserService {
       'DELETE FROM sessions WHERE workspace_id = $1 AND user_id = $2 AND (expires_at < now() OR revoked_at IS NOT NULL)',
       [user.workspaceId, user.id],
     );
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<RowOf<typeof toSession>>(
       `INSERT INTO sessions (workspace_id, id, user_id, token_hash, csrf_token, expires_at)
        VALUES ($1, $2, $3, $4, $5, now() + make_interval(days => $6)) RETURNING *`,
       [user.workspaceId, newId(), user.id, hashToken(token), randomBytes(32).toString('base64url'), SESSION_DAYS],
@@ -121,7 +122,7 @@ export class UserService {
 
   /** The live session of a cookie's token and its user. */
   async lookupSession(token: string): Promise<{ session: Session; user: User }> {
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<UserRow & { session_id: string; csrf_token: string; session_created_at: Date; expires_at: Date }>(
       `SELECT ${USER_COLUMNS}, s.id AS session_id, s.csrf_token, s.created_at AS session_created_at, s.expires_at
        FROM sessions s JOIN users u ON u.workspace_id = s.workspace_id AND u.id = s.user_id
        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
@@ -134,11 +135,11 @@ export class UserService {
       user,
       session: {
         workspaceId: user.workspaceId,
-        id: r.session_id as string,
+        id: r.session_id,
         userId: user.id,
-        csrfToken: r.csrf_token as string,
-        createdAt: r.session_created_at as Date,
-        expiresAt: r.expires_at as Date,
+        csrfToken: r.csrf_token,
+        createdAt: r.session_created_at,
+        expiresAt: r.expires_at,
       },
     };
   }
@@ -160,25 +161,7 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, at: (string | num
   return result.data;
 }
 
-export function toUser(r: Record<string, unknown>): User {
-  return {
-    workspaceId: r.workspace_id as string,
-    id: r.id as string,
-    email: r.email as string,
-    name: (r.name as string | null) ?? null,
-    role: r.role as Role,
-    createdAt: r.created_at as Date,
-    lastLoginAt: (r.last_login_at as Date | null) ?? null,
-  };
-}
+export const toUser = camelRow<User>()('workspace_id id email name role created_at last_login_at');
+export type UserRow = RowOf<typeof toUser>;
 
-function toSession(r: Record<string, unknown>): Session {
-  return {
-    workspaceId: r.workspace_id as string,
-    id: r.id as string,
-    userId: r.user_id as string,
-    csrfToken: r.csrf_token as string,
-    createdAt: r.created_at as Date,
-    expiresAt: r.expires_at as Date,
-  };
-}
+const toSession = camelRow<Session>()('workspace_id id user_id csrf_token created_at expires_at');

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { ConflictError, KizunaError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import { ROLES, toUser, userInput, type Role, type User, type UserService } from './service.ts';
+import { camelRow, type RowOf } from '../../kernel/rowMapper.ts';
+import { ROLES, toUser, userInput, type Role, type User, type UserRow, type UserService } from './service.ts';
 
 /** An invitation link works for a week. */
 const INVITATION_DAYS = 7;
@@ -42,11 +43,11 @@ export class TeamService {
 
   async list(workspaceId: string): Promise<{ users: User[]; invitations: Invitation[] }> {
     const [users, invitations] = await Promise.all([
-      this.db.query(
+      this.db.query<UserRow>(
         `SELECT workspace_id, id, email, name, role, created_at, last_login_at FROM users WHERE workspace_id = $1 ORDER BY lower(email)`,
         [workspaceId],
       ),
-      this.db.query(
+      this.db.query<InvitationRow>(
         `SELECT id, email, name, role, created_at, expires_at FROM user_invitations
          WHERE workspace_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now() ORDER BY created_at DESC`,
         [workspaceId],
@@ -66,7 +67,7 @@ export class TeamService {
         [workspaceId, i.email],
       );
       return (
-        await tx.query(
+        await tx.query<InvitationRow>(
           `INSERT INTO user_invitations (workspace_id, id, email, name, role, token_hash, invited_by, expires_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(days => $8)) RETURNING *`,
           [workspaceId, newId(), i.email, i.name ?? null, i.role, hashToken(token), invitedBy, INVITATION_DAYS],
@@ -86,14 +87,14 @@ export class TeamService {
 
   /** What the invitation page shows before the person chooses a password. */
   async invitation(token: string, q: Queryable = this.db): Promise<Invitation & { workspaceId: string; workspaceName: string }> {
-    const { rows } = await q.query(
+    const { rows } = await q.query<InvitationRow & { workspace_id: string; workspace_name: string }>(
       `SELECT i.*, w.name AS workspace_name FROM user_invitations i JOIN workspaces w ON w.id = i.workspace_id
        WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > now()`,
       [hashToken(token)],
     );
     const r = rows[0];
     if (!r) throw invalidInvitation();
-    return { ...toInvitation(r), workspaceId: r.workspace_id as string, workspaceName: r.workspace_name as string };
+    return { ...toInvitation(r), workspaceId: r.workspace_id, workspaceName: r.workspace_name };
   }
 
   /** Creates the invited user with the password they chose; the link then stops working. */
@@ -123,7 +124,7 @@ export class TeamService {
     return this.db.tx(async (tx) => {
       const target = await lockForAdminChange(tx, workspaceId, userId, parsed !== 'admin');
       if (target.role === parsed) return target;
-      const { rows } = await tx.query(
+      const { rows } = await tx.query<UserRow>(
         'UPDATE users SET role = $3 WHERE workspace_id = $1 AND id = $2 RETURNING workspace_id, id, email, name, role, created_at, last_login_at',
         [workspaceId, userId, parsed],
       );
@@ -145,7 +146,7 @@ export class TeamService {
  * Returns the target as it is now.
  */
 async function lockForAdminChange(tx: Queryable, workspaceId: string, userId: string, losesAdmin: boolean): Promise<User> {
-  const { rows } = await tx.query(
+  const { rows } = await tx.query<UserRow>(
     `SELECT workspace_id, id, email, name, role, created_at, last_login_at FROM users
      WHERE workspace_id = $1 AND (role = 'admin' OR id = $2) ORDER BY id FOR UPDATE`,
     [workspaceId, userId],
@@ -170,13 +171,5 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, message: string, 
   return result.data;
 }
 
-function toInvitation(r: Record<string, unknown>): Invitation {
-  return {
-    id: r.id as string,
-    email: r.email as string,
-    name: (r.name as string | null) ?? null,
-    role: r.role as Role,
-    createdAt: r.created_at as Date,
-    expiresAt: r.expires_at as Date,
-  };
-}
+const toInvitation = camelRow<Invitation>()('id email name role created_at expires_at');
+type InvitationRow = RowOf<typeof toInvitation>;

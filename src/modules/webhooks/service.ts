@@ -4,6 +4,7 @@ import { outboundRequest } from '../../kernel/outboundHttp.ts';
 import { OutboundRefusedError } from '../../kernel/outboundUrl.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
+import { camelRow, type RowOf } from '../../kernel/rowMapper.ts';
 import type { JobService } from '../jobs/index.ts';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, newSecret, sign } from './signature.ts';
 import { webhookInput, type Delivery, type Webhook, type WebhookEvent, type WebhookInput } from './types.ts';
@@ -111,7 +112,7 @@ export class WebhookService {
   async deliveries(workspaceId: string, webhookId: string, limit = 50): Promise<Delivery[]> {
     const { rowCount } = await this.db.query('SELECT 1 FROM webhooks WHERE workspace_id = $1 AND id = $2', [workspaceId, webhookId]);
     if (!rowCount) throw new NotFoundError(`webhook ${webhookId} not found`);
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<RowOf<typeof toDelivery>>(
       'SELECT * FROM webhook_deliveries WHERE workspace_id = $1 AND webhook_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3',
       [workspaceId, webhookId, limit],
     );
@@ -247,17 +248,4 @@ function toWebhook(r: Record<string, unknown>): Webhook {
   };
 }
 
-function toDelivery(r: Record<string, unknown>): Delivery {
-  return {
-    id: r.id as string,
-    webhookId: r.webhook_id as string,
-    eventType: r.event_type as string,
-    status: r.status as Delivery['status'],
-    attempts: r.attempts as number,
-    nextAttemptAt: r.next_attempt_at as Date,
-    lastStatus: (r.last_status as number | null) ?? null,
-    lastError: (r.last_error as string | null) ?? null,
-    createdAt: r.created_at as Date,
-    deliveredAt: (r.delivered_at as Date | null) ?? null,
-  };
-}
+const toDelivery = camelRow<Delivery>()('id webhook_id event_type status attempts next_attempt_at last_status last_error created_at delivered_at');

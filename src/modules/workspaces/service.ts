@@ -4,6 +4,7 @@ import { timeZone } from '../../lib/timeZone.ts';
 import { AuthError, NotFoundError } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
+import { camelRow, type RowOf } from '../../kernel/rowMapper.ts';
 import { SCOPES, type KeyPrincipal, type Scope } from '../../kernel/access.ts';
 import { IdempotencyKeys } from './idempotencyKeys.ts';
 
@@ -68,20 +69,20 @@ export class WorkspaceService {
 
   /** `q`: a caller's transaction, when it must not wait for a second connection of the pool. */
   async get(id: string, q: Queryable = this.db): Promise<Workspace> {
-    const { rows } = await q.query<Record<string, unknown>>('SELECT * FROM workspaces WHERE id = $1', [id]);
+    const { rows } = await q.query<RowOf<typeof toWorkspace>>('SELECT * FROM workspaces WHERE id = $1', [id]);
     if (!rows[0]) throw new NotFoundError(`workspace ${id} not found`);
     return toWorkspace(rows[0]);
   }
 
   async list(): Promise<Workspace[]> {
-    const { rows } = await this.db.query<Record<string, unknown>>('SELECT * FROM workspaces ORDER BY created_at');
+    const { rows } = await this.db.query<RowOf<typeof toWorkspace>>('SELECT * FROM workspaces ORDER BY created_at');
     return rows.map(toWorkspace);
   }
 
   async createApiKey(workspaceId: string, input: { name: string; scopes: Scope[] }): Promise<{ info: ApiKeyInfo; key: string }> {
     const key = `kz_${randomBytes(32).toString('base64url')}`;
     const id = newId();
-    const { rows } = await this.db.query<Record<string, unknown>>(
+    const { rows } = await this.db.query<RowOf<typeof toKeyInfo>>(
       `INSERT INTO api_keys (workspace_id, id, name, prefix, key_hash, scopes)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
       [workspaceId, id, input.name, key.slice(0, 10), hashKey(key), input.scopes],
@@ -90,7 +91,7 @@ export class WorkspaceService {
   }
 
   async listApiKeys(workspaceId: string): Promise<ApiKeyInfo[]> {
-    const { rows } = await this.db.query<Record<string, unknown>>(
+    const { rows } = await this.db.query<RowOf<typeof toKeyInfo>>(
       'SELECT * FROM api_keys WHERE workspace_id = $1 ORDER BY created_at',
       [workspaceId],
     );
@@ -124,25 +125,6 @@ export class WorkspaceService {
   }
 }
 
-function toWorkspace(r: Record<string, unknown>): Workspace {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    currency: r.currency as string,
-    timeZone: r.time_zone as string,
-    locale: r.locale as string,
-    createdAt: r.created_at as Date,
-  };
-}
+const toWorkspace = camelRow<Workspace>()('id name currency time_zone locale created_at');
 
-function toKeyInfo(r: Record<string, unknown>): ApiKeyInfo {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    prefix: r.prefix as string,
-    scopes: r.scopes as Scope[],
-    createdAt: r.created_at as Date,
-    lastUsedAt: (r.last_used_at as Date | null) ?? null,
-    revokedAt: (r.revoked_at as Date | null) ?? null,
-  };
-}
+const toKeyInfo = camelRow<ApiKeyInfo>()('id name prefix scopes created_at last_used_at revoked_at');
