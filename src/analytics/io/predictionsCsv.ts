@@ -48,6 +48,8 @@ const NUMBER_ROOM = 32;
 export const ROWS_PER_CHUNK = 1 << 15;
 /** Share of the rows this thread formats when a helper takes the rest: this thread also writes the whole file. */
 const OWN_SHARE = 0.47;
+/** Doubles per pattern in RowFormatter's table: 7 used, 8 a cache line. */
+const PATTERN_STRIDE = 8;
 
 /**
  * Formats rows, each pattern's ",expected,p_alive" once, when its first row comes, and copied into
@@ -58,25 +60,26 @@ const OWN_SHARE = 0.47;
  */
 export class RowFormatter {
   private readonly pool: Uint8Array;
-  /** Pattern → its text in the pool from textStart (−1 before its first row), values up to textMid, then the first row's value and CLV up to textEnd. */
-  private readonly textStart: Int32Array;
-  private readonly textMid: Uint32Array;
-  private readonly textEnd: Uint32Array;
-  private readonly firstValue: Float64Array;
-  private readonly firstClv: Float64Array;
   private poolEnd = 0;
+  /**
+   * Per pattern, side by side (one cache line: patterns come in random order, so each separate
+   * array would cost a cache miss per row): expected, P(alive), where its text starts in the pool
+   * (−1 before its first row), where its values' text ends, where the first row's expected value
+   * and CLV end, and those two values.
+   */
+  private readonly pattern: Float64Array;
   private readonly scratch = new Uint8Array(24);
 
   constructor(private readonly r: PredictionRows) {
     const n = r.expected.length;
-    const clv = r.clv !== undefined;
     // untouched pages of the pool cost address space only: it is sized for every pattern, filled with those met
-    this.pool = new Uint8Array(n * ((clv ? 4 : 2) * NUMBER_ROOM + 4));
-    this.textStart = new Int32Array(n).fill(-1);
-    this.textMid = new Uint32Array(n);
-    this.textEnd = new Uint32Array(n);
-    this.firstValue = new Float64Array(clv ? n : 0);
-    this.firstClv = new Float64Array(clv ? n : 0);
+    this.pool = new Uint8Array(n * ((r.clv ? 4 : 2) * NUMBER_ROOM + 4));
+    this.pattern = new Float64Array(PATTERN_STRIDE * n);
+    for (let k = 0; k < n; k++) {
+      this.pattern[PATTERN_STRIDE * k] = r.expected[k];
+      this.pattern[PATTERN_STRIDE * k + 1] = r.pAlive[k];
+      this.pattern[PATTERN_STRIDE * k + 2] = -1;
+    }
   }
 
   /**
@@ -86,51 +89,52 @@ export class RowFormatter {
    */
   format(from: number, to: number, into?: Uint8Array): Uint8Array {
     const { bytes, start, end, short, patternOf, expectedValue, clv } = this.r;
-    const { pool, textStart, textMid, textEnd, firstValue, firstClv, scratch } = this;
+    const { pool, pattern, scratch } = this;
     const size = rowsBound(this.r, from, to);
     const out = into && into.length >= size ? into : new Uint8Array(size);
     let pos = 0;
     for (let i = from; i < to; i++) {
-      const k = patternOf[i];
+      const at = PATTERN_STRIDE * patternOf[i];
       const recordEnd = end[i];
       for (let j = start[i]; j < recordEnd; j++) out[pos++] = bytes[j];
       for (let c = short[i]; c > 0; c--) out[pos++] = COMMA;
-      if (textStart[k] < 0) this.addPattern(k, i);
-      const sameValues = clv === undefined || (expectedValue![i] === firstValue[k] && clv[i] === firstClv[k]);
-      const textTo = sameValues ? textEnd[k] : textMid[k];
-      for (let j = textStart[k]; j < textTo; j++) out[pos++] = pool[j];
-      if (!sameValues) {
+      const textStart = pattern[at + 2];
+      if (textStart < 0) {
+        // its first row: formatted here, then kept for its later rows
+        const rowText = pos;
+        out[pos++] = COMMA;
+        pos = formatNumber(pattern[at], out, pos, scratch);
+        out[pos++] = COMMA;
+        pos = formatNumber(pattern[at + 1], out, pos, scratch);
+        const mid = pos;
+        if (clv) {
+          out[pos++] = COMMA;
+          pos = formatNumber(expectedValue![i], out, pos, scratch);
+          out[pos++] = COMMA;
+          pos = formatNumber(clv[i], out, pos, scratch);
+          pattern[at + 5] = expectedValue![i];
+          pattern[at + 6] = clv[i];
+        }
+        let p = this.poolEnd;
+        pattern[at + 2] = p;
+        pattern[at + 3] = p + mid - rowText;
+        pattern[at + 4] = p + pos - rowText;
+        for (let j = rowText; j < pos; j++) pool[p++] = out[j];
+        this.poolEnd = p;
+      } else if (clv === undefined || (expectedValue![i] === pattern[at + 5] && clv[i] === pattern[at + 6])) {
+        const textEnd = pattern[at + 4];
+        for (let j = textStart; j < textEnd; j++) out[pos++] = pool[j];
+      } else {
+        const textEnd = pattern[at + 3];
+        for (let j = textStart; j < textEnd; j++) out[pos++] = pool[j];
         out[pos++] = COMMA;
         pos = formatNumber(expectedValue![i], out, pos, scratch);
         out[pos++] = COMMA;
-        pos = formatNumber(clv![i], out, pos, scratch);
+        pos = formatNumber(clv[i], out, pos, scratch);
       }
       out[pos++] = LF;
     }
     return out.subarray(0, pos);
-  }
-
-  /** Pattern k's text, from its first row i. */
-  private addPattern(k: number, i: number): void {
-    const { pool, scratch } = this;
-    const { expected, pAlive, expectedValue, clv } = this.r;
-    let pos = this.poolEnd;
-    this.textStart[k] = pos;
-    pool[pos++] = COMMA;
-    pos = formatNumber(expected[k], pool, pos, scratch);
-    pool[pos++] = COMMA;
-    pos = formatNumber(pAlive[k], pool, pos, scratch);
-    this.textMid[k] = pos;
-    if (clv) {
-      this.firstValue[k] = expectedValue![i];
-      this.firstClv[k] = clv[i];
-      pool[pos++] = COMMA;
-      pos = formatNumber(expectedValue![i], pool, pos, scratch);
-      pool[pos++] = COMMA;
-      pos = formatNumber(clv[i], pool, pos, scratch);
-    }
-    this.textEnd[k] = pos;
-    this.poolEnd = pos;
   }
 }
 
