@@ -16,7 +16,7 @@ import { PROJECT_ROOT } from '../kernel/projectRoot.ts';
 export type ClvTask =
   | { task: 'scanChunks'; job: ChunkJob }
   | { task: 'fitSpend'; frequency: Float64Array; monetaryValue: Float64Array }
-  | { task: 'formatRows'; rows: PredictionRows; into: Uint8Array };
+  | { task: 'formatRows'; rows: PredictionRows };
 
 /** Inputs smaller than this (bytes) are done on one thread: starting a worker costs more than it saves. */
 export const HELPER_MIN_INPUT_BYTES = 4 << 20;
@@ -70,9 +70,10 @@ export class ClvHelper {
     return this.run({ task: 'fitSpend', frequency, monetaryValue });
   }
 
-  /** The rows' text, in `into` when it is large enough (it is transferred there and back). */
-  formatRows(rows: PredictionRows, into: Uint8Array): Promise<Uint8Array> {
-    return this.run({ task: 'formatRows', rows, into }, [rows.bytes.buffer as ArrayBuffer, into.buffer as ArrayBuffer]);
+  /** The text of rows made by sliceRows, whose own arrays are moved there (not copied); the text comes back the same way. */
+  formatRows(rows: PredictionRows): Promise<Uint8Array> {
+    const own = [rows.bytes, rows.start, rows.end, rows.short, rows.patternOf, rows.expectedValue, rows.clv];
+    return this.run({ task: 'formatRows', rows }, own.flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])));
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,12 @@
 /**
  * The helper thread of `kizuna predict` on large inputs (clvThreads.ts starts it): scans chunks of
  * the input while the main thread scans the others, fits the
- * Gamma-Gamma spend model (estimates only: predict needs no standard errors) while the main thread fits the purchase model, then formats every other
- * chunk of output rows. Each message is one task; each answer is { ok } or { error }.
+ * Gamma-Gamma spend model (estimates only: predict needs no standard errors) while the main thread fits the purchase model, then formats the last part
+ * of the output rows. Each message is one task; each answer is { ok } or { error }.
  */
 import { parentPort } from 'node:worker_threads';
 import { fitGammaGamma } from '../analytics/models/gammagamma.ts';
-import { formatPredictionRows } from '../analytics/io/predictionsCsv.ts';
+import { RowFormatter } from '../analytics/io/predictionsCsv.ts';
 import { claimChunks } from '../analytics/io/csvChunks.ts';
 import type { ClvTask } from './clvThreads.ts';
 
@@ -18,7 +18,7 @@ port.on('message', (task: ClvTask) => {
     } else if (task.task === 'fitSpend') {
       port.postMessage({ ok: fitGammaGamma({ frequency: task.frequency, monetaryValue: task.monetaryValue }, { standardErrors: false }) });
     } else {
-      const text = formatPredictionRows(task.rows, 0, task.rows.start.length, task.into);
+      const text = new RowFormatter(task.rows).format(0, task.rows.start.length);
       port.postMessage({ ok: text }, [text.buffer as ArrayBuffer]);
     }
   } catch (err) {

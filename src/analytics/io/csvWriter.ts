@@ -10,6 +10,8 @@ import { ValidationError } from '../../kernel/errors.ts';
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 const DIGITS = 12;
 const LIMIT = POW10[DIGITS];
+/** The characters of 00 … 99, two per number. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
 
 /** A cell as CSV text: quoted when it holds a comma, a quote or a line break (as csv-stringify does). */
 export function csvCell(text: string): string {
@@ -161,33 +163,37 @@ export function formatNumber(v: number, out: Uint8Array, pos: number, scratch: U
   }
   let hi = Math.floor(m / 1e6) | 0;
   let lo = (m - hi * 1e6) | 0;
-  const d = scratch;
-  for (let i = 11; i >= 6; i--) {
-    const q = (lo / 10) | 0;
-    d[i] = lo - q * 10;
+  const d = scratch; // the 12 digits' characters, two at a time
+  for (let i = 10; i >= 6; i -= 2) {
+    const q = (lo / 100) | 0;
+    const pair = 2 * (lo - q * 100);
+    d[i] = DIGIT_PAIRS[pair];
+    d[i + 1] = DIGIT_PAIRS[pair + 1];
     lo = q;
   }
-  for (let i = 5; i >= 0; i--) {
-    const q = (hi / 10) | 0;
-    d[i] = hi - q * 10;
+  for (let i = 4; i >= 0; i -= 2) {
+    const q = (hi / 100) | 0;
+    const pair = 2 * (hi - q * 100);
+    d[i] = DIGIT_PAIRS[pair];
+    d[i + 1] = DIGIT_PAIRS[pair + 1];
     hi = q;
   }
   const intDigits = DIGITS - k;
   let last = DIGITS; // digits written, after dropping the fraction's trailing zeros
-  while (last > Math.max(intDigits, 0) && d[last - 1] === 0) last--;
+  while (last > Math.max(intDigits, 0) && d[last - 1] === 48) last--;
   if (intDigits <= 0) {
     out[pos++] = 48;
     out[pos++] = 46;
     for (let i = intDigits; i < 0; i++) out[pos++] = 48;
-    for (let i = 0; i < last; i++) out[pos++] = 48 + d[i];
+    for (let i = 0; i < last; i++) out[pos++] = d[i];
     return pos;
   }
   const whole = Math.min(intDigits, DIGITS);
-  for (let i = 0; i < whole; i++) out[pos++] = 48 + d[i];
+  for (let i = 0; i < whole; i++) out[pos++] = d[i];
   for (let i = DIGITS; i < intDigits; i++) out[pos++] = 48;
   if (last > intDigits) {
     out[pos++] = 46;
-    for (let i = intDigits; i < last; i++) out[pos++] = 48 + d[i];
+    for (let i = intDigits; i < last; i++) out[pos++] = d[i];
   }
   return pos;
 }

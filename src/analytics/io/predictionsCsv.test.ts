@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSummaryCsv } from './summaryCsv.ts';
-import { patternsWithOneValue, writePredictionsCsv } from './predictionsCsv.ts';
+import { writePredictionsCsv } from './predictionsCsv.ts';
 
 test('each input record is copied unchanged, cut or padded to the header, then its pattern and row values', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kizuna-pred-'));
@@ -55,8 +55,6 @@ test('a pattern whose rows share one expected value and CLV is formatted once, w
         'd,2,3,10,0.666666666667,0.25,20.5,5\n' +
         'e,0,0,9,0.1,1,35.5,0.333333333333\n',
     );
-    const shared = patternsWithOneValue(2, columns.patternOf, columns.value.expectedValue, columns.value.clv);
-    assert.deepEqual([...shared], [1, 0]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,12 +2,9 @@
  * The prediction CSV of `kizuna predict`: each input record copied unchanged (cut or padded to the
  * header's width) followed by expected_purchases, p_alive and, with CLV, expected_avg_value and clv.
  * Expected purchases and P(alive) depend only on the customer's (x, t_x, T) pattern, so they are
- * formatted once per pattern and copied into every row that shares it; so are expected_avg_value and
- * clv when every row of a pattern has the same (always so for customers with no repeat purchase,
- * whose Gamma-Gamma mean is the population's). Rows are formatted in
- * chunks into a buffer reused from chunk to chunk (fresh memory costs a page fault per 4 KB, which
- * was most of the writing); with a helper thread every other chunk is formatted there, into a
- * second buffer that travels back and forth, while this thread does the one before it.
+ * formatted once per pattern, at its first row, and copied into every later row of it (RowFormatter).
+ * Rows are formatted in chunks into a buffer reused from chunk to chunk (fresh memory costs a page
+ * fault per 4 KB); with a helper thread the last part of the file is formatted there at the same time.
  */
 import type { CsvRecords } from './summaryCsv.ts';
 import { CsvFileWriter, csvCell, formatNumber } from './csvWriter.ts';
@@ -24,8 +21,7 @@ export interface PredictionColumns {
 
 /**
  * What formatting rows needs, as plain typed arrays (so a slice can be posted to a worker thread):
- * record i is bytes[start[i], end[i]) lacking short[i] cells; its pattern's text is
- * pool[offset[k], offset[k+1]) for k = patternOf[i].
+ * record i is bytes[start[i], end[i]) lacking short[i] cells; its pattern is k = patternOf[i].
  */
 export interface PredictionRows {
   bytes: Uint8Array;
@@ -33,130 +29,122 @@ export interface PredictionRows {
   end: Uint32Array;
   short: Uint16Array;
   patternOf: Uint32Array;
-  pool: Uint8Array;
-  offset: Uint32Array;
-  /** Per pattern: 1 when its text already holds expected_avg_value and clv (the same for all its rows). */
-  whole?: Uint8Array;
+  /** Per pattern. */
+  expected: Float64Array;
+  pAlive: Float64Array;
+  /** Per row, with --clv. */
   expectedValue?: Float64Array;
   clv?: Float64Array;
 }
 
-/**
- * Formats rows on another thread (clvWorker.ts) into `into` when it is large enough (transferred
- * there and back); resolves to the rows' text, a view of that buffer.
- */
-export type FormatElsewhere = (rows: PredictionRows, into: Uint8Array) => Promise<Uint8Array>;
+/** Formats rows on another thread (clvWorker.ts); resolves to their text. */
+export type FormatElsewhere = (rows: PredictionRows) => Promise<Uint8Array>;
 
 const COMMA = 44;
 const LF = 10;
 /** Room for one number: formatNumber writes at most 24 bytes. */
 const NUMBER_ROOM = 32;
-/** Rows per chunk: bounds the buffers (about 2 MB per chunk for typical summaries, so they stay in cache). */
+/** Rows per chunk: bounds the reused buffer (about 2 MB per chunk for typical summaries, so it stays in cache). */
 export const ROWS_PER_CHUNK = 1 << 15;
+/** Share of the rows this thread formats when a helper takes the rest: this thread also writes the whole file. */
+const OWN_SHARE = 0.47;
+/** Doubles per pattern in RowFormatter's table: 7 used, 8 a cache line. */
+const PATTERN_STRIDE = 8;
 
 /**
- * Patterns of two or more rows that all have the same expected value and CLV (exactly): 1, else 0.
- * Their rows then copy those two numbers' text too instead of formatting them again.
+ * Formats rows, each pattern's ",expected,p_alive" once, when its first row comes, and copied into
+ * every later row of it; so are that first row's ",expected_avg_value,clv" into later rows with
+ * the same two values (always so for customers with no repeat purchase, whose Gamma-Gamma mean is
+ * the population's). The text is the same as formatting every row on its own, whichever rows a
+ * formatter is given, so threads can each take a part of the file.
  */
-export function patternsWithOneValue(patterns: number, patternOf: Uint32Array, expectedValue: Float64Array, clv: Float64Array): Uint8Array {
-  const first = new Int32Array(patterns).fill(-1); // first row of each pattern; -2 once rows differ
-  const whole = new Uint8Array(patterns);
-  for (let i = 0; i < patternOf.length; i++) {
-    const k = patternOf[i];
-    const f = first[k];
-    if (f === -1) first[k] = i;
-    else if (f >= 0) {
-      if (expectedValue[i] === expectedValue[f] && clv[i] === clv[f]) whole[k] = 1;
-      else {
-        first[k] = -2;
-        whole[k] = 0;
+export class RowFormatter {
+  private readonly pool: Uint8Array;
+  private poolEnd = 0;
+  /**
+   * Per pattern, side by side (one cache line: patterns come in random order, so each separate
+   * array would cost a cache miss per row): expected, P(alive), where its text starts in the pool
+   * (−1 before its first row), where its values' text ends, where the first row's expected value
+   * and CLV end, and those two values.
+   */
+  private readonly pattern: Float64Array;
+  private readonly scratch = new Uint8Array(24);
+
+  constructor(private readonly r: PredictionRows) {
+    const n = r.expected.length;
+    // untouched pages of the pool cost address space only: it is sized for every pattern, filled with those met
+    this.pool = new Uint8Array(n * ((r.clv ? 4 : 2) * NUMBER_ROOM + 4));
+    this.pattern = new Float64Array(PATTERN_STRIDE * n);
+    for (let k = 0; k < n; k++) {
+      this.pattern[PATTERN_STRIDE * k] = r.expected[k];
+      this.pattern[PATTERN_STRIDE * k + 1] = r.pAlive[k];
+      this.pattern[PATTERN_STRIDE * k + 2] = -1;
+    }
+  }
+
+  /**
+   * The text of rows [from, to), written at the start of `into` when it has room for them (else of
+   * a new buffer); returns a view of the text. The buffer is never from Node's shared pool, so it
+   * can be transferred between threads.
+   */
+  format(from: number, to: number, into?: Uint8Array): Uint8Array {
+    const { bytes, start, end, short, patternOf, expectedValue, clv } = this.r;
+    const { pool, pattern, scratch } = this;
+    const size = rowsBound(this.r, from, to);
+    const out = into && into.length >= size ? into : new Uint8Array(size);
+    let pos = 0;
+    for (let i = from; i < to; i++) {
+      const at = PATTERN_STRIDE * patternOf[i];
+      const recordEnd = end[i];
+      for (let j = start[i]; j < recordEnd; j++) out[pos++] = bytes[j];
+      for (let c = short[i]; c > 0; c--) out[pos++] = COMMA;
+      const textStart = pattern[at + 2];
+      if (textStart < 0) {
+        // its first row: formatted here, then kept for its later rows
+        const rowText = pos;
+        out[pos++] = COMMA;
+        pos = formatNumber(pattern[at], out, pos, scratch);
+        out[pos++] = COMMA;
+        pos = formatNumber(pattern[at + 1], out, pos, scratch);
+        const mid = pos;
+        if (clv) {
+          out[pos++] = COMMA;
+          pos = formatNumber(expectedValue![i], out, pos, scratch);
+          out[pos++] = COMMA;
+          pos = formatNumber(clv[i], out, pos, scratch);
+          pattern[at + 5] = expectedValue![i];
+          pattern[at + 6] = clv[i];
+        }
+        let p = this.poolEnd;
+        pattern[at + 2] = p;
+        pattern[at + 3] = p + mid - rowText;
+        pattern[at + 4] = p + pos - rowText;
+        for (let j = rowText; j < pos; j++) pool[p++] = out[j];
+        this.poolEnd = p;
+      } else if (clv === undefined || (expectedValue![i] === pattern[at + 5] && clv[i] === pattern[at + 6])) {
+        const textEnd = pattern[at + 4];
+        for (let j = textStart; j < textEnd; j++) out[pos++] = pool[j];
+      } else {
+        const textEnd = pattern[at + 3];
+        for (let j = textStart; j < textEnd; j++) out[pos++] = pool[j];
+        out[pos++] = COMMA;
+        pos = formatNumber(expectedValue![i], out, pos, scratch);
+        out[pos++] = COMMA;
+        pos = formatNumber(clv[i], out, pos, scratch);
       }
+      out[pos++] = LF;
     }
+    return out.subarray(0, pos);
   }
-  return whole;
-}
-
-/**
- * ",expected,p_alive" of every pattern, back to back; text of pattern k is pool[offset[k], offset[k+1]).
- * With `value`, patterns whose rows share one expected value and CLV get ",expected_avg_value,clv" too (`whole`).
- */
-export function formatPatterns(
-  expected: Float64Array,
-  pAlive: Float64Array,
-  value?: { patternOf: Uint32Array; expectedValue: Float64Array; clv: Float64Array },
-): { pool: Uint8Array; offset: Uint32Array; whole?: Uint8Array } {
-  const n = expected.length;
-  const whole = value && patternsWithOneValue(n, value.patternOf, value.expectedValue, value.clv);
-  const firstRow = new Uint32Array(whole ? n : 0);
-  if (whole) for (let i = value.patternOf.length - 1; i >= 0; i--) firstRow[value.patternOf[i]] = i;
-  const pool = Buffer.allocUnsafe(n * ((whole ? 4 : 2) * NUMBER_ROOM + 4) + 1);
-  const offset = new Uint32Array(n + 1);
-  const scratch = new Uint8Array(24);
-  let pos = 0;
-  for (let k = 0; k < n; k++) {
-    offset[k] = pos;
-    pool[pos++] = COMMA;
-    pos = formatNumber(expected[k], pool, pos, scratch);
-    pool[pos++] = COMMA;
-    pos = formatNumber(pAlive[k], pool, pos, scratch);
-    if (whole && whole[k]) {
-      pool[pos++] = COMMA;
-      pos = formatNumber(value.expectedValue[firstRow[k]], pool, pos, scratch);
-      pool[pos++] = COMMA;
-      pos = formatNumber(value.clv[firstRow[k]], pool, pos, scratch);
-    }
-  }
-  offset[n] = pos;
-  // shared memory: every chunk posted to a helper thread refers to the same pool without copying it
-  const shared = new Uint8Array(new SharedArrayBuffer(pos));
-  shared.set(pool.subarray(0, pos));
-  const sharedOffset = new Uint32Array(new SharedArrayBuffer(offset.byteLength));
-  sharedOffset.set(offset);
-  if (!whole) return { pool: shared, offset: sharedOffset };
-  const sharedWhole = new Uint8Array(new SharedArrayBuffer(n));
-  sharedWhole.set(whole);
-  return { pool: shared, offset: sharedOffset, whole: sharedWhole };
 }
 
 /** Bytes that rows [from, to) take at most. */
 function rowsBound(r: PredictionRows, from: number, to: number): number {
-  const { start, end, short, patternOf, offset, clv } = r;
-  const perRow = 1 + (clv ? 2 * (NUMBER_ROOM + 1) : 0);
+  const { start, end, short } = r;
+  const perRow = 1 + (r.clv ? 4 : 2) * (NUMBER_ROOM + 1);
   let size = 0;
-  for (let i = from; i < to; i++) {
-    const k = patternOf[i];
-    size += end[i] - start[i] + short[i] + offset[k + 1] - offset[k] + perRow;
-  }
+  for (let i = from; i < to; i++) size += end[i] - start[i] + short[i] + perRow;
   return size;
-}
-
-/**
- * The text of rows [from, to), written at the start of `into` when it has room for them (else of
- * a new buffer); returns a view of the text. The buffer is never from Node's shared pool, so it
- * can be transferred between threads.
- */
-export function formatPredictionRows(r: PredictionRows, from: number, to: number, into?: Uint8Array): Uint8Array {
-  const { bytes, start, end, short, patternOf, pool, offset, whole, expectedValue, clv } = r;
-  const size = rowsBound(r, from, to);
-  const out = into && into.length >= size ? into : new Uint8Array(size);
-  const scratch = new Uint8Array(24);
-  let pos = 0;
-  for (let i = from; i < to; i++) {
-    const k = patternOf[i];
-    const recordEnd = end[i];
-    for (let j = start[i]; j < recordEnd; j++) out[pos++] = bytes[j];
-    for (let c = short[i]; c > 0; c--) out[pos++] = COMMA;
-    const patternEnd = offset[k + 1];
-    for (let j = offset[k]; j < patternEnd; j++) out[pos++] = pool[j];
-    if (clv && !(whole && whole[k])) {
-      out[pos++] = COMMA;
-      pos = formatNumber(expectedValue![i], out, pos, scratch);
-      out[pos++] = COMMA;
-      pos = formatNumber(clv[i], out, pos, scratch);
-    }
-    out[pos++] = LF;
-  }
-  return out.subarray(0, pos);
 }
 
 /** Rows [from, to) as a self-contained PredictionRows (their record bytes copied and offsets rebased). */
@@ -173,9 +161,8 @@ export function sliceRows(r: PredictionRows, from: number, to: number): Predicti
     end: rebase(r.end),
     short: r.short.slice(from, to),
     patternOf: r.patternOf.slice(from, to),
-    pool: r.pool,
-    offset: r.offset,
-    whole: r.whole,
+    expected: r.expected,
+    pAlive: r.pAlive,
     expectedValue: r.expectedValue?.slice(from, to),
     clv: r.clv?.slice(from, to),
   };
@@ -183,49 +170,37 @@ export function sliceRows(r: PredictionRows, from: number, to: number): Predicti
 
 /**
  * Writes the prediction CSV; the file appears under its name only when complete. With `elsewhere`
- * (a helper thread), every second chunk of rows is formatted there in parallel.
+ * (a helper thread), the rows after the first OWN_SHARE are formatted there meanwhile, in one
+ * buffer written after this thread's chunks.
  */
 export async function writePredictionsCsv(path: string, records: CsvRecords, columns: PredictionColumns, elsewhere?: FormatElsewhere): Promise<void> {
   const out = new CsvFileWriter(path);
   try {
     const added = ['expected_purchases', 'p_alive', ...(columns.value ? ['expected_avg_value', 'clv'] : [])];
     out.text(`${[...records.header.map(csvCell), ...added].join(',')}\n`);
-    const { pool, offset, whole } = formatPatterns(
-      columns.expected,
-      columns.pAlive,
-      columns.value && { patternOf: columns.patternOf, expectedValue: columns.value.expectedValue, clv: columns.value.clv },
-    );
     const rows: PredictionRows = {
       bytes: records.bytes,
       start: records.start,
       end: records.end,
       short: records.short,
       patternOf: columns.patternOf,
-      pool,
-      offset,
-      whole,
+      expected: columns.expected,
+      pAlive: columns.pAlive,
       expectedValue: columns.value?.expectedValue,
       clv: columns.value?.clv,
     };
     const n = records.count;
-    let mine: Uint8Array | undefined;
-    let theirs: Uint8Array = new Uint8Array(0);
-    for (let from = 0; from < n; from += 2 * ROWS_PER_CHUNK) {
-      const mid = Math.min(from + ROWS_PER_CHUNK, n);
-      const to = Math.min(from + 2 * ROWS_PER_CHUNK, n);
-      const there = elsewhere && mid < to ? elsewhere(sliceRows(rows, mid, to), theirs) : undefined;
-      let text = formatPredictionRows(rows, from, mid, mine);
-      mine = new Uint8Array(text.buffer);
-      out.chunk(text);
-      if (there) {
-        text = await there;
-        theirs = new Uint8Array(text.buffer);
-      } else if (mid < to) {
-        text = formatPredictionRows(rows, mid, to, mine);
-        mine = new Uint8Array(text.buffer);
-      } else continue;
+    const split = elsewhere && n >= 2 * ROWS_PER_CHUNK ? Math.floor(n * OWN_SHARE) : n;
+    const theirs = split < n ? elsewhere!(sliceRows(rows, split, n)) : undefined;
+    theirs?.catch(() => {}); // awaited below; not an unhandled rejection if this thread fails first
+    const formatter = new RowFormatter(rows);
+    let buffer: Uint8Array | undefined;
+    for (let from = 0; from < split; from += ROWS_PER_CHUNK) {
+      const text = formatter.format(from, Math.min(from + ROWS_PER_CHUNK, split), buffer);
+      buffer = new Uint8Array(text.buffer);
       out.chunk(text);
     }
+    if (theirs) out.chunk(await theirs);
   } catch (err) {
     out.abort();
     throw err;

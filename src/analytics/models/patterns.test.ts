@@ -25,6 +25,22 @@ test('uniqueRows treats +0 and -0 alike and scales to many rows', () => {
   assert.equal(r.size, 7000);
 });
 
+test('uniqueRows of whole numbers (packed into one key) equals uniqueRows of the same rows taken value by value', () => {
+  const n = 50_000;
+  const x = Float64Array.from({ length: n }, (_, i) => (i * 7919) % 13);
+  const tx = Float64Array.from({ length: n }, (_, i) => (i * 104729) % 301);
+  const T = Float64Array.from({ length: n }, (_, i) => 300 + ((i * 31) % 5));
+  tx[3] = -0; // equal to 0
+  const whole = uniqueRows([x, tx, T]);
+  // one value beyond 2³² makes every row go the general way, value by value
+  const general = uniqueRows([Float64Array.from([...x, 2 ** 40]), Float64Array.from([...tx, 0]), Float64Array.from([...T, 0])]);
+  assert.equal(general.size, whole.size + 1);
+  assert.deepEqual(Array.from(general.index.subarray(0, n)), Array.from(whole.index));
+  assert.deepEqual(Array.from(general.first.subarray(0, whole.size)), Array.from(whole.first));
+  assert.ok(whole.size > 4096, 'the table grew');
+  assert.deepEqual(Array.from(uniqueValues([3, 0, -0, 3, 7]).index), [0, 1, 1, 0, 2]);
+});
+
 test('summaryProblem flags the inputs the models cannot take', () => {
   assert.equal(summaryProblem({ frequency: [1], recency: [2], T: [3] }), null);
   assert.match(summaryProblem({ frequency: [1], recency: [4], T: [3] })!, /<= T/);

@@ -65,6 +65,8 @@ export function uniqueRows(columns: readonly ArrayLike<number>[]): UniqueRows {
   const c2 = columns[2];
   const k = columns.length;
   if (k < 1 || k > 3) throw new RangeError('uniqueRows takes 1 to 3 columns');
+  const packed = packedRows(columns, n);
+  if (packed) return uniqueKeys(packed);
   let cap = 1 << 12;
   let mask = cap - 1;
   let table = new Int32Array(cap).fill(-1);
@@ -118,6 +120,87 @@ export function uniqueRows(columns: readonly ArrayLike<number>[]): UniqueRows {
         break;
       }
       slot = (slot + 1) & mask;
+    }
+  }
+  return { size, index, first: first.slice(0, size) };
+}
+
+/**
+ * Rows of whole numbers ≥ 0 (day counts, the common case) packed into one exact integer each
+ * (below 2⁵³), or null when a value is not such a number or they need more bits together.
+ */
+function packedRows(columns: readonly ArrayLike<number>[], n: number): Float64Array | null {
+  const scale: number[] = [];
+  let bits = 0;
+  for (const c of columns) {
+    let max = 0;
+    for (let i = 0; i < n; i++) {
+      const v = c[i];
+      if (!(v >= 0 && v <= 0xffffffff && Math.floor(v) === v)) return null;
+      if (v > max) max = v;
+    }
+    const b = max === 0 ? 1 : Math.floor(Math.log2(max)) + 1;
+    scale.push(2 ** b);
+    bits += b;
+  }
+  if (bits > 53) return null;
+  const keys = new Float64Array(n);
+  const [c0, c1, c2] = columns;
+  if (columns.length === 1) for (let i = 0; i < n; i++) keys[i] = c0[i] + 0; // + 0 turns −0 into 0
+  else if (columns.length === 2) for (let i = 0; i < n; i++) keys[i] = c0[i] * scale[1] + c1[i] + 0;
+  else for (let i = 0; i < n; i++) keys[i] = (c0[i] * scale[1] + c1[i]) * scale[2] + c2[i] + 0;
+  return keys;
+}
+
+/**
+ * uniqueRows of one column of packed keys: each slot holds its key and id side by side, so a
+ * lookup touches one cache line (the rows' patterns come in random order, each a likely miss).
+ */
+function uniqueKeys(keys: Float64Array): UniqueRows {
+  const n = keys.length;
+  let cap = 1 << 12;
+  let table = new Float64Array(2 * cap).fill(-1); // slot s: key at 2s (−1 when empty), id at 2s + 1
+  const index = new Uint32Array(n);
+  const first = new Uint32Array(n);
+  let size = 0;
+  const slotOf = (key: number, mask: number): number => {
+    let h = Math.imul((key >>> 0) ^ ((key / 0x100000000) | 0), 0x85ebca6b); // its low and high 32 bits (key < 2⁵³)
+    h ^= h >>> 15;
+    h = Math.imul(h, 0xc2b2ae35);
+    return (h ^ (h >>> 13)) & mask;
+  };
+  for (let i = 0; i < n; i++) {
+    const key = keys[i];
+    let slot = slotOf(key, cap - 1);
+    for (;;) {
+      const there = table[2 * slot];
+      if (there === key) {
+        index[i] = table[2 * slot + 1];
+        break;
+      }
+      if (there === -1) {
+        if (size === cap >> 1) {
+          // half full: double the table and re-place every key
+          const old = table;
+          cap *= 2;
+          table = new Float64Array(2 * cap).fill(-1);
+          for (let s = 0; s < old.length; s += 2) {
+            if (old[s] === -1) continue;
+            let t = slotOf(old[s], cap - 1);
+            while (table[2 * t] !== -1) t = (t + 1) & (cap - 1);
+            table[2 * t] = old[s];
+            table[2 * t + 1] = old[s + 1];
+          }
+          slot = slotOf(key, cap - 1);
+          while (table[2 * slot] !== -1) slot = (slot + 1) & (cap - 1);
+        }
+        table[2 * slot] = key;
+        table[2 * slot + 1] = size;
+        first[size] = i;
+        index[i] = size++;
+        break;
+      }
+      slot = (slot + 1) & (cap - 1);
     }
   }
   return { size, index, first: first.slice(0, size) };

@@ -137,7 +137,7 @@ async function predict(m: TransactionModel, opts: PredictOpts, settings: Predict
     opts.out,
     input.records,
     { patternOf: patterns.index, expected, pAlive: pred.pAlive, value },
-    helper && ((rows, into) => helper.formatRows(rows, into)),
+    helper && ((rows) => helper.formatRows(rows)),
   );
   phaseDone('write CSV');
   const n = patterns.index.length;
