@@ -11,9 +11,15 @@ const LIMIT = Number(process.env.KIZUNA_TEST_TIMES) || 20;
 /** @param {AsyncIterable<{ type: string, data: { nesting: number, file?: string, details?: { duration_ms?: number } } }>} source */
 export default async function* testTimes(source) {
   const byFile = new Map();
+  // An event's file is where its test was declared: a suite declared by a helper (describeEachDatabase)
+  // is counted for the test file of its own tests, whose events come just before its own.
+  let lastTestFile = '?';
   for await (const event of source) {
-    if ((event.type === 'test:pass' || event.type === 'test:fail') && event.data.nesting === 0) {
-      const file = event.data.file ?? '?';
+    if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
+    const declared = event.data.file ?? '?';
+    if (declared.endsWith('.test.ts')) lastTestFile = declared;
+    if (event.data.nesting === 0) {
+      const file = declared.endsWith('.test.ts') ? declared : lastTestFile;
       byFile.set(file, (byFile.get(file) ?? 0) + (event.data.details?.duration_ms ?? 0));
     }
   }
