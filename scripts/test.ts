@@ -37,8 +37,13 @@ const templates: Record<string, TestTemplate> = { [templateVariable('embedded')]
 if (process.env.DATABASE_URL) templates[templateVariable('external')] = await createTestTemplate(process.env.DATABASE_URL);
 const templateEnv = Object.fromEntries(Object.entries(templates).map(([variable, t]) => [variable, t.name]));
 
+// Naming a reporter replaces node's default one (spec on a terminal, TAP otherwise): kept first.
+const reporters = process.env.KIZUNA_TEST_TIMES
+  ? [`--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`, '--test-reporter-destination=stdout', `--test-reporter=${path.resolve('scripts/testTimes.js')}`, '--test-reporter-destination=stdout']
+  : [];
+
 const code = await new Promise<number>((resolve) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporters, ...files], {
     stdio: 'inherit',
     // Test sinks (SMTP, webhooks, fake providers) listen on 127.0.0.1: private outbound URLs are
     // allowed for the suite; the outbound guard's own tests turn this off to prove the refusals.

@@ -4,6 +4,7 @@ import type { Services } from '../app/services.ts';
 import type { Db } from '../db/database.ts';
 import { openDatabase } from '../db/open.ts';
 import { NotFoundError, ValidationError } from '../kernel/errors.ts';
+import { cliIo } from './output.ts';
 
 export interface DataDirOption {
   dataDir?: string;
@@ -27,7 +28,7 @@ export async function withServices<T>(
 
 /** Opens the database (embedded or DATABASE_URL), runs `fn` with it, always closes. */
 export async function withDb<T>(opts: DataDirOption, fn: (db: Db, config: Config, readDb: Db) => Promise<T>, options: { poolSize?: number } = {}): Promise<T> {
-  const config = loadConfig({ dataDir: opts.dataDir ? resolveDir(opts.dataDir) : undefined });
+  const config = loadConfig({ dataDir: opts.dataDir ? resolveDir(opts.dataDir) : undefined }, cliIo().env);
   const open = await openDatabase(config, options);
   try {
     return await fn(open.db, config, open.readDb);

@@ -4,7 +4,7 @@ import { parseInstant } from '../../lib/instant.ts';
 import type { BacktestReport } from '../../modules/intelligence/backtest.ts';
 import { MODEL_TITLES } from '../../modules/intelligence/modelChoice.ts';
 import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
-import { emit } from '../output.ts';
+import { cliIo, emit } from '../output.ts';
 import { resolveWorkspace } from '../context.ts';
 
 interface BacktestFlags extends DataDirOption {
@@ -28,7 +28,7 @@ export function register(program: Command): void {
     const asOf = flags.asOf === undefined ? undefined : parseInstant(flags.asOf);
     if (flags.asOf !== undefined && !asOf) throw new ValidationError('Invalid options', [{ path: ['--as-of'], message: 'must be a date-time' }]);
     const report = await withServices(flags, async (services) => {
-      const ws = await resolveWorkspace(services, flags.workspace ?? process.env.KIZUNA_WORKSPACE);
+      const ws = await resolveWorkspace(services, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE);
       return services.intelligence.backtest(ws, { holdoutDays, asOf });
     });
     emit(flags.json, report, () => describe(report));

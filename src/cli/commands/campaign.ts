@@ -7,7 +7,7 @@ import { parseInstant } from '../../lib/instant.ts';
 import type { DrainResult } from '../../modules/messaging/dispatch.ts';
 import { CHANNELS, type CampaignInput, type Channel } from '../../modules/messaging/index.ts';
 import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
-import { emit } from '../output.ts';
+import { cliIo, emit } from '../output.ts';
 import { resolveWorkspace } from '../context.ts';
 
 interface SendFlags extends DataDirOption {
@@ -66,7 +66,7 @@ export function register(program: Command): void {
     const template = readTemplate(flags.channel as Channel, flags);
     const result = await withServices(flags, async (services) => {
       try {
-        const ws = await resolveWorkspace(services, flags.workspace ?? process.env.KIZUNA_WORKSPACE);
+        const ws = await resolveWorkspace(services, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE);
         const segmentId = await resolveSegment(services, ws, flags.segment);
         const created = await services.messaging.createCampaign(ws, {
           name: flags.name ?? path.basename(flags.template),
@@ -154,7 +154,7 @@ export function register(program: Command): void {
       .option('--workspace <id>', 'workspace id or name')
       .option('--json', 'print as JSON'),
   ).action(async (flags: { workspace?: string; json?: boolean } & DataDirOption) => {
-    const list = await withServices(flags, async (services) => services.messaging.listCampaigns(await resolveWorkspace(services, flags.workspace ?? process.env.KIZUNA_WORKSPACE)));
+    const list = await withServices(flags, async (services) => services.messaging.listCampaigns(await resolveWorkspace(services, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE)));
     emit(flags.json, list, () =>
       list.map((c) => `${c.id}  ${c.status.padEnd(9)} ${c.channel.padEnd(7)} ${c.name}  ${Object.entries(c.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`).join('\n') || 'no campaigns',
     );
@@ -169,7 +169,7 @@ export function register(program: Command): void {
       .option('--json', 'print the stored settings (secrets redacted) as JSON'),
   ).action(async (flags: { file: string; workspace?: string; json?: boolean } & DataDirOption) => {
     const input = readJson(flags.file, '--file');
-    const stored = await withServices(flags, async (services) => services.messaging.putSettings(await resolveWorkspace(services, flags.workspace ?? process.env.KIZUNA_WORKSPACE), input));
+    const stored = await withServices(flags, async (services) => services.messaging.putSettings(await resolveWorkspace(services, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE), input));
     emit(flags.json, stored, () => `Messaging settings saved for ${stored.sender.name} <${stored.sender.email}>`);
   });
 }

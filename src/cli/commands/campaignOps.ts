@@ -6,14 +6,14 @@ import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } fro
 import { asOf, asOfOption } from '../asOf.ts';
 import { commandGroup } from '../group.ts';
 import type { AbTestReport } from '../../modules/messaging/abReport.ts';
-import { emit } from '../output.ts';
+import { cliIo, emit } from '../output.ts';
 
 interface Flags extends DataDirOption {
   workspace?: string;
   json?: boolean;
 }
 
-const wsOf = (flags: Flags) => flags.workspace ?? process.env.KIZUNA_WORKSPACE;
+const wsOf = (flags: Flags) => flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE;
 const n = (v: number) => v.toLocaleString('en');
 
 /** What an operator does to a campaign after sending it: read its report, stop it. */

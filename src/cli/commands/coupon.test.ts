@@ -1,23 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { createServices } from '../../app/services.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
+import { cliOn } from '../cliTestKit.ts';
 
-const bin = new URL('../../../bin/kizuna.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'kizuna-coupon-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describeEachDatabase('kizuna coupon', (t) => {
-  const kizuna = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [bin, 'coupon', ...args], { env: { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent' } }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const kizuna = (...args: string[]) => cliOn(t.db.url, 'coupon')(...args);
 
   test('create a campaign, issue codes, redeem one (twice, idempotently), show it, stats', async () => {
     const services = createServices(t.db);

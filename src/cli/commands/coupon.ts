@@ -9,7 +9,7 @@ import { fromMinor, toMinor } from '../../lib/money.ts';
 import type { IssueResult } from '../../modules/coupons/index.ts';
 import { campaignInput, campaignPatch, issueInput, redeemInput, type Campaign } from '../../modules/coupons/index.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
-import { emit } from '../output.ts';
+import { cliIo, emit } from '../output.ts';
 
 interface Flags extends DataDirOption {
   workspace?: string;
@@ -49,7 +49,7 @@ export function register(program: Command): void {
   const common = (cmd: Command) =>
     dataDirOption(cmd.option('--workspace <id>', 'workspace id or name (env KIZUNA_WORKSPACE); optional when there is only one').option('--json', 'print JSON'));
   const run = <T>(flags: Flags, fn: (s: Services, ws: string) => Promise<T>) =>
-    withServices(flags, async (s) => fn(s, await resolveWorkspace(s, flags.workspace ?? process.env.KIZUNA_WORKSPACE)));
+    withServices(flags, async (s) => fn(s, await resolveWorkspace(s, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE)));
 
   const campaign = coupon.command('campaign').description('coupon campaigns');
   common(
@@ -153,8 +153,8 @@ export function register(program: Command): void {
     if (flags.out) await writeCodes(flags.out, result);
     const summary = `issued ${result.issued.toLocaleString('en')} codes${result.skipped ? ` (${result.skipped} customers already had one)` : ''}${flags.out ? ` to ${flags.out}` : ''}`;
     if (flags.json) return emit(true, flags.out ? { issued: result.issued, skipped: result.skipped, out: flags.out } : result, () => '');
-    if (!flags.out) for (const c of result.codes) process.stdout.write(`${c.code}${c.customerId ? `\t${c.customerId}` : ''}\n`);
-    process.stderr.write(`${summary}\n`);
+    if (!flags.out) for (const c of result.codes) cliIo().stdout.write(`${c.code}${c.customerId ? `\t${c.customerId}` : ''}\n`);
+    cliIo().stderr.write(`${summary}\n`);
   });
 
   common(coupon.command('stats').description('issued, redeemed, discount given and revenue of a campaign').requiredOption('--campaign <id>', 'campaign id')).action(

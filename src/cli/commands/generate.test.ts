@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
+import { kizunaOrFail } from '../cliTestKit.ts';
 
-const run = promisify(execFile);
-const bin = new URL('../../../bin/kizuna.js', import.meta.url).pathname;
-const kizuna = (databaseUrl: string | undefined, ...args: string[]) =>
-  run(process.execPath, [bin, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl } });
+const kizuna = (databaseUrl: string | undefined, ...args: string[]) => kizunaOrFail(args, { ...process.env, DATABASE_URL: databaseUrl });
 
 describeEachDatabase('kizuna generate', (t) => {
 

@@ -5,7 +5,7 @@ import { generateDemo, type DemoSummary } from '../../modules/demo/generate.ts';
 import type { BgNbdParams } from '../../analytics/models/bgnbd.ts';
 import { DEFAULT_END, observationEnd, type GenerateOptions } from '../../modules/demo/generator.ts';
 import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
-import { emit } from '../output.ts';
+import { cliIo, emit } from '../output.ts';
 
 interface GenerateFlags extends DataDirOption {
   customers: string;
@@ -93,7 +93,7 @@ function today(): string {
 
 /** A progress bar on stderr when it is a terminal; nothing otherwise (logs and pipes stay clean). */
 export function progressBar(total: number, unit: string): { update: (done: number) => void; stop: () => void } | undefined {
-  if (!process.stderr.isTTY) return undefined;
+  if (!cliIo().stderr.isTTY) return undefined;
   const bar = new cliProgress.SingleBar(
     { stream: process.stderr, format: `{bar} {percentage}% | {value}/{total} ${unit} | {eta_formatted} left`, hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,

@@ -7,7 +7,7 @@ import { importCsv, type ImportSummary } from '../../modules/ingest/csv/importer
 import { favorMemoryOverSpeed } from '../../modules/ingest/csv/memory.ts';
 import { IMPORT_KINDS, type ImportKind } from '../../modules/ingest/csv/kind.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
-import { emit, exitCodeAtEnd } from '../output.ts';
+import { cliIo, emit, exitCodeAtEnd } from '../output.ts';
 
 interface ImportOptions extends DataDirOption {
   dryRun?: boolean;
@@ -35,8 +35,8 @@ export function register(program: Command): void {
     favorMemoryOverSpeed();
     const size = file === '-' ? undefined : fileSize(file);
     const summary = await withServices(opts, async (services) => {
-      const workspaceId = await resolveWorkspace(services, opts.workspace ?? process.env.KIZUNA_WORKSPACE);
-      const bar = size !== undefined && process.stderr.isTTY ? progressBar(size) : undefined;
+      const workspaceId = await resolveWorkspace(services, opts.workspace ?? cliIo().env.KIZUNA_WORKSPACE);
+      const bar = size !== undefined && cliIo().stderr.isTTY ? progressBar(size) : undefined;
       try {
         const input = file === '-' ? process.stdin : createReadStream(file);
         return await importCsv(services, countBytes(input, (n) => bar?.update(n)), {

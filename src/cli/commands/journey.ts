@@ -3,7 +3,7 @@ import { ValidationError } from '../../kernel/errors.ts';
 import type { JourneyDetail, JourneyStats } from '../../modules/journeys/index.ts';
 import { asOf, asOfOption } from '../asOf.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
-import { emit } from '../output.ts';
+import { cliIo, emit } from '../output.ts';
 
 interface Flags extends DataDirOption {
   workspace?: string;
@@ -12,7 +12,7 @@ interface Flags extends DataDirOption {
 
 const workspaceOption = (cmd: Command) =>
   dataDirOption(cmd.option('--workspace <id>', 'workspace id or name (env KIZUNA_WORKSPACE); optional when there is only one').option('--json', 'print JSON'));
-const wsOf = (flags: Flags) => flags.workspace ?? process.env.KIZUNA_WORKSPACE;
+const wsOf = (flags: Flags) => flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE;
 const n = (v: number) => v.toLocaleString('en');
 
 export function register(program: Command): void {

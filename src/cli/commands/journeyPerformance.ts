@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { commandGroup } from '../group.ts';
-import { emit } from '../output.ts';
+import { cliIo, emit } from '../output.ts';
 import { performanceText } from '../performanceText.ts';
 
 interface Flags extends DataDirOption {
@@ -18,7 +18,7 @@ export function register(program: Command): void {
       .option('--workspace <id>', 'workspace id or name (env KIZUNA_WORKSPACE); optional when there is only one')
       .option('--json', 'print JSON'),
   ).action(async (id: string, flags: Flags) => {
-    const p = await withServices(flags, async (s) => s.journeys.performance(await resolveWorkspace(s, flags.workspace ?? process.env.KIZUNA_WORKSPACE), id));
+    const p = await withServices(flags, async (s) => s.journeys.performance(await resolveWorkspace(s, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE), id));
     emit(flags.json, p, () => performanceText(`journey ${p.journeyId}`, p));
   });
 }

@@ -4,7 +4,7 @@ import { parseInstant } from '../../lib/instant.ts';
 import type { LoyaltyReport } from '../../modules/loyalty/report.ts';
 import { asOf, asOfOption } from '../asOf.ts';
 import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
-import { emit } from '../output.ts';
+import { cliIo, emit } from '../output.ts';
 import { resolveWorkspace } from '../context.ts';
 
 interface Flags extends DataDirOption {
@@ -32,7 +32,7 @@ export function register(program: Command): void {
     const points = Number(flags.points);
     if (!Number.isInteger(points) || points === 0) throw new ValidationError('Invalid options', [{ path: ['--points'], message: 'a whole number other than 0' }]);
     const result = await withServices(flags, async (s) => {
-      const ws = await resolveWorkspace(s, flags.workspace ?? process.env.KIZUNA_WORKSPACE);
+      const ws = await resolveWorkspace(s, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE);
       const { entry, replayed } = await s.loyalty.adjust(ws, { customer: flags.customer, points, reason: flags.reason, idempotencyKey: flags.key });
       return { entry, replayed, account: await s.loyalty.account(ws, entry.customerId) };
     });
@@ -42,7 +42,7 @@ export function register(program: Command): void {
   });
 
   workspaceOption(loyalty.command('report').description('liability, breakage, redemption rate, members by tier, top earners, referrals')).action(async (flags: Flags) => {
-    const report = await withServices(flags, async (s) => s.loyalty.report(await resolveWorkspace(s, flags.workspace ?? process.env.KIZUNA_WORKSPACE)));
+    const report = await withServices(flags, async (s) => s.loyalty.report(await resolveWorkspace(s, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE)));
     emit(flags.json, report, () => describeReport(report));
   });
 
@@ -51,7 +51,7 @@ export function register(program: Command): void {
   ).action(async (flags: Flags & { since?: string }) => {
     const since = flags.since === undefined ? undefined : parseInstant(flags.since);
     if (flags.since !== undefined && !since) throw new ValidationError('Invalid options', [{ path: ['--since'], message: 'must be a date-time' }]);
-    const r = await withServices(flags, async (s) => s.loyalty.syncOrders(await resolveWorkspace(s, flags.workspace ?? process.env.KIZUNA_WORKSPACE), { since }));
+    const r = await withServices(flags, async (s) => s.loyalty.syncOrders(await resolveWorkspace(s, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE), { since }));
     emit(flags.json, r, () => `earned ${n(r.earnedPoints)} points in ${n(r.earnedEntries)} entries; reversed ${n(r.reversedPoints)} in ${n(r.reversedEntries)}; ${n(r.tierChanges)} tier changes`);
   });
 
@@ -59,7 +59,7 @@ export function register(program: Command): void {
     asOfOption(loyalty.command('process').description('sync, confirm pending points, expire lots, complete referrals, review tiers at period end, grant surprises')),
   ).action(async (flags: Flags & { asOf?: string }) => {
     const now = asOf(flags);
-    const r = await withServices(flags, async (s) => s.loyalty.process(await resolveWorkspace(s, flags.workspace ?? process.env.KIZUNA_WORKSPACE), { now }));
+    const r = await withServices(flags, async (s) => s.loyalty.process(await resolveWorkspace(s, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE), { now }));
     emit(flags.json, r, () =>
       [
         `earned ${n(r.earnedPoints)}, reversed ${n(r.reversedPoints)}, confirmed ${n(r.confirmedPoints)}, expired ${n(r.expiredPoints)} points`,

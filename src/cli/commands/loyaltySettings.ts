@@ -4,14 +4,14 @@ import { ValidationError } from '../../kernel/errors.ts';
 import type { LoyaltySettings } from '../../modules/loyalty/settings.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
 import { commandGroup } from '../group.ts';
-import { emit } from '../output.ts';
+import { cliIo, emit } from '../output.ts';
 
 interface Flags extends DataDirOption {
   workspace?: string;
   json?: boolean;
 }
 
-const wsOf = (flags: Flags) => flags.workspace ?? process.env.KIZUNA_WORKSPACE;
+const wsOf = (flags: Flags) => flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE;
 const workspaceOption = (cmd: Command) =>
   dataDirOption(cmd.option('--workspace <id>', 'workspace id or name (env KIZUNA_WORKSPACE); optional when there is only one').option('--json', 'print JSON'));
 

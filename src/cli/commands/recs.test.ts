@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { createServices } from '../../app/services.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
+import { cliOn } from '../cliTestKit.ts';
 import { seedShop } from '../../modules/recommendations/testData.ts';
 
-const bin = new URL('../../../bin/kizuna.js', import.meta.url).pathname;
 
 describeEachDatabase('kizuna recs', (t) => {
-  const kizuna = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [bin, 'recs', ...args], { env: { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent' } }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const kizuna = (...args: string[]) => cliOn(t.db.url, 'recs')(...args);
 
   test('rebuild, evaluate, a customer list, related products; bad options exit 2', async () => {
     const services = createServices(t.db);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../kernel/errors.ts';
 import type { RecommendationList } from '../../modules/recommendations/index.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
-import { emit } from '../output.ts';
+import { cliIo, emit } from '../output.ts';
 
 interface Flags extends DataDirOption {
   workspace?: string;
@@ -14,7 +14,7 @@ export function register(program: Command): void {
   const recs = program.command('recs').description('product recommendations: rebuild the model, evaluate it offline, show lists');
   const common = (cmd: Command) =>
     dataDirOption(cmd.option('--workspace <id>', 'workspace id or name (env KIZUNA_WORKSPACE); optional when there is only one').option('--json', 'print JSON'));
-  const workspace = (s: Parameters<typeof resolveWorkspace>[0], flags: Flags) => resolveWorkspace(s, flags.workspace ?? process.env.KIZUNA_WORKSPACE);
+  const workspace = (s: Parameters<typeof resolveWorkspace>[0], flags: Flags) => resolveWorkspace(s, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE);
 
   common(recs.command('rebuild').description('retrain the model from all completed orders and product views (the worker also does this daily)')).action(
     async (flags: Flags) => {

@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { createServices } from '../../app/services.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
+import { kizunaHere } from '../cliTestKit.ts';
 import { generateDemo } from '../../modules/demo/generate.ts';
 import { observationEnd } from '../../modules/demo/generator.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 describeEachDatabase('kizuna score and backtest (end to end)', (t) => {
   let workspaceId: string;
-  /** The real CLI against this suite's database. */
-  const kizuna = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['bin/kizuna.js', ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: t.db.url } }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  /** The CLI against this suite's database. */
+  const kizuna = (args: string[]) => kizunaHere(args, { ...process.env, DATABASE_URL: t.db.url });
 
   before(async () => {
     ({ workspaceId } = await generateDemo(createServices(t.db), { customers: 600, months: 12, seed: 9, end: observationEnd('2026-11-01') }));

@@ -4,7 +4,7 @@ import { parseInstant } from '../../lib/instant.ts';
 import type { ScoreMode, ScoreRunResult } from '../../modules/intelligence/scoringRun.ts';
 import { MODEL_TITLES, type ModelChoice } from '../../modules/intelligence/modelChoice.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
-import { emit } from '../output.ts';
+import { cliIo, emit } from '../output.ts';
 
 interface ScoreFlags extends DataDirOption {
   workspace?: string;
@@ -30,7 +30,7 @@ export function register(program: Command): void {
     if (flags.asOf !== undefined && !asOf) throw new ValidationError('Invalid options', [{ path: ['--as-of'], message: 'must be a date-time' }]);
     const mode: ScoreMode = flags.full ? 'full' : flags.incremental ? 'incremental' : 'auto';
     const result = await withServices(flags, async (services) => {
-      const ws = await resolveWorkspace(services, flags.workspace ?? process.env.KIZUNA_WORKSPACE);
+      const ws = await resolveWorkspace(services, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE);
       return services.intelligence.score(ws, { asOf, mode });
     });
     emit(flags.json, result, () => describeRun(result));

@@ -1,14 +1,13 @@
 import iconv from 'iconv-lite';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
+import { cliOn } from '../cliTestKit.ts';
 import { AS_OF, seedWorkspace } from '../../modules/segments/testData.ts';
 
-const bin = new URL('../../../bin/kizuna.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'kizuna-segment-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -19,12 +18,7 @@ const file = (name: string, content: unknown) => {
 };
 
 describeEachDatabase('kizuna segment', (t) => {
-  const kizuna = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [bin, 'segment', ...args], { env: { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent' } }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const kizuna = (...args: string[]) => cliOn(t.db.url, 'segment')(...args);
 
   test('preview --json prints the count and a sample; bad rules and bad JSON exit 2 naming the place', async () => {
     await seedWorkspace(t.db);

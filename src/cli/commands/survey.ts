@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../kernel/errors.ts';
 import type { NpsSummary } from '../../modules/surveys/nps.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
-import { emit } from '../output.ts';
+import { cliIo, emit } from '../output.ts';
 import { exportFlags, parseExportFlags } from '../exportFlags.ts';
 
 interface Flags extends DataDirOption {
@@ -13,7 +13,7 @@ interface Flags extends DataDirOption {
 
 const workspaceOption = (cmd: Command) =>
   dataDirOption(cmd.option('--workspace <id>', 'workspace id or name (env KIZUNA_WORKSPACE); optional when there is only one').option('--json', 'print JSON'));
-const ws = (s: Parameters<typeof resolveWorkspace>[0], flags: Flags) => resolveWorkspace(s, flags.workspace ?? process.env.KIZUNA_WORKSPACE);
+const ws = (s: Parameters<typeof resolveWorkspace>[0], flags: Flags) => resolveWorkspace(s, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE);
 const one = (v: number | null) => (v === null ? '–' : v.toFixed(1));
 const npsLine = (s: NpsSummary) => `NPS ${one(s.nps)} (95% ${one(s.ciLow)} … ${one(s.ciHigh)}), ${s.responses} answers: ${s.promoters} promoters, ${s.passives} passives, ${s.detractors} detractors`;
 

@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { templateInput } from '../../modules/messaging/types.ts';
+import { kizunaHere } from '../cliTestKit.ts';
 
-const bin = new URL('../../../bin/kizuna.js', import.meta.url).pathname;
-const kizuna = (...args: string[]) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [bin, 'template', ...args], { env: { ...process.env, LOG_LEVEL: 'silent' } }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+const kizuna = (...args: string[]) => kizunaHere(['template', ...args], { ...process.env, LOG_LEVEL: 'silent' });
 
 test('kizuna template starters lists the library (text in ja or en, or JSON); show prints a template a campaign accepts', async () => {
   const ja = await kizuna('starters');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import { STARTER_LANGS, starterByKey, STARTERS, type StarterLang } from '../../modules/messaging/starters/index.ts';
-import { emit, exitOnError } from '../output.ts';
+import { emit } from '../output.ts';
 
 const langOf = (value: string): StarterLang => {
   if ((STARTER_LANGS as readonly string[]).includes(value)) return value as StarterLang;
@@ -17,14 +17,10 @@ export function register(program: Command): void {
     .option('--lang <ja|en>', 'language of names and descriptions', 'ja')
     .option('--json', 'print JSON (every starter with its templates in both languages)')
     .action((opts: { lang: string; json?: boolean }) => {
-      try {
-        const lang = langOf(opts.lang);
-        emit(opts.json, STARTERS, () =>
-          STARTERS.map((s) => `${s.key.padEnd(16)} ${Object.keys(s.templates[lang]).join(',').padEnd(20)} ${s.name[lang]}\n${' '.repeat(38)}${s.description[lang]}`).join('\n'),
-        );
-      } catch (err) {
-        exitOnError(err);
-      }
+      const lang = langOf(opts.lang);
+      emit(opts.json, STARTERS, () =>
+        STARTERS.map((s) => `${s.key.padEnd(16)} ${Object.keys(s.templates[lang]).join(',').padEnd(20)} ${s.name[lang]}\n${' '.repeat(38)}${s.description[lang]}`).join('\n'),
+      );
     });
 
   template
@@ -34,14 +30,10 @@ export function register(program: Command): void {
     .option('--lang <ja|en>', 'language', 'ja')
     .option('--channel <channel>', 'email, line, sms or push', 'email')
     .action((key: string, opts: { lang: string; channel: string }) => {
-      try {
-        const starter = starterByKey(key);
-        if (!starter) throw new NotFoundError(`no starter "${key}" (kizuna template starters lists them)`);
-        const found = Object.entries(starter.templates[langOf(opts.lang)]).find(([channel]) => channel === opts.channel)?.[1];
-        if (!found) throw new NotFoundError(`starter "${key}" has no ${opts.channel} template (it has ${Object.keys(starter.templates.ja).join(', ')})`);
-        emit(true, found, () => '');
-      } catch (err) {
-        exitOnError(err);
-      }
+      const starter = starterByKey(key);
+      if (!starter) throw new NotFoundError(`no starter "${key}" (kizuna template starters lists them)`);
+      const found = Object.entries(starter.templates[langOf(opts.lang)]).find(([channel]) => channel === opts.channel)?.[1];
+      if (!found) throw new NotFoundError(`starter "${key}" has no ${opts.channel} template (it has ${Object.keys(starter.templates.ja).join(', ')})`);
+      emit(true, found, () => '');
     });
 }

@@ -4,7 +4,7 @@ import { ValidationError } from '../../kernel/errors.ts';
 import type { Services } from '../../app/services.ts';
 import { ENTRY_STATUSES, type EntryStatus } from '../../modules/ugc/index.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
-import { emit } from '../output.ts';
+import { cliIo, emit } from '../output.ts';
 import { exportFlags, parseExportFlags } from '../exportFlags.ts';
 import { exportOptions } from '../../kernel/exportRows.ts';
 
@@ -28,7 +28,7 @@ export function register(program: Command): void {
   const common = (cmd: Command) =>
     dataDirOption(cmd.option('--workspace <id>', 'workspace id or name (env KIZUNA_WORKSPACE); optional when there is only one').option('--json', 'print JSON'));
   const run = <T>(flags: Flags, fn: (s: Services, ws: string) => Promise<T>) =>
-    withServices(flags, async (s) => fn(s, await resolveWorkspace(s, flags.workspace ?? process.env.KIZUNA_WORKSPACE)));
+    withServices(flags, async (s) => fn(s, await resolveWorkspace(s, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE)));
 
   common(ugc.command('create').description('create a campaign from a JSON file (the body of POST /v1/ugc/campaigns)').requiredOption('--file <path>', 'campaign JSON')).action(
     async (flags: Flags & { file: string }) => {
@@ -127,6 +127,6 @@ export function register(program: Command): void {
       return flags.winners ? s.ugc.winnersCsv(ws, flags.campaign, options) : s.ugc.entriesCsv(ws, flags.campaign, statusOf(flags.status), options);
     });
     if (flags.out) writeFileSync(flags.out, csv);
-    else process.stdout.write(csv);
+    else cliIo().stdout.write(csv);
   });
 }

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
 import { createServices } from '../../app/services.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
+import { kizunaOrFail } from '../cliTestKit.ts';
 
-const run = promisify(execFile);
-const bin = new URL('../../../bin/kizuna.js', import.meta.url).pathname;
-const kizuna = (databaseUrl: string, ...args: string[]) => run(process.execPath, [bin, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' } });
+const kizuna = (databaseUrl: string, ...args: string[]) => kizunaOrFail(args, { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' });
 
 describeEachDatabase('kizuna user create', (t) => {
   test('creates a user who can sign in; a generated password is printed once', async () => {

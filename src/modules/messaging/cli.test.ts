@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { createServices, type Services } from '../../app/services.ts';
+import { kizunaOrFail } from '../../cli/cliTestKit.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { NEWSLETTER_MJML, seedAudience, settingsFor, startSmtpSink, type SmtpSink } from './testKit.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/kizuna.js', import.meta.url));
-const run = promisify(execFile);
 
 describeEachDatabase('messaging: kizuna campaign send', (t) => {
   let sink: SmtpSink;
@@ -36,14 +32,14 @@ describeEachDatabase('messaging: kizuna campaign send', (t) => {
     writeFileSync(file, NEWSLETTER_MJML);
     const env = { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent' };
     const args = ['campaign', 'send', '--workspace', workspace.id, '--segment', segmentId, '--channel', 'email', '--template', file, '--subject', '{{ customer.given_name }}様', '--holdout', '10', '--json'];
-    const { stdout } = await run(process.execPath, [BIN, ...args], { env });
+    const { stdout } = await kizunaOrFail(args, env);
     const result = JSON.parse(stdout) as { enqueued: number; heldOut: number; sent: number; status: string };
     assert.equal(result.enqueued, 20);
     assert.equal(result.sent + result.heldOut, 20);
     assert.equal(result.status, 'sent');
     await sink.waitFor(result.sent);
 
-    const bad = await run(process.execPath, [BIN, ...args.slice(0, -3), '--holdout', '150'], { env }).catch((e: { code: number; stderr: string }) => e);
+    const bad = await kizunaOrFail([...args.slice(0, -3), '--holdout', '150'], env).catch((e: { code: number; stderr: string }) => e);
     assert.equal((bad as { code: number }).code, 2);
     assert.match((bad as { stderr: string }).stderr, /--holdout: a percentage from 0 to 99/);
   });

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { createServices, type Services } from '../../app/services.ts';
+import { kizunaOrFail } from '../../cli/cliTestKit.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { customerInput } from '../customers/types.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/kizuna.js', import.meta.url));
-const run = promisify(execFile);
 
 describeEachDatabase('surveys: kizuna survey', (t) => {
   let services: Services;
@@ -26,7 +22,7 @@ describeEachDatabase('surveys: kizuna survey', (t) => {
     const { workspace } = await services.workspaces.create({ name: 'cli-survey' });
     await services.customers.upsertMany(workspace.id, [customerInput.parse({ externalId: 'c1' }), customerInput.parse({ externalId: 'c2' })]);
     const env = { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent' };
-    const kizuna = async (...args: string[]) => JSON.parse((await run(process.execPath, [BIN, 'survey', ...args, '--workspace', workspace.id, '--json'], { env })).stdout);
+    const kizuna = async (...args: string[]) => JSON.parse((await kizunaOrFail(['survey', ...args, '--workspace', workspace.id, '--json'], env)).stdout);
 
     assert.equal((await kizuna('create', '--slug', 'nps-cli', '--kind', 'nps', '--title', '満足度調査')).slug, 'nps-cli');
     const links = (await kizuna('links', 'nps-cli', 'c1', 'c2', '--ttl-days', '7')) as { url: string }[];
@@ -43,7 +39,7 @@ describeEachDatabase('surveys: kizuna survey', (t) => {
     await kizuna('export', 'nps-cli', '--out', out);
     assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, 3);
 
-    const bad = await run(process.execPath, [BIN, 'survey', 'links', 'nps-cli', 'c1', '--ttl-days', '0', '--workspace', workspace.id], { env }).catch((e: { code: number; stderr: string }) => e);
+    const bad = await kizunaOrFail(['survey', 'links', 'nps-cli', 'c1', '--ttl-days', '0', '--workspace', workspace.id], env).catch((e: { code: number; stderr: string }) => e);
     assert.equal((bad as { code: number }).code, 2);
     assert.match((bad as { stderr: string }).stderr, /--ttl-days/);
   });

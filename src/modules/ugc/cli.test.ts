@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { createServices } from '../../app/services.ts';
+import { kizunaOrFail } from '../../cli/cliTestKit.ts';
 import { describeEachDatabase } from '../../db/testDatabase.ts';
 import { customerInput } from '../customers/types.ts';
 import { campaignBody, PNG } from './testKit.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/kizuna.js', import.meta.url));
-const run = promisify(execFile);
 
 describeEachDatabase('ugc: kizuna ugc', (t) => {
   test('link, entries, approve, draw and export from the command line; bad options exit 2', async () => {
@@ -20,7 +16,7 @@ describeEachDatabase('ugc: kizuna ugc', (t) => {
     const { workspace } = await services.workspaces.create({ name: 'cli-ugc' });
     await services.customers.upsertMany(workspace.id, [customerInput.parse({ externalId: 'kei', email: 'kei@example.jp' })]);
     const env = { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent' };
-    const cli = async (...args: string[]) => (await run(process.execPath, [BIN, 'ugc', ...args, '--workspace', workspace.id], { env })).stdout;
+    const cli = async (...args: string[]) => (await kizunaOrFail(['ugc', ...args, '--workspace', workspace.id], env)).stdout;
     const dir = mkdtempSync(path.join(tmpdir(), 'kizuna-ugc-cli-'));
     const file = path.join(dir, 'campaign.json');
     writeFileSync(file, JSON.stringify(campaignBody()));
@@ -41,7 +37,7 @@ describeEachDatabase('ugc: kizuna ugc', (t) => {
     assert.match(csv, /^\uFEFFEntry ID,Created at,Status/);
     assert.match(csv, new RegExp(`${entry.id},.*,approved,`));
 
-    const bad = await run(process.execPath, [BIN, 'ugc', 'entries', '--campaign', campaign.id, '--status', 'maybe', '--workspace', workspace.id], { env }).catch((e: { code: number; stderr: string }) => e);
+    const bad = await kizunaOrFail(['ugc', 'entries', '--campaign', campaign.id, '--status', 'maybe', '--workspace', workspace.id], env).catch((e: { code: number; stderr: string }) => e);
     assert.equal((bad as { code: number }).code, 2);
     assert.match((bad as { stderr: string }).stderr, /--status: one of pending, approved, rejected/);
   });
