@@ -191,6 +191,8 @@ export class SegmentService {
       if (segment.key) throw new ConflictError(`"${segment.name}" is built in: it cannot be deleted (its rule can be changed)`);
       const users = (await this.all(workspaceId, tx)).filter((s) => referencedSegments(s.rule.match).some((r) => r.segmentId === id));
       if (users.length > 0) throw new ConflictError(`segment ${id} is used by ${users.map((s) => `"${s.name}"`).join(', ')}`);
+      // No foreign key cascades to members and history (see migration 002).
+      for (const table of ['segment_membership_history', 'segment_members']) await tx.query(`DELETE FROM ${table} WHERE workspace_id = $1 AND segment_id = $2`, [workspaceId, id]);
       await tx.query('DELETE FROM segments WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
     });
   }
