@@ -83,31 +83,37 @@ export async function writeScores(
   let stageChanges = 0;
   let segmentChanges = 0;
   if (ctx.emitChanges) {
-    // Counted and written in SQL: a refit can move hundreds of thousands of customers.
-    const changed = `SELECT b.customer_id, coalesce(cs.stage, 'prospect') AS from_stage, b.stage AS to_stage, cs.rfm_segment AS from_segment, b.rfm_segment AS to_segment
-       FROM ${previous} WHERE coalesce(cs.stage, 'prospect') <> b.stage OR cs.rfm_segment IS DISTINCT FROM b.rfm_segment`;
-    const { rows } = await client.query<{ stages: number; segments: number }>(
-      `SELECT count(*) FILTER (WHERE from_stage <> to_stage)::int AS stages, count(*) FILTER (WHERE from_segment IS DISTINCT FROM to_segment)::int AS segments
-       FROM (${changed}) c`,
+    const { rows } = await client.query<{ customer_id: string; from_stage: string; to_stage: string; from_segment: string | null; to_segment: string | null }>(
+      `SELECT b.customer_id, coalesce(cs.stage, 'prospect') AS from_stage, b.stage AS to_stage, cs.rfm_segment AS from_segment, b.rfm_segment AS to_segment
+       FROM ${previous}
+       WHERE coalesce(cs.stage, 'prospect') <> b.stage OR cs.rfm_segment IS DISTINCT FROM b.rfm_segment`,
       [ctx.workspaceId],
     );
-    stageChanges = rows[0]!.stages;
-    segmentChanges = rows[0]!.segments;
-    if (stageChanges + segmentChanges > 0) {
-      await events.insertForCustomersFrom(
-        ctx.workspaceId,
-        {
-          sql: `SELECT c.customer_id, x.message_id, x.name, jsonb_build_object('from', x.from_value, 'to', x.to_value, 'runId', $2::text) AS properties, $3::timestamptz AS occurred_at
-                FROM (${changed}) c
-                CROSS JOIN LATERAL (VALUES (1, 'stage:' || $2::text || ':' || c.customer_id, 'Lifecycle Stage Changed', c.from_stage, c.to_stage, c.from_stage <> c.to_stage),
-                                           (2, 'rfm:' || $2::text || ':' || c.customer_id, 'RFM Segment Changed', c.from_segment, c.to_segment, c.from_segment IS DISTINCT FROM c.to_segment))
-                  AS x(k, message_id, name, from_value, to_value, moved)
-                WHERE x.moved ORDER BY c.customer_id, x.k`,
-          params: [ctx.runId, ctx.asOf],
-        },
-        q,
-      );
-    }
+    const changes = rows.flatMap((r) => {
+      const out = [];
+      if (r.from_stage !== r.to_stage) {
+        stageChanges++;
+        out.push({
+          customerId: r.customer_id,
+          messageId: `stage:${ctx.runId}:${r.customer_id}`,
+          name: 'Lifecycle Stage Changed',
+          properties: { from: r.from_stage, to: r.to_stage, runId: ctx.runId },
+          occurredAt: ctx.asOf,
+        });
+      }
+      if (r.from_segment !== r.to_segment) {
+        segmentChanges++;
+        out.push({
+          customerId: r.customer_id,
+          messageId: `rfm:${ctx.runId}:${r.customer_id}`,
+          name: 'RFM Segment Changed',
+          properties: { from: r.from_segment, to: r.to_segment, runId: ctx.runId },
+          occurredAt: ctx.asOf,
+        });
+      }
+      return out;
+    });
+    await events.insertForCustomers(ctx.workspaceId, changes, q);
     lap('eventsMs');
   }
 
