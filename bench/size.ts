@@ -89,12 +89,22 @@ try {
     t = performance.now();
     const inc = await services.intelligence.score(ws, { asOf: new Date(END.getTime() + 86_400_000), mode: 'incremental' });
     line(`incremental scoring after ${added.toLocaleString('en')} new orders (target < 5 s)`, secs(performance.now() - t));
-    console.log(`    ${inc.recomputed.toLocaleString('en')} customers rescored`);
+    console.log(`    ${inc.recomputed.toLocaleString('en')} customers rescored; phases ${JSON.stringify({ ...(inc.diagnostics.timings as object), ...(inc.diagnostics.writeTimings as object) })}`);
   }
 
   // Segments: ten first refreshes (membership, history, Segment Entered events).
   const rules: Record<string, unknown> = { ...RULES, 'viewed in 60 d, no order in 90 d': { type: 'and', conditions: [{ type: 'event', name: 'Product Viewed', window: { lastDays: 60 } }, { type: 'not', condition: { type: 'orders', window: { lastDays: 90 } } }] } };
   const stamp = Date.now().toString(36);
+  // Segments of earlier runs go, with their events, so that every run measures the same first refreshes.
+  const { rows: earlier } = await db.query<{ id: string }>(
+    `SELECT id FROM segments WHERE workspace_id = $1 AND key IS NULL AND EXISTS (SELECT 1 FROM unnest($2::text[]) r WHERE starts_with(segments.name, r || ' ('))`,
+    [ws, Object.keys(rules)],
+  );
+  if (earlier.length > 0) {
+    await db.query(`DELETE FROM events WHERE workspace_id = $1 AND name IN ('Segment Entered', 'Segment Exited') AND properties->>'segmentId' = ANY($2::text[])`, [ws, earlier.map((r) => r.id)]);
+    await db.query('DELETE FROM segments WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [ws, earlier.map((r) => r.id)]);
+    for (const table of ['events', 'segment_members', 'segment_membership_history']) await db.query(`VACUUM ANALYZE ${table}`);
+  }
   let segmentsMs = 0;
   for (const [name, match] of Object.entries(rules)) {
     const segment = await services.segments.create(ws, { name: `${name} (${stamp})`, rule: { version: 1, match } });

@@ -51,3 +51,14 @@ function randomBytes(n: number): number {
   used += n;
   return used - n;
 }
+
+/**
+ * `newId`'s scheme in SQL, for ids of rows made by one set-based statement: the statement's
+ * millisecond, then a counter seeded at random (`seedSql`, evaluated once) plus `ordinalSql`, then
+ * 32 random bits. Ids follow the ordinal, as `newIds` follow creation order.
+ */
+export function newIdSql(seedSql: string, ordinalSql: string): string {
+  const n = `(${seedSql} + ${ordinalSql})`;
+  return `(lpad(to_hex((extract(epoch FROM statement_timestamp()) * 1000)::bigint), 12, '0') || '7' || lpad(to_hex((${n} >> 30) & 4095), 3, '0')
+    || to_hex(2147483648 | (${n} & 1073741823)) || lpad(to_hex(floor(random() * 4294967296)::bigint), 8, '0'))::uuid`;
+}

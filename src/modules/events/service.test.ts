@@ -54,3 +54,34 @@ describeEachDatabase('events: per-process customer id cache', (t) => {
     assert.equal(await ownerOf(ws, 'r2'), (await first.customers.find(ws, 'ghost')).id);
   });
 });
+
+describeEachDatabase('events: insertForCustomersFrom', (t) => {
+  test('stores the rows of a SQL source once per messageId, with UUIDv7 ids in the order of its rows', async () => {
+    const services = createServices(t.db);
+    const { workspace } = await services.workspaces.create({ name: `t-${Math.random()}` });
+    const ws = workspace.id;
+    await services.events.insertMany(
+      ws,
+      ['a', 'b', 'c'].map((u) => ({ messageId: `seed-${u}`, customerExternalId: u, name: 'Viewed', properties: {}, occurredAt: new Date('2026-01-01T00:00:00Z') })),
+    );
+    const at = new Date('2026-02-01T00:00:00Z');
+    const source = {
+      sql: `SELECT customer_id, 'derived:' || m.external_id AS message_id, $2 AS name, jsonb_build_object('k', m.external_id) AS properties, $3::timestamptz AS occurred_at
+            FROM customer_external_ids m WHERE m.workspace_id = $1 ORDER BY m.external_id DESC`,
+      params: ['Derived', at],
+    };
+    const first = await t.db.tx((tx) => services.events.insertForCustomersFrom(ws, source, tx));
+    assert.deepEqual(first, { inserted: 3, duplicates: 0 });
+    const again = await t.db.tx((tx) => services.events.insertForCustomersFrom(ws, source, tx));
+    assert.deepEqual(again, { inserted: 0, duplicates: 3 });
+    const { rows } = await t.db.query<{ id: string; message_id: string; properties: unknown; occurred_at: Date }>(
+      `SELECT id, message_id, properties, occurred_at FROM events WHERE workspace_id = $1 AND name = 'Derived' ORDER BY id`,
+      [ws],
+    );
+    assert.deepEqual(rows.map((r) => r.message_id), ['derived:c', 'derived:b', 'derived:a']);
+    assert.deepEqual(rows[0]!.properties, { k: 'c' });
+    assert.equal(rows[0]!.occurred_at.getTime(), at.getTime());
+    for (const r of rows) assert.match(r.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+

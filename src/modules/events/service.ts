@@ -1,7 +1,7 @@
 import { ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Queryable } from '../../db/database.ts';
 import type { CustomerService } from '../customers/index.ts';
-import { newIds } from '../../db/ids.ts';
+import { newIdSql, newIds } from '../../db/ids.ts';
 import { camelRow, type RowOf } from '../../kernel/rowMapper.ts';
 import type { EventInput, StoredEvent } from './types.ts';
 
@@ -183,6 +183,28 @@ export class EventService {
       inserted += rows[0]!.inserted;
     }
     return { inserted, duplicates: events.length - inserted };
+  }
+
+  /**
+   * `insertForCustomers` for events a set-based change has in the database (a temp table of the
+   * caller's transaction `q`), so millions of them need not pass through Node: `source.sql` returns
+   * customer_id, message_id, name, properties (jsonb), occurred_at; `$1` in it is the workspace id,
+   * `source.params` are `$2`…. Ids are given in the order of its rows.
+   */
+  async insertForCustomersFrom(workspaceId: string, source: { sql: string; params: unknown[] }, q: Queryable): Promise<{ inserted: number; duplicates: number }> {
+    const { rows } = await q.query<{ inserted: number; total: number }>(
+      `WITH x AS MATERIALIZED (SELECT s.*, row_number() OVER () AS ord FROM (${source.sql}) s),
+       seed AS (SELECT floor(random() * 2147483648)::bigint AS n),
+       ins AS (
+         INSERT INTO events (workspace_id, customer_id, id, message_id, name, properties, occurred_at)
+         SELECT $1, x.customer_id, ${newIdSql('seed.n', 'x.ord')}, x.message_id, x.name, x.properties, x.occurred_at
+         FROM x CROSS JOIN seed ORDER BY x.ord
+         ON CONFLICT (workspace_id, message_id) DO NOTHING
+         RETURNING 1)
+       SELECT (SELECT count(*)::int FROM ins) AS inserted, (SELECT count(*)::int FROM x) AS total`,
+      [workspaceId, ...source.params],
+    );
+    return { inserted: rows[0]!.inserted, duplicates: rows[0]!.total - rows[0]!.inserted };
   }
 
   /** Moves an anonymous visitor's events to the customer they turned out to be. */

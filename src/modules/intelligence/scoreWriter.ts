@@ -73,6 +73,11 @@ export async function writeScores(
   await client.query('ANALYZE score_batch');
   lap('copyMs');
   const params = [ctx.workspaceId, ctx.asOf];
+  // A workspace's first run (or the first after its scores were cleared) has nothing to merge with:
+  // a plain INSERT skips the speculative insertion of ON CONFLICT, and no row is left to clean up.
+  // Safe under the run's advisory lock: only scoring runs add rows to customer_scores.
+  const { rows: scored } = await client.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM customer_scores WHERE workspace_id = $1) AS any', [ctx.workspaceId]);
+  const first = !scored[0]!.any;
   const previous = `score_batch b LEFT JOIN customer_scores cs ON cs.workspace_id = $1 AND cs.customer_id = b.customer_id`;
 
   let stageChanges = 0;
@@ -112,6 +117,7 @@ export async function writeScores(
     lap('eventsMs');
   }
 
+  // The key holds this run's new id: no row can conflict, so no ON CONFLICT (and its speculative insertion).
   const snapshot = await client.query(
     `INSERT INTO customer_score_history (workspace_id, customer_id, run_id, computed_at, orders_count, revenue_minor, r_score, f_score, m_score,
        rfm_segment, p_alive, expected_purchases_365d, clv_12m_minor, churn_risk, stage)
@@ -119,8 +125,7 @@ export async function writeScores(
        b.expected_purchases_365d, b.clv_12m_minor, b.churn_risk, b.stage
      FROM ${previous}
      WHERE cs.customer_id IS NULL OR cs.stage <> b.stage OR cs.rfm_segment IS DISTINCT FROM b.rfm_segment
-       OR cs.snapshot_at <= $2::timestamptz - make_interval(days => ${SNAPSHOT_EVERY_DAYS})
-     ON CONFLICT DO NOTHING`,
+       OR cs.snapshot_at <= $2::timestamptz - make_interval(days => ${SNAPSHOT_EVERY_DAYS})`,
     [...params, ctx.runId],
   );
   lap('historyMs');
@@ -129,14 +134,14 @@ export async function writeScores(
   const written = await client.query(
     `INSERT INTO customer_scores AS cs (workspace_id, computed_at, run_id, ${COLUMNS.map(([c]) => c).join(', ')}, stage_since, snapshot_at)
      SELECT $1, $2, $3, ${COLUMNS.map(([, v]) => v).join(', ')}, $2, $2 FROM score_batch b
-     ON CONFLICT (workspace_id, customer_id) DO UPDATE SET computed_at = EXCLUDED.computed_at, run_id = EXCLUDED.run_id, ${updates.join(', ')},
+     ${first ? '' : `ON CONFLICT (workspace_id, customer_id) DO UPDATE SET computed_at = EXCLUDED.computed_at, run_id = EXCLUDED.run_id, ${updates.join(', ')},
        stage_since = CASE WHEN cs.stage = EXCLUDED.stage THEN cs.stage_since ELSE EXCLUDED.stage_since END,
        snapshot_at = CASE WHEN cs.stage <> EXCLUDED.stage OR cs.rfm_segment IS DISTINCT FROM EXCLUDED.rfm_segment
-         OR cs.snapshot_at <= EXCLUDED.snapshot_at - make_interval(days => ${SNAPSHOT_EVERY_DAYS}) THEN EXCLUDED.snapshot_at ELSE cs.snapshot_at END`,
+         OR cs.snapshot_at <= EXCLUDED.snapshot_at - make_interval(days => ${SNAPSHOT_EVERY_DAYS}) THEN EXCLUDED.snapshot_at ELSE cs.snapshot_at END`}`,
     [...params, ctx.runId],
   );
   lap('upsertMs');
-  if (ctx.everyone) {
+  if (ctx.everyone && !first) {
     // A full run scores every customer: rows of customers deleted since (merged visitors) go.
     await client.query(
       `WITH gone AS (

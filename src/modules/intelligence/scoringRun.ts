@@ -226,6 +226,7 @@ async function scoreAndWrite(
       diagnostics.writeTimings = written.timings;
     }
     const { counts, ltvMeanMinor } = await runCounts(client, ws);
+    lap('countsMs');
     diagnostics.recomputed = summary?.size ?? 0;
     diagnostics.ltvMeanMinor = ltvMeanMinor;
     await client.query(

@@ -160,6 +160,12 @@ describeEachDatabase('segment service', (t) => {
     await services.segments.remove(ws, b.id);
     await services.segments.remove(ws, a.id);
     await assert.rejects(services.segments.get(ws, a.id), NotFoundError);
+    const { rows: left } = await t.db.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM segment_members WHERE workspace_id = $1 AND segment_id = ANY($2::uuid[]))
+            + (SELECT count(*) FROM segment_membership_history WHERE workspace_id = $1 AND segment_id = ANY($2::uuid[]))::int AS n`,
+      [ws, [a.id, b.id]],
+    );
+    assert.equal(Number(left[0]!.n), 0, 'a removed segment leaves no members or history');
   });
 
   test('membership changes are queued for subscribed webhooks, with hashed identifiers only', async () => {

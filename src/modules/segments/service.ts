@@ -191,6 +191,8 @@ export class SegmentService {
       if (segment.key) throw new ConflictError(`"${segment.name}" is built in: it cannot be deleted (its rule can be changed)`);
       const users = (await this.all(workspaceId, tx)).filter((s) => referencedSegments(s.rule.match).some((r) => r.segmentId === id));
       if (users.length > 0) throw new ConflictError(`segment ${id} is used by ${users.map((s) => `"${s.name}"`).join(', ')}`);
+      // No foreign key cascades to members and history (see migration 002).
+      for (const table of ['segment_membership_history', 'segment_members']) await tx.query(`DELETE FROM ${table} WHERE workspace_id = $1 AND segment_id = $2`, [workspaceId, id]);
       await tx.query('DELETE FROM segments WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
     });
   }
@@ -276,7 +278,9 @@ export class SegmentService {
       const { sql, params } = compileRule(segment.rule, ctx);
       const n = params.length;
       const [seg, at, version] = [`$${n + 1}::uuid`, `$${n + 2}::timestamptz`, `$${n + 3}::int`];
-      const { rows } = await tx.query<{ change: 'entered' | 'exited'; customer_id: string; seq: number; external_id: string | null; email: string | null; phone: string | null }>(
+      // The changes stay in the database: a first refresh of a large segment has millions of them.
+      await tx.query('CREATE TEMP TABLE segment_changes (change text NOT NULL, customer_id uuid NOT NULL, seq int NOT NULL) ON COMMIT DROP');
+      const { rows } = await tx.query<{ entered: number; exited: number }>(
         `WITH matched AS MATERIALIZED (${sql}),
          diff AS MATERIALIZED (
            SELECT coalesce(m.customer_id, cur.customer_id) AS customer_id, cur.customer_id IS NULL AS entering
@@ -294,15 +298,14 @@ export class SegmentService {
            DELETE FROM segment_members sm
            WHERE sm.workspace_id = $1 AND sm.segment_id = ${seg} AND sm.customer_id = ANY (ARRAY(SELECT d.customer_id FROM diff d WHERE NOT d.entering))
            RETURNING sm.customer_id, sm.seq + 1 AS seq),
-         changes AS (
+         changes AS MATERIALIZED (
            SELECT 'entered'::text AS change, customer_id, seq FROM entered
            UNION ALL SELECT 'exited'::text, customer_id, seq FROM exited),
          logged AS (
            INSERT INTO segment_membership_history (workspace_id, segment_id, customer_id, seq, change, at, segment_version)
-           SELECT $1, ${seg}, customer_id, seq, change, ${at}, ${version} FROM changes)
-         SELECT ch.change, ch.customer_id, ch.seq, cu.external_id, cu.email, cu.phone
-         FROM changes ch JOIN customers cu ON cu.workspace_id = $1 AND cu.id = ch.customer_id
-         ORDER BY ch.customer_id`,
+           SELECT $1, ${seg}, customer_id, seq, change, ${at}, ${version} FROM changes),
+         kept AS (INSERT INTO segment_changes SELECT change, customer_id, seq FROM changes)
+         SELECT count(*) FILTER (WHERE change = 'entered')::int AS entered, count(*) FILTER (WHERE change = 'exited')::int AS exited FROM changes`,
         [...params, segment.id, ctx.asOf, segment.version],
       );
       const { rows: counted } = await tx.query<{ member_count: number }>(
@@ -312,38 +315,50 @@ export class SegmentService {
       );
 
       const about = { segmentId: segment.id, segmentKey: segment.key, segmentName: segment.name, segmentVersion: segment.version };
-      await this.m.events.insertForCustomers(
+      // messageIds numbered by the history; ids in customer order, as the events were written before.
+      const { entered, exited } = rows[0]!;
+      if (entered + exited > 0) await this.m.events.insertForCustomersFrom(
         workspaceId,
-        rows.map((r) => ({
-          customerId: r.customer_id,
-          messageId: `segment:${segment.id}:${r.customer_id}:${r.seq}`,
-          name: r.change === 'entered' ? SEGMENT_ENTERED : SEGMENT_EXITED,
-          properties: about,
-          occurredAt: ctx.asOf,
-        })),
+        {
+          sql: `SELECT customer_id, 'segment:' || $2 || ':' || customer_id || ':' || seq AS message_id,
+                  CASE change WHEN 'entered' THEN $3 ELSE $4 END AS name, $5::jsonb AS properties, $6::timestamptz AS occurred_at
+                FROM segment_changes ORDER BY customer_id`,
+          params: [segment.id, SEGMENT_ENTERED, SEGMENT_EXITED, JSON.stringify(about), ctx.asOf],
+        },
         tx,
       );
-      const payloads = [];
-      for (let i = 0; i < rows.length; i += WEBHOOK_CHUNK) {
-        const chunk = rows.slice(i, i + WEBHOOK_CHUNK).map((r) => ({
-          change: r.change,
-          customerId: r.customer_id,
-          externalId: r.external_id,
-          emailSha256: hashEmail(r.email),
-          phoneSha256: hashPhone(r.phone, 'meta'),
-        }));
-        payloads.push({
-          segment: { id: segment.id, key: segment.key, name: segment.name, version: segment.version },
-          at: ctx.asOf.toISOString(),
-          entered: chunk.filter((c) => c.change === 'entered').map(({ change: _, ...c }) => c),
-          exited: chunk.filter((c) => c.change === 'exited').map(({ change: _, ...c }) => c),
-        });
+      if (entered + exited > 0 && (await this.m.webhooks.subscribers(workspaceId, 'segment.membership_changed', tx, { segmentId: segment.id })).length > 0) {
+        await this.enqueueWebhooks(workspaceId, segment, ctx.asOf, tx);
       }
-      await this.m.webhooks.enqueue(workspaceId, 'segment.membership_changed', payloads, tx, { segmentId: segment.id });
-
-      const entered = rows.filter((r) => r.change === 'entered').length;
-      return { segmentId: segment.id, entered, exited: rows.length - entered, members: counted[0]!.member_count, ms: Math.round(performance.now() - started) };
+      return { segmentId: segment.id, entered, exited, members: counted[0]!.member_count, ms: Math.round(performance.now() - started) };
     });
+  }
+
+  /** The `segment.membership_changed` deliveries of this refresh's changes (in `segment_changes`), WEBHOOK_CHUNK changes each. */
+  private async enqueueWebhooks(workspaceId: string, segment: Segment, asOf: Date, tx: Queryable): Promise<void> {
+    const { rows } = await tx.query<{ change: 'entered' | 'exited'; customer_id: string; external_id: string | null; email: string | null; phone: string | null }>(
+      `SELECT ch.change, ch.customer_id, cu.external_id, cu.email, cu.phone
+       FROM segment_changes ch JOIN customers cu ON cu.workspace_id = $1 AND cu.id = ch.customer_id
+       ORDER BY ch.customer_id`,
+      [workspaceId],
+    );
+    const payloads = [];
+    for (let i = 0; i < rows.length; i += WEBHOOK_CHUNK) {
+      const chunk = rows.slice(i, i + WEBHOOK_CHUNK).map((r) => ({
+        change: r.change,
+        customerId: r.customer_id,
+        externalId: r.external_id,
+        emailSha256: hashEmail(r.email),
+        phoneSha256: hashPhone(r.phone, 'meta'),
+      }));
+      payloads.push({
+        segment: { id: segment.id, key: segment.key, name: segment.name, version: segment.version },
+        at: asOf.toISOString(),
+        entered: chunk.filter((c) => c.change === 'entered').map(({ change: _, ...c }) => c),
+        exited: chunk.filter((c) => c.change === 'exited').map(({ change: _, ...c }) => c),
+      });
+    }
+    await this.m.webhooks.enqueue(workspaceId, 'segment.membership_changed', payloads, tx, { segmentId: segment.id });
   }
 
   /**

@@ -131,12 +131,18 @@ export class WebhookService {
     about: { segmentId?: string } = {},
   ): Promise<number> {
     if (payloads.length === 0) return 0;
-    const { rows: hooks } = await q.query<{ id: string }>(
+    const hooks = await this.subscribers(workspaceId, type, q, about);
+    return this.enqueueTo(workspaceId, type, hooks.flatMap((id) => payloads.map((payload) => ({ webhookId: id, payload }))), q);
+  }
+
+  /** The active endpoints `enqueue` would deliver `type` to: a caller with none can skip building payloads. */
+  async subscribers(workspaceId: string, type: WebhookEvent, q: Queryable = this.db, about: { segmentId?: string } = {}): Promise<string[]> {
+    const { rows } = await q.query<{ id: string }>(
       `SELECT id FROM webhooks WHERE workspace_id = $1 AND active AND $2 = ANY(events)
          AND (segment_ids IS NULL OR $3::uuid = ANY(segment_ids))`,
       [workspaceId, type, about.segmentId ?? null],
     );
-    return this.enqueueTo(workspaceId, type, hooks.flatMap((h) => payloads.map((payload) => ({ webhookId: h.id, payload }))), q);
+    return rows.map((r) => r.id);
   }
 
   /**
