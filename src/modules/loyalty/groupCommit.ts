@@ -53,18 +53,19 @@ class Batcher<T, R> {
         batch.forEach((w, i) => w.resolve(results[i]!));
         return;
       } catch {
-        // Nothing of the call was committed: each operation again on its own, below.
+        // Each operation again on its own, below. Usually nothing was committed; if the connection
+        // was lost after the commit, the keys make the retries replays, never second writes.
       }
     }
-    await Promise.all(
-      batch.map(async (w) => {
-        try {
-          w.resolve((await this.write(workspaceId, [w.item]))[0]!);
-        } catch (err) {
-          w.reject(err);
-        }
-      }),
-    );
+    // One after another: arrival order per customer holds (which debit a short balance refuses),
+    // and a failed batch does not take every pooled connection at once.
+    for (const w of batch) {
+      try {
+        w.resolve((await this.write(workspaceId, [w.item]))[0]!);
+      } catch (err) {
+        w.reject(err);
+      }
+    }
   }
 }
 
