@@ -117,8 +117,7 @@ export async function credit(q: Queryable, workspaceId: string, credits: Credit[
 export async function creditEach(q: Queryable, workspaceId: string, credits: (Credit & { now: Date })[]): Promise<(LedgerEntry | null)[]> {
   if (credits.length === 0) return [];
   const ids = credits.map(() => newId());
-  // Sorted by customer, so concurrent batches take balance locks in one order.
-  const order = credits.map((_, i) => i).sort((a, b) => compareIds(credits[a]!.customerId, credits[b]!.customerId));
+  const order = lockOrder(credits);
   const sorted = order.map((i) => ({ ...credits[i]!, id: ids[i]! }));
   const { rows } = await q.query<EntryRow>(`SELECT * FROM points_credit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
     workspaceId,
@@ -138,7 +137,13 @@ export async function creditEach(q: Queryable, workspaceId: string, credits: (Cr
   return ids.map((id) => byId.get(id) ?? null);
 }
 
-const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * Indexes of `items` sorted by customer, the order concurrent calls take balance locks in (so they
+ * cannot deadlock); stable, so one customer's items keep the order they came in.
+ */
+function lockOrder(items: { customerId: string }[]): number[] {
+  return items.map((_, i) => i).sort((a, b) => (items[a]!.customerId < items[b]!.customerId ? -1 : items[a]!.customerId > items[b]!.customerId ? 1 : 0));
+}
 
 /** Locks the customers' balance rows (creating missing ones) in id order: the first step of any change to their lots. */
 export async function lockBalances(q: Queryable, workspaceId: string, customerIds: string[]): Promise<Map<string, { balance: number; pending: number }>> {
@@ -188,8 +193,7 @@ export async function debit(q: Queryable, workspaceId: string, d: Debit, now: Da
  */
 export async function debitEach(q: Queryable, workspaceId: string, debits: (Debit & { now: Date })[]): Promise<DebitOutcome[]> {
   if (debits.length === 0) return [];
-  // Sorted by customer (stable, so one customer's debits keep their order) for the lock order.
-  const order = debits.map((_, i) => i).sort((a, b) => compareIds(debits[a]!.customerId, debits[b]!.customerId));
+  const order = lockOrder(debits);
   const sorted = order.map((i) => debits[i]!);
   const { rows } = await q.query<DebitRow & { ord: number }>(
     `SELECT d.ord, d.outcome, d.balance_after, (d.entry).* FROM points_debit_each($1, $2, $3, $4, $5, $6, $7, $8, $9) d`,
