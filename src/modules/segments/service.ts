@@ -327,15 +327,16 @@ export class SegmentService {
         },
         tx,
       );
-      if (entered + exited > 0 && (await this.m.webhooks.subscribers(workspaceId, 'segment.membership_changed', tx, { segmentId: segment.id })).length > 0) {
-        await this.enqueueWebhooks(workspaceId, segment, ctx.asOf, tx);
+      if (entered + exited > 0) {
+        const payloads = () => this.webhookPayloads(workspaceId, segment, ctx.asOf, tx);
+        await this.m.webhooks.enqueue(workspaceId, 'segment.membership_changed', payloads, tx, { segmentId: segment.id });
       }
       return { segmentId: segment.id, entered, exited, members: counted[0]!.member_count, ms: Math.round(performance.now() - started) };
     });
   }
 
-  /** The `segment.membership_changed` deliveries of this refresh's changes (in `segment_changes`), WEBHOOK_CHUNK changes each. */
-  private async enqueueWebhooks(workspaceId: string, segment: Segment, asOf: Date, tx: Queryable): Promise<void> {
+  /** The `segment.membership_changed` payloads of this refresh's changes (in `segment_changes`), WEBHOOK_CHUNK changes each. */
+  private async webhookPayloads(workspaceId: string, segment: Segment, asOf: Date, tx: Queryable): Promise<Record<string, unknown>[]> {
     const { rows } = await tx.query<{ change: 'entered' | 'exited'; customer_id: string; external_id: string | null; email: string | null; phone: string | null }>(
       `SELECT ch.change, ch.customer_id, cu.external_id, cu.email, cu.phone
        FROM segment_changes ch JOIN customers cu ON cu.workspace_id = $1 AND cu.id = ch.customer_id
@@ -358,7 +359,7 @@ export class SegmentService {
         exited: chunk.filter((c) => c.change === 'exited').map(({ change: _, ...c }) => c),
       });
     }
-    await this.m.webhooks.enqueue(workspaceId, 'segment.membership_changed', payloads, tx, { segmentId: segment.id });
+    return payloads;
   }
 
   /**

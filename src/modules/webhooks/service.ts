@@ -122,27 +122,25 @@ export class WebhookService {
   /**
    * One delivery per payload for every active endpoint subscribed to `type` (and, when the change
    * concerns a segment, to that segment). Call it inside the transaction that made the change.
+   * `payloads` may be a function: it is called only when some endpoint subscribes, so a caller with
+   * costly payloads (a segment refresh's changes) builds none for nobody.
    */
   async enqueue(
     workspaceId: string,
     type: WebhookEvent,
-    payloads: Record<string, unknown>[],
+    payloads: Record<string, unknown>[] | (() => Promise<Record<string, unknown>[]>),
     q: Queryable = this.db,
     about: { segmentId?: string } = {},
   ): Promise<number> {
-    if (payloads.length === 0) return 0;
-    const hooks = await this.subscribers(workspaceId, type, q, about);
-    return this.enqueueTo(workspaceId, type, hooks.flatMap((id) => payloads.map((payload) => ({ webhookId: id, payload }))), q);
-  }
-
-  /** The active endpoints `enqueue` would deliver `type` to: a caller with none can skip building payloads. */
-  async subscribers(workspaceId: string, type: WebhookEvent, q: Queryable = this.db, about: { segmentId?: string } = {}): Promise<string[]> {
-    const { rows } = await q.query<{ id: string }>(
+    if (Array.isArray(payloads) && payloads.length === 0) return 0;
+    const { rows: hooks } = await q.query<{ id: string }>(
       `SELECT id FROM webhooks WHERE workspace_id = $1 AND active AND $2 = ANY(events)
          AND (segment_ids IS NULL OR $3::uuid = ANY(segment_ids))`,
       [workspaceId, type, about.segmentId ?? null],
     );
-    return rows.map((r) => r.id);
+    if (hooks.length === 0) return 0;
+    const built = Array.isArray(payloads) ? payloads : await payloads();
+    return this.enqueueTo(workspaceId, type, hooks.flatMap((h) => built.map((payload) => ({ webhookId: h.id, payload }))), q);
   }
 
   /**
