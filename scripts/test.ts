@@ -1,14 +1,17 @@
 /**
  * `npm test`: starts one embedded PostgreSQL for the whole run (each suite makes its own database
  * in it, a copy of one migrated template), then runs every `*.test.ts` under src/ with node's test
- * runner. DATABASE_URL, when set, adds the external server as the second target.
+ * runner, several files per process (scripts/testGroups.ts). DATABASE_URL, when set, adds the
+ * external server as the second target.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startEmbedded, THROWAWAY_SERVER_FLAGS } from '../src/db/embedded.ts';
 import { createTestTemplate, templateVariable, type TestTemplate } from '../src/db/testTemplate.ts';
+import { groupTests } from './testGroups.ts';
 
 function findTests(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -42,8 +45,17 @@ const reporters = process.env.KIZUNA_TEST_TIMES
   ? [`--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`, '--test-reporter-destination=stdout', `--test-reporter=${path.resolve('scripts/testTimes.js')}`, '--test-reporter-destination=stdout']
   : [];
 
+// One entry file per group, importing its test files in order: node's runner sees one file per process,
+// the reporters still name each test's own file.
+const entryDir = mkdtempSync(path.join(tmpdir(), 'kizuna-test-groups-'));
+const entries = groupTests(files).map((group, i) => {
+  const entry = path.join(entryDir, `group-${String(i + 1).padStart(3, '0')}.test.mjs`);
+  writeFileSync(entry, group.files.map((f) => `import ${JSON.stringify(pathToFileURL(path.resolve(f)).href)};\n`).join(''));
+  return entry;
+});
+
 const code = await new Promise<number>((resolve) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporters, ...files], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporters, ...entries], {
     stdio: 'inherit',
     // Test sinks (SMTP, webhooks, fake providers) listen on 127.0.0.1: private outbound URLs are
     // allowed for the suite; the outbound guard's own tests turn this off to prove the refusals.
@@ -55,4 +67,5 @@ const code = await new Promise<number>((resolve) => {
 for (const t of Object.values(templates)) await t.drop();
 await server.stop();
 rmSync(dataDir, { recursive: true, force: true });
+rmSync(entryDir, { recursive: true, force: true });
 process.exit(code);

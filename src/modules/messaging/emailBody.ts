@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { convert } from 'html-to-text';
 import { CaptureTag, filters, type Context, type Template as LiquidTemplate } from 'liquidjs';
-import mjml2html from 'mjml';
 import { ValidationError } from '../../kernel/errors.ts';
 import { createTemplateEngine, parseTemplate, renderBounded } from './templateEngine.ts';
 
@@ -124,7 +123,13 @@ function fill(shape: string, values: string[], text: boolean): string {
   return shape.replace(PLACEHOLDER, (_, i: string) => (text ? unescapeHtml(values[Number(i)]!) : values[Number(i)]!));
 }
 
+// Loaded on first use: MJML takes most of a second to import, which every process that builds the
+// services (the server, each CLI command, each test file) would otherwise pay without rendering an email.
+const importMjml = () => import('mjml').then((m) => m.default);
+let mjml: ReturnType<typeof importMjml> | undefined;
+
 export async function mjmlToHtml(source: string, strict: boolean): Promise<string> {
+  const mjml2html = await (mjml ??= importMjml());
   try {
     // `fonts: {}`: MJML would otherwise link Google Fonts (Ubuntu) into every email, a third-party
     // request per open that Japanese text does not use; an author's own <mj-font> still works.

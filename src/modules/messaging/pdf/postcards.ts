@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import PDFDocument from 'pdfkit';
 import { formatPostalCode } from '../../../lib/japanese.ts';
 import type { PostalRecipient } from '../messenger.ts';
 
@@ -36,7 +35,9 @@ export { formatPostalCode };
  * the sender's return address) and the message side (birthday or coupon card). Page 2n + 1 is the
  * address side of item n.
  */
-export function renderPostcards(items: PostcardItem[], from: ReturnAddress): Promise<Buffer> {
+export async function renderPostcards(items: PostcardItem[], from: ReturnAddress): Promise<Buffer> {
+  // Imported on first use (see mjmlToHtml): PDFKit costs every process a few hundred ms to load.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: [WIDTH, HEIGHT], margin: 0, autoFirstPage: false, info: { Title: 'Kizuna DM batch', Producer: 'Kizuna' } });
   doc.registerFont('jp', FONT);
   doc.registerFont('jp-bold', FONT_BOLD);
