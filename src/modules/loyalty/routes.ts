@@ -7,6 +7,7 @@ import type { ZodApp } from '../../kernel/http.ts';
 import type { CustomerService } from '../customers/index.ts';
 import type { LoyaltyService } from './service.ts';
 import { REWARD_KINDS, rewardInput, rewardPatch, surpriseRuleInput } from './rewards.ts';
+import { loyaltySettingsSchema } from './settings.ts';
 
 /** The services these handlers use (the composition root passes them in). */
 interface RouteServices {
@@ -95,6 +96,36 @@ const referralStatsView = z.object({
   revenueMinor: int,
 });
 
+const reportView = z.object({
+  currency: z.string(),
+  outstandingPoints: int.describe('available points outstanding'),
+  liabilityMinor: int.describe('what the outstanding points cost if all were redeemed (points × pointValueMinor)'),
+  pendingPoints: int.describe('points still inside the return window'),
+  pendingLiabilityMinor: int,
+  earnedPoints: int.describe('all-time totals by kind of entry; issued = earned + points added by hand'),
+  issuedPoints: int,
+  redeemedPoints: int,
+  expiredPoints: int,
+  reversedPoints: int,
+  adjustedPoints: int,
+  breakageRate: z.number().describe('expired / issued'),
+  redemptionRate: z.number().describe('redeemed / issued'),
+  members: int,
+  membersByTier: z.array(z.object({ tier: z.string().nullable(), members: int })),
+  topEarners: z.array(z.object({ customerId: z.string(), externalId: z.string().nullable(), points: int })).describe('the ten customers who earned most in the last 12 months'),
+  referrals: referralStatsView,
+});
+
+const surpriseRuleView = z.object({
+  id: z.string(),
+  name: z.string(),
+  rewardId: z.string(),
+  segmentId: z.string(),
+  period: z.enum(['month', 'quarter', 'year']),
+  active: z.boolean(),
+  createdAt: z.date(),
+});
+
 const syncView = z.object({ earnedEntries: int, earnedPoints: int, reversedEntries: int, reversedPoints: int, tierChanges: int });
 
 const customerParams = z.object({ customer: z.string().min(1).max(255).describe('our id or your external id') });
@@ -121,13 +152,13 @@ export async function loyaltyRoutes(app: ZodApp, services: RouteServices): Promi
   const tags = ['loyalty'];
   const customerOf = async (request: FastifyRequest, given: string) => (await services.customers.find(workspaceOf(request), given)).id;
 
-  app.get('/v1/loyalty/settings', { preHandler: read, schema: { tags, summary: 'The effective programme settings' } }, async (request) =>
+  app.get('/v1/loyalty/settings', { preHandler: read, schema: { tags, summary: 'The effective programme settings', response: { 200: loyaltySettingsSchema } } }, async (request) =>
     loyalty.settings(workspaceOf(request)),
   );
 
   app.put(
     '/v1/loyalty/settings',
-    { preHandler: admin, schema: { tags, summary: 'Replace the programme settings (absent keys take the defaults; see docs/loyalty.md)', body: z.record(z.string(), z.unknown()) } },
+    { preHandler: admin, schema: { tags, summary: 'Replace the programme settings (absent keys take the defaults; see docs/loyalty.md)', body: z.record(z.string(), z.unknown()), response: { 200: loyaltySettingsSchema } } },
     async (request) => loyalty.updateSettings(workspaceOf(request), request.body),
   );
 
@@ -155,7 +186,7 @@ export async function loyaltyRoutes(app: ZodApp, services: RouteServices): Promi
     async (request) => loyalty.process(workspaceOf(request)),
   );
 
-  app.get('/v1/loyalty/report', { preHandler: read, schema: { tags, summary: 'Liability, breakage, redemption rate, members by tier, top earners, referral stats' } }, async (request) =>
+  app.get('/v1/loyalty/report', { preHandler: read, schema: { tags, summary: 'Liability, breakage, redemption rate, members by tier, top earners, referral stats', response: { 200: reportView } } }, async (request) =>
     loyalty.report(workspaceOf(request)),
   );
 
@@ -235,11 +266,11 @@ export async function loyaltyRoutes(app: ZodApp, services: RouteServices): Promi
     async (request) => loyalty.updateReward(workspaceOf(request), request.params.id, request.body),
   );
 
-  app.get('/v1/loyalty/surprise-rules', { preHandler: read, schema: { tags, summary: 'Surprise-and-delight rules' } }, async (request) => ({
+  app.get('/v1/loyalty/surprise-rules', { preHandler: read, schema: { tags, summary: 'Surprise-and-delight rules', response: { 200: z.object({ data: z.array(surpriseRuleView) }) } } }, async (request) => ({
     data: await loyalty.listSurpriseRules(workspaceOf(request)),
   }));
 
-  app.post('/v1/loyalty/surprise-rules', { preHandler: admin, schema: { tags, summary: 'Grant a reward to a segment once per period', body: surpriseRuleInput } }, async (request, reply) =>
+  app.post('/v1/loyalty/surprise-rules', { preHandler: admin, schema: { tags, summary: 'Grant a reward to a segment once per period', body: surpriseRuleInput, response: { 201: surpriseRuleView } } }, async (request, reply) =>
     reply.code(201).send(await loyalty.createSurpriseRule(workspaceOf(request), request.body)),
   );
 

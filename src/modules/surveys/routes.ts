@@ -4,12 +4,13 @@ import { exportQuery } from '../../kernel/exportQuery.ts';
 import { exportHeaders } from '../../kernel/exportRows.ts';
 import { type Authenticator, requireScope, workspaceOf } from '../../kernel/access.ts';
 import { ValidationError } from '../../kernel/errors.ts';
-import { instant, pageQuery } from '../../kernel/listQuery.ts';
+import { instant, page, pageQuery } from '../../kernel/listQuery.ts';
 import type { ZodApp } from '../../kernel/http.ts';
 import type { SurveyService } from './service.ts';
 import { chooseLocale, pageSecurityHeaders, statePage, surveyFormPage, thanksPage } from './page.ts';
 import { LinkStateError } from './service.ts';
 import { CASE_STATUSES, casePatch, surveyInput, surveyPatch, surveySettingsInput, type Locale, type Survey } from './types.ts';
+import { assigneesView, caseListView, caseView, customerFeedbackView, npsView, responseView, surveyListView, surveyView, themesView } from './views.ts';
 
 /** The services these handlers use (the composition root passes them in). */
 interface RouteServices {
@@ -20,15 +21,6 @@ interface RouteServices {
 const idParams = z.object({ id: z.string().min(1).max(100).describe('survey id or slug') });
 const caseParams = z.object({ id: z.string().min(1).max(100) });
 const period = z.object({ survey: z.string().min(1).max(100).optional().describe('survey id or slug; all NPS surveys by default'), from: instant().optional(), to: instant().optional() });
-const npsView = z.object({
-  responses: z.number(),
-  promoters: z.number(),
-  passives: z.number(),
-  detractors: z.number(),
-  nps: z.number().nullable().describe('−100…100'),
-  ciLow: z.number().nullable().describe('95 % interval, normal approximation'),
-  ciHigh: z.number().nullable(),
-});
 
 /** Form posts: `q_<question id>` fields (repeated for multiple choice) and `lang`. */
 function formAnswers(body: unknown): { answers: Record<string, string | string[]>; lang?: string } {
@@ -58,12 +50,12 @@ export async function surveysRoutes(app: ZodApp, services: RouteServices): Promi
   // The hosted page posts a plain HTML form.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, new URLSearchParams(String(body))));
 
-  app.get('/v1/surveys', { preHandler: read, schema: { tags, summary: 'Surveys, newest first, with answer counts and NPS' } }, async (request) => ({ data: await surveys.list(workspaceOf(request)) }));
-  app.post('/v1/surveys', { preHandler: write, schema: { tags, summary: 'Create a survey (NPS, CSAT, CES get standard ja/en questions when none are given)', body: surveyInput } }, async (request, reply) =>
+  app.get('/v1/surveys', { preHandler: read, schema: { tags, summary: 'Surveys, newest first, with answer counts and NPS', response: { 200: surveyListView } } }, async (request) => ({ data: await surveys.list(workspaceOf(request)) }));
+  app.post('/v1/surveys', { preHandler: write, schema: { tags, summary: 'Create a survey (NPS, CSAT, CES get standard ja/en questions when none are given)', body: surveyInput, response: { 201: surveyView } } }, async (request, reply) =>
     reply.code(201).send(await surveys.create(workspaceOf(request), request.body)),
   );
-  app.get('/v1/surveys/:id', { preHandler: read, schema: { tags, summary: 'One survey', params: idParams } }, async (request) => surveys.get(workspaceOf(request), request.params.id));
-  app.patch('/v1/surveys/:id', { preHandler: write, schema: { tags, summary: 'Edit a survey (status, texts, questions, link lifetime, anonymous link)', params: idParams, body: surveyPatch } }, async (request) =>
+  app.get('/v1/surveys/:id', { preHandler: read, schema: { tags, summary: 'One survey', params: idParams, response: { 200: surveyView } } }, async (request) => surveys.get(workspaceOf(request), request.params.id));
+  app.patch('/v1/surveys/:id', { preHandler: write, schema: { tags, summary: 'Edit a survey (status, texts, questions, link lifetime, anonymous link)', params: idParams, body: surveyPatch, response: { 200: surveyView } } }, async (request) =>
     surveys.update(workspaceOf(request), request.params.id, request.body),
   );
   app.post(
@@ -84,7 +76,7 @@ export async function surveysRoutes(app: ZodApp, services: RouteServices): Promi
   );
   app.get(
     '/v1/surveys/:id/responses',
-    { preHandler: read, schema: { tags, summary: 'Responses, newest first', params: idParams, querystring: pageQuery.extend({ category: z.enum(['promoter', 'passive', 'detractor']).optional() }) } },
+    { preHandler: read, schema: { tags, summary: 'Responses, newest first', params: idParams, querystring: pageQuery.extend({ category: z.enum(['promoter', 'passive', 'detractor']).optional() }), response: { 200: page(responseView) } } },
     async (request) => surveys.listResponses(workspaceOf(request), { survey: request.params.id, ...request.query }),
   );
   app.get(
@@ -113,7 +105,7 @@ export async function surveysRoutes(app: ZodApp, services: RouteServices): Promi
   );
   app.get(
     '/v1/feedback/themes',
-    { preHandler: read, schema: { tags, summary: 'Words that set promoters and detractors apart (weighted log-odds), with quotes', querystring: z.object({ survey: z.string().min(1).max(100).optional(), from: instant().optional(), limit: z.coerce.number().int().min(1).max(30).default(8) }) } },
+    { preHandler: read, schema: { tags, summary: 'Words that set promoters and detractors apart (weighted log-odds), with quotes', querystring: z.object({ survey: z.string().min(1).max(100).optional(), from: instant().optional(), limit: z.coerce.number().int().min(1).max(30).default(8) }), response: { 200: themesView } } },
     async (request) => surveys.themes(workspaceOf(request), request.query),
   );
   app.get(
@@ -124,21 +116,22 @@ export async function surveysRoutes(app: ZodApp, services: RouteServices): Promi
         tags,
         summary: 'Follow-up cases of detractors, earliest due first',
         querystring: z.object({ status: z.enum([...CASE_STATUSES, 'active', 'all']).default('active'), overdue: z.enum(['true', 'false']).default('false'), customerId: z.uuid().optional() }),
+        response: { 200: caseListView },
       },
     },
     async (request) => surveys.listCases(workspaceOf(request), { ...request.query, overdue: request.query.overdue === 'true' }),
   );
-  app.get('/v1/feedback/cases/:id', { preHandler: read, schema: { tags, summary: 'One case with its notes', params: caseParams } }, async (request) => surveys.getCase(workspaceOf(request), request.params.id));
-  app.patch('/v1/feedback/cases/:id', { preHandler: write, schema: { tags, summary: 'Assign, reschedule or change the status of a case', params: caseParams, body: casePatch } }, async (request) =>
+  app.get('/v1/feedback/cases/:id', { preHandler: read, schema: { tags, summary: 'One case with its notes', params: caseParams, response: { 200: caseView } } }, async (request) => surveys.getCase(workspaceOf(request), request.params.id));
+  app.patch('/v1/feedback/cases/:id', { preHandler: write, schema: { tags, summary: 'Assign, reschedule or change the status of a case', params: caseParams, body: casePatch, response: { 200: caseView } } }, async (request) =>
     surveys.updateCase(workspaceOf(request), request.params.id, request.body),
   );
-  app.post('/v1/feedback/cases/:id/notes', { preHandler: write, schema: { tags, summary: 'Add a note to a case', params: caseParams, body: z.object({ body: z.string() }) } }, async (request, reply) => {
+  app.post('/v1/feedback/cases/:id/notes', { preHandler: write, schema: { tags, summary: 'Add a note to a case', params: caseParams, body: z.object({ body: z.string() }), response: { 201: caseView } } }, async (request, reply) => {
     const principal = request.principal;
     const authorId = principal && 'userId' in principal ? principal.userId : null;
     return reply.code(201).send(await surveys.addNote(workspaceOf(request), request.params.id, request.body.body, authorId));
   });
-  app.get('/v1/feedback/assignees', { preHandler: read, schema: { tags, summary: 'Users who can own cases' } }, async (request) => ({ data: await surveys.assignees(workspaceOf(request)) }));
-  app.get('/v1/feedback/customers/:id', { preHandler: read, schema: { tags, summary: "A customer's answers and cases", params: z.object({ id: z.uuid() }) } }, async (request) =>
+  app.get('/v1/feedback/assignees', { preHandler: read, schema: { tags, summary: 'Users who can own cases', response: { 200: assigneesView } } }, async (request) => ({ data: await surveys.assignees(workspaceOf(request)) }));
+  app.get('/v1/feedback/customers/:id', { preHandler: read, schema: { tags, summary: "A customer's answers and cases", params: z.object({ id: z.uuid() }), response: { 200: customerFeedbackView } } }, async (request) =>
     surveys.forCustomer(workspaceOf(request), request.params.id),
   );
 

@@ -8,7 +8,7 @@ import { useFormat } from '../../format.ts';
 import { useGlossary } from '../../glossary.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
-import { localizedText, type NpsSummary, type Survey, type Theme } from './types.ts';
+import { localizedText, type ListedSurvey, type NpsSummary, type Theme } from './types.ts';
 
 const DIMENSIONS = ['segment', 'tier', 'cohort', 'product'] as const;
 type Dimension = (typeof DIMENSIONS)[number];
@@ -20,7 +20,7 @@ export function NpsAnalysis() {
   const words = useGlossary();
   const { t, locale } = useI18n();
   const format = useFormat();
-  const surveys = useApi<{ data: Survey[] }>('/v1/surveys');
+  const surveys = useApi<{ data: ListedSurvey[] }>('/v1/surveys');
   const [survey, setSurvey] = useState('');
   const [dimension, setDimension] = useState<Dimension>('segment');
   const q = survey ? `survey=${encodeURIComponent(survey)}` : '';

@@ -9,7 +9,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
-import { localizedText, type Question, type QuestionType, type Survey, type SurveyKind } from './types.ts';
+import { localizedText, type ListedSurvey, type Question, type QuestionType, type Survey, type SurveyKind } from './types.ts';
 
 const KINDS: SurveyKind[] = ['nps', 'csat', 'ces', 'custom'];
 const CUSTOM_TYPES: QuestionType[] = ['single', 'multiple', 'rating', 'text', 'nps', 'csat', 'ces'];
@@ -20,7 +20,7 @@ export function Surveys() {
   const format = useFormat();
   const { scopes } = useSession();
   const canEdit = hasScope(scopes, 'messaging');
-  const list = useApi<{ data: Survey[] }>('/v1/surveys');
+  const list = useApi<{ data: ListedSurvey[] }>('/v1/surveys');
   const [editing, setEditing] = useState<Survey | 'new' | null>(null);
   const [anonymous, setAnonymous] = useState<{ id: string; url: string; iframe: string } | null>(null);
   const [error, setError] = useState<unknown>();
@@ -67,7 +67,7 @@ export function Surveys() {
             },
             { header: t('feedback.surveys.kind'), cell: (s) => t(`feedback.kind.${s.kind}`) },
             { header: t('feedback.surveys.status'), cell: (s) => t(`feedback.surveyStatus.${s.status}`) },
-            { header: t('feedback.surveys.responses'), className: 'amount', cell: (s) => format.number(s.responses ?? 0) },
+            { header: t('feedback.surveys.responses'), className: 'amount', cell: (s) => format.number(s.responses) },
             { header: t('feedback.surveys.score'), className: 'amount', cell: (s) => <SurveyScore survey={s} /> },
             {
               header: <span className="visually-hidden">{t('feedback.surveys.edit')}</span>,
@@ -254,7 +254,7 @@ function SurveyForm({ initial, onDone }: { initial: Survey | null; onDone: () =>
 }
 
 /** NPS or CSAT with its n and 95 % interval: a score from a handful of answers reads as the range it is. */
-function SurveyScore({ survey }: { survey: Survey }) {
+function SurveyScore({ survey }: { survey: ListedSurvey }) {
   const { t } = useI18n();
   const format = useFormat();
   const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
