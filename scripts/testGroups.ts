@@ -1,37 +1,39 @@
 /**
  * How `npm test` packs test files into processes. Each process pays Node's start and the import of the
  * services through tsx's loader (seconds of CPU on these machines), so most files share a process with
- * their neighbours in the tree; browser suites keep one each. The largest estimated groups start first,
- * so the two slots finish together instead of one waiting on a long file started last.
+ * their neighbours in the tree; browser suites keep one each. The longest groups start first, so the
+ * two slots finish together instead of one waiting on a long file started last: a file's length is
+ * its time in scripts/testTimes.json (written by `KIZUNA_TEST_TIMES=<n> npm test`), or for a file not
+ * measured yet, an estimate from its size.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
-/** Estimated milliseconds of test time per byte of test source, by kind (fitted on a full run's times). */
+const MEASURED: Record<string, number> = existsSync('scripts/testTimes.json') ? JSON.parse(readFileSync('scripts/testTimes.json', 'utf8')) : {};
+/** Milliseconds of test time per byte of test source, by kind: the averages of a full run. */
 const MS_PER_BYTE = { browser: 3, database: 1.2, plain: 0.25 } as const;
-/** A process's estimated test time before the next file goes to a new one. */
+/** A process's test time before the next file goes to a new one. */
 const GROUP_MS = 45_000;
-
-type Kind = keyof typeof MS_PER_BYTE;
-
-function kindOf(source: string): Kind {
-  if (source.includes('describeInBrowser')) return 'browser';
-  return /describeEachDatabase|testApp|testDatabase/.test(source) ? 'database' : 'plain';
-}
 
 export interface TestGroup {
   files: string[];
   estimatedMs: number;
 }
 
-/** `files` sorted by path; returns the groups, largest estimate first. */
+function estimate(file: string, source: string): number {
+  const seconds = MEASURED[file];
+  if (seconds !== undefined) return seconds * 1000;
+  const kind = source.includes('describeInBrowser') ? 'browser' : /describeEachDatabase|testApp|testDatabase/.test(source) ? 'database' : 'plain';
+  return source.length * MS_PER_BYTE[kind];
+}
+
+/** `files` (paths relative to the project, sorted) in groups, longest first. */
 export function groupTests(files: string[]): TestGroup[] {
   const groups: TestGroup[] = [];
   let open: TestGroup | null = null;
   for (const file of files) {
     const source = readFileSync(file, 'utf8');
-    const kind = kindOf(source);
-    const estimatedMs = source.length * MS_PER_BYTE[kind];
-    if (kind === 'browser') {
+    const estimatedMs = estimate(file, source);
+    if (source.includes('describeInBrowser')) {
       groups.push({ files: [file], estimatedMs });
       continue;
     }
