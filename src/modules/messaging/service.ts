@@ -3,7 +3,6 @@ import { exportRows } from '../../kernel/exportRows.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import { escapeHtml } from '../../lib/html.ts';
 import type { CouponService } from '../coupons/index.ts';
 import type { CustomerService } from '../customers/index.ts';
 import type { RecommendationService } from '../recommendations/index.ts';
@@ -13,8 +12,6 @@ import type { WorkspaceService } from '../workspaces/index.ts';
 import { toCampaign } from './campaignRows.ts';
 import { directCampaignId, enqueueDirect, type DirectMessage } from './direct.ts';
 import { Dispatcher, type DrainOptions, type DrainResult, type WorkspaceMessaging } from './dispatch.ts';
-import { trackingUrls } from './tokens.ts';
-import { customerScope, footerLang, loadRecipients, postalOf } from './facts.ts';
 import { assignArm } from './holdout.ts';
 import { abTestIssues, assignVariant, decideAtFor, sendModeOf, type StoredDecision } from './abTest.ts';
 import { abTestReport, type AbTestReport, type SendTimeReport } from './abReport.ts';
@@ -25,7 +22,6 @@ import { DmBatchStore } from './dmBatches.ts';
 import { DkimKeys } from './dkim.ts';
 import { Feedback } from './bounces/feedback.ts';
 import { SecretBox } from '../../kernel/secretBox.ts';
-import { createMessenger } from './messengers.ts';
 import { enqueue, type NewDelivery } from './queue.ts';
 import { getOutboxMessage, listOutbox, type OutboxQuery } from './outbox.ts';
 import { compileTemplate, fileTagIssues, templateIssues } from './render.ts';
@@ -41,11 +37,12 @@ import { incrementalView } from '../../analytics/stats/incremental.ts';
 import type { Attributed } from '../../analytics/stats/attribution.ts';
 import { referenceIn } from '../../kernel/references.ts';
 import { SeedList } from './seedList.ts';
-import { enqueueSeedCopies, markedContent, PROOF_HEADER, seedAddressesFor } from './seedCopies.ts';
-import { SAMPLE_POSTAL, SAMPLE_SCOPES } from './sampleScopes.ts';
+import { enqueueSeedCopies } from './seedCopies.ts';
+import { checkedDraft, renderPreview, type DraftInput } from './previews.ts';
+import { notifyTeam, proof, testSend, type TeamSendDeps } from './teamSends.ts';
 import { Tracking } from './tracking.ts';
 import { keepSecrets, messagingSettingsInput, redact, storedMessagingSettings, type MessagingSettings } from './settings.ts';
-import { DEFAULT_CONVERSION_WINDOW_DAYS, campaignInput, templateInput, type Campaign, type CampaignInput, type Channel, type CustomerMessage, type MessageClass, type RecipientVariableProviders, type Template } from './types.ts';
+import { DEFAULT_CONVERSION_WINDOW_DAYS, campaignInput, type Campaign, type CampaignInput, type Channel, type CustomerMessage, type MessageClass, type RecipientVariableProviders, type Template } from './types.ts';
 
 interface Modules {
   workspaces: WorkspaceService;
@@ -61,8 +58,6 @@ interface Modules {
 const MEMBER_PAGE = 1000;
 const ENQUEUE_CHUNK = 2000;
 
-/** The delivery id of a preview's links: no delivery has it. */
-const PREVIEW_DELIVERY_ID = '00000000-0000-0000-0000-000000000000';
 /** A launch still unfinished after this long was cut short (its process died): another worker resumes it. */
 const STALLED_LAUNCH_MS = 5 * 60_000;
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
@@ -77,6 +72,8 @@ export class MessagingService {
   readonly tracking: Tracking;
   private readonly variables: RecipientVariableProviders;
   private readonly variableNames: readonly string[];
+  /** What previews, test sends, proofs and team alerts need (previews.ts, teamSends.ts). */
+  private readonly sends: TeamSendDeps;
   /** Where test sends may go. */
   readonly seedList: SeedList;
   /** DKIM keys per sending domain (private keys sealed with the server key). */
@@ -105,6 +102,16 @@ export class MessagingService {
       campaignOf: (ws, id) => this.getCampaign(ws, id),
     });
     this.seedList = new SeedList(db, m.users);
+    this.sends = {
+      db,
+      customers: m.customers,
+      recommendations: m.recommendations,
+      variables: this.variables,
+      variableNames: this.variableNames,
+      settingsOf: (ws) => this.settingsOf(ws),
+      dmBatches,
+      seedList: this.seedList,
+    };
     this.tracking = new Tracking(db, {
       customers: m.customers,
       linkSecretOf: async (ws) => (await db.query<{ link_secret: string }>('SELECT link_secret FROM messaging_settings WHERE workspace_id = $1', [ws])).rows[0]?.link_secret,
@@ -453,47 +460,15 @@ export class MessagingService {
 
   /** What a real customer would receive (without tracking), to check a template before sending. */
   async preview(workspaceId: string, campaignId: string, customerIdOrExternalId: string): Promise<Content> {
-    return this.renderPreview(workspaceId, await this.getCampaign(workspaceId, campaignId), customerIdOrExternalId);
+    return renderPreview(this.sends, workspaceId, await this.getCampaign(workspaceId, campaignId), customerIdOrExternalId);
   }
 
   /**
    * A template not saved yet (the editor's live preview), rendered for a real customer as
    * `preview` does. It is checked as a save would check it first, so errors are 400s naming the field.
    */
-  async previewDraft(workspaceId: string, input: { template: Template; class: MessageClass; couponCampaignId?: string; name?: string }, customerIdOrExternalId: string): Promise<Content> {
-    const parsed = templateInput.safeParse(input.template);
-    if (!parsed.success) {
-      throw new ValidationError('Invalid template', parsed.error.issues.map((i) => ({ path: ['template', ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message })));
-    }
-    const issues = [...fileTagIssues(parsed.data, ['template']), ...(await templateIssues(parsed.data, ['template'], this.variableNames))];
-    if (issues.length > 0) throw new ValidationError('Invalid template', issues);
-    const draft = { id: '00000000-0000-0000-0000-000000000000', name: input.name ?? '', template: parsed.data, class: input.class, couponCampaignId: input.couponCampaignId ?? null };
-    return this.renderPreview(workspaceId, draft, customerIdOrExternalId);
-  }
-
-  private async renderPreview(
-    workspaceId: string,
-    campaign: Pick<Campaign, 'id' | 'name' | 'template' | 'class' | 'couponCampaignId'>,
-    customerIdOrExternalId: string,
-  ): Promise<Content> {
-    const customer = await this.m.customers.find(workspaceId, customerIdOrExternalId);
-    const { settings } = await this.settingsOf(workspaceId);
-    const compiled = await compileTemplate(campaign.template, settings, false, this.variableNames);
-    const recipient = (await loadRecipients(this.db, workspaceId, [customer.id], new Date(), this.variables)).get(customer.id)!;
-    const recommendations = compiled.usesRecommendations ? (await this.m.recommendations.forCustomer(workspaceId, customer.id, 3)).data : [];
-    return compiled.render(
-      {
-        customer: customerScope(recipient),
-        coupon: campaign.couponCampaignId ? { code: 'PREVIEW-CODE' } : null,
-        recommendations: recommendations.map((r) => ({ name: r.product.name, sku: r.product.sku, category: r.product.category, price: r.product.priceMinor })),
-        campaign: { id: campaign.id, name: campaign.name },
-        sender: { name: settings.sender.name, postal_address: settings.sender.postalAddress },
-        // As long as a real link (an unsigned token of the same shape), so an SMS preview counts the parts that are billed.
-        unsubscribe_url: campaign.class === 'marketing' ? trackingUrls(settings.publicBaseUrl, 'preview', { workspaceId, deliveryId: PREVIEW_DELIVERY_ID }).unsubscribe : null,
-        footer_lang: footerLang(recipient),
-      },
-      { postal: postalOf(recipient) ?? undefined },
-    );
+  async previewDraft(workspaceId: string, input: DraftInput, customerIdOrExternalId: string): Promise<Content> {
+    return renderPreview(this.sends, workspaceId, await checkedDraft(input, this.variableNames), customerIdOrExternalId);
   }
 
   /**
@@ -502,77 +477,16 @@ export class MessagingService {
    * the workspace's users or on its seed list, since the message carries the customer's data.
    */
   async testSend(workspaceId: string, campaignId: string, input: { customer: string; to: string }): Promise<{ providerId: string }> {
-    const campaign = await this.getCampaign(workspaceId, campaignId);
-    await this.seedList.assertAllowed(workspaceId, input.to);
-    const content = await this.preview(workspaceId, campaignId, input.customer);
-    const { settings, dkim } = await this.settingsOf(workspaceId);
-    const messenger = createMessenger(campaign.channel, settings, { db: this.db, workspaceId, dmBatches: this.dmBatches, dkim });
-    if (!messenger) throw new ConflictError(`The ${campaign.channel} channel is not configured`, 'channel_not_configured');
-    try {
-      const customer = await this.m.customers.find(workspaceId, input.customer);
-      return await messenger.send({
-        key: newId(),
-        channel: campaign.channel,
-        class: 'transactional',
-        to: input.to,
-        content: content.channel === 'email' ? { ...content, subject: `[TEST] ${content.subject}` } : content,
-        about: { workspaceId, campaignId, customerId: customer.id, externalId: customer.externalId },
-      });
-    } finally {
-      await messenger.close();
-    }
+    return testSend(this.sends, workspaceId, await this.getCampaign(workspaceId, campaignId), input);
   }
 
   /**
-   * A proof: the campaign's message sent now to every seed address of its channel (emails for
-   * email, phone numbers for SMS), marked "[PROOF]" in the subject or text and, for email, with an
-   * `X-Kizuna-Proof` header. Rendered for `customer` when given (a real customer's message; the seed
-   * list may receive it), else for the sample recipient templates are checked with. Not a
+   * A proof: the campaign's message sent now to every seed address of its channel, marked "[PROOF]"
+   * (teamSends.ts). Rendered for `customer` when given, else for the sample recipient. Not a
    * delivery: no gate, nothing in the report.
    */
   async proof(workspaceId: string, campaignId: string, input: { customer?: string } = {}): Promise<{ sent: { to: string; providerId: string }[] }> {
-    const campaign = await this.getCampaign(workspaceId, campaignId);
-    const addresses = seedAddressesFor(campaign.channel, (await this.seedList.get(workspaceId)).addresses);
-    if (addresses.length === 0) {
-      throw new ConflictError(`The seed list has no ${campaign.channel} address: an admin adds them (PUT /v1/messaging/seed-list)`, 'seed_list_empty');
-    }
-    const { settings, dkim } = await this.settingsOf(workspaceId);
-    let content: Content;
-    let about: { customerId: string; externalId: string | null };
-    if (input.customer) {
-      const customer = await this.m.customers.find(workspaceId, input.customer);
-      content = await this.preview(workspaceId, campaignId, customer.id);
-      about = { customerId: customer.id, externalId: customer.externalId };
-    } else {
-      const compiled = await compileTemplate(campaign.template, settings, false, this.variableNames);
-      const sample = SAMPLE_SCOPES[0]!;
-      content = await compiled.render(
-        { ...sample, campaign: { id: campaign.id, name: campaign.name }, sender: { name: settings.sender.name, postal_address: settings.sender.postalAddress } },
-        { postal: SAMPLE_POSTAL },
-      );
-      // No customer behind the sample: the outbox keeps the proof unattached (`|| null`).
-      about = { customerId: '', externalId: null };
-    }
-    const messenger = createMessenger(campaign.channel, settings, { db: this.db, workspaceId, dmBatches: this.dmBatches, dkim });
-    if (!messenger) throw new ConflictError(`The ${campaign.channel} channel is not configured`, 'channel_not_configured');
-    const sent: { to: string; providerId: string }[] = [];
-    try {
-      for (const to of addresses) {
-        const result = await messenger.send({
-          key: newId(),
-          channel: campaign.channel,
-          class: 'transactional',
-          to,
-          content: markedContent(content, '[PROOF]'),
-          headers: { [PROOF_HEADER]: campaign.id },
-          about: { workspaceId, campaignId, ...about },
-        });
-        sent.push({ to, providerId: result.providerId });
-      }
-    } finally {
-      await messenger.close();
-    }
-    return { sent };
+    return proof(this.sends, workspaceId, await this.getCampaign(workspaceId, campaignId), input);
   }
 
   /**
@@ -580,24 +494,8 @@ export class MessagingService {
    * customer, so like a test send it is not a delivery and skips the gate; `key` keeps a retry's
    * Message-ID the same.
    */
-  async notifyTeam(workspaceId: string, input: { key: string; to: string[]; subject: string; text: string }): Promise<void> {
-    const { settings, dkim } = await this.settingsOf(workspaceId);
-    const messenger = createMessenger('email', settings, { db: this.db, workspaceId, dmBatches: this.dmBatches, dkim });
-    if (!messenger) throw new ConflictError('The email channel is not configured: team alerts need SMTP settings', 'channel_not_configured');
-    try {
-      for (const [i, to] of input.to.entries()) {
-        await messenger.send({
-          key: `${input.key}.${i}`,
-          channel: 'email',
-          class: 'transactional',
-          to,
-          content: { channel: 'email', subject: input.subject, text: input.text, html: `<pre style="font-family:sans-serif;white-space:pre-wrap">${escapeHtml(input.text)}</pre>` },
-          about: { workspaceId, campaignId: '', customerId: '', externalId: null },
-        });
-      }
-    } finally {
-      await messenger.close();
-    }
+  notifyTeam(workspaceId: string, input: { key: string; to: string[]; subject: string; text: string }): Promise<void> {
+    return notifyTeam(this.sends, workspaceId, input);
   }
 
   // ── the worker ────────────────────────────────────────────────────────────
