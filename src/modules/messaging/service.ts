@@ -13,19 +13,17 @@ import { toCampaign } from './campaignRows.ts';
 import { directCampaignId, enqueueDirect, type DirectMessage } from './direct.ts';
 import { Dispatcher, type DrainOptions, type DrainResult, type WorkspaceMessaging } from './dispatch.ts';
 import { assignArm } from './holdout.ts';
-import { abTestIssues, assignVariant, decideAtFor, sendModeOf, type StoredDecision } from './abTest.ts';
+import { abTestIssues, variantTemplate, type StoredDecision } from './abTest.ts';
 import { abTestReport, type AbTestReport, type SendTimeReport } from './abReport.ts';
-import { decideCampaign, dueDecisions } from './abDecision.ts';
-import { usualHourTimes } from './usualHourFacts.ts';
+import { decideDue, dueDecisions } from './abDecision.ts';
+import { launchDue, sendNow, STALLED_LAUNCH_MS, type LaunchDeps } from './launch.ts';
 import type { Content } from './messenger.ts';
 import { DmBatchStore } from './dmBatches.ts';
 import { DkimKeys } from './dkim.ts';
 import { Feedback } from './bounces/feedback.ts';
 import { SecretBox } from '../../kernel/secretBox.ts';
-import { enqueue, type NewDelivery } from './queue.ts';
 import { getOutboxMessage, listOutbox, type OutboxQuery } from './outbox.ts';
 import { compileTemplate, fileTagIssues, templateIssues } from './render.ts';
-import { variantTemplate } from './abTest.ts';
 import { assertSenderIdentity, needsSenderIdentity } from './senderIdentity.ts';
 import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
 import { attributedInPeriod, attributedToMessages } from './attribution.ts';
@@ -37,7 +35,6 @@ import { incrementalView } from '../../analytics/stats/incremental.ts';
 import type { Attributed } from '../../analytics/stats/attribution.ts';
 import { referenceIn } from '../../kernel/references.ts';
 import { SeedList } from './seedList.ts';
-import { enqueueSeedCopies } from './seedCopies.ts';
 import { checkedDraft, renderPreview, type DraftInput } from './previews.ts';
 import { notifyTeam, proof, testSend, type TeamSendDeps } from './teamSends.ts';
 import { Tracking } from './tracking.ts';
@@ -55,11 +52,6 @@ interface Modules {
   recipientVariables?: RecipientVariableProviders;
 }
 
-const MEMBER_PAGE = 1000;
-const ENQUEUE_CHUNK = 2000;
-
-/** A launch still unfinished after this long was cut short (its process died): another worker resumes it. */
-const STALLED_LAUNCH_MS = 5 * 60_000;
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 /**
@@ -72,6 +64,8 @@ export class MessagingService {
   readonly tracking: Tracking;
   private readonly variables: RecipientVariableProviders;
   private readonly variableNames: readonly string[];
+  /** What a launch and the A/B decision job need (launch.ts, abDecision.ts). */
+  private readonly launches: LaunchDeps;
   /** What previews, test sends, proofs and team alerts need (previews.ts, teamSends.ts). */
   private readonly sends: TeamSendDeps;
   /** Where test sends may go. */
@@ -102,6 +96,14 @@ export class MessagingService {
       campaignOf: (ws, id) => this.getCampaign(ws, id),
     });
     this.seedList = new SeedList(db, m.users);
+    this.launches = {
+      db,
+      segments: m.segments,
+      coupons: m.coupons,
+      workspaces: m.workspaces,
+      settingsOf: (ws) => this.settingsOf(ws),
+      campaignOf: (ws, id) => this.getCampaign(ws, id),
+    };
     this.sends = {
       db,
       customers: m.customers,
@@ -280,154 +282,24 @@ export class MessagingService {
 
   /**
    * Starts a campaign now: every current member of the segment gets a delivery row (held-out ones
-   * settled at once), which the workers then send. Safe to call again: a cut-short launch resumes,
-   * a finished one changes nothing.
+   * settled at once), which the workers then send (launch.ts). Safe to call again: a cut-short
+   * launch resumes, a finished one changes nothing.
    */
-  async send(workspaceId: string, id: string): Promise<{ campaign: Campaign; enqueued: number; heldOut: number }> {
-    const before = await this.getCampaign(workspaceId, id);
-    // After the decision nothing would release a newcomer of the rest group: the audience is fixed.
-    if (before.abDecision) throw new ConflictError(`campaign ${id}'s A/B test is decided: its audience can no longer grow`);
-    if (needsSenderIdentity(before.template.channel, before.class)) assertSenderIdentity((await this.settingsOf(workspaceId)).settings);
-    const { rows } = await this.db.query(
-      `UPDATE campaigns SET status = 'sending', started_at = coalesce(started_at, now()), updated_at = now()
-       WHERE workspace_id = $1 AND id = $2 AND status IN ('draft', 'scheduled', 'sending') RETURNING *`,
-      [workspaceId, id],
-    );
-    if (!rows[0]) throw new ConflictError(`campaign ${id} was already ${(await this.getCampaign(workspaceId, id)).status}`);
-    const counts = await this.enqueueMembers(workspaceId, toCampaign(rows[0]));
-    return { campaign: await this.getCampaign(workspaceId, id), ...counts };
-  }
-
-  private async enqueueMembers(workspaceId: string, campaign: Campaign): Promise<{ enqueued: number; heldOut: number }> {
-    const { settings } = await this.settingsOf(workspaceId);
-    const segment = await this.m.segments.get(workspaceId, campaign.segmentId);
-    if (!segment.refreshedAt) await this.m.segments.refresh(workspaceId, segment.id);
-    const members: NewDelivery[] = [];
-    for (let cursor: string | undefined; ; ) {
-      const page = await this.m.segments.members(workspaceId, segment.id, { limit: MEMBER_PAGE, cursor });
-      for (const member of page.data) {
-        const arm = assignArm({
-          workspaceId,
-          campaignId: campaign.id,
-          customerId: member.customerId,
-          holdoutPercent: campaign.holdoutPercent,
-          globalControlPercent: settings.policy.globalControlPercent,
-          transactional: campaign.class === 'transactional',
-        });
-        // Only the treated take part in an A/B test: the holdout and global control stay apart from every variant.
-        const variant = campaign.abTest && arm === 'treatment' ? assignVariant(campaign.id, member.customerId, campaign.abTest) : null;
-        const abGroup = campaign.abTest && arm === 'treatment' ? (variant ? 'test' : 'rest') : undefined;
-        members.push({ customerId: member.customerId, arm, vars: {}, variant, abGroup });
-      }
-      if (!page.nextCursor) break;
-      cursor = page.nextCursor;
-    }
-    await this.scheduleMembers(workspaceId, campaign, members, settings.policy.quietHours);
-    if (campaign.couponCampaignId) await this.attachCoupons(workspaceId, campaign.couponCampaignId, members);
-    let enqueued = 0;
-    for (let i = 0; i < members.length; i += ENQUEUE_CHUNK) {
-      enqueued += await enqueue(
-        this.db,
-        workspaceId,
-        { id: campaign.id, channel: campaign.channel, class: campaign.class, step: 'main', dueAt: new Date() },
-        members.slice(i, i + ENQUEUE_CHUNK),
-      );
-    }
-    // The seed list gets its copies before the launch counts as done: a resumed launch adds them if a cut-short one did not.
-    await enqueueSeedCopies(this.db, workspaceId, campaign, new Date());
-    await this.db.query('UPDATE campaigns SET enqueued_at = now() WHERE workspace_id = $1 AND id = $2', [workspaceId, campaign.id]);
-    return { enqueued, heldOut: members.filter((m) => m.arm !== 'treatment').length };
-  }
-
-  /**
-   * Due times: a variant's fixed send time, or each customer's next usual hour (usualHour.ts) when
-   * the variant or the campaign asks for it; the rest of an A/B test waits for the decision, whose
-   * time is fixed here at the launch.
-   */
-  private async scheduleMembers(workspaceId: string, campaign: Campaign, members: NewDelivery[], quietHours: { start: string; end: string } | null): Promise<void> {
-    const now = new Date();
-    await this.scheduleTreated(workspaceId, campaign, members, quietHours, now);
-    if (campaign.abTest) {
-      // Decided only once the test group's last delivery is due, plus the delay (abTest.ts decideAtFor).
-      const startedAt = campaign.startedAt ?? now;
-      let lastTestDue: Date | null = null;
-      for (const m of members) if (m.abGroup === 'test' && m.dueAt && (!lastTestDue || m.dueAt > lastTestDue)) lastTestDue = m.dueAt;
-      const decideAt = decideAtFor(campaign.abTest, startedAt, lastTestDue);
-      // A resumed launch keeps the time fixed by the first one.
-      const { rows } = await this.db.query<{ ab_decide_at: Date }>(
-        'UPDATE campaigns SET ab_decide_at = coalesce(ab_decide_at, $3) WHERE workspace_id = $1 AND id = $2 RETURNING ab_decide_at',
-        [workspaceId, campaign.id, decideAt],
-      );
-      const fixed = rows[0]?.ab_decide_at ?? decideAt;
-      for (const m of members) if (m.abGroup === 'rest') m.dueAt = fixed;
-    }
-  }
-
-  private async scheduleTreated(workspaceId: string, campaign: Campaign, members: NewDelivery[], quietHours: { start: string; end: string } | null, now: Date): Promise<void> {
-    const usualBy = new Map<number, NewDelivery[]>();
-    const variants = new Map((campaign.abTest?.variants ?? []).map((v) => [v.key, v]));
-    for (const m of members) {
-      if (m.arm !== 'treatment' || m.abGroup === 'rest') continue;
-      const mode = sendModeOf(m.variant ? variants.get(m.variant) : undefined, campaign.sendTime);
-      if (mode.mode === 'fixed' && mode.at && mode.at > now) m.dueAt = mode.at;
-      if (mode.mode === 'usual_hour') {
-        const group = usualBy.get(mode.windowHours);
-        if (group) group.push(m);
-        else usualBy.set(mode.windowHours, [m]);
-      }
-    }
-    if (usualBy.size === 0) return;
-    const { timeZone } = await this.m.workspaces.get(workspaceId);
-    for (const [windowHours, group] of usualBy) {
-      const times = await usualHourTimes(this.db, workspaceId, group.map((m) => m.customerId), now, { windowHours, quietHours, timeZone });
-      for (const m of group) m.dueAt = times.get(m.customerId)?.at ?? m.dueAt;
-    }
+  send(workspaceId: string, id: string): Promise<{ campaign: Campaign; enqueued: number; heldOut: number }> {
+    return sendNow(this.launches, workspaceId, id);
   }
 
   /**
    * The A/B decision job's pass: every test due at `now` is decided and its rest released with the
    * winner (abDecision.ts). Safe to run again and from several workers.
    */
-  async decideAbTests(options: { now?: Date; workspaceId?: string } = {}): Promise<{ campaignId: string; decision: StoredDecision }[]> {
-    const now = options.now ?? new Date();
-    const decided: { campaignId: string; decision: StoredDecision }[] = [];
-    for (const due of await dueDecisions(this.db, now, options.workspaceId ?? null)) {
-      // Read before the decision's transaction, which then uses no other connection.
-      const { settings } = await this.settingsOf(due.workspaceId);
-      const { currency, timeZone } = await this.m.workspaces.get(due.workspaceId);
-      const deps = {
-        currency,
-        usualHourTimes: (q: Queryable, ws: string, ids: string[], at: Date, windowHours: number) =>
-          usualHourTimes(q, ws, ids, at, { windowHours, quietHours: settings.policy.quietHours, timeZone }),
-      };
-      const decision = await decideCampaign(this.db, deps, due.workspaceId, due.campaignId, now);
-      if (decision) decided.push({ campaignId: due.campaignId, decision });
-    }
-    return decided;
+  decideAbTests(options: { now?: Date; workspaceId?: string } = {}): Promise<{ campaignId: string; decision: StoredDecision }[]> {
+    return decideDue(this.db, this.launches, options.now ?? new Date(), options.workspaceId ?? null);
   }
 
   /** Workspaces with an A/B test due for its decision (what the worker's schedule asks). */
   async workspacesWithDueDecisions(now = new Date()): Promise<string[]> {
     return [...new Set((await dueDecisions(this.db, now, null)).map((d) => d.workspaceId))];
-  }
-
-  /** One coupon code per treated customer (the coupons service skips those who hold one already). */
-  private async attachCoupons(workspaceId: string, couponCampaignId: string, members: NewDelivery[]): Promise<void> {
-    const treated = members.filter((m) => m.arm === 'treatment');
-    for (let i = 0; i < treated.length; i += 100_000) {
-      await this.m.coupons.issue(workspaceId, couponCampaignId, { customers: treated.slice(i, i + 100_000).map((m) => m.customerId) });
-    }
-    const codes = new Map<string, string>();
-    for (let cursor: string | undefined; ; ) {
-      const page = await this.m.coupons.listCodes(workspaceId, couponCampaignId, { limit: 500, cursor });
-      for (const c of page.data) if (c.customerId && !codes.has(c.customerId)) codes.set(c.customerId, c.code);
-      if (!page.nextCursor) break;
-      cursor = page.nextCursor;
-    }
-    for (const m of treated) {
-      const code = codes.get(m.customerId);
-      if (code) m.vars = { couponCode: code };
-    }
   }
 
   /**
@@ -506,15 +378,8 @@ export class MessagingService {
    */
   async drain(options: DrainOptions = {}): Promise<DrainResult & { launched: number }> {
     const now = options.now ?? new Date();
-    const { rows } = await this.db.query(
-      `UPDATE campaigns SET status = 'sending', started_at = $1, updated_at = now()
-       WHERE (status = 'scheduled' AND scheduled_at <= $1 OR status = 'sending' AND enqueued_at IS NULL AND started_at < $2)
-         AND ($3::uuid IS NULL OR workspace_id = $3)
-       RETURNING *`,
-      [now, new Date(now.getTime() - STALLED_LAUNCH_MS), options.workspaceId ?? null],
-    );
-    for (const r of rows) await this.enqueueMembers(r.workspace_id as string, toCampaign(r));
-    return { launched: rows.length, ...(await this.dispatcher.drain(options)) };
+    const launched = await launchDue(this.launches, now, options.workspaceId ?? null);
+    return { launched, ...(await this.dispatcher.drain(options)) };
   }
 
   /** Workspaces with deliveries or scheduled campaigns due (what the worker's schedule asks). */
