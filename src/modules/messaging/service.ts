@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { exportRows } from '../../kernel/exportRows.ts';
-import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
+import { ConflictError, NotFoundError, ValidationError, zodIssues, type FieldIssue } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import type { CouponService } from '../coupons/index.ts';
@@ -26,20 +24,20 @@ import { getOutboxMessage, listOutbox, type OutboxQuery } from './outbox.ts';
 import { compileTemplate, fileTagIssues, templateIssues } from './render.ts';
 import { assertSenderIdentity, needsSenderIdentity } from './senderIdentity.ts';
 import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
-import { attributedInPeriod, attributedToMessages } from './attribution.ts';
 import { recordPastDeliveries, type PastDelivery } from './history.ts';
 
 export type { PastDelivery } from './history.ts';
-import { armOutcomes, emptyArms, engagementOf, type Engagement, type Performance } from './performance.ts';
-import { incrementalView } from '../../analytics/stats/incremental.ts';
+import { campaignPerformance, messagesPerformance, revenueInPeriod, type Engagement, type Performance } from './performance.ts';
 import type { Attributed } from '../../analytics/stats/attribution.ts';
 import { referenceIn } from '../../kernel/references.ts';
 import { SeedList } from './seedList.ts';
+import { eraseCustomerMessages, exportCustomerMessages, messagesFor } from './customerMessages.ts';
 import { checkedDraft, renderPreview, type DraftInput } from './previews.ts';
 import { notifyTeam, proof, testSend, type TeamSendDeps } from './teamSends.ts';
 import { Tracking } from './tracking.ts';
-import { keepSecrets, messagingSettingsInput, redact, storedMessagingSettings, type MessagingSettings } from './settings.ts';
-import { DEFAULT_CONVERSION_WINDOW_DAYS, campaignInput, type Campaign, type CampaignInput, type Channel, type CustomerMessage, type MessageClass, type RecipientVariableProviders, type Template } from './types.ts';
+import { redact, type MessagingSettings } from './settings.ts';
+import { assertMarketingEmailReady, loadSettings, putSettings, sendingPolicy } from './settingsStore.ts';
+import { campaignInput, type Campaign, type CampaignInput, type Channel, type CustomerMessage, type MessageClass, type RecipientVariableProviders, type Template } from './types.ts';
 
 interface Modules {
   workspaces: WorkspaceService;
@@ -123,58 +121,22 @@ export class MessagingService {
   // ── settings ──────────────────────────────────────────────────────────────
 
   /** The privacy export's part: every message queued for the person with its tracking (sent, opened, clicked), and each decision about it. */
-  async exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db) {
-    return {
-      messages: await exportRows(
-        q,
-        `SELECT c.name AS campaign_name, d.* FROM deliveries d JOIN campaigns c ON c.workspace_id = d.workspace_id AND c.id = d.campaign_id
-         WHERE d.workspace_id = $1 AND d.customer_id = $2 ORDER BY d.created_at, d.id`,
-        [workspaceId, customerId],
-      ),
-      messageLog: await exportRows(q, 'SELECT * FROM delivery_log WHERE workspace_id = $1 AND customer_id = $2 ORDER BY at, seq', [workspaceId, customerId]),
-      outbox: await exportRows(q, 'SELECT * FROM outbox_messages WHERE workspace_id = $1 AND customer_id = $2 ORDER BY id', [workspaceId, customerId]),
-      bounceReports: await exportRows(q, 'SELECT * FROM messaging_feedback_events WHERE workspace_id = $1 AND customer_id = $2 ORDER BY occurred_at, id', [workspaceId, customerId]),
-    };
+  exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): ReturnType<typeof exportCustomerMessages> {
+    return exportCustomerMessages(q, workspaceId, customerId);
   }
 
   /**
-   * Erasure: what was rendered for the person (variables) and the provider's message ids (which
-   * lead to the provider's logs of their address) go; messages not yet sent never will be.
-   * States, times and arms stay, so campaign reports and lift stay true.
+   * Erasure: what was rendered for the person and the provider's message ids go; messages not yet
+   * sent never will be (customerMessages.ts). States, times and arms stay, so reports stay true.
    */
   async eraseCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<void> {
-    await q.query(
-      `UPDATE deliveries SET vars = '{}', provider_id = NULL,
-         state = CASE WHEN state IN ('queued', 'deferred', 'waiting') THEN 'suppressed' ELSE state END,
-         reason = CASE WHEN state IN ('queued', 'deferred', 'waiting') THEN 'erased' ELSE reason END
-       WHERE workspace_id = $1 AND customer_id = $2`,
-      [workspaceId, customerId],
-    );
-    // A seed copy not yet sent would carry their message to the team: it never will be.
-    await q.query(
-      `UPDATE seed_copies s SET state = 'failed', reason = 'erased' FROM deliveries d
-       WHERE s.workspace_id = $1 AND s.state = 'queued' AND d.workspace_id = s.workspace_id AND d.id = s.delivery_id AND d.customer_id = $2`,
-      [workspaceId, customerId],
-    );
-    // The outbox holds what was rendered for them, address included: it goes like the variables.
-    await q.query('DELETE FROM outbox_messages WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, customerId]);
+    await eraseCustomerMessages(q, workspaceId, customerId);
     await this.feedback.eraseCustomer(workspaceId, customerId, q);
   }
 
-  async putSettings(workspaceId: string, input: unknown): Promise<MessagingSettings> {
-    const { rows: stored } = await this.db.query<{ settings: unknown }>('SELECT settings FROM messaging_settings WHERE workspace_id = $1', [workspaceId]);
-    const kept = keepSecrets(input, stored[0]?.settings);
-    const parsed = messagingSettingsInput.safeParse(kept.value);
-    if (!parsed.success || kept.issues.length > 0) {
-      const issues = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message, code: i.code }));
-      throw new ValidationError('Invalid messaging settings', [...kept.issues, ...issues]);
-    }
-    await this.db.query(
-      `INSERT INTO messaging_settings (workspace_id, settings, link_secret) VALUES ($1, $2, $3)
-       ON CONFLICT (workspace_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()`,
-      [workspaceId, JSON.stringify(parsed.data), randomBytes(32).toString('base64url')],
-    );
-    return redact(parsed.data);
+  /** Replaces the settings; secrets left out keep their stored values (settingsStore.ts). Returns them redacted. */
+  putSettings(workspaceId: string, input: unknown): Promise<MessagingSettings> {
+    return putSettings(this.db, workspaceId, input);
   }
 
   /** The settings with secrets redacted (what the API shows). */
@@ -183,18 +145,8 @@ export class MessagingService {
   }
 
   /** @internal the settings with their secrets, for the dispatcher and tracking. */
-  async settingsOf(workspaceId: string, q: Queryable = this.db): Promise<WorkspaceMessaging> {
-    // The DKIM keys are part of the version: a key added or deleted rebuilds the cached SMTP transport.
-    const { rows } = await q.query<{ settings: unknown; link_secret: string; updated_at: Date; dkim_keys: string | null }>(
-      `SELECT settings, link_secret, updated_at,
-         (SELECT string_agg(k.id::text, ',' ORDER BY k.id) FROM messaging_dkim_keys k WHERE k.workspace_id = s.workspace_id) AS dkim_keys
-       FROM messaging_settings s WHERE workspace_id = $1`,
-      [workspaceId],
-    );
-    if (!rows[0]) throw new ConflictError('Messaging is not configured for this workspace: PUT /v1/messaging/settings first', 'messaging_not_configured');
-    const settings = storedMessagingSettings.parse(rows[0].settings);
-    const dkim = rows[0].dkim_keys ? await this.dkim.signingKeys(workspaceId, settings.sender.email.split('@')[1]!, q) : [];
-    return { settings, linkSecret: rows[0].link_secret, version: `${rows[0].updated_at.toISOString()}/${rows[0].dkim_keys ?? ''}`, dkim };
+  settingsOf(workspaceId: string, q: Queryable = this.db): Promise<WorkspaceMessaging> {
+    return loadSettings(q, this.dkim, workspaceId);
   }
 
   // ── campaigns ─────────────────────────────────────────────────────────────
@@ -202,7 +154,7 @@ export class MessagingService {
   async createCampaign(workspaceId: string, input: CampaignInput): Promise<Campaign> {
     const parsed = campaignInput.safeParse(input);
     if (!parsed.success) {
-      throw new ValidationError('Invalid campaign', parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })));
+      throw new ValidationError('Invalid campaign', zodIssues(parsed.error));
     }
     const c = parsed.data;
     const abIssues = c.abTest ? abTestIssues(c.abTest, c.template) : [];
@@ -317,17 +269,13 @@ export class MessagingService {
    * and class) is marketing email and the sender identity is incomplete. A workspace without settings
    * is not refused here: its runner sends nothing until settings exist (sendingPolicy), as before.
    */
-  async assertMarketingEmailReady(workspaceId: string, messages: { channel: Channel; class: MessageClass }[], q: Queryable = this.db): Promise<void> {
-    if (!messages.some((m) => needsSenderIdentity(m.channel, m.class))) return;
-    const { rows } = await q.query<{ settings: unknown }>('SELECT settings FROM messaging_settings WHERE workspace_id = $1', [workspaceId]);
-    if (rows[0]) assertSenderIdentity(storedMessagingSettings.parse(rows[0].settings));
+  assertMarketingEmailReady(workspaceId: string, messages: { channel: Channel; class: MessageClass }[], q: Queryable = this.db): Promise<void> {
+    return assertMarketingEmailReady(q, workspaceId, messages);
   }
 
   /** Whether the workspace can send (its messaging settings exist), and its global control share. */
-  async sendingPolicy(workspaceId: string, q: Queryable = this.db): Promise<{ configured: boolean; globalControlPercent: number }> {
-    const { rows } = await q.query<{ settings: unknown }>('SELECT settings FROM messaging_settings WHERE workspace_id = $1', [workspaceId]);
-    if (!rows[0]) return { configured: false, globalControlPercent: 0 };
-    return { configured: true, globalControlPercent: storedMessagingSettings.parse(rows[0].settings).policy.globalControlPercent };
+  sendingPolicy(workspaceId: string, q: Queryable = this.db): Promise<{ configured: boolean; globalControlPercent: number }> {
+    return sendingPolicy(q, workspaceId);
   }
 
   /** What a real customer would receive (without tracking), to check a template before sending. */
@@ -452,32 +400,13 @@ export class MessagingService {
    */
   async performance(workspaceId: string, campaignId: string, confidence = 0.95): Promise<Performance & { campaignId: string }> {
     const campaign = await this.getCampaign(workspaceId, campaignId);
-    const { currency } = await this.m.workspaces.get(workspaceId);
-    const arms = (await armOutcomes(this.db, workspaceId, currency, { campaignIds: [campaign.id] })).get(campaign.id) ?? emptyArms();
-    const { revenueVariance: _, ...inc } = incrementalView(arms, confidence);
-    return {
-      campaignId: campaign.id,
-      currency,
-      conversionWindowDays: campaign.conversionWindowDays,
-      lastTouchWindowDays: campaign.conversionWindowDays,
-      engagement: await engagementOf(this.db, workspaceId, [campaign.id]),
-      lastTouch: await attributedToMessages(this.db, workspaceId, currency, [campaign.id]),
-      incremental: inc,
-    };
+    return campaignPerformance(this.db, workspaceId, (await this.m.workspaces.get(workspaceId)).currency, campaign, confidence);
   }
 
   /** Engagement and last-touch revenue of message rows (a journey's sends, named by their source keys as in `sendDirect`). */
   async messagesPerformance(workspaceId: string, sourceKeys: string[]): Promise<{ currency: string; engagement: Engagement; lastTouch: Attributed; lastTouchWindowDays: number }> {
     const { currency } = await this.m.workspaces.get(workspaceId);
-    const ids = sourceKeys.map((k) => directCampaignId(workspaceId, k));
-    // Each message row credits orders within its own window: the largest of them (the default when none was sent yet).
-    const { rows } = await this.db.query<{ days: number | null }>('SELECT max(conversion_window_days)::int AS days FROM campaigns WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [workspaceId, ids]);
-    return {
-      currency,
-      engagement: await engagementOf(this.db, workspaceId, ids),
-      lastTouch: await attributedToMessages(this.db, workspaceId, currency, ids),
-      lastTouchWindowDays: rows[0]?.days ?? DEFAULT_CONVERSION_WINDOW_DAYS,
-    };
+    return messagesPerformance(this.db, workspaceId, currency, sourceKeys.map((k) => directCampaignId(workspaceId, k)));
   }
 
   /**
@@ -485,15 +414,8 @@ export class MessagingService {
    * campaigns / journeys; and each campaign started in the period with a control group, its
    * incremental revenue estimate and variance (the caller adds journeys' and sums them).
    */
-  async revenueInPeriod(workspaceId: string, from: Date, to: Date, confidence = 0.95) {
-    const { currency } = await this.m.workspaces.get(workspaceId);
-    const attributed = await attributedInPeriod(this.db, workspaceId, currency, from, to);
-    const started = await armOutcomes(this.db, workspaceId, currency, { from, to });
-    const increments = [...started].flatMap(([campaignId, arms]) => {
-      const v = incrementalView(arms, confidence);
-      return v.revenue && v.revenueVariance !== null ? [{ campaignId, estimate: v.revenue.estimate, variance: v.revenueVariance }] : [];
-    });
-    return { currency, attributed, campaignsStarted: started.size, increments };
+  async revenueInPeriod(workspaceId: string, from: Date, to: Date, confidence = 0.95): ReturnType<typeof revenueInPeriod> {
+    return revenueInPeriod(this.db, workspaceId, (await this.m.workspaces.get(workspaceId)).currency, from, to, confidence);
   }
 
   /**
@@ -548,30 +470,8 @@ export class MessagingService {
   // ── the customer 360 ──────────────────────────────────────────────────────
 
   /** A customer's deliveries, newest first, each with its decision log. */
-  async messagesFor(workspaceId: string, customerId: string, limit = 50): Promise<CustomerMessage[]> {
-    const { rows } = await this.db.query<Record<string, unknown> & { log: { at: string; kind: string; reason: string | null }[] }>(
-      `SELECT d.*, c.name AS campaign_name,
-         (SELECT jsonb_agg(jsonb_build_object('at', l.at, 'kind', l.kind, 'reason', l.reason) ORDER BY l.seq)
-          FROM delivery_log l WHERE l.workspace_id = d.workspace_id AND l.delivery_id = d.id) AS log
-       FROM deliveries d JOIN campaigns c ON c.workspace_id = d.workspace_id AND c.id = d.campaign_id
-       WHERE d.workspace_id = $1 AND d.customer_id = $2 ORDER BY d.created_at DESC, d.id DESC LIMIT $3`,
-      [workspaceId, customerId, limit],
-    );
-    return rows.map((r) => ({
-      deliveryId: r.id as string,
-      campaignId: r.campaign_id as string,
-      campaignName: r.campaign_name as string,
-      channel: r.channel as CustomerMessage['channel'],
-      class: r.class as CustomerMessage['class'],
-      arm: r.arm as CustomerMessage['arm'],
-      state: r.state as CustomerMessage['state'],
-      reason: (r.reason as string | null) ?? null,
-      createdAt: r.created_at as Date,
-      sentAt: (r.sent_at as Date | null) ?? null,
-      openedAt: (r.opened_at as Date | null) ?? null,
-      clickedAt: (r.clicked_at as Date | null) ?? null,
-      log: (r.log ?? []).map((l) => ({ at: new Date(l.at), kind: l.kind, reason: l.reason })),
-    }));
+  messagesFor(workspaceId: string, customerId: string, limit = 50): Promise<CustomerMessage[]> {
+    return messagesFor(this.db, workspaceId, customerId, limit);
   }
 
   async close(): Promise<void> {
