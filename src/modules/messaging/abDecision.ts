@@ -5,6 +5,9 @@ import { sendModeOf, type StoredDecision } from './abTest.ts';
 import { outcomesFor, variantCounts } from './abReport.ts';
 import { toCampaign } from './campaignRows.ts';
 import type { Campaign } from './types.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
+import type { WorkspaceMessaging } from './dispatch.ts';
+import { usualHourTimes } from './usualHourFacts.ts';
 
 export interface DecisionDeps {
   /** The workspace's currency: revenue and conversions count paying orders in it only. */
@@ -73,4 +76,32 @@ export async function decideCampaign(db: Db, deps: DecisionDeps, workspaceId: st
     if (waiting.length > 0) await wakeWorkers(tx, 'messaging');
     return decision;
   });
+}
+
+/** What the decision job reads per workspace before each decision: quiet hours, currency and time zone. */
+export interface DecisionJobDeps {
+  workspaces: Pick<WorkspaceService, 'get'>;
+  settingsOf(workspaceId: string): Promise<Pick<WorkspaceMessaging, 'settings'>>;
+}
+
+/**
+ * The A/B decision job's pass: every test due at `now` (of one workspace, or of all when
+ * `workspaceId` is null) is decided and its rest released with the winner. Safe to run again and
+ * from several workers.
+ */
+export async function decideDue(db: Db, job: DecisionJobDeps, now: Date, workspaceId: string | null): Promise<{ campaignId: string; decision: StoredDecision }[]> {
+  const decided: { campaignId: string; decision: StoredDecision }[] = [];
+  for (const due of await dueDecisions(db, now, workspaceId)) {
+    // Read before the decision's transaction, which then uses no other connection.
+    const { settings } = await job.settingsOf(due.workspaceId);
+    const { currency, timeZone } = await job.workspaces.get(due.workspaceId);
+    const deps = {
+      currency,
+      usualHourTimes: (q: Queryable, ws: string, ids: string[], at: Date, windowHours: number) =>
+        usualHourTimes(q, ws, ids, at, { windowHours, quietHours: settings.policy.quietHours, timeZone }),
+    };
+    const decision = await decideCampaign(db, deps, due.workspaceId, due.campaignId, now);
+    if (decision) decided.push({ campaignId: due.campaignId, decision });
+  }
+  return decided;
 }

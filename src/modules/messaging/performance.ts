@@ -1,8 +1,9 @@
 import type { Queryable } from '../../db/database.ts';
 import type { Attributed } from '../../analytics/stats/attribution.ts';
-import type { IncrementalView } from '../../analytics/stats/incremental.ts';
+import { incrementalView, type IncrementalView } from '../../analytics/stats/incremental.ts';
 import type { GroupOutcome } from '../../analytics/stats/lift.ts';
-import type { Arm } from './types.ts';
+import { attributedInPeriod, attributedToMessages } from './attribution.ts';
+import { DEFAULT_CONVERSION_WINDOW_DAYS, type Arm, type Campaign } from './types.ts';
 
 /**
  * What a campaign's (or a journey's) messages did: engagement from the deliveries and their log,
@@ -33,7 +34,7 @@ export interface Performance {
 }
 
 /** Engagement of the deliveries of `campaignIds`, each counted once per delivery. */
-export async function engagementOf(q: Queryable, workspaceId: string, campaignIds: string[]): Promise<Engagement> {
+async function engagementOf(q: Queryable, workspaceId: string, campaignIds: string[]): Promise<Engagement> {
   const { rows } = await q.query<{ sent: number; delivered: number; opens: number; machine: number; clicks: number; unsubscribes: number; hard: number; soft: number; complaints: number }>(
     `WITH d AS (
        SELECT id, state, opened_at, human_opened_at, machine_opened_at, clicked_at FROM deliveries
@@ -68,9 +69,9 @@ export async function engagementOf(q: Queryable, workspaceId: string, campaignId
   };
 }
 
-export type ArmOutcomes = Record<Arm, GroupOutcome>;
+type ArmOutcomes = Record<Arm, GroupOutcome>;
 const EMPTY: GroupOutcome = { n: 0, conversions: 0, revenueSum: 0, revenueSumSquares: 0 };
-export const emptyArms = (): ArmOutcomes => ({ treatment: EMPTY, holdout: EMPTY, global_control: EMPTY });
+const emptyArms = (): ArmOutcomes => ({ treatment: EMPTY, holdout: EMPTY, global_control: EMPTY });
 
 /**
  * Per campaign and arm, intent-to-treat (as report.ts): every delivery row of the arm, converting
@@ -79,7 +80,7 @@ export const emptyArms = (): ArmOutcomes => ({ treatment: EMPTY, holdout: EMPTY,
  * [from, to); journeys' message rows are left out (a journey's control
  * is its held-out runs).
  */
-export async function armOutcomes(
+async function armOutcomes(
   q: Queryable,
   workspaceId: string,
   currency: string,
@@ -109,4 +110,53 @@ export async function armOutcomes(
     out.set(r.campaign_id, arms);
   }
   return out;
+}
+
+/** A campaign's performance page: its arms' incremental view, engagement and last touch within its window. */
+export async function campaignPerformance(
+  q: Queryable,
+  workspaceId: string,
+  currency: string,
+  campaign: Pick<Campaign, 'id' | 'conversionWindowDays'>,
+  confidence: number,
+): Promise<Performance & { campaignId: string }> {
+  const arms = (await armOutcomes(q, workspaceId, currency, { campaignIds: [campaign.id] })).get(campaign.id) ?? emptyArms();
+  const { revenueVariance: _, ...inc } = incrementalView(arms, confidence);
+  return {
+    campaignId: campaign.id,
+    currency,
+    conversionWindowDays: campaign.conversionWindowDays,
+    lastTouchWindowDays: campaign.conversionWindowDays,
+    engagement: await engagementOf(q, workspaceId, [campaign.id]),
+    lastTouch: await attributedToMessages(q, workspaceId, currency, [campaign.id]),
+    incremental: inc,
+  };
+}
+
+/** Engagement and last-touch revenue of the message rows `campaignIds` (a journey's sends), with no control of their own. */
+export async function messagesPerformance(
+  q: Queryable,
+  workspaceId: string,
+  currency: string,
+  campaignIds: string[],
+): Promise<{ currency: string; engagement: Engagement; lastTouch: Attributed; lastTouchWindowDays: number }> {
+  // Each message row credits orders within its own window: the largest of them (the default when none was sent yet).
+  const { rows } = await q.query<{ days: number | null }>('SELECT max(conversion_window_days)::int AS days FROM campaigns WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [workspaceId, campaignIds]);
+  return {
+    currency,
+    engagement: await engagementOf(q, workspaceId, campaignIds),
+    lastTouch: await attributedToMessages(q, workspaceId, currency, campaignIds),
+    lastTouchWindowDays: rows[0]?.days ?? DEFAULT_CONVERSION_WINDOW_DAYS,
+  };
+}
+
+/** Revenue from messages in [from, to) by last touch, and each campaign started then with a control group's incremental estimate and variance. */
+export async function revenueInPeriod(q: Queryable, workspaceId: string, currency: string, from: Date, to: Date, confidence: number) {
+  const attributed = await attributedInPeriod(q, workspaceId, currency, from, to);
+  const started = await armOutcomes(q, workspaceId, currency, { from, to });
+  const increments = [...started].flatMap(([campaignId, arms]) => {
+    const v = incrementalView(arms, confidence);
+    return v.revenue && v.revenueVariance !== null ? [{ campaignId, estimate: v.revenue.estimate, variance: v.revenueVariance }] : [];
+  });
+  return { currency, attributed, campaignsStarted: started.size, increments };
 }

@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { exportRows } from '../../kernel/exportRows.ts';
-import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../kernel/errors.ts';
+import { ConflictError, NotFoundError, ValidationError, zodIssues, type FieldIssue } from '../../kernel/errors.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import { escapeHtml } from '../../lib/html.ts';
 import type { CouponService } from '../coupons/index.ts';
 import type { CustomerService } from '../customers/index.ts';
 import type { RecommendationService } from '../recommendations/index.ts';
@@ -13,39 +10,34 @@ import type { WorkspaceService } from '../workspaces/index.ts';
 import { toCampaign } from './campaignRows.ts';
 import { directCampaignId, enqueueDirect, type DirectMessage } from './direct.ts';
 import { Dispatcher, type DrainOptions, type DrainResult, type WorkspaceMessaging } from './dispatch.ts';
-import { trackingUrls } from './tokens.ts';
-import { customerScope, footerLang, loadRecipients, postalOf } from './facts.ts';
 import { assignArm } from './holdout.ts';
-import { abTestIssues, assignVariant, decideAtFor, sendModeOf, type StoredDecision } from './abTest.ts';
+import { abTestIssues, variantTemplate, type StoredDecision } from './abTest.ts';
 import { abTestReport, type AbTestReport, type SendTimeReport } from './abReport.ts';
-import { decideCampaign, dueDecisions } from './abDecision.ts';
-import { usualHourTimes } from './usualHourFacts.ts';
+import { decideDue, dueDecisions } from './abDecision.ts';
+import { launchDue, sendNow, STALLED_LAUNCH_MS, type LaunchDeps } from './launch.ts';
 import type { Content } from './messenger.ts';
 import { DmBatchStore } from './dmBatches.ts';
 import { DkimKeys } from './dkim.ts';
 import { Feedback } from './bounces/feedback.ts';
 import { SecretBox } from '../../kernel/secretBox.ts';
-import { createMessenger } from './messengers.ts';
-import { enqueue, type NewDelivery } from './queue.ts';
 import { getOutboxMessage, listOutbox, type OutboxQuery } from './outbox.ts';
 import { compileTemplate, fileTagIssues, templateIssues } from './render.ts';
-import { variantTemplate } from './abTest.ts';
 import { assertSenderIdentity, needsSenderIdentity } from './senderIdentity.ts';
 import { campaignReport, globalControlReport, type CampaignReport } from './report.ts';
-import { attributedInPeriod, attributedToMessages } from './attribution.ts';
 import { recordPastDeliveries, type PastDelivery } from './history.ts';
 
 export type { PastDelivery } from './history.ts';
-import { armOutcomes, emptyArms, engagementOf, type Engagement, type Performance } from './performance.ts';
-import { incrementalView } from '../../analytics/stats/incremental.ts';
+import { campaignPerformance, messagesPerformance, revenueInPeriod, type Engagement, type Performance } from './performance.ts';
 import type { Attributed } from '../../analytics/stats/attribution.ts';
 import { referenceIn } from '../../kernel/references.ts';
 import { SeedList } from './seedList.ts';
-import { enqueueSeedCopies, markedContent, PROOF_HEADER, seedAddressesFor } from './seedCopies.ts';
-import { SAMPLE_POSTAL, SAMPLE_SCOPES } from './sampleScopes.ts';
+import { eraseCustomerMessages, exportCustomerMessages, messagesFor } from './customerMessages.ts';
+import { checkedDraft, renderPreview, type DraftInput } from './previews.ts';
+import { notifyTeam, proof, testSend, type TeamSendDeps } from './teamSends.ts';
 import { Tracking } from './tracking.ts';
-import { keepSecrets, messagingSettingsInput, redact, storedMessagingSettings, type MessagingSettings } from './settings.ts';
-import { DEFAULT_CONVERSION_WINDOW_DAYS, campaignInput, templateInput, type Campaign, type CampaignInput, type Channel, type CustomerMessage, type MessageClass, type RecipientVariableProviders, type Template } from './types.ts';
+import { redact, type MessagingSettings } from './settings.ts';
+import { assertMarketingEmailReady, loadSettings, putSettings, sendingPolicy } from './settingsStore.ts';
+import { campaignInput, type Campaign, type CampaignInput, type Channel, type CustomerMessage, type MessageClass, type RecipientVariableProviders, type Template } from './types.ts';
 
 interface Modules {
   workspaces: WorkspaceService;
@@ -58,13 +50,6 @@ interface Modules {
   recipientVariables?: RecipientVariableProviders;
 }
 
-const MEMBER_PAGE = 1000;
-const ENQUEUE_CHUNK = 2000;
-
-/** The delivery id of a preview's links: no delivery has it. */
-const PREVIEW_DELIVERY_ID = '00000000-0000-0000-0000-000000000000';
-/** A launch still unfinished after this long was cut short (its process died): another worker resumes it. */
-const STALLED_LAUNCH_MS = 5 * 60_000;
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 /**
@@ -77,6 +62,10 @@ export class MessagingService {
   readonly tracking: Tracking;
   private readonly variables: RecipientVariableProviders;
   private readonly variableNames: readonly string[];
+  /** What a launch and the A/B decision job need (launch.ts, abDecision.ts). */
+  private readonly launches: LaunchDeps;
+  /** What previews, test sends, proofs and team alerts need (previews.ts, teamSends.ts). */
+  private readonly sends: TeamSendDeps;
   /** Where test sends may go. */
   readonly seedList: SeedList;
   /** DKIM keys per sending domain (private keys sealed with the server key). */
@@ -105,6 +94,24 @@ export class MessagingService {
       campaignOf: (ws, id) => this.getCampaign(ws, id),
     });
     this.seedList = new SeedList(db, m.users);
+    this.launches = {
+      db,
+      segments: m.segments,
+      coupons: m.coupons,
+      workspaces: m.workspaces,
+      settingsOf: (ws) => this.settingsOf(ws),
+      campaignOf: (ws, id) => this.getCampaign(ws, id),
+    };
+    this.sends = {
+      db,
+      customers: m.customers,
+      recommendations: m.recommendations,
+      variables: this.variables,
+      variableNames: this.variableNames,
+      settingsOf: (ws) => this.settingsOf(ws),
+      dmBatches,
+      seedList: this.seedList,
+    };
     this.tracking = new Tracking(db, {
       customers: m.customers,
       linkSecretOf: async (ws) => (await db.query<{ link_secret: string }>('SELECT link_secret FROM messaging_settings WHERE workspace_id = $1', [ws])).rows[0]?.link_secret,
@@ -114,58 +121,22 @@ export class MessagingService {
   // ── settings ──────────────────────────────────────────────────────────────
 
   /** The privacy export's part: every message queued for the person with its tracking (sent, opened, clicked), and each decision about it. */
-  async exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db) {
-    return {
-      messages: await exportRows(
-        q,
-        `SELECT c.name AS campaign_name, d.* FROM deliveries d JOIN campaigns c ON c.workspace_id = d.workspace_id AND c.id = d.campaign_id
-         WHERE d.workspace_id = $1 AND d.customer_id = $2 ORDER BY d.created_at, d.id`,
-        [workspaceId, customerId],
-      ),
-      messageLog: await exportRows(q, 'SELECT * FROM delivery_log WHERE workspace_id = $1 AND customer_id = $2 ORDER BY at, seq', [workspaceId, customerId]),
-      outbox: await exportRows(q, 'SELECT * FROM outbox_messages WHERE workspace_id = $1 AND customer_id = $2 ORDER BY id', [workspaceId, customerId]),
-      bounceReports: await exportRows(q, 'SELECT * FROM messaging_feedback_events WHERE workspace_id = $1 AND customer_id = $2 ORDER BY occurred_at, id', [workspaceId, customerId]),
-    };
+  exportCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): ReturnType<typeof exportCustomerMessages> {
+    return exportCustomerMessages(q, workspaceId, customerId);
   }
 
   /**
-   * Erasure: what was rendered for the person (variables) and the provider's message ids (which
-   * lead to the provider's logs of their address) go; messages not yet sent never will be.
-   * States, times and arms stay, so campaign reports and lift stay true.
+   * Erasure: what was rendered for the person and the provider's message ids go; messages not yet
+   * sent never will be (customerMessages.ts). States, times and arms stay, so reports stay true.
    */
   async eraseCustomer(workspaceId: string, customerId: string, q: Queryable = this.db): Promise<void> {
-    await q.query(
-      `UPDATE deliveries SET vars = '{}', provider_id = NULL,
-         state = CASE WHEN state IN ('queued', 'deferred', 'waiting') THEN 'suppressed' ELSE state END,
-         reason = CASE WHEN state IN ('queued', 'deferred', 'waiting') THEN 'erased' ELSE reason END
-       WHERE workspace_id = $1 AND customer_id = $2`,
-      [workspaceId, customerId],
-    );
-    // A seed copy not yet sent would carry their message to the team: it never will be.
-    await q.query(
-      `UPDATE seed_copies s SET state = 'failed', reason = 'erased' FROM deliveries d
-       WHERE s.workspace_id = $1 AND s.state = 'queued' AND d.workspace_id = s.workspace_id AND d.id = s.delivery_id AND d.customer_id = $2`,
-      [workspaceId, customerId],
-    );
-    // The outbox holds what was rendered for them, address included: it goes like the variables.
-    await q.query('DELETE FROM outbox_messages WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, customerId]);
+    await eraseCustomerMessages(q, workspaceId, customerId);
     await this.feedback.eraseCustomer(workspaceId, customerId, q);
   }
 
-  async putSettings(workspaceId: string, input: unknown): Promise<MessagingSettings> {
-    const { rows: stored } = await this.db.query<{ settings: unknown }>('SELECT settings FROM messaging_settings WHERE workspace_id = $1', [workspaceId]);
-    const kept = keepSecrets(input, stored[0]?.settings);
-    const parsed = messagingSettingsInput.safeParse(kept.value);
-    if (!parsed.success || kept.issues.length > 0) {
-      const issues = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message, code: i.code }));
-      throw new ValidationError('Invalid messaging settings', [...kept.issues, ...issues]);
-    }
-    await this.db.query(
-      `INSERT INTO messaging_settings (workspace_id, settings, link_secret) VALUES ($1, $2, $3)
-       ON CONFLICT (workspace_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()`,
-      [workspaceId, JSON.stringify(parsed.data), randomBytes(32).toString('base64url')],
-    );
-    return redact(parsed.data);
+  /** Replaces the settings; secrets left out keep their stored values (settingsStore.ts). Returns them redacted. */
+  putSettings(workspaceId: string, input: unknown): Promise<MessagingSettings> {
+    return putSettings(this.db, workspaceId, input);
   }
 
   /** The settings with secrets redacted (what the API shows). */
@@ -174,18 +145,8 @@ export class MessagingService {
   }
 
   /** @internal the settings with their secrets, for the dispatcher and tracking. */
-  async settingsOf(workspaceId: string, q: Queryable = this.db): Promise<WorkspaceMessaging> {
-    // The DKIM keys are part of the version: a key added or deleted rebuilds the cached SMTP transport.
-    const { rows } = await q.query<{ settings: unknown; link_secret: string; updated_at: Date; dkim_keys: string | null }>(
-      `SELECT settings, link_secret, updated_at,
-         (SELECT string_agg(k.id::text, ',' ORDER BY k.id) FROM messaging_dkim_keys k WHERE k.workspace_id = s.workspace_id) AS dkim_keys
-       FROM messaging_settings s WHERE workspace_id = $1`,
-      [workspaceId],
-    );
-    if (!rows[0]) throw new ConflictError('Messaging is not configured for this workspace: PUT /v1/messaging/settings first', 'messaging_not_configured');
-    const settings = storedMessagingSettings.parse(rows[0].settings);
-    const dkim = rows[0].dkim_keys ? await this.dkim.signingKeys(workspaceId, settings.sender.email.split('@')[1]!, q) : [];
-    return { settings, linkSecret: rows[0].link_secret, version: `${rows[0].updated_at.toISOString()}/${rows[0].dkim_keys ?? ''}`, dkim };
+  settingsOf(workspaceId: string, q: Queryable = this.db): Promise<WorkspaceMessaging> {
+    return loadSettings(q, this.dkim, workspaceId);
   }
 
   // ── campaigns ─────────────────────────────────────────────────────────────
@@ -193,7 +154,7 @@ export class MessagingService {
   async createCampaign(workspaceId: string, input: CampaignInput): Promise<Campaign> {
     const parsed = campaignInput.safeParse(input);
     if (!parsed.success) {
-      throw new ValidationError('Invalid campaign', parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })));
+      throw new ValidationError('Invalid campaign', zodIssues(parsed.error));
     }
     const c = parsed.data;
     const abIssues = c.abTest ? abTestIssues(c.abTest, c.template) : [];
@@ -273,154 +234,24 @@ export class MessagingService {
 
   /**
    * Starts a campaign now: every current member of the segment gets a delivery row (held-out ones
-   * settled at once), which the workers then send. Safe to call again: a cut-short launch resumes,
-   * a finished one changes nothing.
+   * settled at once), which the workers then send (launch.ts). Safe to call again: a cut-short
+   * launch resumes, a finished one changes nothing.
    */
-  async send(workspaceId: string, id: string): Promise<{ campaign: Campaign; enqueued: number; heldOut: number }> {
-    const before = await this.getCampaign(workspaceId, id);
-    // After the decision nothing would release a newcomer of the rest group: the audience is fixed.
-    if (before.abDecision) throw new ConflictError(`campaign ${id}'s A/B test is decided: its audience can no longer grow`);
-    if (needsSenderIdentity(before.template.channel, before.class)) assertSenderIdentity((await this.settingsOf(workspaceId)).settings);
-    const { rows } = await this.db.query(
-      `UPDATE campaigns SET status = 'sending', started_at = coalesce(started_at, now()), updated_at = now()
-       WHERE workspace_id = $1 AND id = $2 AND status IN ('draft', 'scheduled', 'sending') RETURNING *`,
-      [workspaceId, id],
-    );
-    if (!rows[0]) throw new ConflictError(`campaign ${id} was already ${(await this.getCampaign(workspaceId, id)).status}`);
-    const counts = await this.enqueueMembers(workspaceId, toCampaign(rows[0]));
-    return { campaign: await this.getCampaign(workspaceId, id), ...counts };
-  }
-
-  private async enqueueMembers(workspaceId: string, campaign: Campaign): Promise<{ enqueued: number; heldOut: number }> {
-    const { settings } = await this.settingsOf(workspaceId);
-    const segment = await this.m.segments.get(workspaceId, campaign.segmentId);
-    if (!segment.refreshedAt) await this.m.segments.refresh(workspaceId, segment.id);
-    const members: NewDelivery[] = [];
-    for (let cursor: string | undefined; ; ) {
-      const page = await this.m.segments.members(workspaceId, segment.id, { limit: MEMBER_PAGE, cursor });
-      for (const member of page.data) {
-        const arm = assignArm({
-          workspaceId,
-          campaignId: campaign.id,
-          customerId: member.customerId,
-          holdoutPercent: campaign.holdoutPercent,
-          globalControlPercent: settings.policy.globalControlPercent,
-          transactional: campaign.class === 'transactional',
-        });
-        // Only the treated take part in an A/B test: the holdout and global control stay apart from every variant.
-        const variant = campaign.abTest && arm === 'treatment' ? assignVariant(campaign.id, member.customerId, campaign.abTest) : null;
-        const abGroup = campaign.abTest && arm === 'treatment' ? (variant ? 'test' : 'rest') : undefined;
-        members.push({ customerId: member.customerId, arm, vars: {}, variant, abGroup });
-      }
-      if (!page.nextCursor) break;
-      cursor = page.nextCursor;
-    }
-    await this.scheduleMembers(workspaceId, campaign, members, settings.policy.quietHours);
-    if (campaign.couponCampaignId) await this.attachCoupons(workspaceId, campaign.couponCampaignId, members);
-    let enqueued = 0;
-    for (let i = 0; i < members.length; i += ENQUEUE_CHUNK) {
-      enqueued += await enqueue(
-        this.db,
-        workspaceId,
-        { id: campaign.id, channel: campaign.channel, class: campaign.class, step: 'main', dueAt: new Date() },
-        members.slice(i, i + ENQUEUE_CHUNK),
-      );
-    }
-    // The seed list gets its copies before the launch counts as done: a resumed launch adds them if a cut-short one did not.
-    await enqueueSeedCopies(this.db, workspaceId, campaign, new Date());
-    await this.db.query('UPDATE campaigns SET enqueued_at = now() WHERE workspace_id = $1 AND id = $2', [workspaceId, campaign.id]);
-    return { enqueued, heldOut: members.filter((m) => m.arm !== 'treatment').length };
-  }
-
-  /**
-   * Due times: a variant's fixed send time, or each customer's next usual hour (usualHour.ts) when
-   * the variant or the campaign asks for it; the rest of an A/B test waits for the decision, whose
-   * time is fixed here at the launch.
-   */
-  private async scheduleMembers(workspaceId: string, campaign: Campaign, members: NewDelivery[], quietHours: { start: string; end: string } | null): Promise<void> {
-    const now = new Date();
-    await this.scheduleTreated(workspaceId, campaign, members, quietHours, now);
-    if (campaign.abTest) {
-      // Decided only once the test group's last delivery is due, plus the delay (abTest.ts decideAtFor).
-      const startedAt = campaign.startedAt ?? now;
-      let lastTestDue: Date | null = null;
-      for (const m of members) if (m.abGroup === 'test' && m.dueAt && (!lastTestDue || m.dueAt > lastTestDue)) lastTestDue = m.dueAt;
-      const decideAt = decideAtFor(campaign.abTest, startedAt, lastTestDue);
-      // A resumed launch keeps the time fixed by the first one.
-      const { rows } = await this.db.query<{ ab_decide_at: Date }>(
-        'UPDATE campaigns SET ab_decide_at = coalesce(ab_decide_at, $3) WHERE workspace_id = $1 AND id = $2 RETURNING ab_decide_at',
-        [workspaceId, campaign.id, decideAt],
-      );
-      const fixed = rows[0]?.ab_decide_at ?? decideAt;
-      for (const m of members) if (m.abGroup === 'rest') m.dueAt = fixed;
-    }
-  }
-
-  private async scheduleTreated(workspaceId: string, campaign: Campaign, members: NewDelivery[], quietHours: { start: string; end: string } | null, now: Date): Promise<void> {
-    const usualBy = new Map<number, NewDelivery[]>();
-    const variants = new Map((campaign.abTest?.variants ?? []).map((v) => [v.key, v]));
-    for (const m of members) {
-      if (m.arm !== 'treatment' || m.abGroup === 'rest') continue;
-      const mode = sendModeOf(m.variant ? variants.get(m.variant) : undefined, campaign.sendTime);
-      if (mode.mode === 'fixed' && mode.at && mode.at > now) m.dueAt = mode.at;
-      if (mode.mode === 'usual_hour') {
-        const group = usualBy.get(mode.windowHours);
-        if (group) group.push(m);
-        else usualBy.set(mode.windowHours, [m]);
-      }
-    }
-    if (usualBy.size === 0) return;
-    const { timeZone } = await this.m.workspaces.get(workspaceId);
-    for (const [windowHours, group] of usualBy) {
-      const times = await usualHourTimes(this.db, workspaceId, group.map((m) => m.customerId), now, { windowHours, quietHours, timeZone });
-      for (const m of group) m.dueAt = times.get(m.customerId)?.at ?? m.dueAt;
-    }
+  send(workspaceId: string, id: string): Promise<{ campaign: Campaign; enqueued: number; heldOut: number }> {
+    return sendNow(this.launches, workspaceId, id);
   }
 
   /**
    * The A/B decision job's pass: every test due at `now` is decided and its rest released with the
    * winner (abDecision.ts). Safe to run again and from several workers.
    */
-  async decideAbTests(options: { now?: Date; workspaceId?: string } = {}): Promise<{ campaignId: string; decision: StoredDecision }[]> {
-    const now = options.now ?? new Date();
-    const decided: { campaignId: string; decision: StoredDecision }[] = [];
-    for (const due of await dueDecisions(this.db, now, options.workspaceId ?? null)) {
-      // Read before the decision's transaction, which then uses no other connection.
-      const { settings } = await this.settingsOf(due.workspaceId);
-      const { currency, timeZone } = await this.m.workspaces.get(due.workspaceId);
-      const deps = {
-        currency,
-        usualHourTimes: (q: Queryable, ws: string, ids: string[], at: Date, windowHours: number) =>
-          usualHourTimes(q, ws, ids, at, { windowHours, quietHours: settings.policy.quietHours, timeZone }),
-      };
-      const decision = await decideCampaign(this.db, deps, due.workspaceId, due.campaignId, now);
-      if (decision) decided.push({ campaignId: due.campaignId, decision });
-    }
-    return decided;
+  decideAbTests(options: { now?: Date; workspaceId?: string } = {}): Promise<{ campaignId: string; decision: StoredDecision }[]> {
+    return decideDue(this.db, this.launches, options.now ?? new Date(), options.workspaceId ?? null);
   }
 
   /** Workspaces with an A/B test due for its decision (what the worker's schedule asks). */
   async workspacesWithDueDecisions(now = new Date()): Promise<string[]> {
     return [...new Set((await dueDecisions(this.db, now, null)).map((d) => d.workspaceId))];
-  }
-
-  /** One coupon code per treated customer (the coupons service skips those who hold one already). */
-  private async attachCoupons(workspaceId: string, couponCampaignId: string, members: NewDelivery[]): Promise<void> {
-    const treated = members.filter((m) => m.arm === 'treatment');
-    for (let i = 0; i < treated.length; i += 100_000) {
-      await this.m.coupons.issue(workspaceId, couponCampaignId, { customers: treated.slice(i, i + 100_000).map((m) => m.customerId) });
-    }
-    const codes = new Map<string, string>();
-    for (let cursor: string | undefined; ; ) {
-      const page = await this.m.coupons.listCodes(workspaceId, couponCampaignId, { limit: 500, cursor });
-      for (const c of page.data) if (c.customerId && !codes.has(c.customerId)) codes.set(c.customerId, c.code);
-      if (!page.nextCursor) break;
-      cursor = page.nextCursor;
-    }
-    for (const m of treated) {
-      const code = codes.get(m.customerId);
-      if (code) m.vars = { couponCode: code };
-    }
   }
 
   /**
@@ -438,62 +269,26 @@ export class MessagingService {
    * and class) is marketing email and the sender identity is incomplete. A workspace without settings
    * is not refused here: its runner sends nothing until settings exist (sendingPolicy), as before.
    */
-  async assertMarketingEmailReady(workspaceId: string, messages: { channel: Channel; class: MessageClass }[], q: Queryable = this.db): Promise<void> {
-    if (!messages.some((m) => needsSenderIdentity(m.channel, m.class))) return;
-    const { rows } = await q.query<{ settings: unknown }>('SELECT settings FROM messaging_settings WHERE workspace_id = $1', [workspaceId]);
-    if (rows[0]) assertSenderIdentity(storedMessagingSettings.parse(rows[0].settings));
+  assertMarketingEmailReady(workspaceId: string, messages: { channel: Channel; class: MessageClass }[], q: Queryable = this.db): Promise<void> {
+    return assertMarketingEmailReady(q, workspaceId, messages);
   }
 
   /** Whether the workspace can send (its messaging settings exist), and its global control share. */
-  async sendingPolicy(workspaceId: string, q: Queryable = this.db): Promise<{ configured: boolean; globalControlPercent: number }> {
-    const { rows } = await q.query<{ settings: unknown }>('SELECT settings FROM messaging_settings WHERE workspace_id = $1', [workspaceId]);
-    if (!rows[0]) return { configured: false, globalControlPercent: 0 };
-    return { configured: true, globalControlPercent: storedMessagingSettings.parse(rows[0].settings).policy.globalControlPercent };
+  sendingPolicy(workspaceId: string, q: Queryable = this.db): Promise<{ configured: boolean; globalControlPercent: number }> {
+    return sendingPolicy(q, workspaceId);
   }
 
   /** What a real customer would receive (without tracking), to check a template before sending. */
   async preview(workspaceId: string, campaignId: string, customerIdOrExternalId: string): Promise<Content> {
-    return this.renderPreview(workspaceId, await this.getCampaign(workspaceId, campaignId), customerIdOrExternalId);
+    return renderPreview(this.sends, workspaceId, await this.getCampaign(workspaceId, campaignId), customerIdOrExternalId);
   }
 
   /**
    * A template not saved yet (the editor's live preview), rendered for a real customer as
    * `preview` does. It is checked as a save would check it first, so errors are 400s naming the field.
    */
-  async previewDraft(workspaceId: string, input: { template: Template; class: MessageClass; couponCampaignId?: string; name?: string }, customerIdOrExternalId: string): Promise<Content> {
-    const parsed = templateInput.safeParse(input.template);
-    if (!parsed.success) {
-      throw new ValidationError('Invalid template', parsed.error.issues.map((i) => ({ path: ['template', ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message })));
-    }
-    const issues = [...fileTagIssues(parsed.data, ['template']), ...(await templateIssues(parsed.data, ['template'], this.variableNames))];
-    if (issues.length > 0) throw new ValidationError('Invalid template', issues);
-    const draft = { id: '00000000-0000-0000-0000-000000000000', name: input.name ?? '', template: parsed.data, class: input.class, couponCampaignId: input.couponCampaignId ?? null };
-    return this.renderPreview(workspaceId, draft, customerIdOrExternalId);
-  }
-
-  private async renderPreview(
-    workspaceId: string,
-    campaign: Pick<Campaign, 'id' | 'name' | 'template' | 'class' | 'couponCampaignId'>,
-    customerIdOrExternalId: string,
-  ): Promise<Content> {
-    const customer = await this.m.customers.find(workspaceId, customerIdOrExternalId);
-    const { settings } = await this.settingsOf(workspaceId);
-    const compiled = await compileTemplate(campaign.template, settings, false, this.variableNames);
-    const recipient = (await loadRecipients(this.db, workspaceId, [customer.id], new Date(), this.variables)).get(customer.id)!;
-    const recommendations = compiled.usesRecommendations ? (await this.m.recommendations.forCustomer(workspaceId, customer.id, 3)).data : [];
-    return compiled.render(
-      {
-        customer: customerScope(recipient),
-        coupon: campaign.couponCampaignId ? { code: 'PREVIEW-CODE' } : null,
-        recommendations: recommendations.map((r) => ({ name: r.product.name, sku: r.product.sku, category: r.product.category, price: r.product.priceMinor })),
-        campaign: { id: campaign.id, name: campaign.name },
-        sender: { name: settings.sender.name, postal_address: settings.sender.postalAddress },
-        // As long as a real link (an unsigned token of the same shape), so an SMS preview counts the parts that are billed.
-        unsubscribe_url: campaign.class === 'marketing' ? trackingUrls(settings.publicBaseUrl, 'preview', { workspaceId, deliveryId: PREVIEW_DELIVERY_ID }).unsubscribe : null,
-        footer_lang: footerLang(recipient),
-      },
-      { postal: postalOf(recipient) ?? undefined },
-    );
+  async previewDraft(workspaceId: string, input: DraftInput, customerIdOrExternalId: string): Promise<Content> {
+    return renderPreview(this.sends, workspaceId, await checkedDraft(input, this.variableNames), customerIdOrExternalId);
   }
 
   /**
@@ -502,77 +297,16 @@ export class MessagingService {
    * the workspace's users or on its seed list, since the message carries the customer's data.
    */
   async testSend(workspaceId: string, campaignId: string, input: { customer: string; to: string }): Promise<{ providerId: string }> {
-    const campaign = await this.getCampaign(workspaceId, campaignId);
-    await this.seedList.assertAllowed(workspaceId, input.to);
-    const content = await this.preview(workspaceId, campaignId, input.customer);
-    const { settings, dkim } = await this.settingsOf(workspaceId);
-    const messenger = createMessenger(campaign.channel, settings, { db: this.db, workspaceId, dmBatches: this.dmBatches, dkim });
-    if (!messenger) throw new ConflictError(`The ${campaign.channel} channel is not configured`, 'channel_not_configured');
-    try {
-      const customer = await this.m.customers.find(workspaceId, input.customer);
-      return await messenger.send({
-        key: newId(),
-        channel: campaign.channel,
-        class: 'transactional',
-        to: input.to,
-        content: content.channel === 'email' ? { ...content, subject: `[TEST] ${content.subject}` } : content,
-        about: { workspaceId, campaignId, customerId: customer.id, externalId: customer.externalId },
-      });
-    } finally {
-      await messenger.close();
-    }
+    return testSend(this.sends, workspaceId, await this.getCampaign(workspaceId, campaignId), input);
   }
 
   /**
-   * A proof: the campaign's message sent now to every seed address of its channel (emails for
-   * email, phone numbers for SMS), marked "[PROOF]" in the subject or text and, for email, with an
-   * `X-Kizuna-Proof` header. Rendered for `customer` when given (a real customer's message; the seed
-   * list may receive it), else for the sample recipient templates are checked with. Not a
+   * A proof: the campaign's message sent now to every seed address of its channel, marked "[PROOF]"
+   * (teamSends.ts). Rendered for `customer` when given, else for the sample recipient. Not a
    * delivery: no gate, nothing in the report.
    */
   async proof(workspaceId: string, campaignId: string, input: { customer?: string } = {}): Promise<{ sent: { to: string; providerId: string }[] }> {
-    const campaign = await this.getCampaign(workspaceId, campaignId);
-    const addresses = seedAddressesFor(campaign.channel, (await this.seedList.get(workspaceId)).addresses);
-    if (addresses.length === 0) {
-      throw new ConflictError(`The seed list has no ${campaign.channel} address: an admin adds them (PUT /v1/messaging/seed-list)`, 'seed_list_empty');
-    }
-    const { settings, dkim } = await this.settingsOf(workspaceId);
-    let content: Content;
-    let about: { customerId: string; externalId: string | null };
-    if (input.customer) {
-      const customer = await this.m.customers.find(workspaceId, input.customer);
-      content = await this.preview(workspaceId, campaignId, customer.id);
-      about = { customerId: customer.id, externalId: customer.externalId };
-    } else {
-      const compiled = await compileTemplate(campaign.template, settings, false, this.variableNames);
-      const sample = SAMPLE_SCOPES[0]!;
-      content = await compiled.render(
-        { ...sample, campaign: { id: campaign.id, name: campaign.name }, sender: { name: settings.sender.name, postal_address: settings.sender.postalAddress } },
-        { postal: SAMPLE_POSTAL },
-      );
-      // No customer behind the sample: the outbox keeps the proof unattached (`|| null`).
-      about = { customerId: '', externalId: null };
-    }
-    const messenger = createMessenger(campaign.channel, settings, { db: this.db, workspaceId, dmBatches: this.dmBatches, dkim });
-    if (!messenger) throw new ConflictError(`The ${campaign.channel} channel is not configured`, 'channel_not_configured');
-    const sent: { to: string; providerId: string }[] = [];
-    try {
-      for (const to of addresses) {
-        const result = await messenger.send({
-          key: newId(),
-          channel: campaign.channel,
-          class: 'transactional',
-          to,
-          content: markedContent(content, '[PROOF]'),
-          headers: { [PROOF_HEADER]: campaign.id },
-          about: { workspaceId, campaignId, ...about },
-        });
-        sent.push({ to, providerId: result.providerId });
-      }
-    } finally {
-      await messenger.close();
-    }
-    return { sent };
+    return proof(this.sends, workspaceId, await this.getCampaign(workspaceId, campaignId), input);
   }
 
   /**
@@ -580,24 +314,8 @@ export class MessagingService {
    * customer, so like a test send it is not a delivery and skips the gate; `key` keeps a retry's
    * Message-ID the same.
    */
-  async notifyTeam(workspaceId: string, input: { key: string; to: string[]; subject: string; text: string }): Promise<void> {
-    const { settings, dkim } = await this.settingsOf(workspaceId);
-    const messenger = createMessenger('email', settings, { db: this.db, workspaceId, dmBatches: this.dmBatches, dkim });
-    if (!messenger) throw new ConflictError('The email channel is not configured: team alerts need SMTP settings', 'channel_not_configured');
-    try {
-      for (const [i, to] of input.to.entries()) {
-        await messenger.send({
-          key: `${input.key}.${i}`,
-          channel: 'email',
-          class: 'transactional',
-          to,
-          content: { channel: 'email', subject: input.subject, text: input.text, html: `<pre style="font-family:sans-serif;white-space:pre-wrap">${escapeHtml(input.text)}</pre>` },
-          about: { workspaceId, campaignId: '', customerId: '', externalId: null },
-        });
-      }
-    } finally {
-      await messenger.close();
-    }
+  notifyTeam(workspaceId: string, input: { key: string; to: string[]; subject: string; text: string }): Promise<void> {
+    return notifyTeam(this.sends, workspaceId, input);
   }
 
   // ── the worker ────────────────────────────────────────────────────────────
@@ -608,15 +326,8 @@ export class MessagingService {
    */
   async drain(options: DrainOptions = {}): Promise<DrainResult & { launched: number }> {
     const now = options.now ?? new Date();
-    const { rows } = await this.db.query(
-      `UPDATE campaigns SET status = 'sending', started_at = $1, updated_at = now()
-       WHERE (status = 'scheduled' AND scheduled_at <= $1 OR status = 'sending' AND enqueued_at IS NULL AND started_at < $2)
-         AND ($3::uuid IS NULL OR workspace_id = $3)
-       RETURNING *`,
-      [now, new Date(now.getTime() - STALLED_LAUNCH_MS), options.workspaceId ?? null],
-    );
-    for (const r of rows) await this.enqueueMembers(r.workspace_id as string, toCampaign(r));
-    return { launched: rows.length, ...(await this.dispatcher.drain(options)) };
+    const launched = await launchDue(this.launches, now, options.workspaceId ?? null);
+    return { launched, ...(await this.dispatcher.drain(options)) };
   }
 
   /** Workspaces with deliveries or scheduled campaigns due (what the worker's schedule asks). */
@@ -689,32 +400,13 @@ export class MessagingService {
    */
   async performance(workspaceId: string, campaignId: string, confidence = 0.95): Promise<Performance & { campaignId: string }> {
     const campaign = await this.getCampaign(workspaceId, campaignId);
-    const { currency } = await this.m.workspaces.get(workspaceId);
-    const arms = (await armOutcomes(this.db, workspaceId, currency, { campaignIds: [campaign.id] })).get(campaign.id) ?? emptyArms();
-    const { revenueVariance: _, ...inc } = incrementalView(arms, confidence);
-    return {
-      campaignId: campaign.id,
-      currency,
-      conversionWindowDays: campaign.conversionWindowDays,
-      lastTouchWindowDays: campaign.conversionWindowDays,
-      engagement: await engagementOf(this.db, workspaceId, [campaign.id]),
-      lastTouch: await attributedToMessages(this.db, workspaceId, currency, [campaign.id]),
-      incremental: inc,
-    };
+    return campaignPerformance(this.db, workspaceId, (await this.m.workspaces.get(workspaceId)).currency, campaign, confidence);
   }
 
   /** Engagement and last-touch revenue of message rows (a journey's sends, named by their source keys as in `sendDirect`). */
   async messagesPerformance(workspaceId: string, sourceKeys: string[]): Promise<{ currency: string; engagement: Engagement; lastTouch: Attributed; lastTouchWindowDays: number }> {
     const { currency } = await this.m.workspaces.get(workspaceId);
-    const ids = sourceKeys.map((k) => directCampaignId(workspaceId, k));
-    // Each message row credits orders within its own window: the largest of them (the default when none was sent yet).
-    const { rows } = await this.db.query<{ days: number | null }>('SELECT max(conversion_window_days)::int AS days FROM campaigns WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [workspaceId, ids]);
-    return {
-      currency,
-      engagement: await engagementOf(this.db, workspaceId, ids),
-      lastTouch: await attributedToMessages(this.db, workspaceId, currency, ids),
-      lastTouchWindowDays: rows[0]?.days ?? DEFAULT_CONVERSION_WINDOW_DAYS,
-    };
+    return messagesPerformance(this.db, workspaceId, currency, sourceKeys.map((k) => directCampaignId(workspaceId, k)));
   }
 
   /**
@@ -722,15 +414,8 @@ export class MessagingService {
    * campaigns / journeys; and each campaign started in the period with a control group, its
    * incremental revenue estimate and variance (the caller adds journeys' and sums them).
    */
-  async revenueInPeriod(workspaceId: string, from: Date, to: Date, confidence = 0.95) {
-    const { currency } = await this.m.workspaces.get(workspaceId);
-    const attributed = await attributedInPeriod(this.db, workspaceId, currency, from, to);
-    const started = await armOutcomes(this.db, workspaceId, currency, { from, to });
-    const increments = [...started].flatMap(([campaignId, arms]) => {
-      const v = incrementalView(arms, confidence);
-      return v.revenue && v.revenueVariance !== null ? [{ campaignId, estimate: v.revenue.estimate, variance: v.revenueVariance }] : [];
-    });
-    return { currency, attributed, campaignsStarted: started.size, increments };
+  async revenueInPeriod(workspaceId: string, from: Date, to: Date, confidence = 0.95): ReturnType<typeof revenueInPeriod> {
+    return revenueInPeriod(this.db, workspaceId, (await this.m.workspaces.get(workspaceId)).currency, from, to, confidence);
   }
 
   /**
@@ -785,30 +470,8 @@ export class MessagingService {
   // ── the customer 360 ──────────────────────────────────────────────────────
 
   /** A customer's deliveries, newest first, each with its decision log. */
-  async messagesFor(workspaceId: string, customerId: string, limit = 50): Promise<CustomerMessage[]> {
-    const { rows } = await this.db.query<Record<string, unknown> & { log: { at: string; kind: string; reason: string | null }[] }>(
-      `SELECT d.*, c.name AS campaign_name,
-         (SELECT jsonb_agg(jsonb_build_object('at', l.at, 'kind', l.kind, 'reason', l.reason) ORDER BY l.seq)
-          FROM delivery_log l WHERE l.workspace_id = d.workspace_id AND l.delivery_id = d.id) AS log
-       FROM deliveries d JOIN campaigns c ON c.workspace_id = d.workspace_id AND c.id = d.campaign_id
-       WHERE d.workspace_id = $1 AND d.customer_id = $2 ORDER BY d.created_at DESC, d.id DESC LIMIT $3`,
-      [workspaceId, customerId, limit],
-    );
-    return rows.map((r) => ({
-      deliveryId: r.id as string,
-      campaignId: r.campaign_id as string,
-      campaignName: r.campaign_name as string,
-      channel: r.channel as CustomerMessage['channel'],
-      class: r.class as CustomerMessage['class'],
-      arm: r.arm as CustomerMessage['arm'],
-      state: r.state as CustomerMessage['state'],
-      reason: (r.reason as string | null) ?? null,
-      createdAt: r.created_at as Date,
-      sentAt: (r.sent_at as Date | null) ?? null,
-      openedAt: (r.opened_at as Date | null) ?? null,
-      clickedAt: (r.clicked_at as Date | null) ?? null,
-      log: (r.log ?? []).map((l) => ({ at: new Date(l.at), kind: l.kind, reason: l.reason })),
-    }));
+  messagesFor(workspaceId: string, customerId: string, limit = 50): Promise<CustomerMessage[]> {
+    return messagesFor(this.db, workspaceId, customerId, limit);
   }
 
   async close(): Promise<void> {
