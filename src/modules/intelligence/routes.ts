@@ -137,6 +137,64 @@ const backtestReport = z.object({
   tracking: z.object({ week: z.array(z.string()), actual: z.array(z.number()), expected: z.array(z.number()), calibrationEndWeek: z.number() }),
 });
 
+/** A maximum-likelihood fit as scoring stores it (src/analytics/models/mle.ts), NaN standard errors stored as null. */
+const fitResult = z.object({
+  params: z.record(z.string(), z.number()),
+  standardErrors: z.record(z.string(), num).describe('null where the Hessian is not positive definite'),
+  logLikelihood: z.number(),
+  converged: z.boolean(),
+  iterations: z.number(),
+  evaluations: z.number(),
+  gradientNorm: z.number(),
+  method: z.string(),
+  message: z.string(),
+  customers: z.number(),
+  patterns: z.number(),
+});
+const fits = { bgnbd: fitResult.nullable(), mbgnbd: fitResult.nullable(), gammagamma: fitResult.nullable(), notes: z.array(z.string()).describe('why a model was not fitted or not used') };
+const modelChoice = z.object({
+  chosen: z.enum(PURCHASE_MODELS),
+  criterion: z.literal('rmse'),
+  backtestId: z.string().nullable().describe('the backtest that decided (null when none could run: then BG/NBD, and note says why)'),
+  holdoutDays: z.number().nullable(),
+  calibrationEnd: z.string().nullable(),
+  models: z.array(z.object({ model: z.enum(PURCHASE_MODELS), rmse: z.number(), mae: z.number(), predictedTotal: z.number(), actualTotal: z.number() })),
+  note: z.string().optional(),
+});
+/** GET /v1/models: the latest full run's stored fits (scoringRun.ts StoredFits), the latest run, the latest backtest. */
+const modelsReport = z.object({
+  fit: z
+    .object({
+      runId: z.string(),
+      asOf: z.date(),
+      fits: z
+        .object({
+          ...fits,
+          mbgnbd: fits.mbgnbd.optional().describe('absent in runs from before MBG/NBD'),
+          choice: modelChoice.optional().describe('the purchase model that scored the customers (absent: BG/NBD)'),
+          categories: z
+            .object({
+              dimension: z.string(),
+              omittedCategories: z.number(),
+              models: z.array(z.object({ ...fits, category: z.string(), buyers: z.number(), repeatBuyers: z.number(), revenue: z.number() })),
+            })
+            .optional(),
+          unit: z.literal('weeks'),
+          currency: z.string(),
+        })
+        .nullable(),
+      diagnostics: z.unknown(),
+      finishedAt: z.date().nullable(),
+    })
+    .nullable(),
+  lastRun: z
+    .object({ runId: z.string(), kind: z.string(), status: z.string(), asOf: z.date(), counts: z.unknown(), diagnostics: z.unknown(), error: z.string().nullable() })
+    .nullable(),
+  backtest: backtestReport
+    .extend({ comparison: backtestReport.shape.comparison.optional().describe('absent in backtests from before MBG/NBD'), id: z.string(), createdAt: z.date() })
+    .nullable(),
+});
+
 const target = z.object({ kpi: z.enum(KPI_KEYS), granularity: z.enum(GRANULARITIES), periodStart: date, target: z.number() });
 
 const offsetPage = { limit: z.coerce.number().int().min(1).max(200).default(50), offset: z.coerce.number().int().min(0).max(1_000_000).default(0) };
@@ -455,7 +513,7 @@ export async function intelligenceRoutes(app: ZodApp, services: RouteServices): 
       schema: {
         tags,
         summary: 'Fitted model parameters with standard errors and diagnostics, the last run, the last backtest',
-        response: { 200: z.object({ fit: z.unknown(), lastRun: z.unknown(), backtest: z.unknown() }) },
+        response: { 200: modelsReport },
       },
     },
     async (request) => intelligence.models(workspaceOf(request)),

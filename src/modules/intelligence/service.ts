@@ -27,7 +27,7 @@ import type { Granularity, KpiKey } from './kpiDefinitions.ts';
 import { overviewDefaultQuery, PRECOMPUTE_KPIS_JOB, snapshotKpis, type KpiReport } from './kpiSnapshots.ts';
 import type { KpiQuery } from './kpis.ts';
 import { CURRENT_COLUMNS, HISTORY_COLUMNS, rfmCells, toCurrentScores, toHistory, type CurrentScores, type RfmSegmentsReport, type ScoreSnapshot } from './scoreViews.ts';
-import { runScoring, type ScoreOptions, type ScoreRunResult } from './scoringRun.ts';
+import { runScoring, type ScoreOptions, type ScoreRunResult, type StoredFits } from './scoringRun.ts';
 import { intelligenceSettingsSchema, type IntelligenceSettings } from './settings.ts';
 
 export interface KpiTargetInput {
@@ -40,7 +40,7 @@ export interface KpiTargetInput {
 
 export interface ModelsReport {
   /** The latest full run: fitted parameters with standard errors and diagnostics. */
-  fit: { runId: string; asOf: Date; fits: unknown; diagnostics: unknown; finishedAt: Date | null } | null;
+  fit: { runId: string; asOf: Date; fits: StoredFits | null; diagnostics: unknown; finishedAt: Date | null } | null;
   /** The latest run of any kind. */
   lastRun: { runId: string; kind: string; status: string; asOf: Date; counts: unknown; diagnostics: unknown; error: string | null } | null;
   backtest: (BacktestReport & { id: string; createdAt: Date }) | null;
@@ -192,7 +192,7 @@ export class IntelligenceService {
     const l = last.rows[0];
     const b = backtest.rows[0];
     return {
-      fit: f ? { runId: f.id as string, asOf: f.as_of as Date, fits: f.fits, diagnostics: f.diagnostics, finishedAt: f.finished_at as Date | null } : null,
+      fit: f ? { runId: f.id as string, asOf: f.as_of as Date, fits: f.fits as StoredFits | null, diagnostics: f.diagnostics, finishedAt: f.finished_at as Date | null } : null,
       lastRun: l
         ? { runId: l.id as string, kind: l.kind as string, status: l.status as string, asOf: l.as_of as Date, counts: l.counts, diagnostics: l.diagnostics, error: l.error as string | null }
         : null,

@@ -41,6 +41,8 @@ export const triggerSchema = z.discriminatedUnion('type', [
     .strict(),
   z.object({ type: z.literal('api') }).strict(),
 ]);
+/** The trigger types (triggerSchema's discriminator). */
+export const TRIGGER_TYPES = triggerSchema.options.map((o) => o.shape.type.value);
 
 export const stepSchema = z.discriminatedUnion('type', [
   z.object({ id: stepId, type: z.literal('wait'), duration, next, position }).strict(),

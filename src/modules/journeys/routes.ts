@@ -3,10 +3,10 @@ import { type Authenticator, requireScope, workspaceOf } from '../../kernel/acce
 import type { ZodApp } from '../../kernel/http.ts';
 import { itemRoutes } from '../../kernel/itemRoutes.ts';
 import type { JourneyService } from './service.ts';
-import { STEP_TYPES } from './definition.ts';
+import { STEP_TYPES, TRIGGER_TYPES } from './definition.ts';
 import { definitionSchema, triggerSchema } from './definition.ts';
 import { JOURNEY_STATUSES, journeyInput, journeyPatch, RUN_STATES } from './types.ts';
-import { messageRevenueView, performanceView } from '../messaging/index.ts';
+import { liftReportView, messageRevenueView, performanceView } from '../messaging/index.ts';
 import { instant } from '../../kernel/listQuery.ts';
 
 /** The services these handlers use (the composition root passes them in). */
@@ -42,18 +42,7 @@ const journeyDetailView = journeyView.extend({
   issues: z.array(issueView).describe('what must be fixed before the journey can be activated'),
 });
 
-const interval = z.object({ estimate: z.number(), low: z.number(), high: z.number() }).nullable();
-const groupSummary = z.object({ n: count, conversions: count, conversionRate: z.number().nullable(), revenue: z.number(), revenuePerRecipient: z.number().nullable() });
-const liftView = z
-  .object({
-    treatment: groupSummary,
-    control: groupSummary,
-    conversionRate: z.object({ absolute: interval, relative: interval }),
-    revenuePerRecipient: z.object({ absolute: interval, relative: interval }),
-    confidence: z.number(),
-    methods: z.object({ conversionRate: z.string(), revenuePerRecipient: z.string() }),
-  })
-  .nullable();
+const liftView = liftReportView.nullable();
 
 const statsView = z.object({
   journeyId: z.string(),
@@ -92,7 +81,7 @@ const templateView = z.object({
   key: z.string(),
   name: z.object({ en: z.string(), ja: z.string() }),
   description: z.object({ en: z.string(), ja: z.string() }),
-  trigger: z.string().describe('the trigger type'),
+  trigger: z.enum(TRIGGER_TYPES).describe('the trigger type'),
   needs: z.array(z.string()).describe('what enabling creates or looks up (a coupon campaign, a built-in segment)'),
 });
 

@@ -7,7 +7,7 @@ import { newId } from '../../db/ids.ts';
 import { KizunaError } from '../../kernel/errors.ts';
 import type { Arm } from '../messaging/index.ts';
 import type { JourneyModules } from './deps.ts';
-import { definitionSchema, type Definition } from './definition.ts';
+import { definitionSchema, type Definition, type Trigger } from './definition.ts';
 import { Runner } from './runner.ts';
 import { JOURNEY_TEMPLATES, type Resolved } from './templates.ts';
 import { enterMany, Scanner } from './triggers.ts';
@@ -479,12 +479,12 @@ export class JourneyService {
 
   // ── templates ─────────────────────────────────────────────────────────────
 
-  templates(): { key: string; name: { en: string; ja: string }; description: { en: string; ja: string }; trigger: string; needs: string[] }[] {
+  templates(): { key: string; name: { en: string; ja: string }; description: { en: string; ja: string }; trigger: Trigger['type']; needs: string[] }[] {
     return JOURNEY_TEMPLATES.map((t) => ({
       key: t.key,
       name: t.name,
       description: t.description,
-      trigger: (t.definition({ couponCampaignId: newId(), segmentId: newId() }).trigger as { type: string }).type,
+      trigger: t.definition({ couponCampaignId: newId(), segmentId: newId() }).trigger.type,
       needs: [...(t.needs.coupon ? [`coupon campaign "${t.needs.coupon.name}"`] : []), ...(t.needs.segmentKey ? [`built-in segment "${t.needs.segmentKey}"`] : [])],
     }));
   }

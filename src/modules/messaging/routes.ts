@@ -12,7 +12,8 @@ import { seedListInput } from './seedList.ts';
 import { smsSegments } from './channels/smsSegments.ts';
 import { starterRoutes } from './starterRoutes.ts';
 import { unsubscribePage } from './unsubscribePage.ts';
-import { CAMPAIGN_STATUSES, campaignInput, CHANNELS, DELIVERY_STATES, MESSAGE_CLASSES, performanceView, type Template } from './types.ts';
+import { CAMPAIGN_STATUSES, campaignInput, CHANNELS, DELIVERY_STATES, liftReportView, MESSAGE_CLASSES, performanceView, type Template } from './types.ts';
+import { campaignReportView } from './reportView.ts';
 
 /** The services these handlers use (the composition root passes them in). */
 interface RouteServices {
@@ -308,6 +309,7 @@ export async function messagingRoutes(app: ZodApp, services: RouteServices): Pro
         summary: 'Conversions and revenue per arm; lift with 95 % intervals (Newcombe for rates, Welch for revenue per recipient)',
         params: idParams,
         querystring: z.object({ windowDays: z.coerce.number().int().min(1).max(365).optional() }),
+        response: { 200: campaignReportView },
       },
     },
     async (request) => messaging.report(workspaceOf(request), request.params.id, { windowDays: request.query.windowDays }),
@@ -316,7 +318,12 @@ export async function messagingRoutes(app: ZodApp, services: RouteServices): Pro
     '/v1/messaging/global-control',
     {
       preHandler: read,
-      schema: { tags: ['messaging'], summary: 'The global control group against everyone targeted, month by month', querystring: z.object({ from: instant(), to: instant() }) },
+      schema: {
+        tags: ['messaging'],
+        summary: 'The global control group against everyone targeted, month by month',
+        querystring: z.object({ from: instant(), to: instant() }),
+        response: { 200: z.object({ data: z.array(z.object({ month: z.string().describe('YYYY-MM (UTC)'), lift: liftReportView })) }) },
+      },
     },
     async (request) => ({ data: await messaging.globalControlReport(workspaceOf(request), request.query.from, request.query.to) }),
   );

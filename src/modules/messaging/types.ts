@@ -124,8 +124,19 @@ export type RecipientVariableLoader = (q: Queryable, workspaceId: string, custom
 /** Variable name → its loader. Templates also see each name at the top level (`{{ survey_links.nps }}`). */
 export type RecipientVariableProviders = ReadonlyMap<string, RecipientVariableLoader>;
 
-const interval = z.object({ estimate: z.number(), low: z.number(), high: z.number() }).nullable();
+/** An estimate and its interval (null where it is undefined). */
+export const intervalView = z.object({ estimate: z.number(), low: z.number(), high: z.number() }).nullable();
 const n = z.number().int();
+const groupSummary = z.object({ n, conversions: n, conversionRate: z.number().nullable(), revenue: z.number(), revenuePerRecipient: z.number().nullable() });
+/** Treatment against a control group (src/analytics/stats/lift.ts): campaigns' and journeys' lift, with intervals. */
+export const liftReportView = z.object({
+  treatment: groupSummary,
+  control: groupSummary,
+  conversionRate: z.object({ absolute: intervalView, relative: intervalView }),
+  revenuePerRecipient: z.object({ absolute: intervalView, relative: intervalView }),
+  confidence: z.number(),
+  methods: z.object({ conversionRate: z.string(), revenuePerRecipient: z.string() }),
+});
 /** The performance page of a campaign or a journey (docs/messaging.md, "Attribution: last touch and incremental"); money in minor units of `currency`. */
 export const performanceView = z.object({
   currency: z.string(),
@@ -144,8 +155,8 @@ export const performanceView = z.object({
     control: z.enum(['holdout', 'global_control']).nullable(),
     treated: n,
     controlSize: n,
-    conversions: interval.describe('treated minus what the control rate predicts, with its interval'),
-    revenue: interval.describe('treated minus control revenue per person, times the treated'),
+    conversions: intervalView.describe('treated minus what the control rate predicts, with its interval'),
+    revenue: intervalView.describe('treated minus control revenue per person, times the treated'),
     confidence: z.number(),
   }),
 });
@@ -157,7 +168,7 @@ export const messageRevenueView = z.object({
   currency: z.string(),
   attributedRevenue: z.number(),
   attributed: z.object({ campaigns: performanceView.shape.lastTouch, journeys: performanceView.shape.lastTouch }),
-  incrementalRevenue: interval,
+  incrementalRevenue: intervalView,
   measured: z.object({ campaigns: n, campaignsStarted: n, journeys: n, journeysEntered: n }),
   confidence: z.number(),
 });

@@ -2,9 +2,7 @@ import { ErrorNotice } from '../../components/Feedback.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
-import type { Campaign, Interval } from './types.ts';
-
-type Metric = 'opens' | 'clicks' | 'conversions' | 'revenue';
+import type { Campaign, CampaignReport, Interval } from './types.ts';
 
 interface VariantConfig {
   key: string;
@@ -13,30 +11,6 @@ interface VariantConfig {
   template?: unknown;
   sendAt?: string;
   sendTime?: { mode: string };
-}
-
-/** The report's `abTest` and `sendTime` sections (src/modules/messaging/abReport.ts). */
-interface AbReport {
-  abTest?: {
-    metric: Metric;
-    confidence: number;
-    minPerVariant: number;
-    decideAt: string | null;
-    variants: { key: string; n: number; sent: number; opens: number; clicks: number; conversions: number; revenue: number; sendTime: 'usual_hour' | 'fixed'; rate: number | null; interval: Interval | null }[];
-    decision: {
-      winner: string | null;
-      reason: 'significant' | 'not_significant' | 'too_few_recipients' | 'single_variant';
-      best: string | null;
-      runnerUp: string | null;
-      interval: Interval | null;
-      comparisonConfidence: number;
-      sent?: string;
-      decidedAt?: string;
-      provisional?: true;
-    };
-    rest: { n: number; waiting: number; sent: number; queued?: number };
-  };
-  sendTime?: { metric: Metric; usualHour: { n: number; rate: number | null }; fixedTime: { n: number; rate: number | null }; difference: Interval | null };
 }
 
 /** A confidence as a percent without trailing zeros: 0.95 → "95%", 0.975 → "97.5%". */
@@ -49,7 +23,7 @@ export function AbTestResult({ campaign }: { campaign: Campaign }) {
   const { t } = useI18n();
   const format = useFormat();
   const config = (campaign as Campaign & { abTest?: { variants: VariantConfig[] } | null }).abTest;
-  const { data, error, reload } = useApi<AbReport>(config ? `/v1/campaigns/${campaign.id}/report` : null);
+  const { data, error, reload } = useApi<CampaignReport>(config ? `/v1/campaigns/${campaign.id}/report` : null);
   if (!config) return null;
   if (error !== undefined) return <ErrorNotice error={error} onRetry={reload} />;
   const ab = data?.abTest;
@@ -63,9 +37,9 @@ export function AbTestResult({ campaign }: { campaign: Campaign }) {
   const released = {
     key: d.winner ?? d.sent ?? '',
     released: format.number(ab.rest.n - ab.rest.waiting),
-    queued: format.number(ab.rest.queued ?? 0),
+    queued: format.number(ab.rest.queued),
     sent: format.number(ab.rest.sent),
-    stopped: format.number(Math.max(0, ab.rest.n - ab.rest.waiting - (ab.rest.queued ?? 0) - ab.rest.sent)),
+    stopped: format.number(Math.max(0, ab.rest.n - ab.rest.waiting - (ab.rest.queued) - ab.rest.sent)),
   };
   const describe = (key: string) => {
     const v = config.variants.find((x) => x.key === key);

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useI18n } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
 import { LiftChart } from './LiftChart.tsx';
-import type { LiftReport } from './types.ts';
+import type { GlobalControlReport } from './types.ts';
 import { Loaded } from '../../components/Loaded.tsx';
 
 const MONTHS = 12;
@@ -15,7 +15,7 @@ export function GlobalControl() {
     const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - (MONTHS - 1), 1));
     return `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
   }, []);
-  const control = useApi<{ data: { month: string; lift: LiftReport }[] }>(`/v1/messaging/global-control?${range}`);
+  const control = useApi<GlobalControlReport>(`/v1/messaging/global-control?${range}`);
   const points = (v: number) => `${(v * 100).toFixed(1)}pt`;
   const items = useMemo(() => control.data?.data.map((m) => ({ label: m.month, interval: m.lift.conversionRate.absolute })) ?? [], [control.data]);
   return (

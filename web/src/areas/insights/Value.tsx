@@ -119,7 +119,7 @@ function Models() {
             </div>
             {(fit.fits?.notes ?? []).length > 0 && (
               <ul className="notice notice-info">
-                {fit.fits!.notes!.map((note) => (
+                {fit.fits!.notes.map((note) => (
                   <li key={note}>{note}</li>
                 ))}
               </ul>

@@ -1,9 +1,10 @@
 /**
  * Journey shapes as the web app reads and writes them: the definition mirrors
  * src/modules/journeys/definition.ts (the server validates; the editor only needs the shape). The
- * editor writes these, so they stay by hand; a customer's runs are aliases of /openapi.json.
+ * editor writes these, so they stay by hand; the API's answers (lists, versions, validation,
+ * stats, templates, a customer's runs) are aliases of /openapi.json (apiTypes.ts).
  */
-import type { Get, Item } from '../../apiTypes.ts';
+import type { Get, Item, Post } from '../../apiTypes.ts';
 import type { Template } from '../campaigns/types.ts';
 
 export interface Duration {
@@ -79,43 +80,14 @@ export interface Definition {
 
 export type JourneyStatus = 'draft' | 'active' | 'paused' | 'archived';
 
-export interface RunCounts {
-  entrants: number;
-  /** Runs still live (waiting at a step, or held out and waiting out the goal window). */
-  active: number;
-  converted: number;
-  completed: number;
-  exited: number;
-}
-
-export interface JourneySummary {
-  id: string;
-  name: string;
-  status: JourneyStatus;
-  /** The version new entrants get. */
-  version: number;
-  templateKey: string | null;
-  trigger: Trigger;
-  activatedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  counts: RunCounts;
-}
-
-export interface JourneyVersion {
-  version: number;
-  createdAt: string;
-  /** When it first took entrants; a published version is never edited again. */
-  publishedAt: string | null;
-  runs: number;
-}
-
-export interface ValidationIssue {
-  path: (string | number)[];
-  message: string;
-  /** Set for issues found in the browser (a JSON field that does not parse). */
-  stepId?: string;
-}
+/** A journey in the list (GET /v1/journeys), from /openapi.json (apiTypes.ts). */
+export type JourneySummary = Item<Get<'/v1/journeys'>['data']>;
+export type RunCounts = JourneySummary['counts'];
+/** `publishedAt`: when it first took entrants; a published version is never edited again. */
+export type JourneyVersion = Item<Get<'/v1/journeys/{id}'>['versions']>;
+export type Validation = Post<'/v1/journeys/validate'>;
+/** `stepId` is set for issues found in the browser (a JSON field that does not parse). */
+export type ValidationIssue = Item<Validation['issues']> & { stepId?: string };
 
 export interface Journey extends JourneySummary {
   definition: Definition;
@@ -123,54 +95,11 @@ export interface Journey extends JourneySummary {
   issues: ValidationIssue[];
 }
 
-export interface Validation {
-  valid: boolean;
-  issues: ValidationIssue[];
-}
-
-export interface Interval {
-  estimate: number;
-  low: number;
-  high: number;
-}
-
-interface GroupSummary {
-  n: number;
-  conversions: number;
-  conversionRate: number | null;
-}
-
-export interface LiftReport {
-  treatment: GroupSummary;
-  control: GroupSummary;
-  conversionRate: { absolute: Interval | null; relative: Interval | null };
-  confidence: number;
-}
-
-export interface StepStats {
-  stepId: string;
-  type: StepType;
-  waiting: number;
-  passed: number;
-  failed: number;
-  /** Per path taken: branch yes/no, split label, waitForEvent event/timeout. */
-  paths?: Record<string, number>;
-}
-
-export interface JourneyStats extends RunCounts {
-  journeyId: string;
-  perStep: StepStats[];
-  lift: { vsHoldout: LiftReport | null; vsGlobalControl: LiftReport | null; goal: Definition['goal'] };
-}
-
-export interface JourneyTemplate {
-  key: string;
-  name: { en: string; ja: string };
-  description: { en: string; ja: string };
-  trigger: TriggerType;
-  /** What enabling creates or looks up (a coupon campaign, a built-in segment). */
-  needs: string[];
-}
+export type JourneyStats = Get<'/v1/journeys/{id}/stats'>;
+/** `paths`: per path taken (branch yes/no, split label, waitForEvent event/timeout). */
+export type StepStats = Item<JourneyStats['perStep']>;
+export type LiftReport = NonNullable<JourneyStats['lift']['vsHoldout']>;
+export type JourneyTemplate = Item<Get<'/v1/journey-templates'>['data']>;
 
 /** GET /v1/customers/:id/journeys, from /openapi.json (apiTypes.ts). */
 export type CustomerJourneyRun = Item<Get<'/v1/customers/{id}/journeys'>['data']>;
