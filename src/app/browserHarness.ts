@@ -2,6 +2,10 @@
  * What every browser suite shares: Debian's Chromium driven by playwright-core against the built
  * SPA, served by the real server on a test database. Without /usr/bin/chromium a suite is skipped
  * with a notice, except in CI (CI=true), where that is a failure.
+ *
+ * A failed step always leaves a screenshot in test-artifacts/screenshots/. The suites' other
+ * screenshots (each page as the steps go) are taken with `KIZUNA_SCREENSHOTS=1 npm test`: full-page
+ * PNGs are a tenth of a browser suite's time, for pictures nobody looks at in a green run.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -43,7 +47,15 @@ export async function serveForBrowser(services: Services): Promise<{ app: App; b
 
 export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 
-export const screenshot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+const KEEP_SCREENSHOTS = process.env.KIZUNA_SCREENSHOTS === '1';
+
+/** A full-page screenshot `<name>.png` of a failed step. */
+export const failureScreenshot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true }).catch(() => undefined);
+
+/** A full-page screenshot `<name>.png` of a step, or of a region (`locator`), with KIZUNA_SCREENSHOTS=1. */
+export const screenshot = async (page: Pick<Page, 'screenshot'>, name: string, fullPage = true): Promise<void> => {
+  if (KEEP_SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), ...(fullPage ? { fullPage } : {}) });
+};
 
 /** A browser suite's services, server and Chromium (see `browserSuite`); set once its `before` has run. */
 export interface BrowserSuite {
@@ -116,12 +128,12 @@ export async function inPage(
   const context = await browser.newContext({ locale: options.locale, viewport: options.viewport });
   const page = await context.newPage();
   recordErrors(page, errors, options.consoleErrors ?? false);
-  const shot = (name: string, full = true) => page.screenshot({ path: path.join(SCREENSHOTS, `${options.shots}-${name}.png`), fullPage: full });
+  const shot = (name: string, full = true) => screenshot(page, `${options.shots}-${name}`, full);
   try {
     await body(page, shot);
     assert.deepEqual(errors, []);
   } catch (err) {
-    await shot('failed').catch(() => undefined);
+    await failureScreenshot(page, `${options.shots}-failed`);
     if (errors.length > 0) (err as Error).message += `\npage errors: ${errors.join('\n')}`;
     throw err;
   } finally {

@@ -5,12 +5,11 @@
  * skipped with a notice, except in CI (CI=true), where that is a failure.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { before, test } from 'node:test';
 import { type Page } from 'playwright-core';
 import { GLOSSARY_EN } from '../lib/glossary.ts';
 import { nextTokyoNoon } from '../modules/messaging/testKit.ts';
-import { adminShop, browserSuite, describeInBrowser, recordErrors, SCREENSHOTS } from './browserHarness.ts';
+import { adminShop, browserSuite, describeInBrowser, failureScreenshot, recordErrors, screenshot } from './browserHarness.ts';
 import type { App } from './server.ts';
 import type { Services } from './services.ts';
 
@@ -35,13 +34,13 @@ describeInBrowser('engage pages in Chromium', (t) => {
     recordErrors(page, errors);
     return page;
   };
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `engage-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => screenshot(page, `engage-${name}`);
   /** Runs a test's steps; on failure the page's last state is kept as a screenshot, with any page errors in the message. */
   const steps = async (page: Page, name: string, body: () => Promise<void>) => {
     try {
       await body();
     } catch (err) {
-      await shot(page, `failed-${name}`).catch(() => undefined);
+      await failureScreenshot(page, `engage-failed-${name}`);
       if (errors.length > 0) (err as Error).message += `\npage errors: ${errors.join('\n')}`;
       throw err;
     }

@@ -6,12 +6,11 @@
  * skipped with a notice, except in CI (CI=true), where that is a failure.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { before, test } from 'node:test';
 import { type Page } from 'playwright-core';
 import { customerInput } from '../modules/customers/types.ts';
 import { campaignBody, PNG } from '../modules/ugc/testKit.ts';
-import { browserSuite, describeInBrowser, recordErrors, screenshot, SCREENSHOTS } from './browserHarness.ts';
+import { browserSuite, describeInBrowser, recordErrors, screenshot } from './browserHarness.ts';
 
 const PASSWORD = 'browser test passphrase';
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -125,7 +124,7 @@ describeInBrowser('UGC in Chromium', (t) => {
     await panel.getByText('Reward granted').waitFor();
     await panel.getByText('Winner').waitFor();
     await panel.getByRole('link', { name: 'Summer photo contest' }).waitFor();
-    await panel.screenshot({ path: path.join(SCREENSHOTS, 'ugc-08b-customer-360-panel.png') });
+    await screenshot(panel, 'ugc-08b-customer-360-panel', false);
     assert.deepEqual(errors, []);
   });
 
