@@ -1,13 +1,14 @@
 /**
  * The helper thread of `kizuna predict` on large inputs (clvThreads.ts starts it): scans chunks of
  * the input while the main thread scans the others, fits the
- * Gamma-Gamma spend model (estimates only: predict needs no standard errors) while the main thread fits the purchase model, then formats the last part
- * of the output rows. Each message is one task; each answer is { ok } or { error }.
+ * Gamma-Gamma spend model (estimates only: predict needs no standard errors) while the main thread fits the purchase model, predicts
+ * half of the patterns, then formats the last part of the output rows. Each message is one task; each answer is { ok } or { error }.
  */
 import { parentPort } from 'node:worker_threads';
 import { fitGammaGamma } from '../analytics/models/gammagamma.ts';
 import { RowFormatter } from '../analytics/io/predictionsCsv.ts';
 import { claimChunks } from '../analytics/io/csvChunks.ts';
+import { predictPatterns } from './clv.ts';
 import type { ClvTask } from './clvThreads.ts';
 
 const port = parentPort!;
@@ -17,6 +18,9 @@ port.on('message', (task: ClvTask) => {
       port.postMessage({ ok: claimChunks(task.job) }); // the records themselves are in the job's shared arrays
     } else if (task.task === 'fitSpend') {
       port.postMessage({ ok: fitGammaGamma({ frequency: task.frequency, monetaryValue: task.monetaryValue }, { standardErrors: false }) });
+    } else if (task.task === 'predict') {
+      const pred = predictPatterns(task.model, task.params, task.patterns, task.horizons);
+      port.postMessage({ ok: pred }, [...pred.expected, pred.pAlive].map((a) => a.buffer as ArrayBuffer));
     } else {
       const text = new RowFormatter(task.rows).format(0, task.rows.start.length);
       port.postMessage({ ok: text }, [text.buffer as ArrayBuffer]);
