@@ -69,7 +69,8 @@ export class ClvHelper {
     return this.run({ task: 'scanChunks', job });
   }
 
-  fitSpend(frequency: Float64Array, monetaryValue: Float64Array): Promise<FitResult<string>> {
+  /** The Gamma-Gamma fit and, by its estimates, each customer's conditional expected spend. */
+  fitSpend(frequency: Float64Array, monetaryValue: Float64Array): Promise<{ fit: FitResult<string>; expectedValue: Float64Array }> {
     return this.run({ task: 'fitSpend', frequency, monetaryValue });
   }
 
@@ -79,10 +80,10 @@ export class ClvHelper {
     return this.run({ task: 'predict', model, params, patterns, horizons }, own);
   };
 
-  /** The text of rows made by sliceRows, whose own arrays are moved there (not copied); the text comes back the same way. */
+  /** The text of rows made by sliceRows, whose own arrays are moved there (not copied; shared ones are shared); the text comes back moved. */
   formatRows(rows: PredictionRows): Promise<Uint8Array> {
     const own = [rows.bytes, rows.start, rows.end, rows.short, rows.patternOf, rows.expectedValue, rows.clv];
-    return this.run({ task: 'formatRows', rows }, own.flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])));
+    return this.run({ task: 'formatRows', rows }, own.flatMap((a) => (a && a.buffer instanceof ArrayBuffer ? [a.buffer] : [])));
   }
 
   async close(): Promise<void> {
