@@ -87,10 +87,10 @@ export async function predictPatternsShared(
 ): Promise<PatternPredictions> {
   const n = patterns.size;
   const split = n >> 1;
-  // copies of their range (a view would post its whole buffer)
+  // the range's x, t_x and T (all a prediction reads), copied for the other thread (a view would post its whole buffer)
   const part = (from: number, to: number, copy: boolean): Patterns => {
     const range = (a: Float64Array): Float64Array => (copy ? a.slice(from, to) : a.subarray(from, to));
-    return { size: to - from, x: range(patterns.x), tx: range(patterns.tx), T: range(patterns.T), weight: range(patterns.weight), index: new Uint32Array(0), totalWeight: 0 };
+    return { size: to - from, x: range(patterns.x), tx: range(patterns.tx), T: range(patterns.T), weight: new Float64Array(0), index: new Uint32Array(0), totalWeight: 0 };
   };
   const theirs = elsewhere(model, params, part(split, n, true), horizons);
   theirs.catch(() => {}); // awaited below; not an unhandled rejection if this thread fails first
