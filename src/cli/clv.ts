@@ -69,42 +69,6 @@ export function predictPatterns(
   return model === 'bgnbd' ? bgnbdPredictPatterns(p, patterns, horizons) : mbgnbdPredictPatterns(p, patterns, horizons);
 }
 
-/** Predictions of some patterns computed on another thread (clvThreads.ts): the same values as predictPatterns. */
-export type PredictElsewhere = (model: TransactionModel, params: Record<string, number>, patterns: Patterns, horizons: readonly number[]) => Promise<PatternPredictions>;
-
-type PatternPredictions = ReturnType<typeof predictPatterns>;
-
-/**
- * predictPatterns with the later half of the patterns predicted elsewhere meanwhile. Each pattern's
- * values depend on it alone, so the result is the same as on one thread.
- */
-export async function predictPatternsShared(
-  model: TransactionModel,
-  params: Record<string, number>,
-  patterns: Patterns,
-  horizons: readonly number[],
-  elsewhere: PredictElsewhere,
-): Promise<PatternPredictions> {
-  const n = patterns.size;
-  const split = n >> 1;
-  // the range's x, t_x and T (all a prediction reads), copied for the other thread (a view would post its whole buffer)
-  const part = (from: number, to: number, copy: boolean): Patterns => {
-    const range = (a: Float64Array): Float64Array => (copy ? a.slice(from, to) : a.subarray(from, to));
-    return { size: to - from, x: range(patterns.x), tx: range(patterns.tx), T: range(patterns.T), weight: new Float64Array(0), index: new Uint32Array(0), totalWeight: 0 };
-  };
-  const theirs = elsewhere(model, params, part(split, n, true), horizons);
-  theirs.catch(() => {}); // awaited below; not an unhandled rejection if this thread fails first
-  const mine = predictPatterns(model, params, part(0, split, false), horizons);
-  const other = await theirs;
-  const join = (a: Float64Array, b: Float64Array): Float64Array => {
-    const out = new Float64Array(n);
-    out.set(a);
-    out.set(b, split);
-    return out;
-  };
-  return { expected: mine.expected.map((e, h) => join(e, other.expected[h])), pAlive: join(mine.pAlive, other.pAlive) };
-}
-
 /** Fits Gamma-Gamma on the repeat customers of the loaded summary. */
 export function fitSpendModel(input: ClvInput, options: FitOptions = {}): FitResult<string> {
   return fitGammaGamma(checkSpendInput(input), options);

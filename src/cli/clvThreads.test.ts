@@ -7,8 +7,6 @@ import { RowFormatter, sliceRows } from '../analytics/io/predictionsCsv.ts';
 import { fitGammaGamma, gammaGammaConditionalExpectedValues } from '../analytics/models/gammagamma.ts';
 import type { GammaGammaParams } from '../analytics/models/gammagamma.ts';
 import { MODEL_FIXTURES_DIR } from '../analytics/models/testData.ts';
-import { compressPatterns } from '../analytics/models/patterns.ts';
-import { predictPatterns, predictPatternsShared } from './clv.ts';
 
 test('the helper thread fits Gamma-Gamma, computes expected spend and formats rows exactly as this thread does', async (t) => {
   const helper = ClvHelper.start();
@@ -33,26 +31,6 @@ test('the helper thread fits Gamma-Gamma, computes expected spend and formats ro
     const here = Buffer.from(new RowFormatter(rows).format(100, n)).toString();
     const there = await helper.formatRows(sliceRows(rows, 100, n));
     assert.equal(Buffer.from(there).toString(), here);
-  } finally {
-    await helper.close();
-  }
-});
-
-test('predictions with half of the patterns on the helper thread are the one-thread predictions', async (t) => {
-  const helper = ClvHelper.start();
-  if (!helper) return t.skip('one core: predict runs on one thread');
-  try {
-    const patterns = compressPatterns(readSummaryCsv(join(MODEL_FIXTURES_DIR, 'cdnow_customers_summary_with_transactions.csv')));
-    const horizons = [39, 4.345, 8.69];
-    const cases = [
-      ['bgnbd', { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }],
-      ['mbgnbd', { r: 0.525, alpha: 6.183, a: 0.891, b: 1.614 }],
-      ['paretonbd', { r: 0.553, alpha: 10.58, s: 0.606, beta: 11.67 }],
-    ] as const;
-    for (const [model, params] of cases) {
-      const shared = await predictPatternsShared(model, params, patterns, horizons, helper.predict);
-      assert.deepEqual(shared, predictPatterns(model, params, patterns, horizons), model);
-    }
   } finally {
     await helper.close();
   }

@@ -1,6 +1,6 @@
 /**
  * A second thread for `kizuna predict` on large inputs: the machine's second core scans part of the
- * input, fits the spend model, predicts half of the patterns and formats half of the output while this thread does the rest. Started before the input
+ * input, fits the spend model (and each customer's expected spend) and formats half of the output while this thread does the rest. Started before the input
  * is read, so its start-up overlaps the parsing. From dist/ it runs the bundled dist/cli/clvWorker.js,
  * from src/ the TypeScript through tsx, as bin/kizuna.js does for the CLI.
  */
@@ -11,14 +11,11 @@ import { pathToFileURL } from 'node:url';
 import type { FitResult } from '../analytics/models/mle.ts';
 import type { PredictionRows } from '../analytics/io/predictionsCsv.ts';
 import type { ChunkJob, ChunkScan } from '../analytics/io/csvChunks.ts';
-import type { Patterns } from '../analytics/models/patterns.ts';
-import type { PredictElsewhere, TransactionModel } from './clv.ts';
 import { PROJECT_ROOT } from '../kernel/projectRoot.ts';
 
 export type ClvTask =
   | { task: 'scanChunks'; job: ChunkJob }
   | { task: 'fitSpend'; frequency: Float64Array; monetaryValue: Float64Array }
-  | { task: 'predict'; model: TransactionModel; params: Record<string, number>; patterns: Patterns; horizons: readonly number[] }
   | { task: 'formatRows'; rows: PredictionRows };
 
 /** Inputs smaller than this (bytes) are done on one thread: starting a worker costs more than it saves. */
@@ -73,12 +70,6 @@ export class ClvHelper {
   fitSpend(frequency: Float64Array, monetaryValue: Float64Array): Promise<{ fit: FitResult<string>; expectedValue: Float64Array }> {
     return this.run({ task: 'fitSpend', frequency, monetaryValue });
   }
-
-  /** Predictions of patterns whose arrays are their own (moved there, not copied); the predictions come back the same way. */
-  readonly predict: PredictElsewhere = (model, params, patterns, horizons) => {
-    const own = [patterns.x, patterns.tx, patterns.T, patterns.weight].map((a) => a.buffer as ArrayBuffer);
-    return this.run({ task: 'predict', model, params, patterns, horizons }, own);
-  };
 
   /** The text of rows made by sliceRows, whose own arrays are moved there (not copied; shared ones are shared); the text comes back moved. */
   formatRows(rows: PredictionRows): Promise<Uint8Array> {

@@ -1,15 +1,14 @@
 /**
  * The helper thread of `kizuna predict` on large inputs (clvThreads.ts starts it): scans chunks of
  * the input while the main thread scans the others, fits the
- * Gamma-Gamma spend model (estimates only: predict needs no standard errors) and each customer's expected spend while the main thread fits the purchase model, predicts
- * half of the patterns, then formats the last part of the output rows. Each message is one task; each answer is { ok } or { error }.
+ * Gamma-Gamma spend model (estimates only: predict needs no standard errors) and each customer's expected spend while the main thread fits the purchase model,
+ * then formats the last part of the output rows. Each message is one task; each answer is { ok } or { error }.
  */
 import { parentPort } from 'node:worker_threads';
 import { fitGammaGamma, gammaGammaConditionalExpectedValues } from '../analytics/models/gammagamma.ts';
 import type { GammaGammaParams } from '../analytics/models/gammagamma.ts';
 import { RowFormatter } from '../analytics/io/predictionsCsv.ts';
 import { claimChunks } from '../analytics/io/csvChunks.ts';
-import { predictPatterns } from './clv.ts';
 import type { ClvTask } from './clvThreads.ts';
 
 const port = parentPort!;
@@ -22,9 +21,6 @@ port.on('message', (task: ClvTask) => {
       // each customer's expected spend too, while the main thread still fits the purchase model
       const expectedValue = gammaGammaConditionalExpectedValues(fit.params as unknown as GammaGammaParams, task.frequency, task.monetaryValue);
       port.postMessage({ ok: { fit, expectedValue } }, [expectedValue.buffer as ArrayBuffer]);
-    } else if (task.task === 'predict') {
-      const pred = predictPatterns(task.model, task.params, task.patterns, task.horizons);
-      port.postMessage({ ok: pred }, [...pred.expected, pred.pAlive].map((a) => a.buffer as ArrayBuffer));
     } else {
       const text = new RowFormatter(task.rows).format(0, task.rows.start.length);
       port.postMessage({ ok: text }, [text.buffer as ArrayBuffer]);

@@ -9,7 +9,7 @@ import { compressPatterns } from '../../analytics/models/patterns.ts';
 import { gammaGammaConditionalExpectedValues } from '../../analytics/models/gammagamma.ts';
 import type { GammaGammaParams } from '../../analytics/models/gammagamma.ts';
 import { clvPeriodEnds, customerLifetimeValue, discountedExpectedTransactions } from '../../analytics/models/clv.ts';
-import { PARAM_NAMES, TRANSACTION_MODELS, checkSpendInput, fitSpendModel, fitTransactionModel, inputOptions, predictPatterns, predictPatternsShared } from '../clv.ts';
+import { PARAM_NAMES, TRANSACTION_MODELS, checkSpendInput, fitSpendModel, fitTransactionModel, inputOptions, predictPatterns } from '../clv.ts';
 import type { TransactionModel } from '../clv.ts';
 import { ClvHelper, HELPER_MIN_INPUT_BYTES } from '../clvThreads.ts';
 import { phaseDone } from '../phaseTimes.ts';
@@ -114,7 +114,7 @@ async function predict(m: TransactionModel, opts: PredictOpts, settings: Predict
   const clvOptions = opts.clv ? { horizon, periodLength: clvPeriod ?? (input.unit === 'days' ? 30 : 4.345), discountRate } : undefined;
   const ends = clvOptions ? clvPeriodEnds(clvOptions) : [];
   const horizons = [...new Set([horizon, ...ends])];
-  const pred = helper ? await predictPatternsShared(m, params, patterns, horizons, helper.predict) : predictPatterns(m, params, patterns, horizons);
+  const pred = predictPatterns(m, params, patterns, horizons);
   phaseDone(`predict ${horizons.length} horizons`);
   const expected = pred.expected[0];
   let value: { expectedValue: Float64Array; clv: Float64Array } | undefined;
