@@ -4,16 +4,18 @@ import { join } from 'node:path';
 import { ClvHelper } from './clvThreads.ts';
 import { readSummaryCsv } from '../analytics/io/summaryCsv.ts';
 import { RowFormatter, sliceRows } from '../analytics/io/predictionsCsv.ts';
-import { fitGammaGamma } from '../analytics/models/gammagamma.ts';
+import { fitGammaGamma, gammaGammaConditionalExpectedValues } from '../analytics/models/gammagamma.ts';
+import type { GammaGammaParams } from '../analytics/models/gammagamma.ts';
 import { MODEL_FIXTURES_DIR } from '../analytics/models/testData.ts';
 
-test('the helper thread fits Gamma-Gamma and formats rows exactly as this thread does', async (t) => {
+test('the helper thread fits Gamma-Gamma, computes expected spend and formats rows exactly as this thread does', async (t) => {
   const helper = ClvHelper.start();
   if (!helper) return t.skip('one core: predict runs on one thread');
   try {
     const s = readSummaryCsv(join(MODEL_FIXTURES_DIR, 'cdnow_customers_summary_with_transactions.csv'), { monetary: true });
-    const fit = await helper.fitSpend(s.frequency, s.monetaryValue!);
+    const { fit, expectedValue } = await helper.fitSpend(s.frequency, s.monetaryValue!);
     assert.deepEqual(fit, fitGammaGamma({ frequency: s.frequency, monetaryValue: s.monetaryValue! }, { standardErrors: false }));
+    assert.deepEqual(expectedValue, gammaGammaConditionalExpectedValues(fit.params as unknown as GammaGammaParams, s.frequency, s.monetaryValue!));
     const n = s.records.count;
     const rows = {
       bytes: s.records.bytes,

@@ -1,6 +1,6 @@
 /**
  * A second thread for `kizuna predict` on large inputs: the machine's second core scans part of the
- * input, fits the spend model and formats half of the output while this thread does the rest. Started before the input
+ * input, fits the spend model (and each customer's expected spend) and formats half of the output while this thread does the rest. Started before the input
  * is read, so its start-up overlaps the parsing. From dist/ it runs the bundled dist/cli/clvWorker.js,
  * from src/ the TypeScript through tsx, as bin/kizuna.js does for the CLI.
  */
@@ -66,14 +66,15 @@ export class ClvHelper {
     return this.run({ task: 'scanChunks', job });
   }
 
-  fitSpend(frequency: Float64Array, monetaryValue: Float64Array): Promise<FitResult<string>> {
+  /** The Gamma-Gamma fit and, by its estimates, each customer's conditional expected spend. */
+  fitSpend(frequency: Float64Array, monetaryValue: Float64Array): Promise<{ fit: FitResult<string>; expectedValue: Float64Array }> {
     return this.run({ task: 'fitSpend', frequency, monetaryValue });
   }
 
-  /** The text of rows made by sliceRows, whose own arrays are moved there (not copied); the text comes back the same way. */
+  /** The text of rows made by sliceRows, whose own arrays are moved there (not copied; shared ones are shared); the text comes back moved. */
   formatRows(rows: PredictionRows): Promise<Uint8Array> {
     const own = [rows.bytes, rows.start, rows.end, rows.short, rows.patternOf, rows.expectedValue, rows.clv];
-    return this.run({ task: 'formatRows', rows }, own.flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])));
+    return this.run({ task: 'formatRows', rows }, own.flatMap((a) => (a && a.buffer instanceof ArrayBuffer ? [a.buffer] : [])));
   }
 
   async close(): Promise<void> {

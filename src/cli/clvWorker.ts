@@ -1,11 +1,12 @@
 /**
  * The helper thread of `kizuna predict` on large inputs (clvThreads.ts starts it): scans chunks of
  * the input while the main thread scans the others, fits the
- * Gamma-Gamma spend model (estimates only: predict needs no standard errors) while the main thread fits the purchase model, then formats the last part
- * of the output rows. Each message is one task; each answer is { ok } or { error }.
+ * Gamma-Gamma spend model (estimates only: predict needs no standard errors) and each customer's expected spend while the main thread fits the purchase model,
+ * then formats the last part of the output rows. Each message is one task; each answer is { ok } or { error }.
  */
 import { parentPort } from 'node:worker_threads';
-import { fitGammaGamma } from '../analytics/models/gammagamma.ts';
+import { fitGammaGamma, gammaGammaConditionalExpectedValues } from '../analytics/models/gammagamma.ts';
+import type { GammaGammaParams } from '../analytics/models/gammagamma.ts';
 import { RowFormatter } from '../analytics/io/predictionsCsv.ts';
 import { claimChunks } from '../analytics/io/csvChunks.ts';
 import type { ClvTask } from './clvThreads.ts';
@@ -16,7 +17,10 @@ port.on('message', (task: ClvTask) => {
     if (task.task === 'scanChunks') {
       port.postMessage({ ok: claimChunks(task.job) }); // the records themselves are in the job's shared arrays
     } else if (task.task === 'fitSpend') {
-      port.postMessage({ ok: fitGammaGamma({ frequency: task.frequency, monetaryValue: task.monetaryValue }, { standardErrors: false }) });
+      const fit = fitGammaGamma({ frequency: task.frequency, monetaryValue: task.monetaryValue }, { standardErrors: false });
+      // each customer's expected spend too, while the main thread still fits the purchase model
+      const expectedValue = gammaGammaConditionalExpectedValues(fit.params as unknown as GammaGammaParams, task.frequency, task.monetaryValue);
+      port.postMessage({ ok: { fit, expectedValue } }, [expectedValue.buffer as ArrayBuffer]);
     } else {
       const text = new RowFormatter(task.rows).format(0, task.rows.start.length);
       port.postMessage({ ok: text }, [text.buffer as ArrayBuffer]);

@@ -48,7 +48,7 @@ const NUMBER_ROOM = 32;
 export const ROWS_PER_CHUNK = 1 << 15;
 /** Share of the rows this thread formats when a helper takes the rest: this thread also writes the whole file. */
 const OWN_SHARE = 0.47;
-/** Doubles per pattern in RowFormatter's table: 7 used, 8 a cache line. */
+/** Doubles per pattern in RowFormatter's table: 5 used, 8 a cache line (aligned, so one miss). */
 const PATTERN_STRIDE = 8;
 
 /**
@@ -63,23 +63,19 @@ export class RowFormatter {
   private poolEnd = 0;
   /**
    * Per pattern, side by side (one cache line: patterns come in random order, so each separate
-   * array would cost a cache miss per row): expected, P(alive), where its text starts in the pool
-   * (−1 before its first row), where its values' text ends, where the first row's expected value
-   * and CLV end, and those two values.
+   * array would cost a cache miss per row): 1 + where its text starts in the pool (0 before its
+   * first row), where its values' text ends, where the first row's expected value and CLV end, and
+   * those two values. Zero to begin with, so pages of patterns this formatter never meets are never
+   * touched (with a helper thread, each formatter meets only some).
    */
   private readonly pattern: Float64Array;
   private readonly scratch = new Uint8Array(24);
 
   constructor(private readonly r: PredictionRows) {
     const n = r.expected.length;
-    // untouched pages of the pool cost address space only: it is sized for every pattern, filled with those met
+    // untouched pages cost address space only: both are sized for every pattern, filled with those met
     this.pool = new Uint8Array(n * ((r.clv ? 4 : 2) * NUMBER_ROOM + 4));
     this.pattern = new Float64Array(PATTERN_STRIDE * n);
-    for (let k = 0; k < n; k++) {
-      this.pattern[PATTERN_STRIDE * k] = r.expected[k];
-      this.pattern[PATTERN_STRIDE * k + 1] = r.pAlive[k];
-      this.pattern[PATTERN_STRIDE * k + 2] = -1;
-    }
   }
 
   /**
@@ -88,44 +84,45 @@ export class RowFormatter {
    * can be transferred between threads.
    */
   format(from: number, to: number, into?: Uint8Array): Uint8Array {
-    const { bytes, start, end, short, patternOf, expectedValue, clv } = this.r;
+    const { bytes, start, end, short, patternOf, expected, pAlive, expectedValue, clv } = this.r;
     const { pool, pattern, scratch } = this;
     const size = rowsBound(this.r, from, to);
     const out = into && into.length >= size ? into : new Uint8Array(size);
     let pos = 0;
     for (let i = from; i < to; i++) {
-      const at = PATTERN_STRIDE * patternOf[i];
+      const k = patternOf[i];
+      const at = PATTERN_STRIDE * k;
       const recordEnd = end[i];
       for (let j = start[i]; j < recordEnd; j++) out[pos++] = bytes[j];
       for (let c = short[i]; c > 0; c--) out[pos++] = COMMA;
-      const textStart = pattern[at + 2];
+      const textStart = pattern[at] - 1;
       if (textStart < 0) {
         // its first row: formatted here, then kept for its later rows
         const rowText = pos;
         out[pos++] = COMMA;
-        pos = formatNumber(pattern[at], out, pos, scratch);
+        pos = formatNumber(expected[k], out, pos, scratch);
         out[pos++] = COMMA;
-        pos = formatNumber(pattern[at + 1], out, pos, scratch);
+        pos = formatNumber(pAlive[k], out, pos, scratch);
         const mid = pos;
         if (clv) {
           out[pos++] = COMMA;
           pos = formatNumber(expectedValue![i], out, pos, scratch);
           out[pos++] = COMMA;
           pos = formatNumber(clv[i], out, pos, scratch);
-          pattern[at + 5] = expectedValue![i];
-          pattern[at + 6] = clv[i];
+          pattern[at + 3] = expectedValue![i];
+          pattern[at + 4] = clv[i];
         }
         let p = this.poolEnd;
-        pattern[at + 2] = p;
-        pattern[at + 3] = p + mid - rowText;
-        pattern[at + 4] = p + pos - rowText;
+        pattern[at] = p + 1;
+        pattern[at + 1] = p + mid - rowText;
+        pattern[at + 2] = p + pos - rowText;
         for (let j = rowText; j < pos; j++) pool[p++] = out[j];
         this.poolEnd = p;
-      } else if (clv === undefined || (expectedValue![i] === pattern[at + 5] && clv[i] === pattern[at + 6])) {
-        const textEnd = pattern[at + 4];
+      } else if (clv === undefined || (expectedValue![i] === pattern[at + 3] && clv[i] === pattern[at + 4])) {
+        const textEnd = pattern[at + 2];
         for (let j = textStart; j < textEnd; j++) out[pos++] = pool[j];
       } else {
-        const textEnd = pattern[at + 3];
+        const textEnd = pattern[at + 1];
         for (let j = textStart; j < textEnd; j++) out[pos++] = pool[j];
         out[pos++] = COMMA;
         pos = formatNumber(expectedValue![i], out, pos, scratch);
@@ -147,16 +144,21 @@ function rowsBound(r: PredictionRows, from: number, to: number): number {
   return size;
 }
 
-/** Rows [from, to) as a self-contained PredictionRows (their record bytes copied and offsets rebased). */
+/**
+ * Rows [from, to) as a self-contained PredictionRows: their record bytes copied and offsets rebased,
+ * unless those are in shared memory (the input read for two threads), which another thread reads in place.
+ */
 export function sliceRows(r: PredictionRows, from: number, to: number): PredictionRows {
-  const base = r.start[from];
+  const shared = [r.bytes, r.start, r.end].every((a) => a.buffer instanceof SharedArrayBuffer);
+  const base = shared ? 0 : r.start[from];
   const rebase = (a: Uint32Array): Uint32Array => {
+    if (shared) return a.subarray(from, to);
     const out = new Uint32Array(to - from);
     for (let i = from; i < to; i++) out[i - from] = a[i] - base;
     return out;
   };
   return {
-    bytes: new Uint8Array(r.bytes.subarray(base, r.end[to - 1])), // a copy (Buffer#slice would be a view)
+    bytes: shared ? r.bytes : new Uint8Array(r.bytes.subarray(base, r.end[to - 1])), // a copy (Buffer#slice would be a view)
     start: rebase(r.start),
     end: rebase(r.end),
     short: r.short.slice(from, to),

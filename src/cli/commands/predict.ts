@@ -89,14 +89,15 @@ async function predict(m: TransactionModel, opts: PredictOpts, settings: Predict
   const { horizon, margin, discountRate, clvPeriod, givenParams, givenSpend } = settings;
   const input = await loadClvInput(opts, Boolean(opts.clv), helper && ((job) => helper.scanChunks(job)));
   phaseDone('read and scan input');
-  // The spend model is independent of the purchase model: with a helper thread it is fitted there meanwhile.
-  let spendFit: Promise<Record<string, number>> | undefined;
+  // The spend model is independent of the purchase model: with a helper thread it is fitted there meanwhile,
+  // and each customer's expected spend computed there too.
+  let spendFit: Promise<{ params: Record<string, number>; expectedValue?: Float64Array }> | undefined;
   if (opts.clv && !givenSpend) {
     if (helper) {
       const { frequency, monetaryValue } = checkSpendInput(input);
-      spendFit = helper.fitSpend(frequency, monetaryValue).then((fit) => fit.params);
+      spendFit = helper.fitSpend(frequency, monetaryValue).then(({ fit, expectedValue }) => ({ params: fit.params, expectedValue }));
       spendFit.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
-    } else spendFit = Promise.resolve(fitSpendModel(input, ESTIMATES_ONLY).params);
+    } else spendFit = Promise.resolve({ params: fitSpendModel(input, ESTIMATES_ONLY).params });
   }
   // Every model works on the unique (x, t_x, T) patterns; rows get their pattern's values at the end.
   const patterns = compressPatterns(input);
@@ -119,13 +120,14 @@ async function predict(m: TransactionModel, opts: PredictOpts, settings: Predict
   let value: { expectedValue: Float64Array; clv: Float64Array } | undefined;
   let spendParams: Record<string, number> | undefined;
   if (clvOptions) {
-    spendParams = givenSpend ?? (await spendFit!);
+    const spend = givenSpend ? { params: givenSpend } : await spendFit!;
+    spendParams = spend.params;
     phaseDone('wait for the spend fit');
     const gg = spendParams as unknown as GammaGammaParams;
     if (!(gg.q > 1)) {
       throw new ValidationError('Gamma-Gamma q must exceed 1 for a finite expected spend', [{ path: ['q'], message: `q = ${gg.q}` }]);
     }
-    const expectedValue = gammaGammaConditionalExpectedValues(gg, input.frequency, input.monetaryValue!);
+    const expectedValue = spend.expectedValue ?? gammaGammaConditionalExpectedValues(gg, input.frequency, input.monetaryValue!);
     const det = discountedExpectedTransactions(
       ends.map((t) => pred.expected[horizons.indexOf(t)]),
       clvOptions,
@@ -141,15 +143,16 @@ async function predict(m: TransactionModel, opts: PredictOpts, settings: Predict
   );
   phaseDone('write CSV');
   const n = patterns.index.length;
+  // Summed per pattern, times its number of customers: a pass over the rows, each a random access, cost 5× more.
   let totalExpected = 0;
   let totalAlive = 0;
-  let totalClv = 0;
-  for (let i = 0; i < n; i++) {
-    const k = patterns.index[i];
-    totalExpected += expected[k];
-    totalAlive += pred.pAlive[k];
-    if (value) totalClv += value.clv[i];
+  for (let k = 0; k < patterns.size; k++) {
+    totalExpected += expected[k] * patterns.weight[k];
+    totalAlive += pred.pAlive[k] * patterns.weight[k];
   }
+  let totalClv = 0;
+  const clv = value?.clv ?? new Float64Array(0);
+  for (let i = 0; i < clv.length; i++) totalClv += clv[i];
   const summary = {
     model: m,
     params,
