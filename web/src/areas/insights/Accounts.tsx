@@ -7,7 +7,8 @@ import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
-import { OffsetPager, usePercent } from './shared.tsx';
+import { OffsetPager } from './ScoredCustomerTable.tsx';
+import { usePercent } from './labels.ts';
 import type { AccountHealth, AccountsPage } from './types.ts';
 
 const PAGE = 25;

@@ -5,7 +5,8 @@ import { PageHeader } from '../../components/Shell.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
-import { OffsetPager, RequireScores, ScoredCustomerTable, type CustomerSortKey } from './shared.tsx';
+import { RequireScores } from './RequireScores.tsx';
+import { OffsetPager, ScoredCustomerTable, type CustomerSortKey } from './ScoredCustomerTable.tsx';
 import type { CustomerPage } from './types.ts';
 
 const PAGE = 50;

@@ -5,7 +5,7 @@ import { PageHeader } from '../../components/Shell.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
-import { usePercent } from './shared.tsx';
+import { usePercent } from './labels.ts';
 import type { CohortReport } from './types.ts';
 
 const month = (d: Date) => d.toISOString().slice(0, 7);

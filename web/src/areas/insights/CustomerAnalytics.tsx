@@ -6,7 +6,9 @@ import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { useApi } from '../../useApi.ts';
-import { OffsetPager, RequireScores, ScoredCustomerTable, SEGMENT_KEYS, STAGE_KEYS, usePercent, useSegmentName } from './shared.tsx';
+import { RequireScores } from './RequireScores.tsx';
+import { OffsetPager, ScoredCustomerTable } from './ScoredCustomerTable.tsx';
+import { SEGMENT_KEYS, STAGE_KEYS, usePercent, useSegmentName } from './labels.ts';
 import type { CustomerPage, RfmReport, SegmentSizes, Stage, StageFlow } from './types.ts';
 
 const CELL_PAGE = 20;

@@ -12,7 +12,7 @@ import type { Page } from '../../types.ts';
 import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
 import { MessageRevenueCard } from './MessageRevenueCard.tsx';
-import { signedPoints, usePercent } from './shared.tsx';
+import { signedPoints, usePercent } from './labels.ts';
 import type { ComparisonBasis, Granularity, KpiDefinition, KpiReport, KpiValue } from './types.ts';
 
 /** The cards of the Overview, in reading order. */

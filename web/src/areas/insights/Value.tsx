@@ -10,7 +10,8 @@ import { useI18n } from '../../i18n/index.tsx';
 import { hasScope, useSession } from '../../session.tsx';
 import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
-import { RequireScores, usePercent } from './shared.tsx';
+import { RequireScores } from './RequireScores.tsx';
+import { usePercent } from './labels.ts';
 import type { Backtest, FitResult, HoldoutReport, ModelChoice, ModelsReport, ValueReport } from './types.ts';
 
 export function Value() {

@@ -1,80 +1,10 @@
-import type { ReactNode } from 'react';
-import { api } from '../../api.ts';
-import { CodeBlock } from '../../components/CodeBlock.tsx';
-import { EmptyState } from '../../components/EmptyState.tsx';
-import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+/** The insights pages' customer table (scored customers, sortable on the server) and its offset pager. */
 import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
-import { RFM_SEGMENTS, STAGES, rfmKey, useGlossary } from '../../glossary.ts';
-import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { useI18n } from '../../i18n/index.tsx';
 import { Link } from '../../router.tsx';
-import { hasScope, useSession } from '../../session.tsx';
-import { useAction } from '../../useAction.ts';
-import { useApi } from '../../useApi.ts';
-import type { ModelsReport, ScoredCustomer, Stage } from './types.ts';
-
-/** Stage labels: the glossary's (src/lib/glossary.ts). */
-export const STAGE_KEYS = Object.fromEntries(STAGES.map((s) => [s, `glossary.stage.${s}`])) as Record<Stage, MessageKey>;
-
-/** RFM segment ids as the API spells them, each to its glossary label. */
-export const SEGMENT_KEYS = Object.fromEntries(RFM_SEGMENTS.map((s) => [s, rfmKey(s)])) as Record<string, MessageKey>;
-
-/** Translated segment name; an unknown name (a newer server) is shown as the API gives it. */
-export function useSegmentName(): (segment: string | null) => string {
-  return useGlossary().rfm;
-}
-
-/** A change of a ratio in percentage points, signed, one decimal ("+1.4", "−0.3", "0.0"). */
-export function signedPoints(change: number): string {
-  const points = Math.abs(change * 100).toFixed(1);
-  return points === '0.0' ? points : `${change > 0 ? '+' : '−'}${points}`;
-}
-
-/** Ratios as percentages in the interface language. */
-export function usePercent(): (ratio: number, digits?: number) => string {
-  const { locale } = useI18n();
-  return (ratio, digits = 1) =>
-    new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-US', { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(ratio);
-}
-
-/**
- * Pages built on the scores need a scoring run first: until there is one, say how to run it (the
- * CLI command, and a button for admins).
- */
-export function RequireScores({ children }: { children: ReactNode }) {
-  const models = useApi<ModelsReport>('/v1/models');
-  if (models.error !== undefined) return <ErrorNotice error={models.error} onRetry={models.reload} />;
-  if (!models.data) return <Loading />;
-  if (!models.data.fit && models.data.lastRun?.status !== 'succeeded') return <ScoringNeeded failure={models.data.lastRun?.error ?? null} onScored={models.reload} />;
-  return <>{children}</>;
-}
-
-function ScoringNeeded({ failure, onScored }: { failure: string | null; onScored: () => void }) {
-  const { t } = useI18n();
-  const { workspace, scopes } = useSession();
-  const { busy: running, error, run } = useAction();
-  const score = () =>
-    run(async () => {
-      await api('/v1/models/score', { method: 'POST', body: { mode: 'auto' } });
-      onScored();
-    });
-  return (
-    <EmptyState heading id="scoring-needed" title={t('insights.scoring.title')} hint={t('insights.scoring.body')}>
-      {failure && (
-        <p className="notice notice-error">
-          {t('insights.scoring.failed')} {failure}
-        </p>
-      )}
-      <CodeBlock code={`npx kizuna score --workspace ${workspace.id}`} label={t('insights.scoring.command')} />
-      {hasScope(scopes, 'admin') && (
-        <button type="button" className="button button-primary" onClick={score} disabled={running}>
-          {running ? t('insights.scoring.running') : t('insights.scoring.run')}
-        </button>
-      )}
-      {error !== undefined && <ErrorNotice error={error} />}
-    </EmptyState>
-  );
-}
+import { STAGE_KEYS, signedPoints, usePercent, useSegmentName } from './labels.ts';
+import type { ScoredCustomer } from './types.ts';
 
 export function OffsetPager({ total, offset, limit, onChange, busy }: { total: number; offset: number; limit: number; onChange: (offset: number) => void; busy: boolean }) {
   const { t } = useI18n();
