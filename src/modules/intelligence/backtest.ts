@@ -79,9 +79,11 @@ export async function runBacktest(db: Db, workspace: Workspace, options: Backtes
     const calEndDay = calibration.endDay;
     await copyOut(
       client,
-      `WITH d AS (${days}), f AS (SELECT customer_id, min(day) AS first FROM d GROUP BY 1 HAVING min(day) < ${calEndDay})
-       SELECT 'h', d.customer_id, count(*), sum(amount) FROM d JOIN f USING (customer_id) WHERE d.day >= ${calEndDay} GROUP BY d.customer_id
-       UNION ALL SELECT 'r', NULL, d.day, count(*) FROM d JOIN f USING (customer_id) WHERE d.day > f.first GROUP BY d.day`,
+      // Each day row carries its customer's first day (a window, not a join: the planner cannot see
+      // the size of a CTE, and its nested loop over two of them took seconds at a few thousand customers).
+      `WITH d AS (SELECT *, min(day) OVER (PARTITION BY customer_id) AS first FROM (${days}) x)
+       SELECT 'h', customer_id, count(*), sum(amount) FROM d WHERE first < ${calEndDay} AND day >= ${calEndDay} GROUP BY customer_id
+       UNION ALL SELECT 'r', NULL, day, count(*) FROM d WHERE first < ${calEndDay} AND day > first GROUP BY day`,
       (f) => {
         if (f[0] === 'h') {
           const k = position.get(f[1]);
