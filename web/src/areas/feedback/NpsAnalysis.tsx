@@ -7,6 +7,7 @@ import { Table } from '../../components/Table.tsx';
 import { useFormat } from '../../format.ts';
 import { useGlossary } from '../../glossary.ts';
 import { useI18n } from '../../i18n/index.tsx';
+import type { Get } from '../../apiTypes.ts';
 import { useApi } from '../../useApi.ts';
 import { localizedText, type ListedSurvey, type NpsSummary, type Theme } from './types.ts';
 
@@ -25,9 +26,9 @@ export function NpsAnalysis() {
   const [dimension, setDimension] = useState<Dimension>('segment');
   const q = survey ? `survey=${encodeURIComponent(survey)}` : '';
   const summary = useApi<NpsSummary>(`/v1/feedback/nps?${q}`);
-  const trend = useApi<{ data: (NpsSummary & { start: string; partial?: boolean })[] }>(`/v1/feedback/nps/trend?granularity=month&${q}`);
-  const groups = useApi<{ data: (NpsSummary & { key: string })[] }>(`/v1/feedback/nps/by/${dimension}?${q}`);
-  const themes = useApi<{ promoters: Theme[]; detractors: Theme[]; comments: number }>(`/v1/feedback/themes?${q}`);
+  const trend = useApi<Get<'/v1/feedback/nps/trend'>>(`/v1/feedback/nps/trend?granularity=month&${q}`);
+  const groups = useApi<Get<'/v1/feedback/nps/by/{dimension}'>>(`/v1/feedback/nps/by/${dimension}?${q}`);
+  const themes = useApi<Get<'/v1/feedback/themes'>>(`/v1/feedback/themes?${q}`);
 
   const trendChart = useMemo<ChartOption | null>(() => {
     const rows = trend.data?.data ?? [];
@@ -136,7 +137,7 @@ function IntervalBar({ low, high, value }: { low: number | null; high: number | 
   );
 }
 
-function Themes({ data, error, reload }: { data?: { promoters: Theme[]; detractors: Theme[]; comments: number }; error: unknown; reload: () => void }) {
+function Themes({ data, error, reload }: { data?: Get<'/v1/feedback/themes'>; error: unknown; reload: () => void }) {
   const { t } = useI18n();
   if (error !== undefined) return <ErrorNotice error={error} onRetry={reload} />;
   if (!data) return <Loading inline />;

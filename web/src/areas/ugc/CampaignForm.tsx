@@ -8,6 +8,7 @@ import { navigate } from '../../router.tsx';
 import type { Page } from '../../types.ts';
 import { useAction } from '../../useAction.ts';
 import { useApi } from '../../useApi.ts';
+import type { Get } from '../../apiTypes.ts';
 import type { UgcCampaign, UgcLocale, UgcReward, UgcTexts } from './types.ts';
 
 const EMPTY_TEXTS: UgcTexts = { title: '', description: '', consent: '', thanks: '' };
@@ -105,7 +106,7 @@ export function CampaignForm({ campaign, onSaved }: { campaign?: UgcCampaign; on
   const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
   const coupons = useApi<Page<{ id: string; name: string; status: string }>>(draft.rewardKind === 'coupon' ? '/v1/coupon-campaigns?limit=200' : null);
-  const surveys = useApi<{ data: { id: string; slug: string; title: Partial<Record<UgcLocale, string>> }[] }>(draft.kind === 'survey' ? '/v1/surveys' : null);
+  const surveys = useApi<Get<'/v1/surveys'>>(draft.kind === 'survey' ? '/v1/surveys' : null);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setSaved(false);
     setDraft((d) => ({ ...d, [key]: value }));
