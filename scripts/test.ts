@@ -1,6 +1,6 @@
 /**
  * `npm test`: starts one embedded PostgreSQL for the whole run (each suite makes its own database
- * in it, a copy of one migrated template), then runs every `*.test.ts` under src/ with node's test
+ * in it, a copy of one migrated template), then runs every `*.test.ts` under src/ and web/src/ with node's test
  * runner, several files per process (scripts/testGroups.ts). DATABASE_URL, when set, adds the
  * external server as the second target.
  */
@@ -22,7 +22,7 @@ function findTests(dir: string): string[] {
 }
 
 const filters = process.argv.slice(2);
-const files = findTests('src')
+const files = ['src', 'web/src'].flatMap(findTests)
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 if (files.length === 0) {

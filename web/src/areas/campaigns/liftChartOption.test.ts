@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as echarts from 'echarts';
-import { liftChartOption } from '../../web/src/areas/campaigns/liftChartOption.ts';
+import { liftChartOption } from './liftChartOption.ts';
 
 const extentOf = (items: { label: string; interval: { estimate: number; low: number; high: number } }[]): number[] => {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 400, height: 240 });

@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import React, { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import type { TableProps } from '../../web/src/components/Table.tsx';
+import type { TableProps } from './Table.tsx';
 
 // tsx compiles the web app's JSX outside web/tsconfig.json (the classic runtime, `React.createElement`).
 Object.assign(globalThis, { React });
-const { Table } = await import('../../web/src/components/Table.tsx');
+const { Table } = await import('./Table.tsx');
 
 interface Row {
   id: string;
