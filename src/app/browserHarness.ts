@@ -3,9 +3,10 @@
  * SPA, served by the real server on a test database. Without /usr/bin/chromium a suite is skipped
  * with a notice, except in CI (CI=true), where that is a failure.
  *
- * A failed step always leaves a screenshot in test-artifacts/screenshots/. The suites' other
- * screenshots (each page as the steps go) are taken with `KIZUNA_SCREENSHOTS=1 npm test`: full-page
- * PNGs are a tenth of a browser suite's time, for pictures nobody looks at in a green run.
+ * Steps run through `inPage` leave a screenshot of a failure in test-artifacts/screenshots/. The
+ * suites' step-by-step screenshots (each page as the steps go) are taken with
+ * `KIZUNA_SCREENSHOTS=1 npm test`: full-page PNGs are a tenth of a browser suite's time, for pictures
+ * nobody looks at in a green run; rerun a failed suite with it to see where it stopped.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';

@@ -50,6 +50,21 @@ describeEachDatabase('intelligence API', (t) => {
     assert.ok(models.fit.fits.bgnbd.standardErrors.r > 0);
   });
 
+  test('GET /v1/models serves runs stored by older versions: no MBG/NBD (nor in category fits), non-finite values stored as null', async () => {
+    const { rows } = await t.db.query<{ id: string; fits: Record<string, unknown> & { bgnbd: Record<string, unknown> } }>(
+      `SELECT id, fits FROM model_runs WHERE workspace_id = $1 AND kind = 'full' AND status = 'succeeded' ORDER BY as_of DESC, id DESC LIMIT 1`,
+      [ctx.workspace.id],
+    );
+    const { mbgnbd: _, choice: _choice, ...old } = rows[0]!.fits;
+    const bgnbd = { ...old.bgnbd, logLikelihood: null, gradientNorm: null };
+    const fits = { ...old, bgnbd, categories: { dimension: 'category', omittedCategories: 0, models: [{ bgnbd, gammagamma: null, notes: [], category: 'coffee', buyers: 10, repeatBuyers: 4, revenue: 1000 }] } };
+    await t.db.query('UPDATE model_runs SET fits = $2 WHERE id = $1', [rows[0]!.id, JSON.stringify(fits)]);
+    const res = await get(ctx, '/v1/models');
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().fit.fits.mbgnbd, undefined);
+    assert.equal(res.json().fit.fits.categories.models[0].bgnbd.logLikelihood, null);
+  });
+
   test('a read key cannot run scoring; another workspace sees none of it', async () => {
     const denied = await ctx.app.inject({ method: 'POST', url: '/v1/models/score', headers: await ctx.headers('read'), payload: {} });
     assert.equal(denied.statusCode, 403);

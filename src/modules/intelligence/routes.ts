@@ -141,17 +141,23 @@ const backtestReport = z.object({
 const fitResult = z.object({
   params: z.record(z.string(), z.number()),
   standardErrors: z.record(z.string(), num).describe('null where the Hessian is not positive definite'),
-  logLikelihood: z.number(),
+  logLikelihood: num.describe('null when the fit ended at a non-finite value'),
   converged: z.boolean(),
   iterations: z.number(),
   evaluations: z.number(),
-  gradientNorm: z.number(),
+  gradientNorm: num.describe('null when the fit ended at a non-finite value'),
   method: z.string(),
   message: z.string(),
   customers: z.number(),
   patterns: z.number(),
 });
-const fits = { bgnbd: fitResult.nullable(), mbgnbd: fitResult.nullable(), gammagamma: fitResult.nullable(), notes: z.array(z.string()).describe('why a model was not fitted or not used') };
+const fits = {
+  bgnbd: fitResult.nullable(),
+  // absent in runs (and their per-category fits) stored before MBG/NBD
+  mbgnbd: fitResult.nullable().optional(),
+  gammagamma: fitResult.nullable(),
+  notes: z.array(z.string()).describe('why a model was not fitted or not used'),
+};
 const modelChoice = z.object({
   chosen: z.enum(PURCHASE_MODELS),
   criterion: z.literal('rmse'),
@@ -170,7 +176,6 @@ const modelsReport = z.object({
       fits: z
         .object({
           ...fits,
-          mbgnbd: fits.mbgnbd.optional().describe('absent in runs from before MBG/NBD'),
           choice: modelChoice.optional().describe('the purchase model that scored the customers (absent: BG/NBD)'),
           categories: z
             .object({

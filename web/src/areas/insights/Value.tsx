@@ -191,7 +191,7 @@ function ModelChoiceBlock({ choice }: { choice: ModelChoice | null }) {
 function FitTable({ title, help, fit }: { title: string; help: string; fit: FitResult | null }) {
   const { t } = useI18n();
   const format = useFormat();
-  const num = (v: number, digits = 4) => (Number.isFinite(v) ? v.toPrecision(digits) : t('common.none'));
+  const num = (v: number | null, digits = 4) => (v !== null && Number.isFinite(v) ? v.toPrecision(digits) : t('common.none'));
   return (
     <div>
       <h3>{title}</h3>
@@ -222,7 +222,7 @@ function FitTable({ title, help, fit }: { title: string; help: string; fit: FitR
             </div>
             <div>
               <dt>{t('insights.models.logLikelihood')}</dt>
-              <dd>{format.number(Math.round(fit.logLikelihood * 10) / 10)}</dd>
+              <dd>{fit.logLikelihood === null ? t('common.none') : format.number(Math.round(fit.logLikelihood * 10) / 10)}</dd>
             </div>
             <div>
               <dt>{t('insights.models.customers')}</dt>
