@@ -5,7 +5,7 @@
  * external server as the second target.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,7 +47,10 @@ const reporters = process.env.KIZUNA_TEST_TIMES
 
 // One entry file per group, importing its test files in order: node's runner sees one file per process,
 // the reporters still name each test's own file.
-const entryDir = mkdtempSync(path.join(tmpdir(), 'kizuna-test-groups-'));
+// Kept after a failed run: a failure reported against a group (a file that cannot load, a process
+// that exits non-zero) names its entry, which lists the group's files.
+mkdirSync('test-artifacts', { recursive: true });
+const entryDir = mkdtempSync(path.resolve('test-artifacts', 'test-groups-'));
 const entries = groupTests(files).map((group, i) => {
   const entry = path.join(entryDir, `group-${String(i + 1).padStart(3, '0')}.test.mjs`);
   writeFileSync(entry, group.files.map((f) => `import ${JSON.stringify(pathToFileURL(path.resolve(f)).href)};\n`).join(''));
@@ -67,5 +70,6 @@ const code = await new Promise<number>((resolve) => {
 for (const t of Object.values(templates)) await t.drop();
 await server.stop();
 rmSync(dataDir, { recursive: true, force: true });
-rmSync(entryDir, { recursive: true, force: true });
+if (code === 0) rmSync(entryDir, { recursive: true, force: true });
+else console.log(`test processes' entry files (each lists its group's test files): ${entryDir}`);
 process.exit(code);
