@@ -19,10 +19,10 @@ export interface TestGroup {
   estimatedMs: number;
 }
 
-function estimate(file: string, source: string): number {
+function estimate(file: string, source: string, browser: boolean): number {
   const seconds = MEASURED[file];
   if (seconds !== undefined) return seconds * 1000;
-  const kind = source.includes('describeInBrowser') ? 'browser' : /describeEachDatabase|testApp|testDatabase/.test(source) ? 'database' : 'plain';
+  const kind = browser ? 'browser' : /describeEachDatabase|testApp|testDatabase/.test(source) ? 'database' : 'plain';
   return source.length * MS_PER_BYTE[kind];
 }
 
@@ -32,8 +32,9 @@ export function groupTests(files: string[]): TestGroup[] {
   let open: TestGroup | null = null;
   for (const file of files) {
     const source = readFileSync(file, 'utf8');
-    const estimatedMs = estimate(file, source);
-    if (source.includes('describeInBrowser')) {
+    const browser = source.includes('describeInBrowser');
+    const estimatedMs = estimate(file, source, browser);
+    if (browser) {
       groups.push({ files: [file], estimatedMs });
       continue;
     }

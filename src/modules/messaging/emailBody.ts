@@ -123,13 +123,10 @@ function fill(shape: string, values: string[], text: boolean): string {
   return shape.replace(PLACEHOLDER, (_, i: string) => (text ? unescapeHtml(values[Number(i)]!) : values[Number(i)]!));
 }
 
-// Loaded on first use: MJML takes most of a second to import, which every process that builds the
-// services (the server, each CLI command, each test file) would otherwise pay without rendering an email.
-const importMjml = () => import('mjml').then((m) => m.default);
-let mjml: ReturnType<typeof importMjml> | undefined;
-
 export async function mjmlToHtml(source: string, strict: boolean): Promise<string> {
-  const mjml2html = await (mjml ??= importMjml());
+  // Imported on first use (the module cache keeps it): MJML takes most of a second to load, which every
+  // process that builds the services (server, CLI command, test file) would otherwise pay without an email.
+  const { default: mjml2html } = await import('mjml');
   try {
     // `fonts: {}`: MJML would otherwise link Google Fonts (Ubuntu) into every email, a third-party
     // request per open that Japanese text does not use; an author's own <mj-font> still works.
