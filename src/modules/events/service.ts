@@ -192,17 +192,19 @@ export class EventService {
    * `source.params` are `$2`…. Ids are given in the order of its rows.
    */
   async insertForCustomersFrom(workspaceId: string, source: { sql: string; params: unknown[] }, q: Queryable): Promise<{ inserted: number; duplicates: number }> {
+    // The id counter's seed is a parameter, not a joined one-row CTE: under a caller's
+    // enable_nestloop = off (segment refreshes) that join cost 1e10, and JIT compiled the statement.
+    const seed = `$${source.params.length + 2}::bigint`;
     const { rows } = await q.query<{ inserted: number; total: number }>(
       `WITH x AS MATERIALIZED (SELECT s.*, row_number() OVER () AS ord FROM (${source.sql}) s),
-       seed AS (SELECT floor(random() * 2147483648)::bigint AS n),
        ins AS (
          INSERT INTO events (workspace_id, customer_id, id, message_id, name, properties, occurred_at)
-         SELECT $1, x.customer_id, ${newIdSql('seed.n', 'x.ord')}, x.message_id, x.name, x.properties, x.occurred_at
-         FROM x CROSS JOIN seed ORDER BY x.ord
+         SELECT $1, x.customer_id, ${newIdSql(seed, 'x.ord')}, x.message_id, x.name, x.properties, x.occurred_at
+         FROM x ORDER BY x.ord
          ON CONFLICT (workspace_id, message_id) DO NOTHING
          RETURNING 1)
        SELECT (SELECT count(*)::int FROM ins) AS inserted, (SELECT count(*)::int FROM x) AS total`,
-      [workspaceId, ...source.params],
+      [workspaceId, ...source.params, Math.floor(Math.random() * 2 ** 31)],
     );
     return { inserted: rows[0]!.inserted, duplicates: rows[0]!.total - rows[0]!.inserted };
   }

@@ -141,6 +141,12 @@ export async function writeScores(
     [...params, ctx.runId],
   );
   lap('upsertMs');
+  if (first) {
+    // The rows just written may be most of the table, long before autovacuum samples it: segment
+    // rules over scores planned with the empty table's statistics (a million rows estimated as thousands).
+    await client.query('ANALYZE customer_scores');
+    lap('analyzeMs');
+  }
   if (ctx.everyone && !first) {
     // A full run scores every customer: rows of customers deleted since (merged visitors) go.
     await client.query(
