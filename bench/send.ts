@@ -4,8 +4,8 @@
  * Sends one email campaign of `--messages` recipients through the whole path: enqueue, claim,
  * facts loaded in bulk, the delivery gate, MJML/Liquid render, pooled SMTP to a local smtp-server
  * sink (in a child process, as a real relay would be), settle and log. Prints messages/s, the
- * split of the drain's time by phase (dispatch.ts, PhaseMs), and the CPU time of the sender and of
- * the sink. `--profile` writes a V8 CPU profile of the drain alone (not the seeding), for Chrome
+ * split of the drain's time by phase (dispatch.ts, PhaseMs), and the CPU time of the sender, of
+ * the sink and of the embedded database server. `--profile` writes a V8 CPU profile of the drain alone (not the seeding), for Chrome
  * DevTools or speedscope. Target: ≥ 500 msg/s on 2 cores. The database is a throw-away embedded server, or a fresh database on DATABASE_URL's
  * server when that is set. Asserts nothing.
  */
@@ -18,6 +18,7 @@ import { createServices } from '../src/app/services.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/open.ts';
 import { NEWSLETTER_MJML, seedAudience, settingsFor } from '../src/modules/messaging/testKit.ts';
+import { descendantsCpuSeconds } from './processTiming.ts';
 import { benchTargets } from './server.ts';
 
 // The sinks listen on 127.0.0.1, which outbound URLs may reach only when private addresses are allowed (docs/security.md).
@@ -101,6 +102,9 @@ try {
   started = performance.now();
   const cpuBefore = process.cpuUsage();
   const sinkBefore = await sinkState();
+  // The embedded server's processes are ours (the sink aside); an external server's are not measured.
+  const databaseCpu = () => (target.name === 'embedded' ? descendantsCpuSeconds([sink.pid!]) : null);
+  const databaseBefore = databaseCpu();
   const total = { sent: 0, suppressed: 0, failed: 0, totalMs: 0, passes: 0 };
   const phases: Record<string, number> = {};
   for (;;) {
@@ -122,6 +126,7 @@ try {
     profiler.disconnect();
   }
   const sinkAfter = await sinkState();
+  const databaseAfter = databaseCpu();
   const received = sinkAfter.received;
   console.log(JSON.stringify({ ...total, totalMs: Math.round(total.totalMs), received }));
   console.log(
@@ -139,7 +144,8 @@ try {
   const [load] = (await import('node:os')).loadavg();
   console.log(
     `sender CPU: ${cpuSeconds.toFixed(1)} s = ${Math.round(total.sent / cpuSeconds).toLocaleString('en')} messages per CPU-second; ` +
-      `SMTP sink CPU: ${(sinkAfter.cpuSeconds - sinkBefore.cpuSeconds).toFixed(1)} s; load average ${load!.toFixed(1)} on ${(await import('node:os')).availableParallelism()} cores`,
+      `SMTP sink CPU: ${(sinkAfter.cpuSeconds - sinkBefore.cpuSeconds).toFixed(1)} s; ` +
+      `database CPU: ${databaseBefore === null || databaseAfter === null ? 'not measured' : `${(databaseAfter - databaseBefore).toFixed(1)} s`}; load average ${load!.toFixed(1)} on ${(await import('node:os')).availableParallelism()} cores`,
   );
 } finally {
   await services.messaging.close();
