@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRng } from '../src/analytics/random.ts';
 import { simulateBgNbdSummary } from '../src/analytics/models/simulate.ts';
@@ -34,4 +34,36 @@ export function writeSimulatedSummary(path: string, n: number): void {
   const lines = ['customer_id,frequency,recency,T,monetary_value'];
   for (let i = 0; i < n; i++) lines.push(`${i},${sim.frequency[i]},${sim.recency[i]},${sim.T[i]},${sim.monetaryValue![i].toFixed(2)}`);
   writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+/**
+ * CPU seconds used so far by the live descendants of this process (Linux /proc; null elsewhere),
+ * `except` the given pids and theirs: the embedded PostgreSQL server and its backends, for instance.
+ */
+export function descendantsCpuSeconds(except: number[] = []): number | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // "pid (comm) state ppid … utime stime …": comm may hold spaces, so fields are counted after the last ')'.
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      // utime, stime, and cutime, cstime: the children it has reaped (a backend that exited counts in its postmaster).
+      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]) });
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const ours = (pid: number): boolean => {
+    for (let p = stats.get(pid)?.ppid; p !== undefined && p > 1; p = stats.get(p)?.ppid) {
+      if (except.includes(p)) return false;
+      if (p === process.pid) return true;
+    }
+    return false;
+  };
+  let ticks = 0;
+  for (const [pid, s] of stats) if (!except.includes(pid) && ours(pid)) ticks += s.ticks;
+  // USER_HZ: 100 on every Linux that Node supports.
+  return ticks / 100;
 }

@@ -65,9 +65,42 @@ export interface DrainResult {
   uncertain: number;
   /** Seed copies sent to the team's addresses (not deliveries: not in `sent`). */
   seedCopies: number;
-  /** Milliseconds spent loading facts and deciding (the gate), and in the whole pass. */
-  gateMs: number;
+  /** Milliseconds by phase (see PhaseMs), and in the whole pass. */
+  phaseMs: PhaseMs;
   totalMs: number;
+}
+
+/**
+ * Where a pass' time went, in milliseconds summed over its tasks: messages are rendered, marked,
+ * sent and settled concurrently, so the phases overlap (`provider` alone may exceed the pass).
+ */
+export interface PhaseMs {
+  /** Settling dead workers' sends 'uncertain' and claiming due rows. */
+  claim: number;
+  /** The delivery gate: locks, facts loaded in bulk, decisions, and settling what it stopped. */
+  gate: number;
+  /** Composing messages (the campaign read once, Liquid, the cached MJML shape, tracking links). */
+  render: number;
+  /** Committing messages 'sending' before their provider calls. */
+  mark: number;
+  /** Waiting for the channel's provider (summed over the messages in flight). */
+  provider: number;
+  /** Writing outcomes and their log rows. */
+  settle: number;
+  /** Seed copies and marking finished campaigns sent. */
+  finish: number;
+}
+
+const noPhases = (): PhaseMs => ({ claim: 0, gate: 0, render: 0, mark: 0, provider: 0, settle: 0, finish: 0 });
+
+/** Runs `fn`, adding its time to `phase` of `result`. */
+async function timedPhase<T>(result: DrainResult, phase: keyof PhaseMs, fn: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await fn();
+  } finally {
+    result.phaseMs[phase] += performance.now() - started;
+  }
 }
 
 export interface WorkspaceMessaging {
@@ -106,11 +139,13 @@ export class Dispatcher {
   async drain(options: DrainOptions = {}): Promise<DrainResult> {
     const started = performance.now();
     const now = options.now ?? new Date();
-    const result: DrainResult = { claimed: 0, sent: 0, deferred: 0, suppressed: 0, failed: 0, retrying: 0, uncertain: 0, seedCopies: 0, gateMs: 0, totalMs: 0 };
+    const result: DrainResult = { claimed: 0, sent: 0, deferred: 0, suppressed: 0, failed: 0, retrying: 0, uncertain: 0, seedCopies: 0, phaseMs: noPhases(), totalMs: 0 };
     const leaseMs = options.leaseMs ?? LEASE_MS;
-    const uncertain = await settleUncertain(this.db, now, options.workspaceId ?? null);
+    const { uncertain, claimed } = await timedPhase(result, 'claim', async () => ({
+      uncertain: await settleUncertain(this.db, now, options.workspaceId ?? null),
+      claimed: await claim(this.db, now, options.limit ?? 500, options.workspaceId ?? null, leaseMs),
+    }));
     result.uncertain = uncertain.reduce((n, c) => n + c.count, 0);
-    const claimed = await claim(this.db, now, options.limit ?? 500, options.workspaceId ?? null, leaseMs);
     result.claimed = claimed.length;
     // Heartbeat: the lease is renewed every third of it while this pass sends, on the pass' clock
     // (`now` plus the time spent), so a slow batch keeps its rows and a killed worker loses them soon.
@@ -124,10 +159,12 @@ export class Dispatcher {
     } finally {
       clearInterval(heartbeat);
     }
-    result.seedCopies = await this.sendSeedCopies(now, options.workspaceId ?? null, leaseMs);
-    const touched = [...claimed.map((c) => ({ workspaceId: c.workspace_id, campaignId: c.campaign_id })), ...uncertain];
-    const campaigns = [...new Map(touched.map((c) => [`${c.workspaceId}:${c.campaignId}`, { workspaceId: c.workspaceId, campaignId: c.campaignId }])).values()];
-    await finishCampaigns(this.db, campaigns);
+    await timedPhase(result, 'finish', async () => {
+      result.seedCopies = await this.sendSeedCopies(now, options.workspaceId ?? null, leaseMs);
+      const touched = [...claimed.map((c) => ({ workspaceId: c.workspace_id, campaignId: c.campaign_id })), ...uncertain];
+      const campaigns = [...new Map(touched.map((c) => [`${c.workspaceId}:${c.campaignId}`, { workspaceId: c.workspaceId, campaignId: c.campaignId }])).values()];
+      await finishCampaigns(this.db, campaigns);
+    });
     result.totalMs = performance.now() - started;
     return result;
   }
@@ -199,18 +236,29 @@ export class Dispatcher {
       return { settled, toSend, addresses };
     });
     for (const o of settled) result[o.state === 'deferred' ? 'deferred' : 'suppressed']++;
-    result.gateMs += performance.now() - gateStarted;
+    result.phaseMs.gate += performance.now() - gateStarted;
 
+    // Each campaign is read once per pass, not once per message (a query per message cost more than its render).
+    const campaigns = new Map<string, Promise<Campaign>>();
+    const campaignOf = (id: string) => {
+      let campaign = campaigns.get(id);
+      if (!campaign) campaigns.set(id, (campaign = this.deps.campaignOf(workspaceId, id)));
+      return campaign;
+    };
     for (const [channel, group] of groupBy(toSend, (s) => s.row.channel)) {
       const messenger = this.messenger(workspaceId, ws, channel);
       if (!messenger) {
         const failed = group.map((s) => ({ id: s.row.id, customerId: s.row.customer_id, attempts: s.row.attempts, state: 'failed' as const, reason: `not_configured:${channel}` }));
-        result.failed += await settle(this.db, workspaceId, failed, now);
+        result.failed += await timedPhase(result, 'settle', () => settle(this.db, workspaceId, failed, now));
         continue;
       }
       const compose = async (s: (typeof group)[number]): Promise<Composed> => ({
         row: s.row,
-        message: await this.compose(workspaceId, ws, s.row, s.recipient, s.address).catch((err: Error) => new ProviderError(`render: ${err.message}`, 'render_failed', false)),
+        message: await timedPhase(result, 'render', () =>
+          campaignOf(s.row.campaign_id)
+            .then((campaign) => this.compose(workspaceId, ws, campaign, s.row, s.recipient, s.address))
+            .catch((err: Error) => new ProviderError(`render: ${err.message}`, 'render_failed', false)),
+        ),
       });
       const limiter = this.limiter(workspaceId, channel, ws.settings.policy.ratePerSecond[channel]);
       let pending: Outcome[] = [];
@@ -218,7 +266,7 @@ export class Dispatcher {
         const batch = pending;
         pending = [];
         if (batch.length === 0) return;
-        await settle(this.db, workspaceId, batch, now);
+        await timedPhase(result, 'settle', () => settle(this.db, workspaceId, batch, now));
         for (const o of batch) result[o.state === 'sent' ? 'sent' : o.state === 'failed' ? 'failed' : 'retrying']++;
       };
       const record = async (row: Claimed, outcome: { providerId: string } | ProviderError) => {
@@ -229,14 +277,15 @@ export class Dispatcher {
         pending.push(o);
         if (pending.length >= concurrency) await flush();
       };
-      if (messenger.sendBatch) {
+      const sendBatch = messenger.sendBatch?.bind(messenger);
+      if (sendBatch) {
         // A batch channel (paper DM) hands the whole claim over at once: all of it is composed and committed 'sending' first.
         const messages = await composeEach(group, compose);
         const ready = messages.filter(isReady);
         for (const m of messages) if (m.message instanceof ProviderError) await record(m.row, m.message);
-        const marked = await markSending(this.db, workspaceId, ready.map((m) => m.row));
+        const marked = await timedPhase(result, 'mark', () => markSending(this.db, workspaceId, ready.map((m) => m.row)));
         const batch = ready.filter((m) => marked.has(m.row.id));
-        const outcomes = batch.length > 0 ? await messenger.sendBatch(batch.map((m) => m.message)) : [];
+        const outcomes = batch.length > 0 ? await timedPhase(result, 'provider', () => sendBatch(batch.map((m) => m.message))) : [];
         for (const [i, m] of batch.entries()) await record(m.row, outcomes[i]!);
         await flush();
         continue;
@@ -263,7 +312,7 @@ export class Dispatcher {
           marked = composedGroup(g).then(async (messages) => {
             for (const m of messages) if (m.message instanceof ProviderError) await record(m.row, m.message);
             const ready = messages.filter(isReady);
-            const ours = await markSending(this.db, workspaceId, ready.map((m) => m.row));
+            const ours = await timedPhase(result, 'mark', () => markSending(this.db, workspaceId, ready.map((m) => m.row)));
             // The next group renders while this one is with the provider; its error surfaces where it is awaited.
             if ((g + 1) * concurrency < group.length) composedGroup(g + 1).catch(() => {});
             return new Map(ready.filter((m) => ours.has(m.row.id)).map((m) => [m.row.id, m.message]));
@@ -283,7 +332,9 @@ export class Dispatcher {
             const message = (await markedGroup(Math.floor(index / concurrency))).get(row.id);
             if (!message) continue;
             if (limiter) await limiter.take();
-            const outcome = await messenger.send(message).catch((err: unknown) => (err instanceof ProviderError ? err : new ProviderError((err as Error).message, 'error', true)));
+            const outcome = await timedPhase(result, 'provider', () =>
+              messenger.send(message).catch((err: unknown) => (err instanceof ProviderError ? err : new ProviderError((err as Error).message, 'error', true))),
+            );
             await record(row, outcome);
           }
         } catch (error) {
@@ -315,8 +366,8 @@ export class Dispatcher {
         continue;
       }
       const campaign = await this.deps.campaignOf(copy.workspace_id, copy.campaign_id);
-      const row = { id: copy.id, campaign_id: copy.campaign_id, channel: copy.channel, class: campaign.class, vars: copy.vars, variant: null };
-      const outcome = await this.compose(copy.workspace_id, ws, row, recipient, copy.address, true)
+      const row = { id: copy.id, channel: copy.channel, class: campaign.class, vars: copy.vars, variant: null };
+      const outcome = await this.compose(copy.workspace_id, ws, campaign, row, recipient, copy.address, true)
         .then(async (message) => {
           const limiter = this.limiter(copy.workspace_id, copy.channel, ws.settings.policy.ratePerSecond[copy.channel]);
           if (limiter) await limiter.take();
@@ -348,12 +399,12 @@ export class Dispatcher {
   private async compose(
     workspaceId: string,
     ws: WorkspaceMessaging,
-    row: Pick<Claimed, 'id' | 'campaign_id' | 'channel' | 'class' | 'vars' | 'variant'>,
+    campaign: Campaign,
+    row: Pick<Claimed, 'id' | 'channel' | 'class' | 'vars' | 'variant'>,
     recipient: Recipient,
     address: string,
     seedCopy = false,
   ): Promise<OutboundMessage> {
-    const campaign = await this.deps.campaignOf(workspaceId, row.campaign_id);
     // An A/B test's variant sends its own subject, content or sender name (abTest.ts).
     const variant = row.variant ? campaign.abTest?.variants.find((v) => v.key === row.variant) : undefined;
     // The footer comes from the settings: a settings change recompiles.
