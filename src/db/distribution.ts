@@ -11,13 +11,9 @@ import type { Queryable } from './database.ts';
  * - `reference`: copied to every node; small, read on every request before a workspace is known
  *   (API keys, sign-in). They may not reference a distributed table.
  * - `local`: stays on the coordinator (bookkeeping no query joins).
- *
- * `needsKeyChange` marks a distributed table that still breaks a rule, with what must change: the
- * test accepts exactly that table's known violation, and the Citus step refuses to run until it is
- * fixed.
  */
 export type Placement =
-  | { kind: 'distributed'; needsKeyChange?: string }
+  | { kind: 'distributed' }
   | { kind: 'reference'; why: string }
   | { kind: 'local'; why: string };
 
@@ -33,18 +29,12 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   sessions: { kind: 'reference', why: 'the session cookie is looked up by token hash' },
   user_invitations: { kind: 'reference', why: 'an invitation link is looked up by token hash' },
   sign_in_throttle: { kind: 'reference', why: 'sign-in attempts are counted per email and address, before any workspace' },
+  survey_public_keys: { kind: 'reference', why: 'an anonymous survey link (/s/p/<key>) names only its key: whose survey it opens' },
+  ugc_public_campaigns: { kind: 'reference', why: 'the public entry page (/enter/<id>) names only the campaign id: whose campaign it is' },
   // Local: the migration log of the coordinator.
   kizuna_migrations: { kind: 'local', why: 'which migrations ran; read only by `migrate`' },
 
-  // Distributed by workspace_id. Known exceptions first.
-  surveys: {
-    kind: 'distributed',
-    needsKeyChange: 'unique (public_key) without workspace_id: anonymous links carry only the key; put the workspace in the link or add a public_key → workspace_id lookup table (reference)',
-  },
-  ugc_campaigns: {
-    kind: 'distributed',
-    needsKeyChange: 'unique (id) without workspace_id: the public entry page knows only the campaign id; put the workspace in the link or add an id → workspace_id lookup table (reference)',
-  },
+  // Distributed by workspace_id.
   accounts: distributed,
   campaigns: distributed,
   consents: distributed,
@@ -109,6 +99,8 @@ export const TABLE_PLACEMENT: Record<string, Placement> = {
   survey_cases: distributed,
   survey_responses: distributed,
   survey_settings: distributed,
+  surveys: distributed,
+  ugc_campaigns: distributed,
   ugc_entries: distributed,
   ugc_media: distributed,
   media_images: distributed,
@@ -125,7 +117,7 @@ export interface TableRefs {
 
 export interface CitusPlan {
   statements: string[];
-  /** Why the plan cannot be applied yet (unclassified tables, known key changes still to do). */
+  /** Why the plan cannot be applied yet (unclassified tables). */
   blockers: string[];
 }
 
@@ -136,11 +128,7 @@ export interface CitusPlan {
  */
 export function citusPlan(tables: TableRefs[], placement: Record<string, Placement> = TABLE_PLACEMENT): CitusPlan {
   const blockers: string[] = [];
-  for (const t of tables) {
-    const p = placement[t.table];
-    if (!p) blockers.push(`${t.table}: not classified in src/db/distribution.ts`);
-    else if (p.kind === 'distributed' && p.needsKeyChange) blockers.push(`${t.table}: ${p.needsKeyChange}`);
-  }
+  for (const t of tables) if (!placement[t.table]) blockers.push(`${t.table}: not classified in src/db/distribution.ts`);
   const byName = new Map(tables.map((t) => [t.table, t]));
   const ordered: string[] = [];
   const seen = new Set<string>();
@@ -182,8 +170,8 @@ export async function readTableRefs(db: Queryable): Promise<TableRefs[]> {
 
 /**
  * When the `citus` extension is installed, places every table not placed yet (a new migration's
- * tables too). Refuses, before changing anything, while a table is unclassified or needs a key
- * change. Never run here: there is no Citus in this environment (docs/scale-out.md).
+ * tables too). Refuses, before changing anything, while a table is unclassified. Never run here:
+ * there is no Citus in this environment (docs/scale-out.md).
  */
 export async function distributeOnCitus(db: Queryable): Promise<string[]> {
   const citus = await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'citus'`);

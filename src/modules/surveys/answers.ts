@@ -5,7 +5,7 @@ import { newId } from '../../db/ids.ts';
 import type { WebhookEvent } from '../webhooks/index.ts';
 import { npsCategory } from './nps.ts';
 import { parseAnswers } from './questions.ts';
-import { toSurvey } from './rows.ts';
+import { surveyOfPublicKey } from './publicKeys.ts';
 import type { SurveyBasics, SurveyDeps } from './service.ts';
 import { readSurveyLink, signSurveyLink, verifySurveyLink } from './tokens.ts';
 import type { Locale, Survey } from './types.ts';
@@ -118,20 +118,20 @@ export class SurveyAnswers {
 
   /** The origins that may frame the widget of the survey with this public key (none for an unknown key). */
   async embedOriginsOf(publicKey: string): Promise<string[]> {
-    const { rows } = await this.db.query<{ embed_origins: string[] }>(
-      'SELECT st.embed_origins FROM surveys s JOIN survey_settings st ON st.workspace_id = s.workspace_id WHERE s.public_key = $1',
-      [publicKey],
-    );
+    const opened = await surveyOfPublicKey(this.db, publicKey);
+    if (!opened) return [];
+    const { rows } = await this.db.query<{ embed_origins: string[] }>('SELECT embed_origins FROM survey_settings WHERE workspace_id = $1', [opened.workspaceId]);
     return rows[0]?.embed_origins ?? [];
   }
 
+  /** The key names the workspace first (survey_public_keys), so the survey is read on its own shard. */
   async openAnonymous(publicKey: string): Promise<{ workspaceId: string; survey: Survey }> {
-    const { rows } = await this.db.query('SELECT * FROM surveys WHERE public_key = $1', [publicKey]);
-    const r = rows[0];
-    if (!r || !r.anonymous) throw new LinkStateError('invalid', 'no survey answers at this address');
-    const survey = toSurvey(r);
+    const opened = await surveyOfPublicKey(this.db, publicKey);
+    // The key's row lives and goes with its survey (both with the workspace), so the survey is there.
+    const survey = opened && (await this.surveys.get(opened.workspaceId, opened.surveyId));
+    if (!opened || !survey?.anonymous) throw new LinkStateError('invalid', 'no survey answers at this address');
     if (survey.status !== 'active') throw new LinkStateError('closed', 'the survey is not open');
-    return { workspaceId: r.workspace_id as string, survey };
+    return { workspaceId: opened.workspaceId, survey };
   }
 
   async answerAnonymous(publicKey: string, raw: Record<string, unknown>, meta: { ip: string; locale: Locale }, now: Date = new Date()): Promise<AnswerOutcome> {

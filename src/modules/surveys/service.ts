@@ -14,6 +14,7 @@ import { npsFromCounts, type NpsSummary } from './nps.ts';
 import { CSAT_SATISFIED, csatFromCounts, type CsatSummary } from './csat.ts';
 import { questionIssues, standardQuestions } from './questions.ts';
 import { newSurveySecret } from './tokens.ts';
+import { claimPublicKey } from './publicKeys.ts';
 import { SurveyAnalysis } from './analysis.ts';
 import { SurveyAnswers } from './answers.ts';
 import { SurveyCases } from './cases.ts';
@@ -132,14 +133,19 @@ export class SurveyService implements SurveyBasics {
     if (issues.length > 0) throw new ValidationError('Invalid survey', issues);
     await this.settings(workspaceId);
     try {
-      const { rows } = await this.db.query(
-        `INSERT INTO surveys (workspace_id, id, slug, kind, status, locale, title, questions, review_url, link_ttl_days, anonymous, public_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
-        [workspaceId, newId(), s.slug, s.kind, s.status, s.locale, JSON.stringify(s.title), JSON.stringify(questions), s.reviewUrl ?? null, s.linkTtlDays, s.anonymous, randomBytes(12).toString('base64url')],
-      );
-      return toSurvey(rows[0]!);
+      return await this.db.tx(async (tx) => {
+        const { rows } = await tx.query(
+          `INSERT INTO surveys (workspace_id, id, slug, kind, status, locale, title, questions, review_url, link_ttl_days, anonymous, public_key)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+          [workspaceId, newId(), s.slug, s.kind, s.status, s.locale, JSON.stringify(s.title), JSON.stringify(questions), s.reviewUrl ?? null, s.linkTtlDays, s.anonymous, randomBytes(12).toString('base64url')],
+        );
+        const survey = toSurvey(rows[0]!);
+        await claimPublicKey(tx, workspaceId, survey.id, survey.publicKey);
+        return survey;
+      });
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw new ConflictError(`a survey with slug "${s.slug}" already exists`);
+      // Only the slug can clash in practice: a public key is 96 random bits.
+      if ((err as { constraint?: string }).constraint === 'surveys_workspace_id_slug_key') throw new ConflictError(`a survey with slug "${s.slug}" already exists`);
       throw err;
     }
   }

@@ -90,11 +90,16 @@ export class UgcService implements UgcBasics {
 
   async createCampaign(workspaceId: string, input: unknown): Promise<Campaign> {
     const c = await this.checkCampaign(workspaceId, input);
-    const { rows } = await this.db.query<CampaignRow>(
-      `INSERT INTO ugc_campaigns (workspace_id, id, ${CAMPAIGN_COLUMNS.join(', ')})
-       VALUES ($1, $2, ${CAMPAIGN_COLUMNS.map((_, i) => `$${i + 3}`).join(', ')}) RETURNING *`,
-      [workspaceId, newId(), ...campaignValues(c)],
-    );
+    const id = newId();
+    const { rows } = await this.db.tx(async (tx) => {
+      // The public entry page's lookup (ugc_public_campaigns): which workspace the id belongs to.
+      await tx.query('INSERT INTO ugc_public_campaigns (campaign_id, workspace_id) VALUES ($1, $2)', [id, workspaceId]);
+      return tx.query<CampaignRow>(
+        `INSERT INTO ugc_campaigns (workspace_id, id, ${CAMPAIGN_COLUMNS.join(', ')})
+         VALUES ($1, $2, ${CAMPAIGN_COLUMNS.map((_, i) => `$${i + 3}`).join(', ')}) RETURNING *`,
+        [workspaceId, id, ...campaignValues(c)],
+      );
+    });
     return toCampaign(rows[0]!);
   }
 
@@ -117,12 +122,15 @@ export class UgcService implements UgcBasics {
   /** Only a campaign without entries can go; otherwise close it (status "closed") to keep its history. */
   async deleteCampaign(workspaceId: string, id: string): Promise<void> {
     const campaign = await this.getCampaign(workspaceId, id);
-    const { rowCount } = await this.db.query(
-      `DELETE FROM ugc_campaigns c WHERE workspace_id = $1 AND id = $2
-         AND NOT EXISTS (SELECT 1 FROM ugc_entries e WHERE e.workspace_id = c.workspace_id AND e.campaign_id = c.id)`,
-      [workspaceId, campaign.id],
-    );
-    if (rowCount !== 1) throw new ConflictError('This campaign has entries: set its status to "closed" instead of deleting it');
+    await this.db.tx(async (tx) => {
+      const { rowCount } = await tx.query(
+        `DELETE FROM ugc_campaigns c WHERE workspace_id = $1 AND id = $2
+           AND NOT EXISTS (SELECT 1 FROM ugc_entries e WHERE e.workspace_id = c.workspace_id AND e.campaign_id = c.id)`,
+        [workspaceId, campaign.id],
+      );
+      if (rowCount !== 1) throw new ConflictError('This campaign has entries: set its status to "closed" instead of deleting it');
+      await tx.query('DELETE FROM ugc_public_campaigns WHERE campaign_id = $1 AND workspace_id = $2', [campaign.id, workspaceId]);
+    });
   }
 
   async getCampaign(workspaceId: string, id: string, q: Queryable = this.db): Promise<Campaign> {
@@ -131,11 +139,14 @@ export class UgcService implements UgcBasics {
     return toCampaign(rows[0]);
   }
 
-  /** For the public entry page, which knows only the campaign id; the workspace comes with it. */
+  /**
+   * For the public entry page, which knows only the campaign id: the workspace comes from
+   * ugc_public_campaigns first, so the campaign is read on its workspace's shard (docs/scale-out.md).
+   */
   async publicCampaign(id: string): Promise<Campaign & { workspaceId: string }> {
-    const { rows } = isUuid(id) ? await this.db.query<CampaignRow & { workspace_id: string }>('SELECT * FROM ugc_campaigns WHERE id = $1', [id]) : { rows: [] };
+    const { rows } = isUuid(id) ? await this.db.query<{ workspace_id: string }>('SELECT workspace_id FROM ugc_public_campaigns WHERE campaign_id = $1', [id]) : { rows: [] };
     if (!rows[0]) throw new NotFoundError(`UGC campaign ${id} not found`);
-    return { ...toCampaign(rows[0]), workspaceId: rows[0].workspace_id };
+    return { ...(await this.getCampaign(rows[0].workspace_id, id)), workspaceId: rows[0].workspace_id };
   }
 
   async listCampaigns(workspaceId: string): Promise<CampaignSummary[]> {
