@@ -112,7 +112,9 @@ export class EventService {
    * One statement: events whose customer id came from the cache are written only if that customer
    * still has that external id (the published view `customer_external_ids`, read in this
    * transaction, so another process's erasure is seen); the indexes of the others come back as
-   * `stale`, those of the repeated messageIds as `duplicates`. Only those few indexes come back, not
+   * `stale`, those of the repeated messageIds as `duplicates`. The check is a correlated subquery, so
+   * one primary-key probe per event: as `NOT EXISTS` the planner hashed every customer of the
+   * workspace for each statement, a cost that grew with the workspace, not the batch. Only those few indexes come back, not
    * the stored rows. Properties and contexts go as one JSON array each, and times as epoch
    * milliseconds: a `jsonb[]` literal needs every quote of every object escaped, and formatting
    * dates for `timestamptz[]`, which were most of the Node side's cost of a batch.
@@ -129,8 +131,8 @@ export class EventService {
                                   json_array_elements($7::json), json_array_elements($8::json), unnest($9::float8[]))
            WITH ORDINALITY AS x(customer_id, cached_key, id, message_id, name, properties, context, occurred_ms, ord)),
        stale AS (
-         SELECT x.ord FROM x WHERE x.cached_key IS NOT NULL AND NOT EXISTS (
-           SELECT 1 FROM customer_external_ids k WHERE k.workspace_id = $1 AND k.customer_id = x.customer_id AND k.external_id = x.cached_key)),
+         SELECT x.ord FROM x WHERE x.cached_key IS NOT NULL AND x.cached_key IS DISTINCT FROM (
+           SELECT k.external_id FROM customer_external_ids k WHERE k.workspace_id = $1 AND k.customer_id = x.customer_id)),
        ins AS (
          INSERT INTO events (workspace_id, customer_id, id, message_id, name, properties, context, occurred_at)
          SELECT $1, x.customer_id, x.id, x.message_id, x.name, x.properties::jsonb, nullif(x.context::jsonb, 'null'), to_timestamp(x.occurred_ms / 1000)
