@@ -39,6 +39,24 @@ describeEachDatabase('events: per-process customer id cache', (t) => {
     assert.equal(await ownerOf(ws, 'm5'), now);
   });
 
+  test('properties, context (or none) and the time to the millisecond are stored as given', async () => {
+    const { first, ws } = await setup();
+    const at = new Date('2026-03-04T05:06:07.089Z');
+    await first.events.insertMany(ws, [
+      { ...event('s1', 'u1'), properties: { q: 'say "hi" \\ bye', n: [1, { x: null }] }, context: { ip: '203.0.113.7' }, occurredAt: at },
+      event('s2', 'u1'),
+    ]);
+    const { rows } = await t.db.query<{ message_id: string; properties: unknown; context: unknown; occurred_at: Date }>(
+      'SELECT message_id, properties, context, occurred_at FROM events WHERE workspace_id = $1 ORDER BY message_id',
+      [ws],
+    );
+    assert.deepEqual(rows.map((r) => [r.message_id, r.properties, r.context]), [
+      ['s1', { q: 'say "hi" \\ bye', n: [1, { x: null }] }, { ip: '203.0.113.7' }],
+      ['s2', { n: 's2' }, null],
+    ]);
+    assert.equal(rows[0]!.occurred_at.toISOString(), at.toISOString());
+  });
+
   test('an id cached from a rolled-back transaction is not used', async () => {
     const { first, ws } = await setup();
     await assert.rejects(

@@ -46,19 +46,21 @@ export class EventService {
     });
     if (issues.length > 0) throw new ValidationError('Events need a person', issues);
 
-    const stored = new Array<boolean>(inputs.length).fill(false);
+    const stored = new Array<boolean>(inputs.length).fill(true);
     if (inputs.length > 0) {
       const people = await this.resolvePeople(workspaceId, inputs, q);
       hooks.resolved?.();
       const first = await this.insertChecked(workspaceId, inputs, people, q);
-      for (const i of first.inserted) stored[i] = true;
+      for (const i of first.duplicates) stored[i] = false;
+      for (const i of first.stale) stored[i] = false;
       if (first.stale.length > 0) {
         // Cached ids that no longer name their customer (erased, or never committed): forget them,
         // look those people up again in this transaction, and write their events.
         const staleInputs = first.stale.map((i) => inputs[i]!);
         for (const e of staleInputs) this.knownCustomers.forget(workspaceId, e.customerExternalId!);
         const again = await this.insertChecked(workspaceId, staleInputs, await this.resolvePeople(workspaceId, staleInputs, q), q);
-        for (const i of again.inserted) stored[first.stale[i]!] = true;
+        const notStored = new Set([...again.duplicates, ...again.stale]);
+        first.stale.forEach((i, j) => (stored[i] = !notStored.has(j)));
       }
     }
     let offset = 0;
@@ -110,43 +112,48 @@ export class EventService {
    * One statement: events whose customer id came from the cache are written only if that customer
    * still has that external id (the published view `customer_external_ids`, read in this
    * transaction, so another process's erasure is seen); the indexes of the others come back as
-   * `stale`, those of the stored ones (not duplicates) as `inserted`.
+   * `stale`, those of the repeated messageIds as `duplicates`. The check is a correlated subquery, so
+   * one primary-key probe per event: as `NOT EXISTS` the planner hashed every customer of the
+   * workspace for each statement, a cost that grew with the workspace, not the batch. Only those few indexes come back, not
+   * the stored rows. Properties and contexts go as one JSON array each, and times as epoch
+   * milliseconds: a `jsonb[]` literal needs every quote of every object escaped, and formatting
+   * dates for `timestamptz[]`, which were most of the Node side's cost of a batch.
    */
   private async insertChecked(
     workspaceId: string,
     inputs: EventInput[],
     people: { ids: (string | undefined)[]; cached: boolean[] },
     q: Queryable,
-  ): Promise<{ inserted: number[]; stale: number[] }> {
-    const ids = newIds(inputs.length);
-    const { rows } = await q.query<{ inserted: string[]; stale: number[] }>(
+  ): Promise<{ duplicates: number[]; stale: number[] }> {
+    const { rows } = await q.query<{ duplicates: number[]; stale: number[] }>(
       `WITH x AS (
-         SELECT * FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::timestamptz[])
-           WITH ORDINALITY AS x(customer_id, cached_key, id, message_id, name, properties, context, occurred_at, ord)),
+         SELECT * FROM ROWS FROM (unnest($2::uuid[]), unnest($3::text[]), unnest($4::uuid[]), unnest($5::text[]), unnest($6::text[]),
+                                  json_array_elements($7::json), json_array_elements($8::json), unnest($9::float8[]))
+           WITH ORDINALITY AS x(customer_id, cached_key, id, message_id, name, properties, context, occurred_ms, ord)),
        stale AS (
-         SELECT x.ord FROM x WHERE x.cached_key IS NOT NULL AND NOT EXISTS (
-           SELECT 1 FROM customer_external_ids k WHERE k.workspace_id = $1 AND k.customer_id = x.customer_id AND k.external_id = x.cached_key)),
+         SELECT x.ord FROM x WHERE x.cached_key IS NOT NULL AND x.cached_key IS DISTINCT FROM (
+           SELECT k.external_id FROM customer_external_ids k WHERE k.workspace_id = $1 AND k.customer_id = x.customer_id)),
        ins AS (
          INSERT INTO events (workspace_id, customer_id, id, message_id, name, properties, context, occurred_at)
-         SELECT $1, x.customer_id, x.id, x.message_id, x.name, x.properties, x.context, x.occurred_at
+         SELECT $1, x.customer_id, x.id, x.message_id, x.name, x.properties::jsonb, nullif(x.context::jsonb, 'null'), to_timestamp(x.occurred_ms / 1000)
          FROM x WHERE x.ord NOT IN (SELECT ord FROM stale)
          ON CONFLICT (workspace_id, message_id) DO NOTHING
          RETURNING id)
-       SELECT ARRAY(SELECT id::text FROM ins) AS inserted, ARRAY(SELECT (ord - 1)::int FROM stale ORDER BY ord) AS stale`,
+       SELECT ARRAY(SELECT (ord - 1)::int FROM x WHERE ord NOT IN (SELECT ord FROM stale) AND id NOT IN (SELECT id FROM ins) ORDER BY ord) AS duplicates,
+              ARRAY(SELECT (ord - 1)::int FROM stale ORDER BY ord) AS stale`,
       [
         workspaceId,
         people.ids,
         inputs.map((e, i) => (people.cached[i] ? e.customerExternalId! : null)),
-        ids,
+        newIds(inputs.length),
         inputs.map((e) => e.messageId),
         inputs.map((e) => e.name),
-        inputs.map((e) => JSON.stringify(e.properties)),
-        inputs.map((e) => (e.context === undefined ? null : JSON.stringify(e.context))),
-        inputs.map((e) => e.occurredAt),
+        JSON.stringify(inputs.map((e) => e.properties)),
+        JSON.stringify(inputs.map((e) => e.context ?? null)),
+        inputs.map((e) => e.occurredAt.getTime()),
       ],
     );
-    const index = new Map(ids.map((id, i) => [id, i]));
-    return { inserted: rows[0]!.inserted.map((id) => index.get(id)!), stale: rows[0]!.stale };
+    return rows[0]!;
   }
 
   /**

@@ -7,6 +7,7 @@ import type { IngestService } from './service.ts';
 import { idempotency } from '../../kernel/idempotency.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
 import { PhaseTimer } from './phases.ts';
+import { batchValidatorCompiler } from './batchValidator.ts';
 import {
   aliasMessage,
   batchRequest,
@@ -92,6 +93,7 @@ export async function ingestRoutes(app: ZodApp, services: RouteServices): Promis
       preValidation: timed.preValidation,
       preHandler: [timed.validated, auth, timed.authorised, preHandler],
       onSend,
+      validatorCompiler: batchValidatorCompiler,
       schema: {
         tags: ['ingest'],
         summary: 'Many messages at once; all-or-nothing (one invalid message rejects the batch)',

@@ -5,7 +5,9 @@ import { z } from 'zod';
  * kept (passthrough): pipelines send more than the spec names, and the extra context is useful.
  */
 const id = z.union([z.string().min(1).max(255), z.number()]).transform(String);
-const timestamp = z.union([z.iso.datetime({ offset: true, local: true }), z.iso.date()]);
+/** Timestamps: RFC 3339 with an offset or local, or a calendar date (`batchValidator.ts` tests the same patterns). */
+export const TIMESTAMP_FORMAT = { offset: true, local: true } as const;
+const timestamp = z.union([z.iso.datetime(TIMESTAMP_FORMAT), z.iso.date()]);
 const properties = z.record(z.string(), z.unknown());
 
 const common = {
@@ -29,9 +31,11 @@ export const aliasMessage = z.looseObject({ type: z.literal('alias'), ...common,
 export const segmentMessage = z.discriminatedUnion('type', [identifyMessage, trackMessage, pageMessage, screenMessage, groupMessage, aliasMessage]);
 export type SegmentMessage = z.infer<typeof segmentMessage>;
 
-/** Segment's per-batch limit is 500 KB; ours is the server's body limit. */
+/** Messages per batch; Segment's own limit is 500 KB, ours on bytes is the server's body limit. */
+export const MAX_BATCH_MESSAGES = 5000;
+
 export const batchRequest = z.looseObject({
-  batch: z.array(segmentMessage).min(1).max(5000),
+  batch: z.array(segmentMessage).min(1).max(MAX_BATCH_MESSAGES),
   context: z.record(z.string(), z.unknown()).optional(),
   sentAt: timestamp.optional(),
 });
