@@ -65,8 +65,9 @@ export function uniqueRows(columns: readonly ArrayLike<number>[]): UniqueRows {
   const c2 = columns[2];
   const k = columns.length;
   if (k < 1 || k > 3) throw new RangeError('uniqueRows takes 1 to 3 columns');
-  const packed = packedRows(columns, n);
-  if (packed) return uniqueKeys(packed);
+  const packing = packingOf(columns, n);
+  if (packing && packing.bits <= DENSE_BITS) return uniqueDense(columns, n, packing.scale, packing.bits);
+  if (packing) return uniqueKeys(packedKeys(columns, n, packing.scale));
   let cap = 1 << 12;
   let mask = cap - 1;
   let table = new Int32Array(cap).fill(-1);
@@ -125,11 +126,15 @@ export function uniqueRows(columns: readonly ArrayLike<number>[]): UniqueRows {
   return { size, index, first: first.slice(0, size) };
 }
 
+/** Packed keys below 2^DENSE_BITS index a table directly (1 MB at most, touched only where keys fall). */
+const DENSE_BITS = 18;
+
 /**
- * Rows of whole numbers ≥ 0 (day counts, the common case) packed into one exact integer each
- * (below 2⁵³), or null when a value is not such a number or they need more bits together.
+ * How rows of whole numbers ≥ 0 (day counts, the common case) pack into one exact integer each
+ * (below 2⁵³): each column's scale (a power of two above its maximum) and the bits they take
+ * together; null when a value is not such a number or they need more than 53 bits.
  */
-function packedRows(columns: readonly ArrayLike<number>[], n: number): Float64Array | null {
+function packingOf(columns: readonly ArrayLike<number>[], n: number): { scale: number[]; bits: number } | null {
   const scale: number[] = [];
   let bits = 0;
   for (const c of columns) {
@@ -143,13 +148,44 @@ function packedRows(columns: readonly ArrayLike<number>[], n: number): Float64Ar
     scale.push(2 ** b);
     bits += b;
   }
-  if (bits > 53) return null;
+  return bits > 53 ? null : { scale, bits };
+}
+
+/** Row i's packed key (see packingOf); + 0 turns −0 into 0. */
+function packedKeys(columns: readonly ArrayLike<number>[], n: number, scale: number[]): Float64Array {
   const keys = new Float64Array(n);
   const [c0, c1, c2] = columns;
-  if (columns.length === 1) for (let i = 0; i < n; i++) keys[i] = c0[i] + 0; // + 0 turns −0 into 0
+  if (columns.length === 1) for (let i = 0; i < n; i++) keys[i] = c0[i] + 0;
   else if (columns.length === 2) for (let i = 0; i < n; i++) keys[i] = c0[i] * scale[1] + c1[i] + 0;
   else for (let i = 0; i < n; i++) keys[i] = (c0[i] * scale[1] + c1[i]) * scale[2] + c2[i] + 0;
   return keys;
+}
+
+/**
+ * uniqueRows of rows whose packed keys take few bits (unique x, unique T, unique (x, T) of the
+ * fits): a table indexed by the key itself, no hashing and no key array. The same ids in the same
+ * order as uniqueKeys.
+ */
+function uniqueDense(columns: readonly ArrayLike<number>[], n: number, scale: number[], bits: number): UniqueRows {
+  const table = new Int32Array(2 ** bits); // key → 1 + its id (0: not met yet)
+  const index = new Uint32Array(n);
+  const first = new Uint32Array(n);
+  const [c0, c1, c2] = columns;
+  const k = columns.length;
+  const s1 = k > 1 ? scale[1] : 0;
+  const s2 = k > 2 ? scale[2] : 0;
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    const key = k === 1 ? c0[i] : k === 2 ? c0[i] * s1 + c1[i] : (c0[i] * s1 + c1[i]) * s2 + c2[i];
+    const id = table[key] - 1;
+    if (id >= 0) index[i] = id;
+    else {
+      table[key] = size + 1;
+      first[size] = i;
+      index[i] = size++;
+    }
+  }
+  return { size, index, first: first.slice(0, size) };
 }
 
 /**
