@@ -67,7 +67,7 @@ export function uniqueRows(columns: readonly ArrayLike<number>[]): UniqueRows {
   if (k < 1 || k > 3) throw new RangeError('uniqueRows takes 1 to 3 columns');
   const packing = packingOf(columns, n);
   if (packing && packing.bits <= DENSE_BITS) return uniqueDense(columns, n, packing.scale, packing.bits);
-  if (packing) return uniqueKeys(packedKeys(columns, n, packing.scale));
+  if (packing) return uniqueKeys(packedKeys(columns, n, packing.scale), packing.bits);
   let cap = 1 << 12;
   let mask = cap - 1;
   let table = new Int32Array(cap).fill(-1);
@@ -189,13 +189,17 @@ function uniqueDense(columns: readonly ArrayLike<number>[], n: number, scale: nu
 }
 
 /**
- * uniqueRows of one column of packed keys: each slot holds its key and id side by side, so a
- * lookup touches one cache line (the rows' patterns come in random order, each a likely miss).
+ * uniqueRows of one column of packed keys. Each 8-byte slot holds 1 + its id (0: empty, so a fresh
+ * table needs no filling) and the key's low 32 bits, side by side: a lookup touches one cache line
+ * (the rows' patterns come in random order, each a likely miss), and the table is half the size of
+ * one holding whole keys. Keys of more than 32 bits are confirmed against the unique keys themselves.
  */
-function uniqueKeys(keys: Float64Array): UniqueRows {
+function uniqueKeys(keys: Float64Array, bits: number): UniqueRows {
   const n = keys.length;
+  const whole = bits <= 32; // the low 32 bits are the key
+  const uniqueKey = whole ? new Float64Array(0) : new Float64Array(n); // id → key
   let cap = 1 << 12;
-  let table = new Float64Array(2 * cap).fill(-1); // slot s: key at 2s (−1 when empty), id at 2s + 1
+  let table = new Uint32Array(2 * cap);
   const index = new Uint32Array(n);
   const first = new Uint32Array(n);
   let size = 0;
@@ -207,33 +211,35 @@ function uniqueKeys(keys: Float64Array): UniqueRows {
   };
   for (let i = 0; i < n; i++) {
     const key = keys[i];
+    const low = key >>> 0;
     let slot = slotOf(key, cap - 1);
     for (;;) {
       const there = table[2 * slot];
-      if (there === key) {
-        index[i] = table[2 * slot + 1];
-        break;
-      }
-      if (there === -1) {
+      if (there === 0) {
         if (size === cap >> 1) {
           // half full: double the table and re-place every key
           const old = table;
           cap *= 2;
-          table = new Float64Array(2 * cap).fill(-1);
+          table = new Uint32Array(2 * cap);
           for (let s = 0; s < old.length; s += 2) {
-            if (old[s] === -1) continue;
-            let t = slotOf(old[s], cap - 1);
-            while (table[2 * t] !== -1) t = (t + 1) & (cap - 1);
+            if (old[s] === 0) continue;
+            let t = slotOf(whole ? old[s + 1] : uniqueKey[old[s] - 1], cap - 1);
+            while (table[2 * t] !== 0) t = (t + 1) & (cap - 1);
             table[2 * t] = old[s];
             table[2 * t + 1] = old[s + 1];
           }
           slot = slotOf(key, cap - 1);
-          while (table[2 * slot] !== -1) slot = (slot + 1) & (cap - 1);
+          while (table[2 * slot] !== 0) slot = (slot + 1) & (cap - 1);
         }
-        table[2 * slot] = key;
-        table[2 * slot + 1] = size;
+        table[2 * slot] = size + 1;
+        table[2 * slot + 1] = low;
+        if (!whole) uniqueKey[size] = key;
         first[size] = i;
         index[i] = size++;
+        break;
+      }
+      if (table[2 * slot + 1] === low && (whole || uniqueKey[there - 1] === key)) {
+        index[i] = there - 1;
         break;
       }
       slot = (slot + 1) & (cap - 1);
