@@ -55,3 +55,14 @@ test('a file with quotes, or a record of another kind, is scanned on one thread 
     assert.deepEqual(bad, text === unusual ? [150_001] : []);
   }
 });
+
+test('a chunk holds as many records as line ends: a bare CR ends one, and the last may have none', async () => {
+  for (const text of [summaryText(200_000), summaryText(200_000).replace(/\nc7000,/, '\rc7000,').replace(/\nc130000,/, '\rc130000,').slice(0, -1)]) {
+    const bytes = sharedCsv(text);
+    const shared = await scanCsvNumbersShared(bytes, 'in.csv', columns, () => assert.fail('no bad cell'), later);
+    // records and values alike (line numbers after a bare CR differ between the two scans, as they did before chunks had exact slots)
+    const alone = scanCsvNumbers(bytes, 'in.csv', columns, () => assert.fail('no bad cell'));
+    assert.deepEqual({ ...plain(shared), line: [] }, { ...plain(alone), line: [] });
+    assert.equal(shared.count, 200_000);
+  }
+});

@@ -7,10 +7,10 @@
  * whole file with scanCsvNumbers, which reports problems with their lines.
  *
  * Both threads write straight into the result's arrays, in shared memory: chunk c owns the slots
- * from base[c], as many as it could possibly hold (a record takes at least `width` bytes), and the
- * chunks are then moved together in place. The slots never filled are never touched, so they cost
- * address space only, not memory: copying each chunk's records out and back in again touched three
- * times the memory, a page fault per 4 KB.
+ * from base[c], as many as it has line ends (counted before the scan), so without blank lines the
+ * chunks' records already lie together; otherwise they are then moved together in place. Slots
+ * reserved by a looser bound (a record's least width) left most of each chunk's slots empty, and
+ * moving the records together touched fresh memory again, a page fault per 4 KB.
  */
 import { readCsvHeader, scanCsvNumbers, simpleRecord, type BadCell, type CsvNumbers } from './csvBytes.ts';
 
@@ -80,6 +80,7 @@ export function scanChunk(job: ChunkJob, chunk: number): ChunkScan {
       p++;
     }
     if (p >= to) break;
+    if (base + count === job.base[chunk + 1]) return { chunk, count, lines, simple: false }; // more records than line ends: cannot be, but never past its slots
     const e = simpleRecord(bytes, p, width, target, values, base + count);
     if (e < 0) return { chunk, count, lines, simple: false };
     start[base + count] = p;
@@ -115,9 +116,11 @@ export function planChunks(bytes: Uint8Array, dataStart: number, columns: number
     out.set(a);
     return out;
   };
-  // Every record takes at least `width` bytes (its commas and line end, or a digit), so a chunk of B bytes holds at most B / width + 1.
+  // Every record ends at a line end (or the end of the file), so a chunk holds at most as many records as line ends (one more
+  // at the end of an unterminated file): without blank lines, exactly as many, and the chunks' slots then already lie together.
   const base = new Uint32Array(bounds.length);
-  for (let c = 1; c < bounds.length; c++) base[c] = base[c - 1] + Math.floor((bounds[c] - bounds[c - 1]) / width) + 1;
+  for (let c = 1; c < bounds.length; c++) base[c] = base[c - 1] + lineEnds(bytes, bounds[c - 1], bounds[c]);
+  if (bytes[n - 1] !== LF && bytes[n - 1] !== CR) base[bounds.length - 1]++;
   const slots = base[bounds.length - 1];
   const u32 = (): Uint32Array => new Uint32Array(new SharedArrayBuffer(4 * slots));
   return {
@@ -132,6 +135,16 @@ export function planChunks(bytes: Uint8Array, dataStart: number, columns: number
     line: u32(),
     values: Array.from({ length: columns }, () => new Float64Array(new SharedArrayBuffer(8 * slots))),
   };
+}
+
+/** Line ends in bytes[from, to): line feeds, and carriage returns not followed by one. */
+function lineEnds(bytes: Uint8Array, from: number, to: number): number {
+  let count = 0;
+  for (let p = from; p < to; p++) {
+    const c = bytes[p];
+    if (c === LF || (c === CR && bytes[p + 1] !== LF)) count++;
+  }
+  return count;
 }
 
 /** Runs on another thread: the chunks it claimed. */
@@ -160,9 +173,11 @@ export async function scanCsvNumbersShared(bytes: Buffer, path: string, columns:
   for (const s of scans) {
     const from = job.base[s.chunk];
     const to = from + s.count;
-    start.copyWithin(at, from, to);
-    end.copyWithin(at, from, to);
-    for (const v of values) v.copyWithin(at, from, to);
+    if (from !== at) {
+      start.copyWithin(at, from, to);
+      end.copyWithin(at, from, to);
+      for (const v of values) v.copyWithin(at, from, to);
+    }
     for (let i = 0; i < s.count; i++) line[at + i] = firstLine + line[from + i];
     at += s.count;
     firstLine += s.lines;

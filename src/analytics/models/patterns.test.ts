@@ -38,6 +38,18 @@ test('uniqueRows of whole numbers (packed into one key) equals uniqueRows of the
   assert.deepEqual(Array.from(general.index.subarray(0, n)), Array.from(whole.index));
   assert.deepEqual(Array.from(general.first.subarray(0, whole.size)), Array.from(whole.first));
   assert.ok(whole.size > 4096, 'the table grew');
+  // (x, t_x) takes 13 bits: a table indexed by the key itself, the same ids as the general way
+  const pair = uniqueRows([x, tx]);
+  const pairGeneral = uniqueRows([Float64Array.from([...x, 2 ** 40]), Float64Array.from([...tx, 0])]);
+  assert.deepEqual(Array.from(pairGeneral.index.subarray(0, n)), Array.from(pair.index));
+  assert.deepEqual(Array.from(pairGeneral.first.subarray(0, pair.size)), Array.from(pair.first));
+  // x · 2²³ and t_x pack into 36 bits whose low 32 are t_x alone: keys alike there are told apart by the whole key
+  const wideX = Float64Array.from(x, (v) => v * 2 ** 23);
+  const wide = uniqueRows([wideX, tx]);
+  const wideGeneral = uniqueRows([Float64Array.from([...wideX, 0.5]), Float64Array.from([...tx, 0])]);
+  assert.equal(wide.size, pair.size);
+  assert.deepEqual(Array.from(wideGeneral.index.subarray(0, n)), Array.from(wide.index));
+  assert.deepEqual(Array.from(wideGeneral.first.subarray(0, wide.size)), Array.from(wide.first));
   assert.deepEqual(Array.from(uniqueValues([3, 0, -0, 3, 7]).index), [0, 1, 1, 0, 2]);
 });
 

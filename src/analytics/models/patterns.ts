@@ -65,8 +65,9 @@ export function uniqueRows(columns: readonly ArrayLike<number>[]): UniqueRows {
   const c2 = columns[2];
   const k = columns.length;
   if (k < 1 || k > 3) throw new RangeError('uniqueRows takes 1 to 3 columns');
-  const packed = packedRows(columns, n);
-  if (packed) return uniqueKeys(packed);
+  const packing = packingOf(columns, n);
+  if (packing && packing.bits <= DENSE_BITS) return uniqueDense(columns, n, packing.scale, packing.bits);
+  if (packing) return uniqueKeys(packedKeys(columns, n, packing.scale), packing.bits);
   let cap = 1 << 12;
   let mask = cap - 1;
   let table = new Int32Array(cap).fill(-1);
@@ -125,11 +126,15 @@ export function uniqueRows(columns: readonly ArrayLike<number>[]): UniqueRows {
   return { size, index, first: first.slice(0, size) };
 }
 
+/** Packed keys below 2^DENSE_BITS index a table directly (1 MB at most, touched only where keys fall). */
+const DENSE_BITS = 18;
+
 /**
- * Rows of whole numbers ≥ 0 (day counts, the common case) packed into one exact integer each
- * (below 2⁵³), or null when a value is not such a number or they need more bits together.
+ * How rows of whole numbers ≥ 0 (day counts, the common case) pack into one exact integer each
+ * (below 2⁵³): each column's scale (a power of two above its maximum) and the bits they take
+ * together; null when a value is not such a number or they need more than 53 bits.
  */
-function packedRows(columns: readonly ArrayLike<number>[], n: number): Float64Array | null {
+function packingOf(columns: readonly ArrayLike<number>[], n: number): { scale: number[]; bits: number } | null {
   const scale: number[] = [];
   let bits = 0;
   for (const c of columns) {
@@ -143,23 +148,58 @@ function packedRows(columns: readonly ArrayLike<number>[], n: number): Float64Ar
     scale.push(2 ** b);
     bits += b;
   }
-  if (bits > 53) return null;
+  return bits > 53 ? null : { scale, bits };
+}
+
+/** Row i's packed key (see packingOf); + 0 turns −0 into 0. */
+function packedKeys(columns: readonly ArrayLike<number>[], n: number, scale: number[]): Float64Array {
   const keys = new Float64Array(n);
   const [c0, c1, c2] = columns;
-  if (columns.length === 1) for (let i = 0; i < n; i++) keys[i] = c0[i] + 0; // + 0 turns −0 into 0
+  if (columns.length === 1) for (let i = 0; i < n; i++) keys[i] = c0[i] + 0;
   else if (columns.length === 2) for (let i = 0; i < n; i++) keys[i] = c0[i] * scale[1] + c1[i] + 0;
   else for (let i = 0; i < n; i++) keys[i] = (c0[i] * scale[1] + c1[i]) * scale[2] + c2[i] + 0;
   return keys;
 }
 
 /**
- * uniqueRows of one column of packed keys: each slot holds its key and id side by side, so a
- * lookup touches one cache line (the rows' patterns come in random order, each a likely miss).
+ * uniqueRows of rows whose packed keys take few bits (unique x, unique T, unique (x, T) of the
+ * fits): a table indexed by the key itself, no hashing and no key array. The same ids in the same
+ * order as uniqueKeys.
  */
-function uniqueKeys(keys: Float64Array): UniqueRows {
+function uniqueDense(columns: readonly ArrayLike<number>[], n: number, scale: number[], bits: number): UniqueRows {
+  const table = new Int32Array(2 ** bits); // key → 1 + its id (0: not met yet)
+  const index = new Uint32Array(n);
+  const first = new Uint32Array(n);
+  const [c0, c1, c2] = columns;
+  const k = columns.length;
+  const s1 = k > 1 ? scale[1] : 0;
+  const s2 = k > 2 ? scale[2] : 0;
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    const key = k === 1 ? c0[i] : k === 2 ? c0[i] * s1 + c1[i] : (c0[i] * s1 + c1[i]) * s2 + c2[i];
+    const id = table[key] - 1;
+    if (id >= 0) index[i] = id;
+    else {
+      table[key] = size + 1;
+      first[size] = i;
+      index[i] = size++;
+    }
+  }
+  return { size, index, first: first.slice(0, size) };
+}
+
+/**
+ * uniqueRows of one column of packed keys. Each 8-byte slot holds 1 + its id (0: empty, so a fresh
+ * table needs no filling) and the key's low 32 bits, side by side: a lookup touches one cache line
+ * (the rows' patterns come in random order, each a likely miss), and the table is half the size of
+ * one holding whole keys. Keys of more than 32 bits are confirmed against the unique keys themselves.
+ */
+function uniqueKeys(keys: Float64Array, bits: number): UniqueRows {
   const n = keys.length;
+  const whole = bits <= 32; // the low 32 bits are the key
+  const uniqueKey = whole ? new Float64Array(0) : new Float64Array(n); // id → key
   let cap = 1 << 12;
-  let table = new Float64Array(2 * cap).fill(-1); // slot s: key at 2s (−1 when empty), id at 2s + 1
+  let table = new Uint32Array(2 * cap);
   const index = new Uint32Array(n);
   const first = new Uint32Array(n);
   let size = 0;
@@ -171,33 +211,35 @@ function uniqueKeys(keys: Float64Array): UniqueRows {
   };
   for (let i = 0; i < n; i++) {
     const key = keys[i];
+    const low = key >>> 0;
     let slot = slotOf(key, cap - 1);
     for (;;) {
       const there = table[2 * slot];
-      if (there === key) {
-        index[i] = table[2 * slot + 1];
-        break;
-      }
-      if (there === -1) {
+      if (there === 0) {
         if (size === cap >> 1) {
           // half full: double the table and re-place every key
           const old = table;
           cap *= 2;
-          table = new Float64Array(2 * cap).fill(-1);
+          table = new Uint32Array(2 * cap);
           for (let s = 0; s < old.length; s += 2) {
-            if (old[s] === -1) continue;
-            let t = slotOf(old[s], cap - 1);
-            while (table[2 * t] !== -1) t = (t + 1) & (cap - 1);
+            if (old[s] === 0) continue;
+            let t = slotOf(whole ? old[s + 1] : uniqueKey[old[s] - 1], cap - 1);
+            while (table[2 * t] !== 0) t = (t + 1) & (cap - 1);
             table[2 * t] = old[s];
             table[2 * t + 1] = old[s + 1];
           }
           slot = slotOf(key, cap - 1);
-          while (table[2 * slot] !== -1) slot = (slot + 1) & (cap - 1);
+          while (table[2 * slot] !== 0) slot = (slot + 1) & (cap - 1);
         }
-        table[2 * slot] = key;
-        table[2 * slot + 1] = size;
+        table[2 * slot] = size + 1;
+        table[2 * slot + 1] = low;
+        if (!whole) uniqueKey[size] = key;
         first[size] = i;
         index[i] = size++;
+        break;
+      }
+      if (table[2 * slot + 1] === low && (whole || uniqueKey[there - 1] === key)) {
+        index[i] = there - 1;
         break;
       }
       slot = (slot + 1) & (cap - 1);
