@@ -135,7 +135,7 @@ export class EventService {
            SELECT k.external_id FROM customer_external_ids k WHERE k.workspace_id = $1 AND k.customer_id = x.customer_id)),
        ins AS (
          INSERT INTO events (workspace_id, customer_id, id, message_id, name, properties, context, occurred_at)
-         SELECT $1, x.customer_id, x.id, x.message_id, x.name, x.properties::jsonb, nullif(x.context::jsonb, 'null'), to_timestamp(x.occurred_ms / 1000)
+         SELECT $1, x.customer_id, x.id, x.message_id, x.name, x.properties::jsonb, nullif(x.context::jsonb, 'null'), 'epoch'::timestamptz + x.occurred_ms * interval '1 millisecond'
          FROM x WHERE x.ord NOT IN (SELECT ord FROM stale)
          ON CONFLICT (workspace_id, message_id) DO NOTHING
          RETURNING id)

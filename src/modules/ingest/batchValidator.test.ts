@@ -15,7 +15,7 @@ function random(seed: number): () => number {
 
 /** Values each field may take, valid and not, so every rule of segmentSpec.ts is met and broken. */
 const VALUES = [
-  undefined, null, '', 'x', 'a'.repeat(255), 'a'.repeat(256), 0, 42, -1.5, true, [], ['x'], {}, { k: 'v' },
+  undefined, null, '', 'x', 'a'.repeat(255), 'a'.repeat(256), '😀'.repeat(128), '😀'.repeat(256), 0, 42, -1.5, true, [], ['x'], {}, { k: 'v' },
   '2026-01-02T03:04:05Z', '2026-01-02T03:04:05.678+09:00', '2026-01-02T03:04', '2026-01-02', '2026-02-30', '2026-01-02T25:00:00Z', 'yesterday',
 ];
 const FIELDS = ['type', 'messageId', 'userId', 'anonymousId', 'timestamp', 'originalTimestamp', 'sentAt', 'context', 'integrations', 'properties', 'event', 'name', 'category', 'extra'];

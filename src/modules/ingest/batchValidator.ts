@@ -67,8 +67,10 @@ const optional = (value: unknown, check: (v: unknown) => boolean) => value === u
 /** `z.record(z.string(), …)` of a parsed JSON body: an object that is not an array (JSON has no other objects). */
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown) => typeof v === 'string';
-const isString255 = (v: unknown) => typeof v === 'string' && v.length <= 255;
+/** zod's `max(255)` counts code points: an emoji is one character, two UTF-16 units. */
+const within255 = (v: string) => v.length <= 255 || [...v].length <= 255;
+const isString255 = (v: unknown) => typeof v === 'string' && within255(v);
 /** A non-empty string of at most 255 characters (`z.string().min(1).max(255)`). */
-const isText255 = (v: unknown) => typeof v === 'string' && v.length >= 1 && v.length <= 255;
+const isText255 = (v: unknown) => typeof v === 'string' && v.length >= 1 && within255(v);
 const isId = (v: unknown) => isText255(v) || (typeof v === 'number' && Number.isFinite(v));
 const isTimestamp = (v: unknown) => typeof v === 'string' && (DATETIME.test(v) || DATE.test(v));

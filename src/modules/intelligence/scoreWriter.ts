@@ -19,6 +19,8 @@ export interface WriteContext {
 
 export interface WriteResult {
   written: number;
+  /** The workspace had no scores before this run. */
+  fresh: boolean;
   snapshots: number;
   stageChanges: number;
   segmentChanges: number;
@@ -141,12 +143,6 @@ export async function writeScores(
     [...params, ctx.runId],
   );
   lap('upsertMs');
-  if (first) {
-    // The rows just written may be most of the table, long before autovacuum samples it: segment
-    // rules over scores planned with the empty table's statistics (a million rows estimated as thousands).
-    await client.query('ANALYZE customer_scores');
-    lap('analyzeMs');
-  }
   if (ctx.everyone && !first) {
     // A full run scores every customer: rows of customers deleted since (merged visitors) go.
     await client.query(
@@ -158,5 +154,18 @@ export async function writeScores(
     );
     lap('cleanupMs');
   }
-  return { written: written.rowCount ?? 0, snapshots: snapshot.rowCount ?? 0, stageChanges, segmentChanges, timings };
+  return { written: written.rowCount ?? 0, fresh: first, snapshots: snapshot.rowCount ?? 0, stageChanges, segmentChanges, timings };
+}
+
+/**
+ * After a workspace's first run has committed: statistics for customer_scores when its rows are a
+ * large share of the table. Autovacuum may sample them only much later, and segment rules over
+ * scores were planned meanwhile as if the table were empty (a million rows estimated as thousands).
+ * Not in the run's transaction, where ANALYZE's lock would hold up other workspaces' first runs.
+ */
+export async function analyzeAfterFirstWrite(client: pg.PoolClient, written: WriteResult): Promise<void> {
+  if (!written.fresh) return;
+  const { rows } = await client.query<{ reltuples: number }>(`SELECT reltuples::float8 AS reltuples FROM pg_class WHERE oid = 'customer_scores'::regclass`);
+  const known = rows[0]?.reltuples ?? -1;
+  if (known < 0 || written.written > 0.1 * known) await client.query('ANALYZE customer_scores');
 }

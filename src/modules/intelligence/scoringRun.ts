@@ -8,7 +8,7 @@ import { fitCategories, type CategoryFits } from './categoryFits.ts';
 import { computeScores, fitModels, modelInput, type Fits, type Params, type RfmScales } from './modelScores.ts';
 import { choiceFrom, type ModelChoice } from './modelChoice.ts';
 import { runAndStoreBacktest, type BacktestReport } from './backtest.ts';
-import { writeScores, type WriteResult } from './scoreWriter.ts';
+import { analyzeAfterFirstWrite, writeScores, type WriteResult } from './scoreWriter.ts';
 import type { IntelligenceSettings } from './settings.ts';
 import { readSummary } from './summarySql.ts';
 import { STAGES } from './stages.ts';
@@ -214,7 +214,7 @@ async function scoreAndWrite(
     scales = stored.rfm_breakpoints;
   }
 
-  let written: WriteResult = { written: 0, snapshots: 0, stageChanges: 0, segmentChanges: 0, timings: {} };
+  let written: WriteResult = { written: 0, fresh: false, snapshots: 0, stageChanges: 0, segmentChanges: 0, timings: {} };
   await client.query('BEGIN');
   try {
     if (summary && summary.size > 0) {
@@ -235,6 +235,8 @@ async function scoreAndWrite(
       [ws, plan.runId, fits && JSON.stringify(fits), plan.kind === 'full' && scales ? JSON.stringify(scales) : null, JSON.stringify(diagnostics), JSON.stringify(counts)],
     );
     await client.query('COMMIT');
+    // Statistics only: the run has committed, so a failure here must not report it failed.
+    await analyzeAfterFirstWrite(client, written).catch(() => {});
     return {
       runId: plan.runId,
       kind: plan.kind,

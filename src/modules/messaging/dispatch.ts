@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.ts';
+import { NotFoundError } from '../../kernel/errors.ts';
 import { contactHash, CustomerService } from '../customers/index.ts';
 import type { RecommendationService } from '../recommendations/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
@@ -239,12 +240,19 @@ export class Dispatcher {
     result.phaseMs.gate += performance.now() - gateStarted;
 
     // Each campaign is read once per pass, not once per message (a query per message cost more than its render).
+    // A failed read is not kept (the next message reads again), and the messages that shared it are
+    // retried later, as after a provider's temporary error: one lost read must not fail a whole pass.
     const campaigns = new Map<string, Promise<Campaign>>();
     const campaignOf = (id: string) => {
       let campaign = campaigns.get(id);
-      if (!campaign) campaigns.set(id, (campaign = this.deps.campaignOf(workspaceId, id)));
+      if (!campaign) {
+        campaigns.set(id, (campaign = this.deps.campaignOf(workspaceId, id)));
+        campaign.catch(() => campaigns.delete(id));
+      }
       return campaign;
     };
+    const unreadable = (err: Error) =>
+      err instanceof NotFoundError ? new ProviderError(`render: ${err.message}`, 'render_failed', false) : new ProviderError(`campaign read: ${err.message}`, 'campaign_unavailable', true);
     for (const [channel, group] of groupBy(toSend, (s) => s.row.channel)) {
       const messenger = this.messenger(workspaceId, ws, channel);
       if (!messenger) {
@@ -255,9 +263,11 @@ export class Dispatcher {
       const compose = async (s: (typeof group)[number]): Promise<Composed> => ({
         row: s.row,
         message: await timedPhase(result, 'render', () =>
-          campaignOf(s.row.campaign_id)
-            .then((campaign) => this.compose(workspaceId, ws, campaign, s.row, s.recipient, s.address))
-            .catch((err: Error) => new ProviderError(`render: ${err.message}`, 'render_failed', false)),
+          campaignOf(s.row.campaign_id).then(
+            (campaign) =>
+              this.compose(workspaceId, ws, campaign, s.row, s.recipient, s.address).catch((err: Error) => new ProviderError(`render: ${err.message}`, 'render_failed', false)),
+            unreadable,
+          ),
         ),
       });
       const limiter = this.limiter(workspaceId, channel, ws.settings.policy.ratePerSecond[channel]);
