@@ -66,6 +66,8 @@ export interface DrainResult {
   uncertain: number;
   /** Seed copies sent to the team's addresses (not deliveries: not in `sent`). */
   seedCopies: number;
+  /** Milliseconds in the gate (`phaseMs.gate`), as `--json` printed it before the phases. */
+  gateMs: number;
   /** Milliseconds by phase (see PhaseMs), and in the whole pass. */
   phaseMs: PhaseMs;
   totalMs: number;
@@ -140,7 +142,7 @@ export class Dispatcher {
   async drain(options: DrainOptions = {}): Promise<DrainResult> {
     const started = performance.now();
     const now = options.now ?? new Date();
-    const result: DrainResult = { claimed: 0, sent: 0, deferred: 0, suppressed: 0, failed: 0, retrying: 0, uncertain: 0, seedCopies: 0, phaseMs: noPhases(), totalMs: 0 };
+    const result: DrainResult = { claimed: 0, sent: 0, deferred: 0, suppressed: 0, failed: 0, retrying: 0, uncertain: 0, seedCopies: 0, gateMs: 0, phaseMs: noPhases(), totalMs: 0 };
     const leaseMs = options.leaseMs ?? LEASE_MS;
     const { uncertain, claimed } = await timedPhase(result, 'claim', async () => ({
       uncertain: await settleUncertain(this.db, now, options.workspaceId ?? null),
@@ -166,6 +168,7 @@ export class Dispatcher {
       const campaigns = [...new Map(touched.map((c) => [`${c.workspaceId}:${c.campaignId}`, { workspaceId: c.workspaceId, campaignId: c.campaignId }])).values()];
       await finishCampaigns(this.db, campaigns);
     });
+    result.gateMs = result.phaseMs.gate;
     result.totalMs = performance.now() - started;
     return result;
   }
