@@ -95,6 +95,19 @@ describeEachDatabase('operations: health, readiness, metrics', (t) => {
     }
   });
 
+  test('/readyz is not ready when the read pool (DATABASE_READ_URL) does not answer', async () => {
+    const gone = connect('postgres://postgres@127.0.0.1:9/replica');
+    const withReplica = await buildServer({ ...ctx.services, readDb: gone }, loadConfig({ logLevel: 'silent' }));
+    try {
+      const res = await withReplica.inject({ method: 'GET', url: '/readyz' });
+      assert.equal(res.statusCode, 503);
+      assert.match(res.json().reason, /^read_database_unreachable: /);
+    } finally {
+      await withReplica.close();
+      await gone.close();
+    }
+  });
+
   test('request latencies are recorded under the route pattern and status, never the raw URL', async () => {
     const headers = await ctx.headers('read');
     const missing = '00000000-0000-4000-8000-000000000000';

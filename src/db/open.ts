@@ -22,11 +22,13 @@ export async function openDatabase(config: Config, options: { poolSize?: number 
     await waitForServer(config.databaseUrl);
     const db = connect(config.databaseUrl, { max: options.poolSize });
     await migrate(db);
+    // A replica that does not answer (or a wrong database name) fails the start, not the first KPI request.
+    if (config.databaseReadUrl) await waitForServer(config.databaseReadUrl);
     const readDb = config.databaseReadUrl ? connect(config.databaseReadUrl, { max: options.poolSize }) : db;
     return {
       db,
       readDb,
-      where: new URL(config.databaseUrl).host + (readDb === db ? '' : `, reads on ${new URL(config.databaseReadUrl!).host}`),
+      where: hostAndDatabase(config.databaseUrl) + (readDb === db ? '' : `, reads on ${hostAndDatabase(config.databaseReadUrl!)}`),
       close: async () => {
         if (readDb !== db) await readDb.close();
         await db.close();
@@ -59,4 +61,10 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<v
   } finally {
     await client.end();
   }
+}
+
+/** host:port/database of a connection URL, without its credentials. */
+function hostAndDatabase(url: string): string {
+  const u = new URL(url);
+  return u.host + u.pathname;
 }

@@ -7,10 +7,11 @@ let shipped: string[] | undefined;
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
 /**
- * Whether this process can serve: the database answers and every migration this build ships is
- * applied (a process started from a newer build than the schema must not take traffic).
+ * Whether this process can serve: the database answers, every migration this build ships is
+ * applied (a process started from a newer build than the schema must not take traffic), and the
+ * read pool (DATABASE_READ_URL) answers when there is one.
  */
-export async function checkReadiness(db: Queryable, timeoutMs = 2_000): Promise<Readiness> {
+export async function checkReadiness(db: Queryable, timeoutMs = 2_000, readDb: Queryable = db): Promise<Readiness> {
   let applied: Set<string>;
   try {
     const rows = await withTimeout(db.query<{ id: string }>('SELECT id FROM kizuna_migrations'), timeoutMs);
@@ -24,6 +25,14 @@ export async function checkReadiness(db: Queryable, timeoutMs = 2_000): Promise<
   shipped ??= listMigrations().map((m) => m.id);
   const pending = shipped.filter((id) => !applied.has(id));
   if (pending.length > 0) return { ready: false, reason: `migrations_pending: ${pending.slice(0, 5).join(', ')}${pending.length > 5 ? ', …' : ''}` };
+  // DATABASE_READ_URL's pool serves KPIs, exports and previews: a process that cannot reach it would answer those with errors.
+  if (readDb !== db) {
+    try {
+      await withTimeout(readDb.query('SELECT 1'), timeoutMs);
+    } catch (err) {
+      return { ready: false, reason: `read_database_unreachable: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
   return { ready: true };
 }
 
