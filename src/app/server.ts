@@ -78,7 +78,7 @@ export async function buildServer(services: Services, config: Config, options: S
   });
   // Readiness, unlike liveness, fails while the schema is behind this build or the process stops.
   app.get('/readyz', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
-    const state = options.draining?.() ? { ready: false as const, reason: 'shutting_down' } : await checkReadiness(services.db, undefined, services.readDb);
+    const state = options.draining?.() ? { ready: false as const, reason: 'shutting_down' } : await checkReadiness(services.db, { readDb: services.readDb });
     return reply.code(state.ready ? 200 : 503).send(state);
   });
 

@@ -11,7 +11,7 @@ export type Readiness = { ready: true } | { ready: false; reason: string };
  * applied (a process started from a newer build than the schema must not take traffic), and the
  * read pool (DATABASE_READ_URL) answers when there is one.
  */
-export async function checkReadiness(db: Queryable, timeoutMs = 2_000, readDb: Queryable = db): Promise<Readiness> {
+export async function checkReadiness(db: Queryable, { readDb = db, timeoutMs = 2_000 }: { readDb?: Queryable; timeoutMs?: number } = {}): Promise<Readiness> {
   let applied: Set<string>;
   try {
     const rows = await withTimeout(db.query<{ id: string }>('SELECT id FROM kizuna_migrations'), timeoutMs);
