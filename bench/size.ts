@@ -1,5 +1,5 @@
 /**
- * `npm run bench:size -- --database NAME [--repeat 20] [--events 100000] [--skip-scoring] [--skip-segments] [--skip-ingest]`
+ * `npm run bench:size -- --database NAME [--repeat 20] [--events 100000] [--skip-scoring] [--skip-segments] [--skip-kpis] [--skip-ingest]`
  *
  * The size benchmark (issues 19.4 and 22) on a kept database kizuna_bench_NAME on DATABASE_URL's
  * server, made by `npm run bench:generate -- --sql --customers 1000000 --orders 10000000 --keep NAME`
@@ -43,6 +43,7 @@ const { values } = parseArgs({
     'skip-ingest': { type: 'boolean', default: false },
     'skip-scoring': { type: 'boolean', default: false },
     'skip-segments': { type: 'boolean', default: false },
+    'skip-kpis': { type: 'boolean', default: false },
   },
 });
 if (!values.database || !process.env.DATABASE_URL) {
@@ -122,18 +123,20 @@ try {
   }
 
   // KPIs: rollups brought up to date (built from scratch the first time), then the queries.
-  const workspace = await services.workspaces.get(ws);
-  const settings = await services.intelligence.settings(ws);
-  t = performance.now();
-  const rolled = await db.tx((q) => refreshKpiRollups(q, workspace, settings));
-  line(`KPI rollups ${rolled.kind === 'full' ? 'built from scratch' : 'brought up to date'}`, secs(performance.now() - t));
-  for (const table of ['kpi_customer_days', 'kpi_day_totals', 'kpi_period_stats']) await db.query(`VACUUM ANALYZE ${table}`);
-  const today = localDay(END, workspace.timeZone);
-  const kpi = (query: KpiQuery) => computeKpis(db, workspace, settings, { ...query, asOf: new Date(END.getTime() - 1) });
-  const overview = await timed(repeat, () => kpi({ from: addDays(today, -365), to: addDays(today, -1), granularity: 'month' }));
-  line(`KPI Overview p95 (p50 ${overview.p50.toFixed(0)} ms; target p95 < 200 ms)`, `${overview.p95.toFixed(0)} ms`);
-  const monthly = await timed(repeat, () => kpi({ from: addDays(today, -365), to: addDays(today, -1), granularity: 'month', basis: 'to_date' }));
-  line(`/v1/kpis by month, last year, to date p95 (p50 ${monthly.p50.toFixed(0)} ms)`, `${monthly.p95.toFixed(0)} ms`);
+  if (!values['skip-kpis']) {
+    const workspace = await services.workspaces.get(ws);
+    const settings = await services.intelligence.settings(ws);
+    t = performance.now();
+    const rolled = await db.tx((q) => refreshKpiRollups(q, workspace, settings));
+    line(`KPI rollups ${rolled.kind === 'full' ? 'built from scratch' : 'brought up to date'}`, secs(performance.now() - t));
+    for (const table of ['kpi_customer_days', 'kpi_day_totals', 'kpi_period_stats']) await db.query(`VACUUM ANALYZE ${table}`);
+    const today = localDay(END, workspace.timeZone);
+    const kpi = (query: KpiQuery) => computeKpis(db, workspace, settings, { ...query, asOf: new Date(END.getTime() - 1) });
+    const overview = await timed(repeat, () => kpi({ from: addDays(today, -365), to: addDays(today, -1), granularity: 'month' }));
+    line(`KPI Overview p95 (p50 ${overview.p50.toFixed(0)} ms; target p95 < 200 ms)`, `${overview.p95.toFixed(0)} ms`);
+    const monthly = await timed(repeat, () => kpi({ from: addDays(today, -365), to: addDays(today, -1), granularity: 'month', basis: 'to_date' }));
+    line(`/v1/kpis by month, last year, to date p95 (p50 ${monthly.p50.toFixed(0)} ms)`, `${monthly.p95.toFixed(0)} ms`);
+  }
 
   // Ingest through a server process on this database.
   if (!values['skip-ingest']) {

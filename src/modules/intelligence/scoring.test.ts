@@ -8,6 +8,7 @@ import { generateDemo, type DemoSummary } from '../demo/generate.ts';
 import { observationEnd } from '../demo/generator.ts';
 import { STAGES } from './stages.ts';
 import { CHOICE_HOLDOUT_DAYS, type StoredFits } from './scoringRun.ts';
+import { countScores, ltvMean } from './scoreTally.ts';
 
 const END = observationEnd('2026-11-01');
 const DAY = 86_400_000;
@@ -144,6 +145,31 @@ describeEachDatabase('scoring on generated data', (t) => {
     assert.equal(again.events.stageChanged, 0);
     const history = await services.intelligence.scoreHistory(ws, dormant.customer_id);
     assert.deepEqual(history.history.map((h) => h.stage), ['reactivated', 'dormant']);
+  });
+
+  test('incremental runs carry the counts forward as a recount finds them; a score removed outside a run makes the next one recount', async () => {
+    const { rows } = await t.db.query<{ customer_id: string; external_id: string }>(
+      `SELECT s.customer_id, c.external_id FROM customer_scores s JOIN customers c ON c.workspace_id = s.workspace_id AND c.id = s.customer_id
+       WHERE s.workspace_id = $1 AND s.orders_count > 0 ORDER BY c.external_id LIMIT 2`,
+      [ws],
+    );
+    let hour = 3;
+    const orderAndScore = async (externalId: string) => {
+      await services.orders.upsertMany(ws, [
+        { externalId: `tally-${hour}`, customerExternalId: externalId, status: 'completed', currency: 'JPY', orderedAt: new Date(END.getTime() + hour++ * 3_600_000), totalMinor: 7000, discountMinor: 0, taxMinor: 0, shippingMinor: 0, lines: [] },
+      ]);
+      const run = await services.intelligence.score(ws, { asOf: new Date(END.getTime() + DAY), mode: 'incremental' });
+      const recount = await countScores(t.db, ws);
+      assert.equal(run.recomputed, 1);
+      assert.deepEqual(run.counts, recount.counts);
+      assert.ok(Math.abs((run.diagnostics.ltvMeanMinor as number) / ltvMean(recount)! - 1) < 1e-12, 'the mean LTV of the KPIs');
+      return run.diagnostics.tallyCarried;
+    };
+    assert.equal(await orderAndScore(rows[0]!.external_id), true);
+    // Only runs write scores: a row gone otherwise shows in the count, and the run recounts.
+    await t.db.query('DELETE FROM customer_scores WHERE workspace_id = $1 AND customer_id = $2', [ws, rows[1]!.customer_id]);
+    assert.equal(await orderAndScore(rows[1]!.external_id), false);
+    assert.equal(await orderAndScore(rows[1]!.external_id), true);
   });
 
   test('backtest on generated data: the holdout totals and individual counts are predicted', async () => {

@@ -54,8 +54,13 @@ export function payingOrdersWhere(scope: Pick<SummaryScope, 'workspaceId' | 'cur
     AND ${alias}.ordered_at < ${lit(scope.asOf.toISOString())}::timestamptz`;
 }
 
-export function summarySql(scope: SummaryScope): string {
-  const only = scope.customerIds ? `AND %s = ANY(${lit(`{${scope.customerIds.join(',')}}`)}::uuid[])` : '';
+/** With `split`, only the customers whose id hashes to `part` of `parts` (a power of two). */
+export function summarySql(scope: SummaryScope, split?: { parts: number; part: number }): string {
+  const only = scope.customerIds
+    ? `AND %s = ANY(${lit(`{${scope.customerIds.join(',')}}`)}::uuid[])`
+    : split
+      ? `AND uuid_hash(%s) & ${split.parts - 1} = ${split.part}`
+      : '';
   return `WITH days AS (
       SELECT o.customer_id, ${localDaySql('o.ordered_at', scope.timeZone)} AS day, sum(o.net_minor) AS amount,
              count(*) AS n, min(o.ordered_at) AS first_at, max(o.ordered_at) AS last_at
@@ -75,28 +80,54 @@ export function summarySql(scope: SummaryScope): string {
 }
 
 /**
- * Runs the aggregate on its own connection. Its one big sort (orders by customer and day) wants
- * memory, so work_mem is raised for this transaction alone; and it runs serially: gathering millions
- * of sorted rows from parallel workers cost more than the parallel scan saved (measured on 2 cores).
+ * Runs the aggregate. Its one big sort (orders by customer and day) wants memory, so work_mem is
+ * raised for its transaction alone; and it runs serially: gathering millions of sorted rows from
+ * parallel workers cost more than the parallel scan saved (measured on 2 cores).
+ *
+ * All customers (a full run) are read in two halves by hash of the customer id, on two connections
+ * that share one snapshot: each half's sort fits in memory where the whole spilled to disk, and the
+ * two run on two cores (1M customers / 10M orders: 25 s instead of 75 s, at load 10).
  */
 export async function readSummary(pool: pg.Pool, scope: SummaryScope, expected = 1024): Promise<PurchaseSummary> {
-  const client = await pool.connect();
+  const parts = scope.customerIds || (pool.options.max ?? 10) < SPLIT_MIN_POOL ? 1 : 2;
+  const clients: pg.PoolClient[] = [];
   try {
-    await client.query('BEGIN');
-    await client.query("SET LOCAL work_mem = '512MB'");
-    await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
-    const { rows } = await client.query<{ day: number }>(`SELECT ${localDaySql('$1::timestamptz', scope.timeZone)} AS day`, [scope.asOf]);
-    const cols = new SummaryColumns(expected);
-    await copyOut(client, summarySql(scope), (f) => cols.push(f));
-    await client.query('COMMIT');
-    return cols.finish(rows[0]!.day);
+    for (let k = 0; k < parts; k++) clients.push(await pool.connect());
+    const [first, ...others] = clients;
+    await first!.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    const { rows } = await first!.query<{ day: number; snapshot: string | null }>(
+      `SELECT ${localDaySql('$1::timestamptz', scope.timeZone)} AS day, CASE WHEN $2 THEN pg_export_snapshot() END AS snapshot`,
+      [scope.asOf, parts > 1],
+    );
+    for (const c of others) {
+      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await c.query(`SET TRANSACTION SNAPSHOT ${lit(rows[0]!.snapshot!)}`);
+    }
+    const columns = await Promise.all(
+      clients.map(async (c, k) => {
+        await c.query("SET LOCAL work_mem = '512MB'");
+        await c.query('SET LOCAL max_parallel_workers_per_gather = 0');
+        // Some customers (an incremental run) are read by key. With the defaults at 1M customers the
+        // planner scanned every customer and JIT-compiled the plan: 2.5 s for 10,000 customers, 1.0 s
+        // with probes priced as the cached reads they are, and no compilation for so short a query.
+        if (scope.customerIds) await c.query('SET LOCAL random_page_cost = 1.1; SET LOCAL jit = off');
+        const cols = new SummaryColumns(Math.max(16, Math.ceil(expected / parts)));
+        await copyOut(c, summarySql(scope, parts > 1 ? { parts, part: k } : undefined), (f) => cols.push(f));
+        return cols;
+      }),
+    );
+    for (const c of clients) await c.query('COMMIT');
+    return SummaryColumns.concat(columns, rows[0]!.day);
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
+    for (const c of clients) await c.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
-    client.release();
+    for (const c of clients) c.release();
   }
 }
+
+/** A pool smaller than this reads the summary on one connection: a scoring run holds one more. */
+const SPLIT_MIN_POOL = 4;
 
 /** Growable typed columns for the COPY rows. */
 class SummaryColumns {
@@ -138,10 +169,33 @@ class SummaryColumns {
     });
   }
 
-  finish(endDay: number): PurchaseSummary {
-    const n = this.n;
-    const [purchaseDays, firstDay, lastDay, prevDay, ordersCount] = this.ints.map((a) => a.slice(0, n));
-    const [revenue, firstAmount, firstOrderAt, lastOrderAt] = this.nums.map((a) => a.slice(0, n));
-    return { size: n, customerId: this.ids, purchaseDays, firstDay, lastDay, prevDay, ordersCount, revenue, firstAmount, firstOrderAt, lastOrderAt, endDay };
+  /** The rows of `parts`, one after the other. */
+  static concat(parts: SummaryColumns[], endDay: number): PurchaseSummary {
+    const n = parts.reduce((a, p) => a + p.n, 0);
+    const join = <T extends Int32Array | Float64Array>(pick: (p: SummaryColumns) => T, make: (n: number) => T): T => {
+      const out = make(n);
+      let at = 0;
+      for (const p of parts) {
+        out.set(pick(p).subarray(0, p.n), at);
+        at += p.n;
+      }
+      return out;
+    };
+    const int = (k: number) => join((p) => p.ints[k]!, (m) => new Int32Array(m));
+    const num = (k: number) => join((p) => p.nums[k]!, (m) => new Float64Array(m));
+    return {
+      size: n,
+      customerId: parts.length === 1 ? parts[0]!.ids : parts.flatMap((p) => p.ids),
+      purchaseDays: int(0),
+      firstDay: int(1),
+      lastDay: int(2),
+      prevDay: int(3),
+      ordersCount: int(4),
+      revenue: num(0),
+      firstAmount: num(1),
+      firstOrderAt: num(2),
+      lastOrderAt: num(3),
+      endDay,
+    };
   }
 }
