@@ -345,7 +345,7 @@ export class CustomerService {
   }
 }
 
-/** Below this, a scan of the whole table costs about what the index lookups do. */
+/** Below this many rows a walk of a workspace's customers is short: ANALYZE would cost more than it saves. */
 const ANALYZE_FROM_ROWS = 1_000;
 
 const CUSTOMERS = { table: 'customers', keyColumn: 'external_id', keyField: 'externalId', fields: FIELDS, touch: 'updated_at = now()' };
