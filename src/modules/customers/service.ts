@@ -50,10 +50,35 @@ export interface ListCustomersQuery {
 
 /** Customers: profiles, aliases, consent history and erasure. */
 export class CustomerService {
+  /** The table's row count as its statistics last said, once looked up (see `analyzeIfOutgrown`). */
+  private counted: number | undefined;
+
   constructor(
     private readonly db: Queryable,
     private readonly accounts: AccountService,
   ) {}
+
+  /**
+   * Statistics for `customers` once the table holds at least `seen` rows (a count the caller knows,
+   * committed) and that is more than twice what its statistics say. Every row check of a foreign key
+   * to customers runs a plan its connection cached at first use: made while a fresh install's table
+   * was nearly empty, it walked the workspace's customers by a secondary index, one walk per event
+   * (most of the database's work on a new server's first minute of ingest, until autovacuum's
+   * ANALYZE). ANALYZE gets those plans made again, on the primary key. Outside any transaction;
+   * at most once per doubling.
+   */
+  async analyzeIfOutgrown(seen: number): Promise<void> {
+    if (seen < ANALYZE_FROM_ROWS || (this.counted !== undefined && seen <= 2 * this.counted)) return;
+    this.counted = seen; // concurrent callers see this and skip
+    const estimate = async () => (await this.db.query<{ rows: number }>(`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'customers'::regclass`)).rows[0]!.rows;
+    let rows = await estimate();
+    if (rows < 0 || seen > 2 * rows) {
+      // SKIP_LOCKED: an ANALYZE already under way (autovacuum's) does the same.
+      await this.db.query('ANALYZE (SKIP_LOCKED) customers');
+      rows = await estimate();
+    }
+    this.counted = Math.max(rows, seen);
+  }
 
   /**
    * Creates or updates customers by external id. An `anonymousId` is claimed for the customer
@@ -319,6 +344,9 @@ export class CustomerService {
     return (rowCount ?? 0) > 0;
   }
 }
+
+/** Below this many rows a walk of a workspace's customers is short: ANALYZE would cost more than it saves. */
+const ANALYZE_FROM_ROWS = 1_000;
 
 const CUSTOMERS = { table: 'customers', keyColumn: 'external_id', keyField: 'externalId', fields: FIELDS, touch: 'updated_at = now()' };
 

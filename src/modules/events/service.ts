@@ -71,6 +71,14 @@ export class EventService {
   }
 
   /**
+   * After the caller's commit: the customers this process caches are a lower bound of the table's
+   * rows (see `CustomerService.analyzeIfOutgrown`).
+   */
+  analyzeCustomersIfOutgrown(): Promise<void> {
+    return this.customers.analyzeIfOutgrown(this.knownCustomers.size);
+  }
+
+  /**
    * The customer id of each input, and which of them came from this process's cache (those are
    * verified by the insert). Only userId → id facts are cached: an external id keeps its customer
    * until erasure, while anonymous ids move on merges, so those are looked up every time.
@@ -297,25 +305,30 @@ const toEventWithContext = camelRow<StoredEvent & { context: Record<string, unkn
  */
 class KnownCustomers {
   private readonly byWorkspace = new Map<string, Map<string, string>>();
-  private size = 0;
+  private entries = 0;
+
+  /** Entries over all workspaces. */
+  get size(): number {
+    return this.entries;
+  }
 
   get(workspaceId: string, externalId: string): string | undefined {
     return this.byWorkspace.get(workspaceId)?.get(externalId);
   }
 
   set(workspaceId: string, externalId: string, id: string): void {
-    if (this.size >= KNOWN_CUSTOMERS_MAX) {
+    if (this.entries >= KNOWN_CUSTOMERS_MAX) {
       this.byWorkspace.clear();
-      this.size = 0;
+      this.entries = 0;
     }
     let ids = this.byWorkspace.get(workspaceId);
     if (!ids) this.byWorkspace.set(workspaceId, (ids = new Map()));
-    if (!ids.has(externalId)) this.size++;
+    if (!ids.has(externalId)) this.entries++;
     ids.set(externalId, id);
   }
 
   forget(workspaceId: string, externalId: string): void {
-    if (this.byWorkspace.get(workspaceId)?.delete(externalId)) this.size--;
+    if (this.byWorkspace.get(workspaceId)?.delete(externalId)) this.entries--;
   }
 }
 

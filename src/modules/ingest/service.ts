@@ -73,6 +73,7 @@ export class IngestService {
         });
     timer.mark('commit');
     this.rememberProducts(workspaceId, plan.products);
+    await this.m.events.analyzeCustomersIfOutgrown();
     await this.requestSegmentRefresh(workspaceId);
     if (plan.orders.length + plan.refunds.length + plan.cancellations.length > 0) await this.m.loyalty.requestProcessing(workspaceId);
     timer.mark('after');
