@@ -73,7 +73,7 @@ export class ClvHelper {
 
   /** The text of rows made by sliceRows, whose own arrays are moved there (not copied; shared ones are shared); the text comes back moved. */
   formatRows(rows: PredictionRows): Promise<Uint8Array> {
-    const own = [rows.bytes, rows.start, rows.end, rows.short, rows.patternOf, rows.expectedValue, rows.clv];
+    const own = [rows.bytes, rows.start, rows.end, rows.short, rows.patternOf, rows.expectedValue];
     return this.run({ task: 'formatRows', rows }, own.flatMap((a) => (a && a.buffer instanceof ArrayBuffer ? [a.buffer] : [])));
   }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ValidationError, describeIssue } from '../../kernel/errors.ts';
 import { parseDecimal, scanCsvNumbers } from './csvBytes.ts';
 import { readSummaryCsv } from './summaryCsv.ts';
-import { ROWS_PER_CHUNK, RowFormatter, sliceRows, writePredictionsCsv } from './predictionsCsv.ts';
+import { ROWS_PER_CHUNK, RowFormatter, cacheSlots, sliceRows, writePredictionsCsv } from './predictionsCsv.ts';
 import type { PredictionRows } from './predictionsCsv.ts';
 import { createRng } from '../random.ts';
 
@@ -114,8 +114,10 @@ describe('byte-level CSV writer', () => {
       patternOf: Uint32Array.from([0, 1, 0, 2]),
       expected: Float64Array.from([1.25, 0.5, 2 / 3]),
       pAlive: Float64Array.from([0.75, 1, 0.5]),
+      ...cacheSlots(Uint32Array.from([0, 1, 0, 2]), 3),
       expectedValue: Float64Array.from([10, 20, 30, 40]),
-      clv: Float64Array.from([12.5, 5, 37.5, 1 / 3]),
+      det: Float64Array.from([1.25, 0.25, 1 / 120]),
+      margin: 1,
     };
     const whole = Buffer.from(new RowFormatter(rows).format(0, 4)).toString();
     assert.equal(
@@ -139,7 +141,7 @@ describe('byte-level CSV writer', () => {
       patternOf,
       expected: Float64Array.from([0.1, 0.2, 0.3, 0.4, 0.5]),
       pAlive: Float64Array.from([0.9, 0.8, 0.7, 0.6, 0.5]),
-      value: { expectedValue: Float64Array.from({ length: n }, (_, i) => 10 + i / 7), clv: Float64Array.from({ length: n }, (_, i) => i / 3) },
+      value: { expectedValue: Float64Array.from({ length: n }, (_, i) => 10 + i / 7), det: Float64Array.from([0.5, 1, 1.5, 2, 2.5]), margin: 2 },
     };
     const alone = join(dir, 'alone.csv');
     const helped = join(dir, 'helped.csv');
@@ -155,7 +157,7 @@ describe('byte-level CSV writer', () => {
     const out = text.split('\n');
     assert.equal(out.length, n + 2);
     assert.equal(out[0], 'customer_id,frequency,recency,T,expected_purchases,p_alive,expected_avg_value,clv');
-    assert.equal(out[n], `${n - 1},${(n - 1) % 3},${(n - 1) % 3},${5 + ((n - 1) % 7)},${[0.1, 0.2, 0.3, 0.4, 0.5][(n - 1) % 5]},${[0.9, 0.8, 0.7, 0.6, 0.5][(n - 1) % 5]},${Number((10 + (n - 1) / 7).toPrecision(12))},${Number(((n - 1) / 3).toPrecision(12))}`);
+    assert.equal(out[n], `${n - 1},${(n - 1) % 3},${(n - 1) % 3},${5 + ((n - 1) % 7)},${[0.1, 0.2, 0.3, 0.4, 0.5][(n - 1) % 5]},${[0.9, 0.8, 0.7, 0.6, 0.5][(n - 1) % 5]},${Number((10 + (n - 1) / 7).toPrecision(12))},${Number(([0.5, 1, 1.5, 2, 2.5][(n - 1) % 5]! * (10 + (n - 1) / 7) * 2).toPrecision(12))}`);
   });
 });
 

@@ -1,8 +1,11 @@
 /**
  * The prediction CSV of `kizuna predict`: each input record copied unchanged (cut or padded to the
  * header's width) followed by expected_purchases, p_alive and, with CLV, expected_avg_value and clv.
- * Expected purchases and P(alive) depend only on the customer's (x, t_x, T) pattern, so they are
- * formatted once per pattern, at its first row, and copied into every later row of it (RowFormatter).
+ * Expected purchases and P(alive) depend only on the customer's (x, t_x, T) pattern, so a pattern of
+ * several rows has them formatted once, at its first row, and copied into every later row of it
+ * (RowFormatter); a pattern of one row (most patterns of repeat customers) is formatted in place.
+ * CLV is each row's discounted expected transactions (per pattern) × expected value × margin, the
+ * product customerLifetimeValue takes, computed as the row is written: no per-row CLV array.
  * Rows are formatted in chunks into a buffer reused from chunk to chunk (fresh memory costs a page
  * fault per 4 KB); with a helper thread the last part of the file is formatted there at the same time.
  */
@@ -15,8 +18,8 @@ export interface PredictionColumns {
   /** Per pattern. */
   expected: Float64Array;
   pAlive: Float64Array;
-  /** Per row, with --clv. */
-  value?: { expectedValue: Float64Array; clv: Float64Array };
+  /** With --clv: expected value per row, discounted expected transactions per pattern, and the margin. */
+  value?: { expectedValue: Float64Array; det: Float64Array; margin: number };
 }
 
 /**
@@ -32,9 +35,15 @@ export interface PredictionRows {
   /** Per pattern. */
   expected: Float64Array;
   pAlive: Float64Array;
-  /** Per row, with --clv. */
+  /** Per pattern: its slot in a formatter's text cache, or −1 for a pattern of one row (cacheSlots). */
+  slot: Int32Array;
+  /** Patterns with a slot. */
+  slots: number;
+  /** With --clv: per row. */
   expectedValue?: Float64Array;
-  clv?: Float64Array;
+  /** With --clv: per pattern; a row's CLV is det[pattern] · expectedValue[row] · margin. */
+  det?: Float64Array;
+  margin: number;
 }
 
 /** Formats rows on another thread (clvWorker.ts); resolves to their text. */
@@ -53,9 +62,9 @@ export const ROWS_PER_CHUNK = 1 << 15;
  */
 const OWN_SHARE = 0.55;
 /**
- * Doubles per pattern in RowFormatter's table: 32 bytes, half a cache line (aligned, so one miss),
- * two patterns a line: the table of 10⁵–10⁶ patterns is met in random order, so the smaller it is,
- * the more of it stays in cache, and the fewer fresh pages it costs (each thread has its own).
+ * Doubles per cached pattern in RowFormatter's table: 32 bytes, half a cache line (aligned, so one
+ * miss), two patterns a line: the table is met in random order, so the smaller it is, the more of
+ * it stays in cache, and the fewer fresh pages it costs (each thread has its own).
  */
 const PATTERN_STRIDE = 4;
 /** Text lengths packed into one table entry: the values' text (≤ 2 numbers) · 256 + the whole text's (≤ 4). */
@@ -72,20 +81,19 @@ export class RowFormatter {
   private readonly pool: Uint8Array;
   private poolEnd = 0;
   /**
-   * Per pattern, side by side (patterns come in random order, so each separate array would cost a
-   * cache miss per row): 1 + where its text starts in the pool (0 before its first row), the lengths
-   * of its values' text and of the text through the first row's expected value and CLV (packed,
-   * LENGTH_SHIFT), and those two values. Zero to begin with, so pages of patterns this formatter never
-   * meets are never touched (with a helper thread, each formatter meets only some).
+   * Per cached pattern (by its slot), side by side (patterns come in random order, so each separate
+   * array would cost a cache miss per row): 1 + where its text starts in the pool (0 before its
+   * first row), the lengths of its values' text and of the text through the first row's expected
+   * value and CLV (packed, LENGTH_SHIFT), and that expected value. Zero to begin with, so pages of
+   * patterns this formatter never meets are never touched (with a helper thread, each formatter meets only some).
    */
   private readonly pattern: Float64Array;
   private readonly scratch = new Uint8Array(24);
 
   constructor(private readonly r: PredictionRows) {
-    const n = r.expected.length;
-    // untouched pages cost address space only: both are sized for every pattern, filled with those met
-    this.pool = new Uint8Array(n * ((r.clv ? 4 : 2) * NUMBER_ROOM + 4));
-    this.pattern = new Float64Array(PATTERN_STRIDE * n);
+    // untouched pages cost address space only: both are sized for every cached pattern, filled with those met
+    this.pool = new Uint8Array(r.slots * ((r.det ? 4 : 2) * NUMBER_ROOM + 4));
+    this.pattern = new Float64Array(PATTERN_STRIDE * r.slots);
   }
 
   /**
@@ -94,49 +102,54 @@ export class RowFormatter {
    * can be transferred between threads.
    */
   format(from: number, to: number, into?: Uint8Array): Uint8Array {
-    const { bytes, start, end, short, patternOf, expected, pAlive, expectedValue, clv } = this.r;
+    const { bytes, start, end, short, patternOf, expected, pAlive, slot, expectedValue, det, margin } = this.r;
     const { pool, pattern, scratch } = this;
     const size = rowsBound(this.r, from, to);
     const out = into && into.length >= size ? into : new Uint8Array(size);
     let pos = 0;
     for (let i = from; i < to; i++) {
       const k = patternOf[i];
-      const at = PATTERN_STRIDE * k;
       const recordEnd = end[i];
       for (let j = start[i]; j < recordEnd; j++) out[pos++] = bytes[j];
       for (let c = short[i]; c > 0; c--) out[pos++] = COMMA;
-      const textStart = pattern[at] - 1;
+      const s = slot[k];
+      const at = PATTERN_STRIDE * s;
+      const textStart = s < 0 ? -1 : pattern[at] - 1;
       if (textStart < 0) {
-        // its first row: formatted here, then kept for its later rows
+        // a pattern's first row, or its only one: formatted here (and kept for its later rows)
         const rowText = pos;
         out[pos++] = COMMA;
         pos = formatNumber(expected[k], out, pos, scratch);
         out[pos++] = COMMA;
         pos = formatNumber(pAlive[k], out, pos, scratch);
         const mid = pos;
-        if (clv) {
+        if (det) {
+          const value = expectedValue![i];
           out[pos++] = COMMA;
-          pos = formatNumber(expectedValue![i], out, pos, scratch);
+          pos = formatNumber(value, out, pos, scratch);
           out[pos++] = COMMA;
-          pos = formatNumber(clv[i], out, pos, scratch);
-          pattern[at + 2] = expectedValue![i];
-          pattern[at + 3] = clv[i];
+          pos = formatNumber(det[k] * value * margin, out, pos, scratch);
+          if (s >= 0) pattern[at + 2] = value;
         }
-        let p = this.poolEnd;
-        pattern[at] = p + 1;
-        pattern[at + 1] = ((mid - rowText) << LENGTH_SHIFT) | (pos - rowText);
-        for (let j = rowText; j < pos; j++) pool[p++] = out[j];
-        this.poolEnd = p;
-      } else if (clv === undefined || (expectedValue![i] === pattern[at + 2] && clv[i] === pattern[at + 3])) {
+        if (s >= 0) {
+          let p = this.poolEnd;
+          pattern[at] = p + 1;
+          pattern[at + 1] = ((mid - rowText) << LENGTH_SHIFT) | (pos - rowText);
+          for (let j = rowText; j < pos; j++) pool[p++] = out[j];
+          this.poolEnd = p;
+        }
+      } else if (det === undefined || expectedValue![i] === pattern[at + 2]) {
+        // the same values as the pattern's first row: so is the CLV, det[k] · value · margin
         const textEnd = textStart + (pattern[at + 1] & ((1 << LENGTH_SHIFT) - 1));
         for (let j = textStart; j < textEnd; j++) out[pos++] = pool[j];
       } else {
         const textEnd = textStart + (pattern[at + 1] >> LENGTH_SHIFT);
         for (let j = textStart; j < textEnd; j++) out[pos++] = pool[j];
+        const value = expectedValue![i];
         out[pos++] = COMMA;
-        pos = formatNumber(expectedValue![i], out, pos, scratch);
+        pos = formatNumber(value, out, pos, scratch);
         out[pos++] = COMMA;
-        pos = formatNumber(clv[i], out, pos, scratch);
+        pos = formatNumber(det[k] * value * margin, out, pos, scratch);
       }
       out[pos++] = LF;
     }
@@ -144,10 +157,22 @@ export class RowFormatter {
   }
 }
 
+/**
+ * Per pattern, its slot in a formatter's text cache: patterns of several rows numbered 0, 1, … in
+ * order, −1 for a pattern of one row (its text is used once, so keeping it would only cost memory).
+ */
+export function cacheSlots(patternOf: Uint32Array, patterns: number): { slot: Int32Array; slots: number } {
+  const slot = new Int32Array(patterns);
+  for (let i = 0; i < patternOf.length; i++) slot[patternOf[i]]++;
+  let slots = 0;
+  for (let k = 0; k < patterns; k++) slot[k] = slot[k] > 1 ? slots++ : -1;
+  return { slot, slots };
+}
+
 /** Bytes that rows [from, to) take at most. */
 function rowsBound(r: PredictionRows, from: number, to: number): number {
   const { start, end, short } = r;
-  const perRow = 1 + (r.clv ? 4 : 2) * (NUMBER_ROOM + 1);
+  const perRow = 1 + (r.det ? 4 : 2) * (NUMBER_ROOM + 1);
   let size = 0;
   for (let i = from; i < to; i++) size += end[i] - start[i] + short[i] + perRow;
   return size;
@@ -174,8 +199,11 @@ export function sliceRows(r: PredictionRows, from: number, to: number): Predicti
     patternOf: r.patternOf.slice(from, to),
     expected: r.expected,
     pAlive: r.pAlive,
+    slot: r.slot,
+    slots: r.slots,
     expectedValue: r.expectedValue?.slice(from, to),
-    clv: r.clv?.slice(from, to),
+    det: r.det,
+    margin: r.margin,
   };
 }
 
@@ -197,8 +225,10 @@ export async function writePredictionsCsv(path: string, records: CsvRecords, col
       patternOf: columns.patternOf,
       expected: columns.expected,
       pAlive: columns.pAlive,
+      ...cacheSlots(columns.patternOf, columns.expected.length),
       expectedValue: columns.value?.expectedValue,
-      clv: columns.value?.clv,
+      det: columns.value?.det,
+      margin: columns.value?.margin ?? 1,
     };
     const n = records.count;
     const split = elsewhere && n >= 2 * ROWS_PER_CHUNK ? Math.floor(n * OWN_SHARE) : n;

@@ -324,6 +324,11 @@ export function scatterPredictions(perPattern: { expected: Float64Array[]; pAliv
   return { expected: perPattern.expected.map((e) => scatter(e, index)), pAlive: scatter(perPattern.pAlive, index) };
 }
 
+/** Weights for per-pattern predictors that sum horizons (betaGeoPredictPatterns): one output per horizon, its own prediction. */
+export function identityWeights(n: number): number[][] {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+}
+
 /** Copies per-pattern values back to one value per input row. */
 export function scatter(patternValues: Float64Array, index: Uint32Array): Float64Array {
   const out = new Float64Array(index.length);
