@@ -7,8 +7,12 @@
  * CLV is each row's discounted expected transactions (per pattern) × expected value × margin, the
  * product customerLifetimeValue takes, computed as the row is written: no per-row CLV array.
  * Rows are formatted in chunks into a buffer reused from chunk to chunk (fresh memory costs a page
- * fault per 4 KB); with a helper thread the last part of the file is formatted there at the same time.
+ * fault per 4 KB) and each chunk is written at its place in the file as soon as the chunk before it
+ * is formatted. With a helper thread both threads claim chunks in turn from a shared counter
+ * (writeChunks), so neither holds its part of the file in memory and a helper that starts late
+ * simply takes fewer.
  */
+import { writeSync } from 'node:fs';
 import type { CsvRecords } from './summaryCsv.ts';
 import { CsvFileWriter, csvCell, formatNumber } from './csvWriter.ts';
 
@@ -46,8 +50,30 @@ export interface PredictionRows {
   margin: number;
 }
 
-/** Formats rows on another thread (clvWorker.ts); resolves to their text. */
-export type FormatElsewhere = (rows: PredictionRows) => Promise<Uint8Array>;
+/**
+ * Formatting and writing the rows on two threads: what both share. Arrays other than rows' are in
+ * shared memory; rows' own are copied to another thread unless they are shared too.
+ */
+export interface WriteJob {
+  rows: PredictionRows;
+  /** The output file, open for writing (positional writes: each chunk at its own offset). */
+  fd: number;
+  rowsPerChunk: number;
+  /** [CLAIMED]: the next chunk to claim; [PLACED]: chunks whose start in the file is known; [FAILED]: 1 once a thread failed. */
+  state: Int32Array;
+  /** offsets[c]: where chunk c starts in the file, known for c ≤ state[PLACED]. */
+  offsets: Float64Array;
+}
+
+const CLAIMED = 0;
+const PLACED = 1;
+const FAILED = 2;
+
+/** Waits until state[PLACED] is no longer `seen` (or a thread failed): blocking on a helper thread, awaited on the main one. */
+export type WaitForPlace = (state: Int32Array, seen: number) => void | Promise<unknown>;
+
+/** Takes part in a WriteJob on another thread (clvWorker.ts); resolves when no chunk is left to claim. */
+export type WriteElsewhere = (job: WriteJob) => Promise<unknown>;
 
 const COMMA = 44;
 const LF = 10;
@@ -55,12 +81,6 @@ const LF = 10;
 const NUMBER_ROOM = 32;
 /** Rows per chunk: bounds the reused buffer (about 2 MB per chunk for typical summaries, so it stays in cache). */
 export const ROWS_PER_CHUNK = 1 << 15;
-/**
- * Share of the rows this thread formats when a helper takes the rest. More than half: the helper
- * starts later (it is sent its rows) and formats a row ~1.25× slower (its code is cold), while
- * writing the file here costs little (~15 ms for 70 MB): at 0.47 this thread waited for the helper.
- */
-const OWN_SHARE = 0.55;
 /**
  * Doubles per cached pattern in RowFormatter's table: 32 bytes, half a cache line (aligned, so one
  * miss), two patterns a line: the table is met in random order, so the smaller it is, the more of
@@ -179,44 +199,75 @@ function rowsBound(r: PredictionRows, from: number, to: number): number {
 }
 
 /**
- * Rows [from, to) as a self-contained PredictionRows: their record bytes copied and offsets rebased,
- * unless those are in shared memory (the input read for two threads), which another thread reads in place.
+ * Claims chunks of the job's rows until none is left: formats each into a buffer reused from chunk
+ * to chunk, waits until the chunk before it is formatted (its end is this chunk's start), publishes
+ * its own end and writes it there. The lowest chunk not yet placed is always being formatted by the
+ * thread that claimed it, which never waits for a later one: no deadlock. Returns the chunks written.
  */
-export function sliceRows(r: PredictionRows, from: number, to: number): PredictionRows {
-  const shared = [r.bytes, r.start, r.end].every((a) => a.buffer instanceof SharedArrayBuffer);
-  const base = shared ? 0 : r.start[from];
-  const rebase = (a: Uint32Array): Uint32Array => {
-    if (shared) return a.subarray(from, to);
-    const out = new Uint32Array(to - from);
-    for (let i = from; i < to; i++) out[i - from] = a[i] - base;
-    return out;
-  };
-  return {
-    bytes: shared ? r.bytes : new Uint8Array(r.bytes.subarray(base, r.end[to - 1])), // a copy (Buffer#slice would be a view)
-    start: rebase(r.start),
-    end: rebase(r.end),
-    short: r.short.slice(from, to),
-    patternOf: r.patternOf.slice(from, to),
-    expected: r.expected,
-    pAlive: r.pAlive,
-    slot: r.slot,
-    slots: r.slots,
-    expectedValue: r.expectedValue?.slice(from, to),
-    det: r.det,
-    margin: r.margin,
+export async function writeChunks(job: WriteJob, waitForPlace: WaitForPlace): Promise<number> {
+  const { rows, fd, rowsPerChunk, state, offsets } = job;
+  const n = rows.start.length;
+  const chunks = Math.ceil(n / rowsPerChunk);
+  const formatter = new RowFormatter(rows);
+  let buffer: Uint8Array | undefined;
+  let written = 0;
+  try {
+    for (let c = Atomics.add(state, CLAIMED, 1); c < chunks; c = Atomics.add(state, CLAIMED, 1)) {
+      const text = formatter.format(c * rowsPerChunk, Math.min((c + 1) * rowsPerChunk, n), buffer);
+      buffer = new Uint8Array(text.buffer);
+      for (let seen = Atomics.load(state, PLACED); seen < c; seen = Atomics.load(state, PLACED)) {
+        if (Atomics.load(state, FAILED) !== 0) throw new Error('the other thread writing the file failed');
+        await waitForPlace(state, seen);
+      }
+      const at = offsets[c];
+      offsets[c + 1] = at + text.length;
+      Atomics.store(state, PLACED, c + 1);
+      Atomics.notify(state, PLACED);
+      for (let off = 0; off < text.length; ) off += writeSync(fd, text, off, text.length - off, at + off);
+      written++;
+    }
+  } catch (err) {
+    Atomics.store(state, FAILED, 1);
+    Atomics.notify(state, PLACED);
+    throw err;
+  }
+  return written;
+}
+
+/** A job writing `rows` to `fd` after its first `from` bytes, in chunks of `rowsPerChunk` rows. */
+export function writeJob(rows: PredictionRows, fd: number, from: number, rowsPerChunk: number): WriteJob {
+  const chunks = Math.ceil(rows.start.length / rowsPerChunk);
+  const offsets = new Float64Array(new SharedArrayBuffer(8 * (chunks + 1)));
+  offsets[0] = from;
+  return { rows, fd, rowsPerChunk, state: new Int32Array(new SharedArrayBuffer(3 * 4)), offsets };
+}
+
+/** WaitForPlace for a helper thread: blocks (its only work is this job). */
+export function blockUntilPlaced(state: Int32Array, seen: number): void {
+  Atomics.wait(state, PLACED, seen);
+}
+
+/** Atomics.waitAsync (ES2024; in Node since 16), which the ES2022 library types lack. */
+type WaitAsync = (a: Int32Array, index: number, value: number) => { async: false } | { async: true; value: Promise<unknown> };
+
+/** WaitForPlace for the main thread: awaits, so that it learns if the helper thread fails (rejecting `helper`). */
+export function awaitPlaced(helper: Promise<unknown>): WaitForPlace {
+  return (state, seen) => {
+    const wait = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(state, PLACED, seen);
+    return wait.async ? Promise.race([wait.value, helper]) : undefined;
   };
 }
 
 /**
  * Writes the prediction CSV; the file appears under its name only when complete. With `elsewhere`
- * (a helper thread), the rows after the first OWN_SHARE are formatted there meanwhile, in one
- * buffer written after this thread's chunks.
+ * (a helper thread), both threads format and write chunks of rows, each claiming the next.
  */
-export async function writePredictionsCsv(path: string, records: CsvRecords, columns: PredictionColumns, elsewhere?: FormatElsewhere): Promise<void> {
+export async function writePredictionsCsv(path: string, records: CsvRecords, columns: PredictionColumns, elsewhere?: WriteElsewhere): Promise<void> {
   const out = new CsvFileWriter(path);
   try {
     const added = ['expected_purchases', 'p_alive', ...(columns.value ? ['expected_avg_value', 'clv'] : [])];
-    out.text(`${[...records.header.map(csvCell), ...added].join(',')}\n`);
+    const header = Buffer.from(`${[...records.header.map(csvCell), ...added].join(',')}\n`);
+    out.chunk(header);
     const rows: PredictionRows = {
       bytes: records.bytes,
       start: records.start,
@@ -230,18 +281,11 @@ export async function writePredictionsCsv(path: string, records: CsvRecords, col
       det: columns.value?.det,
       margin: columns.value?.margin ?? 1,
     };
-    const n = records.count;
-    const split = elsewhere && n >= 2 * ROWS_PER_CHUNK ? Math.floor(n * OWN_SHARE) : n;
-    const theirs = split < n ? elsewhere!(sliceRows(rows, split, n)) : undefined;
+    const job = writeJob(rows, out.fd, header.length, ROWS_PER_CHUNK);
+    const theirs = elsewhere && records.count > ROWS_PER_CHUNK ? elsewhere(job) : undefined;
     theirs?.catch(() => {}); // awaited below; not an unhandled rejection if this thread fails first
-    const formatter = new RowFormatter(rows);
-    let buffer: Uint8Array | undefined;
-    for (let from = 0; from < split; from += ROWS_PER_CHUNK) {
-      const text = formatter.format(from, Math.min(from + ROWS_PER_CHUNK, split), buffer);
-      buffer = new Uint8Array(text.buffer);
-      out.chunk(text);
-    }
-    if (theirs) out.chunk(await theirs);
+    await writeChunks(job, theirs ? awaitPlaced(theirs) : () => {});
+    await theirs;
   } catch (err) {
     out.abort();
     throw err;

@@ -143,7 +143,7 @@ async function predict(m: TransactionModel, opts: PredictOpts, settings: Predict
     opts.out,
     input.records,
     { patternOf: patterns.index, expected, pAlive: pred.pAlive, value },
-    helper && ((rows) => helper.formatRows(rows)),
+    helper && ((job) => helper.writeRows(job)),
   );
   phaseDone('write CSV');
   const n = patterns.index.length;
