@@ -18,9 +18,11 @@ port.on('message', async (task: ClvTask) => {
       port.postMessage({ ok: claimChunks(task.job) }); // the records themselves are in the job's shared arrays
     } else if (task.task === 'fitSpend') {
       const fit = fitGammaGamma({ frequency: task.frequency, monetaryValue: task.monetaryValue }, { standardErrors: false });
-      // each customer's expected spend too, while the main thread still fits the purchase model
-      const expectedValue = gammaGammaConditionalExpectedValues(fit.params as unknown as GammaGammaParams, task.frequency, task.monetaryValue);
-      port.postMessage({ ok: { fit, expectedValue } }, [expectedValue.buffer as ArrayBuffer]);
+      // each customer's expected spend too, while the main thread still fits the purchase model; in shared memory,
+      // as this thread later reads it again to format rows
+      const shared = new Float64Array(new SharedArrayBuffer(8 * task.frequency.length));
+      const expectedValue = gammaGammaConditionalExpectedValues(fit.params as unknown as GammaGammaParams, task.frequency, task.monetaryValue, shared);
+      port.postMessage({ ok: { fit, expectedValue } });
     } else {
       port.postMessage({ ok: await writeChunks(task.job, blockUntilPlaced) });
     }

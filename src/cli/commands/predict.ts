@@ -100,7 +100,8 @@ async function predict(m: TransactionModel, opts: PredictOpts, settings: Predict
     } else spendFit = Promise.resolve({ params: fitSpendModel(input, ESTIMATES_ONLY).params });
   }
   // Every model works on the unique (x, t_x, T) patterns; rows get their pattern's values at the end.
-  const patterns = compressPatterns(input);
+  // With a helper, the row → pattern map is in shared memory: the helper reads it to format rows.
+  const patterns = compressPatterns(input, helper && new Uint32Array(new SharedArrayBuffer(4 * input.frequency.length)));
   phaseDone('patterns');
   let converged: boolean | undefined;
   let params: Record<string, number>;
