@@ -68,7 +68,7 @@ export function uniqueRows(columns: readonly ArrayLike<number>[], index: Uint32A
   if (k < 1 || k > 3) throw new RangeError('uniqueRows takes 1 to 3 columns');
   const packing = packingOf(columns, n);
   if (packing && packing.bits <= DENSE_BITS) return uniqueDense(columns, n, packing.scale, packing.bits, index);
-  if (packing) return uniqueKeys(packedKeys(columns, n, packing.scale), packing.bits, index);
+  if (packing) return uniqueKeys(columns, n, packing.scale, packing.bits, index);
   let cap = 1 << 12;
   let mask = cap - 1;
   let table = new Int32Array(cap).fill(-1);
@@ -151,16 +151,6 @@ function packingOf(columns: readonly ArrayLike<number>[], n: number): { scale: n
   return bits > 53 ? null : { scale, bits };
 }
 
-/** Row i's packed key (see packingOf); + 0 turns −0 into 0. */
-function packedKeys(columns: readonly ArrayLike<number>[], n: number, scale: number[]): Float64Array {
-  const keys = new Float64Array(n);
-  const [c0, c1, c2] = columns;
-  if (columns.length === 1) for (let i = 0; i < n; i++) keys[i] = c0[i] + 0;
-  else if (columns.length === 2) for (let i = 0; i < n; i++) keys[i] = c0[i] * scale[1] + c1[i] + 0;
-  else for (let i = 0; i < n; i++) keys[i] = (c0[i] * scale[1] + c1[i]) * scale[2] + c2[i] + 0;
-  return keys;
-}
-
 /**
  * uniqueRows of rows whose packed keys take few bits (unique x, unique T, unique (x, T) of the
  * fits): a table indexed by the key itself, no hashing and no key array. The same ids in the same
@@ -188,13 +178,17 @@ function uniqueDense(columns: readonly ArrayLike<number>[], n: number, scale: nu
 }
 
 /**
- * uniqueRows of one column of packed keys. Each 8-byte slot holds 1 + its id (0: empty, so a fresh
+ * uniqueRows of rows by their packed keys (packingOf), each made as its row is met (an array of
+ * them would be fresh memory, a page fault per 4 KB). Each 8-byte slot holds 1 + its id (0: empty, so a fresh
  * table needs no filling) and the key's low 32 bits, side by side: a lookup touches one cache line
  * (the rows' patterns come in random order, each a likely miss), and the table is half the size of
  * one holding whole keys. Keys of more than 32 bits are confirmed against the unique keys themselves.
  */
-function uniqueKeys(keys: Float64Array, bits: number, index: Uint32Array): UniqueRows {
-  const n = keys.length;
+function uniqueKeys(columns: readonly ArrayLike<number>[], n: number, scale: number[], bits: number, index: Uint32Array): UniqueRows {
+  const [c0, c1, c2] = columns;
+  const k = columns.length;
+  const s1 = k > 1 ? scale[1] : 0;
+  const s2 = k > 2 ? scale[2] : 0;
   const whole = bits <= 32; // the low 32 bits are the key
   const uniqueKey = whole ? new Float64Array(0) : new Float64Array(n); // id → key
   let cap = 1 << 12;
@@ -208,7 +202,8 @@ function uniqueKeys(keys: Float64Array, bits: number, index: Uint32Array): Uniqu
     return (h ^ (h >>> 13)) & mask;
   };
   for (let i = 0; i < n; i++) {
-    const key = keys[i];
+    // + 0 turns −0 into 0
+    const key = (k === 1 ? c0[i] : k === 2 ? c0[i] * s1 + c1[i] : (c0[i] * s1 + c1[i]) * s2 + c2[i]) + 0;
     const low = key >>> 0;
     let slot = slotOf(key, cap - 1);
     for (;;) {
