@@ -82,8 +82,8 @@ const NUMBER_ROOM = 32;
 /** Rows per chunk: bounds the reused buffer (about 2 MB per chunk for typical summaries, so it stays in cache). */
 export const ROWS_PER_CHUNK = 1 << 15;
 /**
- * Doubles per cached pattern in RowFormatter's table: 32 bytes, half a cache line (aligned, so one
- * miss), two patterns a line: the table is met in random order, so the smaller it is, the more of
+ * Doubles per cached pattern in RowFormatter's table (three used, the fourth pads it to 32 bytes):
+ * half a cache line (aligned, so one miss), two patterns a line: the table is met in random order, so the smaller it is, the more of
  * it stays in cache, and the fewer fresh pages it costs (each thread has its own).
  */
 const PATTERN_STRIDE = 4;
