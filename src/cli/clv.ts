@@ -57,16 +57,20 @@ export function fitTransactionModel(model: TransactionModel, patterns: Patterns,
   return fitParetoNbd(patterns, options);
 }
 
-/** Expected purchases at each horizon and P(alive), per pattern. */
+/**
+ * P(alive) and, per pattern, one array per row of `weights`: Σ_h weights[j][h] · E[Y(horizons[h])]
+ * (a horizon's expected purchases, CLV's discounted expected transactions, …).
+ */
 export function predictPatterns(
   model: TransactionModel,
   params: Record<string, number>,
   patterns: Patterns,
   horizons: readonly number[],
+  weights: readonly (readonly number[])[],
 ): { expected: Float64Array[]; pAlive: Float64Array } {
-  if (model === 'paretonbd') return paretoNbdPredictPatterns(params as unknown as ParetoNbdParams, patterns, horizons);
+  if (model === 'paretonbd') return paretoNbdPredictPatterns(params as unknown as ParetoNbdParams, patterns, horizons, weights);
   const p = params as unknown as BgNbdParams;
-  return model === 'bgnbd' ? bgnbdPredictPatterns(p, patterns, horizons) : mbgnbdPredictPatterns(p, patterns, horizons);
+  return model === 'bgnbd' ? bgnbdPredictPatterns(p, patterns, horizons, weights) : mbgnbdPredictPatterns(p, patterns, horizons, weights);
 }
 
 /** Fits Gamma-Gamma on the repeat customers of the loaded summary. */

@@ -1,6 +1,6 @@
 /**
  * A second thread for `kizuna predict` on large inputs: the machine's second core scans part of the
- * input, fits the spend model (and each customer's expected spend) and formats half of the output while this thread does the rest. Started before the input
+ * input, fits the spend model (and each customer's expected spend), then formats and writes chunks of the output while this thread does the others. Started before the input
  * is read, so its start-up overlaps the parsing. From dist/ it runs the bundled dist/cli/clvWorker.js,
  * from src/ the TypeScript through tsx, as bin/kizuna.js does for the CLI.
  */
@@ -9,14 +9,14 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FitResult } from '../analytics/models/mle.ts';
-import type { PredictionRows } from '../analytics/io/predictionsCsv.ts';
+import type { WriteJob } from '../analytics/io/predictionsCsv.ts';
 import type { ChunkJob, ChunkScan } from '../analytics/io/csvChunks.ts';
 import { PROJECT_ROOT } from '../kernel/projectRoot.ts';
 
 export type ClvTask =
   | { task: 'scanChunks'; job: ChunkJob }
   | { task: 'fitSpend'; frequency: Float64Array; monetaryValue: Float64Array }
-  | { task: 'formatRows'; rows: PredictionRows };
+  | { task: 'writeRows'; job: WriteJob };
 
 /** Inputs smaller than this (bytes) are done on one thread: starting a worker costs more than it saves. */
 export const HELPER_MIN_INPUT_BYTES = 4 << 20;
@@ -71,10 +71,9 @@ export class ClvHelper {
     return this.run({ task: 'fitSpend', frequency, monetaryValue });
   }
 
-  /** The text of rows made by sliceRows, whose own arrays are moved there (not copied; shared ones are shared); the text comes back moved. */
-  formatRows(rows: PredictionRows): Promise<Uint8Array> {
-    const own = [rows.bytes, rows.start, rows.end, rows.short, rows.patternOf, rows.expectedValue, rows.clv];
-    return this.run({ task: 'formatRows', rows }, own.flatMap((a) => (a && a.buffer instanceof ArrayBuffer ? [a.buffer] : [])));
+  /** Takes chunks of the output rows, formats and writes them, until none is left (predictionsCsv.ts); resolves to the chunks it wrote. */
+  writeRows(job: WriteJob): Promise<number> {
+    return this.run({ task: 'writeRows', job });
   }
 
   async close(): Promise<void> {

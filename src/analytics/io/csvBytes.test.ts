@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ValidationError, describeIssue } from '../../kernel/errors.ts';
 import { parseDecimal, scanCsvNumbers } from './csvBytes.ts';
 import { readSummaryCsv } from './summaryCsv.ts';
-import { ROWS_PER_CHUNK, RowFormatter, sliceRows, writePredictionsCsv } from './predictionsCsv.ts';
+import { ROWS_PER_CHUNK, RowFormatter, cacheSlots, writeChunks, writePredictionsCsv } from './predictionsCsv.ts';
 import type { PredictionRows } from './predictionsCsv.ts';
 import { createRng } from '../random.ts';
 
@@ -103,7 +103,7 @@ describe('byte-level CSV reader', () => {
 });
 
 describe('byte-level CSV writer', () => {
-  test('rows formatted in slices (as a helper thread gets them) equal the rows formatted at once', () => {
+  test('rows formatted in parts, each by its own formatter (as threads take chunks), equal the rows formatted at once', () => {
     const text = 'id,frequency,recency,T,note\n"a,1",2,3,10,"q ""z"""\nb,0,0,9\nc,2,3,10,n,extra\nd,1,1,5,x\n';
     const s = readSummaryCsv(writeTemp('rows.csv', text));
     const rows: PredictionRows = {
@@ -114,8 +114,10 @@ describe('byte-level CSV writer', () => {
       patternOf: Uint32Array.from([0, 1, 0, 2]),
       expected: Float64Array.from([1.25, 0.5, 2 / 3]),
       pAlive: Float64Array.from([0.75, 1, 0.5]),
+      ...cacheSlots(Uint32Array.from([0, 1, 0, 2]), 3),
       expectedValue: Float64Array.from([10, 20, 30, 40]),
-      clv: Float64Array.from([12.5, 5, 37.5, 1 / 3]),
+      det: Float64Array.from([1.25, 0.25, 1 / 120]),
+      margin: 1,
     };
     const whole = Buffer.from(new RowFormatter(rows).format(0, 4)).toString();
     assert.equal(
@@ -125,11 +127,11 @@ describe('byte-level CSV writer', () => {
         'c,2,3,10,n,1.25,0.75,30,37.5\n' +
         'd,1,1,5,x,0.666666666667,0.5,40,0.333333333333\n',
     );
-    const pieces = [sliceRows(rows, 0, 1), sliceRows(rows, 1, 3), sliceRows(rows, 3, 4)].map((r) => Buffer.from(new RowFormatter(r).format(0, r.start.length)).toString());
+    const pieces = [[0, 1], [1, 3], [3, 4]].map(([from, to]) => Buffer.from(new RowFormatter(rows).format(from!, to!)).toString());
     assert.equal(pieces.join(''), whole);
   });
 
-  test('with a helper formatting the last part of the rows, the file is byte for byte the one written alone', async () => {
+  test('with chunks formatted and written elsewhere, the file is byte for byte the one written alone', async () => {
     const n = 2 * ROWS_PER_CHUNK + 1000; // enough rows for a helper to take part
     const lines = ['customer_id,frequency,recency,T'];
     for (let i = 0; i < n; i++) lines.push(`${i},${i % 3},${i % 3},${5 + (i % 7)}`);
@@ -139,23 +141,22 @@ describe('byte-level CSV writer', () => {
       patternOf,
       expected: Float64Array.from([0.1, 0.2, 0.3, 0.4, 0.5]),
       pAlive: Float64Array.from([0.9, 0.8, 0.7, 0.6, 0.5]),
-      value: { expectedValue: Float64Array.from({ length: n }, (_, i) => 10 + i / 7), clv: Float64Array.from({ length: n }, (_, i) => i / 3) },
+      value: { expectedValue: Float64Array.from({ length: n }, (_, i) => 10 + i / 7), det: Float64Array.from([0.5, 1, 1.5, 2, 2.5]), margin: 2 },
     };
     const alone = join(dir, 'alone.csv');
     const helped = join(dir, 'helped.csv');
     await writePredictionsCsv(alone, s.records, columns);
     let handedOver = 0;
-    await writePredictionsCsv(helped, s.records, columns, async (rows) => {
-      handedOver += rows.start.length;
-      return new RowFormatter(rows).format(0, rows.start.length);
+    await writePredictionsCsv(helped, s.records, columns, async (job) => {
+      handedOver += await writeChunks(job, () => {});
     });
-    assert.ok(handedOver > 0 && handedOver < n, `${handedOver} of ${n} rows formatted elsewhere`);
+    assert.ok(handedOver > 0, 'chunks written elsewhere');
     const text = readFileSync(helped, 'utf8');
     assert.equal(text, readFileSync(alone, 'utf8'));
     const out = text.split('\n');
     assert.equal(out.length, n + 2);
     assert.equal(out[0], 'customer_id,frequency,recency,T,expected_purchases,p_alive,expected_avg_value,clv');
-    assert.equal(out[n], `${n - 1},${(n - 1) % 3},${(n - 1) % 3},${5 + ((n - 1) % 7)},${[0.1, 0.2, 0.3, 0.4, 0.5][(n - 1) % 5]},${[0.9, 0.8, 0.7, 0.6, 0.5][(n - 1) % 5]},${Number((10 + (n - 1) / 7).toPrecision(12))},${Number(((n - 1) / 3).toPrecision(12))}`);
+    assert.equal(out[n], `${n - 1},${(n - 1) % 3},${(n - 1) % 3},${5 + ((n - 1) % 7)},${[0.1, 0.2, 0.3, 0.4, 0.5][(n - 1) % 5]},${[0.9, 0.8, 0.7, 0.6, 0.5][(n - 1) % 5]},${Number((10 + (n - 1) / 7).toPrecision(12))},${Number(([0.5, 1, 1.5, 2, 2.5][(n - 1) % 5]! * (10 + (n - 1) / 7) * 2).toPrecision(12))}`);
   });
 });
 

@@ -187,7 +187,7 @@ export async function scanCsvNumbersShared(bytes: Buffer, path: string, columns:
     count,
     start: start.subarray(0, count),
     end: end.subarray(0, count),
-    short: new Uint16Array(count), // simple records have the header's width
+    short: new Uint16Array(new SharedArrayBuffer(2 * count)), // simple records have the header's width; shared, as a helper formatting rows reads it
     line: line.subarray(0, count),
     values: values.map((v) => v.subarray(0, count)),
   };

@@ -21,7 +21,8 @@ export function csvCell(text: string): string {
 export class CsvFileWriter {
   private readonly buf: Buffer;
   private pos = 0;
-  private readonly fd: number;
+  /** The file being written (beside its final name until close). */
+  readonly fd: number;
   private readonly digits = new Uint8Array(24);
   private readonly partial: string;
 

@@ -9,7 +9,7 @@
  * this file holds the pattern-compressed likelihood, its gradient, the fit and the ₂F₁ bracket.
  */
 import type { Patterns } from './patterns.ts';
-import { thinPatterns, uniqueRows, uniqueValues } from './patterns.ts';
+import { identityWeights, thinPatterns, uniqueRows, uniqueValues } from './patterns.ts';
 import { digamma, gammaln, hyp2f1Series } from './special.ts';
 import { SUBSAMPLE_MIN_CUSTOMERS, SUBSAMPLE_STEP, fitInLogSpace } from './mle.ts';
 import type { FitOptions, FitResult } from './mle.ts';
@@ -275,25 +275,37 @@ export interface BetaGeoPredictions {
 /**
  * Predictions per pattern (not per customer: callers expand with pat.index when they need rows).
  * The bracket depends on (x, T, t) only, so it is computed once per unique (x, T).
- * `bracketParams` is p for BG/NBD and p with b+1 for MBG/NBD.
+ * `bracketParams` is p for BG/NBD and p with b+1 for MBG/NBD. With `weights` (one row of per-horizon
+ * weights per output), `expected` holds those sums Σ_h w_h E[Y(t_h)] instead of one array per horizon
+ * (e.g. CLV's discounted expected transactions): they are summed per unique (x, T), and zero weights skipped.
  */
 export function betaGeoPredictPatterns(
   pat: Patterns,
   horizons: readonly number[],
   bracketParams: BetaGeoParams,
   probabilityAlive: (x: number, tx: number, T: number) => number,
+  weights: readonly (readonly number[])[] = identityWeights(horizons.length),
 ): BetaGeoPredictions {
   const uniqueXT = uniqueRows([pat.x, pat.T]);
   const pAlive = new Float64Array(pat.size);
   for (let k = 0; k < pat.size; k++) pAlive[k] = probabilityAlive(pat.x[k], pat.tx[k], pat.T[k]);
-  const expected = horizons.map((t) => {
+  const brackets = horizons.map((t) => {
     const br = new Float64Array(uniqueXT.size);
     for (let u = 0; u < uniqueXT.size; u++) {
       const row = uniqueXT.first[u];
       br[u] = betaGeoBracket(bracketParams, pat.x[row], pat.T[row], t);
     }
+    return br;
+  });
+  const expected = weights.map((w) => {
+    const sum = new Float64Array(uniqueXT.size);
+    w.forEach((wh, h) => {
+      if (wh === 0) return;
+      const br = brackets[h];
+      for (let u = 0; u < sum.length; u++) sum[u] += wh * br[u];
+    });
     const perPattern = new Float64Array(pat.size);
-    for (let k = 0; k < pat.size; k++) perPattern[k] = br[uniqueXT.index[k]] * pAlive[k];
+    for (let k = 0; k < pat.size; k++) perPattern[k] = sum[uniqueXT.index[k]] * pAlive[k];
     return perPattern;
   });
   return { expected, pAlive };

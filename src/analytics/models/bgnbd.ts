@@ -115,8 +115,8 @@ export interface BgNbdPredictions {
 }
 
 /** FHL eq. (10) and note 021 eq. (4) per unique (x, t_x, T) pattern (betaGeo.ts). */
-export function bgnbdPredictPatterns(p: BgNbdParams, pat: Patterns, horizons: readonly number[]): BetaGeoPredictions {
-  return betaGeoPredictPatterns(pat, horizons, p, (x, tx, T) => bgnbdProbabilityAlive(p, x, tx, T));
+export function bgnbdPredictPatterns(p: BgNbdParams, pat: Patterns, horizons: readonly number[], weights?: readonly (readonly number[])[]): BetaGeoPredictions {
+  return betaGeoPredictPatterns(pat, horizons, p, (x, tx, T) => bgnbdProbabilityAlive(p, x, tx, T), weights);
 }
 
 /** Per-customer predictions for many customers at several horizons: per pattern, then scattered. */

@@ -50,6 +50,18 @@ export function discountedExpectedTransactions(cumulative: readonly Float64Array
 }
 
 /**
+ * DET as weights on the cumulative expectations at the period ends, for models that sum per-horizon
+ * predictions themselves (predictPatterns' weights): Σ_k (E_k − E_{k−1}) f_k = Σ_k E_k (f_k − f_{k+1}),
+ * with f_k = (1+d)^{−t_k/P} and f_{K+1} = 0. Every weight is ≥ 0 for d ≥ 0: no cancellation.
+ */
+export function discountWeights(options: ClvOptions): number[] {
+  const ends = clvPeriodEnds(options);
+  if (!(options.discountRate > -1)) throw new RangeError('discount rate must be > -1');
+  const factor = ends.map((t) => Math.pow(1 + options.discountRate, -t / options.periodLength));
+  return factor.map((f, k) => f - (k + 1 < factor.length ? factor[k + 1] : 0));
+}
+
+/**
  * CLV_i = DET_i × E[value per transaction]_i × margin, one per expectedValue entry. With `patternOf`,
  * det holds one value per (x, t_x, T) pattern and customer i's is det[patternOf[i]].
  */

@@ -216,13 +216,13 @@ export function gammaGammaConditionalExpectedValue(params: GammaGammaParams, x: 
   return x > 0 ? ((v + x * m) * p) / (p * x + q - 1) : (v * p) / (q - 1);
 }
 
-/** Vector form of gammaGammaConditionalExpectedValue. */
+/** Vector form of gammaGammaConditionalExpectedValue, into `out` (e.g. shared memory another thread reads). */
 export function gammaGammaConditionalExpectedValues(
   params: GammaGammaParams,
   frequency: ArrayLike<number>,
   monetaryValue: ArrayLike<number>,
+  out: Float64Array = new Float64Array(frequency.length),
 ): Float64Array {
-  const out = new Float64Array(frequency.length);
   for (let i = 0; i < out.length; i++) out[i] = gammaGammaConditionalExpectedValue(params, frequency[i], monetaryValue[i]);
   return out;
 }

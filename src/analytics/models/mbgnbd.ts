@@ -104,8 +104,8 @@ export function mbgnbdConditionalExpectedPurchases(p: MbgNbdParams, t: number, x
 }
 
 /** (M4) and (M3) per unique (x, t_x, T) pattern. */
-export function mbgnbdPredictPatterns(p: MbgNbdParams, pat: Patterns, horizons: readonly number[]): BetaGeoPredictions {
-  return betaGeoPredictPatterns(pat, horizons, survivorParams(p), (x, tx, T) => mbgnbdProbabilityAlive(p, x, tx, T));
+export function mbgnbdPredictPatterns(p: MbgNbdParams, pat: Patterns, horizons: readonly number[], weights?: readonly (readonly number[])[]): BetaGeoPredictions {
+  return betaGeoPredictPatterns(pat, horizons, survivorParams(p), (x, tx, T) => mbgnbdProbabilityAlive(p, x, tx, T), weights);
 }
 
 /** Per-customer predictions at several horizons: per pattern, then scattered to rows. */

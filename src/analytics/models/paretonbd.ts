@@ -6,7 +6,7 @@
  * While alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α); the unobserved
  * lifetime is exponential with rate μ ~ Gamma(s, β).
  */
-import { asPatterns, scatterPredictions, thinPatterns, uniqueRows } from './patterns.ts';
+import { asPatterns, identityWeights, scatterPredictions, thinPatterns, uniqueRows } from './patterns.ts';
 import type { CustomerSummary, Patterns } from './patterns.ts';
 import { gammaln, logAddExp, logDiffExp, logHyp2f1OneB } from './special.ts';
 import { SUBSAMPLE_MIN_CUSTOMERS, SUBSAMPLE_STEP, fitInLogSpace } from './mle.ts';
@@ -255,8 +255,16 @@ export interface ParetoNbdPredictions {
   pAlive: Float64Array;
 }
 
-/** FH009 eq. (41) and note 015 eq. (18) per unique (x, t_x, T) pattern. */
-export function paretoNbdPredictPatterns(p: ParetoNbdParams, pat: Patterns, horizons: readonly number[]): ParetoNbdPredictions {
+/**
+ * FH009 eq. (41) and note 015 eq. (18) per unique (x, t_x, T) pattern; with `weights`, `expected`
+ * holds the sums Σ_h w_h E[Y(t_h)] instead (as betaGeoPredictPatterns).
+ */
+export function paretoNbdPredictPatterns(
+  p: ParetoNbdParams,
+  pat: Patterns,
+  horizons: readonly number[],
+  weights: readonly (readonly number[])[] = identityWeights(horizons.length),
+): ParetoNbdPredictions {
   const d = prepare(pat);
   const lf = new Float64Array(d.pairX.length);
   for (let k = 0; k < lf.length; k++) lf[k] = logF(p, d.pairX[k], d.pairT[k]);
@@ -266,11 +274,13 @@ export function paretoNbdPredictPatterns(p: ParetoNbdParams, pat: Patterns, hori
     alivePat[d.order[j]] = 1 / (1 + Math.exp(died - alive));
   }
   const { r, alpha, s, beta } = p;
-  const expected = horizons.map((t) => {
+  const expected = weights.map((w) => {
     const perPattern = new Float64Array(pat.size);
     for (let k = 0; k < pat.size; k++) {
       const T = pat.T[k];
-      perPattern[k] = (((r + pat.x[k]) * (beta + T)) / (alpha + T)) * lifetimeFactor(s, beta, T, t) * alivePat[k];
+      let factor = 0;
+      for (let h = 0; h < w.length; h++) if (w[h] !== 0) factor += w[h] * lifetimeFactor(s, beta, T, horizons[h]);
+      perPattern[k] = (((r + pat.x[k]) * (beta + T)) / (alpha + T)) * factor * alivePat[k];
     }
     return perPattern;
   });

@@ -51,6 +51,15 @@ test('uniqueRows of whole numbers (packed into one key) equals uniqueRows of the
   assert.deepEqual(Array.from(wideGeneral.index.subarray(0, n)), Array.from(wide.index));
   assert.deepEqual(Array.from(wideGeneral.first.subarray(0, wide.size)), Array.from(wide.first));
   assert.deepEqual(Array.from(uniqueValues([3, 0, -0, 3, 7]).index), [0, 1, 1, 0, 2]);
+  // the row → id map written where the caller says (shared memory for another thread), every way alike
+  for (const [columns, want] of [[[x, tx, T], whole], [[x, tx], pair], [[wideX, tx], wide]] as const) {
+    const into = new Uint32Array(new SharedArrayBuffer(4 * n));
+    const u = uniqueRows(columns, into);
+    assert.equal(u.index, into);
+    assert.deepEqual(Array.from(into), Array.from(want.index));
+  }
+  const generalInto = new Uint32Array(n + 1);
+  assert.equal(uniqueRows([Float64Array.from([...x, 2 ** 40])], generalInto).index, generalInto);
 });
 
 test('summaryProblem flags the inputs the models cannot take', () => {

@@ -56,9 +56,10 @@ function hashDouble(v: number, h: number): number {
  * keys, so 1M rows take tens of milliseconds. The table holds ids only and grows with the unique
  * rows (kept at most half full), and the unique rows' values sit side by side: a lookup touches
  * about two cache lines, and a table sized for the unique rows rather than the input stays small.
- * NaN never equals itself: callers validate first.
+ * NaN never equals itself: callers validate first. `index` is where the row → id map goes (e.g. shared
+ * memory another thread reads).
  */
-export function uniqueRows(columns: readonly ArrayLike<number>[]): UniqueRows {
+export function uniqueRows(columns: readonly ArrayLike<number>[], index: Uint32Array = new Uint32Array(columns.length === 0 ? 0 : columns[0].length)): UniqueRows {
   const n = columns.length === 0 ? 0 : columns[0].length;
   const c0 = columns[0];
   const c1 = columns[1];
@@ -66,14 +67,13 @@ export function uniqueRows(columns: readonly ArrayLike<number>[]): UniqueRows {
   const k = columns.length;
   if (k < 1 || k > 3) throw new RangeError('uniqueRows takes 1 to 3 columns');
   const packing = packingOf(columns, n);
-  if (packing && packing.bits <= DENSE_BITS) return uniqueDense(columns, n, packing.scale, packing.bits);
-  if (packing) return uniqueKeys(packedKeys(columns, n, packing.scale), packing.bits);
+  if (packing && packing.bits <= DENSE_BITS) return uniqueDense(columns, n, packing.scale, packing.bits, index);
+  if (packing) return uniqueKeys(columns, n, packing.scale, packing.bits, index);
   let cap = 1 << 12;
   let mask = cap - 1;
   let table = new Int32Array(cap).fill(-1);
   let keys = new Float64Array((cap >> 1) * 3); // unique id → its values at id·3
   let hashes = new Int32Array(cap >> 1); // unique id → its hash, for growing the table
-  const index = new Uint32Array(n);
   const first = new Uint32Array(n);
   let size = 0;
   for (let i = 0; i < n; i++) {
@@ -151,24 +151,13 @@ function packingOf(columns: readonly ArrayLike<number>[], n: number): { scale: n
   return bits > 53 ? null : { scale, bits };
 }
 
-/** Row i's packed key (see packingOf); + 0 turns −0 into 0. */
-function packedKeys(columns: readonly ArrayLike<number>[], n: number, scale: number[]): Float64Array {
-  const keys = new Float64Array(n);
-  const [c0, c1, c2] = columns;
-  if (columns.length === 1) for (let i = 0; i < n; i++) keys[i] = c0[i] + 0;
-  else if (columns.length === 2) for (let i = 0; i < n; i++) keys[i] = c0[i] * scale[1] + c1[i] + 0;
-  else for (let i = 0; i < n; i++) keys[i] = (c0[i] * scale[1] + c1[i]) * scale[2] + c2[i] + 0;
-  return keys;
-}
-
 /**
  * uniqueRows of rows whose packed keys take few bits (unique x, unique T, unique (x, T) of the
  * fits): a table indexed by the key itself, no hashing and no key array. The same ids in the same
  * order as uniqueKeys.
  */
-function uniqueDense(columns: readonly ArrayLike<number>[], n: number, scale: number[], bits: number): UniqueRows {
+function uniqueDense(columns: readonly ArrayLike<number>[], n: number, scale: number[], bits: number, index: Uint32Array): UniqueRows {
   const table = new Int32Array(2 ** bits); // key → 1 + its id (0: not met yet)
-  const index = new Uint32Array(n);
   const first = new Uint32Array(n);
   const [c0, c1, c2] = columns;
   const k = columns.length;
@@ -189,18 +178,21 @@ function uniqueDense(columns: readonly ArrayLike<number>[], n: number, scale: nu
 }
 
 /**
- * uniqueRows of one column of packed keys. Each 8-byte slot holds 1 + its id (0: empty, so a fresh
+ * uniqueRows of rows by their packed keys (packingOf), each made as its row is met (an array of
+ * them would be fresh memory, a page fault per 4 KB). Each 8-byte slot holds 1 + its id (0: empty, so a fresh
  * table needs no filling) and the key's low 32 bits, side by side: a lookup touches one cache line
  * (the rows' patterns come in random order, each a likely miss), and the table is half the size of
  * one holding whole keys. Keys of more than 32 bits are confirmed against the unique keys themselves.
  */
-function uniqueKeys(keys: Float64Array, bits: number): UniqueRows {
-  const n = keys.length;
+function uniqueKeys(columns: readonly ArrayLike<number>[], n: number, scale: number[], bits: number, index: Uint32Array): UniqueRows {
+  const [c0, c1, c2] = columns;
+  const k = columns.length;
+  const s1 = k > 1 ? scale[1] : 0;
+  const s2 = k > 2 ? scale[2] : 0;
   const whole = bits <= 32; // the low 32 bits are the key
   const uniqueKey = whole ? new Float64Array(0) : new Float64Array(n); // id → key
   let cap = 1 << 12;
   let table = new Uint32Array(2 * cap);
-  const index = new Uint32Array(n);
   const first = new Uint32Array(n);
   let size = 0;
   const slotOf = (key: number, mask: number): number => {
@@ -210,7 +202,8 @@ function uniqueKeys(keys: Float64Array, bits: number): UniqueRows {
     return (h ^ (h >>> 13)) & mask;
   };
   for (let i = 0; i < n; i++) {
-    const key = keys[i];
+    // + 0 turns −0 into 0
+    const key = (k === 1 ? c0[i] : k === 2 ? c0[i] * s1 + c1[i] : (c0[i] * s1 + c1[i]) * s2 + c2[i]) + 0;
     const low = key >>> 0;
     let slot = slotOf(key, cap - 1);
     for (;;) {
@@ -256,10 +249,10 @@ export function uniqueValues(values: ArrayLike<number>): { values: Float64Array;
   return { values: out, index: u.index };
 }
 
-/** Compresses customers into unique (x, t_x, T) patterns with summed weights. */
-export function compressPatterns(summary: CustomerSummary): Patterns {
+/** Compresses customers into unique (x, t_x, T) patterns with summed weights; `index` as uniqueRows'. */
+export function compressPatterns(summary: CustomerSummary, index?: Uint32Array): Patterns {
   const { frequency, recency, T, weights } = summary;
-  const u = uniqueRows([frequency, recency, T]);
+  const u = uniqueRows([frequency, recency, T], index);
   const x = new Float64Array(u.size);
   const tx = new Float64Array(u.size);
   const TT = new Float64Array(u.size);
@@ -322,6 +315,11 @@ export function asPatterns(summary: CustomerSummary | Patterns): Patterns {
 /** Per-pattern predictions (expected purchases per horizon, P(alive)) copied to one value per row. */
 export function scatterPredictions(perPattern: { expected: Float64Array[]; pAlive: Float64Array }, index: Uint32Array): { expected: Float64Array[]; pAlive: Float64Array } {
   return { expected: perPattern.expected.map((e) => scatter(e, index)), pAlive: scatter(perPattern.pAlive, index) };
+}
+
+/** Weights for per-pattern predictors that sum horizons (betaGeoPredictPatterns): one output per horizon, its own prediction. */
+export function identityWeights(n: number): number[][] {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
 }
 
 /** Copies per-pattern values back to one value per input row. */

@@ -8,7 +8,7 @@ import { writePredictionsCsv } from '../../analytics/io/predictionsCsv.ts';
 import { compressPatterns } from '../../analytics/models/patterns.ts';
 import { gammaGammaConditionalExpectedValues } from '../../analytics/models/gammagamma.ts';
 import type { GammaGammaParams } from '../../analytics/models/gammagamma.ts';
-import { clvPeriodEnds, customerLifetimeValue, discountedExpectedTransactions } from '../../analytics/models/clv.ts';
+import { clvPeriodEnds, discountWeights } from '../../analytics/models/clv.ts';
 import { PARAM_NAMES, TRANSACTION_MODELS, checkSpendInput, fitSpendModel, fitTransactionModel, inputOptions, predictPatterns } from '../clv.ts';
 import type { TransactionModel } from '../clv.ts';
 import { ClvHelper, HELPER_MIN_INPUT_BYTES } from '../clvThreads.ts';
@@ -100,7 +100,8 @@ async function predict(m: TransactionModel, opts: PredictOpts, settings: Predict
     } else spendFit = Promise.resolve({ params: fitSpendModel(input, ESTIMATES_ONLY).params });
   }
   // Every model works on the unique (x, t_x, T) patterns; rows get their pattern's values at the end.
-  const patterns = compressPatterns(input);
+  // With a helper, the row → pattern map is in shared memory: the helper reads it to format rows.
+  const patterns = compressPatterns(input, helper && new Uint32Array(new SharedArrayBuffer(4 * input.frequency.length)));
   phaseDone('patterns');
   let converged: boolean | undefined;
   let params: Record<string, number>;
@@ -114,10 +115,17 @@ async function predict(m: TransactionModel, opts: PredictOpts, settings: Predict
   const clvOptions = opts.clv ? { horizon, periodLength: clvPeriod ?? (input.unit === 'days' ? 30 : 4.345), discountRate } : undefined;
   const ends = clvOptions ? clvPeriodEnds(clvOptions) : [];
   const horizons = [...new Set([horizon, ...ends])];
-  const pred = predictPatterns(m, params, patterns, horizons);
+  // Two sums of the horizons' predictions, not one array per horizon: the expected purchases at --horizon and,
+  // with --clv, the discounted expected transactions (DET) as weights on the period ends.
+  const weights: number[][] = [horizons.map((t) => (t === horizon ? 1 : 0))];
+  if (clvOptions) {
+    const discount = discountWeights(clvOptions);
+    weights.push(horizons.map((t) => discount[ends.indexOf(t)] ?? 0));
+  }
+  const pred = predictPatterns(m, params, patterns, horizons, weights);
   phaseDone(`predict ${horizons.length} horizons`);
   const expected = pred.expected[0];
-  let value: { expectedValue: Float64Array; clv: Float64Array } | undefined;
+  let value: { expectedValue: Float64Array; det: Float64Array; margin: number } | undefined;
   let spendParams: Record<string, number> | undefined;
   if (clvOptions) {
     const spend = givenSpend ? { params: givenSpend } : await spendFit!;
@@ -128,18 +136,15 @@ async function predict(m: TransactionModel, opts: PredictOpts, settings: Predict
       throw new ValidationError('Gamma-Gamma q must exceed 1 for a finite expected spend', [{ path: ['q'], message: `q = ${gg.q}` }]);
     }
     const expectedValue = spend.expectedValue ?? gammaGammaConditionalExpectedValues(gg, input.frequency, input.monetaryValue!);
-    const det = discountedExpectedTransactions(
-      ends.map((t) => pred.expected[horizons.indexOf(t)]),
-      clvOptions,
-    );
-    value = { expectedValue, clv: customerLifetimeValue(det, expectedValue, margin, patterns.index) };
+    // each row's CLV, det[pattern] · expected value · margin (customerLifetimeValue), is computed as it is written
+    value = { expectedValue, det: pred.expected[1], margin };
     phaseDone('expected value, CLV');
   }
   await writePredictionsCsv(
     opts.out,
     input.records,
     { patternOf: patterns.index, expected, pAlive: pred.pAlive, value },
-    helper && ((rows) => helper.formatRows(rows)),
+    helper && ((job) => helper.writeRows(job)),
   );
   phaseDone('write CSV');
   const n = patterns.index.length;
@@ -151,8 +156,7 @@ async function predict(m: TransactionModel, opts: PredictOpts, settings: Predict
     totalAlive += pred.pAlive[k] * patterns.weight[k];
   }
   let totalClv = 0;
-  const clv = value?.clv ?? new Float64Array(0);
-  for (let i = 0; i < clv.length; i++) totalClv += clv[i];
+  if (value) for (let i = 0; i < n; i++) totalClv += value.det[patterns.index[i]] * value.expectedValue[i] * margin;
   const summary = {
     model: m,
     params,
