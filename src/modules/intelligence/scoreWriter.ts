@@ -128,15 +128,19 @@ export async function writeScores(
     lap('eventsMs');
   }
 
+  // Without earlier scores every row is a first snapshot: no join (to a cleared workspace's dead rows, say).
+  const snapshotted = first
+    ? 'score_batch b'
+    : `${previous}
+     WHERE cs.customer_id IS NULL OR cs.stage <> b.stage OR cs.rfm_segment IS DISTINCT FROM b.rfm_segment
+       OR cs.snapshot_at <= $2::timestamptz - make_interval(days => ${SNAPSHOT_EVERY_DAYS})`;
   // The key holds this run's new id: no row can conflict, so no ON CONFLICT (and its speculative insertion).
   const snapshot = await client.query(
     `INSERT INTO customer_score_history (workspace_id, customer_id, run_id, computed_at, orders_count, revenue_minor, r_score, f_score, m_score,
        rfm_segment, p_alive, expected_purchases_365d, clv_12m_minor, churn_risk, stage)
      SELECT $1, b.customer_id, $3, $2, b.orders_count, b.revenue_minor, b.r_score, b.f_score, b.m_score, b.rfm_segment, b.p_alive,
        b.expected_purchases_365d, b.clv_12m_minor, b.churn_risk, b.stage
-     FROM ${previous}
-     WHERE cs.customer_id IS NULL OR cs.stage <> b.stage OR cs.rfm_segment IS DISTINCT FROM b.rfm_segment
-       OR cs.snapshot_at <= $2::timestamptz - make_interval(days => ${SNAPSHOT_EVERY_DAYS})`,
+     FROM ${snapshotted}`,
     [...params, ctx.runId],
   );
   lap('historyMs');
