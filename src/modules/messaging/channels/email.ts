@@ -39,7 +39,6 @@ export class EmailMessenger implements Messenger {
   ) {
     this.pool = new SMTPPool({
       url: config.smtpUrl,
-      pool: true,
       maxConnections: config.maxConnections,
       maxMessages: Infinity,
       // Local relays and test sinks often present self-signed certificates.
