@@ -37,7 +37,8 @@ export function mimeMessage(input: MimeInput): MimeMessage {
   ].filter((p) => p.content !== '');
   const single = parts.length === 1 ? parts[0]! : null;
   // Header words in base64 ('B'), as the sends through nodemailer's composer had them.
-  const root = new MimeNode(single ? single.type : `multipart/alternative; boundary="${BOUNDARY}"`, { textEncoding: 'B' });
+  // A fixed base boundary: the boundary is ours, and MimeNode would draw random bytes for every message otherwise.
+  const root = new MimeNode(single ? single.type : `multipart/alternative; boundary="${BOUNDARY}"`, { textEncoding: 'B', baseBoundary: BOUNDARY });
   root.setHeader(input.headers);
   root.setHeader('From', input.from);
   root.setHeader('To', input.to);
