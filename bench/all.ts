@@ -59,7 +59,7 @@ const BENCHES: Bench[] = [
   { name: 'score', args: ['--skip-external', '--embedded-customers', '5000', '--months', '36'], timeout: 6 },
   { name: 'segments', args: ['--customers', '5000', '--runs', '3'], timeout: 5 },
   { name: 'kpis', args: ['--customers', '3000', '--months', '24', '--repeat', '5'], timeout: 5 },
-  { name: 'send', args: ['--messages', '1000'], timeout: 4 },
+  { name: 'send', args: ['--messages', '5000'], timeout: 4 },
 ];
 
 const only = flags.only?.split(',');

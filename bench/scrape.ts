@@ -48,7 +48,7 @@ const SCRAPERS: Record<string, Scraper> = {
   },
   send: (out) =>
     figure(out, /send: ([\d,]+) messages in [\d.]+ s = ([\d,]+) messages\/s/, (_, m) =>
-      atLeast('email campaign send (enqueue → SMTP sink)', `${m[1]} messages`, num(m[2]!), 'messages/s', 500),
+      atLeast('email campaign send through the gate (enqueue → pooled SMTP sink)', `${m[1]} messages`, num(m[2]!), 'messages/s', 1500),
     ),
 };
 
