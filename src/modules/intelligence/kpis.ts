@@ -388,7 +388,7 @@ async function periodValues(q: Queryable, workspace: Workspace, settings: Intell
   const periods = periodsCte;
   const params = [bounds, tz];
 
-  // The mean the run that wrote the current scores recorded (scoringRun's runCounts); a run recorded
+  // The mean the run that wrote the current scores recorded (its tally, scoreTally.ts); a run recorded
   // before runs kept it: the live average.
   const { rows: predicted } = await q.query<{ as_of: Date | null; ltv: number | null }>(
     `WITH last AS (SELECT (diagnostics->>'ltvMeanMinor')::float8 AS ltv, diagnostics ? 'ltvMeanMinor' AS kept
