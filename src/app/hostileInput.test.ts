@@ -35,7 +35,7 @@ test('parseJsonBody: depth is refused before parsing, strings and keys are check
   assert.deepEqual(issue('{"constructor":{"prototype":{}}}')?.path, ['body', 'constructor', 'prototype']);
   assert.equal(issue('{"constructor":"a shop field"}'), undefined);
   assert.deepEqual(issue('{"a":1,'), { path: ['body'], message: issue('{"a":1,')!.message });
-  assert.deepEqual(issue('  ')?.path, ['body']);
+  assert.equal(parseJsonBody('  '), undefined, 'an empty body is no body: the route schema decides whether one is needed');
 });
 
 describeEachDatabase('hostile input', (t) => {

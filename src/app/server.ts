@@ -41,7 +41,7 @@ export async function buildServer(services: Services, config: Config, options: S
     // One log line per request would dominate a busy ingest pipeline; debug/trace turn them on.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(bodyAbsentAsUndefined);
   app.setSerializerCompiler(serializerCompiler);
   guardHostileInput(app);
   registerSecurityHeaders(app);
@@ -87,6 +87,15 @@ export async function buildServer(services: Services, config: Config, options: S
   await registerWebApp(app);
   return app;
 }
+
+/**
+ * Fastify validates an absent body as `null`, which an optional (or defaulted) body schema refuses:
+ * a body is read as `undefined` instead, so `.optional()` and `.default()` mean "may be left out".
+ */
+const bodyAbsentAsUndefined: typeof validatorCompiler = (route) => {
+  const validate = validatorCompiler(route);
+  return route.httpPart === 'body' ? (data) => validate(data ?? undefined) : validate;
+};
 
 interface ErrorBody {
   statusCode: number;
