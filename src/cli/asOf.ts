@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../kernel/errors.ts';
-import { parseInstant } from '../lib/instant.ts';
+import { instantProblem, parseInstant } from '../lib/instant.ts';
 
 /**
  * `--as-of <instant>`: runs time-driven work (journey waits, points expiry and confirmation,
@@ -12,8 +12,13 @@ export function asOfOption(cmd: Command): Command {
 
 /** The parsed `--as-of`, undefined when not given; bad input is a ValidationError naming the flag (exit code 2). */
 export function asOf(flags: { asOf?: string }): Date | undefined {
-  if (flags.asOf === undefined) return undefined;
-  const at = parseInstant(flags.asOf);
-  if (!at) throw new ValidationError('Invalid options', [{ path: ['--as-of'], message: `${flags.asOf} is not a date-time (e.g. 2026-12-31T09:00:00+09:00)` }]);
+  return instantFlag('--as-of', flags.asOf);
+}
+
+/** Any flag holding a point in time (`--as-of`, `--since`, `--at`): undefined when not given, else parsed or refused naming the flag. */
+export function instantFlag(flag: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const at = parseInstant(value);
+  if (!at) throw new ValidationError('Invalid options', [{ path: [flag], message: instantProblem(value), code: 'invalid_format' }]);
   return at;
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { ValidationError } from '../../kernel/errors.ts';
-import { parseInstant } from '../../lib/instant.ts';
+import { instantFlag } from '../asOf.ts';
 import type { BacktestReport } from '../../modules/intelligence/backtest.ts';
 import { MODEL_TITLES } from '../../modules/intelligence/modelChoice.ts';
 import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
@@ -25,8 +24,7 @@ export function register(program: Command): void {
       .option('--json', 'print the report as JSON'),
   ).action(async (flags: BacktestFlags) => {
     const holdoutDays = Number(flags.holdoutDays);
-    const asOf = flags.asOf === undefined ? undefined : parseInstant(flags.asOf);
-    if (flags.asOf !== undefined && !asOf) throw new ValidationError('Invalid options', [{ path: ['--as-of'], message: 'must be a date-time' }]);
+    const asOf = instantFlag('--as-of', flags.asOf);
     const report = await withServices(flags, async (services) => {
       const ws = await resolveWorkspace(services, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE);
       return services.intelligence.backtest(ws, { holdoutDays, asOf });

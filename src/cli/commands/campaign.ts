@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ValidationError } from '../../kernel/errors.ts';
 import type { Services } from '../../app/services.ts';
-import { parseInstant } from '../../lib/instant.ts';
+import { instantFlag } from '../asOf.ts';
 import type { DrainResult } from '../../modules/messaging/dispatch.ts';
 import { CHANNELS, type CampaignInput, type Channel } from '../../modules/messaging/index.ts';
 import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
@@ -61,8 +61,7 @@ export function register(program: Command): void {
     if (!(CHANNELS as readonly string[]).includes(flags.channel)) throw issue('--channel', `one of ${CHANNELS.join(', ')}`);
     const holdoutPercent = Number(flags.holdout);
     if (!Number.isFinite(holdoutPercent) || holdoutPercent < 0 || holdoutPercent >= 100) throw issue('--holdout', 'a percentage from 0 to 99');
-    const scheduledAt = flags.at === undefined ? undefined : parseInstant(flags.at);
-    if (flags.at !== undefined && !scheduledAt) throw issue('--at', 'must be a date-time');
+    const scheduledAt = instantFlag('--at', flags.at);
     const template = readTemplate(flags.channel as Channel, flags);
     const result = await withServices(flags, async (services) => {
       try {

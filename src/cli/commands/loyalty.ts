@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../kernel/errors.ts';
-import { parseInstant } from '../../lib/instant.ts';
 import type { LoyaltyReport } from '../../modules/loyalty/report.ts';
-import { asOf, asOfOption } from '../asOf.ts';
+import { asOf, asOfOption, instantFlag } from '../asOf.ts';
 import { dataDirOption, withServices, type DataDirOption } from '../context.ts';
 import { cliIo, emit } from '../output.ts';
 import { resolveWorkspace } from '../context.ts';
@@ -49,8 +48,7 @@ export function register(program: Command): void {
   workspaceOption(
     loyalty.command('sync').description('earn points for new orders and events, reverse refunds and cancellations').option('--since <instant>', 'only orders and events from this time'),
   ).action(async (flags: Flags & { since?: string }) => {
-    const since = flags.since === undefined ? undefined : parseInstant(flags.since);
-    if (flags.since !== undefined && !since) throw new ValidationError('Invalid options', [{ path: ['--since'], message: 'must be a date-time' }]);
+    const since = instantFlag('--since', flags.since);
     const r = await withServices(flags, async (s) => s.loyalty.syncOrders(await resolveWorkspace(s, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE), { since }));
     emit(flags.json, r, () => `earned ${n(r.earnedPoints)} points in ${n(r.earnedEntries)} entries; reversed ${n(r.reversedPoints)} in ${n(r.reversedEntries)}; ${n(r.tierChanges)} tier changes`);
   });

@@ -54,6 +54,6 @@ describeEachDatabase('kizuna loyalty settings; process --as-of', (t) => {
     assert.equal(JSON.parse(late.stdout).expiredPoints, 300);
     assert.equal((await services.loyalty.account(workspace.id, (await services.customers.find(workspace.id, 'C-1')).id)).balance, 0);
     assert.equal(nonsense.code, 2);
-    assert.match(nonsense.stderr, /--as-of: next tuesday is not a date-time/);
+    assert.match(nonsense.stderr, /--as-of: expected a date such as 2026-12-07 or 2026-12-07T09:00:00\+09:00, got "next tuesday"/);
   });
 });

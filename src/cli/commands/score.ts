@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../kernel/errors.ts';
-import { parseInstant } from '../../lib/instant.ts';
+import { instantFlag } from '../asOf.ts';
 import type { ScoreMode, ScoreRunResult } from '../../modules/intelligence/scoringRun.ts';
 import { MODEL_TITLES, type ModelChoice } from '../../modules/intelligence/modelChoice.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
@@ -26,8 +26,7 @@ export function register(program: Command): void {
       .option('--json', 'print the run as JSON (fitted parameters, counts per stage and RFM segment)'),
   ).action(async (flags: ScoreFlags) => {
     if (flags.full && flags.incremental) throw new ValidationError('Invalid options', [{ path: ['--full'], message: 'give --full or --incremental, not both' }]);
-    const asOf = flags.asOf === undefined ? undefined : parseInstant(flags.asOf);
-    if (flags.asOf !== undefined && !asOf) throw new ValidationError('Invalid options', [{ path: ['--as-of'], message: 'must be a date-time' }]);
+    const asOf = instantFlag('--as-of', flags.asOf);
     const mode: ScoreMode = flags.full ? 'full' : flags.incremental ? 'incremental' : 'auto';
     const result = await withServices(flags, async (services) => {
       const ws = await resolveWorkspace(services, flags.workspace ?? cliIo().env.KIZUNA_WORKSPACE);

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { NotFoundError, ValidationError } from '../../kernel/errors.ts';
-import { parseInstant } from '../../lib/instant.ts';
+import { instantFlag } from '../asOf.ts';
 import { parseJsonText } from '../../modules/segments/ruleJson.ts';
 import { AUDIENCE_FORMATS, type AudienceFormat } from '../../modules/segments/index.ts';
 import { dataDirOption, resolveWorkspace, withServices, type DataDirOption } from '../context.ts';
@@ -30,7 +30,7 @@ export function register(program: Command): void {
       .option('--sample <n>', 'customers to show', '10'),
   ).action(async (opts: Common & { rule: string; asOf?: string; sample: string }) => {
     const rule = readRule(opts.rule);
-    const asOf = parseAsOf(opts.asOf);
+    const asOf = instantFlag('--as-of', opts.asOf);
     const sampleSize = Number(opts.sample);
     if (!Number.isInteger(sampleSize) || sampleSize < 1 || sampleSize > 100) {
       throw new ValidationError('Invalid options', [{ path: ['--sample'], message: 'must be a whole number from 1 to 100' }]);
@@ -78,7 +78,7 @@ export function register(program: Command): void {
       .option('--segment <id>', 'only this segment')
       .option('--as-of <time>', 'evaluate at this ISO 8601 time instead of now'),
   ).action(async (opts: Common & { segment?: string; asOf?: string }) => {
-    const asOf = parseAsOf(opts.asOf);
+    const asOf = instantFlag('--as-of', opts.asOf);
     const results = await withServices(opts, async (s) => {
       const ws = await resolveWorkspace(s, opts.workspace);
       return opts.segment ? [await s.segments.refresh(ws, opts.segment, { asOf })] : s.segments.refreshAll(ws, { asOf });
@@ -142,13 +142,6 @@ function readRule(file: string): unknown {
     throw new NotFoundError(`cannot read ${file}`);
   }
   return parseJsonText(text, file);
-}
-
-function parseAsOf(value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const at = parseInstant(value);
-  if (!at) throw new ValidationError('Invalid options', [{ path: ['--as-of'], message: 'must be an ISO 8601 time such as 2025-06-15T00:00:00+09:00' }]);
-  return at;
 }
 
 /** --workspace by id or name; without it the only workspace, so a single-shop install needs no flag. */

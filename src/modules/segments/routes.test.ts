@@ -86,6 +86,37 @@ describeEachDatabase('segments API', (t) => {
     assert.equal((await call('GET', `/v1/segments/${id}`, undefined, 'read')).statusCode, 404);
   });
 
+  test('refresh takes no body however a client leaves it out; a broken body or date is a 400 saying what is wrong', async () => {
+    const { app, headers } = await setup();
+    const auth = await headers();
+    const json = { ...auth, 'content-type': 'application/json' };
+    for (const [how, request] of [
+      ['no payload, no content-type', { headers: auth }],
+      ['JSON content-type, empty payload', { headers: json, payload: '' }],
+      ['JSON content-type, blank payload', { headers: json, payload: ' \n' }],
+    ] as const) {
+      const res = await app.inject({ method: 'POST', url: '/v1/segments/refresh', ...request });
+      assert.equal(res.statusCode, 200, `${how}: ${res.body}`);
+      assert.equal(res.json().data.length, 16, how);
+    }
+    const created = await app.inject({ method: 'POST', url: '/v1/segments', headers: auth, payload: { name: 'VIP', rule: { version: 1, match: { type: 'orders' } } } });
+    const one = await app.inject({ method: 'POST', url: `/v1/segments/${created.json().id}/refresh`, headers: json, payload: '' });
+    assert.equal(one.statusCode, 200, one.body);
+
+    const broken = await app.inject({ method: 'POST', url: '/v1/segments/refresh', headers: json, payload: '{"asOf":' });
+    assert.equal(broken.statusCode, 400);
+    assert.equal(broken.json().message, 'The body is not valid JSON');
+    const nullBody = await app.inject({ method: 'POST', url: '/v1/segments/preview', headers: json, payload: '' });
+    assert.equal(nullBody.statusCode, 400, 'a required body is still required');
+    assert.deepEqual(nullBody.json().issues[0].path, ['body']);
+
+    const badDate = await app.inject({ method: 'POST', url: '/v1/segments/refresh', headers: auth, payload: { asOf: 'yesterday' } });
+    assert.equal(badDate.statusCode, 400);
+    assert.deepEqual(badDate.json().issues, [
+      { path: ['body', 'asOf'], code: 'invalid_format', message: 'expected a date such as 2026-12-07 or 2026-12-07T09:00:00+09:00, got "yesterday"' },
+    ]);
+  });
+
   test('ids are uuids, so /v1/segments/rfm (the intelligence module’s) is never read as a segment', async () => {
     const { app, call } = await setup();
     const res = await call('GET', '/v1/segments/rfm', undefined, 'read');
