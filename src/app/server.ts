@@ -2,17 +2,11 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import {
-  hasZodFastifySchemaValidationErrors,
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { hasZodFastifySchemaValidationErrors, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import { KizunaError, ValidationError, type FieldIssue } from '../kernel/errors.ts';
 import { guardHostileInput } from './hostileInput.ts';
+import { bodyAbsentAsUndefined, transformDocument, transformRoute } from './optionalBodies.ts';
 import { trackRoutes } from './routeAccess.ts';
 import { registerRoutes } from './routes.ts';
 import type { Services } from './services.ts';
@@ -66,9 +60,9 @@ export async function buildServer(services: Services, config: Config, options: S
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: transformRoute,
     // Schemas named with `.meta({ id })` become components; recursive ones (segment conditions) need it.
-    transformObject: jsonSchemaTransformObject,
+    transformObject: transformDocument,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
@@ -87,15 +81,6 @@ export async function buildServer(services: Services, config: Config, options: S
   await registerWebApp(app);
   return app;
 }
-
-/**
- * Fastify validates an absent body as `null`, which an optional (or defaulted) body schema refuses:
- * a body is read as `undefined` instead, so `.optional()` and `.default()` mean "may be left out".
- */
-const bodyAbsentAsUndefined: typeof validatorCompiler = (route) => {
-  const validate = validatorCompiler(route);
-  return route.httpPart === 'body' ? (data) => validate(data ?? undefined) : validate;
-};
 
 interface ErrorBody {
   statusCode: number;
