@@ -48,4 +48,12 @@ describeEachDatabase('database wait', (t) => {
     assert.match(run.stderr, /^error: database "kizuna_no_such_db" does not exist/);
     assert.equal((JSON.parse(run.stdout) as { error: string }).error, 'internal', 'stdout holds the JSON error alone');
   });
+
+  test('a role the server does not know fails at once (28000 on trust, 28P01 on password auth), with the server\'s reason', async () => {
+    const url = new URL(t.db.url);
+    url.username = 'kizuna_no_such_role';
+    const started = Date.now();
+    await assert.rejects(waitForServer(url.toString(), { say: () => assert.fail('no waiting') }), /(refused the connection to|authentication to the database at) .*\(.*kizuna_no_such_role.*\): check the user.* in DATABASE_URL/);
+    assert.ok(Date.now() - started < 1_500, 'no waiting');
+  });
 });

@@ -67,12 +67,13 @@ export function connect(url: string, options: { max?: number } = {}): Db {
 }
 
 /** Errors that waiting cannot fix: the database does not exist, the server refuses these credentials. */
-const FATAL: Record<string, (where: string, database: string, setting: string) => string> = {
+const FATAL: Record<string, (where: string, database: string, setting: string, serverSaid: string) => string> = {
   '3D000': (where, database, setting) =>
     `database "${database}" does not exist on ${where.split('/')[0]}: create it (\`createdb ${database}\`, or CREATE DATABASE ${database}; as a superuser), or correct ${setting}`,
-  '28P01': (where, _database, setting) => `authentication to the database at ${where} failed: check the user and password in ${setting}`,
-  '28000': (where, _database, setting) =>
-    `the database server refused the connection to ${where} (no pg_hba.conf entry for this user, host or database): check ${setting}, or ask its administrator to allow it`,
+  '28P01': (where, _database, setting, serverSaid) => `authentication to the database at ${where} failed (${serverSaid}): check the user and password in ${setting}`,
+  // A role that does not exist, or no pg_hba.conf entry for this user, host and database.
+  '28000': (where, _database, setting, serverSaid) =>
+    `the database server refused the connection to ${where} (${serverSaid}): check the user in ${setting}, or ask the server's administrator to allow it (pg_hba.conf)`,
 };
 
 export interface WaitOptions {
@@ -105,7 +106,7 @@ export async function waitForServer(url: string, { timeoutMs = 30_000, say = (li
         return;
       } catch (err) {
         const fatal = FATAL[(err as { code?: string }).code ?? ''];
-        if (fatal) throw new Error(fatal(target.where, target.database, setting), { cause: err });
+        if (fatal) throw new Error(fatal(target.where, target.database, setting, errorText(err)), { cause: err });
         lastError = err;
         if (Date.now() - started > timeoutMs) {
           throw new Error(`the database at ${target.where} did not answer within ${Math.round(timeoutMs / 1000)} s (${errorText(err)})`, { cause: err });
