@@ -223,5 +223,8 @@ describeEachDatabase('operations: `kizuna serve --no-worker` stops cleanly on SI
     const res = await inFlight;
     assert.equal(res.status, 200, await res.clone().text());
     assert.equal(await exited, 0, output);
+    // Stopping is told like starting: JSON records here (KIZUNA_LOG=json), with the signal and the exit reason.
+    assert.match(output, /"msg":"Kizuna is stopping \(SIGTERM\): finishing requests in flight \(up to 30000 ms\)…".*"signal":"SIGTERM"/);
+    assert.match(output, /"msg":"Kizuna stopped \(graceful: every request finished\)".*"reason":"graceful"/);
   });
 });

@@ -29,7 +29,8 @@ export async function withServices<T>(
 /** Opens the database (embedded or DATABASE_URL), runs `fn` with it, always closes. */
 export async function withDb<T>(opts: DataDirOption, fn: (db: Db, config: Config, readDb: Db) => Promise<T>, options: { poolSize?: number } = {}): Promise<T> {
   const config = loadConfig({ dataDir: opts.dataDir ? resolveDir(opts.dataDir) : undefined }, cliIo().env);
-  const open = await openDatabase(config, options);
+  // Waiting notes go to stderr, so `--json` output stays one JSON document.
+  const open = await openDatabase(config, { ...options, say: (line) => cliIo().stderr.write(`${line}\n`) });
   try {
     return await fn(open.db, config, open.readDb);
   } finally {

