@@ -89,10 +89,12 @@ export function summarySql(scope: SummaryScope, split?: { parts: number; part: n
  * two run on two cores (1M customers / 10M orders: 25 s instead of 75 s, at load 10).
  */
 export async function readSummary(pool: pg.Pool, scope: SummaryScope, expected = 1024): Promise<PurchaseSummary> {
-  const parts = scope.customerIds || (pool.options.max ?? 10) < SPLIT_MIN_POOL ? 1 : 2;
   const clients: pg.PoolClient[] = [];
   try {
-    for (let k = 0; k < parts; k++) clients.push(await pool.connect());
+    clients.push(await pool.connect());
+    const second = scope.customerIds ? null : connectIfFree(pool);
+    if (second) clients.push(await second);
+    const parts = clients.length;
     const [first, ...others] = clients;
     await first!.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
     const { rows } = await first!.query<{ day: number; snapshot: string | null }>(
@@ -129,8 +131,14 @@ export async function readSummary(pool: pg.Pool, scope: SummaryScope, expected =
   }
 }
 
-/** A pool smaller than this reads the summary on one connection: a scoring run holds one more. */
-const SPLIT_MIN_POOL = 4;
+/**
+ * A connection when the pool has one free now, else null (the summary is then read in one part):
+ * runs that each held one connection and waited for a second could otherwise wait on each other.
+ */
+function connectIfFree(pool: pg.Pool): Promise<pg.PoolClient> | null {
+  const free = pool.idleCount + (pool.options.max ?? 10) - pool.totalCount - pool.waitingCount;
+  return free > 0 ? pool.connect() : null;
+}
 
 /** Growable typed columns for the COPY rows. */
 class SummaryColumns {
