@@ -59,8 +59,8 @@ export class CustomerService {
   ) {}
 
   /**
-   * Statistics for `customers` once the table holds at least `seen` rows (a count the caller knows,
-   * committed) and that is more than twice what its statistics say. Every row check of a foreign key
+   * Statistics for `customers` once the table holds about `seen` rows (customers the caller has seen;
+   * a rolled-back batch's may be among them) and that is more than twice what its statistics say. Every row check of a foreign key
    * to customers runs a plan its connection cached at first use: made while a fresh install's table
    * was nearly empty, it walked the workspace's customers by a secondary index, one walk per event
    * (most of the database's work on a new server's first minute of ingest, until autovacuum's

@@ -1,4 +1,5 @@
 import { ValidationError } from '../../kernel/errors.ts';
+import { log } from '../../kernel/log.ts';
 import type { Db, Queryable } from '../../db/database.ts';
 import type { EventService } from '../events/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
@@ -73,7 +74,8 @@ export class IngestService {
         });
     timer.mark('commit');
     this.rememberProducts(workspaceId, plan.products);
-    await this.m.events.analyzeCustomersIfOutgrown();
+    // Statistics only: the batch has committed, so a failure here must not fail the request.
+    await this.m.events.analyzeCustomersIfOutgrown().catch((err: Error) => log('warn', `ANALYZE of customers after ingest failed: ${err.message}`));
     await this.requestSegmentRefresh(workspaceId);
     if (plan.orders.length + plan.refunds.length + plan.cancellations.length > 0) await this.m.loyalty.requestProcessing(workspaceId);
     timer.mark('after');

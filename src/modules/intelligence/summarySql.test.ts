@@ -45,6 +45,10 @@ describeEachDatabase('purchase summary read in halves', (t) => {
       assert.equal(halves.size, whole.size);
       assert.equal(halves.endDay, whole.endDay);
       assert.deepEqual(byCustomer(halves), byCustomer(whole));
+      // A failed read closes its connections rather than return them mid-transaction.
+      await assert.rejects(readSummary(pool, { ...scope, timeZone: 'Nowhere/Nothing' }), /time zone/);
+      assert.equal(pool.totalCount - pool.idleCount, 0, 'no connection left checked out');
+      assert.equal((await readSummary(pool, scope)).size, whole.size);
     } finally {
       await pool.end();
     }
