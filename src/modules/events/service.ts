@@ -71,8 +71,8 @@ export class EventService {
   }
 
   /**
-   * After the caller's commit: the customers this process caches are a lower bound of the table's
-   * rows (see `CustomerService.analyzeIfOutgrown`).
+   * After the caller's commit: the customers this process caches tell about how many rows the table
+   * has at least (a rolled-back batch's may be among them; see `CustomerService.analyzeIfOutgrown`).
    */
   analyzeCustomersIfOutgrown(): Promise<void> {
     return this.customers.analyzeIfOutgrown(this.knownCustomers.size);
