@@ -45,7 +45,9 @@ const COLUMNS: [string, string][] = BATCH_COLUMNS.split(',').map((c) => {
 
 const N = '\\N';
 const num = (v: number) => (Number.isFinite(v) ? String(v) : N);
-const int = (v: number) => (Number.isFinite(v) ? String(Math.round(v)) : N);
+// A bigint holds less than 2^63: a prediction past it (a degenerate fit's CLV of 1e98 yen was seen)
+// is no figure, like a non-finite one, and must not fail the whole run's COPY.
+const int = (v: number) => (Number.isFinite(v) && Math.abs(v) < 2 ** 63 ? String(Math.round(v)) : N);
 const score = (v: number) => (v === 0 ? N : String(v));
 
 /** One COPY text line per summary row, built by concatenation: a million of them is on the critical path. */
